@@ -1,0 +1,109 @@
+/**
+ * The alliance's complete permission table: every restricted function of every core contract and the role that
+ * may call it. `deploy/90_roles.ts` applies it to the AccessManager authority, and `test/access/roles.test.ts`
+ * proves the deployed table equals this file. An auditor reviews this one file.
+ *
+ * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
+ */
+
+export const Role = {
+  ADMIN: 0n,
+  GOVERNOR: 1n,
+  UPGRADER: 2n,
+  MEMBERSHIP: 3n,
+  COMPLIANCE_ADMIN: 4n,
+  MARKET_SUPERVISOR: 5n,
+  EXCHANGE: 10n,
+  ISSUER: 11n,
+  CUSTODIAN: 12n,
+  PAYMENT_GATEWAY: 13n,
+  KYC_PROVIDER: 14n,
+  AUDITOR: 15n,
+  REGULATOR: 16n,
+  PUBLIC: 2n ** 64n - 1n,
+} as const;
+
+export type RoleName = keyof typeof Role;
+
+const HOUR = 3_600;
+const DAY = 24 * HOUR;
+
+/**
+ * How each role is administered. `admin` grants and revokes it (default ADMIN); `guardian` may cancel its
+ * scheduled operations; `grantDelay` makes a new grant take effect only after that many seconds.
+ * Roles administered by MEMBERSHIP are member-held: only the MemberRegistry grants them.
+ */
+export const roleSettings: Partial<Record<RoleName, { admin?: RoleName; guardian?: RoleName; grantDelay?: number }>> =
+  {
+    GOVERNOR: { guardian: "ADMIN" },
+    UPGRADER: { guardian: "GOVERNOR", grantDelay: DAY },
+    COMPLIANCE_ADMIN: { admin: "MEMBERSHIP" },
+    MARKET_SUPERVISOR: { admin: "MEMBERSHIP" },
+    EXCHANGE: { admin: "MEMBERSHIP" },
+    ISSUER: { admin: "MEMBERSHIP" },
+    CUSTODIAN: { admin: "MEMBERSHIP" },
+    PAYMENT_GATEWAY: { admin: "MEMBERSHIP" },
+    KYC_PROVIDER: { admin: "MEMBERSHIP" },
+    AUDITOR: { admin: "MEMBERSHIP" },
+    REGULATOR: { admin: "MEMBERSHIP" },
+  };
+
+/**
+ * Grants the deploy step makes to accounts (named accounts of hardhat.config.ts) and contracts (deployment
+ * names). Sensitive grants carry an execution delay: the holder must schedule each call and wait.
+ */
+export const grants: { role: RoleName; to: { account: string } | { contract: string }; executionDelay: number }[] = [
+  { role: "GOVERNOR", to: { account: "governor" }, executionDelay: 0 },
+  { role: "UPGRADER", to: { account: "governor" }, executionDelay: 2 * DAY },
+  { role: "MEMBERSHIP", to: { contract: "MemberRegistry" }, executionDelay: 0 },
+];
+
+/** Selector → role, per deployment name. Keys are canonical function signatures. */
+export const permissions: Record<string, Record<string, RoleName>> = {
+  MemberRegistry: {
+    "admitMember(address,uint8,string,bytes32)": "GOVERNOR",
+    "updateMember(address,string,bytes32)": "GOVERNOR",
+    "grantMemberRole(address,uint64,uint32)": "GOVERNOR",
+    "revokeMemberRole(address,uint64)": "GOVERNOR",
+    "suspendMember(address,bytes32)": "GOVERNOR",
+    "reinstateMember(address)": "GOVERNOR",
+    "removeMember(address,bytes32)": "GOVERNOR",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
+  },
+  IdentityRegistry: {
+    "registerInvestor(bytes32,uint16,uint64,uint48,address[])": "KYC_PROVIDER",
+    "registerInvestors((bytes32,uint16,uint64,uint48,address[])[])": "KYC_PROVIDER",
+    "updateInvestor(bytes32,uint16,uint64,uint48)": "KYC_PROVIDER",
+    "updateInvestors(bytes32[],uint16[],uint64[],uint48[])": "KYC_PROVIDER",
+    "removeInvestor(bytes32)": "KYC_PROVIDER",
+    "removeInvestors(bytes32[])": "KYC_PROVIDER",
+    "addWallet(bytes32,address)": "KYC_PROVIDER",
+    "addWallets(bytes32[],address[])": "KYC_PROVIDER",
+    "removeWallet(address)": "KYC_PROVIDER",
+    "removeWallets(address[])": "KYC_PROVIDER",
+    "recoverWallet(address,address)": "KYC_PROVIDER",
+    "setBaselineClaims(uint64)": "GOVERNOR",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
+  },
+  Compliance: {
+    "configureAsset(address,(uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool))": "COMPLIANCE_ADMIN",
+    "setMaxBalance(address,uint256)": "COMPLIANCE_ADMIN",
+    "setCountriesAllowed(address,uint16[],bool)": "COMPLIANCE_ADMIN",
+    "setCountriesBlocked(address,uint16[],bool)": "COMPLIANCE_ADMIN",
+    "addExternalRule(address,address)": "COMPLIANCE_ADMIN",
+    "removeExternalRule(address,address)": "COMPLIANCE_ADMIN",
+    "haltTrading(address,uint48,bytes32)": "MARKET_SUPERVISOR",
+    "resumeTrading(address)": "MARKET_SUPERVISOR",
+  },
+};
+
+/** The roles each member kind is granted on admission by the deploy seed and the operator tasks. */
+export const memberKindRoles: Record<string, RoleName[]> = {
+  Exchange: ["EXCHANGE", "MARKET_SUPERVISOR"],
+  Issuer: ["ISSUER"],
+  Custodian: ["CUSTODIAN"],
+  PaymentGateway: ["PAYMENT_GATEWAY"],
+  KycProvider: ["KYC_PROVIDER"],
+  Auditor: ["AUDITOR"],
+  Regulator: ["REGULATOR", "MARKET_SUPERVISOR", "COMPLIANCE_ADMIN"],
+};

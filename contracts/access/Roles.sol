@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+/// @title Roles
+/// @notice The alliance's role ids in the AccessManager authority. Which role may call which function is data:
+/// the complete selector → role table lives in `config/roles.ts` and a deploy step applies it.
+/// @dev Member-held roles are those whose admin is MEMBERSHIP (set by `config/roles.ts`): the member registry
+/// grants them, keeps them in a `uint64` bitmap per member (so their ids stay ≤ 63) and revokes or restores them
+/// in one transaction. Ids are stable: never renumber, only append.
+library Roles {
+    /// @notice AccessManager's built-in admin role: the alliance's governance (a multisig or timelock).
+    uint64 internal constant ADMIN = 0;
+    /// @notice Operates the alliance: admits, suspends and reinstates members, sets registry-wide policy.
+    uint64 internal constant GOVERNOR = 1;
+    /// @notice Upgrades the alliance's proxies; granted with an execution delay.
+    uint64 internal constant UPGRADER = 2;
+    /// @notice Held by the MemberRegistry contract alone: admin of every member-held role.
+    uint64 internal constant MEMBERSHIP = 3;
+    /// @notice Configures per-asset compliance rules (member-held).
+    uint64 internal constant COMPLIANCE_ADMIN = 4;
+    /// @notice Halts and resumes trading in an asset (member-held: exchanges and regulators).
+    uint64 internal constant MARKET_SUPERVISOR = 5;
+
+    /// @notice Member-held roles, one per member kind.
+    uint64 internal constant EXCHANGE = 10;
+    uint64 internal constant ISSUER = 11;
+    uint64 internal constant CUSTODIAN = 12;
+    uint64 internal constant PAYMENT_GATEWAY = 13;
+    uint64 internal constant KYC_PROVIDER = 14;
+    uint64 internal constant AUDITOR = 15;
+    uint64 internal constant REGULATOR = 16;
+
+    /// @notice The highest role id a member may hold (the member registry keeps roles in a `uint64` bitmap).
+    uint64 internal constant MAX_MEMBER_ROLE = 63;
+    /// @notice AccessManager's built-in public role: anyone may call.
+    uint64 internal constant PUBLIC = type(uint64).max;
+}

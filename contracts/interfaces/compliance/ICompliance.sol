@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IComplianceRule} from "./IComplianceRule.sol";
+import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
+import {IEligibilityStore} from "../identity/IEligibilityStore.sol";
+import {Restriction} from "../../types/Restriction.sol";
+
+/// @title ICompliance
+/// @notice One pipeline that evaluates, per asset, a compact configuration of built-in rules — identity
+/// verification of both parties, required claims, country allow/block lists, a cap on the number of investors, a
+/// cap on each investor's balance, a lock-up, trading hours and halts — and then up to `MAX_EXTERNAL_RULES`
+/// custom rule contracts. It speaks ERC-3643 (`canTransfer`) and ERC-1404 (`detectTransferRestriction`,
+/// `messageForTransferRestriction`; codes are `Restriction`), and `explainTransfer` says which rule failed and why.
+/// @dev Built-in rules read one packed configuration word per asset and one eligibility word per party; the asset
+/// is called back (`IComplianceSubject`) only when a holder-count or balance cap is on. Mints (`from` zero) check
+/// the recipient and the caps only; burns (`to` zero) are always allowed; lock-up, halts and trading hours apply
+/// to transfers between holders.
+/// Invariants:
+/// - I1: `detectTransferRestriction` returns 0 iff `canTransfer` (for the same asset) returns true, and iff
+///   `explainTransfer(...).code == Restriction.None`.
+/// - I2: an unconfigured asset allows nothing but burns.
+/// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules.
+interface ICompliance {
+    /// @notice An asset's built-in rules.
+    /// @param requiredClaims Claims the recipient must hold besides the registry's baseline.
+    /// @param lockupUntil No transfer between holders before this time (0: no lock-up).
+    /// @param maxInvestors The most investors that may hold the asset (0: no cap).
+    /// @param windowOpen Trading opens this many seconds after 00:00 UTC.
+    /// @param windowClose Trading closes this many seconds after 00:00 UTC (before `windowOpen`: overnight).
+    /// @param tradingDays Bitmap of the UTC weekdays with trading (bit 0 Monday … bit 6 Sunday; 0: no hours rule).
+    /// @param countryAllowList Recipients must come from an allow-listed country.
+    /// @param countryBlockList Neither party may come from a block-listed country.
+    /// @param maxBalance Each investor's balance is capped by `maxBalanceOf(asset)`.
+    struct AssetRules {
+        uint64 requiredClaims;
+        uint48 lockupUntil;
+        uint32 maxInvestors;
+        uint24 windowOpen;
+        uint24 windowClose;
+        uint8 tradingDays;
+        bool countryAllowList;
+        bool countryBlockList;
+        bool maxBalance;
+    }
+
+    /// @notice Why a transfer is restricted, for a dApp to show the user.
+    /// @param code The ERC-1404 code.
+    /// @param party The wallet the failing rule looked at (zero for asset-level rules).
+    /// @param detail The figure behind the refusal: a country code, missing claims, a cap, a time.
+    /// @param rule The external rule that refused (zero for built-in rules).
+    /// @param ruleCode That rule's own code.
+    /// @param message A readable sentence.
+    struct Explanation {
+        Restriction code;
+        address party;
+        uint256 detail;
+        address rule;
+        uint8 ruleCode;
+        string message;
+    }
+
+    /* EVENTS */
+
+    event AssetConfigured(address indexed asset, AssetRules rules);
+    event MaxBalanceSet(address indexed asset, uint256 maxBalance);
+    event CountryAllowListChanged(address indexed asset, uint16 indexed country, bool allowed);
+    event CountryBlockListChanged(address indexed asset, uint16 indexed country, bool blocked);
+    event ExternalRuleAdded(address indexed asset, IComplianceRule indexed rule);
+    event ExternalRuleRemoved(address indexed asset, IComplianceRule indexed rule);
+    event TradingHalted(address indexed asset, uint48 until, bytes32 reason);
+    event TradingResumed(address indexed asset);
+
+    /* ERRORS */
+
+    error ComplianceInvalidAsset(address asset);
+    error ComplianceUnknownAsset(address asset);
+    error ComplianceInvalidCountry(uint16 country);
+    error ComplianceEmptyCountryList();
+    error ComplianceInvalidTradingWindow(uint24 windowOpen, uint24 windowClose, uint8 tradingDays);
+    error ComplianceInvalidRule(address rule);
+    error ComplianceRuleAlreadyAdded(address asset, IComplianceRule rule);
+    error ComplianceRuleNotFound(address asset, IComplianceRule rule);
+    error ComplianceTooManyRules(address asset, uint256 maxRules);
+    error ComplianceInvalidHalt(uint48 until, uint256 currentTime);
+    error ComplianceNotHalted(address asset);
+
+    /* CONFIGURATION */
+
+    /// @notice Sets `asset`'s built-in rules (a halt in force is kept).
+    /// @custom:access COMPLIANCE_ADMIN
+    function configureAsset(address asset, AssetRules calldata rules) external;
+
+    /// @notice Sets the per-investor balance cap used when `rules.maxBalance` is on.
+    /// @custom:access COMPLIANCE_ADMIN
+    function setMaxBalance(address asset, uint256 maxBalance) external;
+
+    /// @notice Adds countries to (or removes them from) `asset`'s allow-list.
+    /// @custom:access COMPLIANCE_ADMIN
+    function setCountriesAllowed(address asset, uint16[] calldata countries, bool allowed) external;
+
+    /// @notice Adds countries to (or removes them from) `asset`'s block-list.
+    /// @custom:access COMPLIANCE_ADMIN
+    function setCountriesBlocked(address asset, uint16[] calldata countries, bool blocked) external;
+
+    /// @notice Attaches a custom rule contract to `asset`.
+    /// @custom:access COMPLIANCE_ADMIN
+    function addExternalRule(address asset, IComplianceRule rule) external;
+
+    /// @notice Detaches a custom rule contract from `asset`.
+    /// @custom:access COMPLIANCE_ADMIN
+    function removeExternalRule(address asset, IComplianceRule rule) external;
+
+    /// @notice Halts trading between holders in `asset` until `until` (`type(uint48).max`: until resumed).
+    /// @custom:access MARKET_SUPERVISOR
+    function haltTrading(address asset, uint48 until, bytes32 reason) external;
+
+    /// @notice Ends a halt before its time.
+    /// @custom:access MARKET_SUPERVISOR
+    function resumeTrading(address asset) external;
+
+    /* CHECKS */
+
+    /// @notice ERC-3643: whether the calling asset may move `amount` from `from` to `to`.
+    function canTransfer(address from, address to, uint256 amount) external view returns (bool);
+
+    /// @notice ERC-1404 with the asset named: 0 when allowed, else `uint8(Restriction)`.
+    function detectTransferRestriction(address asset, address from, address to, uint256 amount)
+        external
+        view
+        returns (uint8);
+
+    /// @notice ERC-1404: a readable sentence for `code`.
+    function messageForTransferRestriction(uint8 code) external view returns (string memory);
+
+    /// @notice Which rule refuses the transfer, about whom, and the figure behind it.
+    function explainTransfer(address asset, address from, address to, uint256 amount)
+        external
+        view
+        returns (Explanation memory);
+
+    /* VIEWS */
+
+    /// @notice The most external rules one asset may have.
+    function MAX_EXTERNAL_RULES() external view returns (uint256);
+
+    /// @notice Whether `asset` has a configuration.
+    function isConfigured(address asset) external view returns (bool);
+
+    /// @notice `asset`'s built-in rules.
+    function rulesOf(address asset) external view returns (AssetRules memory);
+
+    /// @notice Until when trading in `asset` is halted (0 or past: not halted).
+    function haltedUntil(address asset) external view returns (uint48);
+
+    /// @notice `asset`'s per-investor balance cap.
+    function maxBalanceOf(address asset) external view returns (uint256);
+
+    /// @notice Whether `country` is on `asset`'s allow-list.
+    function isCountryAllowed(address asset, uint16 country) external view returns (bool);
+
+    /// @notice Whether `country` is on `asset`'s block-list.
+    function isCountryBlocked(address asset, uint16 country) external view returns (bool);
+
+    /// @notice `asset`'s external rules, in evaluation order.
+    function externalRulesOf(address asset) external view returns (IComplianceRule[] memory);
+
+    /// @notice The identity registry whose verdicts the pipeline applies.
+    function identityRegistry() external view returns (IIdentityRegistry);
+
+    /// @notice The store of eligibility words the pipeline reads.
+    function eligibilityStore() external view returns (IEligibilityStore);
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {Eligibility} from "../../types/Eligibility.sol";
+import {IEligibilityStore} from "./IEligibilityStore.sol";
+
+/// @title IIdentityRegistry
+/// @notice Investor eligibility with no personal data on chain. An investor is an opaque `bytes32` id with a
+/// country (ISO 3166-1 numeric), a bitmap of claims (KYC, AML, professional, …; names in `sdk/claims.ts`), an
+/// expiry and one or more wallets. Only KYC-provider members write, and each record remembers which provider
+/// last attested it. Exposes the ERC-3643 identity-registry views `isVerified`, `investorCountry`, `contains`.
+/// @dev Each wallet's eligibility is packed in one word held by an `IEligibilityStore` that this registry
+/// deploys and alone writes: the transfer hot path reads it there with no proxy hop (DESIGN.md §6).
+/// Invariants:
+/// - I1: a wallet belongs to at most one investor; `investorOf(w) != 0` iff `contains(w)`.
+/// - I2: every wallet of an investor carries that investor's country, claims and expiry in the store.
+/// - I3: `isVerified(w)` iff `contains(w)`, its investor's expiry is in the future, and it holds the baseline
+///   claims.
+/// - I4: `investorCount()` equals the registered investors; `walletCount()` the registered wallets.
+interface IIdentityRegistry {
+    /// @notice An investor's record.
+    /// @param country ISO 3166-1 numeric country code, 1–999.
+    /// @param claims Bitmap of claims.
+    /// @param expiry Unix time at which the attestation expires.
+    /// @param provider The KYC-provider member that last attested the record.
+    /// @param index The registry's internal index (non-zero while registered).
+    /// @param walletCount How many wallets the investor has.
+    struct Investor {
+        uint16 country;
+        uint64 claims;
+        uint48 expiry;
+        address provider;
+        uint32 index;
+        uint32 walletCount;
+    }
+
+    /// @notice One investor to register in a batch.
+    struct InvestorInput {
+        bytes32 investor;
+        uint16 country;
+        uint64 claims;
+        uint48 expiry;
+        address[] wallets;
+    }
+
+    /* EVENTS */
+
+    event InvestorRegistered(
+        bytes32 indexed investor, address indexed provider, uint16 country, uint64 claims, uint48 expiry
+    );
+    event InvestorUpdated(
+        bytes32 indexed investor, address indexed provider, uint16 country, uint64 claims, uint48 expiry
+    );
+    event InvestorRemoved(bytes32 indexed investor, address indexed provider);
+    event WalletAdded(bytes32 indexed investor, address indexed wallet, address indexed provider);
+    event WalletRemoved(bytes32 indexed investor, address indexed wallet, address indexed provider);
+    event WalletRecovered(bytes32 indexed investor, address indexed lostWallet, address indexed newWallet);
+    event BaselineClaimsSet(uint64 claims);
+
+    /* ERRORS */
+
+    error IdentityRegistryInvalidInvestor(bytes32 investor);
+    error IdentityRegistryInvestorExists(bytes32 investor);
+    error IdentityRegistryUnknownInvestor(bytes32 investor);
+    error IdentityRegistryInvalidCountry(uint16 country);
+    error IdentityRegistryInvalidExpiry(uint48 expiry, uint256 currentTime);
+    error IdentityRegistryInvalidWallet(address wallet);
+    error IdentityRegistryWalletTaken(address wallet, bytes32 investor);
+    error IdentityRegistryUnknownWallet(address wallet);
+    error IdentityRegistryTooManyWallets(bytes32 investor, uint256 maxWallets);
+    error IdentityRegistryLengthMismatch(uint256 expected, uint256 actual);
+    error IdentityRegistryEmptyBatch();
+
+    /* INVESTORS (KYC providers) */
+
+    /// @notice Registers an investor with its first wallets (possibly none).
+    /// @custom:access KYC_PROVIDER
+    function registerInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry, address[] calldata wallets)
+        external;
+
+    /// @notice Registers several investors; all or nothing.
+    /// @custom:access KYC_PROVIDER
+    function registerInvestors(InvestorInput[] calldata investors) external;
+
+    /// @notice Re-attests an investor: new country, claims and expiry, applied to every wallet.
+    /// @custom:access KYC_PROVIDER
+    function updateInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry) external;
+
+    /// @notice Re-attests several investors; all or nothing. Arrays have equal lengths.
+    /// @custom:access KYC_PROVIDER
+    function updateInvestors(
+        bytes32[] calldata investors,
+        uint16[] calldata countries,
+        uint64[] calldata claims,
+        uint48[] calldata expiries
+    ) external;
+
+    /// @notice Removes an investor and all its wallets.
+    /// @custom:access KYC_PROVIDER
+    function removeInvestor(bytes32 investor) external;
+
+    /// @notice Removes several investors; all or nothing.
+    /// @custom:access KYC_PROVIDER
+    function removeInvestors(bytes32[] calldata investors) external;
+
+    /* WALLETS (KYC providers) */
+
+    /// @notice Links `wallet` to `investor`.
+    /// @custom:access KYC_PROVIDER
+    function addWallet(bytes32 investor, address wallet) external;
+
+    /// @notice Links `wallets[i]` to `investors[i]`; all or nothing.
+    /// @custom:access KYC_PROVIDER
+    function addWallets(bytes32[] calldata investors, address[] calldata wallets) external;
+
+    /// @notice Unlinks `wallet` from its investor (the investor stays registered, possibly with no wallet).
+    /// @custom:access KYC_PROVIDER
+    function removeWallet(address wallet) external;
+
+    /// @notice Unlinks several wallets; all or nothing.
+    /// @custom:access KYC_PROVIDER
+    function removeWallets(address[] calldata wallets) external;
+
+    /// @notice Moves a lost wallet's identity to `newWallet` (which must be unregistered). Tokens move the
+    /// holdings separately, through their ERC-3643 `recoveryAddress`.
+    /// @custom:access KYC_PROVIDER
+    function recoverWallet(address lostWallet, address newWallet) external;
+
+    /* POLICY (governance) */
+
+    /// @notice Sets the claims every verified investor must hold (e.g. KYC | AML).
+    /// @custom:access GOVERNOR
+    function setBaselineClaims(uint64 claims) external;
+
+    /* VIEWS */
+
+    /// @notice ERC-3643: whether `wallet` is registered, unexpired and holds the baseline claims.
+    function isVerified(address wallet) external view returns (bool);
+
+    /// @notice ERC-3643: the country of `wallet`'s investor (0 when unregistered).
+    function investorCountry(address wallet) external view returns (uint16);
+
+    /// @notice ERC-3643: whether `wallet` is registered.
+    function contains(address wallet) external view returns (bool);
+
+    /// @notice The investor id `wallet` belongs to (0 when unregistered).
+    function investorOf(address wallet) external view returns (bytes32);
+
+    /// @notice The investor id with internal index `index` (0 when none).
+    function investorAt(uint32 index) external view returns (bytes32);
+
+    /// @notice An investor's record (index 0 when unregistered).
+    function investorRecord(bytes32 investor) external view returns (Investor memory);
+
+    /// @notice An investor's wallets.
+    function walletsOf(bytes32 investor) external view returns (address[] memory);
+
+    /// @notice `wallet`'s packed eligibility word.
+    function eligibilityOf(address wallet) external view returns (Eligibility);
+
+    /// @notice The claims every verified investor must hold.
+    function baselineClaims() external view returns (uint64);
+
+    /// @notice How many investors are registered.
+    function investorCount() external view returns (uint256);
+
+    /// @notice How many wallets are registered.
+    function walletCount() external view returns (uint256);
+
+    /// @notice The most wallets one investor may have.
+    function maxWalletsPerInvestor() external view returns (uint256);
+
+    /// @notice The store holding each wallet's eligibility word (read by the compliance pipeline).
+    function eligibilityStore() external view returns (IEligibilityStore);
+}

@@ -1,0 +1,50 @@
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig } from "hardhat/config";
+import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
+import "hardhat-deploy";
+import { networks as networkConfig, SOLC_VERSION } from "./config/networks";
+
+// The compiler comes from the npm package `solc` (pinned to SOLC_VERSION in package.json), so compiling needs
+// no download: only the npm registry is reachable on the alliance's build machines.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc") as { version(): string };
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: args.solcVersion,
+    longVersion: solc.version(),
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 10_000 },
+      viaIR: false,
+    },
+  },
+  networks: networkConfig,
+  namedAccounts: {
+    deployer: 0,
+    governor: 1,
+    kycProvider: 2,
+    exchange: 3,
+    issuer: 4,
+    regulator: 5,
+    alice: 6,
+    bob: 7,
+    carol: 8,
+    stranger: 9,
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: { enabled: process.env.REPORT_GAS === "true", currency: "USD", offline: true },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;
