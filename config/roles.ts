@@ -33,20 +33,19 @@ const DAY = 24 * HOUR;
  * scheduled operations; `grantDelay` makes a new grant take effect only after that many seconds.
  * Roles administered by MEMBERSHIP are member-held: only the MemberRegistry grants them.
  */
-export const roleSettings: Partial<Record<RoleName, { admin?: RoleName; guardian?: RoleName; grantDelay?: number }>> =
-  {
-    GOVERNOR: { guardian: "ADMIN" },
-    UPGRADER: { guardian: "GOVERNOR", grantDelay: DAY },
-    COMPLIANCE_ADMIN: { admin: "MEMBERSHIP" },
-    MARKET_SUPERVISOR: { admin: "MEMBERSHIP" },
-    EXCHANGE: { admin: "MEMBERSHIP" },
-    ISSUER: { admin: "MEMBERSHIP" },
-    CUSTODIAN: { admin: "MEMBERSHIP" },
-    PAYMENT_GATEWAY: { admin: "MEMBERSHIP" },
-    KYC_PROVIDER: { admin: "MEMBERSHIP" },
-    AUDITOR: { admin: "MEMBERSHIP" },
-    REGULATOR: { admin: "MEMBERSHIP" },
-  };
+export const roleSettings: Partial<Record<RoleName, { admin?: RoleName; guardian?: RoleName; grantDelay?: number }>> = {
+  GOVERNOR: { guardian: "ADMIN" },
+  UPGRADER: { guardian: "GOVERNOR", grantDelay: DAY },
+  COMPLIANCE_ADMIN: { admin: "MEMBERSHIP" },
+  MARKET_SUPERVISOR: { admin: "MEMBERSHIP" },
+  EXCHANGE: { admin: "MEMBERSHIP" },
+  ISSUER: { admin: "MEMBERSHIP" },
+  CUSTODIAN: { admin: "MEMBERSHIP" },
+  PAYMENT_GATEWAY: { admin: "MEMBERSHIP" },
+  KYC_PROVIDER: { admin: "MEMBERSHIP" },
+  AUDITOR: { admin: "MEMBERSHIP" },
+  REGULATOR: { admin: "MEMBERSHIP" },
+};
 
 /**
  * Grants the deploy step makes to accounts (named accounts of hardhat.config.ts) and contracts (deployment

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 // @title Dependencies
+// solhint-disable no-unused-import
 // Compiles the OpenZeppelin contracts that deploy/ uses unchanged, so they are built with this project's compiler
 // and EVM target (cancun): the alliance authority (AccessManager) and the proxy of every upgradeable core contract.
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";

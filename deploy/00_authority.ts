@@ -11,7 +11,11 @@ const func: DeployFunction = async (hre) => {
     log: true,
   });
   if (result.newlyDeployed) {
-    const authority = await hre.ethers.getContractAt("AccessManager", result.address, await hre.ethers.getSigner(deployer));
+    const authority = await hre.ethers.getContractAt(
+      "AccessManager",
+      result.address,
+      await hre.ethers.getSigner(deployer),
+    );
     for (const [label, roleId] of Object.entries(Role)) {
       if (roleId === Role.ADMIN || roleId === Role.PUBLIC) continue;
       await (await authority.labelRole(roleId, label)).wait();

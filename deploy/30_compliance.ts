@@ -5,7 +5,11 @@ const func: DeployFunction = async (hre) => {
   const { deployer } = await hre.getNamedAccounts();
   const authority = await hre.deployments.get("AllianceAuthority");
   const identity = await hre.deployments.get("IdentityRegistry");
-  await hre.deployments.deploy("Compliance", { from: deployer, args: [authority.address, identity.address], log: true });
+  await hre.deployments.deploy("Compliance", {
+    from: deployer,
+    args: [authority.address, identity.address],
+    log: true,
+  });
 };
 func.tags = ["compliance", "core"];
 func.dependencies = ["authority", "identity"];

@@ -26,15 +26,19 @@ library EligibilityLib {
     uint256 private constant _EXPIRY_SHIFT = 112;
 
     /// @notice Packs the fields of an eligibility word.
-    function pack(uint32 index, uint16 countryCode, uint64 claimBits, uint48 expiresAt)
-        internal
-        pure
-        returns (Eligibility)
-    {
-        return Eligibility.wrap(
-            uint256(index) | (uint256(countryCode) << _COUNTRY_SHIFT) | (uint256(claimBits) << _CLAIMS_SHIFT)
-                | (uint256(expiresAt) << _EXPIRY_SHIFT)
-        );
+    function pack(
+        uint32 index,
+        uint16 countryCode,
+        uint64 claimBits,
+        uint48 expiresAt
+    ) internal pure returns (Eligibility) {
+        return
+            Eligibility.wrap(
+                uint256(index) |
+                    (uint256(countryCode) << _COUNTRY_SHIFT) |
+                    (uint256(claimBits) << _CLAIMS_SHIFT) |
+                    (uint256(expiresAt) << _EXPIRY_SHIFT)
+            );
     }
 
     /// @notice The investor index, 0 when the wallet is not registered.

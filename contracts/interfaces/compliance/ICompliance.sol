@@ -125,19 +125,23 @@ interface ICompliance {
     function canTransfer(address from, address to, uint256 amount) external view returns (bool);
 
     /// @notice ERC-1404 with the asset named: 0 when allowed, else `uint8(Restriction)`.
-    function detectTransferRestriction(address asset, address from, address to, uint256 amount)
-        external
-        view
-        returns (uint8);
+    function detectTransferRestriction(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (uint8);
 
     /// @notice ERC-1404: a readable sentence for `code`.
     function messageForTransferRestriction(uint8 code) external view returns (string memory);
 
     /// @notice Which rule refuses the transfer, about whom, and the figure behind it.
-    function explainTransfer(address asset, address from, address to, uint256 amount)
-        external
-        view
-        returns (Explanation memory);
+    function explainTransfer(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (Explanation memory);
 
     /* VIEWS */
 

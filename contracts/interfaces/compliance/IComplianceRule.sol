@@ -8,10 +8,12 @@ pragma solidity ^0.8.27;
 interface IComplianceRule {
     /// @notice 0 when `rule` allows moving `amount` of `asset` from `from` to `to`; otherwise the rule's own code.
     /// `from` is zero for a mint.
-    function detectTransferRestriction(address asset, address from, address to, uint256 amount)
-        external
-        view
-        returns (uint8);
+    function detectTransferRestriction(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (uint8);
 
     /// @notice A human-readable explanation of the rule's own `code`.
     function messageForTransferRestriction(uint8 code) external view returns (string memory);

@@ -46,10 +46,18 @@ interface IIdentityRegistry {
     /* EVENTS */
 
     event InvestorRegistered(
-        bytes32 indexed investor, address indexed provider, uint16 country, uint64 claims, uint48 expiry
+        bytes32 indexed investor,
+        address indexed provider,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry
     );
     event InvestorUpdated(
-        bytes32 indexed investor, address indexed provider, uint16 country, uint64 claims, uint48 expiry
+        bytes32 indexed investor,
+        address indexed provider,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry
     );
     event InvestorRemoved(bytes32 indexed investor, address indexed provider);
     event WalletAdded(bytes32 indexed investor, address indexed wallet, address indexed provider);
@@ -75,8 +83,13 @@ interface IIdentityRegistry {
 
     /// @notice Registers an investor with its first wallets (possibly none).
     /// @custom:access KYC_PROVIDER
-    function registerInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry, address[] calldata wallets)
-        external;
+    function registerInvestor(
+        bytes32 investor,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry,
+        address[] calldata wallets
+    ) external;
 
     /// @notice Registers several investors; all or nothing.
     /// @custom:access KYC_PROVIDER
