@@ -38,8 +38,11 @@ export async function applyRoles(
         authority.setRoleGuardian(roleId, guardian),
       );
     }
+    // A new grant delay takes effect only after AccessManager's minimum setback, so compare with the last change.
     const grantDelay = BigInt(settings?.grantDelay ?? 0);
-    if ((await authority.getRoleGrantDelay(roleId)) !== grantDelay) {
+    const delayChanges = await authority.queryFilter(authority.filters.RoleGrantDelayChanged(roleId));
+    const scheduledDelay = delayChanges.length ? delayChanges[delayChanges.length - 1].args.delay : 0n;
+    if (scheduledDelay !== grantDelay) {
       await send("setGrantDelay", `${name} = ${grantDelay}s`, () => authority.setGrantDelay(roleId, grantDelay));
     }
   }
