@@ -1,0 +1,49 @@
+import { expect } from "chai";
+import type { ethers } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { AccessManager } from "../../typechain-types";
+import { placeholderCall } from "../helpers/abi";
+
+/**
+ * Every function in `signatures` is restricted to `roleId`: called by each signer in `callers` that lacks the
+ * role, it reverts with the authority's `AccessManagedUnauthorized(caller)`, and the authority maps the
+ * function to the role.
+ */
+export function shouldBehaveLikeRestricted(
+  context: () => {
+    authority: AccessManager;
+    target: { getAddress(): Promise<string>; interface: ethers.Interface };
+    callers: HardhatEthersSigner[];
+  },
+  signatures: string[],
+  roleId: bigint,
+): void {
+  for (const signature of signatures) {
+    describe(signature, function () {
+      it("is guarded by the role in the authority", async function () {
+        const { authority, target } = context();
+        const selector = target.interface.getFunction(signature)!.selector;
+        expect(await authority.getTargetFunctionRole(await target.getAddress(), selector)).to.equal(roleId);
+      });
+
+      it("reverts with AccessManagedUnauthorized for every caller without the role", async function () {
+        const { authority, target, callers } = context();
+        const address = await target.getAddress();
+        const fragment = target.interface.getFunction(signature)!;
+        const data = placeholderCall(target.interface, fragment);
+        let tried = 0;
+        for (const caller of callers) {
+          const [isMember] = await authority.hasRole(roleId, caller.address);
+          if (isMember) continue;
+          tried++;
+          const [allowed] = await authority.canCall(caller.address, address, fragment.selector);
+          expect(allowed, `${caller.address} may call ${signature}`).to.equal(false);
+          await expect(caller.sendTransaction({ to: address, data }))
+            .to.be.revertedWithCustomError(target, "AccessManagedUnauthorized")
+            .withArgs(caller.address);
+        }
+        expect(tried, "no caller without the role was tried").to.be.greaterThan(0);
+      });
+    });
+  }
+}
