@@ -1,0 +1,42 @@
+/**
+ * The compliance pipeline's ERC-1404 restriction codes (`contracts/types/Restriction.sol`): stable, never
+ * renumbered, only appended. `test/compliance/restrictions.test.ts` proves this file and the contract agree.
+ */
+export enum Restriction {
+  None = 0,
+  SenderNotVerified = 1,
+  RecipientNotVerified = 2,
+  RecipientMissingClaims = 3,
+  CountryNotAllowed = 4,
+  CountryBlocked = 5,
+  MaxInvestorsReached = 6,
+  MaxBalanceExceeded = 7,
+  LockedUp = 8,
+  TradingHalted = 9,
+  OutsideTradingWindow = 10,
+  ExternalRuleFailed = 11,
+  AssetNotConfigured = 12,
+}
+
+/** The explanation `Compliance.explainTransfer` returns, as ethers decodes it. */
+export interface Explanation {
+  code: bigint;
+  party: string;
+  detail: bigint;
+  rule: string;
+  ruleCode: bigint;
+  message: string;
+}
+
+/** One line a person can read: the code's name, the contract's sentence, and the figures behind it. */
+export function describeExplanation(explanation: Explanation): string {
+  const code = Number(explanation.code);
+  if (code === Restriction.None) return "allowed";
+  const parts = [`${Restriction[code] ?? `code ${code}`} (${code}): ${explanation.message}`];
+  if (explanation.party !== "0x0000000000000000000000000000000000000000") parts.push(`party ${explanation.party}`);
+  if (explanation.detail !== 0n) parts.push(`detail ${explanation.detail}`);
+  if (explanation.rule !== "0x0000000000000000000000000000000000000000") {
+    parts.push(`rule ${explanation.rule} code ${explanation.ruleCode}`);
+  }
+  return parts.join("; ");
+}
