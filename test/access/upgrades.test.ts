@@ -1,0 +1,45 @@
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { Claim, claimsOf } from "../../sdk/claims";
+import { shouldBehaveLikeUpgradeable } from "../behaviors/upgradeable";
+import { coreFixture } from "../fixtures/core";
+
+describe("upgradeable core contracts", function () {
+  shouldBehaveLikeUpgradeable("MemberRegistry", async () => {
+    const { accounts, contracts } = await loadFixture(coreFixture);
+    return {
+      authority: contracts.authority,
+      proxy: contracts.members,
+      upgrader: accounts.governor,
+      strangers: [accounts.stranger, accounts.kycProvider, accounts.regulator, accounts.deployer],
+      snapshot: async () => [
+        await contracts.members.memberCount(),
+        await contracts.members.memberOf(accounts.kycProvider.address),
+        await contracts.members.authority(),
+      ],
+    };
+  });
+
+  shouldBehaveLikeUpgradeable("IdentityRegistry", async () => {
+    const { accounts, contracts } = await loadFixture(coreFixture);
+    const expiry = (await ethers.provider.getBlock("latest"))!.timestamp + 86_400 * 365;
+    await contracts.identity
+      .connect(accounts.kycProvider)
+      .registerInvestor(ethers.id("investor:alice"), 156, claimsOf([Claim.KYC, Claim.AML]), expiry, [
+        accounts.alice.address,
+      ]);
+    return {
+      authority: contracts.authority,
+      proxy: contracts.identity,
+      upgrader: accounts.governor,
+      strangers: [accounts.stranger, accounts.kycProvider, accounts.regulator, accounts.deployer],
+      snapshot: async () => [
+        await contracts.identity.investorCount(),
+        await contracts.identity.isVerified(accounts.alice.address),
+        await contracts.identity.investorOf(accounts.alice.address),
+        await contracts.identity.eligibilityStore(),
+        await contracts.identity.baselineClaims(),
+      ],
+    };
+  });
+});
