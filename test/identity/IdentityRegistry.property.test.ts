@@ -6,7 +6,7 @@ import type { IdentityRegistry } from "../../typechain-types";
 import { identityDefaults } from "../../config/identity";
 import { Claim, claimsOf } from "../../sdk/claims";
 import { coreFixture } from "../fixtures/core";
-import { investorId, walletAddress } from "./helpers";
+import { investorId, packEligibility, walletAddress } from "./helpers";
 
 /* POOLS */
 
@@ -267,6 +267,13 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
     expect(await identity.investorOf(wallet), `${step}: investorOf(${wallet})`).to.equal(owner ?? ethers.ZeroHash);
     expect(await identity.investorCountry(wallet), `${step}: investorCountry(${wallet})`).to.equal(country);
     expect(await identity.contains(wallet), `${step}: contains(${wallet})`).to.equal(owner !== undefined);
+    const investor = owner ? model.investors.get(owner)! : undefined;
+    const word = investor ? packEligibility(investor.index, investor.country, investor.claims, investor.expiry) : 0n;
+    expect(await identity.eligibilityOf(wallet), `${step}: eligibilityOf(${wallet})`).to.equal(word);
+  }
+  for (let index = 1n; index <= model.lastIndex + 1n; index++) {
+    const id = [...model.investors].find(([, investor]) => investor.index === index)?.[0] ?? ethers.ZeroHash;
+    expect(await identity.investorAt(index), `${step}: investorAt(${index})`).to.equal(id);
   }
   for (const id of IDS) {
     const investor = model.investors.get(id);
@@ -285,6 +292,12 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
   expect(await identity.walletCount(), `${step}: walletCount`).to.equal(BigInt(model.walletCount()));
 }
 
+/**
+ * After every step the registry's views equal the model's, which checks the invariants of IIdentityRegistry (I1
+ * a wallet has one investor and `investorOf != 0` iff `contains`; I2 every wallet carries its investor's word; I3
+ * `isVerified`; I4 the counters) and of IdentityRegistry (R1 indexes, R2 wallet counts, R3 words iff set members).
+ * A rejected step must revert with the model's error and leave every view unchanged.
+ */
 describe("IdentityRegistry (property)", () => {
   it("matches the model over random sequences of registrations, updates, removals, recoveries and expiries", async () => {
     await fc.assert(
