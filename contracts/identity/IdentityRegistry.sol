@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {AccessManagedUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+import {Eligibility, EligibilityLib} from "../types/Eligibility.sol";
+import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
+import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {EligibilityStore} from "./EligibilityStore.sol";
+
+/// @title IdentityRegistry
+/// @notice Investors (opaque ids with a country, claims and an expiry) and their wallets, attested by KYC-provider
+/// members. Each wallet's eligibility is packed in one word kept by an `EligibilityStore` this registry deploys
+/// when initialized and alone writes, so the transfer hot path reads one slot of a plain contract.
+/// @dev UUPS proxy behind the alliance authority; ERC-7201 namespaced storage. Wallet → investor is not stored
+/// here: a wallet's word carries its investor's index, and `index → id` is kept here.
+/// Invariants (beyond those of `IIdentityRegistry`):
+/// - R1: indexes start at 1, grow by one per registration and are never reused; `investorAt(i)` is 0 once the
+///   investor with index `i` is removed.
+/// - R2: `investorRecord(id).walletCount` equals `walletsOf(id).length`, at most `maxWalletsPerInvestor()`.
+/// - R3: a wallet's store word is non-zero iff the wallet is in the wallet set of the investor its index names.
+contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUpgradeable {
+    using EnumerableSet for EnumerableSet.AddressSet;
+
+    uint256 private constant _MAX_WALLETS_PER_INVESTOR = 16;
+    uint16 private constant _MAX_COUNTRY = 999;
+
+    /// @custom:storage-location erc7201:assetledger.storage.IdentityRegistry
+    struct IdentityRegistryStorage {
+        // The store and the counters share one slot: a registration reads and writes it once.
+        IEligibilityStore store;
+        uint32 lastIndex;
+        uint32 investorCount;
+        uint32 walletCount;
+        uint64 baselineClaims;
+        mapping(bytes32 investor => Investor) investors;
+        mapping(uint32 index => bytes32 investor) investorAt;
+        mapping(bytes32 investor => EnumerableSet.AddressSet) wallets;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("assetledger.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE_LOCATION = 0x91aee2b571cb031772be03fed41db50d3dacc74ac54237a574ecf9c705e8f800;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initializes the proxy: sets the authority and the baseline claims, and deploys the eligibility store
+    /// this registry alone writes.
+    /// @param initialAuthority The alliance authority (AccessManager).
+    /// @param initialBaselineClaims The claims every verified investor must hold.
+    function initialize(address initialAuthority, uint64 initialBaselineClaims) external initializer {
+        __AccessManaged_init(initialAuthority);
+        IdentityRegistryStorage storage $ = _getStorage();
+        $.store = new EligibilityStore(address(this));
+        _setBaselineClaims($, initialBaselineClaims);
+    }
+
+    /* INVESTORS */
+
+    /// @inheritdoc IIdentityRegistry
+    function registerInvestor(
+        bytes32 investor,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry,
+        address[] calldata wallets
+    ) external restricted {
+        _registerInvestor(_getStorage(), investor, country, claims, expiry, wallets);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function registerInvestors(InvestorInput[] calldata investors) external restricted {
+        require(investors.length != 0, IdentityRegistryEmptyBatch());
+        IdentityRegistryStorage storage $ = _getStorage();
+        for (uint256 i; i < investors.length; ++i) {
+            InvestorInput calldata input = investors[i];
+            _registerInvestor($, input.investor, input.country, input.claims, input.expiry, input.wallets);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry) external restricted {
+        _updateInvestor(_getStorage(), investor, country, claims, expiry);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function updateInvestors(
+        bytes32[] calldata investors,
+        uint16[] calldata countries,
+        uint64[] calldata claims,
+        uint48[] calldata expiries
+    ) external restricted {
+        uint256 length = investors.length;
+        _requireSameLength(length, countries.length);
+        _requireSameLength(length, claims.length);
+        _requireSameLength(length, expiries.length);
+        require(length != 0, IdentityRegistryEmptyBatch());
+        IdentityRegistryStorage storage $ = _getStorage();
+        for (uint256 i; i < length; ++i) {
+            _updateInvestor($, investors[i], countries[i], claims[i], expiries[i]);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function removeInvestor(bytes32 investor) external restricted {
+        _removeInvestor(_getStorage(), investor);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function removeInvestors(bytes32[] calldata investors) external restricted {
+        require(investors.length != 0, IdentityRegistryEmptyBatch());
+        IdentityRegistryStorage storage $ = _getStorage();
+        for (uint256 i; i < investors.length; ++i) {
+            _removeInvestor($, investors[i]);
+        }
+    }
+
+    /* WALLETS */
+
+    /// @inheritdoc IIdentityRegistry
+    function addWallet(bytes32 investor, address wallet) external restricted {
+        _addWallet(_getStorage(), investor, wallet);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function addWallets(bytes32[] calldata investors, address[] calldata wallets) external restricted {
+        _requireSameLength(investors.length, wallets.length);
+        require(investors.length != 0, IdentityRegistryEmptyBatch());
+        IdentityRegistryStorage storage $ = _getStorage();
+        for (uint256 i; i < investors.length; ++i) {
+            _addWallet($, investors[i], wallets[i]);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function removeWallet(address wallet) external restricted {
+        _removeWallet(_getStorage(), wallet);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function removeWallets(address[] calldata wallets) external restricted {
+        require(wallets.length != 0, IdentityRegistryEmptyBatch());
+        IdentityRegistryStorage storage $ = _getStorage();
+        for (uint256 i; i < wallets.length; ++i) {
+            _removeWallet($, wallets[i]);
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    /// @dev The new wallet takes the lost one's eligibility word and its membership of the investor's wallet set;
+    /// the order `walletsOf` returns may change (the set moves its last element into the freed position).
+    function recoverWallet(address lostWallet, address newWallet) external restricted {
+        IdentityRegistryStorage storage $ = _getStorage();
+        IEligibilityStore store = $.store;
+        Eligibility word = store.eligibilityOf(lostWallet);
+        require(word.isRegistered(), IdentityRegistryUnknownWallet(lostWallet));
+        _requireFreeWallet($, store, newWallet);
+
+        bytes32 investor = $.investorAt[word.investorIndex()];
+        EnumerableSet.AddressSet storage wallets = $.wallets[investor];
+        wallets.remove(lostWallet);
+        wallets.add(newWallet);
+        store.write(lostWallet, Eligibility.wrap(0));
+        store.write(newWallet, word);
+        emit WalletRecovered(investor, lostWallet, newWallet);
+    }
+
+    /* POLICY */
+
+    /// @inheritdoc IIdentityRegistry
+    function setBaselineClaims(uint64 claims) external restricted {
+        _setBaselineClaims(_getStorage(), claims);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IIdentityRegistry
+    function isVerified(address wallet) external view returns (bool) {
+        IdentityRegistryStorage storage $ = _getStorage();
+        return $.store.eligibilityOf(wallet).isVerified($.baselineClaims, block.timestamp);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorCountry(address wallet) external view returns (uint16) {
+        return _getStorage().store.eligibilityOf(wallet).country();
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function contains(address wallet) external view returns (bool) {
+        return _getStorage().store.eligibilityOf(wallet).isRegistered();
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorOf(address wallet) external view returns (bytes32) {
+        IdentityRegistryStorage storage $ = _getStorage();
+        return $.investorAt[$.store.eligibilityOf(wallet).investorIndex()];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorAt(uint32 index) external view returns (bytes32) {
+        return _getStorage().investorAt[index];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorRecord(bytes32 investor) external view returns (Investor memory) {
+        return _getStorage().investors[investor];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function walletsOf(bytes32 investor) external view returns (address[] memory) {
+        return _getStorage().wallets[investor].values();
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function eligibilityOf(address wallet) external view returns (Eligibility) {
+        return _getStorage().store.eligibilityOf(wallet);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function baselineClaims() external view returns (uint64) {
+        return _getStorage().baselineClaims;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function investorCount() external view returns (uint256) {
+        return _getStorage().investorCount;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function walletCount() external view returns (uint256) {
+        return _getStorage().walletCount;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function maxWalletsPerInvestor() external pure returns (uint256) {
+        return _MAX_WALLETS_PER_INVESTOR;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function eligibilityStore() external view returns (IEligibilityStore) {
+        return _getStorage().store;
+    }
+
+    /* INTERNAL */
+
+    function _registerInvestor(
+        IdentityRegistryStorage storage $,
+        bytes32 investor,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry,
+        address[] calldata wallets
+    ) private {
+        require(investor != bytes32(0), IdentityRegistryInvalidInvestor(investor));
+        require($.investors[investor].index == 0, IdentityRegistryInvestorExists(investor));
+        _requireValidAttestation(country, expiry);
+        uint256 count = wallets.length;
+        require(
+            count <= _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR)
+        );
+
+        uint32 index = ++$.lastIndex;
+        $.investorCount += 1;
+        // Cannot truncate: count <= _MAX_WALLETS_PER_INVESTOR.
+        $.walletCount += uint32(count);
+        $.investorAt[index] = investor;
+        $.investors[investor] = Investor({
+            country: country,
+            claims: claims,
+            expiry: expiry,
+            provider: msg.sender,
+            index: index,
+            walletCount: uint32(count)
+        });
+        emit InvestorRegistered(investor, msg.sender, country, claims, expiry);
+
+        IEligibilityStore store = $.store;
+        EnumerableSet.AddressSet storage set = $.wallets[investor];
+        Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
+        for (uint256 i; i < count; ++i) {
+            _linkWallet($, store, set, investor, wallets[i], word);
+        }
+    }
+
+    function _updateInvestor(
+        IdentityRegistryStorage storage $,
+        bytes32 investor,
+        uint16 country,
+        uint64 claims,
+        uint48 expiry
+    ) private {
+        Investor storage record = $.investors[investor];
+        uint32 index = record.index;
+        require(index != 0, IdentityRegistryUnknownInvestor(investor));
+        _requireValidAttestation(country, expiry);
+
+        record.country = country;
+        record.claims = claims;
+        record.expiry = expiry;
+        record.provider = msg.sender;
+        emit InvestorUpdated(investor, msg.sender, country, claims, expiry);
+
+        IEligibilityStore store = $.store;
+        EnumerableSet.AddressSet storage set = $.wallets[investor];
+        Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
+        uint256 count = set.length();
+        for (uint256 i; i < count; ++i) {
+            store.write(set.at(i), word);
+        }
+    }
+
+    function _removeInvestor(IdentityRegistryStorage storage $, bytes32 investor) private {
+        uint32 index = $.investors[investor].index;
+        require(index != 0, IdentityRegistryUnknownInvestor(investor));
+
+        IEligibilityStore store = $.store;
+        EnumerableSet.AddressSet storage set = $.wallets[investor];
+        uint256 count = set.length();
+        for (uint256 i; i < count; ++i) {
+            address wallet = set.at(i);
+            store.write(wallet, Eligibility.wrap(0));
+            emit WalletRemoved(investor, wallet, msg.sender);
+        }
+        set.clear();
+        delete $.investors[investor];
+        delete $.investorAt[index];
+        $.investorCount -= 1;
+        // Cannot truncate: count <= _MAX_WALLETS_PER_INVESTOR.
+        $.walletCount -= uint32(count);
+        emit InvestorRemoved(investor, msg.sender);
+    }
+
+    function _addWallet(IdentityRegistryStorage storage $, bytes32 investor, address wallet) private {
+        Investor storage record = $.investors[investor];
+        uint32 index = record.index;
+        require(index != 0, IdentityRegistryUnknownInvestor(investor));
+        uint32 count = record.walletCount;
+        require(
+            count < _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR)
+        );
+
+        record.walletCount = count + 1;
+        $.walletCount += 1;
+        Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry);
+        _linkWallet($, $.store, $.wallets[investor], investor, wallet, word);
+    }
+
+    function _removeWallet(IdentityRegistryStorage storage $, address wallet) private {
+        IEligibilityStore store = $.store;
+        Eligibility word = store.eligibilityOf(wallet);
+        require(word.isRegistered(), IdentityRegistryUnknownWallet(wallet));
+
+        bytes32 investor = $.investorAt[word.investorIndex()];
+        $.wallets[investor].remove(wallet);
+        $.investors[investor].walletCount -= 1;
+        $.walletCount -= 1;
+        store.write(wallet, Eligibility.wrap(0));
+        emit WalletRemoved(investor, wallet, msg.sender);
+    }
+
+    /// @dev Checks `wallet` is free, adds it to `set` and writes its word. The caller updates the counters.
+    function _linkWallet(
+        IdentityRegistryStorage storage $,
+        IEligibilityStore store,
+        EnumerableSet.AddressSet storage set,
+        bytes32 investor,
+        address wallet,
+        Eligibility word
+    ) private {
+        _requireFreeWallet($, store, wallet);
+        set.add(wallet);
+        store.write(wallet, word);
+        emit WalletAdded(investor, wallet, msg.sender);
+    }
+
+    function _setBaselineClaims(IdentityRegistryStorage storage $, uint64 claims) private {
+        $.baselineClaims = claims;
+        emit BaselineClaimsSet(claims);
+    }
+
+    /// @dev Reverts unless `wallet` is non-zero and belongs to no investor.
+    function _requireFreeWallet(IdentityRegistryStorage storage $, IEligibilityStore store, address wallet)
+        private
+        view
+    {
+        require(wallet != address(0), IdentityRegistryInvalidWallet(wallet));
+        Eligibility current = store.eligibilityOf(wallet);
+        // `if`, not `require`: the owner's id is read from storage only when the check fails.
+        if (current.isRegistered()) {
+            revert IdentityRegistryWalletTaken(wallet, $.investorAt[current.investorIndex()]);
+        }
+    }
+
+    function _requireValidAttestation(uint16 country, uint48 expiry) private view {
+        require(country != 0 && country <= _MAX_COUNTRY, IdentityRegistryInvalidCountry(country));
+        require(expiry > block.timestamp, IdentityRegistryInvalidExpiry(expiry, block.timestamp));
+    }
+
+    function _requireSameLength(uint256 expected, uint256 actual) private pure {
+        require(expected == actual, IdentityRegistryLengthMismatch(expected, actual));
+    }
+
+    /* UPGRADES */
+
+    /// @dev Only the authority's UPGRADER role (with its execution delay) may upgrade.
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    /* STORAGE */
+
+    function _getStorage() private pure returns (IdentityRegistryStorage storage $) {
+        // The one assembly block: Solidity can bind a storage struct to an ERC-7201 slot only this way.
+        assembly {
+            $.slot := _STORAGE_LOCATION
+        }
+    }
+}
