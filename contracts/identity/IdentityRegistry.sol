@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {AccessManagedUpgradeable} from
-    "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+// solhint-disable-next-line max-line-length
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {Eligibility, EligibilityLib} from "../types/Eligibility.sol";
@@ -260,7 +260,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         _requireValidAttestation(country, expiry);
         uint256 count = wallets.length;
         require(
-            count <= _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR)
+            count <= _MAX_WALLETS_PER_INVESTOR,
+            IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR)
         );
 
         uint32 index = ++$.lastIndex;
@@ -339,9 +340,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
         uint32 count = record.walletCount;
-        require(
-            count < _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR)
-        );
+        require(count < _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR));
 
         record.walletCount = count + 1;
         $.walletCount += 1;
@@ -383,10 +382,11 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
     }
 
     /// @dev Reverts unless `wallet` is non-zero and belongs to no investor.
-    function _requireFreeWallet(IdentityRegistryStorage storage $, IEligibilityStore store, address wallet)
-        private
-        view
-    {
+    function _requireFreeWallet(
+        IdentityRegistryStorage storage $,
+        IEligibilityStore store,
+        address wallet
+    ) private view {
         require(wallet != address(0), IdentityRegistryInvalidWallet(wallet));
         Eligibility current = store.eligibilityOf(wallet);
         // `if`, not `require`: the owner's id is read from storage only when the check fails.
@@ -407,12 +407,14 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
     /* UPGRADES */
 
     /// @dev Only the authority's UPGRADER role (with its execution delay) may upgrade.
+    // solhint-disable-next-line no-empty-blocks
     function _authorizeUpgrade(address) internal override restricted {}
 
     /* STORAGE */
 
     function _getStorage() private pure returns (IdentityRegistryStorage storage $) {
         // The one assembly block: Solidity can bind a storage struct to an ERC-7201 slot only this way.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             $.slot := _STORAGE_LOCATION
         }
