@@ -110,8 +110,10 @@ contract Compliance is ICompliance, AccessManaged {
         require(asset != address(0), ComplianceInvalidAsset(asset));
         if (rules.tradingDays != 0) {
             require(
-                rules.windowOpen < 1 days && rules.windowClose < 1 days && rules.windowOpen != rules.windowClose
-                    && rules.tradingDays <= _ALL_DAYS,
+                rules.windowOpen < 1 days &&
+                    rules.windowClose < 1 days &&
+                    rules.windowOpen != rules.windowClose &&
+                    rules.tradingDays <= _ALL_DAYS,
                 ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
             );
         }
@@ -223,17 +225,18 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
-        (Restriction code,,,) = _evaluate(msg.sender, from, to, amount);
+        (Restriction code, , , ) = _evaluate(msg.sender, from, to, amount);
         return code == Restriction.None;
     }
 
     /// @inheritdoc ICompliance
-    function detectTransferRestriction(address asset, address from, address to, uint256 amount)
-        external
-        view
-        returns (uint8)
-    {
-        (Restriction code,,,) = _evaluate(asset, from, to, amount);
+    function detectTransferRestriction(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (uint8) {
+        (Restriction code, , , ) = _evaluate(asset, from, to, amount);
         return uint8(code);
     }
 
@@ -257,11 +260,12 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
-    function explainTransfer(address asset, address from, address to, uint256 amount)
-        external
-        view
-        returns (Explanation memory explanation)
-    {
+    function explainTransfer(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (Explanation memory explanation) {
         (Restriction code, address party, uint256 detail, uint8 ruleCode) = _evaluate(asset, from, to, amount);
         explanation.code = code;
         explanation.party = party;
@@ -286,17 +290,18 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     function rulesOf(address asset) external view returns (AssetRules memory) {
         AssetConfig memory config = _configs[asset];
-        return AssetRules({
-            requiredClaims: config.requiredClaims,
-            lockupUntil: config.lockupUntil,
-            maxInvestors: config.maxInvestors,
-            windowOpen: config.windowOpen,
-            windowClose: config.windowClose,
-            tradingDays: config.tradingDays,
-            countryAllowList: config.flags & _ALLOW_LIST != 0,
-            countryBlockList: config.flags & _BLOCK_LIST != 0,
-            maxBalance: config.flags & _MAX_BALANCE != 0
-        });
+        return
+            AssetRules({
+                requiredClaims: config.requiredClaims,
+                lockupUntil: config.lockupUntil,
+                maxInvestors: config.maxInvestors,
+                windowOpen: config.windowOpen,
+                windowClose: config.windowClose,
+                tradingDays: config.tradingDays,
+                countryAllowList: config.flags & _ALLOW_LIST != 0,
+                countryBlockList: config.flags & _BLOCK_LIST != 0,
+                maxBalance: config.flags & _MAX_BALANCE != 0
+            });
     }
 
     /// @inheritdoc ICompliance
@@ -344,11 +349,12 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev The pipeline, in the order documented on the contract. Returns the first failing rule's code, the
     /// wallet it looked at, the figure behind it, and for an external rule its own code (`detail` is then the
     /// rule's index).
-    function _evaluate(address asset, address from, address to, uint256 amount)
-        private
-        view
-        returns (Restriction code, address party, uint256 detail, uint8 ruleCode)
-    {
+    function _evaluate(
+        address asset,
+        address from,
+        address to,
+        uint256 amount
+    ) private view returns (Restriction code, address party, uint256 detail, uint8 ruleCode) {
         if (to == address(0)) return (Restriction.None, address(0), 0, 0);
         AssetConfig memory config = _configs[asset];
         if (config.flags & _CONFIGURED == 0) return (Restriction.AssetNotConfigured, address(0), 0, 0);
@@ -426,11 +432,13 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @dev The investor and balance caps, which ask the asset (`IComplianceSubject`). Not called between two
     /// wallets of one investor.
-    function _checkCaps(address asset, AssetConfig memory config, address from, address to, uint256 amount)
-        private
-        view
-        returns (Restriction, uint256)
-    {
+    function _checkCaps(
+        address asset,
+        AssetConfig memory config,
+        address from,
+        address to,
+        uint256 amount
+    ) private view returns (Restriction, uint256) {
         IComplianceSubject subject = IComplianceSubject(asset);
         uint256 toBalance = subject.investorBalanceOf(to);
         if (config.maxInvestors != 0 && toBalance == 0) {
@@ -449,11 +457,13 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev Asks each external rule in order; returns the index and code of the first refusal, or (0, 0).
-    function _checkExternalRules(address asset, address from, address to, uint256 amount, uint256 count)
-        private
-        view
-        returns (uint256 index, uint8 ruleCode)
-    {
+    function _checkExternalRules(
+        address asset,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 count
+    ) private view returns (uint256 index, uint8 ruleCode) {
         IComplianceRule[MAX_EXTERNAL_RULES] storage rules = _externalRules[asset];
         for (uint256 i; i < count; ++i) {
             uint8 code = rules[i].detectTransferRestriction(asset, from, to, amount);
@@ -518,9 +528,10 @@ contract Compliance is ICompliance, AccessManaged {
         }
         if (code == Restriction.RecipientMissingClaims) return "the recipient lacks claims the asset requires";
         if (code == Restriction.CountryBlocked) {
-            return party == from
-                ? "the sender's country is on the asset's block-list"
-                : "the recipient's country is on the asset's block-list";
+            return
+                party == from
+                    ? "the sender's country is on the asset's block-list"
+                    : "the recipient's country is on the asset's block-list";
         }
         if (code == Restriction.CountryNotAllowed) return "the recipient's country is not on the asset's allow-list";
         if (code == Restriction.MaxInvestorsReached) {
