@@ -1,0 +1,744 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Compliance, ComplianceRuleMock, ComplianceSubjectMock } from "../../typechain-types";
+import { Claim, claimsOf } from "../../sdk/claims";
+import { coreFixture } from "../fixtures/core";
+import {
+  type AssetRules,
+  BASELINE,
+  canTransferAs,
+  type CompliancePipelineContext,
+  Country,
+  DAY,
+  HOUR,
+  INITIAL_BALANCE,
+  MONDAY_TO_FRIDAY,
+  NO_RULES,
+  PROFESSIONAL,
+  Restriction,
+  Sentence,
+  shouldBehaveLikeCompliancePipeline,
+} from "../behaviors/CompliancePipeline.behavior";
+
+const YEAR = 365 * DAY;
+
+/**
+ * The core, a ComplianceSubjectMock token configured with no rule, and the investors of
+ * `CompliancePipelineContext`: alice (+ aliceSecond) and bob hold INITIAL_BALANCE, carol nothing, dave lacks AML,
+ * stranger is unregistered.
+ */
+async function complianceFixture() {
+  const { accounts, contracts } = await coreFixture();
+  const signers = await ethers.getSigners();
+  const aliceSecond = signers[10];
+  const dave = signers[11];
+  const expiry = (await time.latest()) + 10 * YEAR;
+  const identity = contracts.identity.connect(accounts.kycProvider);
+  await identity.registerInvestor(ethers.id("alice"), Country.US, BASELINE | PROFESSIONAL, expiry, [
+    accounts.alice.address,
+    aliceSecond.address,
+  ]);
+  await identity.registerInvestor(ethers.id("bob"), Country.DE, BASELINE, expiry, [accounts.bob.address]);
+  await identity.registerInvestor(ethers.id("carol"), Country.FR, BASELINE, expiry, [accounts.carol.address]);
+  await identity.registerInvestor(ethers.id("dave"), Country.GB, claimsOf([Claim.KYC]), expiry, [dave.address]);
+
+  const token = (await (
+    await ethers.getContractFactory("ComplianceSubjectMock")
+  ).deploy(await contracts.compliance.getAddress(), await contracts.identity.getAddress())) as ComplianceSubjectMock;
+  const asset = await token.getAddress();
+  await contracts.compliance.connect(accounts.regulator).configureAsset(asset, NO_RULES);
+  await token.mint(accounts.alice.address, INITIAL_BALANCE);
+  await token.mint(accounts.bob.address, INITIAL_BALANCE);
+  const rule = (await (await ethers.getContractFactory("ComplianceRuleMock")).deploy(100n)) as ComplianceRuleMock;
+  return { accounts, contracts, compliance: contracts.compliance, token, asset, rule, aliceSecond, dave };
+}
+
+async function pipelineFixture(): Promise<CompliancePipelineContext> {
+  const { accounts, contracts, token, asset, aliceSecond, dave } = await complianceFixture();
+  return {
+    compliance: contracts.compliance,
+    identity: contracts.identity,
+    asset,
+    admin: accounts.regulator,
+    supervisor: accounts.exchange,
+    kycProvider: accounts.kycProvider,
+    governor: accounts.governor,
+    alice: accounts.alice,
+    aliceSecond,
+    bob: accounts.bob,
+    carol: accounts.carol,
+    dave,
+    stranger: accounts.stranger,
+    mint: (to, amount) => token.mint(to, amount),
+    burn: (from, amount) => token.burn(from, amount),
+    transfer: (from, to, amount) => token.connect(from).transfer(to, amount),
+    holderCount: () => token.holderCount(),
+    investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
+    expectRefused: async (tx, code) => {
+      await expect(tx).to.be.revertedWithCustomError(token, "ComplianceSubjectMockRestricted").withArgs(code);
+    },
+  };
+}
+
+/** Everything the views say about `asset`, to prove a rejected call changed nothing. */
+async function stateOf(compliance: Compliance, asset: string) {
+  const countries = [0, 1, Country.US, Country.DE, Country.FR, 255, 256, 999, 1000];
+  return {
+    configured: await compliance.isConfigured(asset),
+    rules: [...(await compliance.rulesOf(asset))],
+    haltedUntil: await compliance.haltedUntil(asset),
+    maxBalance: await compliance.maxBalanceOf(asset),
+    externalRules: [...(await compliance.externalRulesOf(asset))],
+    allowed: await Promise.all(countries.map((c) => compliance.isCountryAllowed(asset, c))),
+    blocked: await Promise.all(countries.map((c) => compliance.isCountryBlocked(asset, c))),
+  };
+}
+
+/** `rules` as `rulesOf` and the `AssetConfigured` event decode it. */
+function asTuple(rules: AssetRules) {
+  return [
+    rules.requiredClaims,
+    BigInt(rules.lockupUntil),
+    BigInt(rules.maxInvestors),
+    BigInt(rules.windowOpen),
+    BigInt(rules.windowClose),
+    BigInt(rules.tradingDays),
+    rules.countryAllowList,
+    rules.countryBlockList,
+    rules.maxBalance,
+  ];
+}
+
+const SOME_RULES: AssetRules = {
+  requiredClaims: PROFESSIONAL,
+  lockupUntil: 2_000_000_000,
+  maxInvestors: 99,
+  windowOpen: 8 * HOUR,
+  windowClose: 20 * HOUR,
+  tradingDays: MONDAY_TO_FRIDAY,
+  countryAllowList: true,
+  countryBlockList: true,
+  maxBalance: true,
+};
+
+describe("Compliance", function () {
+  describe("deployment", function () {
+    it("reads the identity registry and its eligibility store", async function () {
+      const { contracts } = await loadFixture(complianceFixture);
+      expect(await contracts.compliance.identityRegistry()).to.equal(await contracts.identity.getAddress());
+      expect(await contracts.compliance.eligibilityStore()).to.equal(await contracts.identity.eligibilityStore());
+    });
+
+    it("is governed by the alliance authority", async function () {
+      const { contracts } = await loadFixture(complianceFixture);
+      expect(await contracts.compliance.authority()).to.equal(await contracts.authority.getAddress());
+    });
+
+    it("allows at most 8 external rules per asset", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      expect(await compliance.MAX_EXTERNAL_RULES()).to.equal(8n);
+    });
+
+    it("starts with no asset configured", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      const asset = ethers.Wallet.createRandom().address;
+      const state = await stateOf(compliance, asset);
+      expect(state.configured).to.equal(false);
+      expect(state.rules).to.deep.equal(asTuple(NO_RULES));
+      expect(state.haltedUntil).to.equal(0n);
+      expect(state.maxBalance).to.equal(0n);
+      expect(state.externalRules).to.deep.equal([]);
+      expect(state.allowed.some(Boolean) || state.blocked.some(Boolean)).to.equal(false);
+    });
+  });
+
+  describe("configureAsset", function () {
+    it("configures an asset and emits AssetConfigured", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const asset = ethers.Wallet.createRandom().address;
+      await expect(compliance.connect(accounts.regulator).configureAsset(asset, SOME_RULES))
+        .to.emit(compliance, "AssetConfigured")
+        .withArgs(asset, asTuple(SOME_RULES));
+      expect(await compliance.isConfigured(asset)).to.equal(true);
+      expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(SOME_RULES));
+    });
+
+    it("replaces the rules but keeps a halt in force and the external rules", async function () {
+      const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+      const until = (await time.latest()) + DAY;
+      await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).addExternalRule(asset, rule);
+      await compliance.connect(accounts.regulator).configureAsset(asset, SOME_RULES);
+      await expect(compliance.connect(accounts.regulator).configureAsset(asset, NO_RULES))
+        .to.emit(compliance, "AssetConfigured")
+        .withArgs(asset, asTuple(NO_RULES));
+      expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(NO_RULES));
+      expect(await compliance.haltedUntil(asset)).to.equal(until);
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal([await rule.getAddress()]);
+    });
+
+    it("accepts an overnight window and any window when no trading day is set", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const overnight = { ...NO_RULES, windowOpen: 22 * HOUR, windowClose: 6 * HOUR, tradingDays: 0b1111111 };
+      await compliance.connect(accounts.regulator).configureAsset(asset, overnight);
+      expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(overnight));
+      const ignored = { ...NO_RULES, windowOpen: 5 * HOUR, windowClose: 5 * HOUR, tradingDays: 0 };
+      await compliance.connect(accounts.regulator).configureAsset(asset, ignored);
+      expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(ignored));
+    });
+
+    it("packs the configuration and the halt into one storage slot", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const asset = ethers.Wallet.createRandom().address;
+      const rules: AssetRules = {
+        requiredClaims: 0xfedcba9876543210n,
+        lockupUntil: 0xa1a2a3a4a5a6,
+        maxInvestors: 0xb1b2b3b4,
+        windowOpen: 86_399,
+        windowClose: 1,
+        tradingDays: 0x7f,
+        countryAllowList: true,
+        countryBlockList: false,
+        maxBalance: true,
+      };
+      await compliance.connect(accounts.regulator).configureAsset(asset, rules);
+      const until = 0xc1c2c3c4c5c6n;
+      await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+      // Slot 0 holds AccessManaged's authority and flag; `_configs` is the first mapping of Compliance (slot 1).
+      const slot = BigInt(
+        ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 1])),
+      );
+      const flags = 0b1011n; // configured | allow-list | per-investor cap; no external rule
+      const expected =
+        rules.requiredClaims |
+        (BigInt(rules.lockupUntil) << 64n) |
+        (until << 112n) |
+        (BigInt(rules.maxInvestors) << 160n) |
+        (BigInt(rules.windowOpen) << 192n) |
+        (BigInt(rules.windowClose) << 216n) |
+        (BigInt(rules.tradingDays) << 240n) |
+        (flags << 248n);
+      const address = await compliance.getAddress();
+      expect(BigInt(await ethers.provider.getStorage(address, slot))).to.equal(expected);
+      expect(BigInt(await ethers.provider.getStorage(address, slot + 1n))).to.equal(0n);
+    });
+
+    context("when the asset is the zero address", function () {
+      it("reverts with ComplianceInvalidAsset", async function () {
+        const { compliance, accounts } = await loadFixture(complianceFixture);
+        await expect(compliance.connect(accounts.regulator).configureAsset(ethers.ZeroAddress, NO_RULES))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidAsset")
+          .withArgs(ethers.ZeroAddress);
+        expect(await compliance.isConfigured(ethers.ZeroAddress)).to.equal(false);
+      });
+    });
+
+    context("when the trading window is invalid", function () {
+      const invalid: [string, Partial<AssetRules>][] = [
+        ["the opening is not a time of day", { windowOpen: DAY, windowClose: HOUR, tradingDays: 1 }],
+        ["the close is not a time of day", { windowOpen: HOUR, windowClose: DAY, tradingDays: 1 }],
+        ["the opening equals the close", { windowOpen: HOUR, windowClose: HOUR, tradingDays: 1 }],
+        ["the trading days have a bit beyond Sunday", { windowOpen: HOUR, windowClose: 2 * HOUR, tradingDays: 128 }],
+      ];
+      for (const [when, window] of invalid) {
+        it(`reverts with ComplianceInvalidTradingWindow when ${when}`, async function () {
+          const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+          const rules = { ...NO_RULES, ...window };
+          const before = await stateOf(compliance, asset);
+          await expect(compliance.connect(accounts.regulator).configureAsset(asset, rules))
+            .to.be.revertedWithCustomError(compliance, "ComplianceInvalidTradingWindow")
+            .withArgs(rules.windowOpen, rules.windowClose, rules.tradingDays);
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+      }
+    });
+  });
+
+  describe("setMaxBalance", function () {
+    it("sets the per-investor cap and emits MaxBalanceSet", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await expect(compliance.connect(accounts.regulator).setMaxBalance(asset, 5_000n))
+        .to.emit(compliance, "MaxBalanceSet")
+        .withArgs(asset, 5_000n);
+      expect(await compliance.maxBalanceOf(asset)).to.equal(5_000n);
+    });
+
+    context("when the asset is not configured", function () {
+      it("reverts with ComplianceUnknownAsset", async function () {
+        const { compliance, accounts } = await loadFixture(complianceFixture);
+        const asset = ethers.Wallet.createRandom().address;
+        await expect(compliance.connect(accounts.regulator).setMaxBalance(asset, 1n))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(asset);
+        expect(await compliance.maxBalanceOf(asset)).to.equal(0n);
+      });
+    });
+  });
+
+  for (const [fn, view, event] of [
+    ["setCountriesAllowed", "isCountryAllowed", "CountryAllowListChanged"],
+    ["setCountriesBlocked", "isCountryBlocked", "CountryBlockListChanged"],
+  ] as const) {
+    describe(fn, function () {
+      it(`lists countries, emitting one ${event} per country`, async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const countries = [1, Country.US, 255, 256, 999];
+        const tx = compliance.connect(accounts.regulator)[fn](asset, countries, true);
+        for (const country of countries) await expect(tx).to.emit(compliance, event).withArgs(asset, country, true);
+        for (const country of countries) expect(await compliance[view](asset, country)).to.equal(true);
+        for (const country of [Country.DE, 254, 257, 998])
+          expect(await compliance[view](asset, country)).to.equal(false);
+      });
+
+      it(`unlists countries, emitting ${event} with false, and leaves the others`, async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        await compliance.connect(accounts.regulator)[fn](asset, [Country.US, Country.DE, Country.FR], true);
+        await expect(compliance.connect(accounts.regulator)[fn](asset, [Country.DE], false))
+          .to.emit(compliance, event)
+          .withArgs(asset, Country.DE, false);
+        expect(await compliance[view](asset, Country.DE)).to.equal(false);
+        expect(await compliance[view](asset, Country.US)).to.equal(true);
+        expect(await compliance[view](asset, Country.FR)).to.equal(true);
+      });
+
+      it("keeps each asset's list apart", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const other = ethers.Wallet.createRandom().address;
+        await compliance.connect(accounts.regulator).configureAsset(other, NO_RULES);
+        await compliance.connect(accounts.regulator)[fn](asset, [Country.US], true);
+        expect(await compliance[view](other, Country.US)).to.equal(false);
+      });
+
+      context("when the asset is not configured", function () {
+        it("reverts with ComplianceUnknownAsset", async function () {
+          const { compliance, accounts } = await loadFixture(complianceFixture);
+          const asset = ethers.Wallet.createRandom().address;
+          await expect(compliance.connect(accounts.regulator)[fn](asset, [Country.US], true))
+            .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+            .withArgs(asset);
+          expect(await compliance[view](asset, Country.US)).to.equal(false);
+        });
+      });
+
+      context("when the list is empty", function () {
+        it("reverts with ComplianceEmptyCountryList", async function () {
+          const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+          const before = await stateOf(compliance, asset);
+          await expect(compliance.connect(accounts.regulator)[fn](asset, [], true)).to.be.revertedWithCustomError(
+            compliance,
+            "ComplianceEmptyCountryList",
+          );
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+      });
+
+      for (const country of [0, 1000, 65535]) {
+        context(`when a country is ${country}`, function () {
+          it("reverts with ComplianceInvalidCountry and lists none of the batch", async function () {
+            const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+            const before = await stateOf(compliance, asset);
+            await expect(compliance.connect(accounts.regulator)[fn](asset, [Country.US, country], true))
+              .to.be.revertedWithCustomError(compliance, "ComplianceInvalidCountry")
+              .withArgs(country);
+            expect(await stateOf(compliance, asset)).to.deep.equal(before);
+          });
+        });
+      }
+    });
+  }
+
+  describe("addExternalRule", function () {
+    it("attaches a rule and emits ExternalRuleAdded", async function () {
+      const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+      await expect(compliance.connect(accounts.regulator).addExternalRule(asset, rule))
+        .to.emit(compliance, "ExternalRuleAdded")
+        .withArgs(asset, await rule.getAddress());
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal([await rule.getAddress()]);
+    });
+
+    it("keeps rules in the order they were added, up to MAX_EXTERNAL_RULES", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const rules = await deployRules(8);
+      for (const rule of rules) await compliance.connect(accounts.regulator).addExternalRule(asset, rule);
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal(rules);
+    });
+
+    context("when the asset is not configured", function () {
+      it("reverts with ComplianceUnknownAsset", async function () {
+        const { compliance, accounts, rule } = await loadFixture(complianceFixture);
+        const asset = ethers.Wallet.createRandom().address;
+        await expect(compliance.connect(accounts.regulator).addExternalRule(asset, rule))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(asset);
+        expect(await compliance.externalRulesOf(asset)).to.deep.equal([]);
+      });
+    });
+
+    for (const [what, address] of [
+      ["the zero address", () => ethers.ZeroAddress],
+      ["an account without code", () => ethers.Wallet.createRandom().address],
+    ] as const) {
+      context(`when the rule is ${what}`, function () {
+        it("reverts with ComplianceInvalidRule", async function () {
+          const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+          const rule = address();
+          const before = await stateOf(compliance, asset);
+          await expect(compliance.connect(accounts.regulator).addExternalRule(asset, rule))
+            .to.be.revertedWithCustomError(compliance, "ComplianceInvalidRule")
+            .withArgs(rule);
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+      });
+    }
+
+    context("when the rule is already attached", function () {
+      it("reverts with ComplianceRuleAlreadyAdded", async function () {
+        const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+        await compliance.connect(accounts.regulator).addExternalRule(asset, rule);
+        const before = await stateOf(compliance, asset);
+        await expect(compliance.connect(accounts.regulator).addExternalRule(asset, rule))
+          .to.be.revertedWithCustomError(compliance, "ComplianceRuleAlreadyAdded")
+          .withArgs(asset, await rule.getAddress());
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+
+    context("when the asset already has MAX_EXTERNAL_RULES rules", function () {
+      it("reverts with ComplianceTooManyRules (invariant I3)", async function () {
+        const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+        for (const other of await deployRules(8))
+          await compliance.connect(accounts.regulator).addExternalRule(asset, other);
+        const before = await stateOf(compliance, asset);
+        await expect(compliance.connect(accounts.regulator).addExternalRule(asset, rule))
+          .to.be.revertedWithCustomError(compliance, "ComplianceTooManyRules")
+          .withArgs(asset, 8);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+  });
+
+  describe("removeExternalRule", function () {
+    it("detaches a rule, keeps the others' order and emits ExternalRuleRemoved", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const rules = await deployRules(4);
+      for (const rule of rules) await compliance.connect(accounts.regulator).addExternalRule(asset, rule);
+      await expect(compliance.connect(accounts.regulator).removeExternalRule(asset, rules[1]))
+        .to.emit(compliance, "ExternalRuleRemoved")
+        .withArgs(asset, rules[1]);
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal([rules[0], rules[2], rules[3]]);
+      await compliance.connect(accounts.regulator).removeExternalRule(asset, rules[3]);
+      await compliance.connect(accounts.regulator).removeExternalRule(asset, rules[0]);
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal([rules[2]]);
+    });
+
+    it("frees a place for another rule", async function () {
+      const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+      const rules = await deployRules(8);
+      for (const other of rules) await compliance.connect(accounts.regulator).addExternalRule(asset, other);
+      await compliance.connect(accounts.regulator).removeExternalRule(asset, rules[0]);
+      await compliance.connect(accounts.regulator).addExternalRule(asset, rule);
+      expect(await compliance.externalRulesOf(asset)).to.deep.equal([...rules.slice(1), await rule.getAddress()]);
+    });
+
+    context("when the asset is not configured", function () {
+      it("reverts with ComplianceUnknownAsset", async function () {
+        const { compliance, accounts, rule } = await loadFixture(complianceFixture);
+        const asset = ethers.Wallet.createRandom().address;
+        await expect(compliance.connect(accounts.regulator).removeExternalRule(asset, rule))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(asset);
+      });
+    });
+
+    context("when the rule is not attached", function () {
+      it("reverts with ComplianceRuleNotFound", async function () {
+        const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+        const [other] = await deployRules(1);
+        await compliance.connect(accounts.regulator).addExternalRule(asset, other);
+        const before = await stateOf(compliance, asset);
+        await expect(compliance.connect(accounts.regulator).removeExternalRule(asset, rule))
+          .to.be.revertedWithCustomError(compliance, "ComplianceRuleNotFound")
+          .withArgs(asset, await rule.getAddress());
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+  });
+
+  describe("haltTrading", function () {
+    it("halts trading until a time and emits TradingHalted", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const until = (await time.latest()) + DAY;
+      const reason = ethers.encodeBytes32String("pending announcement");
+      await expect(compliance.connect(accounts.exchange).haltTrading(asset, until, reason))
+        .to.emit(compliance, "TradingHalted")
+        .withArgs(asset, until, reason);
+      expect(await compliance.haltedUntil(asset)).to.equal(until);
+    });
+
+    it("halts until resumed with type(uint48).max, and may shorten a halt", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const forever = 2n ** 48n - 1n;
+      await compliance.connect(accounts.regulator).haltTrading(asset, forever, ethers.ZeroHash);
+      await time.increase(YEAR);
+      expect(
+        await compliance.detectTransferRestriction(asset, accounts.alice.address, accounts.bob.address, 1n),
+      ).to.equal(Restriction.TradingHalted);
+      const until = (await time.latest()) + HOUR;
+      await compliance.connect(accounts.regulator).haltTrading(asset, until, ethers.ZeroHash);
+      expect(await compliance.haltedUntil(asset)).to.equal(until);
+    });
+
+    context("when the asset is not configured", function () {
+      it("reverts with ComplianceUnknownAsset", async function () {
+        const { compliance, accounts } = await loadFixture(complianceFixture);
+        const asset = ethers.Wallet.createRandom().address;
+        const until = (await time.latest()) + DAY;
+        await expect(compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(asset);
+        expect(await compliance.haltedUntil(asset)).to.equal(0n);
+      });
+    });
+
+    context("when the halt would end now or in the past", function () {
+      it("reverts with ComplianceInvalidHalt", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        for (const before of [Infinity, 1, 0]) {
+          const now = (await time.latest()) + 1;
+          const until = before === Infinity ? 0 : now - before;
+          await time.setNextBlockTimestamp(now);
+          await expect(compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash))
+            .to.be.revertedWithCustomError(compliance, "ComplianceInvalidHalt")
+            .withArgs(until, now);
+          expect(await compliance.haltedUntil(asset)).to.equal(0n);
+        }
+      });
+    });
+  });
+
+  describe("resumeTrading", function () {
+    it("ends a halt and emits TradingResumed", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
+      await expect(compliance.connect(accounts.regulator).resumeTrading(asset))
+        .to.emit(compliance, "TradingResumed")
+        .withArgs(asset);
+      expect(await compliance.haltedUntil(asset)).to.equal(0n);
+    });
+
+    context("when the asset is not configured", function () {
+      it("reverts with ComplianceUnknownAsset", async function () {
+        const { compliance, accounts } = await loadFixture(complianceFixture);
+        const asset = ethers.Wallet.createRandom().address;
+        await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(asset);
+      });
+    });
+
+    context("when the asset is not halted", function () {
+      it("reverts with ComplianceNotHalted", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceNotHalted")
+          .withArgs(asset);
+      });
+    });
+
+    context("when the halt has run out", function () {
+      it("reverts with ComplianceNotHalted and leaves the past halt recorded", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const until = (await time.latest()) + HOUR;
+        await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+        await time.increaseTo(until);
+        await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceNotHalted")
+          .withArgs(asset);
+        expect(await compliance.haltedUntil(asset)).to.equal(until);
+      });
+    });
+  });
+
+  describe("access control", function () {
+    type Call = [name: string, call: (compliance: Compliance, asset: string, rule: string) => Promise<unknown>];
+    const far = 4_000_000_000;
+    const adminCalls: Call[] = [
+      ["configureAsset", (c, asset) => c.configureAsset(asset, NO_RULES)],
+      ["setMaxBalance", (c, asset) => c.setMaxBalance(asset, 1n)],
+      ["setCountriesAllowed", (c, asset) => c.setCountriesAllowed(asset, [Country.US], true)],
+      ["setCountriesBlocked", (c, asset) => c.setCountriesBlocked(asset, [Country.US], true)],
+      ["addExternalRule", (c, asset, rule) => c.addExternalRule(asset, rule)],
+      ["removeExternalRule", (c, asset, rule) => c.removeExternalRule(asset, rule)],
+    ];
+    const supervisorCalls: Call[] = [
+      ["haltTrading", (c, asset) => c.haltTrading(asset, far, ethers.ZeroHash)],
+      ["resumeTrading", (c, asset) => c.resumeTrading(asset)],
+    ];
+    const outsiders = (a: Awaited<ReturnType<typeof complianceFixture>>["accounts"]) => [
+      a.alice,
+      a.stranger,
+      a.kycProvider,
+      a.issuer,
+      a.governor,
+    ];
+
+    for (const [calls, role, also] of [
+      [adminCalls, "COMPLIANCE_ADMIN", (a: { exchange: HardhatEthersSigner }) => [a.exchange]],
+      [supervisorCalls, "MARKET_SUPERVISOR", () => []],
+    ] as const) {
+      for (const [name, call] of calls) {
+        it(`${name} reverts with AccessManagedUnauthorized for callers without ${role}`, async function () {
+          const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
+          const ruleAddress = await rule.getAddress();
+          await compliance.connect(accounts.regulator).addExternalRule(asset, ruleAddress);
+          await compliance.connect(accounts.regulator).haltTrading(asset, far, ethers.ZeroHash);
+          const before = await stateOf(compliance, asset);
+          for (const caller of [...outsiders(accounts), ...also(accounts)]) {
+            await expect(call(compliance.connect(caller), asset, ruleAddress))
+              .to.be.revertedWithCustomError(compliance, "AccessManagedUnauthorized")
+              .withArgs(caller.address);
+          }
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+      }
+    }
+
+    it("lets every MARKET_SUPERVISOR halt and resume: an exchange and a regulator", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await compliance.connect(accounts.exchange).haltTrading(asset, far, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).resumeTrading(asset);
+      await compliance.connect(accounts.regulator).haltTrading(asset, far, ethers.ZeroHash);
+      await compliance.connect(accounts.exchange).resumeTrading(asset);
+      expect(await compliance.haltedUntil(asset)).to.equal(0n);
+    });
+  });
+
+  describe("messageForTransferRestriction", function () {
+    const sentences: [number, string][] = [
+      [Restriction.None, "No restriction"],
+      [Restriction.SenderNotVerified, "Sender is not a verified investor"],
+      [Restriction.RecipientNotVerified, "Recipient is not a verified investor"],
+      [Restriction.RecipientMissingClaims, "Recipient lacks a claim the asset requires"],
+      [Restriction.CountryNotAllowed, "Recipient's country is not allowed for the asset"],
+      [Restriction.CountryBlocked, "A party's country is blocked for the asset"],
+      [Restriction.MaxInvestorsReached, "The asset's maximum number of investors is reached"],
+      [Restriction.MaxBalanceExceeded, "Recipient would exceed the asset's per-investor cap"],
+      [Restriction.LockedUp, "The asset is in its lock-up period"],
+      [Restriction.TradingHalted, "Trading in the asset is halted"],
+      [Restriction.OutsideTradingWindow, "Transfer is outside the asset's trading hours"],
+      [Restriction.ExternalRuleFailed, "A custom compliance rule refused the transfer"],
+      [Restriction.AssetNotConfigured, "The asset is not configured for compliance"],
+    ];
+
+    it("gives one sentence per restriction code", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      expect(sentences.map(([code]) => code)).to.deep.equal(Object.values(Restriction));
+      for (const [code, sentence] of sentences) {
+        expect(await compliance.messageForTransferRestriction(code)).to.equal(sentence);
+      }
+    });
+
+    it("answers 'Unknown restriction code' for any other code", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      for (const code of [13, 42, 255]) {
+        expect(await compliance.messageForTransferRestriction(code)).to.equal("Unknown restriction code");
+      }
+    });
+  });
+
+  describe("an asset that is not configured (invariant I2)", function () {
+    it("refuses mints and transfers with AssetNotConfigured", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const factory = await ethers.getContractFactory("ComplianceSubjectMock");
+      const token = (await factory.deploy(
+        await compliance.getAddress(),
+        await compliance.identityRegistry(),
+      )) as ComplianceSubjectMock;
+      const asset = await token.getAddress();
+      for (const from of [ethers.ZeroAddress, accounts.alice.address, accounts.stranger.address]) {
+        const explanation = await compliance.explainTransfer(asset, from, accounts.bob.address, 1n);
+        expect(explanation.code).to.equal(Restriction.AssetNotConfigured);
+        expect(explanation.party).to.equal(ethers.ZeroAddress);
+        expect(explanation.detail).to.equal(0n);
+        expect(explanation.message).to.equal(Sentence.notConfigured);
+        expect(await compliance.detectTransferRestriction(asset, from, accounts.bob.address, 1n)).to.equal(
+          Restriction.AssetNotConfigured,
+        );
+        expect(await canTransferAs(compliance, asset, from, accounts.bob.address, 1n)).to.equal(false);
+      }
+      await expect(token.mint(accounts.bob.address, 1n))
+        .to.be.revertedWithCustomError(token, "ComplianceSubjectMockRestricted")
+        .withArgs(Restriction.AssetNotConfigured);
+    });
+
+    it("allows burns", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const asset = ethers.Wallet.createRandom().address;
+      expect(
+        await compliance.detectTransferRestriction(asset, accounts.alice.address, ethers.ZeroAddress, 1n),
+      ).to.equal(Restriction.None);
+      expect(await canTransferAs(compliance, asset, accounts.alice.address, ethers.ZeroAddress, 1n)).to.equal(true);
+    });
+  });
+
+  describe("canTransfer", function () {
+    it("judges the calling asset's rules, not another's", async function () {
+      const { compliance, accounts, token, asset } = await loadFixture(complianceFixture);
+      const other = ethers.Wallet.createRandom().address;
+      expect(await token.canTransferViaCompliance(accounts.alice.address, accounts.bob.address, 1n)).to.equal(true);
+      expect(await canTransferAs(compliance, other, accounts.alice.address, accounts.bob.address, 1n)).to.equal(false);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
+      expect(await token.canTransferViaCompliance(accounts.alice.address, accounts.bob.address, 1n)).to.equal(false);
+    });
+  });
+
+  describe("the pipeline, through ComplianceSubjectMock", function () {
+    shouldBehaveLikeCompliancePipeline(pipelineFixture);
+  });
+
+  describe("gas", function () {
+    /** Eligibility + country allow-list + investor cap + lock-up (ended): every rule evaluated, none refusing. */
+    async function fourRulesFixture() {
+      const f = await complianceFixture();
+      const { compliance, accounts, asset } = f;
+      const admin = compliance.connect(accounts.regulator);
+      await admin.configureAsset(asset, {
+        ...NO_RULES,
+        requiredClaims: 0n,
+        countryAllowList: true,
+        maxInvestors: 100,
+        lockupUntil: (await time.latest()) + 10,
+      });
+      await admin.setCountriesAllowed(asset, [Country.US, Country.DE], true);
+      await time.increase(60);
+      return f;
+    }
+
+    it("keeps a transfer between two verified investors under four rules within budget", async function () {
+      const { token, accounts, compliance, asset } = await loadFixture(fourRulesFixture);
+      const detectGas = await compliance.detectTransferRestriction.estimateGas(
+        asset,
+        accounts.alice.address,
+        accounts.bob.address,
+        10n,
+      );
+      const receipt = await (await token.connect(accounts.alice).transfer(accounts.bob.address, 10n)).wait();
+      expect(receipt!.status).to.equal(1);
+      if (process.env.REPORT_GAS_FIGURES) {
+        console.log(`      detectTransferRestriction estimateGas: ${detectGas}; mock transfer: ${receipt!.gasUsed}`);
+      }
+      expect(detectGas).to.be.lessThan(62_000n);
+      expect(receipt!.gasUsed).to.be.lessThan(95_000n);
+    });
+  });
+});
+
+/** Deploys `count` distinct external rules; returns their addresses. */
+async function deployRules(count: number): Promise<string[]> {
+  const factory = await ethers.getContractFactory("ComplianceRuleMock");
+  const rules: string[] = [];
+  for (let i = 0; i < count; i++) rules.push(await (await factory.deploy(BigInt(i + 1))).getAddress());
+  return rules;
+}
