@@ -44,10 +44,10 @@ import {Restriction} from "../types/Restriction.sol";
 /// `windowOpen > windowClose` runs overnight: on a trading day, times from `windowOpen` to midnight and from
 /// midnight to `windowClose` are open.
 ///
-/// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits), one eligibility word per party
-/// from the eligibility store (one call), the registry's baseline claims (one call, never cached so it cannot go
-/// stale), one country-list word per listed party, and calls the asset or rule contracts only when a cap or an
-/// external rule is on.
+/// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits), both parties' eligibility words
+/// and the baseline claims from the eligibility store (one call to a plain contract, no proxy hop; nothing is
+/// cached, so nothing can go stale), one country-list word per listed party, and calls the asset or rule
+/// contracts only when a cap or an external rule is on.
 ///
 /// Invariants:
 /// - I1: `detectTransferRestriction(asset, …) == 0` iff `canTransfer(…)` called by `asset` is true, iff
@@ -359,12 +359,8 @@ contract Compliance is ICompliance, AccessManaged {
         AssetConfig memory config = _configs[asset];
         if (config.flags & _CONFIGURED == 0) return (Restriction.AssetNotConfigured, address(0), 0, 0);
 
-        Eligibility fromWord;
-        Eligibility toWord;
-        if (from == address(0)) toWord = _eligibilityStore.eligibilityOf(to);
-        else (fromWord, toWord) = _eligibilityStore.eligibilityOf(from, to);
-
-        (code, party, detail) = _checkParties(asset, config, from, fromWord, to, toWord);
+        (Eligibility fromWord, Eligibility toWord, uint64 baseline) = _eligibilityStore.partiesOf(from, to);
+        (code, party, detail) = _checkParties(asset, config, baseline, from, fromWord, to, toWord);
         if (code != Restriction.None) return (code, party, detail, 0);
 
         if (from != address(0)) {
@@ -393,12 +389,12 @@ contract Compliance is ICompliance, AccessManaged {
     function _checkParties(
         address asset,
         AssetConfig memory config,
+        uint64 baseline,
         address from,
         Eligibility fromWord,
         address to,
         Eligibility toWord
     ) private view returns (Restriction, address, uint256) {
-        uint64 baseline = _identityRegistry.baselineClaims();
         if (from != address(0) && !fromWord.isVerified(baseline, block.timestamp)) {
             return (Restriction.SenderNotVerified, from, _unverifiedDetail(fromWord, baseline));
         }

@@ -34,7 +34,6 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         uint32 lastIndex;
         uint32 investorCount;
         uint32 walletCount;
-        uint64 baselineClaims;
         mapping(bytes32 investor => Investor) investors;
         mapping(uint32 index => bytes32 investor) investorAt;
         mapping(bytes32 investor => EnumerableSet.AddressSet) wallets;
@@ -180,8 +179,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IIdentityRegistry
     function isVerified(address wallet) external view returns (bool) {
-        IdentityRegistryStorage storage $ = _getStorage();
-        return $.store.eligibilityOf(wallet).isVerified($.baselineClaims, block.timestamp);
+        IEligibilityStore store = _getStorage().store;
+        return store.eligibilityOf(wallet).isVerified(store.baselineClaims(), block.timestamp);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -222,7 +221,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IIdentityRegistry
     function baselineClaims() external view returns (uint64) {
-        return _getStorage().baselineClaims;
+        return _getStorage().store.baselineClaims();
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -377,7 +376,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
     }
 
     function _setBaselineClaims(IdentityRegistryStorage storage $, uint64 claims) private {
-        $.baselineClaims = claims;
+        $.store.setBaselineClaims(claims);
         emit BaselineClaimsSet(claims);
     }
 

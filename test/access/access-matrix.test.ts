@@ -1,4 +1,5 @@
 import { deployments, ethers } from "hardhat";
+import type { Interface } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { permissions, Role, type RoleName } from "../../config/roles";
 import { shouldBehaveLikeRestricted } from "../behaviors/restricted";
@@ -12,7 +13,7 @@ import type { AccessManager } from "../../typechain-types";
 describe("access matrix", function () {
   let authority: AccessManager;
   let accounts: Accounts;
-  const targets: Record<string, { getAddress(): Promise<string>; interface: ethers.Interface }> = {};
+  const targets: Record<string, { getAddress(): Promise<string>; interface: Interface }> = {};
 
   beforeEach(async function () {
     ({

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { ethers } from "ethers";
+import type { Interface } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AccessManager } from "../../typechain-types";
 import { placeholderCall } from "../helpers/abi";
@@ -12,7 +12,7 @@ import { placeholderCall } from "../helpers/abi";
 export function shouldBehaveLikeRestricted(
   context: () => {
     authority: AccessManager;
-    target: { getAddress(): Promise<string>; interface: ethers.Interface };
+    target: { getAddress(): Promise<string>; interface: Interface };
     callers: HardhatEthersSigner[];
   },
   signatures: string[],

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ethers, upgrades } from "hardhat";
+import type { Interface } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AccessManager } from "../../typechain-types";
@@ -10,9 +11,9 @@ import type { AccessManager } from "../../typechain-types";
  */
 export function shouldBehaveLikeUpgradeable(
   contractName: string,
-  context: () => Promise<{
+  setup: () => Promise<{
     authority: AccessManager;
-    proxy: { getAddress(): Promise<string>; interface: ethers.Interface };
+    proxy: { getAddress(): Promise<string>; interface: Interface };
     upgrader: HardhatEthersSigner;
     strangers: HardhatEthersSigner[];
     /** A view of the state that must survive an upgrade. */
@@ -28,7 +29,7 @@ export function shouldBehaveLikeUpgradeable(
 
     context("when the upgrader schedules the upgrade and waits its execution delay", function () {
       it("moves the proxy to the new implementation and keeps its state", async function () {
-        const { authority, proxy, upgrader, snapshot } = await context();
+        const { authority, proxy, upgrader, snapshot } = await setup();
         const before = await snapshot();
         const implementation = await ethers.deployContract(contractName);
         const data = proxy.interface.encodeFunctionData("upgradeToAndCall", [await implementation.getAddress(), "0x"]);
@@ -57,7 +58,7 @@ export function shouldBehaveLikeUpgradeable(
 
     context("when anyone else tries", function () {
       it("reverts with AccessManagedUnauthorized and keeps the implementation", async function () {
-        const { proxy, strangers } = await context();
+        const { proxy, strangers } = await setup();
         const target = await proxy.getAddress();
         const current = await upgrades.erc1967.getImplementationAddress(target);
         const implementation = await ethers.deployContract(contractName);

@@ -697,42 +697,6 @@ describe("Compliance", function () {
   describe("the pipeline, through ComplianceSubjectMock", function () {
     shouldBehaveLikeCompliancePipeline(pipelineFixture);
   });
-
-  describe("gas", function () {
-    /** Eligibility + country allow-list + investor cap + lock-up (ended): every rule evaluated, none refusing. */
-    async function fourRulesFixture() {
-      const f = await complianceFixture();
-      const { compliance, accounts, asset } = f;
-      const admin = compliance.connect(accounts.regulator);
-      await admin.configureAsset(asset, {
-        ...NO_RULES,
-        requiredClaims: 0n,
-        countryAllowList: true,
-        maxInvestors: 100,
-        lockupUntil: (await time.latest()) + 10,
-      });
-      await admin.setCountriesAllowed(asset, [Country.US, Country.DE], true);
-      await time.increase(60);
-      return f;
-    }
-
-    it("keeps a transfer between two verified investors under four rules within budget", async function () {
-      const { token, accounts, compliance, asset } = await loadFixture(fourRulesFixture);
-      const detectGas = await compliance.detectTransferRestriction.estimateGas(
-        asset,
-        accounts.alice.address,
-        accounts.bob.address,
-        10n,
-      );
-      const receipt = await (await token.connect(accounts.alice).transfer(accounts.bob.address, 10n)).wait();
-      expect(receipt!.status).to.equal(1);
-      if (process.env.REPORT_GAS_FIGURES) {
-        console.log(`      detectTransferRestriction estimateGas: ${detectGas}; mock transfer: ${receipt!.gasUsed}`);
-      }
-      expect(detectGas).to.be.lessThan(62_000n);
-      expect(receipt!.gasUsed).to.be.lessThan(95_000n);
-    });
-  });
 });
 
 /** Deploys `count` distinct external rules; returns their addresses. */
