@@ -41,27 +41,29 @@ const bit = (roleId: bigint) => 1n << roleId;
 const bits = (...roleIds: bigint[]) => roleIds.reduce((acc, roleId) => acc | bit(roleId), 0n);
 
 /**
- * The one fixture loaded with `loadFixture`: derived states (alice admitted, suspended, removed…) are set up on top
- * of it in each test, because `deployments.fixture` reverts to its own snapshot, which would invalidate the
- * snapshots of any second fixture.
+ * The registry as the core fixture seats it, connected as the governor. Every test starts from
+ * `loadFixture(coreFixture)` itself and sets up anything more (alice admitted, suspended, removed…) on top:
+ * a second fixture wrapping coreFixture would make `deployments.fixture` revert to its own snapshot, invalidating
+ * the snapshot `loadFixture(coreFixture)` keeps for this and every other test file of the run.
  */
-async function registryFixture() {
-  const { accounts, contracts } = await coreFixture();
-  const authority = contracts.authority;
-  const members = contracts.members.connect(accounts.governor);
-  const target = (await (
-    await ethers.getContractFactory("RestrictedTargetMock")
-  )
-    .connect(accounts.deployer)
-    .deploy(await authority.getAddress())) as unknown as RestrictedTargetMock;
-  return { accounts, authority, members, target };
+async function registry() {
+  const { accounts, contracts } = await loadFixture(coreFixture);
+  return { accounts, authority: contracts.authority, members: contracts.members.connect(accounts.governor) };
 }
 
-type Context = Awaited<ReturnType<typeof registryFixture>>;
+/** A contract whose `ping()` the authority guards with `roleId` (set by the deployer, the authority's admin). */
+async function guardedTarget({ accounts, authority }: Context, roleId: bigint): Promise<RestrictedTargetMock> {
+  const target = await ethers.deployContract("RestrictedTargetMock", [await authority.getAddress()], accounts.deployer);
+  const ping = target.interface.getFunction("ping").selector;
+  await authority.connect(accounts.deployer).setTargetFunctionRole(await target.getAddress(), [ping], roleId);
+  return target as unknown as RestrictedTargetMock;
+}
+
+type Context = Awaited<ReturnType<typeof registry>>;
 
 /** Alice admitted as a custodian holding CUSTODIAN (no delay), AUDITOR (1 h) and role 63 (2 h, made member-held). */
 async function withAlice(): Promise<Context> {
-  const ctx = await loadFixture(registryFixture);
+  const ctx = await registry();
   const { accounts, authority, members } = ctx;
   await authority.connect(accounts.deployer).setRoleAdmin(HIGHEST_ROLE, Role.MEMBERSHIP);
   await members.admitMember(accounts.alice.address, MemberKind.Custodian, NAME, LEI);
@@ -161,12 +163,12 @@ async function expectAuthorityRoles(authority: AccessManager, account: string, h
 describe("MemberRegistry", function () {
   describe("deployment", function () {
     it("is governed by the alliance authority", async function () {
-      const { authority, members } = await loadFixture(registryFixture);
+      const { authority, members } = await registry();
       expect(await members.authority()).to.equal(await authority.getAddress());
     });
 
     it("holds MEMBERSHIP in the authority, the admin of every member-held role", async function () {
-      const { authority, members } = await loadFixture(registryFixture);
+      const { authority, members } = await registry();
       const [isMember, delay] = await authority.hasRole(Role.MEMBERSHIP, await members.getAddress());
       expect(isMember).to.equal(true);
       expect(delay).to.equal(0n);
@@ -176,7 +178,7 @@ describe("MemberRegistry", function () {
     });
 
     it("seats the core fixture's members through the registry, in admission order", async function () {
-      const { accounts, authority, members } = await loadFixture(registryFixture);
+      const { accounts, authority, members } = await registry();
       const seated = [accounts.kycProvider, accounts.exchange, accounts.issuer, accounts.regulator];
       expect(await members.memberCount()).to.equal(4n);
       for (const [i, signer] of seated.entries()) {
@@ -200,7 +202,7 @@ describe("MemberRegistry", function () {
     });
 
     it("keeps its state at the ERC-7201 slot of assetledger.storage.MemberRegistry", async function () {
-      const { members } = await loadFixture(registryFixture);
+      const { members } = await registry();
       const inner = BigInt(ethers.id("assetledger.storage.MemberRegistry")) - 1n;
       const slot = BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [inner]))) & ~0xffn;
       // Layout: members (slot), executionDelays (slot + 1), accounts (slot + 2: the array's length).
@@ -212,7 +214,7 @@ describe("MemberRegistry", function () {
   describe("initialize", function () {
     context("when the proxy is already initialized", function () {
       it("reverts with InvalidInitialization", async function () {
-        const { accounts, authority, members } = await loadFixture(registryFixture);
+        const { accounts, authority, members } = await registry();
         await expect(
           members.connect(accounts.stranger).initialize(accounts.stranger.address),
         ).to.be.revertedWithCustomError(members, "InvalidInitialization");
@@ -222,7 +224,7 @@ describe("MemberRegistry", function () {
 
     context("when called on the implementation", function () {
       it("reverts with InvalidInitialization", async function () {
-        const { accounts, authority, members } = await loadFixture(registryFixture);
+        const { accounts, authority, members } = await registry();
         const implementation = await ethers.getContractAt(
           "MemberRegistry",
           (await deployments.get("MemberRegistry_Implementation")).address,
@@ -236,7 +238,7 @@ describe("MemberRegistry", function () {
 
     context("when the authority has no code", function () {
       it("reverts with AccessManagedInvalidAuthority", async function () {
-        const { accounts, members } = await loadFixture(registryFixture);
+        const { accounts, members } = await registry();
         const implementation = (await deployments.get("MemberRegistry_Implementation")).address;
         const data = members.interface.encodeFunctionData("initialize", [accounts.alice.address]);
         const proxy = await ethers.getContractFactory("ERC1967Proxy", accounts.deployer);
@@ -250,7 +252,7 @@ describe("MemberRegistry", function () {
   describe("admitMember", function () {
     context("when the account never was a member", function () {
       it("admits it as an active member holding no role and emits MemberAdmitted", async function () {
-        const { accounts, authority, members } = await loadFixture(registryFixture);
+        const { accounts, authority, members } = await registry();
         const { alice } = accounts;
         await expect(members.admitMember(alice.address, MemberKind.Custodian, NAME, LEI))
           .to.emit(members, "MemberAdmitted")
@@ -269,7 +271,7 @@ describe("MemberRegistry", function () {
       });
 
       it("appends it to the member list", async function () {
-        const { accounts, members } = await loadFixture(registryFixture);
+        const { accounts, members } = await registry();
         await members.admitMember(accounts.alice.address, MemberKind.Custodian, NAME, LEI);
         await members.admitMember(accounts.bob.address, MemberKind.Auditor, "Bob Audit", LEI);
         expect(await members.memberCount()).to.equal(6n);
@@ -278,7 +280,7 @@ describe("MemberRegistry", function () {
       });
 
       it("accepts a name of exactly 64 bytes, counting UTF-8 bytes", async function () {
-        const { accounts, members } = await loadFixture(registryFixture);
+        const { accounts, members } = await registry();
         const name = "é".repeat(32); // 2 bytes each
         await expect(members.admitMember(accounts.alice.address, MemberKind.Auditor, name, LEI))
           .to.emit(members, "MemberAdmitted")
@@ -313,7 +315,7 @@ describe("MemberRegistry", function () {
 
     context("when the account is the zero address", function () {
       it("reverts with MemberRegistryInvalidAccount", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ethers.ZeroAddress, MemberKind.Exchange, NAME, LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryInvalidAccount")
@@ -325,7 +327,7 @@ describe("MemberRegistry", function () {
 
     context("when the kind is None", function () {
       it("reverts with MemberRegistryInvalidKind", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.None, NAME, LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryInvalidKind")
@@ -336,7 +338,7 @@ describe("MemberRegistry", function () {
 
     context("when the kind is not a MemberKind", function () {
       it("reverts without a reason (ABI decoding)", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.alice.address, 8, NAME, LEI)).to.be.revertedWithoutReason();
         expect(await snapshot(ctx)).to.deep.equal(before);
@@ -345,7 +347,7 @@ describe("MemberRegistry", function () {
 
     context("when the name is empty", function () {
       it("reverts with MemberRegistryInvalidName", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.Auditor, "", LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryInvalidName")
@@ -356,7 +358,7 @@ describe("MemberRegistry", function () {
 
     context("when the name is longer than 64 bytes", function () {
       it("reverts with MemberRegistryInvalidName for 65 ASCII bytes", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.Auditor, "a".repeat(65), LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryInvalidName")
@@ -365,7 +367,7 @@ describe("MemberRegistry", function () {
       });
 
       it("reverts with MemberRegistryInvalidName for 33 two-byte characters", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.Auditor, "é".repeat(33), LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryInvalidName")
@@ -376,7 +378,7 @@ describe("MemberRegistry", function () {
 
     context("when the LEI hash is zero", function () {
       it("reverts with MemberRegistryInvalidLeiHash", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(
           ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.Auditor, NAME, ethers.ZeroHash),
@@ -387,7 +389,7 @@ describe("MemberRegistry", function () {
 
     context("when the account is an active member", function () {
       it("reverts with MemberRegistryAlreadyMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.admitMember(ctx.accounts.exchange.address, MemberKind.Issuer, NAME, LEI))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryAlreadyMember")
@@ -408,9 +410,8 @@ describe("MemberRegistry", function () {
     });
 
     context("when the caller lacks GOVERNOR", function () {
-      itRejectsOutsiders(
-        () => loadFixture(registryFixture),
-        (members, accounts) => members.admitMember(accounts.bob.address, MemberKind.Exchange, NAME, LEI),
+      itRejectsOutsiders(registry, (members, accounts) =>
+        members.admitMember(accounts.bob.address, MemberKind.Exchange, NAME, LEI),
       );
     });
   });
@@ -453,7 +454,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.updateMember(ctx.accounts.stranger.address, newName, newLei))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -513,7 +514,7 @@ describe("MemberRegistry", function () {
 
   describe("grantMemberRole", function () {
     async function withAdmittedAlice() {
-      const ctx = await loadFixture(registryFixture);
+      const ctx = await registry();
       await ctx.members.admitMember(ctx.accounts.alice.address, MemberKind.Custodian, NAME, LEI);
       return ctx;
     }
@@ -551,11 +552,10 @@ describe("MemberRegistry", function () {
 
     context("when the member's role guards a function", function () {
       it("lets the member call it, and nobody else", async function () {
-        const { accounts, authority, members, target } = await withAdmittedAlice();
+        const ctx = await withAdmittedAlice();
+        const { accounts, authority, members } = ctx;
+        const target = await guardedTarget(ctx, Role.CUSTODIAN);
         const ping = target.interface.getFunction("ping").selector;
-        await authority
-          .connect(accounts.deployer)
-          .setTargetFunctionRole(await target.getAddress(), [ping], Role.CUSTODIAN);
         await expect(target.connect(accounts.alice).ping())
           .to.be.revertedWithCustomError(target, "AccessManagedUnauthorized")
           .withArgs(accounts.alice.address);
@@ -571,12 +571,11 @@ describe("MemberRegistry", function () {
       });
 
       it("makes the member schedule its calls when granted with an execution delay", async function () {
-        const { accounts, authority, members, target } = await withAdmittedAlice();
+        const ctx = await withAdmittedAlice();
+        const { accounts, authority, members } = ctx;
+        const target = await guardedTarget(ctx, Role.CUSTODIAN);
         const targetAddress = await target.getAddress();
         const ping = target.interface.encodeFunctionData("ping");
-        await authority
-          .connect(accounts.deployer)
-          .setTargetFunctionRole(targetAddress, [ping.slice(0, 10)], Role.CUSTODIAN);
         await members.grantMemberRole(accounts.alice.address, Role.CUSTODIAN, HOUR);
         const operationId = await authority.hashOperation(accounts.alice.address, targetAddress, ping);
         await expect(target.connect(accounts.alice).ping())
@@ -635,7 +634,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.grantMemberRole(ctx.accounts.stranger.address, Role.CUSTODIAN, 0))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -701,11 +700,9 @@ describe("MemberRegistry", function () {
       });
 
       it("takes away the member's access to the functions the role guards", async function () {
-        const { accounts, authority, members, target } = await loadFixture(registryFixture);
-        const ping = target.interface.getFunction("ping").selector;
-        await authority
-          .connect(accounts.deployer)
-          .setTargetFunctionRole(await target.getAddress(), [ping], Role.MARKET_SUPERVISOR);
+        const ctx = await registry();
+        const { accounts, members } = ctx;
+        const target = await guardedTarget(ctx, Role.MARKET_SUPERVISOR);
         await expect(target.connect(accounts.exchange).ping()).to.emit(target, "Pinged");
         await members.revokeMemberRole(accounts.exchange.address, Role.MARKET_SUPERVISOR);
         await expect(target.connect(accounts.exchange).ping())
@@ -746,7 +743,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.revokeMemberRole(ctx.accounts.stranger.address, Role.CUSTODIAN))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -768,7 +765,7 @@ describe("MemberRegistry", function () {
 
     context("when the member does not hold the role", function () {
       it("reverts with MemberRegistryRoleNotGranted", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.revokeMemberRole(ctx.accounts.issuer.address, Role.EXCHANGE))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryRoleNotGranted")
@@ -778,9 +775,8 @@ describe("MemberRegistry", function () {
     });
 
     context("when the caller lacks GOVERNOR", function () {
-      itRejectsOutsiders(
-        () => loadFixture(registryFixture),
-        (members, accounts) => members.revokeMemberRole(accounts.exchange.address, Role.EXCHANGE),
+      itRejectsOutsiders(registry, (members, accounts) =>
+        members.revokeMemberRole(accounts.exchange.address, Role.EXCHANGE),
       );
     });
   });
@@ -808,11 +804,9 @@ describe("MemberRegistry", function () {
       });
 
       it("takes away the member's access to every function its roles guard", async function () {
-        const { accounts, authority, members, target } = await loadFixture(registryFixture);
-        const ping = target.interface.getFunction("ping").selector;
-        await authority
-          .connect(accounts.deployer)
-          .setTargetFunctionRole(await target.getAddress(), [ping], Role.KYC_PROVIDER);
+        const ctx = await registry();
+        const { accounts, members } = ctx;
+        const target = await guardedTarget(ctx, Role.KYC_PROVIDER);
         await expect(target.connect(accounts.kycProvider).ping()).to.emit(target, "Pinged");
         await members.suspendMember(accounts.kycProvider.address, REASON);
         await expect(target.connect(accounts.kycProvider).ping())
@@ -821,7 +815,7 @@ describe("MemberRegistry", function () {
       });
 
       it("suspends a member holding no role", async function () {
-        const { accounts, members } = await loadFixture(registryFixture);
+        const { accounts, members } = await registry();
         await members.admitMember(accounts.bob.address, MemberKind.Auditor, "Bob Audit", LEI);
         await expect(members.suspendMember(accounts.bob.address, REASON))
           .to.emit(members, "MemberSuspended")
@@ -832,7 +826,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.suspendMember(ctx.accounts.stranger.address, REASON))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -864,10 +858,7 @@ describe("MemberRegistry", function () {
     });
 
     context("when the caller lacks GOVERNOR", function () {
-      itRejectsOutsiders(
-        () => loadFixture(registryFixture),
-        (members, accounts) => members.suspendMember(accounts.exchange.address, REASON),
-      );
+      itRejectsOutsiders(registry, (members, accounts) => members.suspendMember(accounts.exchange.address, REASON));
     });
   });
 
@@ -890,11 +881,9 @@ describe("MemberRegistry", function () {
       });
 
       it("gives the member back its access to the functions its roles guard", async function () {
-        const { accounts, authority, members, target } = await loadFixture(registryFixture);
-        const ping = target.interface.getFunction("ping").selector;
-        await authority
-          .connect(accounts.deployer)
-          .setTargetFunctionRole(await target.getAddress(), [ping], Role.COMPLIANCE_ADMIN);
+        const ctx = await registry();
+        const { accounts, members } = ctx;
+        const target = await guardedTarget(ctx, Role.COMPLIANCE_ADMIN);
         await members.suspendMember(accounts.regulator.address, REASON);
         await members.reinstateMember(accounts.regulator.address);
         await expect(target.connect(accounts.regulator).ping())
@@ -905,7 +894,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.reinstateMember(ctx.accounts.stranger.address))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -986,7 +975,7 @@ describe("MemberRegistry", function () {
 
     context("when the account never was a member", function () {
       it("reverts with MemberRegistryUnknownMember", async function () {
-        const ctx = await loadFixture(registryFixture);
+        const ctx = await registry();
         const before = await snapshot(ctx);
         await expect(ctx.members.removeMember(ctx.accounts.stranger.address, REASON))
           .to.be.revertedWithCustomError(ctx.members, "MemberRegistryUnknownMember")
@@ -1007,16 +996,13 @@ describe("MemberRegistry", function () {
     });
 
     context("when the caller lacks GOVERNOR", function () {
-      itRejectsOutsiders(
-        () => loadFixture(registryFixture),
-        (members, accounts) => members.removeMember(accounts.exchange.address, REASON),
-      );
+      itRejectsOutsiders(registry, (members, accounts) => members.removeMember(accounts.exchange.address, REASON));
     });
   });
 
   describe("views", function () {
     it("memberOf returns an empty record for an account never admitted", async function () {
-      const { accounts, members } = await loadFixture(registryFixture);
+      const { accounts, members } = await registry();
       const record = await members.memberOf(accounts.stranger.address);
       expect(fieldsOf(record)).to.deep.equal([0n, 0n, 0n, 0n, ethers.ZeroHash, ""]);
       expect(await members.isActiveMember(accounts.stranger.address)).to.equal(false);
@@ -1025,7 +1011,7 @@ describe("MemberRegistry", function () {
     });
 
     it("isActiveMemberOfKind tells each seated member's kind", async function () {
-      const { accounts, members } = await loadFixture(registryFixture);
+      const { accounts, members } = await registry();
       expect(await members.isActiveMemberOfKind(accounts.kycProvider.address, MemberKind.KycProvider)).to.equal(true);
       expect(await members.isActiveMemberOfKind(accounts.exchange.address, MemberKind.Exchange)).to.equal(true);
       expect(await members.isActiveMemberOfKind(accounts.issuer.address, MemberKind.Issuer)).to.equal(true);
@@ -1034,7 +1020,7 @@ describe("MemberRegistry", function () {
     });
 
     it("memberAt reverts with an out-of-bounds panic past the last member", async function () {
-      const { members } = await loadFixture(registryFixture);
+      const { members } = await registry();
       await expect(members.memberAt(await members.memberCount())).to.be.revertedWithPanic(0x32);
     });
   });
@@ -1066,7 +1052,7 @@ describe("MemberRegistry", function () {
     });
 
     it("holds for every seated member when each is suspended and reinstated", async function () {
-      const { accounts, authority, members } = await loadFixture(registryFixture);
+      const { accounts, authority, members } = await registry();
       for (const signer of [accounts.kycProvider, accounts.exchange, accounts.issuer, accounts.regulator]) {
         const roles = (await members.memberOf(signer.address)).roles;
         const held = WATCHED_ROLES.filter((roleId) => (roles & bit(roleId)) !== 0n).map(
@@ -1083,7 +1069,7 @@ describe("MemberRegistry", function () {
 
   describe("upgradeToAndCall", function () {
     async function withNewImplementation() {
-      const ctx = await loadFixture(registryFixture);
+      const ctx = await registry();
       const implementation = await (await ethers.getContractFactory("MemberRegistry", ctx.accounts.deployer)).deploy();
       const newImplementation = await implementation.getAddress();
       const data = ctx.members.interface.encodeFunctionData("upgradeToAndCall", [newImplementation, "0x"]);
