@@ -7,8 +7,6 @@ const func: DeployFunction = async (hre) => {
   const authority = await hre.deployments.get("AllianceAuthority");
   await deployProxy(hre, "MemberRegistry", { from: deployer, initializer: "initialize", args: [authority.address] });
 };
-// Skipped while MemberRegistry is not written yet (the core is built branch by branch).
-func.skip = async (hre) => !(await hre.artifacts.artifactExists("MemberRegistry"));
 func.tags = ["members", "core"];
 func.dependencies = ["authority"];
 export default func;

@@ -12,8 +12,6 @@ const func: DeployFunction = async (hre) => {
     args: [authority.address, identityDefaults.baselineClaims],
   });
 };
-// Skipped while IdentityRegistry is not written yet (the core is built branch by branch).
-func.skip = async (hre) => !(await hre.artifacts.artifactExists("IdentityRegistry"));
 func.tags = ["identity", "core"];
 func.dependencies = ["authority"];
 export default func;

@@ -11,8 +11,6 @@ const func: DeployFunction = async (hre) => {
     log: true,
   });
 };
-// Skipped while Compliance is not written yet (the core is built branch by branch).
-func.skip = async (hre) => !(await hre.artifacts.artifactExists("Compliance"));
 func.tags = ["compliance", "core"];
 func.dependencies = ["authority", "identity"];
 export default func;

@@ -42,9 +42,7 @@ const bits = (...roleIds: bigint[]) => roleIds.reduce((acc, roleId) => acc | bit
 
 /**
  * The registry as the core fixture seats it, connected as the governor. Every test starts from
- * `loadFixture(coreFixture)` itself and sets up anything more (alice admitted, suspended, removed…) on top:
- * a second fixture wrapping coreFixture would make `deployments.fixture` revert to its own snapshot, invalidating
- * the snapshot `loadFixture(coreFixture)` keeps for this and every other test file of the run.
+ * `loadFixture(coreFixture)` and sets up anything more (alice admitted, suspended, removed…) on top.
  */
 async function registry() {
   const { accounts, contracts } = await loadFixture(coreFixture);
