@@ -8,41 +8,43 @@ import {Roles} from "../access/Roles.sol";
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
     function ids() external pure returns (uint64[14] memory) {
-        return [
-            Roles.ADMIN,
-            Roles.GOVERNOR,
-            Roles.UPGRADER,
-            Roles.MEMBERSHIP,
-            Roles.COMPLIANCE_ADMIN,
-            Roles.MARKET_SUPERVISOR,
-            Roles.EXCHANGE,
-            Roles.ISSUER,
-            Roles.CUSTODIAN,
-            Roles.PAYMENT_GATEWAY,
-            Roles.KYC_PROVIDER,
-            Roles.AUDITOR,
-            Roles.REGULATOR,
-            Roles.PUBLIC
-        ];
+        return
+            [
+                Roles.ADMIN,
+                Roles.GOVERNOR,
+                Roles.UPGRADER,
+                Roles.MEMBERSHIP,
+                Roles.COMPLIANCE_ADMIN,
+                Roles.MARKET_SUPERVISOR,
+                Roles.EXCHANGE,
+                Roles.ISSUER,
+                Roles.CUSTODIAN,
+                Roles.PAYMENT_GATEWAY,
+                Roles.KYC_PROVIDER,
+                Roles.AUDITOR,
+                Roles.REGULATOR,
+                Roles.PUBLIC
+            ];
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
     function names() external pure returns (string[14] memory) {
-        return [
-            "ADMIN",
-            "GOVERNOR",
-            "UPGRADER",
-            "MEMBERSHIP",
-            "COMPLIANCE_ADMIN",
-            "MARKET_SUPERVISOR",
-            "EXCHANGE",
-            "ISSUER",
-            "CUSTODIAN",
-            "PAYMENT_GATEWAY",
-            "KYC_PROVIDER",
-            "AUDITOR",
-            "REGULATOR",
-            "PUBLIC"
-        ];
+        return
+            [
+                "ADMIN",
+                "GOVERNOR",
+                "UPGRADER",
+                "MEMBERSHIP",
+                "COMPLIANCE_ADMIN",
+                "MARKET_SUPERVISOR",
+                "EXCHANGE",
+                "ISSUER",
+                "CUSTODIAN",
+                "PAYMENT_GATEWAY",
+                "KYC_PROVIDER",
+                "AUDITOR",
+                "REGULATOR",
+                "PUBLIC"
+            ];
     }
 }

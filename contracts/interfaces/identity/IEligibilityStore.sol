@@ -23,10 +23,10 @@ interface IEligibilityStore {
 
     /// @notice Everything a transfer check needs about its parties, in one call: both eligibility words and the
     /// baseline claims (`from` is zero for a mint; its word is then zero).
-    function partiesOf(address from, address to)
-        external
-        view
-        returns (Eligibility fromWord, Eligibility toWord, uint64 baseline);
+    function partiesOf(
+        address from,
+        address to
+    ) external view returns (Eligibility fromWord, Eligibility toWord, uint64 baseline);
 
     /// @notice Writes `wallet`'s eligibility word.
     /// @custom:access the registry only
