@@ -67,7 +67,13 @@ async function main(): Promise<void> {
     const [deployer, governor, kycProvider] = [wallet(0), wallet(1), wallet(2)];
     const [alice, bob] = [wallet(6), wallet(7)];
 
-    check("the node runs hardfork cancun at chain id 7357", (await provider.getNetwork()).chainId === 7357n);
+    check("the node runs chain id 7357", (await provider.getNetwork()).chainId === BigInt(ANVIL_CHAIN_ID));
+    // Cancun headers carry the beacon root and blob gas fields; Prague's add `requestsHash`.
+    const header = await provider.send("eth_getBlockByNumber", ["latest", false]);
+    check(
+      "the node runs hardfork cancun, not later",
+      "parentBeaconBlockRoot" in header && "excessBlobGas" in header && !("requestsHash" in header),
+    );
     check("the deployer holds no ether", (await provider.getBalance(deployer.address)) === 0n);
 
     deploy(mnemonic);
