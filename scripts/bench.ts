@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       country: 156,
       claims: kycClaims,
       expiry: now + YEAR,
-      wallets: [ethers.Wallet.createRandom().address],
+      wallets: [ethers.getAddress(ethers.hexlify(ethers.randomBytes(20)))],
     }));
     await (await identity.connect(kyc).registerInvestors(batch)).wait();
   });

@@ -1,6 +1,7 @@
 /**
  * The compliance pipeline's ERC-1404 restriction codes (`contracts/types/Restriction.sol`): stable, never
- * renumbered, only appended. `test/compliance/restrictions.test.ts` proves this file and the contract agree.
+ * renumbered, only appended. The compliance behaviour spec asserts every verdict with this table, and
+ * `test/sdk/restrictions.test.ts` checks each code's sentence, so this file and the contract agree.
  */
 export enum Restriction {
   None = 0,

@@ -634,7 +634,9 @@ describe("Compliance", function () {
 
     it("gives one sentence per restriction code", async function () {
       const { compliance } = await loadFixture(complianceFixture);
-      expect(sentences.map(([code]) => code)).to.deep.equal(Object.values(Restriction));
+      expect(sentences.map(([code]) => code)).to.deep.equal(
+        Object.values(Restriction).filter((value) => typeof value === "number"),
+      );
       for (const [code, sentence] of sentences) {
         expect(await compliance.messageForTransferRestriction(code)).to.equal(sentence);
       }
