@@ -4,7 +4,6 @@ pragma solidity ^0.8.27;
 // solhint-disable-next-line max-line-length
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
-import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {Eligibility, EligibilityLib} from "../types/Eligibility.sol";
 import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
@@ -20,12 +19,22 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// - R1: indexes start at 1, grow by one per registration and are never reused; `investorAt(i)` is 0 once the
 ///   investor with index `i` is removed.
 /// - R2: `investorRecord(id).walletCount` equals `walletsOf(id).length`, at most `maxWalletsPerInvestor()`.
-/// - R3: a wallet's store word is non-zero iff the wallet is in the wallet set of the investor its index names.
+/// - R3: a wallet's store word is non-zero iff the wallet is in the wallet list of the investor its index names.
+/// - R4: an investor's wallets fill positions `[0, walletCount)` of its list, in `walletsOf` order, each once.
 contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUpgradeable {
-    using EnumerableSet for EnumerableSet.AddressSet;
-
     uint256 private constant _MAX_WALLETS_PER_INVESTOR = 16;
     uint16 private constant _MAX_COUNTRY = 999;
+
+    /// @dev `IIdentityRegistry.Investor` as stored, reordered so that everything adding or removing a wallet reads
+    /// (the fields of the eligibility word and the wallet count) shares one slot; the provider has the second.
+    struct InvestorRecord {
+        uint16 country;
+        uint64 claims;
+        uint48 expiry;
+        uint32 index;
+        uint32 walletCount;
+        address provider;
+    }
 
     /// @custom:storage-location erc7201:assetledger.storage.IdentityRegistry
     struct IdentityRegistryStorage {
@@ -34,9 +43,11 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         uint32 lastIndex;
         uint32 investorCount;
         uint32 walletCount;
-        mapping(bytes32 investor => Investor) investors;
+        mapping(bytes32 investor => InvestorRecord) investors;
         mapping(uint32 index => bytes32 investor) investorAt;
-        mapping(bytes32 investor => EnumerableSet.AddressSet) wallets;
+        // An investor's wallets in positions [0, walletCount) (R4); positions past the count are zero. Adding a
+        // wallet writes one slot; removing one scans at most `_MAX_WALLETS_PER_INVESTOR` slots.
+        mapping(bytes32 investor => address[_MAX_WALLETS_PER_INVESTOR]) wallets;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -150,8 +161,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
     }
 
     /// @inheritdoc IIdentityRegistry
-    /// @dev The new wallet takes the lost one's eligibility word and its membership of the investor's wallet set;
-    /// the order `walletsOf` returns may change (the set moves its last element into the freed position).
+    /// @dev The new wallet takes the lost one's eligibility word and its position in the investor's wallet list:
+    /// `walletsOf` keeps its order, with `newWallet` where `lostWallet` was.
     function recoverWallet(address lostWallet, address newWallet) external restricted {
         IdentityRegistryStorage storage $ = _getStorage();
         IEligibilityStore store = $.store;
@@ -160,9 +171,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         _requireFreeWallet($, store, newWallet);
 
         bytes32 investor = $.investorAt[word.investorIndex()];
-        EnumerableSet.AddressSet storage wallets = $.wallets[investor];
-        wallets.remove(lostWallet);
-        wallets.add(newWallet);
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        list[_positionOf(list, lostWallet)] = newWallet;
         store.write(lostWallet, Eligibility.wrap(0));
         store.write(newWallet, word);
         emit WalletRecovered(investor, lostWallet, newWallet);
@@ -206,12 +216,26 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IIdentityRegistry
     function investorRecord(bytes32 investor) external view returns (Investor memory) {
-        return _getStorage().investors[investor];
+        InvestorRecord storage record = _getStorage().investors[investor];
+        return
+            Investor({
+                country: record.country,
+                claims: record.claims,
+                expiry: record.expiry,
+                provider: record.provider,
+                index: record.index,
+                walletCount: record.walletCount
+            });
     }
 
     /// @inheritdoc IIdentityRegistry
-    function walletsOf(bytes32 investor) external view returns (address[] memory) {
-        return _getStorage().wallets[investor].values();
+    function walletsOf(bytes32 investor) external view returns (address[] memory wallets) {
+        IdentityRegistryStorage storage $ = _getStorage();
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        wallets = new address[]($.investors[investor].walletCount);
+        for (uint256 i; i < wallets.length; ++i) {
+            wallets[i] = list[i];
+        }
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -268,21 +292,23 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         // Cannot truncate: count <= _MAX_WALLETS_PER_INVESTOR.
         $.walletCount += uint32(count);
         $.investorAt[index] = investor;
-        $.investors[investor] = Investor({
+        $.investors[investor] = InvestorRecord({
             country: country,
             claims: claims,
             expiry: expiry,
-            provider: msg.sender,
             index: index,
-            walletCount: uint32(count)
+            walletCount: uint32(count),
+            provider: msg.sender
         });
         emit InvestorRegistered(investor, msg.sender, country, claims, expiry);
 
         IEligibilityStore store = $.store;
-        EnumerableSet.AddressSet storage set = $.wallets[investor];
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
         for (uint256 i; i < count; ++i) {
-            _linkWallet($, store, set, investor, wallets[i], word);
+            address wallet = wallets[i];
+            _linkWallet($, store, investor, wallet, word);
+            list[i] = wallet;
         }
     }
 
@@ -293,7 +319,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         uint64 claims,
         uint48 expiry
     ) private {
-        Investor storage record = $.investors[investor];
+        InvestorRecord storage record = $.investors[investor];
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
         _requireValidAttestation(country, expiry);
@@ -305,37 +331,37 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         emit InvestorUpdated(investor, msg.sender, country, claims, expiry);
 
         IEligibilityStore store = $.store;
-        EnumerableSet.AddressSet storage set = $.wallets[investor];
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
-        uint256 count = set.length();
+        uint256 count = record.walletCount;
         for (uint256 i; i < count; ++i) {
-            store.write(set.at(i), word);
+            store.write(list[i], word);
         }
     }
 
     function _removeInvestor(IdentityRegistryStorage storage $, bytes32 investor) private {
-        uint32 index = $.investors[investor].index;
+        InvestorRecord storage record = $.investors[investor];
+        uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
 
         IEligibilityStore store = $.store;
-        EnumerableSet.AddressSet storage set = $.wallets[investor];
-        uint256 count = set.length();
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        uint32 count = record.walletCount;
         for (uint256 i; i < count; ++i) {
-            address wallet = set.at(i);
+            address wallet = list[i];
+            delete list[i];
             store.write(wallet, Eligibility.wrap(0));
             emit WalletRemoved(investor, wallet, msg.sender);
         }
-        set.clear();
         delete $.investors[investor];
         delete $.investorAt[index];
         $.investorCount -= 1;
-        // Cannot truncate: count <= _MAX_WALLETS_PER_INVESTOR.
-        $.walletCount -= uint32(count);
+        $.walletCount -= count;
         emit InvestorRemoved(investor, msg.sender);
     }
 
     function _addWallet(IdentityRegistryStorage storage $, bytes32 investor, address wallet) private {
-        Investor storage record = $.investors[investor];
+        InvestorRecord storage record = $.investors[investor];
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
         uint32 count = record.walletCount;
@@ -344,35 +370,54 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         record.walletCount = count + 1;
         $.walletCount += 1;
         Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry);
-        _linkWallet($, $.store, $.wallets[investor], investor, wallet, word);
+        _linkWallet($, $.store, investor, wallet, word);
+        $.wallets[investor][count] = wallet;
     }
 
+    /// @dev Swap and pop: the last wallet of the list takes the removed one's position (as EnumerableSet does).
     function _removeWallet(IdentityRegistryStorage storage $, address wallet) private {
         IEligibilityStore store = $.store;
         Eligibility word = store.eligibilityOf(wallet);
         require(word.isRegistered(), IdentityRegistryUnknownWallet(wallet));
 
         bytes32 investor = $.investorAt[word.investorIndex()];
-        $.wallets[investor].remove(wallet);
-        $.investors[investor].walletCount -= 1;
+        InvestorRecord storage record = $.investors[investor];
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        // Cannot underflow: the list holds `wallet` (R3), so the count is at least 1 (R4).
+        uint32 last = record.walletCount - 1;
+        uint256 position = _positionOf(list, wallet);
+        if (position != last) {
+            list[position] = list[last];
+        }
+        delete list[last];
+        record.walletCount = last;
         $.walletCount -= 1;
         store.write(wallet, Eligibility.wrap(0));
         emit WalletRemoved(investor, wallet, msg.sender);
     }
 
-    /// @dev Checks `wallet` is free, adds it to `set` and writes its word. The caller updates the counters.
+    /// @dev Checks `wallet` is free and writes its word. The caller puts it in the list and updates the counters.
     function _linkWallet(
         IdentityRegistryStorage storage $,
         IEligibilityStore store,
-        EnumerableSet.AddressSet storage set,
         bytes32 investor,
         address wallet,
         Eligibility word
     ) private {
         _requireFreeWallet($, store, wallet);
-        set.add(wallet);
         store.write(wallet, word);
         emit WalletAdded(investor, wallet, msg.sender);
+    }
+
+    /// @dev The position of `wallet` in `list`, which must hold it (R3). The scan reads at most
+    /// `_MAX_WALLETS_PER_INVESTOR` slots: were R3 ever broken, the array's bounds check would stop it with a panic.
+    function _positionOf(
+        address[_MAX_WALLETS_PER_INVESTOR] storage list,
+        address wallet
+    ) private view returns (uint256 position) {
+        while (list[position] != wallet) {
+            ++position;
+        }
     }
 
     function _setBaselineClaims(IdentityRegistryStorage storage $, uint64 claims) private {

@@ -110,7 +110,7 @@ interface ModelInvestor {
   claims: bigint;
   expiry: bigint;
   index: bigint;
-  /** In EnumerableSet order: removal moves the last wallet into the freed position. */
+  /** In list order: removal moves the last wallet into the freed position; recovery replaces in place. */
   wallets: string[];
 }
 
@@ -200,8 +200,9 @@ class RegistryModel {
         if (next === ethers.ZeroAddress) return ["IdentityRegistryInvalidWallet", next];
         const nextOwner = this.owner.get(next);
         if (nextOwner) return ["IdentityRegistryWalletTaken", next, nextOwner];
-        this.unlink(owner, lost);
-        this.investors.get(owner)!.wallets.push(next);
+        const wallets = this.investors.get(owner)!.wallets;
+        wallets[wallets.indexOf(lost)] = next;
+        this.owner.delete(lost);
         this.owner.set(next, owner);
         return null;
       }

@@ -894,6 +894,32 @@ describe("IdentityRegistry", () => {
       expect(await f.identity.walletCount()).to.equal(2n);
     });
 
+    it("moves the investor's last wallet into the removed wallet's position", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.addWallets([A, A], [DAVE, ERIN]);
+      await f.kyc.removeWallet(alice.address);
+      expect(await f.identity.walletsOf(A)).to.deep.equal([ERIN, bob.address, DAVE]);
+      await f.kyc.removeWallet(DAVE);
+      expect(await f.identity.walletsOf(A)).to.deep.equal([ERIN, bob.address]);
+      expect((await f.identity.investorRecord(A)).walletCount).to.equal(2n);
+      expect(await f.identity.walletCount()).to.equal(3n);
+    });
+
+    it(`finds a wallet in any of the ${MAX_WALLETS} positions`, async () => {
+      const f = await loadFixture(withInvestors);
+      const wallets = Array.from({ length: MAX_WALLETS }, (_, i) => walletAddress(100 + i));
+      await f.kyc.registerInvestor(C, JAPAN, KYC_AML, f.expiry, wallets);
+      await f.kyc.removeWallet(wallets[MAX_WALLETS - 1]);
+      await f.kyc.removeWallet(wallets[MAX_WALLETS - 2]);
+      await f.kyc.removeWallet(wallets[0]);
+      expect(await f.identity.walletsOf(C)).to.deep.equal([wallets[MAX_WALLETS - 3], ...wallets.slice(1, -3)]);
+      for (const wallet of [wallets[0], wallets[MAX_WALLETS - 2], wallets[MAX_WALLETS - 1]]) {
+        expect(await f.identity.contains(wallet)).to.equal(false);
+      }
+      expect((await f.identity.investorRecord(C)).walletCount).to.equal(BigInt(MAX_WALLETS - 3));
+    });
+
     it("leaves an investor registered with no wallet", async () => {
       const f = await loadFixture(withInvestors);
       await f.kyc.removeWallet(f.accounts.carol.address);
@@ -988,6 +1014,16 @@ describe("IdentityRegistry", () => {
       expect((await f.identity.investorRecord(A)).walletCount).to.equal(2n);
       expect(await f.identity.walletCount()).to.equal(3n);
       expect(await f.identity.investorCount()).to.equal(2n);
+    });
+
+    it("puts the new wallet in the lost wallet's position", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.addWallet(A, ERIN);
+      await f.kyc.recoverWallet(alice.address, DAVE);
+      expect(await f.identity.walletsOf(A)).to.deep.equal([DAVE, bob.address, ERIN]);
+      await f.kyc.recoverWallet(bob.address, alice.address);
+      expect(await f.identity.walletsOf(A)).to.deep.equal([DAVE, alice.address, ERIN]);
     });
 
     it("lets a later update reach the recovered wallet", async () => {
