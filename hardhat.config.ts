@@ -4,6 +4,7 @@ import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
+import "./tasks";
 import { networks as networkConfig, SOLC_VERSION } from "./config/networks";
 
 // The compiler comes from the npm package `solc` (pinned to SOLC_VERSION in package.json), so compiling needs
