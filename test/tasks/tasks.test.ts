@@ -4,6 +4,16 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Role } from "../../config/roles";
 import { coreFixture } from "../fixtures/core";
 
+/** The error `promise` rejects with; fails the test when it fulfils. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
 /** The operator commands in tasks/, run as `npx hardhat <task>` would run them. */
 describe("operator tasks", function () {
   let log: typeof console.log;
@@ -61,9 +71,10 @@ describe("operator tasks", function () {
     it("refuses an unknown kind before sending anything", async function () {
       const { accounts, contracts } = await loadFixture(coreFixture);
       const count = await contracts.members.memberCount();
-      await expect(
+      const error = await rejection(
         hre.run("member:admit", { account: accounts.carol.address, kind: "Bank", name: "X", lei: "Y" }),
-      ).to.be.rejectedWith("unknown member kind Bank");
+      );
+      expect(error.message).to.contain("unknown member kind Bank");
       expect(await contracts.members.memberCount()).to.equal(count);
     });
   });
@@ -107,9 +118,10 @@ describe("operator tasks", function () {
     it("refuses an unknown claim name before sending anything", async function () {
       const { contracts } = await loadFixture(coreFixture);
       const count = await contracts.identity.investorCount();
-      await expect(
+      const error = await rejection(
         hre.run("investor:register", { investor: "x", country: 156, claims: "KYC,VIP", days: 1, wallets: "" }),
-      ).to.be.rejectedWith("unknown claim VIP");
+      );
+      expect(error.message).to.contain("unknown claim VIP");
       expect(await contracts.identity.investorCount()).to.equal(count);
     });
   });
