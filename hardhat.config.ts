@@ -42,6 +42,8 @@ const config: HardhatUserConfig = {
     bob: 7,
     carol: 8,
     stranger: 9,
+    custodian: 10,
+    gateway: 11,
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", currency: "USD", offline: true },

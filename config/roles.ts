@@ -5,6 +5,7 @@
  *
  * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
  */
+import { coins } from "./coins";
 
 export const Role = {
   ADMIN: 0n,
@@ -13,6 +14,10 @@ export const Role = {
   MEMBERSHIP: 3n,
   COMPLIANCE_ADMIN: 4n,
   MARKET_SUPERVISOR: 5n,
+  MASTER_MINTER: 6n,
+  MINTER: 7n,
+  RESERVE_ATTESTOR: 8n,
+  COMPLIANCE_OFFICER: 9n,
   EXCHANGE: 10n,
   ISSUER: 11n,
   CUSTODIAN: 12n,
@@ -57,7 +62,23 @@ export const grants: { role: RoleName; to: { account: string } | { contract: str
   { role: "MEMBERSHIP", to: { contract: "MemberRegistry" }, executionDelay: 0 },
 ];
 
-/** Selector → role, per deployment name. Keys are canonical function signatures. */
+/**
+ * Execution delays of sensitive member-held roles: whoever grants them through the member registry passes this
+ * delay, so their holders must schedule each call through the authority and wait.
+ */
+export const memberRoleExecutionDelay: Partial<Record<RoleName, number>> = {
+  MASTER_MINTER: DAY,
+};
+
+/**
+ * The deployments each contract's table applies to, where that is not just the deployment of the same name
+ * (every settlement coin shares the SettlementCoin table).
+ */
+export const targetsOf: Record<string, string[]> = {
+  SettlementCoin: coins.map((coin) => coin.deployment),
+};
+
+/** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
   MemberRegistry: {
     "admitMember(address,uint8,string,bytes32)": "GOVERNOR",
@@ -94,15 +115,63 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "haltTrading(address,uint48,bytes32)": "MARKET_SUPERVISOR",
     "resumeTrading(address)": "MARKET_SUPERVISOR",
   },
+  SettlementCoin: {
+    "configureMinter(address,uint256)": "MASTER_MINTER",
+    "removeMinter(address)": "MASTER_MINTER",
+    "mint(address,uint256)": "MINTER",
+    "burn(uint256)": "MINTER",
+    "confirmRedemption(uint256)": "MINTER",
+    "rejectRedemption(uint256,bytes32)": "MINTER",
+    "attestReserves(uint256,uint48,bytes32)": "RESERVE_ATTESTOR",
+    "setMaxAttestationAge(uint32)": "GOVERNOR",
+    "setHolderPolicy(uint8)": "GOVERNOR",
+    "freeze(address)": "COMPLIANCE_OFFICER",
+    "unfreeze(address)": "COMPLIANCE_OFFICER",
+    "pause()": "COMPLIANCE_OFFICER",
+    "unpause()": "COMPLIANCE_OFFICER",
+    "seize(address,address,uint256,bytes32)": "REGULATOR",
+    "rescue(address,address,uint256)": "GOVERNOR",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
+  },
+};
+
+/** The deployments a contract's table applies to. */
+export function deploymentsOf(contractName: string): string[] {
+  return targetsOf[contractName] ?? [contractName];
+}
+
+/**
+ * Functions anyone may call, by contract (public role): the ERC-20 / EIP-2612 / EIP-3009 surface and the
+ * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
+ */
+export const publicFunctions: Record<string, string[]> = {
+  SettlementCoin: [
+    "approve(address,uint256)",
+    "transfer(address,uint256)",
+    "transferFrom(address,address,uint256)",
+    "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
+    "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)",
+    "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)",
+    "receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)",
+    "receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)",
+    "cancelAuthorization(address,bytes32,uint8,bytes32,bytes32)",
+    "cancelAuthorization(address,bytes32,bytes)",
+    "requestRedemption(uint256,bytes32)",
+    "syncHolder(address)",
+    "syncHolders(address[])",
+  ],
 };
 
 /** The roles each member kind is granted on admission by the deploy seed and the operator tasks. */
 export const memberKindRoles: Record<string, RoleName[]> = {
   Exchange: ["EXCHANGE", "MARKET_SUPERVISOR"],
   Issuer: ["ISSUER"],
-  Custodian: ["CUSTODIAN"],
+  Custodian: ["CUSTODIAN", "RESERVE_ATTESTOR"],
   PaymentGateway: ["PAYMENT_GATEWAY"],
   KycProvider: ["KYC_PROVIDER"],
-  Auditor: ["AUDITOR"],
-  Regulator: ["REGULATOR", "MARKET_SUPERVISOR", "COMPLIANCE_ADMIN"],
+  Auditor: ["AUDITOR", "RESERVE_ATTESTOR"],
+  Regulator: ["REGULATOR", "MARKET_SUPERVISOR", "COMPLIANCE_ADMIN", "COMPLIANCE_OFFICER"],
 };
+
+/** The roles the issuer of the settlement coin is given besides its kind's (the coin's issuing bank). */
+export const coinIssuerRoles: RoleName[] = ["MASTER_MINTER", "MINTER"];

@@ -20,6 +20,14 @@ library Roles {
     uint64 internal constant COMPLIANCE_ADMIN = 4;
     /// @notice Halts and resumes trading in an asset (member-held: exchanges and regulators).
     uint64 internal constant MARKET_SUPERVISOR = 5;
+    /// @notice Configures the settlement coin's minters and their allowances (member-held, with a delay).
+    uint64 internal constant MASTER_MINTER = 6;
+    /// @notice Mints within its allowance, burns, and settles redemptions of the settlement coin (member-held).
+    uint64 internal constant MINTER = 7;
+    /// @notice Posts reserve attestations of the settlement coin (member-held: auditors and custodians).
+    uint64 internal constant RESERVE_ATTESTOR = 8;
+    /// @notice Freezes accounts and pauses tokens (member-held: compliance officers and regulators).
+    uint64 internal constant COMPLIANCE_OFFICER = 9;
 
     /// @notice Member-held roles, one per member kind.
     uint64 internal constant EXCHANGE = 10;

@@ -7,7 +7,7 @@ import {Roles} from "../access/Roles.sol";
 /// @notice Test-only: exposes the role ids of `Roles` so a test can prove `config/roles.ts` mirrors them.
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
-    function ids() external pure returns (uint64[14] memory) {
+    function ids() external pure returns (uint64[18] memory) {
         return
             [
                 Roles.ADMIN,
@@ -28,7 +28,7 @@ contract RolesHarness {
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
-    function names() external pure returns (string[14] memory) {
+    function names() external pure returns (string[18] memory) {
         return
             [
                 "ADMIN",

@@ -6,6 +6,8 @@ const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Pro
 /**
  * Deploys `contract` behind an ERC-1967 proxy (UUPS) and saves it under `name` with the implementation's ABI.
  *
+ * Several proxies may share one implementation (`implementationName`), as every settlement coin does.
+ *
  * Idempotent: the implementation is reused when its bytecode is unchanged, and an existing proxy is never
  * replaced. When the implementation changed, the proxy is left alone and the function says so: upgrades go
  * through the authority (`upgradeToAndCall` is restricted to UPGRADER, which carries an execution delay).
@@ -13,11 +15,11 @@ const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Pro
 export async function deployProxy(
   hre: HardhatRuntimeEnvironment,
   name: string,
-  options: { from: string; initializer: string; args: unknown[]; contract?: string },
+  options: { from: string; initializer: string; args: unknown[]; contract?: string; implementationName?: string },
 ): Promise<Deployment> {
   const { deployments, ethers } = hre;
   const contract = options.contract ?? name;
-  const implementation = await deployments.deploy(`${name}_Implementation`, {
+  const implementation = await deployments.deploy(options.implementationName ?? `${name}_Implementation`, {
     contract,
     from: options.from,
     args: [],

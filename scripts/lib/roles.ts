@@ -1,5 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { grants, permissions, Role, roleSettings, type RoleName } from "../../config/roles";
+import { deploymentsOf, grants, permissions, Role, roleSettings, type RoleName } from "../../config/roles";
 
 /** One change the roles step made (or, with `dryRun`, would make). */
 export interface RoleChange {
@@ -48,20 +48,22 @@ export async function applyRoles(
   }
 
   for (const [contractName, table] of Object.entries(permissions)) {
-    const deployment = await deployments.getOrNull(contractName);
-    if (!deployment) continue;
-    const iface = new ethers.Interface(deployment.abi);
-    const byRole = new Map<RoleName, string[]>();
-    for (const [signature, role] of Object.entries(table)) {
-      const selector = iface.getFunction(signature)?.selector;
-      if (!selector) throw new Error(`config/roles.ts: ${contractName} has no function ${signature}`);
-      if ((await authority.getTargetFunctionRole(deployment.address, selector)) === Role[role]) continue;
-      byRole.set(role, [...(byRole.get(role) ?? []), selector]);
-    }
-    for (const [role, selectors] of byRole) {
-      await send("setTargetFunctionRole", `${contractName}: ${selectors.length} selector(s) → ${role}`, () =>
-        authority.setTargetFunctionRole(deployment.address, selectors, Role[role]),
-      );
+    for (const deploymentName of deploymentsOf(contractName)) {
+      const deployment = await deployments.getOrNull(deploymentName);
+      if (!deployment) continue;
+      const iface = new ethers.Interface(deployment.abi);
+      const byRole = new Map<RoleName, string[]>();
+      for (const [signature, role] of Object.entries(table)) {
+        const selector = iface.getFunction(signature)?.selector;
+        if (!selector) throw new Error(`config/roles.ts: ${contractName} has no function ${signature}`);
+        if ((await authority.getTargetFunctionRole(deployment.address, selector)) === Role[role]) continue;
+        byRole.set(role, [...(byRole.get(role) ?? []), selector]);
+      }
+      for (const [role, selectors] of byRole) {
+        await send("setTargetFunctionRole", `${deploymentName}: ${selectors.length} selector(s) → ${role}`, () =>
+          authority.setTargetFunctionRole(deployment.address, selectors, Role[role]),
+        );
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { deployments, ethers } from "hardhat";
 import type { Interface } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { permissions, Role, type RoleName } from "../../config/roles";
+import { deploymentsOf, permissions, Role, type RoleName } from "../../config/roles";
 import { shouldBehaveLikeRestricted } from "../behaviors/restricted";
 import { coreFixture, type Accounts } from "../fixtures/core";
 import type { AccessManager } from "../../typechain-types";
@@ -21,7 +21,7 @@ describe("access matrix", function () {
       contracts: { authority },
     } = await loadFixture(coreFixture));
     for (const name of Object.keys(permissions)) {
-      const deployment = await deployments.get(name);
+      const deployment = await deployments.get(deploymentsOf(name)[0]);
       targets[name] = await ethers.getContractAt(deployment.abi, deployment.address);
     }
   });
