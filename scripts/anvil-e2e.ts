@@ -78,7 +78,14 @@ async function main(): Promise<void> {
 
     deploy(mnemonic);
     const first = deployed();
-    const names = ["AllianceAuthority", "MemberRegistry", "IdentityRegistry", "Compliance"];
+    const names = [
+      "AllianceAuthority",
+      "MemberRegistry",
+      "IdentityRegistry",
+      "Compliance",
+      "SettlementCoinUSD",
+      "SettlementCoinCNY",
+    ];
     for (const name of names) {
       const code = await provider.getCode(first[`${name}.json`] ?? ethers.ZeroAddress);
       check(`${name} is deployed`, code.length > 2);
@@ -103,6 +110,13 @@ async function main(): Promise<void> {
     check("alice's country is 156", (await identity.investorCountry(alice.address)) === 156n);
     check("bob is not verified", !(await identity.isVerified(bob.address)));
     check("the KYC provider holds no ether", (await provider.getBalance(kycProvider.address)) === 0n);
+
+    // The verified investor may hold the settlement coin once its eligibility is synced.
+    const coin = contractAt("SettlementCoinUSD", alice);
+    await (await coin.syncHolder(alice.address)).wait();
+    check("alice may hold the USD settlement coin", await coin.isEligible(alice.address));
+    check("bob may not hold it", !(await coin.isEligible(bob.address)));
+    check("the coin has 6 decimals", (await coin.decimals()) === 6n);
 
     // A second deploy changes nothing.
     const block = await provider.getBlockNumber();
