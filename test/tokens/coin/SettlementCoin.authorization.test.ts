@@ -82,7 +82,10 @@ async function authorization(f: Fixture, overrides: Partial<Authorization> = {})
   };
 }
 
-/** Submits a transfer or receive authorization as `caller` through the `variant` overload. */
+/**
+ * Submits a transfer or receive authorization as `caller` through the `variant` overload (the `bytes` overload
+ * gets `signature` untouched, however malformed).
+ */
 function submit(
   coin: SettlementCoin,
   caller: Signer,
@@ -93,19 +96,19 @@ function submit(
 ): Promise<ContractTransactionResponse> {
   const c = coin.connect(caller);
   const args = [a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce] as const;
-  const { v, r, s } = ethers.Signature.from(signature);
-  if (kind === "transfer") {
-    return variant === "bytes"
+  if (variant === "bytes") {
+    return kind === "transfer"
       ? c["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](...args, signature)
-      : c["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"](
-          ...args,
-          v,
-          r,
-          s,
-        );
+      : c["receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](...args, signature);
   }
-  return variant === "bytes"
-    ? c["receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](...args, signature)
+  const { v, r, s } = ethers.Signature.from(signature);
+  return kind === "transfer"
+    ? c["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"](
+        ...args,
+        v,
+        r,
+        s,
+      )
     : c["receiveWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"](
         ...args,
         v,
@@ -127,6 +130,20 @@ function cancel(
   if (variant === "bytes") return c["cancelAuthorization(address,bytes32,bytes)"](authorizer, n, signature);
   const { v, r, s } = ethers.Signature.from(signature);
   return c["cancelAuthorization(address,bytes32,uint8,bytes32,bytes32)"](authorizer, n, v, r, s);
+}
+
+/** The order of secp256k1's group. */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * The malleable twin of a 65-byte signature: `(r, n - s, v ^ 1)`, which plain `ecrecover` maps to the same
+ * signer. EIP-2 makes the upper-half `s` non-canonical; OpenZeppelin's ECDSA refuses it.
+ */
+function malleableTwin(signature: string): { v: number; r: string; s: string; serialized: string } {
+  const canonical = ethers.Signature.from(signature);
+  const s = ethers.toBeHex(SECP256K1_N - BigInt(canonical.s), 32);
+  const v = canonical.v === 27 ? 28 : 27;
+  return { v, r: canonical.r, s, serialized: ethers.concat([canonical.r, s, ethers.toBeHex(v, 1)]) };
 }
 
 /** Submits `permit` with its signature split into v, r, s. */
@@ -450,6 +467,56 @@ describe("SettlementCoin signatures", function () {
         });
       });
 
+      context("when the signature is the malleable twin of the payer's (s in the upper half)", function () {
+        it(`reverts with ${variant === "bytes" ? "ERC3009InvalidSignature" : "ECDSAInvalidSignatureS"}`, async function () {
+          const f = await loadFixture(signaturesFixture);
+          const { alice, stranger } = f.accounts;
+          const a = await authorization(f);
+          const twin = malleableTwin(await signAuthorization(alice, f.domain, "transfer", a));
+          const before = await stateOf(f, [[alice.address, a.nonce]]);
+          if (variant === "bytes") {
+            await expect(
+              submit(f.coin, stranger, "transfer", variant, a, twin.serialized),
+            ).to.be.revertedWithCustomError(f.coin, "ERC3009InvalidSignature");
+          } else {
+            // Split by hand: ethers refuses to parse a non-canonical signature.
+            const relayed = f.coin.connect(stranger);
+            const transferVRS =
+              relayed[
+                "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"
+              ];
+            await expect(
+              transferVRS(a.from, a.to, a.value, a.validAfter, a.validBefore, a.nonce, twin.v, twin.r, twin.s),
+            )
+              .to.be.revertedWithCustomError(f.coin, "ECDSAInvalidSignatureS")
+              .withArgs(twin.s);
+          }
+          expect(await stateOf(f, [[alice.address, a.nonce]])).to.deep.equal(before);
+        });
+      });
+
+      if (variant === "bytes") {
+        context("when the signature is malformed", function () {
+          for (const [label, signature] of [
+            ["empty", "0x"],
+            ["64 bytes of zeros", ethers.ZeroHash + ethers.ZeroHash.slice(2)],
+            ["65 bytes of zeros", ethers.ZeroHash + ethers.ZeroHash.slice(2) + "00"],
+          ]) {
+            it(`reverts with ERC3009InvalidSignature (${label})`, async function () {
+              const f = await loadFixture(signaturesFixture);
+              const { alice, stranger } = f.accounts;
+              const a = await authorization(f);
+              const before = await stateOf(f, [[alice.address, a.nonce]]);
+              await expect(submit(f.coin, stranger, "transfer", "bytes", a, signature)).to.be.revertedWithCustomError(
+                f.coin,
+                "ERC3009InvalidSignature",
+              );
+              expect(await stateOf(f, [[alice.address, a.nonce]])).to.deep.equal(before);
+            });
+          }
+        });
+      }
+
       context("when the signature is a receive authorization", function () {
         it("reverts with ERC3009InvalidSignature", async function () {
           const f = await loadFixture(signaturesFixture);
@@ -567,7 +634,10 @@ describe("SettlementCoin signatures", function () {
           await f.coin.connect(regulator).pause();
           const a = await authorization(f);
           const signature = await signAuthorization(alice, f.domain, "transfer", a);
-          await expect(submit(f.coin, stranger, "transfer", variant, a, signature)).to.be.reverted;
+          await expect(submit(f.coin, stranger, "transfer", variant, a, signature)).to.be.revertedWithCustomError(
+            f.coin,
+            "SettlementCoinPaused",
+          );
           await f.coin.connect(regulator).unpause();
           await expect(submit(f.coin, stranger, "transfer", variant, a, signature))
             .to.emit(f.coin, "Transfer")
