@@ -634,10 +634,12 @@ describe("SettlementCoin signatures", function () {
           await f.coin.connect(regulator).pause();
           const a = await authorization(f);
           const signature = await signAuthorization(alice, f.domain, "transfer", a);
+          const before = await stateOf(f, [[alice.address, a.nonce]]);
           await expect(submit(f.coin, stranger, "transfer", variant, a, signature)).to.be.revertedWithCustomError(
             f.coin,
             "SettlementCoinPaused",
           );
+          expect(await stateOf(f, [[alice.address, a.nonce]])).to.deep.equal(before);
           await f.coin.connect(regulator).unpause();
           await expect(submit(f.coin, stranger, "transfer", variant, a, signature))
             .to.emit(f.coin, "Transfer")
@@ -983,9 +985,12 @@ describe("SettlementCoin signatures", function () {
         await expect(cancel(f.coin, stranger, "bytes", f.walletAddress, a.nonce, signature))
           .to.emit(f.coin, "AuthorizationCanceled")
           .withArgs(f.walletAddress, a.nonce);
+        expect(await f.coin.authorizationState(f.walletAddress, a.nonce)).to.equal(true);
+        const before = await stateOf(f, [[f.walletAddress, a.nonce]]);
         await expect(submit(f.coin, stranger, "transfer", "bytes", a, transferSignature))
           .to.be.revertedWithCustomError(f.coin, "ERC3009UsedAuthorization")
           .withArgs(f.walletAddress, a.nonce);
+        expect(await stateOf(f, [[f.walletAddress, a.nonce]])).to.deep.equal(before);
         expect(await f.coin.balanceOf(f.walletAddress)).to.equal(WALLET_FUNDS);
       });
     });
