@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+// solhint-disable-next-line max-line-length
+import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
+// solhint-disable-next-line max-line-length
+import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
+// solhint-disable-next-line max-line-length
+import {ERC3009Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/draft-ERC3009Upgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {Eligibility} from "../../types/Eligibility.sol";
+import {IMemberRegistry} from "../../interfaces/access/IMemberRegistry.sol";
+import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
+import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
+
+/// @title SettlementCoin
+/// @notice The alliance's fiat-pegged settlement coin (see `ISettlementCoin`): ERC-20 with EIP-2612 `permit` and
+/// EIP-3009 transfers by authorization (ECDSA `v, r, s` and ERC-1271 `bytes signature` variants), minted within
+/// minter allowances and attested reserves, held only by eligible holders, frozen, paused and seized by the
+/// alliance's officers, redeemed through an escrow.
+/// @dev Invariants (stated in `ISettlementCoin`, each tested in test/tokens/coin/):
+/// - C1: `totalSupply() == Σ balanceOf(holder)`, the escrow (`balanceOf(address(this)) == escrowed()`) included.
+/// - C2: at every mint, `totalSupply() ≤ latestAttestation().reserves`, attested at most `maxAttestationAge()` ago.
+/// - C3: a minter never mints more than its allowance; minting lowers the allowance by the amount.
+/// - C4: a frozen account neither sends nor receives (seizure and the return of a rejected redemption excepted).
+/// - C5: while the holder policy is `Eligible`, a transfer, mint, seizure or rejected-redemption return to an
+///   account whose cached eligibility has lapsed (or was never synced) reverts.
+///
+/// The transfer hot path reads no storage slot besides the two balance words and makes no external call
+/// (DESIGN.md §6: ≤ 1.15 × a plain ERC-20 transfer behind a UUPS proxy). Everything a transfer checks about an
+/// account lives in the account's word:
+///
+/// | bits    | field          | meaning                                                                    |
+/// | ------- | -------------- | -------------------------------------------------------------------------- |
+/// | 0–127   | balance        | the account's balance (a credit beyond `type(uint128).max` reverts)        |
+/// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
+/// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
+/// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
+/// | 169–255 | —              | zero                                                                       |
+///
+/// `syncHolder` writes `eligibleUntil` from the identity registry's eligibility store (a verified investor: its
+/// attestation's expiry) and the member registry (an active member: forever); `mint` syncs its recipient itself.
+/// Both registries are read only there, never on a transfer.
+///
+/// The global hot flags (paused, holder policy) live in the upper 96 bits of the ERC-1967 implementation slot,
+/// which the proxy has just read: see `_hotFlags`.
+///
+/// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
+/// rejections) except seizure.
+///
+/// Upgrades: UUPS, `upgradeToAndCall` restricted (UPGRADER in `config/roles.ts`). Own storage is ERC-7201
+/// namespaced under `assetledger.storage.SettlementCoin`; allowances, name and symbol stay in OpenZeppelin's
+/// ERC-20 namespace, whose balance and supply fields this contract leaves unused.
+contract SettlementCoin is
+    Initializable,
+    ERC20Upgradeable,
+    ERC20PermitUpgradeable,
+    ERC3009Upgradeable,
+    AccessManagedUpgradeable,
+    UUPSUpgradeable,
+    ISettlementCoin
+{
+    using SafeERC20 for IERC20;
+
+    /* ACCOUNT WORD LAYOUT (see the table above) */
+
+    uint256 private constant _BALANCE_MASK = type(uint128).max;
+    uint256 private constant _FROZEN_BIT = 1 << 128;
+    uint256 private constant _ELIGIBLE_SHIFT = 129;
+    uint256 private constant _ELIGIBLE_MASK = uint256(type(uint40).max) << _ELIGIBLE_SHIFT;
+
+    /* HOT FLAGS (upper bits of the ERC-1967 implementation slot, see `_hotFlags`) */
+
+    uint256 private constant _FLAGS_SHIFT = 160;
+    uint256 private constant _ADDRESS_MASK = type(uint160).max;
+    /// @dev Set while the coin is paused.
+    uint256 private constant _FLAG_PAUSED = 1 << 0;
+    /// @dev Set while the holder policy is `Open`. Stored inverted so that the deployed configuration (policy
+    /// `Eligible`, not paused) leaves the slot a bare address.
+    uint256 private constant _FLAG_OPEN = 1 << 1;
+
+    /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
+    struct SettlementCoinStorage {
+        /// @dev Each account's word: balance, frozen bit, cached eligibility (layout above).
+        mapping(address account => Account) accounts;
+        uint256 totalSupply;
+        IIdentityRegistry identityRegistry;
+        uint8 decimals;
+        uint32 maxAttestationAge;
+        IMemberRegistry memberRegistry;
+        mapping(address minter => MinterRecord) minters;
+        Attestation[] attestations;
+        uint256 lastRedemptionId;
+        mapping(uint256 id => Redemption) redemptions;
+        mapping(address holder => uint256[] ids) redemptionsOf;
+    }
+
+    /// @dev An account's word, in a struct so that a function can hold a storage reference to it and read and write
+    /// it with one slot computation (a transfer saves a keccak per account).
+    struct Account {
+        uint256 word;
+    }
+
+    /// @dev A minter: whether it is configured, and what it may still mint.
+    struct MinterRecord {
+        bool isMinter;
+        uint256 allowance;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("assetledger.storage.SettlementCoin")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE_LOCATION = 0x9cb1e366514bca754bdf1c7b9a06fd361647b0dd049d3c91291cd9117d32da00;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initializes a coin's proxy.
+    /// @param initialAuthority The alliance authority (AccessManager).
+    /// @param identityRegistry_ Where investors' eligibility is read by `syncHolder`.
+    /// @param memberRegistry_ Where members' status is read by `syncHolder`.
+    /// @param name_ The token name, also the EIP-712 domain name (domain version "1").
+    /// @param symbol_ The token symbol.
+    /// @param decimals_ The coin's decimals (2 for a yuan, 6 for a dollar…).
+    /// @param policy Who may hold and receive the coin.
+    /// @param maxAttestationAge_ How old the latest reserve attestation may be for minting (seconds).
+    function initialize(
+        address initialAuthority,
+        address identityRegistry_,
+        address memberRegistry_,
+        string calldata name_,
+        string calldata symbol_,
+        uint8 decimals_,
+        HolderPolicy policy,
+        uint32 maxAttestationAge_
+    ) external initializer {
+        require(initialAuthority.code.length != 0, AccessManagedInvalidAuthority(initialAuthority));
+        require(identityRegistry_ != address(0), SettlementCoinInvalidAddress(identityRegistry_));
+        require(memberRegistry_ != address(0), SettlementCoinInvalidAddress(memberRegistry_));
+        __ERC20_init(name_, symbol_);
+        __ERC20Permit_init(name_);
+        __ERC3009_init();
+        __AccessManaged_init(initialAuthority);
+        SettlementCoinStorage storage $ = _getStorage();
+        $.identityRegistry = IIdentityRegistry(identityRegistry_);
+        $.memberRegistry = IMemberRegistry(memberRegistry_);
+        $.decimals = decimals_;
+        // The coin holds the redemption escrow: it is always eligible.
+        _writeEligibility($, address(this), type(uint40).max);
+        _setHolderPolicy(policy);
+        _setMaxAttestationAge($, maxAttestationAge_);
+    }
+
+    /* ISSUANCE */
+
+    /// @inheritdoc ISettlementCoin
+    function configureMinter(address minter, uint256 allowance) external restricted {
+        require(minter != address(0), SettlementCoinInvalidAddress(minter));
+        MinterRecord storage record = _getStorage().minters[minter];
+        record.isMinter = true;
+        record.allowance = allowance;
+        emit MinterConfigured(minter, allowance);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function removeMinter(address minter) external restricted {
+        SettlementCoinStorage storage $ = _getStorage();
+        require($.minters[minter].isMinter, SettlementCoinNotMinter(minter));
+        delete $.minters[minter];
+        emit MinterRemoved(minter);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Refreshes `to`'s cached eligibility from the registries first (emitting `HolderEligibilitySynced`), so
+    /// a freshly registered investor can be minted to without a separate `syncHolder`.
+    function mint(address to, uint256 amount) external restricted {
+        require(to != address(0), ERC20InvalidReceiver(to));
+        require(to != address(this), SettlementCoinInvalidAddress(to));
+        require(amount != 0, SettlementCoinInvalidAmount(amount));
+        SettlementCoinStorage storage $ = _getStorage();
+        address minter = _msgSender();
+        MinterRecord storage record = $.minters[minter];
+        require(record.isMinter, SettlementCoinNotMinter(minter));
+        uint256 allowance = record.allowance;
+        require(amount <= allowance, SettlementCoinMintAllowanceExceeded(minter, allowance, amount));
+        _checkReserves($, amount);
+        unchecked {
+            // amount ≤ allowance, checked above.
+            record.allowance = allowance - amount;
+        }
+        _syncHolder($, to);
+        _mint(to, amount);
+        emit Minted(minter, to, amount);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function burn(uint256 amount) external restricted {
+        require(amount != 0, SettlementCoinInvalidAmount(amount));
+        address minter = _msgSender();
+        require(_getStorage().minters[minter].isMinter, SettlementCoinNotMinter(minter));
+        _burn(minter, amount);
+        emit Burned(minter, amount);
+    }
+
+    /* RESERVES */
+
+    /// @inheritdoc ISettlementCoin
+    function attestReserves(uint256 reserves, uint48 asOf, bytes32 reportHash) external restricted {
+        Attestation[] storage attestations = _getStorage().attestations;
+        uint256 count = attestations.length;
+        uint48 previousAsOf = count == 0 ? 0 : attestations[count - 1].asOf;
+        require(
+            asOf <= block.timestamp && asOf >= previousAsOf,
+            SettlementCoinInvalidAttestation(asOf, previousAsOf, block.timestamp)
+        );
+        address attestor = _msgSender();
+        attestations.push(Attestation({reserves: reserves, asOf: asOf, reportHash: reportHash, attestor: attestor}));
+        emit ReservesAttested(count, attestor, reserves, asOf, reportHash);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function setMaxAttestationAge(uint32 maxAge) external restricted {
+        _setMaxAttestationAge(_getStorage(), maxAge);
+    }
+
+    /* REDEMPTION */
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev A normal transfer to the coin's own address: pause, the holder's freeze and balance apply.
+    function requestRedemption(uint256 amount, bytes32 payoutReference) external returns (uint256 id) {
+        require(amount != 0, SettlementCoinInvalidAmount(amount));
+        require(payoutReference != bytes32(0), SettlementCoinInvalidPayoutReference());
+        address holder = _msgSender();
+        _transfer(holder, address(this), amount);
+        SettlementCoinStorage storage $ = _getStorage();
+        id = ++$.lastRedemptionId;
+        $.redemptions[id] = Redemption({
+            holder: holder,
+            requestedAt: Time.timestamp(),
+            status: RedemptionStatus.Pending,
+            amount: amount,
+            payoutReference: payoutReference
+        });
+        $.redemptionsOf[holder].push(id);
+        emit RedemptionRequested(id, holder, amount, payoutReference);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function confirmRedemption(uint256 id) external restricted {
+        Redemption storage request = _pendingRedemption(id);
+        request.status = RedemptionStatus.Confirmed;
+        _burn(address(this), request.amount);
+        emit RedemptionConfirmed(id, _msgSender());
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Warning: the escrow returns to the holder even if the holder was frozen since the request (the coins
+    /// were the holder's when frozen accounts could still send them), but not while the coin is paused, nor, under
+    /// the `Eligible` policy, when the holder's cached eligibility has lapsed (C5): sync the holder, or confirm.
+    function rejectRedemption(uint256 id, bytes32 reason) external restricted {
+        uint256 flags = _hotFlags();
+        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
+        Redemption storage request = _pendingRedemption(id);
+        request.status = RedemptionStatus.Rejected;
+        (address holder, uint256 amount) = (request.holder, request.amount);
+        SettlementCoinStorage storage $ = _getStorage();
+        _debit($, address(this), amount, false);
+        _credit($, holder, amount, false, flags & _FLAG_OPEN == 0);
+        emit Transfer(address(this), holder, amount);
+        emit RedemptionRejected(id, _msgSender(), reason);
+    }
+
+    /* HOLDERS */
+
+    /// @inheritdoc ISettlementCoin
+    function setHolderPolicy(HolderPolicy policy) external restricted {
+        _setHolderPolicy(policy);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function syncHolder(address account) external {
+        _syncHolder(_getStorage(), account);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function syncHolders(address[] calldata accounts) external {
+        SettlementCoinStorage storage $ = _getStorage();
+        for (uint256 i; i < accounts.length; ++i) _syncHolder($, accounts[i]);
+    }
+
+    /* ENFORCEMENT */
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev The coin's own address (the escrow) cannot be frozen.
+    function freeze(address account) external restricted {
+        require(account != address(0) && account != address(this), SettlementCoinInvalidAddress(account));
+        Account storage acct = _getStorage().accounts[account];
+        uint256 word = acct.word;
+        require(word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(account));
+        acct.word = word | _FROZEN_BIT;
+        emit Frozen(account);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function unfreeze(address account) external restricted {
+        Account storage acct = _getStorage().accounts[account];
+        uint256 word = acct.word;
+        require(word & _FROZEN_BIT != 0, SettlementCoinAccountNotFrozen(account));
+        acct.word = word & ~_FROZEN_BIT;
+        emit Unfrozen(account);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function pause() external restricted {
+        uint256 flags = _hotFlags();
+        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
+        _setHotFlags(flags | _FLAG_PAUSED);
+        emit Paused(_msgSender());
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function unpause() external restricted {
+        uint256 flags = _hotFlags();
+        require(flags & _FLAG_PAUSED != 0, SettlementCoinNotPaused());
+        _setHotFlags(flags & ~_FLAG_PAUSED);
+        emit Unpaused(_msgSender());
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Ignores pause and both accounts' freezes; the recipient must be eligible under the policy (C5). The
+    /// escrow is neither seized nor seized into: it backs pending redemptions.
+    function seize(address from, address to, uint256 amount, bytes32 legalReference) external restricted {
+        require(from != address(0) && from != address(this), SettlementCoinInvalidAddress(from));
+        require(to != address(0) && to != address(this), SettlementCoinInvalidAddress(to));
+        require(amount != 0, SettlementCoinInvalidAmount(amount));
+        SettlementCoinStorage storage $ = _getStorage();
+        _debit($, from, amount, false);
+        _credit($, to, amount, false, _hotFlags() & _FLAG_OPEN == 0);
+        emit Transfer(from, to, amount);
+        emit Seized(from, to, amount, legalReference);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function rescue(IERC20 token, address to, uint256 amount) external restricted {
+        require(address(token) != address(this), SettlementCoinCannotRescueSelf());
+        require(to != address(0), SettlementCoinInvalidAddress(to));
+        token.safeTransfer(to, amount);
+        emit TokensRescued(token, to, amount);
+    }
+
+    /* EIP-3009 WITH ERC-1271 SIGNATURES */
+
+    /// @notice `transferWithAuthorization` with a `bytes` signature, checked by ERC-1271 when `from` is a contract
+    /// (a smart wallet) and by ECDSA otherwise, over the same EIP-712 digest as the `v, r, s` variant.
+    function transferWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external {
+        _checkSignature(
+            from,
+            keccak256(
+                abi.encode(TRANSFER_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce)
+            ),
+            signature
+        );
+        _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
+    }
+
+    /// @notice `receiveWithAuthorization` with a `bytes` signature (ERC-1271 or ECDSA, as above); as in the
+    /// `v, r, s` variant, only the recipient `to` may submit it.
+    function receiveWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external {
+        _checkSignature(
+            from,
+            keccak256(abi.encode(RECEIVE_WITH_AUTHORIZATION_TYPEHASH, from, to, value, validAfter, validBefore, nonce)),
+            signature
+        );
+        require(to == _msgSender(), ERC20InvalidReceiver(to));
+        _transferWithAuthorization(from, to, value, validAfter, validBefore, nonce);
+    }
+
+    /// @notice `cancelAuthorization` with a `bytes` signature (ERC-1271 or ECDSA, as above).
+    function cancelAuthorization(address authorizer, bytes32 nonce, bytes calldata signature) external {
+        _checkSignature(authorizer, keccak256(abi.encode(CANCEL_AUTHORIZATION_TYPEHASH, authorizer, nonce)), signature);
+        _cancelAuthorization(authorizer, nonce);
+    }
+
+    /// @dev Reverts with `ERC3009InvalidSignature` unless `signer` signed the EIP-712 digest of `structHash`
+    /// (ERC-1271 for a contract, ECDSA otherwise).
+    function _checkSignature(address signer, bytes32 structHash, bytes calldata signature) private view {
+        require(
+            SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(structHash), signature),
+            ERC3009InvalidSignature()
+        );
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IERC20
+    function totalSupply() public view override(ERC20Upgradeable, IERC20) returns (uint256) {
+        return _getStorage().totalSupply;
+    }
+
+    /// @inheritdoc IERC20
+    function balanceOf(address account) public view override(ERC20Upgradeable, IERC20) returns (uint256) {
+        return _getStorage().accounts[account].word & _BALANCE_MASK;
+    }
+
+    /// @notice The coin's decimals, set at initialization.
+    function decimals() public view override returns (uint8) {
+        return _getStorage().decimals;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function minterAllowance(address minter) external view returns (uint256) {
+        return _getStorage().minters[minter].allowance;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function isMinter(address account) external view returns (bool) {
+        return _getStorage().minters[account].isMinter;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Reverts with `SettlementCoinNoAttestation` before the first attestation.
+    function latestAttestation() external view returns (Attestation memory) {
+        uint256 count = _getStorage().attestations.length;
+        return attestationAt(count == 0 ? type(uint256).max : count - 1);
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function attestationCount() external view returns (uint256) {
+        return _getStorage().attestations.length;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Reverts with `SettlementCoinNoAttestation` when there is no attestation at `index`.
+    function attestationAt(uint256 index) public view returns (Attestation memory) {
+        Attestation[] storage attestations = _getStorage().attestations;
+        require(index < attestations.length, SettlementCoinNoAttestation());
+        return attestations[index];
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function maxAttestationAge() external view returns (uint32) {
+        return _getStorage().maxAttestationAge;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function redemption(uint256 id) external view returns (Redemption memory) {
+        return _getStorage().redemptions[id];
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function redemptionsOf(address holder) external view returns (uint256[] memory) {
+        return _getStorage().redemptionsOf[holder];
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function escrowed() external view returns (uint256) {
+        return _getStorage().accounts[address(this)].word & _BALANCE_MASK;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function holderPolicy() public view returns (HolderPolicy) {
+        return _hotFlags() & _FLAG_OPEN != 0 ? HolderPolicy.Open : HolderPolicy.Eligible;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function isFrozen(address account) external view returns (bool) {
+        return _getStorage().accounts[account].word & _FROZEN_BIT != 0;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function isPaused() external view returns (bool) {
+        return _hotFlags() & _FLAG_PAUSED != 0;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    /// @dev Under the `Open` policy every account may (freezes aside: see `isFrozen`); under `Eligible`, those
+    /// whose cached eligibility has not lapsed.
+    function isEligible(address account) external view returns (bool) {
+        return _hotFlags() & _FLAG_OPEN != 0 || _eligibleUntil(_getStorage().accounts[account].word) > block.timestamp;
+    }
+
+    /// @inheritdoc ISettlementCoin
+    function eligibleUntil(address account) external view returns (uint40) {
+        return _eligibleUntil(_getStorage().accounts[account].word);
+    }
+
+    /* BALANCE CHANGES */
+
+    /// @inheritdoc IERC20
+    /// @dev The hot path (`_move`): reads the implementation slot (warm) and the two balance words, nothing else.
+    /// `_move` refuses the zero address as a recipient.
+    function transfer(address to, uint256 value) public override(ERC20Upgradeable, IERC20) returns (bool) {
+        _move(_msgSender(), to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    /// @dev The hot path (`_move`) after OpenZeppelin's allowance check, as settlement contracts use it.
+    function transferFrom(
+        address from,
+        address to,
+        uint256 value
+    ) public override(ERC20Upgradeable, IERC20) returns (bool) {
+        require(from != address(0), ERC20InvalidSender(from));
+        _spendAllowance(from, _msgSender(), value);
+        _move(from, to, value);
+        return true;
+    }
+
+    /// @dev Every balance change of OpenZeppelin's `_transfer`, `_mint` and `_burn` comes here: EIP-3009
+    /// transfers, redemption requests (to the escrow), mints, burns and redemption confirmations (from the
+    /// escrow). `transfer` and `transferFrom` call `_move` directly; seizure and the return of a rejected
+    /// redemption call `_debit` and `_credit` to skip the freeze checks. Never calls `super`: balances and supply
+    /// live in this contract's storage. Keeps C1 (the supply moves exactly as the balances) and keeps the supply
+    /// within `type(uint128).max`, so that no balance can overflow its 128 bits (W1).
+    function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0) && to != address(0)) return _move(from, to, value);
+        uint256 flags = _hotFlags();
+        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
+        SettlementCoinStorage storage $ = _getStorage();
+        if (from == address(0)) {
+            uint256 supply = $.totalSupply + value;
+            require(supply <= _BALANCE_MASK, SettlementCoinBalanceOverflow(supply));
+            $.totalSupply = supply;
+            _credit($, to, value, true, flags & _FLAG_OPEN == 0);
+        } else {
+            _debit($, from, value, true);
+            unchecked {
+                // value ≤ balance of `from` ≤ supply (the debit checked the balance).
+                $.totalSupply -= value;
+            }
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev A transfer between two non-zero accounts with every check: not paused, neither account frozen, the
+    /// sender's balance, the recipient's cached eligibility under the `Eligible` policy. A sender need not be
+    /// eligible: it may always send out what it holds, unless frozen. Deliberately one straight function that
+    /// repeats `_debit` and `_credit` rather than calling them: this is what the gas target measures.
+    function _move(address from, address to, uint256 value) private {
+        // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
+        // the test, which costs gas on every transfer.
+        // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
+        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> _FLAGS_SHIFT;
+        if (flags & _FLAG_PAUSED != 0) revert SettlementCoinPaused();
+        mapping(address account => Account) storage accounts = _getStorage().accounts;
+        Account storage acct = accounts[from];
+        uint256 word = acct.word;
+        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(from);
+        uint256 balance = word & _BALANCE_MASK;
+        if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+        unchecked {
+            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
+            acct.word = word - value;
+        }
+        // Read after the write above, so a transfer to oneself sees its own debit.
+        acct = accounts[to];
+        word = acct.word;
+        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(to);
+        // Bits above `eligibleUntil` are zero, so the shifted word is `eligibleUntil` itself.
+        if (word >> _ELIGIBLE_SHIFT <= block.timestamp) {
+            // The zero address is never eligible (its word is never written), so it is refused here, off the path
+            // of eligible recipients.
+            if (to == address(0)) revert ERC20InvalidReceiver(to);
+            if (flags & _FLAG_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
+        }
+        unchecked {
+            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            acct.word = word + value;
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev Takes `value` from `from`'s word; `checkFrozen` refuses a frozen sender.
+    function _debit(SettlementCoinStorage storage $, address from, uint256 value, bool checkFrozen) private {
+        Account storage acct = $.accounts[from];
+        uint256 word = acct.word;
+        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(from));
+        uint256 balance = word & _BALANCE_MASK;
+        require(balance >= value, ERC20InsufficientBalance(from, balance, value));
+        unchecked {
+            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
+            acct.word = word - value;
+        }
+    }
+
+    /// @dev Adds `value` to `to`'s word; `checkFrozen` refuses a frozen recipient, `checkEligible` one whose
+    /// cached eligibility has lapsed. The caller has added `value` to the supply or taken it from a balance.
+    function _credit(
+        SettlementCoinStorage storage $,
+        address to,
+        uint256 value,
+        bool checkFrozen,
+        bool checkEligible
+    ) private {
+        Account storage acct = $.accounts[to];
+        uint256 word = acct.word;
+        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(to));
+        require(!checkEligible || _eligibleUntil(word) > block.timestamp, SettlementCoinIneligibleHolder(to));
+        unchecked {
+            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            acct.word = word + value;
+        }
+    }
+
+    /* INTERNALS */
+
+    /// @dev Reverts unless minting `amount` keeps the supply within the latest attestation's reserves and that
+    /// attestation is at most `maxAttestationAge` old (C2).
+    function _checkReserves(SettlementCoinStorage storage $, uint256 amount) private view {
+        uint256 count = $.attestations.length;
+        require(count != 0, SettlementCoinNoAttestation());
+        Attestation storage latest = $.attestations[count - 1];
+        (uint48 asOf, uint32 maxAge) = (latest.asOf, $.maxAttestationAge);
+        require(
+            uint256(asOf) + maxAge >= block.timestamp,
+            SettlementCoinAttestationTooOld(asOf, maxAge, block.timestamp)
+        );
+        // Saturating: an absurd amount reports the largest supply rather than overflowing.
+        uint256 supplyAfter = Math.saturatingAdd($.totalSupply, amount);
+        uint256 reserves = latest.reserves;
+        require(
+            supplyAfter <= reserves && supplyAfter != type(uint256).max,
+            SettlementCoinReservesExceeded(supplyAfter, reserves)
+        );
+    }
+
+    function _pendingRedemption(uint256 id) private view returns (Redemption storage request) {
+        request = _getStorage().redemptions[id];
+        RedemptionStatus status = request.status;
+        require(status != RedemptionStatus.None, SettlementCoinUnknownRedemption(id));
+        require(status == RedemptionStatus.Pending, SettlementCoinRedemptionNotPending(id, status));
+    }
+
+    /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members and the
+    /// coin itself until `type(uint40).max`, verified investors until their attestation's expiry (clamped to
+    /// `uint40`), anyone else 0. Keeps the balance and the frozen bit.
+    function _syncHolder(SettlementCoinStorage storage $, address account) private {
+        require(account != address(0), SettlementCoinInvalidAddress(account));
+        uint40 until;
+        if (account == address(this) || $.memberRegistry.isActiveMember(account)) {
+            until = type(uint40).max;
+        } else {
+            (Eligibility word, , uint64 baseline) = $.identityRegistry.eligibilityStore().partiesOf(
+                account,
+                address(0)
+            );
+            if (word.isVerified(baseline, block.timestamp)) {
+                until = uint40(Math.min(word.expiry(), type(uint40).max));
+            }
+        }
+        _writeEligibility($, account, until);
+    }
+
+    function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until) private {
+        Account storage acct = $.accounts[account];
+        acct.word = (acct.word & ~_ELIGIBLE_MASK) | (uint256(until) << _ELIGIBLE_SHIFT);
+        emit HolderEligibilitySynced(account, until != 0, until);
+    }
+
+    function _setHolderPolicy(HolderPolicy policy) private {
+        uint256 flags = _hotFlags();
+        _setHotFlags(policy == HolderPolicy.Open ? flags | _FLAG_OPEN : flags & ~_FLAG_OPEN);
+        emit HolderPolicySet(policy);
+    }
+
+    function _setMaxAttestationAge(SettlementCoinStorage storage $, uint32 maxAge) private {
+        $.maxAttestationAge = maxAge;
+        emit MaxAttestationAgeSet(maxAge);
+    }
+
+    function _eligibleUntil(uint256 word) private pure returns (uint40) {
+        return uint40(word >> _ELIGIBLE_SHIFT);
+    }
+
+    /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`), kept in the upper 96 bits of the ERC-1967
+    /// implementation slot.
+    /// @dev Warning: this is for gas. Every call through the proxy has just read the implementation slot, so
+    /// reading it again costs 100 gas (warm) where a slot of our own would cost a cold 2,100 on every transfer,
+    /// more than the whole headroom the gas target leaves (DESIGN.md §6). It relies on OpenZeppelin's
+    /// `ERC1967Proxy` and `ERC1967Utils` (5.x) handling the slot as a Solidity `address` in storage: reads mask it
+    /// to its low 160 bits and `upgradeToAndCall` writes only those bits, keeping the flags (both proven by
+    /// test/tokens/coin/SettlementCoin.test.ts, "hot flags"). A future proxy or upgrade path writing the whole
+    /// word would clear the flags (unpausing the coin and setting the policy to `Eligible`), and one reading the
+    /// whole word as the implementation would break the proxy: check both before changing either. Off-chain tools
+    /// that insist the slot hold a bare address (e.g. `getImplementationAddress` of OpenZeppelin's upgrades-core)
+    /// refuse to read it while a flag is set (paused, or policy `Open`); read its low 160 bits instead. The
+    /// flags are stored so that the deployed configuration (`Eligible`, not paused) sets none.
+    function _hotFlags() private view returns (uint256) {
+        return StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> _FLAGS_SHIFT;
+    }
+
+    function _setHotFlags(uint256 flags) private {
+        StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
+        slot.value = (slot.value & _ADDRESS_MASK) | (flags << _FLAGS_SHIFT);
+    }
+
+    /// @dev Upgrades are restricted to the authority's UPGRADER role (with its execution delay).
+    function _authorizeUpgrade(address) internal override restricted {}
+
+    function _getStorage() private pure returns (SettlementCoinStorage storage $) {
+        // The one assembly block: Solidity can bind a storage struct to an ERC-7201 slot only this way.
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := _STORAGE_LOCATION
+        }
+    }
+}
