@@ -175,9 +175,14 @@ describe("MemberRegistry properties", function () {
             [Role.MARKET_SUPERVISOR, 0],
           ]),
         });
-        const list = [accounts.kycProvider, accounts.exchange, accounts.issuer, accounts.regulator].map(
-          (signer) => signer.address,
-        );
+        const list = [
+          accounts.kycProvider,
+          accounts.exchange,
+          accounts.issuer,
+          accounts.regulator,
+          accounts.custodian,
+          accounts.gateway,
+        ].map((signer) => signer.address);
 
         for (const op of ops) {
           const account = addresses[op.who];

@@ -4,7 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { coreFixture, MemberKind, type Accounts } from "../fixtures/core";
-import { Role } from "../../config/roles";
+import { memberRoleExecutionDelay, Role } from "../../config/roles";
 import type { AccessManager, MemberRegistry, RestrictedTargetMock } from "../../typechain-types";
 import type { IMemberRegistry } from "../../typechain-types/contracts/access/MemberRegistry";
 
@@ -177,8 +177,15 @@ describe("MemberRegistry", function () {
 
     it("seats the core fixture's members through the registry, in admission order", async function () {
       const { accounts, authority, members } = await registry();
-      const seated = [accounts.kycProvider, accounts.exchange, accounts.issuer, accounts.regulator];
-      expect(await members.memberCount()).to.equal(4n);
+      const seated = [
+        accounts.kycProvider,
+        accounts.exchange,
+        accounts.issuer,
+        accounts.regulator,
+        accounts.custodian,
+        accounts.gateway,
+      ];
+      expect(await members.memberCount()).to.equal(6n);
       for (const [i, signer] of seated.entries()) {
         expect(await members.memberAt(i)).to.equal(signer.address);
         expect(await members.isActiveMember(signer.address)).to.equal(true);
@@ -188,14 +195,18 @@ describe("MemberRegistry", function () {
         [Role.EXCHANGE, 0],
         [Role.MARKET_SUPERVISOR, 0],
       ]);
-      await expectAuthorityRoles(authority, accounts.issuer.address, [[Role.ISSUER, 0]]);
+      await expectAuthorityRoles(authority, accounts.issuer.address, [
+        [Role.ISSUER, 0],
+        [Role.MASTER_MINTER, memberRoleExecutionDelay.MASTER_MINTER!],
+        [Role.MINTER, 0],
+      ]);
       await expectAuthorityRoles(authority, accounts.regulator.address, [
         [Role.REGULATOR, 0],
         [Role.MARKET_SUPERVISOR, 0],
         [Role.COMPLIANCE_ADMIN, 0],
       ]);
       expect((await members.memberOf(accounts.regulator.address)).roles).to.equal(
-        bits(Role.REGULATOR, Role.MARKET_SUPERVISOR, Role.COMPLIANCE_ADMIN),
+        bits(Role.REGULATOR, Role.MARKET_SUPERVISOR, Role.COMPLIANCE_ADMIN, Role.COMPLIANCE_OFFICER),
       );
     });
 
@@ -272,9 +283,9 @@ describe("MemberRegistry", function () {
         const { accounts, members } = await registry();
         await members.admitMember(accounts.alice.address, MemberKind.Custodian, NAME, LEI);
         await members.admitMember(accounts.bob.address, MemberKind.Auditor, "Bob Audit", LEI);
-        expect(await members.memberCount()).to.equal(6n);
-        expect(await members.memberAt(4)).to.equal(accounts.alice.address);
-        expect(await members.memberAt(5)).to.equal(accounts.bob.address);
+        expect(await members.memberCount()).to.equal(8n);
+        expect(await members.memberAt(6)).to.equal(accounts.alice.address);
+        expect(await members.memberAt(7)).to.equal(accounts.bob.address);
       });
 
       it("accepts a name of exactly 64 bytes, counting UTF-8 bytes", async function () {
@@ -305,7 +316,7 @@ describe("MemberRegistry", function () {
         expect(record.name).to.equal("Alice Pay");
         expect(record.leiHash).to.equal(newLei);
         expect(await members.memberCount()).to.equal(count);
-        expect(await members.memberAt(4)).to.equal(alice.address);
+        expect(await members.memberAt(6)).to.equal(alice.address);
         for (const [roleId] of ALICE_ROLES) expect(await members.executionDelayOf(alice.address, roleId)).to.equal(0n);
         await expectAuthorityRoles(authority, alice.address, []);
       });

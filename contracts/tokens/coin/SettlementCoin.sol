@@ -91,7 +91,7 @@ contract SettlementCoin is
     /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
     struct SettlementCoinStorage {
         /// @dev Each account's word: balance, frozen bit, cached eligibility (layout above).
-        mapping(address account => uint256 word) accounts;
+        mapping(address account => Account) accounts;
         uint256 totalSupply;
         IIdentityRegistry identityRegistry;
         uint8 decimals;
@@ -102,6 +102,12 @@ contract SettlementCoin is
         uint256 lastRedemptionId;
         mapping(uint256 id => Redemption) redemptions;
         mapping(address holder => uint256[] ids) redemptionsOf;
+    }
+
+    /// @dev An account's word, in a struct so that a function can hold a storage reference to it and read and write
+    /// it with one slot computation (a transfer saves a keccak per account).
+    struct Account {
+        uint256 word;
     }
 
     /// @dev A minter: whether it is configured, and what it may still mint.
@@ -297,19 +303,19 @@ contract SettlementCoin is
     /// @dev The coin's own address (the escrow) cannot be frozen.
     function freeze(address account) external restricted {
         require(account != address(0) && account != address(this), SettlementCoinInvalidAddress(account));
-        mapping(address => uint256) storage accounts = _getStorage().accounts;
-        uint256 word = accounts[account];
+        Account storage acct = _getStorage().accounts[account];
+        uint256 word = acct.word;
         require(word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(account));
-        accounts[account] = word | _FROZEN_BIT;
+        acct.word = word | _FROZEN_BIT;
         emit Frozen(account);
     }
 
     /// @inheritdoc ISettlementCoin
     function unfreeze(address account) external restricted {
-        mapping(address => uint256) storage accounts = _getStorage().accounts;
-        uint256 word = accounts[account];
+        Account storage acct = _getStorage().accounts[account];
+        uint256 word = acct.word;
         require(word & _FROZEN_BIT != 0, SettlementCoinAccountNotFrozen(account));
-        accounts[account] = word & ~_FROZEN_BIT;
+        acct.word = word & ~_FROZEN_BIT;
         emit Unfrozen(account);
     }
 
@@ -418,7 +424,7 @@ contract SettlementCoin is
 
     /// @inheritdoc IERC20
     function balanceOf(address account) public view override(ERC20Upgradeable, IERC20) returns (uint256) {
-        return _getStorage().accounts[account] & _BALANCE_MASK;
+        return _getStorage().accounts[account].word & _BALANCE_MASK;
     }
 
     /// @notice The coin's decimals, set at initialization.
@@ -473,7 +479,7 @@ contract SettlementCoin is
 
     /// @inheritdoc ISettlementCoin
     function escrowed() external view returns (uint256) {
-        return _getStorage().accounts[address(this)] & _BALANCE_MASK;
+        return _getStorage().accounts[address(this)].word & _BALANCE_MASK;
     }
 
     /// @inheritdoc ISettlementCoin
@@ -483,7 +489,7 @@ contract SettlementCoin is
 
     /// @inheritdoc ISettlementCoin
     function isFrozen(address account) external view returns (bool) {
-        return _getStorage().accounts[account] & _FROZEN_BIT != 0;
+        return _getStorage().accounts[account].word & _FROZEN_BIT != 0;
     }
 
     /// @inheritdoc ISettlementCoin
@@ -495,56 +501,116 @@ contract SettlementCoin is
     /// @dev Under the `Open` policy every account may (freezes aside: see `isFrozen`); under `Eligible`, those
     /// whose cached eligibility has not lapsed.
     function isEligible(address account) external view returns (bool) {
-        return _hotFlags() & _FLAG_OPEN != 0 || _eligibleUntil(_getStorage().accounts[account]) > block.timestamp;
+        return _hotFlags() & _FLAG_OPEN != 0 || _eligibleUntil(_getStorage().accounts[account].word) > block.timestamp;
     }
 
     /// @inheritdoc ISettlementCoin
     function eligibleUntil(address account) external view returns (uint40) {
-        return _eligibleUntil(_getStorage().accounts[account]);
+        return _eligibleUntil(_getStorage().accounts[account].word);
     }
 
     /* BALANCE CHANGES */
 
-    /// @dev Every balance change of `_transfer`, `_mint` and `_burn` (transfers, transfers by allowance, permit or
-    /// authorization, mints, burns, redemption requests and confirmations) comes here; seizure and the return of a
-    /// rejected redemption call `_debit` and `_credit` directly to skip the freeze checks. Does not call `super`:
-    /// balances and supply live in this contract's storage. Keeps C1: the supply moves exactly as the balances.
+    /// @inheritdoc IERC20
+    /// @dev The hot path (`_move`): reads the implementation slot (warm) and the two balance words, nothing else.
+    /// `_move` refuses the zero address as a recipient.
+    function transfer(address to, uint256 value) public override(ERC20Upgradeable, IERC20) returns (bool) {
+        _move(_msgSender(), to, value);
+        return true;
+    }
+
+    /// @inheritdoc IERC20
+    /// @dev The hot path (`_move`) after OpenZeppelin's allowance check, as settlement contracts use it.
+    function transferFrom(
+        address from,
+        address to,
+        uint256 value
+    ) public override(ERC20Upgradeable, IERC20) returns (bool) {
+        require(from != address(0), ERC20InvalidSender(from));
+        _spendAllowance(from, _msgSender(), value);
+        _move(from, to, value);
+        return true;
+    }
+
+    /// @dev Every balance change of OpenZeppelin's `_transfer`, `_mint` and `_burn` comes here: EIP-3009
+    /// transfers, redemption requests (to the escrow), mints, burns and redemption confirmations (from the
+    /// escrow). `transfer` and `transferFrom` call `_move` directly; seizure and the return of a rejected
+    /// redemption call `_debit` and `_credit` to skip the freeze checks. Never calls `super`: balances and supply
+    /// live in this contract's storage. Keeps C1 (the supply moves exactly as the balances) and keeps the supply
+    /// within `type(uint128).max`, so that no balance can overflow its 128 bits (W1).
     function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0) && to != address(0)) return _move(from, to, value);
         uint256 flags = _hotFlags();
         require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
         SettlementCoinStorage storage $ = _getStorage();
         if (from == address(0)) {
-            // Checked: the supply must never overflow (a credit is then bounded by the supply).
-            $.totalSupply += value;
+            uint256 supply = $.totalSupply + value;
+            require(supply <= _BALANCE_MASK, SettlementCoinBalanceOverflow(supply));
+            $.totalSupply = supply;
+            _credit($, to, value, true, flags & _FLAG_OPEN == 0);
         } else {
             _debit($, from, value, true);
-        }
-        if (to == address(0)) {
             unchecked {
                 // value ≤ balance of `from` ≤ supply (the debit checked the balance).
                 $.totalSupply -= value;
             }
-        } else {
-            _credit($, to, value, true, flags & _FLAG_OPEN == 0);
         }
         emit Transfer(from, to, value);
     }
 
-    /// @dev Takes `value` from `from`'s word; `checkFrozen` refuses a frozen sender. A sender need not be eligible:
-    /// it may always send out what it holds, unless frozen.
+    /// @dev A transfer between two non-zero accounts with every check: not paused, neither account frozen, the
+    /// sender's balance, the recipient's cached eligibility under the `Eligible` policy. A sender need not be
+    /// eligible: it may always send out what it holds, unless frozen. Deliberately one straight function that
+    /// repeats `_debit` and `_credit` rather than calling them: this is what the gas target measures.
+    function _move(address from, address to, uint256 value) private {
+        // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
+        // the test, which costs gas on every transfer.
+        // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
+        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> _FLAGS_SHIFT;
+        if (flags & _FLAG_PAUSED != 0) revert SettlementCoinPaused();
+        mapping(address account => Account) storage accounts = _getStorage().accounts;
+        Account storage acct = accounts[from];
+        uint256 word = acct.word;
+        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(from);
+        uint256 balance = word & _BALANCE_MASK;
+        if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+        unchecked {
+            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
+            acct.word = word - value;
+        }
+        // Read after the write above, so a transfer to oneself sees its own debit.
+        acct = accounts[to];
+        word = acct.word;
+        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(to);
+        // Bits above `eligibleUntil` are zero, so the shifted word is `eligibleUntil` itself.
+        if (word >> _ELIGIBLE_SHIFT <= block.timestamp) {
+            // The zero address is never eligible (its word is never written), so it is refused here, off the path
+            // of eligible recipients.
+            if (to == address(0)) revert ERC20InvalidReceiver(to);
+            if (flags & _FLAG_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
+        }
+        unchecked {
+            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            acct.word = word + value;
+        }
+        emit Transfer(from, to, value);
+    }
+
+    /// @dev Takes `value` from `from`'s word; `checkFrozen` refuses a frozen sender.
     function _debit(SettlementCoinStorage storage $, address from, uint256 value, bool checkFrozen) private {
-        uint256 word = $.accounts[from];
+        Account storage acct = $.accounts[from];
+        uint256 word = acct.word;
         require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(from));
         uint256 balance = word & _BALANCE_MASK;
         require(balance >= value, ERC20InsufficientBalance(from, balance, value));
         unchecked {
             // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
-            $.accounts[from] = word - value;
+            acct.word = word - value;
         }
     }
 
     /// @dev Adds `value` to `to`'s word; `checkFrozen` refuses a frozen recipient, `checkEligible` one whose
-    /// cached eligibility has lapsed.
+    /// cached eligibility has lapsed. The caller has added `value` to the supply or taken it from a balance.
     function _credit(
         SettlementCoinStorage storage $,
         address to,
@@ -552,16 +618,13 @@ contract SettlementCoin is
         bool checkFrozen,
         bool checkEligible
     ) private {
-        uint256 word = $.accounts[to];
+        Account storage acct = $.accounts[to];
+        uint256 word = acct.word;
         require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(to));
         require(!checkEligible || _eligibleUntil(word) > block.timestamp, SettlementCoinIneligibleHolder(to));
         unchecked {
-            // balance + value ≤ supply: a transfer's value came out of another balance, a mint's was added to the
-            // supply with an overflow check, so the sum fits in 256 bits.
-            uint256 balance = (word & _BALANCE_MASK) + value;
-            require(balance <= _BALANCE_MASK, SettlementCoinBalanceOverflow(balance));
-            // The new balance fits in the low 128 bits: no carry into the frozen bit or eligibility.
-            $.accounts[to] = word + value;
+            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            acct.word = word + value;
         }
     }
 
@@ -615,7 +678,8 @@ contract SettlementCoin is
     }
 
     function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until) private {
-        $.accounts[account] = ($.accounts[account] & ~_ELIGIBLE_MASK) | (uint256(until) << _ELIGIBLE_SHIFT);
+        Account storage acct = $.accounts[account];
+        acct.word = (acct.word & ~_ELIGIBLE_MASK) | (uint256(until) << _ELIGIBLE_SHIFT);
         emit HolderEligibilitySynced(account, until != 0, until);
     }
 
