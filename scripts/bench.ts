@@ -389,7 +389,7 @@ function signed(value: number): string {
 
 /** The settlement coin against its two targets (DESIGN.md §6 and issue 11), from this run's figures. */
 function coinLines(gas: Record<string, number>): string[] {
-  const times = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const times = (a: number, b: number) => `${(a / b).toFixed(3)}×`;
   const kinds = ["new", "existing"] as const;
   const erc20 = (kind: string) => gas[`erc20.transfer.${kind}`];
   const coin = (kind: string) => gas[`coin.transfer.${kind}`];
