@@ -61,6 +61,12 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
 /// rejections) except seizure.
 ///
+/// @dev Warning: the coin's own address holds the redemption escrow and is always eligible, so a plain transfer to
+/// it succeeds; such coins back no request and stay locked (`rescue` refuses this coin). `escrowed()` then exceeds
+/// the sum of pending requests by that amount.
+/// @dev Compiled with 3,000 optimizer runs (hardhat.config.ts), not the project's 10,000: at 10,000 the runtime
+/// code exceeds EIP-170's 24,576 bytes.
+///
 /// Upgrades: UUPS, `upgradeToAndCall` restricted (UPGRADER in `config/roles.ts`). Own storage is ERC-7201
 /// namespaced under `assetledger.storage.SettlementCoin`; allowances, name and symbol stay in OpenZeppelin's
 /// ERC-20 namespace, whose balance and supply fields this contract leaves unused.
