@@ -4,6 +4,7 @@ import type { Interface } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { AccessManager } from "../../typechain-types";
+import { placeholder } from "../helpers/abi";
 
 /**
  * A UUPS contract upgraded through the alliance authority: only the UPGRADER may, and only by scheduling the
@@ -76,7 +77,7 @@ export function shouldBehaveLikeUpgradeable(
       it("cannot be initialized", async function () {
         const implementation = await ethers.deployContract(contractName);
         const fragment = implementation.interface.getFunction("initialize")!;
-        const args = fragment.inputs.map((input) => (input.type === "address" ? ethers.ZeroAddress : 0n));
+        const args = fragment.inputs.map(placeholder);
         await expect(implementation.getFunction("initialize")(...args)).to.be.revertedWithCustomError(
           implementation,
           "InvalidInitialization",

@@ -58,13 +58,14 @@ describe("operator tasks", function () {
       expect(member.name).to.equal("Big Four Audit");
       expect(member.leiHash).to.equal(ethers.id("5493001KJTIIGC8Y1R12"));
       expect((await contracts.authority.hasRole(Role.AUDITOR, accounts.carol.address))[0]).to.equal(true);
+      expect((await contracts.authority.hasRole(Role.RESERVE_ATTESTOR, accounts.carol.address))[0]).to.equal(true);
       const rows = await hre.run("members:list");
       expect(rows.find((row: { account: string }) => row.account === accounts.carol.address)).to.deep.equal({
         account: accounts.carol.address,
         name: "Big Four Audit",
         kind: "Auditor",
         status: "Active",
-        roles: "AUDITOR",
+        roles: "RESERVE_ATTESTOR AUDITOR",
       });
     });
 

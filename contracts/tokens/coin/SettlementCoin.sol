@@ -34,6 +34,10 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// - C4: a frozen account neither sends nor receives (seizure and the return of a rejected redemption excepted).
 /// - C5: while the holder policy is `Eligible`, a transfer, mint, seizure or rejected-redemption return to an
 ///   account whose cached eligibility has lapsed (or was never synced) reverts.
+/// And of this implementation:
+/// - W1: `totalSupply() ≤ type(uint128).max` (a mint beyond reverts with `SettlementCoinBalanceOverflow`), so no
+///   balance, bounded by the supply, can carry out of its 128 bits: transfers need no overflow check.
+/// - W2: the zero address's word is never written: it is never eligible, frozen or credited.
 ///
 /// The transfer hot path reads no storage slot besides the two balance words and makes no external call
 /// (DESIGN.md §6: ≤ 1.15 × a plain ERC-20 transfer behind a UUPS proxy). Everything a transfer checks about an
@@ -41,7 +45,7 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 ///
 /// | bits    | field          | meaning                                                                    |
 /// | ------- | -------------- | -------------------------------------------------------------------------- |
-/// | 0–127   | balance        | the account's balance (a credit beyond `type(uint128).max` reverts)        |
+/// | 0–127   | balance        | the account's balance (at most the supply, so it fits: W1)                 |
 /// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
 /// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
 /// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
@@ -56,6 +60,12 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 ///
 /// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
 /// rejections) except seizure.
+///
+/// @dev Warning: the coin's own address holds the redemption escrow and is always eligible, so a plain transfer to
+/// it succeeds; such coins back no request and stay locked (`rescue` refuses this coin). `escrowed()` then exceeds
+/// the sum of pending requests by that amount.
+/// @dev Compiled with 3,000 optimizer runs (hardhat.config.ts), not the project's 10,000: at 10,000 the runtime
+/// code exceeds EIP-170's 24,576 bytes.
 ///
 /// Upgrades: UUPS, `upgradeToAndCall` restricted (UPGRADER in `config/roles.ts`). Own storage is ERC-7201
 /// namespaced under `assetledger.storage.SettlementCoin`; allowances, name and symbol stay in OpenZeppelin's
@@ -721,6 +731,7 @@ contract SettlementCoin is
     }
 
     /// @dev Upgrades are restricted to the authority's UPGRADER role (with its execution delay).
+    // solhint-disable-next-line no-empty-blocks
     function _authorizeUpgrade(address) internal override restricted {}
 
     function _getStorage() private pure returns (SettlementCoinStorage storage $) {
