@@ -14,11 +14,11 @@ import { Claim, claimsOf } from "../sdk/claims";
 import { deployFiatToken } from "./lib/fiattoken";
 import {
   authorization,
+  authorizationArgs,
   domainOf,
-  signTransferAuthorization,
+  signAuthorization,
   TRANSFER_WITH_AUTHORIZATION_VRS,
-  transferWithAuthorizationArgs,
-} from "./lib/eip3009";
+} from "../sdk/signatures";
 
 interface Row {
   id: string;
@@ -192,10 +192,10 @@ async function main(): Promise<void> {
     VALID_BEFORE,
     ethers.id("bench:coin:nonce"),
   );
-  const coinSignature = await signTransferAuthorization(payer, await domainOf(coin), coinMessage);
+  const coinSignature = await signAuthorization(payer, await domainOf(coin), "transfer", coinMessage);
   const coinAuthorized = await gasOf(
     coin.connect(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(
-      ...transferWithAuthorizationArgs(coinMessage, coinSignature),
+      ...authorizationArgs(coinMessage, coinSignature),
     ),
   );
   rows.push({
@@ -266,11 +266,9 @@ async function main(): Promise<void> {
     VALID_BEFORE,
     ethers.id("bench:usdc:nonce"),
   );
-  const usdcSignature = await signTransferAuthorization(usdcPayer, await domainOf(usdc), usdcMessage);
+  const usdcSignature = await signAuthorization(usdcPayer, await domainOf(usdc), "transfer", usdcMessage);
   const usdcAuthorized = await gasOf(
-    usdcAs(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(
-      ...transferWithAuthorizationArgs(usdcMessage, usdcSignature),
-    ),
+    usdcAs(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(...authorizationArgs(usdcMessage, usdcSignature)),
   );
   rows.push({
     id: "usdc.transfer.new",

@@ -14,11 +14,11 @@ import { Claim, claimNames, claimsOf } from "../sdk/claims";
 import { describeExplanation } from "../sdk/restrictions";
 import {
   authorization,
+  authorizationArgs,
   domainOf,
-  signTransferAuthorization,
+  signAuthorization,
   TRANSFER_WITH_AUTHORIZATION_VRS,
-  transferWithAuthorizationArgs,
-} from "./lib/eip3009";
+} from "../sdk/signatures";
 
 const YEAR = 365 * 24 * 3_600;
 const MemberKind = { Exchange: 1, Issuer: 2, Custodian: 3, KycProvider: 5, Regulator: 7 } as const;
@@ -230,14 +230,12 @@ async function main(): Promise<void> {
     paid,
     BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 3_600),
   );
-  const signature = await signTransferAuthorization(alice, await domainOf(coin), message);
+  const signature = await signAuthorization(alice, await domainOf(coin), "transfer", message);
   console.log(
     `  alice signs: ${usd(paid)} to bob, valid until ${new Date(Number(message.validBefore) * 1_000).toISOString()}`,
   );
   const relayed = await (
-    await coin.connect(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(
-      ...transferWithAuthorizationArgs(message, signature),
-    )
+    await coin.connect(relayer).getFunction(TRANSFER_WITH_AUTHORIZATION_VRS)(...authorizationArgs(message, signature))
   ).wait();
   console.log(`  a relayer ${relayer.address} submits it (${relayed!.gasUsed} gas, paid by the relayer)`);
   console.log(`  alice ${usd(await coin.balanceOf(alice.address))}, bob ${usd(await coin.balanceOf(bob.address))}`);

@@ -3,16 +3,8 @@ import hre, { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Role } from "../../config/roles";
 import { coreFixture } from "../fixtures/core";
-
-/** The error `promise` rejects with; fails the test when it fulfils. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "../helpers/promises";
+import { NO_RULES } from "../behaviors/CompliancePipeline.behavior";
 
 /** The operator commands in tasks/, run as `npx hardhat <task>` would run them. */
 describe("operator tasks", function () {
@@ -94,18 +86,7 @@ describe("operator tasks", function () {
       expect(await contracts.identity.isVerified(accounts.alice.address)).to.equal(true);
 
       const asset = ethers.Wallet.createRandom().address;
-      const rules = {
-        requiredClaims: 0n,
-        lockupUntil: 0,
-        maxInvestors: 0,
-        windowOpen: 0,
-        windowClose: 0,
-        tradingDays: 0,
-        countryAllowList: false,
-        countryBlockList: false,
-        maxBalance: false,
-      };
-      await contracts.compliance.connect(accounts.regulator).configureAsset(asset, rules);
+      await contracts.compliance.connect(accounts.regulator).configureAsset(asset, NO_RULES);
       const line = await hre.run("transfer:explain", {
         asset,
         from: accounts.alice.address,

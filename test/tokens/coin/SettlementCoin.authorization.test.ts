@@ -12,7 +12,7 @@ import {
   type Authorization,
   type AuthorizationKind,
   type Permit,
-} from "../../helpers/eip712";
+} from "../../../sdk/signatures";
 import { investorId } from "../../identity/helpers";
 import { issuingCoinsFixture, mintTo, registerHolder, syncEverywhere } from "./funding";
 

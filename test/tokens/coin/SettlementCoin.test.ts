@@ -9,6 +9,7 @@ import { coreFixture } from "../../fixtures/core";
 import { callThroughAuthority } from "../../helpers/authority";
 import { shouldBehaveLikeUpgradeable } from "../../behaviors/upgradeable";
 import type { SettlementCoin } from "../../../typechain-types";
+import { rejection } from "../../helpers/promises";
 
 const DAY = 86_400n;
 const YEAR = 365n * DAY;
@@ -123,16 +124,6 @@ async function expectRevert(f: Fixture, action: () => Promise<unknown>, name: st
     .to.be.revertedWithCustomError(f.coin, name)
     .withArgs(...args);
   expect(await snapshot(f)).to.deep.equal(before);
-}
-
-/** The error `promise` rejects with; fails the test when it fulfils. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 /** Σ balanceOf over every address that ever appeared in a Transfer event (the coin's escrow included). */

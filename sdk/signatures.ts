@@ -1,14 +1,23 @@
-import { ethers, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
+/**
+ * Off-chain signatures a dApp or relayer makes for the alliance's tokens: EIP-2612 permits and EIP-3009 transfer,
+ * receive and cancel authorizations (the holder signs, anyone — or, for a receive authorization, only the payee —
+ * submits and pays the gas).
+ */
+import { ethers, type BaseContract, type Signer, type TypedDataDomain, type TypedDataField } from "ethers";
 
-/** Anything exposing ERC-5267 `eip712Domain()` (every OpenZeppelin EIP712 contract). */
-export interface HasEIP712Domain {
-  eip712Domain(): Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }>;
-}
-
-/** The EIP-712 domain the contract itself reports (ERC-5267), ready for `signer.signTypedData`. */
-export async function domainOf(contract: HasEIP712Domain): Promise<TypedDataDomain> {
-  const { name, version, chainId, verifyingContract } = await contract.eip712Domain();
-  return { name, version, chainId, verifyingContract };
+/**
+ * A token's EIP-712 domain, ready for `signer.signTypedData`: what it reports through ERC-5267
+ * `eip712Domain()` (every OpenZeppelin EIP712 contract), or else its `name()` and `version()` (older tokens).
+ */
+export async function domainOf(token: BaseContract): Promise<TypedDataDomain> {
+  const contract = token as ethers.Contract;
+  const verifyingContract = await contract.getAddress();
+  if (contract.interface.getFunction("eip712Domain")) {
+    const [, name, version, chainId] = (await contract.eip712Domain()) as [string, string, string, bigint];
+    return { name, version, chainId, verifyingContract };
+  }
+  const { chainId } = await contract.runner!.provider!.getNetwork();
+  return { name: await contract.name(), version: await contract.version(), chainId, verifyingContract };
 }
 
 /** EIP-2612 `Permit`. */
@@ -110,3 +119,25 @@ export function signCancellation(
 export function permitSigner(domain: TypedDataDomain, permit: Permit, signature: string): string {
   return ethers.verifyTypedData(domain, PERMIT_TYPES, permit, signature);
 }
+
+/** A transfer authorization of `value` from `from` to `to`, valid now until `validBefore`, with `nonce`. */
+export function authorization(
+  from: string,
+  to: string,
+  value: bigint,
+  validBefore: bigint,
+  nonce: string = randomNonce(),
+): Authorization {
+  return { from, to, value, validAfter: 0n, validBefore, nonce };
+}
+
+/** The arguments of the v/r/s overload of `transferWithAuthorization` / `receiveWithAuthorization`. */
+export function authorizationArgs(message: Authorization, signature: string) {
+  const { v, r, s } = ethers.Signature.from(signature);
+  const { from, to, value, validAfter, validBefore, nonce } = message;
+  return [from, to, value, validAfter, validBefore, nonce, v, r, s] as const;
+}
+
+/** The v/r/s overload's signature (the alliance's tokens also have a `bytes signature` one, for ERC-1271). */
+export const TRANSFER_WITH_AUTHORIZATION_VRS =
+  "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)";
