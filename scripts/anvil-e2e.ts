@@ -9,9 +9,10 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, HDNodeWallet, Mnemonic, Wallet, ethers, type Signer } from "ethers";
 import { ANVIL_CHAIN_ID, ANVIL_PORT } from "../config/networks";
-import { memberKindRoles, Role } from "../config/roles";
 import { Claim, claimsOf } from "../sdk/claims";
 import { anvilBinary, isAlive, startAnvil, type AnvilNode } from "./lib/anvil";
+import { seatMember } from "./lib/members";
+import type { MemberRegistry } from "../typechain-types";
 
 const root = join(__dirname, "..");
 const deploymentsDir = join(root, "deployments", "anvil");
@@ -93,11 +94,8 @@ async function main(): Promise<void> {
     check("the deployer still holds no ether", (await provider.getBalance(deployer.address)) === 0n);
 
     // One verified investor, end to end over JSON-RPC.
-    const members = contractAt("MemberRegistry", governor);
-    await (await members.admitMember(kycProvider.address, 5, "KYC provider", ethers.id("LEI:KYC"))).wait();
-    for (const role of memberKindRoles.KycProvider) {
-      await (await members.grantMemberRole(kycProvider.address, Role[role], 0)).wait();
-    }
+    const members = contractAt("MemberRegistry", governor) as unknown as MemberRegistry;
+    await seatMember(members, kycProvider.address, "KycProvider", "KYC provider");
     const identity = contractAt("IdentityRegistry", kycProvider);
     const latest = await provider.getBlock("latest");
     const expiry = latest!.timestamp + 365 * 24 * 3_600;

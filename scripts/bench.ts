@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
 import type { AccessManager, Compliance, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
-import { coinIssuerRoles, memberKindRoles, memberRoleExecutionDelay, Role, type RoleName } from "../config/roles";
+import { coinIssuerRoles, memberKindRoles } from "../config/roles";
+import { seatMember } from "./lib/members";
 import { Claim, claimsOf } from "../sdk/claims";
 import { deployFiatToken } from "./lib/fiattoken";
 import {
@@ -67,19 +68,13 @@ async function main(): Promise<void> {
   const identity = await at<IdentityRegistry>("IdentityRegistry");
   const compliance = await at<Compliance>("Compliance");
   const coin = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD");
-  /** Admits `account` as a member of `kind` holding `roles`, each with its execution delay from config/roles.ts. */
-  const seat = async (account: Signer, kind: number, name: string, roles: RoleName[]) => {
-    const address = await account.getAddress();
-    await (await members.connect(governor).admitMember(address, kind, name, ethers.id(name))).wait();
-    for (const role of roles) {
-      const delay = memberRoleExecutionDelay[role] ?? 0;
-      await (await members.connect(governor).grantMemberRole(address, Role[role], delay)).wait();
-    }
-  };
-  await seat(kyc, 5, "KYC", memberKindRoles.KycProvider);
-  await seat(regulator, 7, "Regulator", memberKindRoles.Regulator);
-  await seat(issuer, 2, "Issuer", [...memberKindRoles.Issuer, ...coinIssuerRoles]);
-  await seat(custodian, 3, "Custodian", memberKindRoles.Custodian);
+  const registry = members.connect(governor);
+  await seatMember(registry, kyc.address, "KycProvider", "KYC");
+  await seatMember(registry, regulator.address, "Regulator", "Regulator");
+  await seatMember(registry, issuer.address, "Issuer", "Issuer", {
+    roles: [...memberKindRoles.Issuer, ...coinIssuerRoles],
+  });
+  await seatMember(registry, custodian.address, "Custodian", "Custodian");
 
   /* PLAIN ERC-20, the yardstick */
   const erc20 = await ethers.deployContract("PlainERC20", [10n ** 30n], deployer);

@@ -9,7 +9,8 @@
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { BaseContract } from "ethers";
 import type { AccessManager, Compliance, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
-import { coinIssuerRoles, memberKindRoles, memberRoleExecutionDelay, Role } from "../config/roles";
+import { coinIssuerRoles, memberRoleExecutionDelay } from "../config/roles";
+import { grantMemberRoles, seatMember } from "./lib/members";
 import { Claim, claimNames, claimsOf } from "../sdk/claims";
 import { describeExplanation } from "../sdk/restrictions";
 import {
@@ -21,7 +22,6 @@ import {
 } from "../sdk/signatures";
 
 const YEAR = 365 * 24 * 3_600;
-const MemberKind = { Exchange: 1, Issuer: 2, Custodian: 3, KycProvider: 5, Regulator: 7 } as const;
 const country = { CN: 156, HK: 344, SG: 702, US: 840 } as const;
 
 function chapter(title: string): void {
@@ -64,13 +64,8 @@ async function main(): Promise<void> {
     [regulator, "Regulator", "Securities and Futures Regulator"],
   ] as const;
   for (const [account, kind, name] of seats) {
-    await (
-      await members.connect(governor).admitMember(account.address, MemberKind[kind], name, ethers.id(name))
-    ).wait();
-    for (const role of memberKindRoles[kind]) {
-      await (await members.connect(governor).grantMemberRole(account.address, Role[role], 0)).wait();
-    }
-    console.log(`  ${name} joins as ${kind}, holding ${memberKindRoles[kind].join(", ")}`);
+    const roles = await seatMember(members.connect(governor), account.address, kind, name);
+    console.log(`  ${name} joins as ${kind}, holding ${roles.join(", ")}`);
   }
 
   chapter("A KYC provider registers two investors (no personal data on chain)");
@@ -161,16 +156,11 @@ async function main(): Promise<void> {
 
   chapter(`A custodian bank joins, and the issuer becomes the issuing bank of the ${symbol} settlement coin`);
   const bank = "Lion Rock Custodian Bank";
-  await (
-    await members.connect(governor).admitMember(custodian.address, MemberKind.Custodian, bank, ethers.id(bank))
-  ).wait();
-  for (const role of memberKindRoles.Custodian) {
-    await (await members.connect(governor).grantMemberRole(custodian.address, Role[role], 0)).wait();
-  }
-  console.log(`  ${bank} joins as Custodian, holding ${memberKindRoles.Custodian.join(", ")}`);
+  const custodianRoles = await seatMember(members.connect(governor), custodian.address, "Custodian", bank);
+  console.log(`  ${bank} joins as Custodian, holding ${custodianRoles.join(", ")}`);
+  await grantMemberRoles(members.connect(governor), issuer.address, coinIssuerRoles);
   for (const role of coinIssuerRoles) {
     const delay = memberRoleExecutionDelay[role] ?? 0;
-    await (await members.connect(governor).grantMemberRole(issuer.address, Role[role], delay)).wait();
     console.log(`  the issuer is granted ${role}${delay ? ` with a ${delay / 3_600}-hour execution delay` : ""}`);
   }
   const allowance = 5_000_000n * 10n ** decimals;

@@ -9,18 +9,10 @@
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-types";
+import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
 
-const MEMBER_KINDS = [
-  "None",
-  "Exchange",
-  "Issuer",
-  "Custodian",
-  "PaymentGateway",
-  "KycProvider",
-  "Auditor",
-  "Regulator",
-];
-const MEMBER_STATUSES = ["None", "Active", "Suspended", "Removed"];
+/** The kinds a member can have, for help texts and errors. */
+const KINDS = Object.keys(MemberKind).filter(isMemberKindName).join(", ");
 
 async function contract<T>(hre: HardhatRuntimeEnvironment, name: string, signerName?: string): Promise<T> {
   const deployment = await hre.deployments.get(name);
@@ -52,8 +44,8 @@ task("members:list", "Lists the alliance's members with their kind, status and r
     rows.push({
       account,
       name: member.name,
-      kind: MEMBER_KINDS[Number(member.kind)],
-      status: MEMBER_STATUSES[Number(member.status)],
+      kind: MemberKind[Number(member.kind)],
+      status: MemberStatus[Number(member.status)],
       roles: roles.join(" "),
     });
   }
@@ -63,21 +55,19 @@ task("members:list", "Lists the alliance's members with their kind, status and r
 
 task("member:admit", "Admits a member and grants it the roles of its kind (config/roles.ts)")
   .addParam("account", "the member's account")
-  .addParam("kind", `one of ${MEMBER_KINDS.slice(1).join(", ")}`)
+  .addParam("kind", `one of ${KINDS}`)
   .addParam("name", "display name")
   .addParam("lei", "the member's LEI (only its hash goes on chain)")
   .addOptionalParam("from", "the governor's named account or address", "governor")
   .setAction(async (args: { account: string; kind: string; name: string; lei: string; from: string }, hre) => {
-    const { memberKindRoles, Role } = await import("../config/roles");
-    const kind = MEMBER_KINDS.indexOf(args.kind);
-    if (kind < 1) throw new Error(`unknown member kind ${args.kind}: use one of ${MEMBER_KINDS.slice(1).join(", ")}`);
+    const { seatMember } = await import("../scripts/lib/members");
+    if (!isMemberKindName(args.kind)) {
+      throw new Error(`unknown member kind ${args.kind}: use one of ${KINDS}`);
+    }
     const members = await contract<MemberRegistry>(hre, "MemberRegistry", args.from);
     const leiHash = hre.ethers.id(args.lei.trim().toUpperCase());
-    await (await members.admitMember(args.account, kind, args.name, leiHash)).wait();
-    for (const role of memberKindRoles[args.kind]) {
-      await (await members.grantMemberRole(args.account, Role[role], 0)).wait();
-    }
-    console.log(`${args.name} (${args.account}) admitted as ${args.kind}: ${memberKindRoles[args.kind].join(", ")}`);
+    const roles = await seatMember(members, args.account, args.kind, args.name, { leiHash });
+    console.log(`${args.name} (${args.account}) admitted as ${args.kind}: ${roles.join(", ")}`);
   });
 
 task("investor:register", "Registers an investor with its wallets (as a KYC provider)")
