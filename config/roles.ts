@@ -25,6 +25,10 @@ export const Role = {
   KYC_PROVIDER: 14n,
   AUDITOR: 15n,
   REGULATOR: 16n,
+  ASSET_FACTORY: 17n,
+  ASSET_ISSUER: 100n,
+  ASSET_AGENT: 101n,
+  ASSET_ADMINISTRATOR: 102n,
   PUBLIC: 2n ** 64n - 1n,
 } as const;
 

@@ -38,6 +38,18 @@ library Roles {
     uint64 internal constant AUDITOR = 15;
     uint64 internal constant REGULATOR = 16;
 
+    /// @notice Held by the AssetFactory contract alone: registers issued assets with the authority, configures their
+    /// compliance, and rolls out product upgrades.
+    uint64 internal constant ASSET_FACTORY = 17;
+
+    /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never
+    /// granted globally. The issuing member of an asset: documents, corporate actions, the asset's agents.
+    uint64 internal constant ASSET_ISSUER = 100;
+    /// @notice The issuer's agent on one asset (ERC-3643 agent): mint, burn, forced transfers, freezes, recovery.
+    uint64 internal constant ASSET_AGENT = 101;
+    /// @notice A fund administrator or paying agent on one asset: NAV, dealing.
+    uint64 internal constant ASSET_ADMINISTRATOR = 102;
+
     /// @notice The highest role id a member may hold (the member registry keeps roles in a `uint64` bitmap).
     uint64 internal constant MAX_MEMBER_ROLE = 63;
     /// @notice AccessManager's built-in public role: anyone may call.

@@ -230,6 +230,19 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    function checkTransfer(
+        address from,
+        address to,
+        uint256 amount,
+        uint88,
+        uint88,
+        bool
+    ) external view returns (Restriction code, uint88, uint88) {
+        (code, , , ) = _evaluate(msg.sender, from, to, amount);
+        return (code, 0, 0);
+    }
+
+    /// @inheritdoc ICompliance
     function detectTransferRestriction(
         address asset,
         address from,

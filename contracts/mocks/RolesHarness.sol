@@ -7,7 +7,7 @@ import {Roles} from "../access/Roles.sol";
 /// @notice Test-only: exposes the role ids of `Roles` so a test can prove `config/roles.ts` mirrors them.
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
-    function ids() external pure returns (uint64[18] memory) {
+    function ids() external pure returns (uint64[22] memory) {
         return
             [
                 Roles.ADMIN,
@@ -27,12 +27,16 @@ contract RolesHarness {
                 Roles.KYC_PROVIDER,
                 Roles.AUDITOR,
                 Roles.REGULATOR,
+                Roles.ASSET_FACTORY,
+                Roles.ASSET_ISSUER,
+                Roles.ASSET_AGENT,
+                Roles.ASSET_ADMINISTRATOR,
                 Roles.PUBLIC
             ];
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
-    function names() external pure returns (string[18] memory) {
+    function names() external pure returns (string[22] memory) {
         return
             [
                 "ADMIN",
@@ -52,6 +56,10 @@ contract RolesHarness {
                 "KYC_PROVIDER",
                 "AUDITOR",
                 "REGULATOR",
+                "ASSET_FACTORY",
+                "ASSET_ISSUER",
+                "ASSET_AGENT",
+                "ASSET_ADMINISTRATOR",
                 "PUBLIC"
             ];
     }

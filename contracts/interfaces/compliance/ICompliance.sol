@@ -124,6 +124,22 @@ interface ICompliance {
     /// @notice ERC-3643: whether the calling asset may move `amount` from `from` to `to`.
     function canTransfer(address from, address to, uint256 amount) external view returns (bool);
 
+    /// @notice The check an asset runs on every balance change (msg.sender is the asset): the restriction code and
+    /// fresh memos for both parties, which the asset stores and passes back next time.
+    /// @dev A memo is opaque to the asset: the pipeline's record of a party verdict it has already established
+    /// (until when it holds, the identity registry's epoch and the asset configuration's version), letting it skip
+    /// reads it has already done while they provably still hold. A zero memo is always accepted and means "nothing
+    /// known". For every memo the pipeline produced, the code equals `detectTransferRestriction(asset, …)` (I1).
+    /// @param recipientHolds Whether `to` already holds a balance of the asset (no investor cap can apply).
+    function checkTransfer(
+        address from,
+        address to,
+        uint256 amount,
+        uint88 fromMemo,
+        uint88 toMemo,
+        bool recipientHolds
+    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo);
+
     /// @notice ERC-1404 with the asset named: 0 when allowed, else `uint8(Restriction)`.
     function detectTransferRestriction(
         address asset,
