@@ -160,7 +160,6 @@ interface IFund {
     /* ERRORS */
 
     error FundInvalidTerms(FundTerms terms);
-    error FundInvalidDecimals(uint8 decimals, uint8 maxDecimals);
     error FundFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     error FundInvalidFeeAccount(address feeAccount);
     error FundInvalidNav(uint256 navPerUnit);
@@ -172,7 +171,6 @@ interface IFund {
     error FundAmountTooLarge(uint256 amount, uint256 max);
     /// @param code The ERC-1404 code that refuses issuing units to `investor`.
     error FundInvestorNotEligible(address investor, uint8 code);
-    error FundInsufficientUnits(address investor, uint256 available, uint256 needed);
     error FundUnknownRequest(uint256 id);
     error FundRequestNotPending(uint256 id, RequestStatus status);
     error FundNotRequester(uint256 id, address caller, address investor);
@@ -185,9 +183,6 @@ interface IFund {
 
     /// @notice The highest entry or exit fee rate, in basis points (10 %).
     function MAX_FEE_BPS() external view returns (uint16);
-
-    /// @notice The highest `decimals()` a fund may have.
-    function MAX_DECIMALS() external view returns (uint8);
 
     /// @notice The fund's dealing terms.
     function fundTerms() external view returns (FundTerms memory);
@@ -244,20 +239,24 @@ interface IFund {
     /// dealing point.
     /// @dev Reverts with `FundInvalidAmount` for zero, `FundBelowMinSubscription`, `FundAmountTooLarge` beyond
     /// `type(uint104).max`, and `FundInvestorNotEligible` when the token would refuse to issue units to the caller
-    /// now (compliance checked with a zero amount: balance caps are enforced at dealing).
+    /// now (the token's ERC-1404 check of a mint to the caller of zero units: balance caps are enforced at
+    /// dealing), and `SecurityTokenPaused` while paused.
     /// @return id The request's id.
-    /// @custom:access PUBLIC (any investor)
+    /// @custom:access anyone (not restricted: the caller's own coin)
     function requestSubscription(uint256 coin) external returns (uint256 id);
 
     /// @notice Escrows `units` of the caller's units in the fund to redeem them at the next dealing point.
-    /// @dev Reverts with `FundInvalidAmount` for zero and `FundInsufficientUnits` beyond the caller's unfrozen
-    /// balance; a frozen caller or a paused token is refused with the token's error.
+    /// @dev Reverts with `FundInvalidAmount` for zero, and with the token's errors while paused
+    /// (`SecurityTokenPaused`), for a frozen caller (`SecurityTokenAddressFrozen`) and beyond the caller's
+    /// unfrozen balance (`SecurityTokenInsufficientUnfrozenBalance`).
     /// @return id The request's id.
-    /// @custom:access PUBLIC (any holder)
+    /// @custom:access anyone (not restricted: the caller's own units)
     function requestRedemption(uint256 units) external returns (uint256 id);
 
     /// @notice Cancels the caller's pending request `id` before its cut-off and returns its escrow.
-    /// @custom:access PUBLIC (the requester only: `FundNotRequester`)
+    /// @dev Reverts with `FundUnknownRequest`, `FundNotRequester`, `FundRequestNotPending`, `FundCutOffPassed`
+    /// (from the cut-off on) and `SecurityTokenPaused` while paused.
+    /// @custom:access anyone (not restricted; only the requester succeeds: `FundNotRequester`)
     function cancelRequest(uint256 id) external;
 
     /// @notice Refuses pending requests and returns their escrow (e.g. an investor no longer eligible).
