@@ -40,7 +40,14 @@ describe("sdk/products/fund", function () {
         entryFeeBps: 1_001,
         feeAccount: ethers.ZeroAddress,
       };
-      expect(fundTermsProblems(bad)).to.have.lengthOf(4);
+      // The offset (16:00) is no longer below the zero period, too.
+      expect(fundTermsProblems(bad)).to.deep.equal([
+        "settlementCoin is the zero address",
+        "dealingPeriod must be 1 … 31622400 seconds",
+        "cutOffOffset must be less than dealingPeriod",
+        "entryFeeBps must be 0 … 1000",
+        "feeAccount is the zero address while a fee is charged",
+      ]);
       expect(() => encodeFundTerms(bad)).to.throw(/invalid fund terms/);
     });
 
