@@ -143,6 +143,31 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
 };
 
+/**
+ * Fund units' lifecycle (contracts/interfaces/tokens/IFund.sol, run by `FundLifecycle` in each fund's context):
+ * the fund administrator (ASSET_ADMINISTRATOR) posts NAVs, deals and rejects requests and deposits cash; the
+ * issuing member (ASSET_ISSUER) sets fees and the minimum subscription and withdraws cash to invest. Requests and
+ * cancellations are investors' own acts on their own coin and units, like `transfer`: not restricted
+ * (`fundPublicFunctions`). The `Fund` product table is the core's table plus this one.
+ */
+export const fundLifecyclePermissions: Record<string, RoleName> = {
+  "setFees(uint16,uint16,address)": "ASSET_ISSUER",
+  "setMinSubscription(uint96)": "ASSET_ISSUER",
+  "withdrawCash(address,uint256)": "ASSET_ISSUER",
+  "postNav(uint128,uint48)": "ASSET_ADMINISTRATOR",
+  "dealSubscriptions(uint256[])": "ASSET_ADMINISTRATOR",
+  "dealRedemptions(uint256[])": "ASSET_ADMINISTRATOR",
+  "rejectRequests(uint256[],bytes32)": "ASSET_ADMINISTRATOR",
+  "depositCash(uint256)": "ASSET_ADMINISTRATOR",
+};
+
+/** Fund functions anyone may call (each acts on the caller's own coin, units or requests). */
+export const fundPublicFunctions: string[] = [
+  "requestSubscription(uint256)",
+  "requestRedemption(uint256)",
+  "cancelRequest(uint256)",
+];
+
 /** The deployments a contract's table applies to. */
 export function deploymentsOf(contractName: string): string[] {
   return targetsOf[contractName] ?? [contractName];

@@ -2,54 +2,13 @@
 pragma solidity ^0.8.27;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ISecurityToken} from "./ISecurityToken.sol";
 
-/// @title IFund
-/// @notice Fund units: a security token whose units are issued and redeemed at a net asset value (NAV) per unit
-/// posted by the fund administrator, against the fund's settlement coin.
-///
-/// **Dealing rule (forward pricing).** Cut-offs are the instants `cutOffOffset + k × dealingPeriod` (unix seconds,
-/// `k` natural), e.g. period 86,400 and offset 57,600: every day at 16:00 UTC. A request made at block time `t`
-/// belongs to the dealing point of the first cut-off strictly after `t` (a request made exactly at a cut-off
-/// belongs to the next one). Its requester may cancel it while `block.timestamp < cutOff`; from the cut-off on it
-/// waits for dealing. It is dealt at the first NAV whose valuation time is at or after its cut-off. A NAV is
-/// never valued in the future (`valuationTime ≤ block.timestamp` when posted), so every request is dealt at a
-/// price unknown when it was made and when it could last be cancelled.
-///
-/// **Subscriptions.** The investor escrows coin in the fund (`requestSubscription`, after approving the fund on
-/// the coin). At dealing, with `scale = 10 ** decimals()`:
-/// `fee = ⌊coin × entryFeeBps / 10,000⌋`, `units = ⌊(coin − fee) × scale / nav⌋`,
-/// `cost = ⌈units × nav / scale⌉` (kept as the fund's cash), `refund = coin − fee − cost` (returned to the
-/// investor in the same step): `coin = fee + cost + refund`, exactly. A subscription too small to buy one smallest
-/// unit is dealt with no units and no fee, and refunded in full. The units are minted through the compliance
-/// pipeline (`to` must be eligible then as when requesting).
-///
-/// **Redemptions.** The investor escrows units in the fund's own address (`requestRedemption`). At dealing:
-/// `gross = ⌊units × nav / scale⌋` (taken from the fund's cash), `fee = ⌊gross × exitFeeBps / 10,000⌋`,
-/// `proceeds = gross − fee` (paid to the investor); the escrowed units are burned. The sub-coin-unit remainder
-/// `units × nav − gross × scale` (less than `scale`) stays with the fund.
-///
-/// **Cash.** The fund's coin balance is the subscription escrow (`subscriptionEscrow()`, coin of pending
-/// subscriptions) plus the fund's cash (`cash()`): dealt subscriptions' cost flows in, the administrator deposits
-/// coin to meet redemptions (`depositCash`), the issuer withdraws coin to invest (`withdrawCash`), and
-/// redemptions' gross flows out. Fees are paid to the fee account once per dealing batch. Every flow emits an
-/// event.
-///
-/// Fee rates are fixed per request when it is made (a later `setFees` does not reach pending requests).
-///
-/// @dev Invariants (test/tokens/security/Fund*.test.ts):
-/// - F1: `settlementCoin().balanceOf(fund) ≥ subscriptionEscrow() + cash()` (equal unless coin was sent to the
-///   fund outside its functions; such coin belongs to neither).
-/// - F2: `subscriptionEscrow()` equals the sum of the coin of pending subscriptions, and the sum over dealing
-///   points of `dealingPoint(c).subscriptionCoin`.
-/// - F3: `balanceOf(address(this))` equals the sum of the units of pending redemptions, and the sum over dealing
-///   points of `dealingPoint(c).redemptionUnits`.
-/// - F4: a dealt subscription satisfies `coin = fee + cost + refund` and
-///   `cost × scale − scale < units × nav ≤ cost × scale`; a dealt redemption satisfies
-///   `units × nav = (proceeds + fee) × scale + dust` with `0 ≤ dust < scale`.
-/// - F5: NAV valuation times strictly increase, and each is at most the time it was posted.
-/// - F6: a request is dealt only at the first NAV valued at or after its cut-off, is cancelled only before its
-///   cut-off and only by its requester, and leaves `Pending` exactly once.
-interface IFund {
+/// @title IFundLifecycle
+/// @notice The fund-specific functions, events, errors and structs of a fund token (see `IFund` for the rules).
+/// @dev A separate interface because `FundLifecycle`, the logic contract `Fund` runs them in through its fallback,
+/// implements exactly these; `type(IFundLifecycle).interfaceId` is what `supportsInterface` answers for them.
+interface IFundLifecycle {
     /// @notice A fund's dealing terms (`initialize`'s `terms` are `abi.encode(FundTerms)`).
     /// @param settlementCoin The coin subscriptions are paid and redemptions settled in.
     /// @param dealingPeriod Seconds between two cut-offs (1 … 366 days).
@@ -316,3 +275,76 @@ interface IFund {
         uint128 navPerUnit
     ) external view returns (uint256 gross, uint256 fee, uint256 proceeds);
 }
+
+/// @title IFundHooks
+/// @notice The core's internal balance paths, exposed by `Fund` to its own lifecycle logic only.
+/// @dev `FundLifecycle` runs in the fund's context (delegatecall) and has none of the core's code: it calls these on
+/// `address(this)`, so `msg.sender` is the fund itself. Any other caller is refused with `FundOnlySelf`.
+interface IFundHooks {
+    /// @notice The caller is not the fund itself.
+    error FundOnlySelf(address caller);
+
+    /// @notice The lifecycle logic given to the fund's constructor is not a contract.
+    error FundInvalidLifecycle(address lifecycle);
+
+    /// @notice `_mintChecked(to, amount)`: issues units through the compliance pipeline.
+    function fundMint(address to, uint256 amount) external;
+
+    /// @notice `_burnUnchecked(address(this), amount)`: burns escrowed units.
+    function fundBurnEscrow(uint256 amount) external;
+
+    /// @notice `_moveUnchecked(from, to, amount)` where `from` or `to` is the fund: escrows units or returns them.
+    function fundMoveEscrow(address from, address to, uint256 amount) external;
+}
+
+/// @title IFund
+/// @notice Fund units: a security token whose units are issued and redeemed at a net asset value (NAV) per unit
+/// posted by the fund administrator, against the fund's settlement coin.
+///
+/// **Dealing rule (forward pricing).** Cut-offs are the instants `cutOffOffset + k × dealingPeriod` (unix seconds,
+/// `k` natural), e.g. period 86,400 and offset 57,600: every day at 16:00 UTC. A request made at block time `t`
+/// belongs to the dealing point of the first cut-off strictly after `t` (a request made exactly at a cut-off
+/// belongs to the next one). Its requester may cancel it while `block.timestamp < cutOff`; from the cut-off on it
+/// waits for dealing. It is dealt at the first NAV whose valuation time is at or after its cut-off. A NAV is
+/// never valued in the future (`valuationTime ≤ block.timestamp` when posted), so every request is dealt at a
+/// price unknown when it was made and when it could last be cancelled.
+///
+/// **Subscriptions.** The investor escrows coin in the fund (`requestSubscription`, after approving the fund on
+/// the coin). At dealing, with `scale = 10 ** decimals()`:
+/// `fee = ⌊coin × entryFeeBps / 10,000⌋`, `units = ⌊(coin − fee) × scale / nav⌋`,
+/// `cost = ⌈units × nav / scale⌉` (kept as the fund's cash), `refund = coin − fee − cost` (returned to the
+/// investor in the same step): `coin = fee + cost + refund`, exactly. A subscription too small to buy one smallest
+/// unit is dealt with no units and no fee, and refunded in full. The units are minted through the compliance
+/// pipeline (`to` must be eligible then as when requesting).
+///
+/// **Redemptions.** The investor escrows units in the fund's own address (`requestRedemption`). At dealing:
+/// `gross = ⌊units × nav / scale⌋` (taken from the fund's cash), `fee = ⌊gross × exitFeeBps / 10,000⌋`,
+/// `proceeds = gross − fee` (paid to the investor); the escrowed units are burned. The sub-coin-unit remainder
+/// `units × nav − gross × scale` (less than `scale`) stays with the fund.
+///
+/// **Cash.** The fund's coin balance is the subscription escrow (`subscriptionEscrow()`, coin of pending
+/// subscriptions) plus the fund's cash (`cash()`): dealt subscriptions' cost flows in, the administrator deposits
+/// coin to meet redemptions (`depositCash`), the issuer withdraws coin to invest (`withdrawCash`), and
+/// redemptions' gross flows out. Fees are paid to the fee account once per dealing batch. Every flow emits an
+/// event.
+///
+/// Fee rates are fixed per request when it is made (a later `setFees` does not reach pending requests).
+///
+/// While the token is paused, investors can neither request nor cancel; the administrator still deals and
+/// rejects, as agents' functions keep working.
+///
+/// @dev Invariants (test/tokens/security/Fund*.test.ts):
+/// - F1: `settlementCoin().balanceOf(fund) ≥ subscriptionEscrow() + cash()` (equal unless coin was sent to the
+///   fund outside its functions; such coin belongs to neither).
+/// - F2: `subscriptionEscrow()` equals the sum of the coin of pending subscriptions, and the sum over dealing
+///   points of `dealingPoint(c).subscriptionCoin`.
+/// - F3: `balanceOf(address(this))` equals the sum of the units of pending redemptions, and the sum over dealing
+///   points of `dealingPoint(c).redemptionUnits`.
+/// - F4: a dealt subscription satisfies `coin = fee + cost + refund` and
+///   `cost × scale − scale < units × nav ≤ cost × scale`; a dealt redemption satisfies
+///   `units × nav = (proceeds + fee) × scale + dust` with `0 ≤ dust < scale`.
+/// - F5: NAV valuation times strictly increase, and each is at most the time it was posted.
+/// - F6: a request is dealt only at the first NAV valued at or after its cut-off, is cancelled only before its
+///   cut-off and only by its requester, and leaves `Pending` exactly once.
+// solhint-disable-next-line no-empty-blocks
+interface IFund is ISecurityToken, IFundLifecycle {}
