@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ISecurityToken} from "./ISecurityToken.sol";
 
 /// @title IFundLifecycle
@@ -347,4 +349,4 @@ interface IFundHooks {
 /// - F6: a request is dealt only at the first NAV valued at or after its cut-off, is cancelled only before its
 ///   cut-off and only by its requester, and leaves `Pending` exactly once.
 // solhint-disable-next-line no-empty-blocks
-interface IFund is ISecurityToken, IFundLifecycle {}
+interface IFund is ISecurityToken, IFundLifecycle, IAccessManaged, IERC165 {}
