@@ -18,6 +18,8 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
+import {ProductType} from "../../types/ProductType.sol";
+import {IAssetDirectory} from "../../interfaces/access/IAssetDirectory.sol";
 import {IMemberRegistry} from "../../interfaces/access/IMemberRegistry.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
 import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
@@ -667,13 +669,13 @@ contract SettlementCoin is
         require(status == RedemptionStatus.Pending, SettlementCoinRedemptionNotPending(id, status));
     }
 
-    /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members and the
-    /// coin itself until `type(uint40).max`, verified investors until their attestation's expiry (clamped to
+    /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members, assets
+    /// registered with the alliance's authority and the coin itself until `type(uint40).max`, verified investors until their attestation's expiry (clamped to
     /// `uint40`), anyone else 0. Keeps the balance and the frozen bit.
     function _syncHolder(SettlementCoinStorage storage $, address account) private {
         require(account != address(0), SettlementCoinInvalidAddress(account));
         uint40 until;
-        if (account == address(this) || $.memberRegistry.isActiveMember(account)) {
+        if (account == address(this) || $.memberRegistry.isActiveMember(account) || _isAsset(account)) {
             until = type(uint40).max;
         } else {
             (Eligibility word, , uint64 baseline) = $.identityRegistry.eligibilityStore().partiesOf(
@@ -685,6 +687,16 @@ contract SettlementCoin is
             }
         }
         _writeEligibility($, account, until);
+    }
+
+    /// @dev Whether the authority lists `account` as an issued asset. An authority that keeps no asset directory
+    /// (a plain AccessManager) lists none.
+    function _isAsset(address account) private view returns (bool) {
+        try IAssetDirectory(authority()).productOf(account) returns (ProductType product) {
+            return product != ProductType.None;
+        } catch {
+            return false;
+        }
     }
 
     function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until) private {
