@@ -6,6 +6,7 @@
  * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
  */
 import { coins } from "./coins";
+import { ProductType } from "../sdk/assets";
 
 export const Role = {
   ADMIN: 0n,
@@ -86,8 +87,25 @@ export const targetsOf: Record<string, string[]> = {
   SettlementCoin: coins.map((coin) => coin.deployment),
 };
 
+/**
+ * Tables applied to a product type's template target (`AllianceAuthority.productTarget`) rather than to a
+ * deployment: every asset of that type, whoever issued it, is guarded by its product's one table (DESIGN.md §6).
+ * Keys are the product contracts' names in `permissions`.
+ */
+export const productTables: Record<string, ProductType> = {
+  Equity: ProductType.Equity,
+  Bond: ProductType.Bond,
+  Fund: ProductType.Fund,
+};
+
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
+  AllianceAuthority: {
+    "registerAsset(address,uint8,address)": "ASSET_FACTORY",
+    // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
+    "setAssetRole(address,uint64,address,bool)": "ASSET_FACTORY",
+    "setAssetIssuer(address,address)": "GOVERNOR",
+  },
   MemberRegistry: {
     "admitMember(address,uint8,string,bytes32)": "GOVERNOR",
     "updateMember(address,string,bytes32)": "GOVERNOR",
@@ -147,6 +165,30 @@ export const permissions: Record<string, Record<string, RoleName>> = {
 export function deploymentsOf(contractName: string): string[] {
   return targetsOf[contractName] ?? [contractName];
 }
+
+/**
+ * AccessManager's own functions on the authority, guarded by OpenZeppelin's built-in rules rather than by a
+ * table entry: ADMIN (labels, role settings, target settings, closing), each role's admin (grant/revoke), the
+ * holder (renounce), and anyone for schedule/execute/cancel/consume, which check the scheduled call's own role.
+ */
+export const authorityBuiltinFunctions: string[] = [
+  "labelRole(uint64,string)",
+  "grantRole(uint64,address,uint32)",
+  "revokeRole(uint64,address)",
+  "renounceRole(uint64,address)",
+  "setRoleAdmin(uint64,uint64)",
+  "setRoleGuardian(uint64,uint64)",
+  "setGrantDelay(uint64,uint32)",
+  "setTargetFunctionRole(address,bytes4[],uint64)",
+  "setTargetAdminDelay(address,uint32)",
+  "setTargetClosed(address,bool)",
+  "schedule(address,bytes,uint48)",
+  "execute(address,bytes)",
+  "cancel(address,address,bytes)",
+  "consumeScheduledOp(address,bytes)",
+  "updateAuthority(address,address)",
+  "multicall(bytes[])",
+];
 
 /**
  * Functions anyone may call, by contract (public role): the ERC-20 / EIP-2612 / EIP-3009 surface and the
