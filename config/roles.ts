@@ -69,6 +69,7 @@ export const grants: { role: RoleName; to: { account: string } | { contract: str
   { role: "GOVERNOR", to: { account: "governor" }, executionDelay: 0 },
   { role: "UPGRADER", to: { account: "governor" }, executionDelay: 2 * DAY },
   { role: "MEMBERSHIP", to: { contract: "MemberRegistry" }, executionDelay: 0 },
+  { role: "ASSET_FACTORY", to: { contract: "AssetFactory" }, executionDelay: 0 },
 ];
 
 /**
@@ -98,6 +99,11 @@ export const productTables: Record<string, ProductType> = {
   Fund: ProductType.Fund,
 };
 
+/** `IAssetFactory.IssueRequest` as a canonical ABI tuple. */
+const ISSUE_REQUEST =
+  "(uint8,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes,address[],address[]," +
+  "((uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool),uint16[],uint16[],uint256))";
+
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
   AllianceAuthority: {
@@ -105,6 +111,11 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
     "setAssetRole(address,uint64,address,bool)": "ASSET_FACTORY",
     "setAssetIssuer(address,address)": "GOVERNOR",
+  },
+  AssetFactory: {
+    [`issue(${ISSUE_REQUEST})`]: "ISSUER",
+    "setProductImplementation(uint8,address)": "UPGRADER",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
   },
   MemberRegistry: {
     "admitMember(address,uint8,string,bytes32)": "GOVERNOR",
@@ -195,6 +206,8 @@ export const authorityBuiltinFunctions: string[] = [
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
+  // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
+  AssetFactory: ["rollOut(uint8,address[])"],
   SettlementCoin: [
     "approve(address,uint256)",
     "transfer(address,uint256)",
