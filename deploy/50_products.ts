@@ -23,7 +23,6 @@ const func: DeployFunction = async (hre) => {
     });
     await hre.upgrades.forceImport(implementation.address, await hre.ethers.getContractFactory(product), {
       kind: "uups",
-      constructorArgs,
     });
   }
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+// solhint-disable-next-line max-line-length
 import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IERC1822Proxiable} from "@openzeppelin/contracts/interfaces/draft-IERC1822.sol";
@@ -223,14 +224,21 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
     /* INTERNAL */
 
     function _configureCompliance(address asset, ComplianceSetup calldata setup) private {
-        // TODO(memo): ISecurityToken(asset).compliance().configureNewAsset(asset, setup.rules,
-        // setup.allowedCountries, setup.blockedCountries, setup.maxBalance);
-        (asset, setup);
+        ISecurityToken(asset).compliance().configureNewAsset(
+            asset,
+            setup.rules,
+            setup.allowedCountries,
+            setup.blockedCountries,
+            setup.maxBalance
+        );
     }
 
     function _setProductImplementation(ProductType productType, address implementation) private {
         require(productType != ProductType.None, AssetFactoryInvalidProductType(productType));
-        require(_isProductImplementation(productType, implementation), AssetFactoryInvalidImplementation(productType, implementation));
+        require(
+            _isProductImplementation(productType, implementation),
+            AssetFactoryInvalidImplementation(productType, implementation)
+        );
         AssetFactoryStorage storage $ = _getAssetFactoryStorage();
         uint256 product = $.products[productType];
         address previous = address(uint160(product));
@@ -279,6 +287,7 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
     }
 
     /// @dev Upgrades of the factory itself: UPGRADER, with its execution delay.
+    // solhint-disable-next-line no-empty-blocks
     function _authorizeUpgrade(address) internal override restricted {}
 
     function _getAssetFactoryStorage() private pure returns (AssetFactoryStorage storage $) {
