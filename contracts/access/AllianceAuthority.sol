@@ -177,17 +177,6 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
 
     /* INTERNAL */
 
-    /// @dev Asset-scoped roles are never granted globally (A3).
-    function _grantRole(
-        uint64 roleId,
-        address account,
-        uint32 grantDelay,
-        uint32 executionDelay
-    ) internal override returns (bool) {
-        require(!_isAssetScoped(roleId), AllianceAuthorityAssetScopedRole(roleId));
-        return super._grantRole(roleId, account, grantDelay, executionDelay);
-    }
-
     /// @dev A registered asset's table is its product target's (A1).
     function _setTargetFunctionRole(address target, bytes4 selector, uint64 roleId) internal override {
         require(_productTypeOf(target) == ProductType.None, AllianceAuthorityAssetTarget(target));

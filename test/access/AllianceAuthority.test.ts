@@ -268,18 +268,21 @@ describe("AllianceAuthority", function () {
     });
 
     context("when granted globally with grantRole", function () {
-      it("reverts with AllianceAuthorityAssetScopedRole", async function () {
-        for (const role of [Role.ASSET_ISSUER, Role.ASSET_AGENT, Role.ASSET_ADMINISTRATOR, 163n]) {
-          await expect(authority.connect(deployer).grantRole(role, alice.address, 0))
-            .to.be.revertedWithCustomError(authority, "AllianceAuthorityAssetScopedRole")
-            .withArgs(role);
-          expect((await authority.hasRole(role, alice.address))[0]).to.equal(false);
-        }
+      it("gives no access to any registered asset (A3)", async function () {
+        await authority.connect(deployer).grantRole(Role.ASSET_AGENT, stranger.address, 0);
+        expect((await authority.hasRole(Role.ASSET_AGENT, stranger.address))[0]).to.equal(true);
+        expect(await authority.hasAssetRole(f.bondA, Role.ASSET_AGENT, stranger.address)).to.equal(false);
+        expect(await authority.canCall(stranger.address, f.bondA, f.ping)).to.deep.equal([false, 0n]);
+        await expect(f.bondA.connect(stranger).ping())
+          .to.be.revertedWithCustomError(f.bondA, "AccessManagedUnauthorized")
+          .withArgs(stranger.address);
       });
 
-      it("still grants the role just outside the range", async function () {
-        await expect(authority.connect(deployer).grantRole(164n, alice.address, 0)).to.emit(authority, "RoleGranted");
-        await expect(authority.connect(deployer).grantRole(99n, alice.address, 0)).to.emit(authority, "RoleGranted");
+      it("keeps its AccessManager meaning on a target that is not a registered asset", async function () {
+        const admin = authority.connect(deployer);
+        await admin.setTargetFunctionRole(f.unregistered, [f.ping], Role.ASSET_AGENT);
+        await admin.grantRole(Role.ASSET_AGENT, stranger.address, 0);
+        await expect(f.unregistered.connect(stranger).ping()).to.emit(f.unregistered, "Pinged");
       });
     });
   });

@@ -24,8 +24,9 @@ import {IAssetDirectory} from "./IAssetDirectory.sol";
 /// - A1: `getTargetFunctionRole(asset, s) == getTargetFunctionRole(productTarget(productOf(asset)), s)` for every
 ///   registered asset; its own table and admin delay can never be written.
 /// - A2: an asset is closed iff it or its product target is closed.
-/// - A3: no account holds an asset-scoped role globally (`grantRole` refuses them), so only `hasAssetRole` grants
-///   asset-scoped access.
+/// - A3: for a registered asset, an asset-scoped role is answered from `hasAssetRole` alone: a global grant of
+///   that role (`grantRole`) gives no access to any registered asset. (Global grants keep their AccessManager
+///   meaning on targets that are not registered assets, such as a product deployed outside the factory in a test.)
 /// - A4: a registered asset stays registered with the same product type.
 /// - A5: `hasAssetRole(asset, ASSET_ISSUER, a)` iff `a == issuerOf(asset)`, and it is non-zero while registered.
 interface IAllianceAuthority is IAssetDirectory {
@@ -53,8 +54,6 @@ interface IAllianceAuthority is IAssetDirectory {
     /// @notice `roleId` cannot be set through `setAssetRole`: it is not asset-scoped, or it is ASSET_ISSUER (which
     /// `registerAsset` and `setAssetIssuer` set).
     error AllianceAuthorityInvalidAssetRole(uint64 roleId);
-    /// @notice `roleId` is asset-scoped: it is held per asset (`setAssetRole`), never granted globally.
-    error AllianceAuthorityAssetScopedRole(uint64 roleId);
     /// @notice `asset` is a registered asset: its function roles and admin delay are its product type's, set on
     /// `productTarget(productOf(asset))`.
     error AllianceAuthorityAssetTarget(address asset);
