@@ -37,6 +37,16 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: false },
       },
+      // Test-only products of the factory tests: the SecurityToken core alone exceeds EIP-170 at 10,000 runs.
+      ...Object.fromEntries(
+        ["ProductMock", "ProductMockV2", "ProductBondMock"].map((name) => [
+          `contracts/mocks/factory/${name}.sol`,
+          {
+            version: SOLC_VERSION,
+            settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: false },
+          },
+        ]),
+      ),
       // Test-only mock of the security-token core with the internal API exposed: compiled small.
       "contracts/mocks/SecurityTokenMock.sol": {
         version: SOLC_VERSION,

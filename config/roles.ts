@@ -6,6 +6,7 @@
  * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
  */
 import { coins } from "./coins";
+import { ProductType } from "../sdk/assets";
 
 export const Role = {
   ADMIN: 0n,
@@ -68,6 +69,7 @@ export const grants: { role: RoleName; to: { account: string } | { contract: str
   { role: "GOVERNOR", to: { account: "governor" }, executionDelay: 0 },
   { role: "UPGRADER", to: { account: "governor" }, executionDelay: 2 * DAY },
   { role: "MEMBERSHIP", to: { contract: "MemberRegistry" }, executionDelay: 0 },
+  { role: "ASSET_FACTORY", to: { contract: "AssetFactory" }, executionDelay: 0 },
 ];
 
 /**
@@ -86,8 +88,35 @@ export const targetsOf: Record<string, string[]> = {
   SettlementCoin: coins.map((coin) => coin.deployment),
 };
 
+/**
+ * Tables applied to a product type's template target (`AllianceAuthority.productTarget`) rather than to a
+ * deployment: every asset of that type, whoever issued it, is guarded by its product's one table (DESIGN.md §6).
+ * Keys are the product contracts' names in `permissions`.
+ */
+export const productTables: Record<string, ProductType> = {
+  Equity: ProductType.Equity,
+  Bond: ProductType.Bond,
+  Fund: ProductType.Fund,
+};
+
+/** `IAssetFactory.IssueRequest` as a canonical ABI tuple. */
+const ISSUE_REQUEST =
+  "(uint8,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes,address[],address[]," +
+  "((uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool),uint16[],uint16[],uint256))";
+
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
+  AllianceAuthority: {
+    "registerAsset(address,uint8,address)": "ASSET_FACTORY",
+    // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
+    "setAssetRole(address,uint64,address,bool)": "ASSET_FACTORY",
+    "setAssetIssuer(address,address)": "GOVERNOR",
+  },
+  AssetFactory: {
+    [`issue(${ISSUE_REQUEST})`]: "ISSUER",
+    "setProductImplementation(uint8,address)": "UPGRADER",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
+  },
   MemberRegistry: {
     "admitMember(address,uint8,string,bytes32)": "GOVERNOR",
     "updateMember(address,string,bytes32)": "GOVERNOR",
@@ -115,6 +144,9 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
   Compliance: {
     "configureAsset(address,(uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool))": "COMPLIANCE_ADMIN",
+    // The factory configures each asset it issues, once (the pipeline refuses an asset already configured).
+    "configureNewAsset(address,(uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool),uint16[],uint16[],uint256)":
+      "ASSET_FACTORY",
     "setMaxBalance(address,uint256)": "COMPLIANCE_ADMIN",
     "setCountriesAllowed(address,uint16[],bool)": "COMPLIANCE_ADMIN",
     "setCountriesBlocked(address,uint16[],bool)": "COMPLIANCE_ADMIN",
@@ -219,10 +251,36 @@ export function deploymentsOf(contractName: string): string[] {
 }
 
 /**
+ * AccessManager's own functions on the authority, guarded by OpenZeppelin's built-in rules rather than by a
+ * table entry: ADMIN (labels, role settings, target settings, closing), each role's admin (grant/revoke), the
+ * holder (renounce), and anyone for schedule/execute/cancel/consume, which check the scheduled call's own role.
+ */
+export const authorityBuiltinFunctions: string[] = [
+  "labelRole(uint64,string)",
+  "grantRole(uint64,address,uint32)",
+  "revokeRole(uint64,address)",
+  "renounceRole(uint64,address)",
+  "setRoleAdmin(uint64,uint64)",
+  "setRoleGuardian(uint64,uint64)",
+  "setGrantDelay(uint64,uint32)",
+  "setTargetFunctionRole(address,bytes4[],uint64)",
+  "setTargetAdminDelay(address,uint32)",
+  "setTargetClosed(address,bool)",
+  "schedule(address,bytes,uint48)",
+  "execute(address,bytes)",
+  "cancel(address,address,bytes)",
+  "consumeScheduledOp(address,bytes)",
+  "updateAuthority(address,address)",
+  "multicall(bytes[])",
+];
+
+/**
  * Functions anyone may call, by contract (public role): the ERC-20 / EIP-2612 / EIP-3009 surface and the
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
+  // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
+  AssetFactory: ["rollOut(uint8,address[])"],
   SettlementCoin: [
     "approve(address,uint256)",
     "transfer(address,uint256)",

@@ -5,11 +5,13 @@
  *   npx hardhat member:admit --account 0x… --kind KycProvider --name "…" --lei 5493001KJTIIGC8Y1R12
  *   npx hardhat investor:register --investor client-42 --country 156 --claims KYC,AML --days 365 --wallets 0x…,0x…
  *   npx hardhat transfer:explain --asset 0x… --from 0x… --to 0x… --amount 100
+ * Issued assets (tasks/assets.ts): asset:list, register:export, product:upgrade, product:rollout.
  */
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-types";
 import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
+import "./assets";
 
 /** The kinds a member can have, for help texts and errors. */
 const KINDS = Object.keys(MemberKind).filter(isMemberKindName).join(", ");

@@ -1,5 +1,15 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { deploymentsOf, grants, permissions, Role, roleSettings, type RoleName } from "../../config/roles";
+import type { Interface } from "ethers";
+import {
+  deploymentsOf,
+  grants,
+  permissions,
+  productTables,
+  Role,
+  roleSettings,
+  type RoleName,
+} from "../../config/roles";
+import { ProductType, productTarget } from "../../sdk/assets";
 
 /** One change the roles step made (or, with `dryRun`, would make). */
 export interface RoleChange {
@@ -9,7 +19,8 @@ export interface RoleChange {
 
 /**
  * Applies `config/roles.ts` to the authority: role admins, guardians and grant delays, the selector → role
- * table of every deployed core contract, and the configured grants. Reads before it writes, so a second run
+ * table of every deployed core contract and of every product type (on its template target), and the configured
+ * grants. Reads before it writes, so a second run
  * sends no transaction. Contracts not deployed on this network are skipped.
  */
 export async function applyRoles(
@@ -19,7 +30,7 @@ export async function applyRoles(
   const { deployments, ethers, getNamedAccounts } = hre;
   const signer = await ethers.getSigner(options.from);
   const authorityDeployment = await deployments.get("AllianceAuthority");
-  const authority = await ethers.getContractAt("AccessManager", authorityDeployment.address, signer);
+  const authority = await ethers.getContractAt("AllianceAuthority", authorityDeployment.address, signer);
   const changes: RoleChange[] = [];
   const send = async (action: string, detail: string, tx: () => Promise<{ wait(): Promise<unknown> }>) => {
     changes.push({ action, detail });
@@ -47,23 +58,19 @@ export async function applyRoles(
     }
   }
 
-  for (const [contractName, table] of Object.entries(permissions)) {
-    for (const deploymentName of deploymentsOf(contractName)) {
-      const deployment = await deployments.getOrNull(deploymentName);
-      if (!deployment) continue;
-      const iface = new ethers.Interface(deployment.abi);
-      const byRole = new Map<RoleName, string[]>();
-      for (const [signature, role] of Object.entries(table)) {
-        const selector = iface.getFunction(signature)?.selector;
-        if (!selector) throw new Error(`config/roles.ts: ${contractName} has no function ${signature}`);
-        if ((await authority.getTargetFunctionRole(deployment.address, selector)) === Role[role]) continue;
-        byRole.set(role, [...(byRole.get(role) ?? []), selector]);
-      }
-      for (const [role, selectors] of byRole) {
-        await send("setTargetFunctionRole", `${deploymentName}: ${selectors.length} selector(s) → ${role}`, () =>
-          authority.setTargetFunctionRole(deployment.address, selectors, Role[role]),
-        );
-      }
+  for (const { label, address, iface, contractName } of await tableTargets(hre)) {
+    const table = permissions[contractName];
+    const byRole = new Map<RoleName, string[]>();
+    for (const [signature, role] of Object.entries(table)) {
+      const selector = iface.getFunction(signature)?.selector;
+      if (!selector) throw new Error(`config/roles.ts: ${contractName} has no function ${signature}`);
+      if ((await authority.getTargetFunctionRole(address, selector)) === Role[role]) continue;
+      byRole.set(role, [...(byRole.get(role) ?? []), selector]);
+    }
+    for (const [role, selectors] of byRole) {
+      await send("setTargetFunctionRole", `${label}: ${selectors.length} selector(s) → ${role}`, () =>
+        authority.setTargetFunctionRole(address, selectors, Role[role]),
+      );
     }
   }
 
@@ -83,4 +90,52 @@ export async function applyRoles(
     );
   }
   return changes;
+}
+
+/** One address a table of config/roles.ts is applied to. */
+export interface TableTarget {
+  /** The table's key in `permissions`. */
+  contractName: string;
+  /** A deployment name, or `Bond (product target)` for a product type's template target. */
+  label: string;
+  address: string;
+  iface: Interface;
+  /** The product type, for a product table. */
+  productType?: ProductType;
+}
+
+/**
+ * Every address a table of `config/roles.ts` applies to on this network: the deployments of each core contract
+ * (those not deployed here are left out) and, for each product table, its product type's template target in the
+ * authority (`AllianceAuthority.productTarget`), with the product contract's ABI.
+ */
+export async function tableTargets(hre: HardhatRuntimeEnvironment): Promise<TableTarget[]> {
+  const { deployments, ethers, artifacts } = hre;
+  const out: TableTarget[] = [];
+  for (const contractName of Object.keys(permissions)) {
+    const productType = productTables[contractName];
+    if (productType !== undefined) {
+      const { abi } = await artifacts.readArtifact(contractName);
+      const address = productTarget(productType);
+      out.push({
+        contractName,
+        label: `${contractName} (product target)`,
+        address,
+        iface: new ethers.Interface(abi),
+        productType,
+      });
+      continue;
+    }
+    for (const deploymentName of deploymentsOf(contractName)) {
+      const deployment = await deployments.getOrNull(deploymentName);
+      if (!deployment) continue;
+      out.push({
+        contractName,
+        label: deploymentName,
+        address: deployment.address,
+        iface: new ethers.Interface(deployment.abi),
+      });
+    }
+  }
+  return out;
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre, { deployments, ethers, getNamedAccounts } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  deploymentsOf,
+  authorityBuiltinFunctions,
   grants,
   permissions,
   publicFunctions,
@@ -10,17 +10,19 @@ import {
   roleSettings,
   type RoleName,
 } from "../../config/roles";
-import { applyRoles } from "../../scripts/lib/roles";
+import { applyRoles, tableTargets } from "../../scripts/lib/roles";
 import { coreFixture } from "../fixtures/core";
 import { stateChangingFunctions } from "../helpers/abi";
 
-/** Functions every AccessManaged/UUPS contract has that are guarded otherwise (or not at all, by design). */
-const NOT_ROLE_GUARDED = new Set([
-  "initialize(address)",
-  "initialize(address,uint64)",
-  "initialize(address,address,address,string,string,uint8,uint8,uint32)",
-  "setAuthority(address)",
-]);
+/**
+ * Functions guarded otherwise (or not at all, by design): every contract's `initialize(...)` (an initializer),
+ * AccessManaged's `setAuthority` (the authority's `updateAuthority`), and AccessManager's own functions on the
+ * authority (its built-in rules).
+ */
+function isRoleGuardedElsewhere(contractName: string, signature: string): boolean {
+  if (signature.startsWith("initialize(") || signature === "setAuthority(address)") return true;
+  return contractName === "AllianceAuthority" && authorityBuiltinFunctions.includes(signature);
+}
 
 describe("config/roles.ts", function () {
   it("mirrors the role ids of contracts/access/Roles.sol", async function () {
@@ -30,34 +32,37 @@ describe("config/roles.ts", function () {
     names.forEach((name, i) => expect(Role[name as RoleName], name).to.equal(ids[i]));
   });
 
-  it("names a role for every state-changing function of every core contract", async function () {
+  it("names a role for every state-changing function of every core contract and product", async function () {
     await loadFixture(coreFixture);
-    for (const [contractName, table] of Object.entries(permissions)) {
-      const deployment = await deployments.get(deploymentsOf(contractName)[0]);
-      const iface = new ethers.Interface(deployment.abi);
+    const checked = new Set<string>();
+    for (const { contractName, iface } of await tableTargets(hre)) {
+      if (checked.has(contractName)) continue;
+      checked.add(contractName);
+      const table = permissions[contractName];
       const open = new Set(publicFunctions[contractName] ?? []);
       const missing = stateChangingFunctions(iface)
         .map((fragment) => fragment.format("sighash"))
-        .filter((signature) => !NOT_ROLE_GUARDED.has(signature) && !(signature in table) && !open.has(signature));
+        .filter(
+          (signature) =>
+            !isRoleGuardedElsewhere(contractName, signature) && !(signature in table) && !open.has(signature),
+        );
       expect(missing, `${contractName} functions missing from config/roles.ts`).to.deep.equal([]);
       const both = [...open].filter((signature) => signature in table);
       expect(both, `${contractName} functions both public and restricted`).to.deep.equal([]);
     }
+    expect([...checked]).to.have.members(Object.keys(permissions));
   });
 
   describe("when deployed", function () {
-    it("the authority's selector → role table equals the file", async function () {
+    it("the authority's selector → role table equals the file, on every deployment and product target", async function () {
       const { contracts } = await loadFixture(coreFixture);
-      for (const [contractName, table] of Object.entries(permissions)) {
-        for (const deploymentName of deploymentsOf(contractName)) {
-          const deployment = await deployments.get(deploymentName);
-          const iface = new ethers.Interface(deployment.abi);
-          for (const fragment of stateChangingFunctions(iface)) {
-            const signature = fragment.format("sighash");
-            const expected = signature in table ? Role[table[signature]] : Role.ADMIN;
-            const actual = await contracts.authority.getTargetFunctionRole(deployment.address, fragment.selector);
-            expect(actual, `${deploymentName}.${signature}`).to.equal(expected);
-          }
+      for (const { contractName, label, address, iface } of await tableTargets(hre)) {
+        const table = permissions[contractName];
+        for (const fragment of stateChangingFunctions(iface)) {
+          const signature = fragment.format("sighash");
+          const expected = signature in table ? Role[table[signature]] : Role.ADMIN;
+          const actual = await contracts.authority.getTargetFunctionRole(address, fragment.selector);
+          expect(actual, `${label}.${signature}`).to.equal(expected);
         }
       }
     });

@@ -42,4 +42,21 @@ describe("upgradeable core contracts", function () {
       ],
     };
   });
+
+  shouldBehaveLikeUpgradeable("AssetFactory", async () => {
+    const { accounts, contracts } = await loadFixture(coreFixture);
+    return {
+      authority: contracts.authority,
+      proxy: contracts.factory,
+      upgrader: accounts.governor,
+      strangers: [accounts.stranger, accounts.issuer, accounts.regulator, accounts.deployer],
+      snapshot: async () => [
+        await contracts.factory.authority(),
+        await contracts.factory.assetCount(),
+        await contracts.factory.productImplementation(1),
+        await contracts.factory.productImplementation(2),
+        await contracts.factory.productImplementation(3),
+      ],
+    };
+  });
 });

@@ -6,8 +6,9 @@ import { placeholderCall } from "../helpers/abi";
 
 /**
  * Every function in `signatures` is restricted to `roleId`: called by each signer in `callers` that lacks the
- * role, it reverts with the authority's `AccessManagedUnauthorized(caller)`, and the authority maps the
- * function to the role.
+ * role, it reverts with the authority's `AccessManagedUnauthorized(caller)` (or, with `refusal`, the error it
+ * names: the authority's own functions revert with `AccessManagerUnauthorizedAccount(caller, roleId)`), and the
+ * authority maps the function to the role.
  */
 export function shouldBehaveLikeRestricted(
   context: () => {
@@ -17,6 +18,7 @@ export function shouldBehaveLikeRestricted(
   },
   signatures: string[],
   roleId: bigint,
+  refusal?: (caller: string) => { error: string; args: unknown[] },
 ): void {
   for (const signature of signatures) {
     describe(signature, function () {
@@ -38,9 +40,13 @@ export function shouldBehaveLikeRestricted(
           tried++;
           const [allowed] = await authority.canCall(caller.address, address, fragment.selector);
           expect(allowed, `${caller.address} may call ${signature}`).to.equal(false);
+          const { error, args } = refusal?.(caller.address) ?? {
+            error: "AccessManagedUnauthorized",
+            args: [caller.address],
+          };
           await expect(caller.sendTransaction({ to: address, data }))
-            .to.be.revertedWithCustomError(target, "AccessManagedUnauthorized")
-            .withArgs(caller.address);
+            .to.be.revertedWithCustomError(target, error)
+            .withArgs(...args);
         }
         expect(tried, "no caller without the role was tried").to.be.greaterThan(0);
       });

@@ -189,12 +189,12 @@ describe("Compliance", function () {
       expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(ignored));
     });
 
-    it("packs the configuration and the halt into one storage slot", async function () {
+    it("packs the configuration, the halt and the version into one storage slot", async function () {
       const { compliance, accounts } = await loadFixture(complianceFixture);
       const asset = ethers.Wallet.createRandom().address;
       const rules: AssetRules = {
         requiredClaims: 0xfedcba9876543210n,
-        lockupUntil: 0xa1a2a3a4a5a6,
+        lockupUntil: 0xa1a2a3a4a5,
         maxInvestors: 0xb1b2b3b4,
         windowOpen: 86_399,
         windowClose: 1,
@@ -204,22 +204,25 @@ describe("Compliance", function () {
         maxBalance: true,
       };
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
-      const until = 0xc1c2c3c4c5c6n;
+      await compliance.connect(accounts.regulator).configureAsset(asset, rules);
+      const until = 0xc1c2c3c4c5n;
       await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
       // Slot 0 holds AccessManaged's authority and flag; `_configs` is the first mapping of Compliance (slot 1).
       const slot = BigInt(
         ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 1])),
       );
       const flags = 0b1011n; // configured | allow-list | per-investor cap; no external rule
+      const version = 2n; // two configuration writes; the halt does not count
       const expected =
         rules.requiredClaims |
         (BigInt(rules.lockupUntil) << 64n) |
-        (until << 112n) |
-        (BigInt(rules.maxInvestors) << 160n) |
-        (BigInt(rules.windowOpen) << 192n) |
-        (BigInt(rules.windowClose) << 216n) |
-        (BigInt(rules.tradingDays) << 240n) |
-        (flags << 248n);
+        (until << 104n) |
+        (BigInt(rules.maxInvestors) << 144n) |
+        (BigInt(rules.windowOpen) << 176n) |
+        (BigInt(rules.windowClose) << 200n) |
+        (BigInt(rules.tradingDays) << 224n) |
+        (flags << 232n) |
+        (version << 240n);
       const address = await compliance.getAddress();
       expect(BigInt(await ethers.provider.getStorage(address, slot))).to.equal(expected);
       expect(BigInt(await ethers.provider.getStorage(address, slot + 1n))).to.equal(0n);
