@@ -104,8 +104,80 @@ const ISSUE_REQUEST =
   "(uint8,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes,address[],address[]," +
   "((uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool),uint16[],uint16[],uint256))";
 
+/**
+ * The security-token core's restricted functions (contracts/tokens/security/SecurityToken.sol), shared by every
+ * product: each product's table spreads it (`{ ...securityTokenPermissions, ...its lifecycle functions }`).
+ * ASSET_AGENT is the issuer's ERC-3643 agent on one asset, ASSET_ISSUER the issuing member, ASSET_FACTORY the
+ * factory that rolls out a product type's upgrades.
+ */
+export const securityTokenPermissions: Record<string, RoleName> = {
+  "mint(address,uint256)": "ASSET_AGENT",
+  "burn(address,uint256)": "ASSET_AGENT",
+  "forcedTransfer(address,address,uint256)": "ASSET_AGENT",
+  "setAddressFrozen(address,bool)": "ASSET_AGENT",
+  "freezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "unfreezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "recoveryAddress(address,address,address)": "ASSET_AGENT",
+  "pause()": "ASSET_AGENT",
+  "unpause()": "ASSET_AGENT",
+  "snapshot()": "ASSET_AGENT",
+  "batchForcedTransfer(address[],address[],uint256[])": "ASSET_AGENT",
+  "batchMint(address[],uint256[])": "ASSET_AGENT",
+  "batchBurn(address[],uint256[])": "ASSET_AGENT",
+  "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
+  "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
+  "removeDocument(bytes32)": "ASSET_ISSUER",
+  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
+};
+
+/** The security-token core's functions anyone may call (holders' ERC-20 and ERC-3643 `batchTransfer`). */
+export const securityTokenPublicFunctions: string[] = [
+  "approve(address,uint256)",
+  "transfer(address,uint256)",
+  "transferFrom(address,address,uint256)",
+  "batchTransfer(address[],uint256[])",
+];
+
+/**
+ * Fund units' lifecycle (contracts/interfaces/tokens/IFund.sol, run by `FundLifecycle` in each fund's context):
+ * the fund administrator (ASSET_ADMINISTRATOR) posts NAVs, deals and rejects requests and deposits cash; the
+ * issuing member (ASSET_ISSUER) sets fees and the minimum subscription and withdraws cash to invest. Requests and
+ * cancellations are investors' own acts on their own coin and units, like `transfer`: not restricted
+ * (`fundPublicFunctions`). The `Fund` product table is the core's table plus this one.
+ */
+export const fundLifecyclePermissions: Record<string, RoleName> = {
+  "setFees(uint16,uint16,address)": "ASSET_ISSUER",
+  "setMinSubscription(uint96)": "ASSET_ISSUER",
+  "withdrawCash(address,uint256)": "ASSET_ISSUER",
+  "postNav(uint128,uint48)": "ASSET_ADMINISTRATOR",
+  "dealSubscriptions(uint256[])": "ASSET_ADMINISTRATOR",
+  "dealRedemptions(uint256[])": "ASSET_ADMINISTRATOR",
+  "rejectRequests(uint256[],bytes32)": "ASSET_ADMINISTRATOR",
+  "depositCash(uint256)": "ASSET_ADMINISTRATOR",
+};
+
+/** Fund functions anyone may call (each acts on the caller's own coin, units or requests). */
+export const fundPublicFunctions: string[] = [
+  "requestSubscription(uint256)",
+  "requestRedemption(uint256)",
+  "cancelRequest(uint256)",
+];
+
+/**
+ * The Fund product's table (`permissions.Fund`): the core's and the fund's lifecycle, applied to the Fund
+ * product target (the authority resolves every fund to it).
+ */
+export const fundPermissions: Record<string, RoleName> = {
+  ...securityTokenPermissions,
+  ...fundLifecyclePermissions,
+};
+
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
+  // Product tables (`productTables`): applied to the product type's template target.
+  Fund: fundPermissions,
   AllianceAuthority: {
     "registerAsset(address,uint8,address)": "ASSET_FACTORY",
     // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
@@ -175,76 +247,6 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
 };
 
-/**
- * The security-token core's restricted functions (contracts/tokens/security/SecurityToken.sol), shared by every
- * product: each product's table spreads it (`{ ...securityTokenPermissions, ...its lifecycle functions }`).
- * ASSET_AGENT is the issuer's ERC-3643 agent on one asset, ASSET_ISSUER the issuing member, ASSET_FACTORY the
- * factory that rolls out a product type's upgrades.
- */
-export const securityTokenPermissions: Record<string, RoleName> = {
-  "mint(address,uint256)": "ASSET_AGENT",
-  "burn(address,uint256)": "ASSET_AGENT",
-  "forcedTransfer(address,address,uint256)": "ASSET_AGENT",
-  "setAddressFrozen(address,bool)": "ASSET_AGENT",
-  "freezePartialTokens(address,uint256)": "ASSET_AGENT",
-  "unfreezePartialTokens(address,uint256)": "ASSET_AGENT",
-  "recoveryAddress(address,address,address)": "ASSET_AGENT",
-  "pause()": "ASSET_AGENT",
-  "unpause()": "ASSET_AGENT",
-  "snapshot()": "ASSET_AGENT",
-  "batchForcedTransfer(address[],address[],uint256[])": "ASSET_AGENT",
-  "batchMint(address[],uint256[])": "ASSET_AGENT",
-  "batchBurn(address[],uint256[])": "ASSET_AGENT",
-  "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
-  "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
-  "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
-  "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
-  "removeDocument(bytes32)": "ASSET_ISSUER",
-  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
-};
-
-/** The security-token core's functions anyone may call (holders' ERC-20 and ERC-3643 `batchTransfer`). */
-export const securityTokenPublicFunctions: string[] = [
-  "approve(address,uint256)",
-  "transfer(address,uint256)",
-  "transferFrom(address,address,uint256)",
-  "batchTransfer(address[],uint256[])",
-];
-
-/**
- * Fund units' lifecycle (contracts/interfaces/tokens/IFund.sol, run by `FundLifecycle` in each fund's context):
- * the fund administrator (ASSET_ADMINISTRATOR) posts NAVs, deals and rejects requests and deposits cash; the
- * issuing member (ASSET_ISSUER) sets fees and the minimum subscription and withdraws cash to invest. Requests and
- * cancellations are investors' own acts on their own coin and units, like `transfer`: not restricted
- * (`fundPublicFunctions`). The `Fund` product table is the core's table plus this one.
- */
-export const fundLifecyclePermissions: Record<string, RoleName> = {
-  "setFees(uint16,uint16,address)": "ASSET_ISSUER",
-  "setMinSubscription(uint96)": "ASSET_ISSUER",
-  "withdrawCash(address,uint256)": "ASSET_ISSUER",
-  "postNav(uint128,uint48)": "ASSET_ADMINISTRATOR",
-  "dealSubscriptions(uint256[])": "ASSET_ADMINISTRATOR",
-  "dealRedemptions(uint256[])": "ASSET_ADMINISTRATOR",
-  "rejectRequests(uint256[],bytes32)": "ASSET_ADMINISTRATOR",
-  "depositCash(uint256)": "ASSET_ADMINISTRATOR",
-};
-
-/** Fund functions anyone may call (each acts on the caller's own coin, units or requests). */
-export const fundPublicFunctions: string[] = [
-  "requestSubscription(uint256)",
-  "requestRedemption(uint256)",
-  "cancelRequest(uint256)",
-];
-
-/**
- * The Fund product's table: the core's and the fund's lifecycle. Applied per product type (the factory's
- * authority resolves every fund to it), not per deployment, so it is not in `permissions`.
- */
-export const fundPermissions: Record<string, RoleName> = {
-  ...securityTokenPermissions,
-  ...fundLifecyclePermissions,
-};
-
 /** The deployments a contract's table applies to. */
 export function deploymentsOf(contractName: string): string[] {
   return targetsOf[contractName] ?? [contractName];
@@ -279,6 +281,15 @@ export const authorityBuiltinFunctions: string[] = [
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
+  // Holders' ERC-20 surface, investors' requests, and the hooks through which FundLifecycle (running as the fund)
+  // moves units: callable by anyone, refused with FundOnlySelf unless the caller is the fund itself.
+  Fund: [
+    ...securityTokenPublicFunctions,
+    ...fundPublicFunctions,
+    "fundMint(address,uint256)",
+    "fundBurnEscrow(uint256)",
+    "fundMoveEscrow(address,address,uint256)",
+  ],
   // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
   AssetFactory: ["rollOut(uint8,address[])"],
   SettlementCoin: [

@@ -1,11 +1,12 @@
 import type { DeployFunction } from "hardhat-deploy/types";
 import { productTables } from "../config/roles";
-import { productImplementationName } from "../scripts/lib/products";
+import { productImplementationName, productLogicContracts, productLogicName } from "../scripts/lib/products";
 
 /**
  * One implementation per product type (config/roles.ts `productTables`), each built with the alliance's
  * compliance pipeline and identity registry as immutables. Assets are proxies of these, issued by the
- * AssetFactory. Each implementation is also recorded in the OpenZeppelin upgrades manifest, so that
+ * AssetFactory. A product whose lifecycle runs in logic contracts of its own (`productLogicContracts`) gets them
+ * deployed first and passed to its constructor after those two. Each implementation is also recorded in the OpenZeppelin upgrades manifest, so that
  * `product:upgrade` can check a new implementation's storage layout against the one assets run on.
  */
 const func: DeployFunction = async (hre) => {
@@ -15,15 +16,27 @@ const func: DeployFunction = async (hre) => {
   const constructorArgs = [compliance.address, identity.address];
   for (const product of Object.keys(productTables)) {
     if (!(await hre.artifacts.artifactExists(product))) continue;
+    const logic: string[] = [];
+    for (const name of productLogicContracts[product] ?? []) {
+      const deployed = await hre.deployments.deploy(productLogicName(product, name), {
+        contract: name,
+        from: deployer,
+        log: true,
+      });
+      logic.push(deployed.address);
+    }
     const implementation = await hre.deployments.deploy(productImplementationName(product), {
       contract: product,
       from: deployer,
-      args: constructorArgs,
+      args: [...constructorArgs, ...logic],
       log: true,
     });
-    await hre.upgrades.forceImport(implementation.address, await hre.ethers.getContractFactory(product), {
-      kind: "uups",
-    });
+    // The plugin re-derives the deployment to check the bytecode: it needs the constructor arguments, which its
+    // option type for forceImport does not declare (it reads them all the same).
+    const importOptions = { kind: "uups", constructorArgs: [...constructorArgs, ...logic] } as Parameters<
+      typeof hre.upgrades.forceImport
+    >[2];
+    await hre.upgrades.forceImport(implementation.address, await hre.ethers.getContractFactory(product), importOptions);
   }
 };
 

@@ -10,6 +10,7 @@ import {
   type RoleName,
 } from "../../config/roles";
 import { ProductType, productTarget } from "../../sdk/assets";
+import { productAbi } from "./products";
 
 /** One change the roles step made (or, with `dryRun`, would make). */
 export interface RoleChange {
@@ -115,7 +116,8 @@ export async function tableTargets(hre: HardhatRuntimeEnvironment): Promise<Tabl
   for (const contractName of Object.keys(permissions)) {
     const productType = productTables[contractName];
     if (productType !== undefined) {
-      const { abi } = await artifacts.readArtifact(contractName);
+      // The product's functions and those of the logic contracts it runs (scripts/lib/products.ts).
+      const abi = await productAbi(artifacts, contractName);
       const address = productTarget(productType);
       out.push({
         contractName,

@@ -351,10 +351,10 @@ describe("AssetFactory", function () {
       context("when the product type has no implementation", function () {
         it("reverts with AssetFactoryNoImplementation", async function () {
           await expectRefused(
-            issueRequest({ productType: ProductType.Fund }),
+            issueRequest({ productType: ProductType.Option }),
             factory,
             "AssetFactoryNoImplementation",
-            [ProductType.Fund],
+            [ProductType.Option],
           );
         });
       });
@@ -625,9 +625,9 @@ describe("AssetFactory", function () {
 
     context("when the product type has no implementation", function () {
       it("reverts with AssetFactoryNoImplementation", async function () {
-        await expect(factory.rollOut(ProductType.Fund, []))
+        await expect(factory.rollOut(ProductType.Option, []))
           .to.be.revertedWithCustomError(factory, "AssetFactoryNoImplementation")
-          .withArgs(ProductType.Fund);
+          .withArgs(ProductType.Option);
       });
     });
 

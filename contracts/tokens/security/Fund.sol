@@ -41,7 +41,7 @@ contract Fund is SecurityToken, IFundHooks {
     }
 
     /// @inheritdoc ISecurityToken
-    /// @dev `terms` is `abi.encode(IFundLifecycle.FundTerms)`, validated by `FundLifecycle.initializeFund`.
+    /// @dev `terms` is `abi.encode(IFundLifecycle.FundTerms)`, validated by `FundLifecycle.initialize`.
     /// @custom:oz-upgrades-unsafe-allow delegatecall
     function initialize(
         address authority,
@@ -52,7 +52,7 @@ contract Fund is SecurityToken, IFundHooks {
         __SecurityToken_init(authority, instrument_, documents);
         Address.functionDelegateCall(
             address(_lifecycle),
-            abi.encodeCall(FundLifecycle.initializeFund, (terms, instrument_.decimals))
+            abi.encodeCall(FundLifecycle.initialize, (terms, instrument_.decimals))
         );
     }
 

@@ -82,7 +82,7 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
     /// @notice Sets the fund's terms while `Fund.initialize` runs (the fund's initialization state is read).
     /// @param terms `abi.encode(FundTerms)`.
     /// @param decimals The fund units' decimals (≤ 18, checked by the core).
-    function initializeFund(bytes calldata terms, uint8 decimals) external onlyInitializing {
+    function initialize(bytes calldata terms, uint8 decimals) external onlyInitializing {
         FundTerms memory fundTerms_ = abi.decode(terms, (FundTerms));
         bool valid =
             address(fundTerms_.settlementCoin).code.length != 0 &&

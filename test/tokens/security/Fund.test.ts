@@ -138,7 +138,7 @@ describe("Fund", function () {
     it("answers supportsInterface for the fund's lifecycle, the core and ERC-165", async function () {
       const { contracts } = await loadFixture(baseFixture);
       const lifecycleId = interfaceId(contracts.lifecycle.interface, [
-        "initializeFund(bytes,uint8)",
+        "initialize(bytes,uint8)",
         "authority()",
         "setAuthority(address)",
         "isConsumingScheduledOp()",
@@ -255,7 +255,7 @@ describe("Fund", function () {
         const world = await loadFixture(baseFixture);
         const { contracts, accounts } = world;
         const before = await fundState(world);
-        const data = contracts.lifecycle.interface.encodeFunctionData("initializeFund", [
+        const data = contracts.lifecycle.interface.encodeFunctionData("initialize", [
           encodeFundTerms({ ...world.terms, feeAccount: accounts.stranger.address }),
           6,
         ]);
@@ -553,7 +553,6 @@ describe("Fund", function () {
           const world = await loadFixture(baseFixture);
           const { fund, coin } = world.contracts;
           const investor = await setUp(world);
-          await coin.connect(world.accounts.issuer).mint(investor.address, 1_000n * USD);
           await coin.connect(investor).approve(await fund.getAddress(), ethers.MaxUint256);
           const before = await fundState(world);
           await expect(fund.connect(investor).requestSubscription(1_000n * USD))
@@ -1316,8 +1315,19 @@ describe("Fund", function () {
       byRole.set(key, group);
     }
     let world: FundWorld;
+    /** Per role: every named account but those holding it on this fund (asset-scoped roles are per asset). */
+    const callersWithout = new Map<RoleName, HardhatEthersSigner[]>();
     beforeEach(async function () {
       world = await loadFixture(baseFixture);
+      const authority = await ethers.getContractAt("AllianceAuthority", await world.contracts.authority.getAddress());
+      const fundAddress = await world.contracts.fund.getAddress();
+      for (const { role } of byRole.values()) {
+        const callers: HardhatEthersSigner[] = [];
+        for (const caller of Object.values(world.accounts)) {
+          if (!(await authority.hasAssetRole(fundAddress, Role[role], caller.address))) callers.push(caller);
+        }
+        callersWithout.set(role, callers);
+      }
     });
     for (const [key, { role, lifecycle, signatures }] of byRole) {
       describe(`restricted to ${key}`, function () {
@@ -1325,7 +1335,7 @@ describe("Fund", function () {
           () => ({
             authority: world.contracts.authority,
             target: lifecycle ? world.contracts.fund : world.contracts.token,
-            callers: Object.values(world.accounts),
+            callers: callersWithout.get(role)!,
           }),
           signatures,
           Role[role],
