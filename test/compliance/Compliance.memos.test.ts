@@ -8,7 +8,6 @@ import {
   checkTransferAs,
   Country,
   HOUR,
-  INITIAL_BALANCE,
   NO_RULES,
   PROFESSIONAL,
   Restriction,
