@@ -262,11 +262,11 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     }
     /// @inheritdoc IComplianceSubject
     function holderCount() external view returns (uint256) {
-        return uint32(_getSecurityTokenStorage().supply >> _HOLDERS_SHIFT);
+        return uint32(HotFlagsLib.read() >> _HOLDERS_SHIFT);
     }
     /// @inheritdoc ISecurityToken
     function holdingWalletCount() external view returns (uint256) {
-        return uint32(_getSecurityTokenStorage().supply >> _WALLETS_SHIFT);
+        return uint32(HotFlagsLib.read() >> _WALLETS_SHIFT);
     }
     /// @inheritdoc IComplianceSubject
     /// @dev The balances of every wallet the registry links to `wallet`'s investor; `wallet`'s own balance when it
