@@ -167,18 +167,21 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         require(to != address(0), ERC20InvalidReceiver(to));
         _update(address(0), to, amount, true);
     }
+
     /// @dev Mints `amount` to `to` without the pipeline or any token-level check (corporate actions such as a
     /// split, where the register is rebuilt from a snapshot).
     function _issueUnchecked(address to, uint256 amount) internal {
         require(to != address(0), ERC20InvalidReceiver(to));
         _update(address(0), to, amount, false);
     }
+
     /// @dev Burns `amount` of `from`'s tokens without the pipeline; frozen tokens the burn needs are released
     /// (`TokensUnfrozen`).
     function _burnUnchecked(address from, uint256 amount) internal {
         require(from != address(0), ERC20InvalidSender(from));
         _update(from, address(0), amount, false);
     }
+
     /// @dev Moves `amount` from `from` to `to` without the pipeline, the pause, the stop or freezes (frozen
     /// tokens the move needs are released): escrow into `address(this)` and back. Register, snapshots and
     /// holder count are kept.
@@ -187,6 +190,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         require(to != address(0), ERC20InvalidReceiver(to));
         _update(from, to, amount, false);
     }
+
     /// @dev Stops (or resumes) transfers, checked mints and the product's payments.
     function _setTransfersStopped(bool stopped) internal {
         uint256 flags = HotFlagsLib.read();
@@ -194,6 +198,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         if (stopped) emit TransfersStopped();
         else emit TransfersResumed();
     }
+
     /// @dev Takes a record-date snapshot: balances and supply as they are now are `balanceOfAt(·, id)` and
     /// `totalSupplyAt(id)` forever. Emits `Snapshot(id)`.
     function _snapshot() internal returns (uint256 id) {
@@ -203,6 +208,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         HotFlagsLib.write((flags & ~(_MAX_SNAPSHOT_ID << _SNAPSHOT_SHIFT)) | (id << _SNAPSHOT_SHIFT));
         emit Snapshot(id);
     }
+
     /// @dev The one path of every balance change (`from` zero: a mint; `to` zero: a burn; never both). Keeps the
     /// supply equal to the sum of balances (T1), the holder and holding-wallet counts (T2) and the snapshots (T3).
     /// `checked` (transfers and checked mints): refuses while paused (transfers only) or stopped, when either party
@@ -211,8 +217,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// A later batch path applying many deltas (net settlement) keeps the same invariants with one eligibility
     /// check per participant.
     function _update(address from, address to, uint256 amount, bool checked) internal {
-        // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments first.
-        // The implementation slot was just read by the proxy: the flags cost a warm read.
+        // Warm: the proxy just read the implementation slot. `if … revert` (not `require`) on the hot path.
         uint256 hot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         Account storage fromAccount = $.accounts[from];
@@ -263,6 +268,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
         emit IERC20.Transfer(from, to, amount);
     }
+
     /// @dev The checks of a checked change, in `_tokenRestriction`'s order, then the pipeline. Returns both words
     /// with the pipeline's fresh memos.
     function _check(
@@ -295,6 +301,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             (toWord & ~_MEMO_MASK) | (uint256(toMemo) << _MEMO_SHIFT)
         );
     }
+
     /// @dev `to`'s word after receiving `amount` (checkpointed first if needed), and the counts' change when its
     /// balance leaves zero: one wallet, and one investor unless a sibling wallet of its investor already holds —
     /// the sender itself (`fromWord`, read before the debit) or another wallet.
@@ -327,6 +334,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
         return (word, counts);
     }
+
     /// @dev `from`'s word after sending `amount` (checkpointed first if needed); an unchecked change releases the
     /// frozen tokens it needs.
     function _debit(
@@ -347,6 +355,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         if (!checked && word & _PARTIAL_BIT != 0) word = _releaseFrozen($, from, word);
         return word;
     }
+
     /// @dev The counts' change when `from`'s balance reached zero (read after every word is written): one wallet,
     /// and its investor unless another of its wallets still holds — the recipient (`toWord`, written) or another.
     function _leaving(
@@ -364,6 +373,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                 ? _ONE_WALLET
                 : _ONE_WALLET + _ONE_HOLDER;
     }
+
     /* INTERNALS */
 
     /// @dev Caps `account`'s frozen tokens at its new balance (in `word`), emitting `TokensUnfrozen` for the
@@ -376,6 +386,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         emit TokensUnfrozen(account, frozen - balance);
         return balance == 0 ? word & ~_PARTIAL_BIT : word;
     }
+
     /// @dev Reverts unless minting `amount` keeps the supply within 2^104 − 1 (W1).
     function _requireSupplyRoom(SecurityTokenStorage storage $, uint256 amount) private view {
         uint256 supply = $.supply & _BALANCE_MASK;
@@ -383,6 +394,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             revert SecurityTokenSupplyCapExceeded(Math.saturatingAdd(supply, amount), _BALANCE_MASK);
         }
     }
+
     /// @dev Checkpoints the supply for the current snapshot if needed, and adds (`isMint`) or subtracts `amount`.
     function _changeSupply(SecurityTokenStorage storage $, bool isMint, uint256 amount, uint256 snapshotId) private {
         uint256 word = $.supply;
@@ -396,6 +408,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             $.supply = isMint ? word + amount : word - amount;
         }
     }
+
     /// @dev Records `account`'s balance for snapshot `snapshotId` (its first change since that snapshot) and marks
     /// the word (W3).
     function _checkpointBalance(
@@ -407,6 +420,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         $.balanceCheckpoints[account].push(uint48(snapshotId), uint208(word & _BALANCE_MASK));
         return (word & ~_LAST_SNAPSHOT_MASK) | (snapshotId << _LAST_SNAPSHOT_SHIFT);
     }
+
     /// @dev Whether a wallet other than `wallet`, cached with investor `index`, holds a balance. Index 0 (a wallet
     /// not registered when it started holding) is an investor of its own.
     function _otherWalletHolds(
@@ -430,19 +444,23 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
         return false;
     }
+
     /// @dev Whether the investor of a registered wallet's eligibility `word` has that wallet only (the word's wallet
     /// count): lets the holder accounting and `investorBalanceOf` skip the registry.
     function _isSoleWallet(Eligibility word) internal pure returns (bool) {
         return word.walletCount() == 1;
     }
+
     function _revertHalted(uint256 flags) private pure {
         if (flags & _FLAG_PAUSED != 0) revert SecurityTokenPaused();
         revert SecurityTokenTransfersStopped();
     }
+
     function _revertFrozen(address from, uint256 fromWord, address to) private pure {
         if (fromWord & _FROZEN_BIT != 0) revert SecurityTokenAddressFrozen(from);
         revert SecurityTokenAddressFrozen(to);
     }
+
     function _requireUnfrozen(
         SecurityTokenStorage storage $,
         address from,
@@ -453,6 +471,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 unfrozen = balance - $.frozenTokens[from];
         if (unfrozen < amount) revert SecurityTokenInsufficientUnfrozenBalance(from, unfrozen, amount);
     }
+
     function _getSecurityTokenStorage() internal pure returns (SecurityTokenStorage storage $) {
         // Solidity binds a storage struct to an ERC-7201 slot only this way.
         // solhint-disable-next-line no-inline-assembly

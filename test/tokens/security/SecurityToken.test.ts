@@ -186,9 +186,14 @@ describe("SecurityToken", function () {
       it("is upgrade-safe for OpenZeppelin's validation (UUPS, ERC-7201)", async function () {
         const factory = await ethers.getContractFactory("SecurityTokenMock");
         const { contracts } = await loadFixture(fixture);
-        const args = [await contracts.compliance.getAddress(), await contracts.identity.getAddress()];
-        await upgrades.validateImplementation(factory, { kind: "uups", constructorArgs: args });
-        await upgrades.validateUpgrade(factory, factory, { kind: "uups", constructorArgs: args });
+        // The plugin deploys nothing here but encodes the constructor, so it needs the arguments (its types in
+        // 3.9 leave `constructorArgs` out of these two functions' options: passed as a variable).
+        const options = {
+          kind: "uups" as const,
+          constructorArgs: [await contracts.compliance.getAddress(), await contracts.identity.getAddress()],
+        };
+        await upgrades.validateImplementation(factory, options);
+        await upgrades.validateUpgrade(factory, factory, options);
       });
     });
   });
