@@ -1209,6 +1209,27 @@ describe("SecurityToken", function () {
       });
     }
 
+    it("reverts with SecurityTokenSnapshotLimit once every 24-bit id is used", async function () {
+      const world = await loadFixture(fixture);
+      const token = world.contracts.token;
+      const address = await token.getAddress();
+      const word = BigInt(await ethers.provider.getStorage(address, IMPLEMENTATION_SLOT));
+      const lastId = 2n ** 24n - 2n;
+      await ethers.provider.send("hardhat_setStorageAt", [
+        address,
+        IMPLEMENTATION_SLOT,
+        ethers.toBeHex(word | (lastId << 168n), 32),
+      ]);
+      await expect(token.connect(world.accounts.agent).snapshot())
+        .to.emit(token, "Snapshot")
+        .withArgs(lastId + 1n);
+      await expect(token.connect(world.accounts.agent).snapshot()).to.be.revertedWithCustomError(
+        token,
+        "SecurityTokenSnapshotLimit",
+      );
+      expect(await token.currentSnapshotId()).to.equal(lastId + 1n);
+    });
+
     it("keeps the snapshot id and pause in the implementation slot, above the address", async function () {
       const world = await loadFixture(fixture);
       const token = world.contracts.token;
