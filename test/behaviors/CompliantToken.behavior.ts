@@ -42,6 +42,7 @@ export function shouldBehaveLikeCompliantToken(worldFixture: () => Promise<Secur
       transfer: (from, to, amount) => token.connect(from).transfer(to, amount),
       holderCount: () => token.holderCount(),
       investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
+      balanceOf: (wallet) => token.balanceOf(wallet),
       expectRefused: async (tx, code) => {
         await expect(tx)
           .to.be.revertedWithCustomError(token, "SecurityTokenTransferRestricted")

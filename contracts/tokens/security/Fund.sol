@@ -10,6 +10,7 @@ import {IFundHooks, IFundLifecycle} from "../../interfaces/tokens/IFund.sol";
 import {ProductType} from "../../types/ProductType.sol";
 import {FundLifecycle} from "./FundLifecycle.sol";
 import {SecurityToken} from "./SecurityToken.sol";
+import {SecurityTokenCore} from "./SecurityTokenCore.sol";
 
 /// @title Fund
 /// @notice Fund units: a security token issued and redeemed at a NAV per unit against a settlement coin. Its
@@ -94,7 +95,7 @@ contract Fund is SecurityToken, IFundHooks {
         return interfaceId == type(IFundLifecycle).interfaceId || super.supportsInterface(interfaceId);
     }
 
-    /// @inheritdoc SecurityToken
+    /// @inheritdoc SecurityTokenCore
     function _productType() internal pure override returns (ProductType) {
         return ProductType.Fund;
     }

@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
+import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {IFundHooks, IFundLifecycle} from "../../interfaces/tokens/IFund.sol";
 import {FundDealingLib} from "../../libraries/FundDealingLib.sol";
 
@@ -196,7 +197,7 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
 
     /// @inheritdoc IFundLifecycle
     function requestSubscription(uint256 coin) external nonReentrant returns (uint256 id) {
-        require(!_token().paused(), ISecurityToken.SecurityTokenPaused());
+        require(!_token().paused(), ISecurityTokenOperations.SecurityTokenPaused());
         FundStorage storage $ = _fund();
         FundTerms memory terms = $.terms;
         require(coin != 0, FundInvalidAmount(coin));
@@ -216,16 +217,16 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
 
     /// @inheritdoc IFundLifecycle
     function requestRedemption(uint256 units) external returns (uint256 id) {
-        require(!_token().paused(), ISecurityToken.SecurityTokenPaused());
+        require(!_token().paused(), ISecurityTokenOperations.SecurityTokenPaused());
         require(units != 0, FundInvalidAmount(units));
-        require(!_token().isFrozen(msg.sender), ISecurityToken.SecurityTokenAddressFrozen(msg.sender));
+        require(!_token().isFrozen(msg.sender), ISecurityTokenOperations.SecurityTokenAddressFrozen(msg.sender));
         uint256 balance = _token().balanceOf(msg.sender);
         uint256 frozen = _token().getFrozenTokens(msg.sender);
         // frozen ≤ balance (T4).
         uint256 unfrozen = balance - frozen;
         require(
             units <= unfrozen,
-            ISecurityToken.SecurityTokenInsufficientUnfrozenBalance(msg.sender, unfrozen, units)
+            ISecurityTokenOperations.SecurityTokenInsufficientUnfrozenBalance(msg.sender, unfrozen, units)
         );
 
         FundStorage storage $ = _fund();
@@ -239,7 +240,7 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
 
     /// @inheritdoc IFundLifecycle
     function cancelRequest(uint256 id) external nonReentrant {
-        require(!_token().paused(), ISecurityToken.SecurityTokenPaused());
+        require(!_token().paused(), ISecurityTokenOperations.SecurityTokenPaused());
         Request storage request = _pendingRequest(id);
         address investor = request.investor;
         require(msg.sender == investor, FundNotRequester(id, msg.sender, investor));
@@ -376,7 +377,7 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
     /// @inheritdoc IFundLifecycle
     function withdrawCash(address to, uint256 amount) external restricted nonReentrant {
         require(amount != 0, FundInvalidAmount(amount));
-        require(to != address(0) && to != address(this), ISecurityToken.SecurityTokenInvalidAddress(to));
+        require(to != address(0) && to != address(this), ISecurityTokenOperations.SecurityTokenInvalidAddress(to));
         FundStorage storage $ = _fund();
         uint256 cash_ = $.cash;
         require(amount <= cash_, FundInsufficientCash(cash_, amount));
