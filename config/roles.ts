@@ -6,7 +6,8 @@
  * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
  */
 import { coins } from "./coins";
-import { ProductType } from "../sdk/assets";
+import { products } from "./products";
+import type { ProductType } from "../sdk/assets";
 
 export const Role = {
   ADMIN: 0n,
@@ -93,11 +94,9 @@ export const targetsOf: Record<string, string[]> = {
  * deployment: every asset of that type, whoever issued it, is guarded by its product's one table (DESIGN.md §6).
  * Keys are the product contracts' names in `permissions`.
  */
-export const productTables: Record<string, ProductType> = {
-  Equity: ProductType.Equity,
-  Bond: ProductType.Bond,
-  Fund: ProductType.Fund,
-};
+export const productTables: Record<string, ProductType> = Object.fromEntries(
+  Object.entries(products).map(([product, { productType }]) => [product, productType]),
+);
 
 /** `IAssetFactory.IssueRequest` as a canonical ABI tuple. */
 const ISSUE_REQUEST =
