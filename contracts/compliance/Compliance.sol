@@ -7,6 +7,7 @@ import {IComplianceRule} from "../interfaces/compliance/IComplianceRule.sol";
 import {IComplianceSubject} from "../interfaces/compliance/IComplianceSubject.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
+import {AssetConfig, AssetConfigLib} from "../types/AssetConfig.sol";
 import {Eligibility} from "../types/Eligibility.sol";
 import {Restriction} from "../types/Restriction.sol";
 
@@ -79,22 +80,6 @@ import {Restriction} from "../types/Restriction.sol";
 ///   `haltTrading` and `resumeTrading`) and never wraps; an unconfigured asset has version 0, lists, cap and rules
 ///   empty.
 contract Compliance is ICompliance, AccessManaged {
-    /// @dev One asset's configuration in a single storage word (64+40+40+32+24+24+8+8+16 = 256 bits): the
-    /// `AssetRules` fields, the halt, `flags` (bit 0 configured, bit 1 allow-list, bit 2 block-list, bit 3
-    /// per-investor balance cap, bits 4–7 the number of external rules) and the configuration version. Times are
-    /// 40-bit; `type(uint40).max` stands for the interface's `type(uint48).max` ("until further notice").
-    struct AssetConfig {
-        uint64 requiredClaims;
-        uint40 lockupUntil;
-        uint40 haltedUntil;
-        uint32 maxInvestors;
-        uint24 windowOpen;
-        uint24 windowClose;
-        uint8 tradingDays;
-        uint8 flags;
-        uint16 version;
-    }
-
     /// @dev What one evaluation knows about its parties. A party is `vouched` when a valid memo says it passes its
     /// steps; its word is then read only when a cap needs it (`…Read`).
     struct Parties {
@@ -120,18 +105,11 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     uint256 public constant MAX_EXTERNAL_RULES = 8;
 
-    uint8 private constant _CONFIGURED = 1 << 0;
-    uint8 private constant _ALLOW_LIST = 1 << 1;
-    uint8 private constant _BLOCK_LIST = 1 << 2;
-    uint8 private constant _MAX_BALANCE = 1 << 3;
-    uint8 private constant _RULE_COUNT_SHIFT = 4;
-    /// @dev One external rule in the count field: `1 << _RULE_COUNT_SHIFT`.
-    uint8 private constant _RULE_COUNT_ONE = 1 << 4;
-    uint8 private constant _FLAGS_MASK = _RULE_COUNT_ONE - 1;
     uint16 private constant _MAX_COUNTRY = 999;
     /// @dev Every weekday bit (Monday … Sunday) set.
     uint8 private constant _ALL_DAYS = (1 << 7) - 1;
-    /// @dev The stored form of the interface's "until further notice" (`type(uint48).max`).
+    /// @dev The stored form of the interface's "until further notice" (`type(uint48).max`): configuration times
+    /// are 40-bit (`AssetConfig`).
     uint40 private constant _FOREVER = type(uint40).max;
 
     /// @dev Memo layout (see the contract's docs).
@@ -141,10 +119,13 @@ contract Compliance is ICompliance, AccessManaged {
     uint256 private constant _MEMO_EPOCH_MASK = (1 << 39) - 1;
     uint256 private constant _MEMO_VERSION_SHIFT = 71;
     uint256 private constant _MEMO_RECIPIENT = 1 << 87;
+    /// @dev The epoch and version bits (32–86).
+    uint256 private constant _MEMO_EPOCH_AND_VERSION = ((1 << 55) - 1) << _MEMO_EPOCH_SHIFT;
 
     IIdentityRegistry private immutable _identityRegistry;
     IEligibilityStore private immutable _eligibilityStore;
 
+    /// @dev One word per asset (`AssetConfig`): the `AssetRules` fields, the halt, the flags and the version.
     mapping(address asset => AssetConfig) private _configs;
     mapping(address asset => uint256) private _maxBalances;
     /// @dev Country lists as bitmaps: country `c` is bit `c & 0xff` of word `c >> 8` (words 0–3 for 1–999).
@@ -165,14 +146,13 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     function configureAsset(address asset, AssetRules calldata rules) external restricted {
         require(asset != address(0), ComplianceInvalidAsset(asset));
-        AssetConfig memory current = _configs[asset];
+        AssetConfig current = _configs[asset];
         // The halt in force and the external rules are kept.
-        _writeRules(
-            asset,
+        _configs[asset] = _packRules(
             rules,
-            current.flags & ~_FLAGS_MASK,
-            current.haltedUntil,
-            _nextVersion(asset, current.version)
+            current.flags() & ~AssetConfigLib.FLAGS_MASK,
+            current.haltedUntil(),
+            _nextVersion(asset, current.version())
         );
         emit AssetConfigured(asset, rules);
     }
@@ -186,9 +166,9 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 maxBalance
     ) external restricted {
         require(asset != address(0), ComplianceInvalidAsset(asset));
-        require(_configs[asset].flags & _CONFIGURED == 0, ComplianceAssetAlreadyConfigured(asset));
+        require(!_configs[asset].isConfigured(), ComplianceAssetAlreadyConfigured(asset));
         // An unconfigured asset has no halt, rules, lists or cap (I4): everything is written from zero.
-        _writeRules(asset, rules, 0, 0, 1);
+        _configs[asset] = _packRules(rules, 0, 0, 1);
         emit AssetConfigured(asset, rules);
         if (allowedCountries.length != 0) _listNew(asset, _allowedCountries[asset], allowedCountries, true);
         if (blockedCountries.length != 0) _listNew(asset, _blockedCountries[asset], blockedCountries, false);
@@ -229,11 +209,11 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function addExternalRule(address asset, IComplianceRule rule) external restricted {
-        AssetConfig storage config = _bumpVersion(asset);
+        AssetConfig config = _configuredAsset(asset);
         require(address(rule).code.length != 0, ComplianceInvalidRule(address(rule)));
         IComplianceRule[MAX_EXTERNAL_RULES] storage rules = _externalRules[asset];
-        uint8 flags = config.flags;
-        uint256 count = flags >> _RULE_COUNT_SHIFT;
+        uint8 flags = config.flags();
+        uint256 count = config.ruleCount();
         for (uint256 i; i < count; ++i) {
             require(rules[i] != rule, ComplianceRuleAlreadyAdded(asset, rule));
         }
@@ -241,17 +221,18 @@ contract Compliance is ICompliance, AccessManaged {
         rules[count] = rule;
         // count < 8 was just checked, so the count field (bits 4–7) becomes at most 8 and cannot overflow a byte.
         unchecked {
-            config.flags = flags + _RULE_COUNT_ONE;
+            flags += AssetConfigLib.RULE_COUNT_ONE;
         }
+        _configs[asset] = config.withFlagsAndVersion(flags, _nextVersion(asset, config.version()));
         emit ExternalRuleAdded(asset, rule);
     }
 
     /// @inheritdoc ICompliance
     function removeExternalRule(address asset, IComplianceRule rule) external restricted {
-        AssetConfig storage config = _bumpVersion(asset);
+        AssetConfig config = _configuredAsset(asset);
         IComplianceRule[MAX_EXTERNAL_RULES] storage rules = _externalRules[asset];
-        uint8 flags = config.flags;
-        uint256 count = flags >> _RULE_COUNT_SHIFT;
+        uint8 flags = config.flags();
+        uint256 count = config.ruleCount();
         uint256 index;
         while (index < count && rules[index] != rule) ++index;
         require(index < count, ComplianceRuleNotFound(asset, rule));
@@ -262,26 +243,27 @@ contract Compliance is ICompliance, AccessManaged {
         delete rules[count - 1];
         // The rule was found, so the count field is at least 1 and cannot underflow.
         unchecked {
-            config.flags = flags - _RULE_COUNT_ONE;
+            flags -= AssetConfigLib.RULE_COUNT_ONE;
         }
+        _configs[asset] = config.withFlagsAndVersion(flags, _nextVersion(asset, config.version()));
         emit ExternalRuleRemoved(asset, rule);
     }
 
     /// @inheritdoc ICompliance
     /// @dev Leaves the configuration version (and so every memo) alone: halts are read on every check.
     function haltTrading(address asset, uint48 until, bytes32 reason) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
+        AssetConfig config = _configuredAsset(asset);
         require(until > block.timestamp, ComplianceInvalidHalt(until, block.timestamp));
-        config.haltedUntil = _storedTime(until);
+        _configs[asset] = config.withHaltedUntil(_storedTime(until));
         emit TradingHalted(asset, until, reason);
     }
 
     /// @inheritdoc ICompliance
     /// @dev Leaves the configuration version (and so every memo) alone.
     function resumeTrading(address asset) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
-        require(config.haltedUntil > block.timestamp, ComplianceNotHalted(asset));
-        config.haltedUntil = 0;
+        AssetConfig config = _configuredAsset(asset);
+        require(config.haltedUntil() > block.timestamp, ComplianceNotHalted(asset));
+        _configs[asset] = config.withHaltedUntil(0);
         emit TradingResumed(asset);
     }
 
@@ -304,17 +286,43 @@ contract Compliance is ICompliance, AccessManaged {
     ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo) {
         if (to == address(0)) return (Restriction.None, fromMemo, toMemo);
         address asset = msg.sender;
-        AssetConfig memory config = _configs[asset];
-        if (config.flags & _CONFIGURED == 0) return (Restriction.AssetNotConfigured, 0, 0);
+        AssetConfig config = _configs[asset];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0);
+
+        bool transfer = from != address(0);
+        if (
+            config.flags() & ~(AssetConfigLib.CONFIGURED | AssetConfigLib.ALLOW_LIST | AssetConfigLib.BLOCK_LIST) == 0
+        ) {
+            // No balance cap and no external rule: the configuration word, the parties' words and the holder count
+            // decide. Any doubt falls through to the full evaluation below, which gives the same code.
+            uint16 version = config.version();
+            // The hot path: both parties vouched for, and no investor cap for a recipient that holds nothing. Only
+            // the store's epoch is read.
+            if (
+                (recipientHolds || config.maxInvestors() == 0) &&
+                _memosHold(transfer ? fromMemo : toMemo, toMemo, version)
+            ) {
+                if (_memoInEpoch(toMemo, _eligibilityStore.epoch())) {
+                    if (!transfer) return (Restriction.None, 0, toMemo);
+                    (code, ) = _checkMarket(config);
+                    if (code != Restriction.None) return (code, 0, 0);
+                    return (Restriction.None, fromMemo, toMemo);
+                }
+            }
+            // The new-holder path: the sender vouched for (or a mint), the recipient's word read.
+            if (!transfer || _memoHolds(fromMemo, version, false)) {
+                bool decided;
+                (code, newToMemo, decided) = _checkRecipient(config, from, to, amount, fromMemo, recipientHolds);
+                if (decided) return (code, code == Restriction.None && transfer ? fromMemo : 0, newToMemo);
+            }
+        }
 
         Parties memory parties = _readParties(config, from, to, fromMemo, toMemo, recipientHolds);
         (code, , , ) = _evaluate(asset, config, parties, amount, recipientHolds ? Holding.Yes : Holding.No);
         if (code != Restriction.None) return (code, 0, 0);
 
-        if (from != address(0)) {
-            newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(asset, config, parties);
-        }
-        newToMemo = parties.toVouched ? toMemo : _memo(parties.toWord.expiry(), parties.epoch, config.version, true);
+        if (transfer) newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(asset, config, parties);
+        newToMemo = parties.toVouched ? toMemo : _memo(parties.toWord.expiry(), parties.epoch, config.version(), true);
     }
 
     /// @inheritdoc ICompliance
@@ -372,34 +380,34 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function isConfigured(address asset) external view returns (bool) {
-        return _configs[asset].flags & _CONFIGURED != 0;
+        return _configs[asset].isConfigured();
     }
 
     /// @inheritdoc ICompliance
     function rulesOf(address asset) external view returns (AssetRules memory) {
-        AssetConfig memory config = _configs[asset];
+        AssetConfig config = _configs[asset];
         return
             AssetRules({
-                requiredClaims: config.requiredClaims,
-                lockupUntil: _interfaceTime(config.lockupUntil),
-                maxInvestors: config.maxInvestors,
-                windowOpen: config.windowOpen,
-                windowClose: config.windowClose,
-                tradingDays: config.tradingDays,
-                countryAllowList: config.flags & _ALLOW_LIST != 0,
-                countryBlockList: config.flags & _BLOCK_LIST != 0,
-                maxBalance: config.flags & _MAX_BALANCE != 0
+                requiredClaims: config.requiredClaims(),
+                lockupUntil: _interfaceTime(config.lockupUntil()),
+                maxInvestors: config.maxInvestors(),
+                windowOpen: config.windowOpen(),
+                windowClose: config.windowClose(),
+                tradingDays: config.tradingDays(),
+                countryAllowList: config.hasAllowList(),
+                countryBlockList: config.hasBlockList(),
+                maxBalance: config.hasBalanceCap()
             });
     }
 
     /// @inheritdoc ICompliance
     function configurationVersion(address asset) external view returns (uint16) {
-        return _configs[asset].version;
+        return _configs[asset].version();
     }
 
     /// @inheritdoc ICompliance
     function haltedUntil(address asset) external view returns (uint48) {
-        return _interfaceTime(_configs[asset].haltedUntil);
+        return _interfaceTime(_configs[asset].haltedUntil());
     }
 
     /// @inheritdoc ICompliance
@@ -419,7 +427,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function externalRulesOf(address asset) external view returns (IComplianceRule[] memory rules) {
-        uint256 count = _configs[asset].flags >> _RULE_COUNT_SHIFT;
+        uint256 count = _configs[asset].ruleCount();
         IComplianceRule[MAX_EXTERNAL_RULES] storage stored = _externalRules[asset];
         rules = new IComplianceRule[](count);
         for (uint256 i; i < count; ++i) {
@@ -448,8 +456,8 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 amount
     ) private view returns (Restriction, address, uint256, uint8) {
         if (to == address(0)) return (Restriction.None, address(0), 0, 0);
-        AssetConfig memory config = _configs[asset];
-        if (config.flags & _CONFIGURED == 0) return (Restriction.AssetNotConfigured, address(0), 0, 0);
+        AssetConfig config = _configs[asset];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, address(0), 0, 0);
         Parties memory parties;
         parties.from = from;
         parties.to = to;
@@ -467,7 +475,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// and for an external rule its own code (`detail` is then the rule's index).
     function _evaluate(
         address asset,
-        AssetConfig memory config,
+        AssetConfig config,
         Parties memory parties,
         uint256 amount,
         Holding holding
@@ -480,12 +488,12 @@ contract Compliance is ICompliance, AccessManaged {
             if (code != Restriction.None) return (code, address(0), detail, 0);
         }
 
-        if (config.maxInvestors != 0 || config.flags & _MAX_BALANCE != 0) {
+        if (config.maxInvestors() != 0 || config.hasBalanceCap()) {
             (code, detail) = _checkCaps(asset, config, parties, amount, holding);
             if (code != Restriction.None) return (code, parties.to, detail, 0);
         }
 
-        uint256 ruleCount = config.flags >> _RULE_COUNT_SHIFT;
+        uint256 ruleCount = config.ruleCount();
         if (ruleCount != 0) {
             (detail, ruleCode) = _checkExternalRules(asset, parties.from, parties.to, amount, ruleCount);
             if (ruleCode != 0) return (Restriction.ExternalRuleFailed, address(0), detail, ruleCode);
@@ -498,7 +506,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// when a cap needs it. A memo whose epoch is stale loses its vouching and its word is read (a second call to
     /// the store, now warm, only then).
     function _readParties(
-        AssetConfig memory config,
+        AssetConfig config,
         address from,
         address to,
         uint88 fromMemo,
@@ -508,18 +516,18 @@ contract Compliance is ICompliance, AccessManaged {
         parties.from = from;
         parties.to = to;
         bool transfer = from != address(0);
-        parties.fromVouched = transfer && _memoHolds(fromMemo, config.version, false);
-        parties.toVouched = _memoHolds(toMemo, config.version, true);
+        parties.fromVouched = transfer && _memoHolds(fromMemo, config.version(), false);
+        parties.toVouched = _memoHolds(toMemo, config.version(), true);
 
         // The caps need the recipient's wallet count when it holds nothing, and the balance cap both investor
         // indexes to tell two wallets of one investor apart.
-        bool balanceCap = config.flags & _MAX_BALANCE != 0;
+        bool balanceCap = config.hasBalanceCap();
         bool bothIndexes = balanceCap && transfer && from != to;
         parties.fromRead = transfer && (!parties.fromVouched || bothIndexes);
         parties.toRead =
             !parties.toVouched ||
             bothIndexes ||
-            (!recipientHolds && (balanceCap || config.maxInvestors != 0));
+            (!recipientHolds && (balanceCap || config.maxInvestors() != 0));
         (parties.fromWord, parties.toWord, parties.baseline, parties.epoch) = _eligibilityStore.partiesAndHeaderOf(
             parties.fromRead ? from : address(0),
             parties.toRead ? to : address(0)
@@ -536,50 +544,88 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev Identity, claims and country rules, skipping the steps of a party a memo vouches for. The sender is
-    /// checked only for transfers (`from` non-zero).
+    /// checked only for transfers (`from` non-zero). The recipient's steps are `_recipientCode`'s; the sender's
+    /// block-list step comes between the recipient's claims and its block-list steps (the documented order).
     function _checkParties(
         address asset,
-        AssetConfig memory config,
+        AssetConfig config,
         Parties memory parties
     ) private view returns (Restriction, address, uint256) {
         address from = parties.from;
         address to = parties.to;
         bool checkFrom = from != address(0) && !parties.fromVouched;
-        bool checkTo = !parties.toVouched;
         Eligibility fromWord = parties.fromWord;
         Eligibility toWord = parties.toWord;
         if (checkFrom && !fromWord.isVerified(parties.baseline, block.timestamp)) {
             return (Restriction.SenderNotVerified, from, _unverifiedDetail(fromWord, parties.baseline));
         }
-        if (checkTo) {
-            if (!toWord.isVerified(parties.baseline, block.timestamp)) {
-                return (Restriction.RecipientNotVerified, to, _unverifiedDetail(toWord, parties.baseline));
-            }
-            uint64 missing = config.requiredClaims & ~toWord.claims();
-            if (missing != 0) return (Restriction.RecipientMissingClaims, to, missing);
+        Restriction toCode =
+            parties.toVouched ? Restriction.None : _recipientCode(asset, config, parties.baseline, toWord);
+        if (toCode == Restriction.RecipientNotVerified) {
+            return (toCode, to, _unverifiedDetail(toWord, parties.baseline));
         }
-        if (config.flags & _BLOCK_LIST != 0) {
-            mapping(uint256 => uint256) storage blocked = _blockedCountries[asset];
-            if (checkFrom && _isListed(blocked, fromWord.country())) {
-                return (Restriction.CountryBlocked, from, fromWord.country());
-            }
-            if (checkTo && _isListed(blocked, toWord.country())) {
-                return (Restriction.CountryBlocked, to, toWord.country());
-            }
+        if (toCode == Restriction.RecipientMissingClaims) {
+            return (toCode, to, config.requiredClaims() & ~toWord.claims());
         }
-        if (checkTo && config.flags & _ALLOW_LIST != 0 && !_isListed(_allowedCountries[asset], toWord.country())) {
-            return (Restriction.CountryNotAllowed, to, toWord.country());
+        if (checkFrom && config.hasBlockList() && _isListed(_blockedCountries[asset], fromWord.country())) {
+            return (Restriction.CountryBlocked, from, fromWord.country());
         }
+        // `CountryBlocked` or `CountryNotAllowed` for the recipient, or `None`.
+        if (toCode != Restriction.None) return (toCode, to, toWord.country());
         return (Restriction.None, address(0), 0);
     }
 
-    /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
-    function _checkMarket(AssetConfig memory config) private view returns (Restriction, uint256) {
-        if (config.haltedUntil > block.timestamp) {
-            return (Restriction.TradingHalted, _interfaceTime(config.haltedUntil));
+    /// @dev The recipient's steps in order: verified, required claims, block-list, allow-list.
+    function _recipientCode(
+        address asset,
+        AssetConfig config,
+        uint64 baseline,
+        Eligibility word
+    ) private view returns (Restriction) {
+        if (!word.isVerified(baseline, block.timestamp)) return Restriction.RecipientNotVerified;
+        if (config.requiredClaims() & ~word.claims() != 0) return Restriction.RecipientMissingClaims;
+        if (config.hasBlockList() && _isListed(_blockedCountries[asset], word.country())) {
+            return Restriction.CountryBlocked;
         }
-        if (block.timestamp < config.lockupUntil) return (Restriction.LockedUp, _interfaceTime(config.lockupUntil));
-        if (config.tradingDays != 0 && !_isTradingTime(config, block.timestamp)) {
+        if (config.hasAllowList() && !_isListed(_allowedCountries[asset], word.country())) {
+            return Restriction.CountryNotAllowed;
+        }
+        return Restriction.None;
+    }
+
+    /// @dev `checkTransfer`'s new-holder path, for a configuration with no balance cap and no external rule and a
+    /// sender its memo vouches for (or a mint): one store call reads the recipient's word and the header. Not
+    /// `decided` — the caller then runs the full evaluation — when the sender's memo is of another epoch, or when
+    /// the investor cap must tell whether a recipient with sibling wallets shares the sender's investor.
+    function _checkRecipient(
+        AssetConfig config,
+        address from,
+        address to,
+        uint256 amount,
+        uint88 fromMemo,
+        bool recipientHolds
+    ) private view returns (Restriction code, uint88 newToMemo, bool decided) {
+        (, Eligibility toWord, uint64 baseline, uint64 epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
+        if (from != address(0) && !_memoInEpoch(fromMemo, epoch)) return (Restriction.None, 0, false);
+        code = _recipientCode(msg.sender, config, baseline, toWord);
+        if (code == Restriction.None && from != address(0)) (code, ) = _checkMarket(config);
+        if (code == Restriction.None && config.maxInvestors() != 0 && !recipientHolds && from != to) {
+            // A recipient holding nothing whose investor has one wallet: a new investor, unless it is the sender's
+            // (impossible: the sender's wallet would be a second one).
+            if (toWord.walletCount() != 1) return (Restriction.None, 0, false);
+            code = _newInvestorCode(msg.sender, config.maxInvestors(), from, amount);
+        }
+        if (code == Restriction.None) newToMemo = _memo(toWord.expiry(), epoch, config.version(), true);
+        return (code, newToMemo, true);
+    }
+
+    /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
+    function _checkMarket(AssetConfig config) private view returns (Restriction, uint256) {
+        uint40 halt = config.haltedUntil();
+        if (halt > block.timestamp) return (Restriction.TradingHalted, _interfaceTime(halt));
+        uint40 lockup = config.lockupUntil();
+        if (block.timestamp < lockup) return (Restriction.LockedUp, _interfaceTime(lockup));
+        if (config.tradingDays() != 0 && !_isTradingTime(config, block.timestamp)) {
             return (Restriction.OutsideTradingWindow, _nextOpening(config, block.timestamp));
         }
         return (Restriction.None, 0);
@@ -591,15 +637,17 @@ contract Compliance is ICompliance, AccessManaged {
     /// holding nothing (`IComplianceSubject`), so only `holderCount()` is asked.
     function _checkCaps(
         address asset,
-        AssetConfig memory config,
+        AssetConfig config,
         Parties memory parties,
         uint256 amount,
         Holding holding
     ) private view returns (Restriction, uint256) {
+        bool balanceCap = config.hasBalanceCap();
+        // A recipient that holds belongs to an investor that holds: only the balance cap could refuse.
+        if (holding == Holding.Yes && !balanceCap) return (Restriction.None, 0);
         address from = parties.from;
         if (from != address(0) && _sameInvestor(parties)) return (Restriction.None, 0);
         IComplianceSubject subject = IComplianceSubject(asset);
-        bool balanceCap = config.flags & _MAX_BALANCE != 0;
         uint256 toBalance;
         bool newInvestor;
         if (holding == Holding.Yes) {
@@ -610,11 +658,11 @@ contract Compliance is ICompliance, AccessManaged {
             toBalance = subject.investorBalanceOf(parties.to);
             newInvestor = toBalance == 0;
         }
-        if (newInvestor && config.maxInvestors != 0 && subject.holderCount() >= config.maxInvestors) {
-            // The count grows unless the sender's investor leaves by sending everything.
-            if (from == address(0) || subject.investorBalanceOf(from) != amount) {
-                return (Restriction.MaxInvestorsReached, config.maxInvestors);
-            }
+        uint256 maxInvestors = config.maxInvestors();
+        if (
+            newInvestor && maxInvestors != 0 && _newInvestorCode(asset, maxInvestors, from, amount) != Restriction.None
+        ) {
+            return (Restriction.MaxInvestorsReached, maxInvestors);
         }
         if (balanceCap) {
             uint256 cap = _maxBalances[asset];
@@ -622,6 +670,20 @@ contract Compliance is ICompliance, AccessManaged {
             if (amount > cap || toBalance > cap - amount) return (Restriction.MaxBalanceExceeded, cap);
         }
         return (Restriction.None, 0);
+    }
+
+    /// @dev Whether a new investor may join `asset` (capped at `maxInvestors`): the count grows unless the
+    /// sender's investor leaves by sending everything (`amount` is its whole balance).
+    function _newInvestorCode(
+        address asset,
+        uint256 maxInvestors,
+        address from,
+        uint256 amount
+    ) private view returns (Restriction) {
+        IComplianceSubject subject = IComplianceSubject(asset);
+        if (subject.holderCount() < maxInvestors) return Restriction.None;
+        if (from != address(0) && subject.investorBalanceOf(from) == amount) return Restriction.None;
+        return Restriction.MaxInvestorsReached;
     }
 
     /// @dev Whether the verified parties of a transfer are wallets of one investor. A recipient whose investor has
@@ -652,26 +714,28 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev Whether `time` falls within the asset's trading days and hours (`tradingDays` non-zero).
-    function _isTradingTime(AssetConfig memory config, uint256 time) private pure returns (bool) {
-        if (uint256(config.tradingDays) & (uint256(1) << _weekday(time / 1 days)) == 0) return false;
+    function _isTradingTime(AssetConfig config, uint256 time) private pure returns (bool) {
+        if (uint256(config.tradingDays()) & (uint256(1) << _weekday(time / 1 days)) == 0) return false;
         uint256 timeOfDay = time % 1 days;
-        if (config.windowOpen < config.windowClose) {
-            return timeOfDay >= config.windowOpen && timeOfDay < config.windowClose;
-        }
-        return timeOfDay >= config.windowOpen || timeOfDay < config.windowClose;
+        uint256 open = config.windowOpen();
+        uint256 close = config.windowClose();
+        if (open < close) return timeOfDay >= open && timeOfDay < close;
+        return timeOfDay >= open || timeOfDay < close;
     }
 
     /// @dev The first time after `time` at which trading opens (`time` being outside the window). Some weekday is
     /// set, so one comes within a week.
-    function _nextOpening(AssetConfig memory config, uint256 time) private pure returns (uint256) {
+    function _nextOpening(AssetConfig config, uint256 time) private pure returns (uint256) {
         uint256 today = time / 1 days;
+        uint256 open = config.windowOpen();
+        uint256 close = config.windowClose();
+        // An overnight window (closing after midnight) is open from a trading day's midnight.
+        bool openAtMidnight = open > close && close != 0;
         for (uint256 day = today; day <= today + 7; ++day) {
-            if (uint256(config.tradingDays) & (uint256(1) << _weekday(day)) == 0) continue;
+            if (uint256(config.tradingDays()) & (uint256(1) << _weekday(day)) == 0) continue;
             uint256 midnight = day * 1 days;
-            // An overnight window (closing after midnight) is open from a trading day's midnight.
-            bool openAtMidnight = config.windowOpen > config.windowClose && config.windowClose != 0;
             if (openAtMidnight && midnight > time) return midnight;
-            if (midnight + config.windowOpen > time) return midnight + config.windowOpen;
+            if (midnight + open > time) return midnight + open;
         }
         return 0;
     }
@@ -751,16 +815,12 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
     /// allow-list on, comes from an allowed country (it passed the sender's steps already).
-    function _senderMemo(
-        address asset,
-        AssetConfig memory config,
-        Parties memory parties
-    ) private view returns (uint88) {
+    function _senderMemo(address asset, AssetConfig config, Parties memory parties) private view returns (uint88) {
         Eligibility word = parties.fromWord;
         bool recipientLevel =
-            config.requiredClaims & ~word.claims() == 0 &&
-                (config.flags & _ALLOW_LIST == 0 || _isListed(_allowedCountries[asset], word.country()));
-        return _memo(word.expiry(), parties.epoch, config.version, recipientLevel);
+            config.requiredClaims() & ~word.claims() == 0 &&
+                (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
+        return _memo(word.expiry(), parties.epoch, config.version(), recipientLevel);
     }
 
     /// @dev Whether `memo` holds now for configuration `version` at the level asked (the epoch is checked once the
@@ -771,6 +831,20 @@ contract Compliance is ICompliance, AccessManaged {
             block.timestamp < (m & _MEMO_UNTIL_MASK) << _MEMO_TIME_SHIFT &&
             uint16(m >> _MEMO_VERSION_SHIFT) == version &&
             (!recipientLevel || m & _MEMO_RECIPIENT != 0);
+    }
+
+    /// @dev Whether a sender's and a recipient's memo both hold now for configuration `version` and were made at
+    /// one epoch (so checking the recipient's epoch checks both). A mint passes the recipient's memo twice.
+    function _memosHold(uint88 fromMemo, uint88 toMemo, uint16 version) private view returns (bool) {
+        uint256 f = fromMemo;
+        uint256 t = toMemo;
+        uint256 until = f & _MEMO_UNTIL_MASK;
+        if (t & _MEMO_UNTIL_MASK < until) until = t & _MEMO_UNTIL_MASK;
+        return
+            t & _MEMO_RECIPIENT != 0 &&
+            (f ^ t) & _MEMO_EPOCH_AND_VERSION == 0 &&
+            uint16(t >> _MEMO_VERSION_SHIFT) == version &&
+            block.timestamp < until << _MEMO_TIME_SHIFT;
     }
 
     /// @dev Whether `memo` was made at the store's current `epoch` (compared on the memo's 39 bits).
@@ -790,14 +864,13 @@ contract Compliance is ICompliance, AccessManaged {
 
     /* INTERNALS */
 
-    /// @dev Validates `rules` and writes `asset`'s whole configuration word at once.
-    function _writeRules(
-        address asset,
+    /// @dev Validates `rules` and packs them with the flags, halt and version kept or set by the caller.
+    function _packRules(
         AssetRules calldata rules,
         uint8 keptFlags,
         uint40 halt,
         uint16 version
-    ) private {
+    ) private pure returns (AssetConfig) {
         if (rules.tradingDays != 0) {
             require(
                 rules.windowOpen < 1 days &&
@@ -807,21 +880,24 @@ contract Compliance is ICompliance, AccessManaged {
                 ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
             );
         }
-        uint8 flags = _CONFIGURED | keptFlags;
-        if (rules.countryAllowList) flags |= _ALLOW_LIST;
-        if (rules.countryBlockList) flags |= _BLOCK_LIST;
-        if (rules.maxBalance) flags |= _MAX_BALANCE;
-        _configs[asset] = AssetConfig({
-            requiredClaims: rules.requiredClaims,
-            lockupUntil: _storedTime(rules.lockupUntil),
-            haltedUntil: halt,
-            maxInvestors: rules.maxInvestors,
-            windowOpen: rules.windowOpen,
-            windowClose: rules.windowClose,
-            tradingDays: rules.tradingDays,
-            flags: flags,
-            version: version
-        });
+        uint8 flags = AssetConfigLib.CONFIGURED | keptFlags;
+        if (rules.countryAllowList) flags |= AssetConfigLib.ALLOW_LIST;
+        if (rules.countryBlockList) flags |= AssetConfigLib.BLOCK_LIST;
+        if (rules.maxBalance) flags |= AssetConfigLib.BALANCE_CAP;
+        return _rulesWord(rules).withHaltedUntil(halt).withFlagsAndVersion(flags, version);
+    }
+
+    /// @dev The rule fields of `rules` as a configuration word (halt, flags and version zero).
+    function _rulesWord(AssetRules calldata rules) private pure returns (AssetConfig) {
+        return
+            AssetConfigLib.pack(
+                rules.requiredClaims,
+                _storedTime(rules.lockupUntil),
+                rules.maxInvestors,
+                rules.windowOpen,
+                rules.windowClose,
+                rules.tradingDays
+            );
     }
 
     /// @dev Lists `countries` of a newly configured asset, whose lists are empty: each bitmap word is written once.
@@ -845,15 +921,15 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev `asset`'s configuration, which must exist.
-    function _configuredAsset(address asset) private view returns (AssetConfig storage config) {
+    function _configuredAsset(address asset) private view returns (AssetConfig config) {
         config = _configs[asset];
-        require(config.flags & _CONFIGURED != 0, ComplianceUnknownAsset(asset));
+        require(config.isConfigured(), ComplianceUnknownAsset(asset));
     }
 
-    /// @dev `asset`'s configuration, which must exist, with its version bumped (I4).
-    function _bumpVersion(address asset) private returns (AssetConfig storage config) {
-        config = _configuredAsset(asset);
-        config.version = _nextVersion(asset, config.version);
+    /// @dev Bumps the version of `asset`'s configuration, which must exist (I4).
+    function _bumpVersion(address asset) private {
+        AssetConfig config = _configuredAsset(asset);
+        _configs[asset] = config.withFlagsAndVersion(config.flags(), _nextVersion(asset, config.version()));
     }
 
     /// @dev The version after `version`; reverts rather than wrap (a wrapped version could revive old memos).

@@ -19,9 +19,6 @@ contract ComplianceSubjectMock is ERC20, IComplianceSubject {
     /// @notice The pipeline refused a balance change with ERC-1404 code `code`.
     error ComplianceSubjectMockRestricted(uint8 code);
 
-    /// @notice `probeCheckTransfer`'s measurement: the gas the call into the pipeline used, cold.
-    event CheckTransferProbed(uint8 code, uint88 newFromMemo, uint88 newToMemo, uint256 gasUsed);
-
     ICompliance private immutable _compliance;
     IIdentityRegistry private immutable _identityRegistry;
 
@@ -52,30 +49,6 @@ contract ComplianceSubjectMock is ERC20, IComplianceSubject {
     /// @notice The memo the pipeline last returned for `wallet`.
     function memoOf(address wallet) external view returns (uint88) {
         return _memos[wallet];
-    }
-
-    /// @notice Calls `checkTransfer` as this asset with the given memos and emits what it returned and the gas the
-    /// call used (in a fresh transaction the pipeline, its store and their slots are cold, as in a token's
-    /// transfer). Changes nothing.
-    function probeCheckTransfer(
-        address from,
-        address to,
-        uint256 amount,
-        uint88 fromMemo,
-        uint88 toMemo,
-        bool recipientHolds
-    ) external {
-        uint256 before = gasleft();
-        (Restriction code, uint88 newFromMemo, uint88 newToMemo) = _compliance.checkTransfer(
-            from,
-            to,
-            amount,
-            fromMemo,
-            toMemo,
-            recipientHolds
-        );
-        uint256 used = before - gasleft();
-        emit CheckTransferProbed(uint8(code), newFromMemo, newToMemo, used);
     }
 
     /// @inheritdoc IComplianceSubject

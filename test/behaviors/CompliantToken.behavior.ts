@@ -41,6 +41,7 @@ export function shouldBehaveLikeCompliantToken(worldFixture: () => Promise<Secur
       burn: (from, amount) => agent.burn(from, amount),
       transfer: (from, to, amount) => token.connect(from).transfer(to, amount),
       holderCount: () => token.holderCount(),
+      balanceOf: (wallet) => token.balanceOf(wallet),
       investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
       expectRefused: async (tx, code) => {
         await expect(tx)

@@ -246,7 +246,8 @@ describe("asset tasks", function () {
         hre.run("product:upgrade", { product: "Equity", implementation: "ProductLayoutBreakingMock" }),
       );
       expect(error.message).to.match(/New storage layout is incompatible/);
-      expect(error.message).to.match(/SecurityToken: Deleted `accounts`/);
+      expect(error.message).to.match(/SecurityToken(Core)?: Deleted `accounts`/);
+      expect(error.message).to.match(/Replaced `instrument` with `accounts` of incompatible type/);
       expect(await ethers.provider.getBlockNumber()).to.equal(before);
       expect(await contracts.factory.productImplementation(ProductType.Equity)).to.equal(
         await implementations.equity.getAddress(),
