@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Equity } from "../../../typechain-types";
 import { Role } from "../../../config/roles";
@@ -582,6 +582,55 @@ describe("Equity", function () {
           .applySplit([accounts.alice.address, aliceSecond.address, accounts.bob.address, accounts.carol.address]);
         await equity.connect(agent).completeSplit();
         expect(await equity.totalSupply()).to.equal(SUPPLY);
+      });
+    });
+  });
+
+  describe("upgrades", function () {
+    it("has an upgrade-safe implementation (ERC-7201 storage, immutables and constructor allowed)", async function () {
+      const { contracts } = await loadFixture(equityFixture);
+      const factory = await ethers.getContractFactory("Equity");
+      const constructorArgs = [await contracts.compliance.getAddress(), await contracts.identity.getAddress()];
+      await upgrades.validateImplementation(factory, { kind: "uups", constructorArgs });
+      await upgrades.validateUpgrade(factory, factory, { kind: "uups", constructorArgs });
+    });
+
+    context("when ASSET_FACTORY upgrades an asset in the middle of a split with a dividend open", function () {
+      it("keeps terms, distributions, the split, its stopped transfers and the register", async function () {
+        const world = await loadFixture(equityFixture);
+        const { equity, accounts, agent, contracts } = world;
+        const { issuer, alice, deployer } = accounts;
+        await equity.connect(issuer).declareDividend(0n, DIVIDEND, await deadlineIn(MIN_CLAIM_PERIOD + DAY));
+        await equity.connect(alice).claim(1n);
+        await equity.connect(issuer).beginSplit(3, 2);
+        await equity.connect(agent).applySplit([alice.address]);
+        const view = async () => [
+          await stateOf(world),
+          [...(await equity.terms())],
+          await equity.isPaid(1n, alice.address),
+          await equity.isSplitApplied(alice.address),
+          await equity.balanceOfAt(alice.address, 2n),
+        ];
+        const before = await view();
+        await contracts.authority.connect(deployer).grantRole(Role.ASSET_FACTORY, deployer.address, 0);
+        const next = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+        await expect(equity.connect(deployer).upgradeToAndCall(await next.getAddress(), "0x"))
+          .to.emit(equity, "Upgraded")
+          .withArgs(await next.getAddress());
+        expect(await view()).to.deep.equal(before);
+        expect(await equity.transfersStopped()).to.equal(true);
+      });
+    });
+
+    context("when the caller does not hold ASSET_FACTORY", function () {
+      it("reverts with AccessManagedUnauthorized", async function () {
+        const { equity, accounts, agent, contracts } = await loadFixture(equityFixture);
+        const next = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+        for (const caller of [accounts.issuer, agent, accounts.governor, accounts.stranger]) {
+          await expect(equity.connect(caller).upgradeToAndCall(await next.getAddress(), "0x"))
+            .to.be.revertedWithCustomError(equity, "AccessManagedUnauthorized")
+            .withArgs(caller.address);
+        }
       });
     });
   });
