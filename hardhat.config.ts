@@ -30,6 +30,11 @@ const config: HardhatUserConfig = {
       },
     ],
     overrides: {
+      // Test-only mock of the security-token core with the internal API exposed: compiled small.
+      "contracts/mocks/SecurityTokenMock.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: false },
+      },
       // At 10,000 runs the coin's runtime code exceeds EIP-170's 24,576 bytes (the optimizer inlines and keeps
       // every 32-byte constant, each revert's selector included, as a PUSH32). At 3,000 it fits with ≈ 600 bytes
       // to spare and the transfer path still pushes its constants (slot, topic) inline: it costs 12 gas more

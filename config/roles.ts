@@ -143,6 +143,42 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
 };
 
+/**
+ * The security-token core's restricted functions (contracts/tokens/security/SecurityToken.sol), shared by every
+ * product: each product's table spreads it (`{ ...securityTokenPermissions, ...its lifecycle functions }`).
+ * ASSET_AGENT is the issuer's ERC-3643 agent on one asset, ASSET_ISSUER the issuing member, ASSET_FACTORY the
+ * factory that rolls out a product type's upgrades.
+ */
+export const securityTokenPermissions: Record<string, RoleName> = {
+  "mint(address,uint256)": "ASSET_AGENT",
+  "burn(address,uint256)": "ASSET_AGENT",
+  "forcedTransfer(address,address,uint256)": "ASSET_AGENT",
+  "setAddressFrozen(address,bool)": "ASSET_AGENT",
+  "freezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "unfreezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "recoveryAddress(address,address,address)": "ASSET_AGENT",
+  "pause()": "ASSET_AGENT",
+  "unpause()": "ASSET_AGENT",
+  "snapshot()": "ASSET_AGENT",
+  "batchForcedTransfer(address[],address[],uint256[])": "ASSET_AGENT",
+  "batchMint(address[],uint256[])": "ASSET_AGENT",
+  "batchBurn(address[],uint256[])": "ASSET_AGENT",
+  "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
+  "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
+  "removeDocument(bytes32)": "ASSET_ISSUER",
+  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
+};
+
+/** The security-token core's functions anyone may call (holders' ERC-20 and ERC-3643 `batchTransfer`). */
+export const securityTokenPublicFunctions: string[] = [
+  "approve(address,uint256)",
+  "transfer(address,uint256)",
+  "transferFrom(address,address,uint256)",
+  "batchTransfer(address[],uint256[])",
+];
+
 /** The deployments a contract's table applies to. */
 export function deploymentsOf(contractName: string): string[] {
   return targetsOf[contractName] ?? [contractName];
