@@ -112,18 +112,23 @@ describe("Equity", function () {
           encodeEquityTerms({ ...terms, settlementCoin: ethers.ZeroAddress }),
           encodeEquityTerms({ ...terms, settlementCoin: accounts.alice.address }),
           encodeEquityTerms({ ...terms, shareClass: ethers.ZeroHash }),
+          // The token itself as its settlement coin: the proxy's address, known before it is deployed.
+          "self",
         ];
-        for (const termsBytes of bad) {
+        const [deployer] = await ethers.getSigners();
+        for (const entry of bad) {
+          const self = ethers.getCreateAddress({ from: deployer.address, nonce: await deployer.getNonce() });
+          const termsBytes = entry === "self" ? encodeEquityTerms({ ...terms, settlementCoin: self }) : entry;
           const init = implementation.interface.encodeFunctionData("initialize", [
             await contracts.authority.getAddress(),
             world.instrument,
             [],
             termsBytes,
           ]);
-          await expect(ethers.deployContract("ERC1967Proxy", [implementation, init])).to.be.revertedWithCustomError(
-            lifecycle,
-            "EquityInvalidTerms",
-          );
+          await expect(
+            ethers.deployContract("ERC1967Proxy", [implementation, init]),
+            entry,
+          ).to.be.revertedWithCustomError(lifecycle, "EquityInvalidTerms");
         }
       });
     });
@@ -141,6 +146,64 @@ describe("Equity", function () {
         ),
       ).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
     });
+  });
+
+  describe("the lifecycle behind the fallback", function () {
+    it("names its EquityLifecycle", async function () {
+      const { token } = await loadFixture(equityFixture);
+      const lifecycle = await token.equityLifecycle();
+      expect(await ethers.provider.getCode(lifecycle)).to.not.equal("0x");
+    });
+
+    context("when the constructor is given a lifecycle without code", function () {
+      it("reverts with EquityInvalidLifecycle", async function () {
+        const { contracts, token, accounts } = await loadFixture(equityFixture);
+        await expect(
+          ethers.deployContract("Equity", [contracts.compliance, contracts.identity, accounts.stranger.address]),
+        )
+          .to.be.revertedWithCustomError(token, "EquityInvalidLifecycle")
+          .withArgs(accounts.stranger.address);
+      });
+    });
+
+    context("when initializeEquity is called after initialization", function () {
+      it("reverts with NotInitializing and leaves the terms", async function () {
+        const { equity, token, terms, accounts } = await loadFixture(equityFixture);
+        const before = [...(await equity.terms())];
+        await expect(
+          equity.connect(accounts.issuer).initializeEquity(encodeEquityTerms({ ...terms, minClaimPeriod: 0n })),
+        ).to.be.revertedWithCustomError(token, "NotInitializing");
+        expect([...(await equity.terms())]).to.deep.equal(before);
+      });
+    });
+
+    context("when a selector neither contract has is called", function () {
+      it("reverts", async function () {
+        const { token, accounts } = await loadFixture(equityFixture);
+        await expect(accounts.alice.sendTransaction({ to: await token.getAddress(), data: "0xdeadbeef" })).to.be
+          .reverted;
+      });
+    });
+
+    for (const [name, call] of [
+      ["equityIssue", (t: Equity, a: string) => t.equityIssue(a, 1n)],
+      ["equityBurn", (t: Equity, a: string) => t.equityBurn(a, 1n)],
+      ["equitySnapshot", (t: Equity) => t.equitySnapshot()],
+      ["equitySetTransfersStopped", (t: Equity) => t.equitySetTransfersStopped(true)],
+    ] as const) {
+      context(`when anyone but the token itself calls ${name}`, function () {
+        it("reverts with EquityOnlySelf", async function () {
+          const world = await loadFixture(equityFixture);
+          const before = await stateOf(world);
+          for (const caller of [world.agent, world.accounts.issuer, world.accounts.alice]) {
+            await expect(call(world.token.connect(caller), world.accounts.alice.address))
+              .to.be.revertedWithCustomError(world.token, "EquityOnlySelf")
+              .withArgs(caller.address);
+          }
+          expect(await stateOf(world)).to.deep.equal(before);
+        });
+      });
+    }
   });
 
   describe("supportsInterface", function () {
