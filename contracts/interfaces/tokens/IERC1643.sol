@@ -47,7 +47,9 @@ interface IERC1643 {
     function removeDocument(bytes32 name) external;
 
     /// @notice The document `name`: its URI, its content hash and when it was last set (zeros when unknown).
-    function getDocument(bytes32 name) external view returns (string memory uri, bytes32 documentHash, uint256 lastModified);
+    function getDocument(
+        bytes32 name
+    ) external view returns (string memory uri, bytes32 documentHash, uint256 lastModified);
 
     /// @notice The names of every attached document.
     function getAllDocuments() external view returns (bytes32[] memory);

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-// solhint-disable-next-line max-line-length
-import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/access/manager/AccessManagedUpgradeable.sol";
 import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
 
 /// @title Documents
-/// @notice ERC-1643 documents for any upgradeable token: attach, replace and remove named documents; list them.
-/// @dev Own ERC-7201 namespace `assetledger.storage.Documents`. `setDocument` and `removeDocument` are
-/// `restricted` (ASSET_ISSUER in the product tables of config/roles.ts). An inheriting contract initializes
-/// AccessManaged itself and may attach initial documents with `_setDocuments`.
+/// @notice ERC-1643 documents for any upgradeable token: the storage, the views, and the internal writers
+/// (`_setDocument`, `_removeDocument`, `_setDocuments`) behind `setDocument` and `removeDocument`, which the
+/// inheriting contract exposes with its own access control (ASSET_ISSUER in the product tables of config/roles.ts).
+/// @dev Own ERC-7201 namespace `assetledger.storage.Documents`.
 /// Invariants:
 /// - D1: `getAllDocuments()` lists exactly the names whose document has a non-empty URI, each once.
 /// - D2: `getDocument(name).lastModified` is the time of the last `setDocument(name, …)` (0 once removed).
-abstract contract Documents is IERC1643, AccessManagedUpgradeable {
+abstract contract Documents is IERC1643 {
     /// @dev One document; `position` is its 1-based index in `names` (0: not attached).
     struct Entry {
         string uri;
@@ -33,13 +31,8 @@ abstract contract Documents is IERC1643, AccessManagedUpgradeable {
 
     /* DOCUMENTS */
 
-    /// @inheritdoc IERC1643
-    function setDocument(bytes32 name, string calldata uri, bytes32 documentHash) external restricted {
-        _setDocument(name, uri, documentHash);
-    }
-
-    /// @inheritdoc IERC1643
-    function removeDocument(bytes32 name) external restricted {
+    /// @dev Removes a document; emits `DocumentRemoved`.
+    function _removeDocument(bytes32 name) internal {
         DocumentsStorage storage $ = _getDocumentsStorage();
         Entry storage entry = $.entries[name];
         uint256 position = entry.position;
@@ -58,6 +51,8 @@ abstract contract Documents is IERC1643, AccessManagedUpgradeable {
         emit DocumentRemoved(name, uri, documentHash);
     }
 
+    /* VIEWS */
+
     /// @inheritdoc IERC1643
     function getDocument(bytes32 name) external view returns (string memory, bytes32, uint256) {
         Entry storage entry = _getDocumentsStorage().entries[name];
@@ -68,8 +63,6 @@ abstract contract Documents is IERC1643, AccessManagedUpgradeable {
     function getAllDocuments() external view returns (bytes32[] memory) {
         return _getDocumentsStorage().names;
     }
-
-    /* INTERNALS */
 
     /// @dev Attaches each of `documents` (as `setDocument`), e.g. at issuance.
     function _setDocuments(Document[] calldata documents) internal {

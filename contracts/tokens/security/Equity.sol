@@ -11,6 +11,7 @@ import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
 import {ProductType} from "../../types/ProductType.sol";
 import {EquityLifecycle} from "./EquityLifecycle.sol";
 import {SecurityToken} from "./SecurityToken.sol";
+import {SecurityTokenCore} from "./SecurityTokenCore.sol";
 
 /// @title Equity
 /// @notice Shares: a security token with cash dividends in the settlement coin and splits and consolidations by
@@ -45,8 +46,9 @@ contract Equity is SecurityToken, IEquityHooks {
 
     /// @inheritdoc ISecurityToken
     /// @dev `terms` is `abi.encode(IEquityLifecycle.EquityTerms)` (sdk/products/equity.ts `encodeEquityTerms`),
-    /// validated by `EquityLifecycle.initializeEquity`.
-    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    /// validated by `EquityLifecycle.initializeEquity`. AccessManaged is initialized by the core's operations module
+    /// (`__SecurityToken_init`), which the plugin cannot see.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall missing-initializer-call
     function initialize(
         address authority,
         Instrument calldata instrument_,
@@ -104,7 +106,7 @@ contract Equity is SecurityToken, IEquityHooks {
             super.supportsInterface(interfaceId);
     }
 
-    /// @inheritdoc SecurityToken
+    /// @inheritdoc SecurityTokenCore
     function _productType() internal pure override returns (ProductType) {
         return ProductType.Equity;
     }
