@@ -115,6 +115,8 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
   Compliance: {
     "configureAsset(address,(uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool))": "COMPLIANCE_ADMIN",
+    "configureNewAsset(address,(uint64,uint48,uint32,uint24,uint24,uint8,bool,bool,bool),uint16[],uint16[],uint256)":
+      "ASSET_FACTORY",
     "setMaxBalance(address,uint256)": "COMPLIANCE_ADMIN",
     "setCountriesAllowed(address,uint16[],bool)": "COMPLIANCE_ADMIN",
     "setCountriesBlocked(address,uint16[],bool)": "COMPLIANCE_ADMIN",

@@ -7,6 +7,7 @@ import {IComplianceRule} from "../interfaces/compliance/IComplianceRule.sol";
 import {IComplianceSubject} from "../interfaces/compliance/IComplianceSubject.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
+import {AssetConfig, AssetConfigLib} from "../types/AssetConfig.sol";
 import {Eligibility} from "../types/Eligibility.sol";
 import {Restriction} from "../types/Restriction.sol";
 
@@ -17,7 +18,7 @@ import {Restriction} from "../types/Restriction.sol";
 /// transfer hot path must not pay a proxy hop (≈ 4.7 k gas, DESIGN.md §6). Its state is configuration only, so a
 /// new version is deployed and re-pointed to rather than upgraded in place.
 ///
-/// Evaluation order (the first failing rule wins; `canTransfer`, `detectTransferRestriction` and
+/// Evaluation order (the first failing rule wins; `checkTransfer`, `canTransfer`, `detectTransferRestriction` and
 /// `explainTransfer` share one internal evaluation):
 ///  1. burn (`to` zero) → `None`, whatever else holds;
 ///  2. asset not configured → `AssetNotConfigured`;
@@ -33,6 +34,23 @@ import {Restriction} from "../types/Restriction.sol";
 /// 10. external rules in order: the first non-zero code → `ExternalRuleFailed`.
 /// "Verified" means registered, unexpired and holding the identity registry's baseline claims.
 ///
+/// Memos (`checkTransfer`). A party vouched for by a valid memo passed steps 3–7 as the sender (sender level:
+/// verified, country not blocked) or as the recipient too (recipient level: also the required claims and the
+/// allow-list); its steps are skipped. Skipping steps a party is known to pass never changes which step fails
+/// first, so the code equals the memo-less evaluation's (I1). A memo is valid while
+///  - the attestation expiry it recorded has not passed (recorded in 256-second units, rounded down: a memo may
+///    lapse up to 255 s before the attestation does, never after),
+///  - the identity registry's epoch is the one it recorded (the registry advances it on every change that can make
+///    a wallet less eligible, so the party's index, country, claims and expiry and the baseline are unchanged),
+///  - the asset's configuration version is the one it recorded (every write of the claims, lists or flags bumps it).
+/// Memo layout (88 bits): bits 0–31 the expiry in 256-second units, 32–70 the low 39 bits of the epoch (2^39
+/// registry calls — one per KYC-provider transaction that removes or changes something — cannot happen in the
+/// chain's lifetime: 17 years at 1,000 such transactions per second), 71–86 the configuration version, 87 the
+/// level (1 = recipient). A zero memo is never valid.
+/// The caps need what memos do not record: when `recipientHolds` is false the recipient's word is read for its
+/// investor's wallet count (one wallet holding nothing: a new investor, so only `holderCount()` is asked; several:
+/// `investorBalanceOf(to)`), and the balance cap reads both words to tell two wallets of one investor apart.
+///
 /// `Explanation.detail` per code: not verified → 0 when the wallet is unregistered, its expiry when expired,
 /// else the baseline claims it lacks; `RecipientMissingClaims` → the missing claim bits; country codes → the
 /// country; `TradingHalted` → the halt's end; `LockedUp` → the lock-up's end; `OutsideTradingWindow` → the next
@@ -44,50 +62,70 @@ import {Restriction} from "../types/Restriction.sol";
 /// `windowOpen > windowClose` runs overnight: on a trading day, times from `windowOpen` to midnight and from
 /// midnight to `windowClose` are open.
 ///
-/// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits), both parties' eligibility words
-/// and the baseline claims from the eligibility store (one call to a plain contract, no proxy hop; nothing is
-/// cached, so nothing can go stale), one country-list word per listed party, and calls the asset or rule
-/// contracts only when a cap or an external rule is on.
+/// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits) and calls the eligibility store
+/// once (a plain contract, no proxy hop). With both parties vouched for by memos the store reads only its header
+/// word (baseline claims and epoch): an existing-holder transfer under eligibility, allow-list, investor cap and
+/// lock-up costs ≈ 10 k gas including the cold call into this contract. Without memos it also reads both parties'
+/// words and one country-list word per listed party. The asset or rule contracts are called only when a cap or an
+/// external rule is on (and for the investor cap only when the recipient holds nothing).
 ///
 /// Invariants:
 /// - I1: `detectTransferRestriction(asset, …) == 0` iff `canTransfer(…)` called by `asset` is true, iff
-///   `explainTransfer(asset, …).code == Restriction.None`.
+///   `explainTransfer(asset, …).code == Restriction.None`; `checkTransfer` called by `asset` with memos it
+///   returned for this asset (or zero) and a truthful `recipientHolds` returns `detectTransferRestriction`'s code.
 /// - I2: an unconfigured asset allows nothing but burns.
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules; the count in `AssetConfig.flags` equals the
 ///   number of non-zero entries at the front of the asset's rule array, and the entries after them are zero.
+/// - I4: `AssetConfig.version` grows by exactly one per configuration write (every restricted function but
+///   `haltTrading` and `resumeTrading`) and never wraps; an unconfigured asset has version 0, lists, cap and rules
+///   empty.
 contract Compliance is ICompliance, AccessManaged {
-    /// @dev One asset's configuration in a single storage word (64+48+48+32+24+24+8+8 = 256 bits): the
-    /// `AssetRules` fields, the halt, and `flags` (bit 0 configured, bit 1 allow-list, bit 2 block-list, bit 3
-    /// per-investor balance cap, bits 4–7 the number of external rules).
-    struct AssetConfig {
-        uint64 requiredClaims;
-        uint48 lockupUntil;
-        uint48 haltedUntil;
-        uint32 maxInvestors;
-        uint24 windowOpen;
-        uint24 windowClose;
-        uint8 tradingDays;
-        uint8 flags;
+    /// @dev What one evaluation knows about its parties. A party is `vouched` when a valid memo says it passes its
+    /// steps; its word is then read only when a cap needs it (`…Read`).
+    struct Parties {
+        address from;
+        address to;
+        Eligibility fromWord;
+        Eligibility toWord;
+        uint64 baseline;
+        uint64 epoch;
+        bool fromVouched;
+        bool toVouched;
+        bool fromRead;
+        bool toRead;
+    }
+
+    /// @dev Whether the recipient's wallet holds a balance: told by the asset (`checkTransfer`) or not known.
+    enum Holding {
+        Unknown,
+        No,
+        Yes
     }
 
     /// @inheritdoc ICompliance
     uint256 public constant MAX_EXTERNAL_RULES = 8;
 
-    uint8 private constant _CONFIGURED = 1 << 0;
-    uint8 private constant _ALLOW_LIST = 1 << 1;
-    uint8 private constant _BLOCK_LIST = 1 << 2;
-    uint8 private constant _MAX_BALANCE = 1 << 3;
-    uint8 private constant _RULE_COUNT_SHIFT = 4;
-    /// @dev One external rule in the count field: `1 << _RULE_COUNT_SHIFT`.
-    uint8 private constant _RULE_COUNT_ONE = 1 << 4;
-    uint8 private constant _FLAGS_MASK = _RULE_COUNT_ONE - 1;
     uint16 private constant _MAX_COUNTRY = 999;
     /// @dev Every weekday bit (Monday … Sunday) set.
     uint8 private constant _ALL_DAYS = (1 << 7) - 1;
+    /// @dev The stored form of the interface's "until further notice" (`type(uint48).max`): configuration times
+    /// are 40-bit (`AssetConfig`).
+    uint40 private constant _FOREVER = type(uint40).max;
+
+    /// @dev Memo layout (see the contract's docs).
+    uint256 private constant _MEMO_TIME_SHIFT = 8;
+    uint256 private constant _MEMO_UNTIL_MASK = type(uint32).max;
+    uint256 private constant _MEMO_EPOCH_SHIFT = 32;
+    uint256 private constant _MEMO_EPOCH_MASK = (1 << 39) - 1;
+    uint256 private constant _MEMO_VERSION_SHIFT = 71;
+    uint256 private constant _MEMO_RECIPIENT = 1 << 87;
+    /// @dev The epoch and version bits (32–86).
+    uint256 private constant _MEMO_EPOCH_AND_VERSION = ((1 << 55) - 1) << _MEMO_EPOCH_SHIFT;
 
     IIdentityRegistry private immutable _identityRegistry;
     IEligibilityStore private immutable _eligibilityStore;
 
+    /// @dev One word per asset (`AssetConfig`): the `AssetRules` fields, the halt, the flags and the version.
     mapping(address asset => AssetConfig) private _configs;
     mapping(address asset => uint256) private _maxBalances;
     /// @dev Country lists as bitmaps: country `c` is bit `c & 0xff` of word `c >> 8` (words 0–3 for 1–999).
@@ -108,44 +146,48 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     function configureAsset(address asset, AssetRules calldata rules) external restricted {
         require(asset != address(0), ComplianceInvalidAsset(asset));
-        if (rules.tradingDays != 0) {
-            require(
-                rules.windowOpen < 1 days &&
-                    rules.windowClose < 1 days &&
-                    rules.windowOpen != rules.windowClose &&
-                    rules.tradingDays <= _ALL_DAYS,
-                ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
-            );
-        }
-        AssetConfig storage config = _configs[asset];
+        AssetConfig current = _configs[asset];
         // The halt in force and the external rules are kept.
-        uint8 flags = _CONFIGURED | (config.flags & ~_FLAGS_MASK);
-        if (rules.countryAllowList) flags |= _ALLOW_LIST;
-        if (rules.countryBlockList) flags |= _BLOCK_LIST;
-        if (rules.maxBalance) flags |= _MAX_BALANCE;
-        _configs[asset] = AssetConfig({
-            requiredClaims: rules.requiredClaims,
-            lockupUntil: rules.lockupUntil,
-            haltedUntil: config.haltedUntil,
-            maxInvestors: rules.maxInvestors,
-            windowOpen: rules.windowOpen,
-            windowClose: rules.windowClose,
-            tradingDays: rules.tradingDays,
-            flags: flags
-        });
+        _configs[asset] = _packRules(
+            rules,
+            current.flags() & ~AssetConfigLib.FLAGS_MASK,
+            current.haltedUntil(),
+            _nextVersion(asset, current.version())
+        );
         emit AssetConfigured(asset, rules);
     }
 
     /// @inheritdoc ICompliance
+    function configureNewAsset(
+        address asset,
+        AssetRules calldata rules,
+        uint16[] calldata allowedCountries,
+        uint16[] calldata blockedCountries,
+        uint256 maxBalance
+    ) external restricted {
+        require(asset != address(0), ComplianceInvalidAsset(asset));
+        require(!_configs[asset].isConfigured(), ComplianceAssetAlreadyConfigured(asset));
+        // An unconfigured asset has no halt, rules, lists or cap (I4): everything is written from zero.
+        _configs[asset] = _packRules(rules, 0, 0, 1);
+        emit AssetConfigured(asset, rules);
+        if (allowedCountries.length != 0) _listNew(asset, _allowedCountries[asset], allowedCountries, true);
+        if (blockedCountries.length != 0) _listNew(asset, _blockedCountries[asset], blockedCountries, false);
+        if (maxBalance != 0) {
+            _maxBalances[asset] = maxBalance;
+            emit MaxBalanceSet(asset, maxBalance);
+        }
+    }
+
+    /// @inheritdoc ICompliance
     function setMaxBalance(address asset, uint256 maxBalance) external restricted {
-        _configuredAsset(asset);
+        _bumpVersion(asset);
         _maxBalances[asset] = maxBalance;
         emit MaxBalanceSet(asset, maxBalance);
     }
 
     /// @inheritdoc ICompliance
     function setCountriesAllowed(address asset, uint16[] calldata countries, bool allowed) external restricted {
-        _configuredAsset(asset);
+        _bumpVersion(asset);
         require(countries.length != 0, ComplianceEmptyCountryList());
         mapping(uint256 => uint256) storage list = _allowedCountries[asset];
         for (uint256 i; i < countries.length; ++i) {
@@ -156,7 +198,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function setCountriesBlocked(address asset, uint16[] calldata countries, bool blocked) external restricted {
-        _configuredAsset(asset);
+        _bumpVersion(asset);
         require(countries.length != 0, ComplianceEmptyCountryList());
         mapping(uint256 => uint256) storage list = _blockedCountries[asset];
         for (uint256 i; i < countries.length; ++i) {
@@ -167,11 +209,11 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function addExternalRule(address asset, IComplianceRule rule) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
+        AssetConfig config = _configuredAsset(asset);
         require(address(rule).code.length != 0, ComplianceInvalidRule(address(rule)));
         IComplianceRule[MAX_EXTERNAL_RULES] storage rules = _externalRules[asset];
-        uint8 flags = config.flags;
-        uint256 count = flags >> _RULE_COUNT_SHIFT;
+        uint8 flags = config.flags();
+        uint256 count = config.ruleCount();
         for (uint256 i; i < count; ++i) {
             require(rules[i] != rule, ComplianceRuleAlreadyAdded(asset, rule));
         }
@@ -179,17 +221,18 @@ contract Compliance is ICompliance, AccessManaged {
         rules[count] = rule;
         // count < 8 was just checked, so the count field (bits 4–7) becomes at most 8 and cannot overflow a byte.
         unchecked {
-            config.flags = flags + _RULE_COUNT_ONE;
+            flags += AssetConfigLib.RULE_COUNT_ONE;
         }
+        _configs[asset] = config.withFlagsAndVersion(flags, _nextVersion(asset, config.version()));
         emit ExternalRuleAdded(asset, rule);
     }
 
     /// @inheritdoc ICompliance
     function removeExternalRule(address asset, IComplianceRule rule) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
+        AssetConfig config = _configuredAsset(asset);
         IComplianceRule[MAX_EXTERNAL_RULES] storage rules = _externalRules[asset];
-        uint8 flags = config.flags;
-        uint256 count = flags >> _RULE_COUNT_SHIFT;
+        uint8 flags = config.flags();
+        uint256 count = config.ruleCount();
         uint256 index;
         while (index < count && rules[index] != rule) ++index;
         require(index < count, ComplianceRuleNotFound(asset, rule));
@@ -200,24 +243,27 @@ contract Compliance is ICompliance, AccessManaged {
         delete rules[count - 1];
         // The rule was found, so the count field is at least 1 and cannot underflow.
         unchecked {
-            config.flags = flags - _RULE_COUNT_ONE;
+            flags -= AssetConfigLib.RULE_COUNT_ONE;
         }
+        _configs[asset] = config.withFlagsAndVersion(flags, _nextVersion(asset, config.version()));
         emit ExternalRuleRemoved(asset, rule);
     }
 
     /// @inheritdoc ICompliance
+    /// @dev Leaves the configuration version (and so every memo) alone: halts are read on every check.
     function haltTrading(address asset, uint48 until, bytes32 reason) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
+        AssetConfig config = _configuredAsset(asset);
         require(until > block.timestamp, ComplianceInvalidHalt(until, block.timestamp));
-        config.haltedUntil = until;
+        _configs[asset] = config.withHaltedUntil(_storedTime(until));
         emit TradingHalted(asset, until, reason);
     }
 
     /// @inheritdoc ICompliance
+    /// @dev Leaves the configuration version (and so every memo) alone.
     function resumeTrading(address asset) external restricted {
-        AssetConfig storage config = _configuredAsset(asset);
-        require(config.haltedUntil > block.timestamp, ComplianceNotHalted(asset));
-        config.haltedUntil = 0;
+        AssetConfig config = _configuredAsset(asset);
+        require(config.haltedUntil() > block.timestamp, ComplianceNotHalted(asset));
+        _configs[asset] = config.withHaltedUntil(0);
         emit TradingResumed(asset);
     }
 
@@ -225,7 +271,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function canTransfer(address from, address to, uint256 amount) external view returns (bool) {
-        (Restriction code, , , ) = _evaluate(msg.sender, from, to, amount);
+        (Restriction code, , , ) = _evaluateUnknown(msg.sender, from, to, amount);
         return code == Restriction.None;
     }
 
@@ -234,12 +280,49 @@ contract Compliance is ICompliance, AccessManaged {
         address from,
         address to,
         uint256 amount,
-        uint88,
-        uint88,
-        bool
-    ) external view returns (Restriction code, uint88, uint88) {
-        (code, , , ) = _evaluate(msg.sender, from, to, amount);
-        return (code, 0, 0);
+        uint88 fromMemo,
+        uint88 toMemo,
+        bool recipientHolds
+    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo) {
+        if (to == address(0)) return (Restriction.None, fromMemo, toMemo);
+        address asset = msg.sender;
+        AssetConfig config = _configs[asset];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0);
+
+        bool transfer = from != address(0);
+        if (
+            config.flags() & ~(AssetConfigLib.CONFIGURED | AssetConfigLib.ALLOW_LIST | AssetConfigLib.BLOCK_LIST) == 0
+        ) {
+            // No balance cap and no external rule: the configuration word, the parties' words and the holder count
+            // decide. Any doubt falls through to the full evaluation below, which gives the same code.
+            uint16 version = config.version();
+            // The hot path: both parties vouched for, and no investor cap for a recipient that holds nothing. Only
+            // the store's epoch is read.
+            if (
+                (recipientHolds || config.maxInvestors() == 0) &&
+                _memosHold(transfer ? fromMemo : toMemo, toMemo, version)
+            ) {
+                if (_memoInEpoch(toMemo, _eligibilityStore.epoch())) {
+                    if (!transfer) return (Restriction.None, 0, toMemo);
+                    (code, ) = _checkMarket(config);
+                    if (code != Restriction.None) return (code, 0, 0);
+                    return (Restriction.None, fromMemo, toMemo);
+                }
+            }
+            // The new-holder path: the sender vouched for (or a mint), the recipient's word read.
+            if (!transfer || _memoHolds(fromMemo, version, false)) {
+                bool decided;
+                (code, newToMemo, decided) = _checkRecipient(config, from, to, amount, fromMemo, recipientHolds);
+                if (decided) return (code, code == Restriction.None && transfer ? fromMemo : 0, newToMemo);
+            }
+        }
+
+        Parties memory parties = _readParties(config, from, to, fromMemo, toMemo, recipientHolds);
+        (code, , , ) = _evaluate(asset, config, parties, amount, recipientHolds ? Holding.Yes : Holding.No);
+        if (code != Restriction.None) return (code, 0, 0);
+
+        if (transfer) newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(asset, config, parties);
+        newToMemo = parties.toVouched ? toMemo : _memo(parties.toWord.expiry(), parties.epoch, config.version(), true);
     }
 
     /// @inheritdoc ICompliance
@@ -249,13 +332,13 @@ contract Compliance is ICompliance, AccessManaged {
         address to,
         uint256 amount
     ) external view returns (uint8) {
-        (Restriction code, , , ) = _evaluate(asset, from, to, amount);
+        (Restriction code, , , ) = _evaluateUnknown(asset, from, to, amount);
         return uint8(code);
     }
 
     /// @inheritdoc ICompliance
     function messageForTransferRestriction(uint8 code) external pure returns (string memory) {
-        if (code > uint8(type(Restriction).max)) return "Unknown restriction code";
+        if (code > uint8(Restriction.AssetNotConfigured)) return "Unknown restriction code";
         Restriction restriction = Restriction(code);
         if (restriction == Restriction.None) return "No restriction";
         if (restriction == Restriction.SenderNotVerified) return "Sender is not a verified investor";
@@ -279,7 +362,7 @@ contract Compliance is ICompliance, AccessManaged {
         address to,
         uint256 amount
     ) external view returns (Explanation memory explanation) {
-        (Restriction code, address party, uint256 detail, uint8 ruleCode) = _evaluate(asset, from, to, amount);
+        (Restriction code, address party, uint256 detail, uint8 ruleCode) = _evaluateUnknown(asset, from, to, amount);
         explanation.code = code;
         explanation.party = party;
         explanation.detail = detail;
@@ -297,29 +380,34 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function isConfigured(address asset) external view returns (bool) {
-        return _configs[asset].flags & _CONFIGURED != 0;
+        return _configs[asset].isConfigured();
     }
 
     /// @inheritdoc ICompliance
     function rulesOf(address asset) external view returns (AssetRules memory) {
-        AssetConfig memory config = _configs[asset];
+        AssetConfig config = _configs[asset];
         return
             AssetRules({
-                requiredClaims: config.requiredClaims,
-                lockupUntil: config.lockupUntil,
-                maxInvestors: config.maxInvestors,
-                windowOpen: config.windowOpen,
-                windowClose: config.windowClose,
-                tradingDays: config.tradingDays,
-                countryAllowList: config.flags & _ALLOW_LIST != 0,
-                countryBlockList: config.flags & _BLOCK_LIST != 0,
-                maxBalance: config.flags & _MAX_BALANCE != 0
+                requiredClaims: config.requiredClaims(),
+                lockupUntil: _interfaceTime(config.lockupUntil()),
+                maxInvestors: config.maxInvestors(),
+                windowOpen: config.windowOpen(),
+                windowClose: config.windowClose(),
+                tradingDays: config.tradingDays(),
+                countryAllowList: config.hasAllowList(),
+                countryBlockList: config.hasBlockList(),
+                maxBalance: config.hasBalanceCap()
             });
     }
 
     /// @inheritdoc ICompliance
+    function configurationVersion(address asset) external view returns (uint16) {
+        return _configs[asset].version();
+    }
+
+    /// @inheritdoc ICompliance
     function haltedUntil(address asset) external view returns (uint48) {
-        return _configs[asset].haltedUntil;
+        return _interfaceTime(_configs[asset].haltedUntil());
     }
 
     /// @inheritdoc ICompliance
@@ -339,7 +427,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function externalRulesOf(address asset) external view returns (IComplianceRule[] memory rules) {
-        uint256 count = _configs[asset].flags >> _RULE_COUNT_SHIFT;
+        uint256 count = _configs[asset].ruleCount();
         IComplianceRule[MAX_EXTERNAL_RULES] storage stored = _externalRules[asset];
         rules = new IComplianceRule[](count);
         for (uint256 i; i < count; ++i) {
@@ -359,110 +447,254 @@ contract Compliance is ICompliance, AccessManaged {
 
     /* EVALUATION */
 
-    /// @dev The pipeline, in the order documented on the contract. Returns the first failing rule's code, the
-    /// wallet it looked at, the figure behind it, and for an external rule its own code (`detail` is then the
-    /// rule's index).
-    function _evaluate(
+    /// @dev The memo-less evaluation (`canTransfer`, `detectTransferRestriction`, `explainTransfer`): both words
+    /// read, nothing vouched for, whether the recipient holds not known.
+    function _evaluateUnknown(
         address asset,
         address from,
         address to,
         uint256 amount
-    ) private view returns (Restriction code, address party, uint256 detail, uint8 ruleCode) {
+    ) private view returns (Restriction, address, uint256, uint8) {
         if (to == address(0)) return (Restriction.None, address(0), 0, 0);
-        AssetConfig memory config = _configs[asset];
-        if (config.flags & _CONFIGURED == 0) return (Restriction.AssetNotConfigured, address(0), 0, 0);
+        AssetConfig config = _configs[asset];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, address(0), 0, 0);
+        Parties memory parties;
+        parties.from = from;
+        parties.to = to;
+        parties.fromRead = true;
+        parties.toRead = true;
+        (parties.fromWord, parties.toWord, parties.baseline, parties.epoch) = _eligibilityStore.partiesAndHeaderOf(
+            from,
+            to
+        );
+        return _evaluate(asset, config, parties, amount, Holding.Unknown);
+    }
 
-        (Eligibility fromWord, Eligibility toWord, uint64 baseline) = _eligibilityStore.partiesOf(from, to);
-        (code, party, detail) = _checkParties(asset, config, baseline, from, fromWord, to, toWord);
+    /// @dev Steps 3–10 of the pipeline, in the order documented on the contract (the caller has handled burns and
+    /// unconfigured assets). Returns the first failing rule's code, the wallet it looked at, the figure behind it,
+    /// and for an external rule its own code (`detail` is then the rule's index).
+    function _evaluate(
+        address asset,
+        AssetConfig config,
+        Parties memory parties,
+        uint256 amount,
+        Holding holding
+    ) private view returns (Restriction code, address party, uint256 detail, uint8 ruleCode) {
+        (code, party, detail) = _checkParties(asset, config, parties);
         if (code != Restriction.None) return (code, party, detail, 0);
 
-        if (from != address(0)) {
+        if (parties.from != address(0)) {
             (code, detail) = _checkMarket(config);
             if (code != Restriction.None) return (code, address(0), detail, 0);
         }
 
-        if (config.maxInvestors != 0 || config.flags & _MAX_BALANCE != 0) {
-            // Both parties are verified here, so equal indexes mean one investor, never two unregistered wallets.
-            bool sameInvestor = from != address(0) && fromWord.investorIndex() == toWord.investorIndex();
-            if (!sameInvestor) {
-                (code, detail) = _checkCaps(asset, config, from, to, amount);
-                if (code != Restriction.None) return (code, to, detail, 0);
-            }
+        if (config.maxInvestors() != 0 || config.hasBalanceCap()) {
+            (code, detail) = _checkCaps(asset, config, parties, amount, holding);
+            if (code != Restriction.None) return (code, parties.to, detail, 0);
         }
 
-        uint256 ruleCount = config.flags >> _RULE_COUNT_SHIFT;
+        uint256 ruleCount = config.ruleCount();
         if (ruleCount != 0) {
-            (detail, ruleCode) = _checkExternalRules(asset, from, to, amount, ruleCount);
+            (detail, ruleCode) = _checkExternalRules(asset, parties.from, parties.to, amount, ruleCount);
             if (ruleCode != 0) return (Restriction.ExternalRuleFailed, address(0), detail, ruleCode);
         }
         return (Restriction.None, address(0), 0, 0);
     }
 
-    /// @dev Identity, claims and country rules. The sender is checked only for transfers (`from` non-zero).
+    /// @dev What `checkTransfer` learns from its memos and the store, in one store call: a party whose memo holds
+    /// (expiry, version and level here; epoch once the header is read) is vouched for, and its word is read only
+    /// when a cap needs it. A memo whose epoch is stale loses its vouching and its word is read (a second call to
+    /// the store, now warm, only then).
+    function _readParties(
+        AssetConfig config,
+        address from,
+        address to,
+        uint88 fromMemo,
+        uint88 toMemo,
+        bool recipientHolds
+    ) private view returns (Parties memory parties) {
+        parties.from = from;
+        parties.to = to;
+        bool transfer = from != address(0);
+        parties.fromVouched = transfer && _memoHolds(fromMemo, config.version(), false);
+        parties.toVouched = _memoHolds(toMemo, config.version(), true);
+
+        // The caps need the recipient's wallet count when it holds nothing, and the balance cap both investor
+        // indexes to tell two wallets of one investor apart.
+        bool balanceCap = config.hasBalanceCap();
+        bool bothIndexes = balanceCap && transfer && from != to;
+        parties.fromRead = transfer && (!parties.fromVouched || bothIndexes);
+        parties.toRead =
+            !parties.toVouched ||
+            bothIndexes ||
+            (!recipientHolds && (balanceCap || config.maxInvestors() != 0));
+        (parties.fromWord, parties.toWord, parties.baseline, parties.epoch) = _eligibilityStore.partiesAndHeaderOf(
+            parties.fromRead ? from : address(0),
+            parties.toRead ? to : address(0)
+        );
+
+        if (parties.fromVouched && !_memoInEpoch(fromMemo, parties.epoch)) {
+            parties.fromVouched = false;
+            if (!parties.fromRead) _readFrom(parties);
+        }
+        if (parties.toVouched && !_memoInEpoch(toMemo, parties.epoch)) {
+            parties.toVouched = false;
+            if (!parties.toRead) _readTo(parties);
+        }
+    }
+
+    /// @dev Identity, claims and country rules, skipping the steps of a party a memo vouches for. The sender is
+    /// checked only for transfers (`from` non-zero). The recipient's steps are `_recipientCode`'s; the sender's
+    /// block-list step comes between the recipient's claims and its block-list steps (the documented order).
     function _checkParties(
         address asset,
-        AssetConfig memory config,
-        uint64 baseline,
-        address from,
-        Eligibility fromWord,
-        address to,
-        Eligibility toWord
+        AssetConfig config,
+        Parties memory parties
     ) private view returns (Restriction, address, uint256) {
-        if (from != address(0) && !fromWord.isVerified(baseline, block.timestamp)) {
-            return (Restriction.SenderNotVerified, from, _unverifiedDetail(fromWord, baseline));
+        address from = parties.from;
+        address to = parties.to;
+        bool checkFrom = from != address(0) && !parties.fromVouched;
+        Eligibility fromWord = parties.fromWord;
+        Eligibility toWord = parties.toWord;
+        if (checkFrom && !fromWord.isVerified(parties.baseline, block.timestamp)) {
+            return (Restriction.SenderNotVerified, from, _unverifiedDetail(fromWord, parties.baseline));
         }
-        if (!toWord.isVerified(baseline, block.timestamp)) {
-            return (Restriction.RecipientNotVerified, to, _unverifiedDetail(toWord, baseline));
+        Restriction toCode =
+            parties.toVouched ? Restriction.None : _recipientCode(asset, config, parties.baseline, toWord);
+        if (toCode == Restriction.RecipientNotVerified) {
+            return (toCode, to, _unverifiedDetail(toWord, parties.baseline));
         }
-        uint64 missing = config.requiredClaims & ~toWord.claims();
-        if (missing != 0) return (Restriction.RecipientMissingClaims, to, missing);
-        if (config.flags & _BLOCK_LIST != 0) {
-            mapping(uint256 => uint256) storage blocked = _blockedCountries[asset];
-            if (from != address(0) && _isListed(blocked, fromWord.country())) {
-                return (Restriction.CountryBlocked, from, fromWord.country());
-            }
-            if (_isListed(blocked, toWord.country())) return (Restriction.CountryBlocked, to, toWord.country());
+        if (toCode == Restriction.RecipientMissingClaims) {
+            return (toCode, to, config.requiredClaims() & ~toWord.claims());
         }
-        if (config.flags & _ALLOW_LIST != 0 && !_isListed(_allowedCountries[asset], toWord.country())) {
-            return (Restriction.CountryNotAllowed, to, toWord.country());
+        if (checkFrom && config.hasBlockList() && _isListed(_blockedCountries[asset], fromWord.country())) {
+            return (Restriction.CountryBlocked, from, fromWord.country());
         }
+        // `CountryBlocked` or `CountryNotAllowed` for the recipient, or `None`.
+        if (toCode != Restriction.None) return (toCode, to, toWord.country());
         return (Restriction.None, address(0), 0);
     }
 
+    /// @dev The recipient's steps in order: verified, required claims, block-list, allow-list.
+    function _recipientCode(
+        address asset,
+        AssetConfig config,
+        uint64 baseline,
+        Eligibility word
+    ) private view returns (Restriction) {
+        if (!word.isVerified(baseline, block.timestamp)) return Restriction.RecipientNotVerified;
+        if (config.requiredClaims() & ~word.claims() != 0) return Restriction.RecipientMissingClaims;
+        if (config.hasBlockList() && _isListed(_blockedCountries[asset], word.country())) {
+            return Restriction.CountryBlocked;
+        }
+        if (config.hasAllowList() && !_isListed(_allowedCountries[asset], word.country())) {
+            return Restriction.CountryNotAllowed;
+        }
+        return Restriction.None;
+    }
+
+    /// @dev `checkTransfer`'s new-holder path, for a configuration with no balance cap and no external rule and a
+    /// sender its memo vouches for (or a mint): one store call reads the recipient's word and the header. Not
+    /// `decided` — the caller then runs the full evaluation — when the sender's memo is of another epoch, or when
+    /// the investor cap must tell whether a recipient with sibling wallets shares the sender's investor.
+    function _checkRecipient(
+        AssetConfig config,
+        address from,
+        address to,
+        uint256 amount,
+        uint88 fromMemo,
+        bool recipientHolds
+    ) private view returns (Restriction code, uint88 newToMemo, bool decided) {
+        (, Eligibility toWord, uint64 baseline, uint64 epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
+        if (from != address(0) && !_memoInEpoch(fromMemo, epoch)) return (Restriction.None, 0, false);
+        code = _recipientCode(msg.sender, config, baseline, toWord);
+        if (code == Restriction.None && from != address(0)) (code, ) = _checkMarket(config);
+        if (code == Restriction.None && config.maxInvestors() != 0 && !recipientHolds && from != to) {
+            // A recipient holding nothing whose investor has one wallet: a new investor, unless it is the sender's
+            // (impossible: the sender's wallet would be a second one).
+            if (toWord.walletCount() != 1) return (Restriction.None, 0, false);
+            code = _newInvestorCode(msg.sender, config.maxInvestors(), from, amount);
+        }
+        if (code == Restriction.None) newToMemo = _memo(toWord.expiry(), epoch, config.version(), true);
+        return (code, newToMemo, true);
+    }
+
     /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
-    function _checkMarket(AssetConfig memory config) private view returns (Restriction, uint256) {
-        if (config.haltedUntil > block.timestamp) return (Restriction.TradingHalted, config.haltedUntil);
-        if (block.timestamp < config.lockupUntil) return (Restriction.LockedUp, config.lockupUntil);
-        if (config.tradingDays != 0 && !_isTradingTime(config, block.timestamp)) {
+    function _checkMarket(AssetConfig config) private view returns (Restriction, uint256) {
+        uint40 halt = config.haltedUntil();
+        if (halt > block.timestamp) return (Restriction.TradingHalted, _interfaceTime(halt));
+        uint40 lockup = config.lockupUntil();
+        if (block.timestamp < lockup) return (Restriction.LockedUp, _interfaceTime(lockup));
+        if (config.tradingDays() != 0 && !_isTradingTime(config, block.timestamp)) {
             return (Restriction.OutsideTradingWindow, _nextOpening(config, block.timestamp));
         }
         return (Restriction.None, 0);
     }
 
-    /// @dev The investor and balance caps, which ask the asset (`IComplianceSubject`). Not called between two
-    /// wallets of one investor.
+    /// @dev The investor and balance caps, which ask the asset (`IComplianceSubject`). Neither applies between two
+    /// wallets of one investor. A recipient that holds (`Holding.Yes`) belongs to an investor that holds, so the
+    /// investor cap cannot apply; one that does not and whose investor has a single wallet belongs to an investor
+    /// holding nothing (`IComplianceSubject`), so only `holderCount()` is asked.
     function _checkCaps(
         address asset,
-        AssetConfig memory config,
-        address from,
-        address to,
-        uint256 amount
+        AssetConfig config,
+        Parties memory parties,
+        uint256 amount,
+        Holding holding
     ) private view returns (Restriction, uint256) {
+        bool balanceCap = config.hasBalanceCap();
+        // A recipient that holds belongs to an investor that holds: only the balance cap could refuse.
+        if (holding == Holding.Yes && !balanceCap) return (Restriction.None, 0);
+        address from = parties.from;
+        if (from != address(0) && _sameInvestor(parties)) return (Restriction.None, 0);
         IComplianceSubject subject = IComplianceSubject(asset);
-        uint256 toBalance = subject.investorBalanceOf(to);
-        if (config.maxInvestors != 0 && toBalance == 0) {
-            // A new investor joins; the count grows unless the sender's investor leaves by sending everything.
-            bool senderLeaves = from != address(0) && subject.investorBalanceOf(from) == amount;
-            if (!senderLeaves && subject.holderCount() >= config.maxInvestors) {
-                return (Restriction.MaxInvestorsReached, config.maxInvestors);
-            }
+        uint256 toBalance;
+        bool newInvestor;
+        if (holding == Holding.Yes) {
+            if (balanceCap) toBalance = subject.investorBalanceOf(parties.to);
+        } else if (holding == Holding.No && parties.toWord.walletCount() == 1) {
+            newInvestor = true;
+        } else {
+            toBalance = subject.investorBalanceOf(parties.to);
+            newInvestor = toBalance == 0;
         }
-        if (config.flags & _MAX_BALANCE != 0) {
+        uint256 maxInvestors = config.maxInvestors();
+        if (
+            newInvestor && maxInvestors != 0 && _newInvestorCode(asset, maxInvestors, from, amount) != Restriction.None
+        ) {
+            return (Restriction.MaxInvestorsReached, maxInvestors);
+        }
+        if (balanceCap) {
             uint256 cap = _maxBalances[asset];
             // Written to avoid overflowing toBalance + amount.
             if (amount > cap || toBalance > cap - amount) return (Restriction.MaxBalanceExceeded, cap);
         }
         return (Restriction.None, 0);
+    }
+
+    /// @dev Whether a new investor may join `asset` (capped at `maxInvestors`): the count grows unless the
+    /// sender's investor leaves by sending everything (`amount` is its whole balance).
+    function _newInvestorCode(
+        address asset,
+        uint256 maxInvestors,
+        address from,
+        uint256 amount
+    ) private view returns (Restriction) {
+        IComplianceSubject subject = IComplianceSubject(asset);
+        if (subject.holderCount() < maxInvestors) return Restriction.None;
+        if (from != address(0) && subject.investorBalanceOf(from) == amount) return Restriction.None;
+        return Restriction.MaxInvestorsReached;
+    }
+
+    /// @dev Whether the verified parties of a transfer are wallets of one investor. A recipient whose investor has
+    /// a single wallet shares it with no other wallet; otherwise the investor indexes are compared, reading a word
+    /// the memos let `_readParties` skip.
+    function _sameInvestor(Parties memory parties) private view returns (bool) {
+        if (parties.from == parties.to) return true;
+        if (parties.toRead && parties.toWord.walletCount() == 1) return false;
+        if (!parties.fromRead) _readFrom(parties);
+        if (!parties.toRead) _readTo(parties);
+        return parties.fromWord.investorIndex() == parties.toWord.investorIndex();
     }
 
     /// @dev Asks each external rule in order; returns the index and code of the first refusal, or (0, 0).
@@ -482,26 +714,28 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev Whether `time` falls within the asset's trading days and hours (`tradingDays` non-zero).
-    function _isTradingTime(AssetConfig memory config, uint256 time) private pure returns (bool) {
-        if (uint256(config.tradingDays) & (uint256(1) << _weekday(time / 1 days)) == 0) return false;
+    function _isTradingTime(AssetConfig config, uint256 time) private pure returns (bool) {
+        if (uint256(config.tradingDays()) & (uint256(1) << _weekday(time / 1 days)) == 0) return false;
         uint256 timeOfDay = time % 1 days;
-        if (config.windowOpen < config.windowClose) {
-            return timeOfDay >= config.windowOpen && timeOfDay < config.windowClose;
-        }
-        return timeOfDay >= config.windowOpen || timeOfDay < config.windowClose;
+        uint256 open = config.windowOpen();
+        uint256 close = config.windowClose();
+        if (open < close) return timeOfDay >= open && timeOfDay < close;
+        return timeOfDay >= open || timeOfDay < close;
     }
 
     /// @dev The first time after `time` at which trading opens (`time` being outside the window). Some weekday is
     /// set, so one comes within a week.
-    function _nextOpening(AssetConfig memory config, uint256 time) private pure returns (uint256) {
+    function _nextOpening(AssetConfig config, uint256 time) private pure returns (uint256) {
         uint256 today = time / 1 days;
+        uint256 open = config.windowOpen();
+        uint256 close = config.windowClose();
+        // An overnight window (closing after midnight) is open from a trading day's midnight.
+        bool openAtMidnight = open > close && close != 0;
         for (uint256 day = today; day <= today + 7; ++day) {
-            if (uint256(config.tradingDays) & (uint256(1) << _weekday(day)) == 0) continue;
+            if (uint256(config.tradingDays()) & (uint256(1) << _weekday(day)) == 0) continue;
             uint256 midnight = day * 1 days;
-            // An overnight window (closing after midnight) is open from a trading day's midnight.
-            bool openAtMidnight = config.windowOpen > config.windowClose && config.windowClose != 0;
             if (openAtMidnight && midnight > time) return midnight;
-            if (midnight + config.windowOpen > time) return midnight + config.windowOpen;
+            if (midnight + open > time) return midnight + open;
         }
         return 0;
     }
@@ -564,12 +798,160 @@ contract Compliance is ICompliance, AccessManaged {
         }
     }
 
+    /* MEMOS */
+
+    /// @dev A memo for a party verified at `epoch` under configuration `version`, until its attestation `expiry`.
+    function _memo(uint48 expiry, uint64 epoch, uint16 version, bool recipientLevel) private pure returns (uint88) {
+        uint256 until = uint256(expiry) >> _MEMO_TIME_SHIFT;
+        if (until > _MEMO_UNTIL_MASK) until = _MEMO_UNTIL_MASK;
+        uint256 memo =
+            until |
+                ((uint256(epoch) & _MEMO_EPOCH_MASK) << _MEMO_EPOCH_SHIFT) |
+                (uint256(version) << _MEMO_VERSION_SHIFT);
+        if (recipientLevel) memo |= _MEMO_RECIPIENT;
+        // Every field was masked to its width: the memo fits 88 bits.
+        return uint88(memo);
+    }
+
+    /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
+    /// allow-list on, comes from an allowed country (it passed the sender's steps already).
+    function _senderMemo(address asset, AssetConfig config, Parties memory parties) private view returns (uint88) {
+        Eligibility word = parties.fromWord;
+        bool recipientLevel =
+            config.requiredClaims() & ~word.claims() == 0 &&
+                (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
+        return _memo(word.expiry(), parties.epoch, config.version(), recipientLevel);
+    }
+
+    /// @dev Whether `memo` holds now for configuration `version` at the level asked (the epoch is checked once the
+    /// store has been read). A zero memo never holds (its expiry is 0).
+    function _memoHolds(uint88 memo, uint16 version, bool recipientLevel) private view returns (bool) {
+        uint256 m = memo;
+        return
+            block.timestamp < (m & _MEMO_UNTIL_MASK) << _MEMO_TIME_SHIFT &&
+            uint16(m >> _MEMO_VERSION_SHIFT) == version &&
+            (!recipientLevel || m & _MEMO_RECIPIENT != 0);
+    }
+
+    /// @dev Whether a sender's and a recipient's memo both hold now for configuration `version` and were made at
+    /// one epoch (so checking the recipient's epoch checks both). A mint passes the recipient's memo twice.
+    function _memosHold(uint88 fromMemo, uint88 toMemo, uint16 version) private view returns (bool) {
+        uint256 f = fromMemo;
+        uint256 t = toMemo;
+        uint256 until = f & _MEMO_UNTIL_MASK;
+        if (t & _MEMO_UNTIL_MASK < until) until = t & _MEMO_UNTIL_MASK;
+        return
+            t & _MEMO_RECIPIENT != 0 &&
+            (f ^ t) & _MEMO_EPOCH_AND_VERSION == 0 &&
+            uint16(t >> _MEMO_VERSION_SHIFT) == version &&
+            block.timestamp < until << _MEMO_TIME_SHIFT;
+    }
+
+    /// @dev Whether `memo` was made at the store's current `epoch` (compared on the memo's 39 bits).
+    function _memoInEpoch(uint88 memo, uint64 epoch) private pure returns (bool) {
+        return (uint256(memo) >> _MEMO_EPOCH_SHIFT) & _MEMO_EPOCH_MASK == uint256(epoch) & _MEMO_EPOCH_MASK;
+    }
+
+    function _readFrom(Parties memory parties) private view {
+        parties.fromWord = _eligibilityStore.eligibilityOf(parties.from);
+        parties.fromRead = true;
+    }
+
+    function _readTo(Parties memory parties) private view {
+        parties.toWord = _eligibilityStore.eligibilityOf(parties.to);
+        parties.toRead = true;
+    }
+
     /* INTERNALS */
 
+    /// @dev Validates `rules` and packs them with the flags, halt and version kept or set by the caller.
+    function _packRules(
+        AssetRules calldata rules,
+        uint8 keptFlags,
+        uint40 halt,
+        uint16 version
+    ) private pure returns (AssetConfig) {
+        if (rules.tradingDays != 0) {
+            require(
+                rules.windowOpen < 1 days &&
+                    rules.windowClose < 1 days &&
+                    rules.windowOpen != rules.windowClose &&
+                    rules.tradingDays <= _ALL_DAYS,
+                ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
+            );
+        }
+        uint8 flags = AssetConfigLib.CONFIGURED | keptFlags;
+        if (rules.countryAllowList) flags |= AssetConfigLib.ALLOW_LIST;
+        if (rules.countryBlockList) flags |= AssetConfigLib.BLOCK_LIST;
+        if (rules.maxBalance) flags |= AssetConfigLib.BALANCE_CAP;
+        return _rulesWord(rules).withHaltedUntil(halt).withFlagsAndVersion(flags, version);
+    }
+
+    /// @dev The rule fields of `rules` as a configuration word (halt, flags and version zero).
+    function _rulesWord(AssetRules calldata rules) private pure returns (AssetConfig) {
+        return
+            AssetConfigLib.pack(
+                rules.requiredClaims,
+                _storedTime(rules.lockupUntil),
+                rules.maxInvestors,
+                rules.windowOpen,
+                rules.windowClose,
+                rules.tradingDays
+            );
+    }
+
+    /// @dev Lists `countries` of a newly configured asset, whose lists are empty: each bitmap word is written once.
+    function _listNew(
+        address asset,
+        mapping(uint256 => uint256) storage list,
+        uint16[] calldata countries,
+        bool allowList
+    ) private {
+        uint256[4] memory words;
+        for (uint256 i; i < countries.length; ++i) {
+            uint16 country = countries[i];
+            require(country != 0 && country <= _MAX_COUNTRY, ComplianceInvalidCountry(country));
+            words[country >> 8] |= uint256(1) << (country & 0xff);
+            if (allowList) emit CountryAllowListChanged(asset, country, true);
+            else emit CountryBlockListChanged(asset, country, true);
+        }
+        for (uint256 word; word < 4; ++word) {
+            if (words[word] != 0) list[word] = words[word];
+        }
+    }
+
     /// @dev `asset`'s configuration, which must exist.
-    function _configuredAsset(address asset) private view returns (AssetConfig storage config) {
+    function _configuredAsset(address asset) private view returns (AssetConfig config) {
         config = _configs[asset];
-        require(config.flags & _CONFIGURED != 0, ComplianceUnknownAsset(asset));
+        require(config.isConfigured(), ComplianceUnknownAsset(asset));
+    }
+
+    /// @dev Bumps the version of `asset`'s configuration, which must exist (I4).
+    function _bumpVersion(address asset) private {
+        AssetConfig config = _configuredAsset(asset);
+        _configs[asset] = config.withFlagsAndVersion(config.flags(), _nextVersion(asset, config.version()));
+    }
+
+    /// @dev The version after `version`; reverts rather than wrap (a wrapped version could revive old memos).
+    function _nextVersion(address asset, uint16 version) private pure returns (uint16) {
+        require(version != type(uint16).max, ComplianceVersionExhausted(asset));
+        // Just checked below the maximum.
+        unchecked {
+            return version + 1;
+        }
+    }
+
+    /// @dev The stored form of an interface time: `type(uint48).max` ("until further notice") becomes
+    /// `type(uint40).max`; any other time must be below it.
+    function _storedTime(uint48 time) private pure returns (uint40) {
+        if (time == type(uint48).max) return _FOREVER;
+        require(time < _FOREVER, ComplianceTimeOutOfRange(time));
+        return uint40(time);
+    }
+
+    /// @dev The interface form of a stored time (inverse of `_storedTime`).
+    function _interfaceTime(uint40 time) private pure returns (uint48) {
+        return time == _FOREVER ? type(uint48).max : time;
     }
 
     /// @dev Sets or clears `country`'s bit in a country bitmap.

@@ -15,6 +15,11 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// when initialized and alone writes, so the transfer hot path reads one slot of a plain contract.
 /// @dev UUPS proxy behind the alliance authority; ERC-7201 namespaced storage. Wallet → investor is not stored
 /// here: a wallet's word carries its investor's index, and `index → id` is kept here.
+///
+/// Every call that can make a wallet less eligible advances the store's epoch once, at its end, and emits
+/// `EligibilityEpochAdvanced` (a batch advances it once, not once per item). Each wallet's word carries its
+/// investor's wallet count, so adding or removing a wallet rewrites the words of the investor's other wallets
+/// (at most `_MAX_WALLETS_PER_INVESTOR - 1` writes).
 /// Invariants (beyond those of `IIdentityRegistry`):
 /// - R1: indexes start at 1, grow by one per registration and are never reused; `investorAt(i)` is 0 once the
 ///   investor with index `i` is removed.
@@ -94,7 +99,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IIdentityRegistry
     function updateInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry) external restricted {
-        _updateInvestor(_getStorage(), investor, country, claims, expiry);
+        IdentityRegistryStorage storage $ = _getStorage();
+        _updateInvestor($, investor, country, claims, expiry);
+        _advanceEpoch($);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -113,11 +120,14 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         for (uint256 i; i < length; ++i) {
             _updateInvestor($, investors[i], countries[i], claims[i], expiries[i]);
         }
+        _advanceEpoch($);
     }
 
     /// @inheritdoc IIdentityRegistry
     function removeInvestor(bytes32 investor) external restricted {
-        _removeInvestor(_getStorage(), investor);
+        IdentityRegistryStorage storage $ = _getStorage();
+        _removeInvestor($, investor);
+        _advanceEpoch($);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -127,6 +137,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         for (uint256 i; i < investors.length; ++i) {
             _removeInvestor($, investors[i]);
         }
+        _advanceEpoch($);
     }
 
     /* WALLETS */
@@ -148,7 +159,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
     /// @inheritdoc IIdentityRegistry
     function removeWallet(address wallet) external restricted {
-        _removeWallet(_getStorage(), wallet);
+        IdentityRegistryStorage storage $ = _getStorage();
+        _removeWallet($, wallet);
+        _advanceEpoch($);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -158,11 +171,13 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         for (uint256 i; i < wallets.length; ++i) {
             _removeWallet($, wallets[i]);
         }
+        _advanceEpoch($);
     }
 
     /// @inheritdoc IIdentityRegistry
     /// @dev The new wallet takes the lost one's eligibility word and its position in the investor's wallet list:
-    /// `walletsOf` keeps its order, with `newWallet` where `lostWallet` was.
+    /// `walletsOf` keeps its order, with `newWallet` where `lostWallet` was. The wallet count is unchanged, so no
+    /// other word is rewritten; the epoch advances (the lost wallet loses its eligibility).
     function recoverWallet(address lostWallet, address newWallet) external restricted {
         IdentityRegistryStorage storage $ = _getStorage();
         IEligibilityStore store = $.store;
@@ -176,13 +191,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         store.write(lostWallet, Eligibility.wrap(0));
         store.write(newWallet, word);
         emit WalletRecovered(investor, lostWallet, newWallet);
+        _advanceEpoch($);
     }
 
     /* POLICY */
 
     /// @inheritdoc IIdentityRegistry
     function setBaselineClaims(uint64 claims) external restricted {
-        _setBaselineClaims(_getStorage(), claims);
+        IdentityRegistryStorage storage $ = _getStorage();
+        _setBaselineClaims($, claims);
+        _advanceEpoch($);
     }
 
     /* VIEWS */
@@ -264,6 +282,11 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
     }
 
     /// @inheritdoc IIdentityRegistry
+    function eligibilityEpoch() external view returns (uint64) {
+        return _getStorage().store.epoch();
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function eligibilityStore() external view returns (IEligibilityStore) {
         return _getStorage().store;
     }
@@ -304,7 +327,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
 
         IEligibilityStore store = $.store;
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
-        Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
+        // Cannot truncate: count <= _MAX_WALLETS_PER_INVESTOR.
+        Eligibility word = EligibilityLib.pack(index, country, claims, expiry, uint8(count));
         for (uint256 i; i < count; ++i) {
             address wallet = wallets[i];
             _linkWallet($, store, investor, wallet, word);
@@ -330,13 +354,13 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         record.provider = msg.sender;
         emit InvestorUpdated(investor, msg.sender, country, claims, expiry);
 
-        IEligibilityStore store = $.store;
-        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
-        Eligibility word = EligibilityLib.pack(index, country, claims, expiry);
-        uint256 count = record.walletCount;
-        for (uint256 i; i < count; ++i) {
-            store.write(list[i], word);
-        }
+        uint32 count = record.walletCount;
+        _writeWallets(
+            $.store,
+            $.wallets[investor],
+            count,
+            EligibilityLib.pack(index, country, claims, expiry, uint8(count))
+        );
     }
 
     function _removeInvestor(IdentityRegistryStorage storage $, bytes32 investor) private {
@@ -367,11 +391,17 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         uint32 count = record.walletCount;
         require(count < _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR));
 
-        record.walletCount = count + 1;
+        // count < _MAX_WALLETS_PER_INVESTOR, so count + 1 fits the word's byte.
+        uint32 newCount = count + 1;
+        record.walletCount = newCount;
         $.walletCount += 1;
-        Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry);
-        _linkWallet($, $.store, investor, wallet, word);
-        $.wallets[investor][count] = wallet;
+        IEligibilityStore store = $.store;
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry, uint8(newCount));
+        _linkWallet($, store, investor, wallet, word);
+        // The siblings' words carry the new wallet count.
+        _writeWallets(store, list, count, word);
+        list[count] = wallet;
     }
 
     /// @dev Swap and pop: the last wallet of the list takes the removed one's position (as EnumerableSet does).
@@ -394,6 +424,15 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         $.walletCount -= 1;
         store.write(wallet, Eligibility.wrap(0));
         emit WalletRemoved(investor, wallet, msg.sender);
+        // The remaining wallets' words carry the new wallet count (`last` < 16 fits the word's byte).
+        Eligibility siblingWord = EligibilityLib.pack(
+            word.investorIndex(),
+            record.country,
+            record.claims,
+            record.expiry,
+            uint8(last)
+        );
+        _writeWallets(store, list, last, siblingWord);
     }
 
     /// @dev Checks `wallet` is free and writes its word. The caller puts it in the list and updates the counters.
@@ -418,6 +457,23 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         while (list[position] != wallet) {
             ++position;
         }
+    }
+
+    /// @dev Writes `word` to the first `count` wallets of `list`.
+    function _writeWallets(
+        IEligibilityStore store,
+        address[_MAX_WALLETS_PER_INVESTOR] storage list,
+        uint256 count,
+        Eligibility word
+    ) private {
+        for (uint256 i; i < count; ++i) {
+            store.write(list[i], word);
+        }
+    }
+
+    /// @dev Advances the store's epoch: called once at the end of every call that can make a wallet less eligible.
+    function _advanceEpoch(IdentityRegistryStorage storage $) private {
+        emit EligibilityEpochAdvanced($.store.advanceEpoch());
     }
 
     function _setBaselineClaims(IdentityRegistryStorage storage $, uint64 claims) private {

@@ -5,12 +5,16 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ICompliance} from "../interfaces/compliance/ICompliance.sol";
 import {IComplianceSubject} from "../interfaces/compliance/IComplianceSubject.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {Restriction} from "../types/Restriction.sol";
 
 /// @title ComplianceSubjectMock
-/// @notice Test-only ERC-20 that asks the compliance pipeline about every balance change and keeps the
-/// per-investor balances and holder count the pipeline's caps read. Anyone may mint or burn: it is a mock.
-/// @dev Balances are kept per investor (`registry.investorOf`); a wallet with no investor counts as its own.
-/// Re-linking a wallet to another investor while it holds tokens is not tracked.
+/// @notice Test-only ERC-20 that asks the compliance pipeline about every balance change through
+/// `checkTransfer`, keeping the memos it returns per wallet as a security token does, and answers the pipeline's
+/// cap questions. Anyone may mint or burn: it is a mock.
+/// @dev Investors are grouped as the identity registry groups wallets *now* (`IComplianceSubject`): an investor's
+/// balance is the sum over `walletsOf(investorOf(wallet))`, an unregistered wallet is its own investor, and the
+/// holder count is computed over every wallet that ever held. Slow on purpose: it is the reference the pipeline's
+/// shortcuts are checked against, not a token to copy.
 contract ComplianceSubjectMock is ERC20, IComplianceSubject {
     /// @notice The pipeline refused a balance change with ERC-1404 code `code`.
     error ComplianceSubjectMockRestricted(uint8 code);
@@ -18,8 +22,9 @@ contract ComplianceSubjectMock is ERC20, IComplianceSubject {
     ICompliance private immutable _compliance;
     IIdentityRegistry private immutable _identityRegistry;
 
-    mapping(bytes32 investor => uint256) private _investorBalances;
-    uint256 private _holderCount;
+    mapping(address wallet => uint88) private _memos;
+    address[] private _holders;
+    mapping(address wallet => bool) private _everHeld;
 
     constructor(ICompliance compliance_, IIdentityRegistry registry_) ERC20("Compliance Subject Mock", "CSM") {
         _compliance = compliance_;
@@ -41,31 +46,51 @@ contract ComplianceSubjectMock is ERC20, IComplianceSubject {
         return _compliance.canTransfer(from, to, amount);
     }
 
-    /// @inheritdoc IComplianceSubject
-    function holderCount() external view returns (uint256) {
-        return _holderCount;
+    /// @notice The memo the pipeline last returned for `wallet`.
+    function memoOf(address wallet) external view returns (uint88) {
+        return _memos[wallet];
     }
 
     /// @inheritdoc IComplianceSubject
-    function investorBalanceOf(address wallet) external view returns (uint256) {
-        return _investorBalances[_investorKey(wallet)];
+    function holderCount() external view returns (uint256 count) {
+        uint256 length = _holders.length;
+        bytes32[] memory keys = new bytes32[](length);
+        for (uint256 i; i < length; ++i) {
+            address wallet = _holders[i];
+            if (balanceOf(wallet) == 0) continue;
+            bytes32 key = _investorKey(wallet);
+            bool seen;
+            for (uint256 j; j < count && !seen; ++j) seen = keys[j] == key;
+            if (!seen) keys[count++] = key;
+        }
+    }
+
+    /// @inheritdoc IComplianceSubject
+    function investorBalanceOf(address wallet) external view returns (uint256 total) {
+        bytes32 investor = _identityRegistry.investorOf(wallet);
+        if (investor == bytes32(0)) return balanceOf(wallet);
+        address[] memory wallets = _identityRegistry.walletsOf(investor);
+        for (uint256 i; i < wallets.length; ++i) total += balanceOf(wallets[i]);
     }
 
     function _update(address from, address to, uint256 value) internal override {
-        uint8 code = _compliance.detectTransferRestriction(address(this), from, to, value);
-        require(code == 0, ComplianceSubjectMockRestricted(code));
+        (Restriction code, uint88 fromMemo, uint88 toMemo) = _compliance.checkTransfer(
+            from,
+            to,
+            value,
+            _memos[from],
+            _memos[to],
+            balanceOf(to) != 0
+        );
+        require(code == Restriction.None, ComplianceSubjectMockRestricted(uint8(code)));
         super._update(from, to, value);
-        if (from != address(0)) {
-            bytes32 key = _investorKey(from);
-            uint256 balance = _investorBalances[key] - value;
-            _investorBalances[key] = balance;
-            if (balance == 0 && value != 0) --_holderCount;
-        }
+        if (from != address(0)) _memos[from] = fromMemo;
         if (to != address(0)) {
-            bytes32 key = _investorKey(to);
-            uint256 balance = _investorBalances[key];
-            if (balance == 0 && value != 0) ++_holderCount;
-            _investorBalances[key] = balance + value;
+            _memos[to] = toMemo;
+            if (!_everHeld[to]) {
+                _everHeld[to] = true;
+                _holders.push(to);
+            }
         }
     }
 

@@ -4,15 +4,17 @@ pragma solidity ^0.8.27;
 /// @notice One wallet's eligibility, packed in a single storage word so a transfer learns everything about a
 /// party from one SLOAD:
 ///
-/// | bits    | field          | meaning                                                        |
-/// | ------- | -------------- | -------------------------------------------------------------- |
+/// | bits    | field          | meaning                                                          |
+/// | ------- | -------------- | ---------------------------------------------------------------- |
 /// | 0–31    | investorIndex  | the registry's internal index of the wallet's investor; 0 = none |
-/// | 32–47   | country        | ISO 3166-1 numeric country code (1–999)                         |
-/// | 48–111  | claims         | bitmap of claims (names live in `sdk/claims.ts`)                |
-/// | 112–159 | expiry         | unix time at which the attestation stops being valid           |
+/// | 32–47   | country        | ISO 3166-1 numeric country code (1–999)                           |
+/// | 48–111  | claims         | bitmap of claims (names live in `sdk/claims.ts`)                  |
+/// | 112–159 | expiry         | unix time at which the attestation stops being valid             |
+/// | 160–167 | walletCount    | how many wallets the investor has (1–16 while registered)        |
 ///
-/// @dev The identity registry is the only writer; every wallet of an investor carries the same country, claims
-/// and expiry, so updating an investor rewrites each of its wallets.
+/// @dev The identity registry is the only writer; every wallet of an investor carries the same word (index,
+/// country, claims, expiry and wallet count), so updating an investor, or adding or removing one of its wallets,
+/// rewrites each of its wallets. Bits 168–255 are zero.
 type Eligibility is uint256;
 
 using EligibilityLib for Eligibility global;
@@ -24,20 +26,23 @@ library EligibilityLib {
     uint256 private constant _COUNTRY_SHIFT = 32;
     uint256 private constant _CLAIMS_SHIFT = 48;
     uint256 private constant _EXPIRY_SHIFT = 112;
+    uint256 private constant _WALLET_COUNT_SHIFT = 160;
 
     /// @notice Packs the fields of an eligibility word.
     function pack(
         uint32 index,
         uint16 countryCode,
         uint64 claimBits,
-        uint48 expiresAt
+        uint48 expiresAt,
+        uint8 wallets
     ) internal pure returns (Eligibility) {
         return
             Eligibility.wrap(
                 uint256(index) |
                     (uint256(countryCode) << _COUNTRY_SHIFT) |
                     (uint256(claimBits) << _CLAIMS_SHIFT) |
-                    (uint256(expiresAt) << _EXPIRY_SHIFT)
+                    (uint256(expiresAt) << _EXPIRY_SHIFT) |
+                    (uint256(wallets) << _WALLET_COUNT_SHIFT)
             );
     }
 
@@ -64,6 +69,11 @@ library EligibilityLib {
     /// @notice When the investor's attestation expires.
     function expiry(Eligibility e) internal pure returns (uint48) {
         return uint48(Eligibility.unwrap(e) >> _EXPIRY_SHIFT);
+    }
+
+    /// @notice How many wallets the investor has (0 when the wallet is not registered).
+    function walletCount(Eligibility e) internal pure returns (uint8) {
+        return uint8(Eligibility.unwrap(e) >> _WALLET_COUNT_SHIFT);
     }
 
     /// @notice Whether the wallet is registered, its attestation has not expired at `nowTime`, and it holds every

@@ -98,6 +98,8 @@ export interface CompliancePipelineContext {
   transfer(from: HardhatEthersSigner, to: string, amount: bigint): Promise<ContractTransactionResponse>;
   holderCount(): Promise<bigint>;
   investorBalanceOf(wallet: string): Promise<bigint>;
+  /** The wallet's own balance (`recipientHolds` is `balanceOf(to) != 0`). */
+  balanceOf(wallet: string): Promise<bigint>;
   /** Asserts that the token refused a balance change because the pipeline answered `code`. */
   expectRefused(tx: Promise<ContractTransactionResponse>, code: number): Promise<void>;
 }
@@ -150,6 +152,23 @@ export async function canTransferAs(
   return compliance.connect(ethers.provider).canTransfer(from, to, amount, { from: asset });
 }
 
+/** `checkTransfer` called by `asset` (an eth_call from the asset's address): the code and the fresh memos. */
+export async function checkTransferAs(
+  compliance: Compliance,
+  asset: string,
+  from: string,
+  to: string,
+  amount: bigint,
+  fromMemo: bigint,
+  toMemo: bigint,
+  recipientHolds: boolean,
+): Promise<{ code: number; fromMemo: bigint; toMemo: bigint }> {
+  const [code, newFromMemo, newToMemo] = await compliance
+    .connect(ethers.provider)
+    .checkTransfer(from, to, amount, fromMemo, toMemo, recipientHolds, { from: asset });
+  return { code: Number(code), fromMemo: newFromMemo, toMemo: newToMemo };
+}
+
 /** The first Monday 00:00 UTC at least a week after `after`. */
 export function mondayAfter(after: number): number {
   let day = Math.floor(after / DAY) + 7;
@@ -169,7 +188,13 @@ export function shouldBehaveLikeCompliancePipeline(fixture: () => Promise<Compli
 
   beforeEach(async function () {
     ctx = await loadFixture(fixture);
-    verdict = (from, to, amount, expected) => expectVerdict(ctx.compliance, ctx.asset, from, to, amount, expected);
+    verdict = async (from, to, amount, expected) => {
+      await expectVerdict(ctx.compliance, ctx.asset, from, to, amount, expected);
+      // The token's entry, knowing nothing yet (zero memos), gives the same code (I1).
+      const holds = to !== ethers.ZeroAddress && (await ctx.balanceOf(to)) !== 0n;
+      const checked = await checkTransferAs(ctx.compliance, ctx.asset, from, to, amount, 0n, 0n, holds);
+      expect(checked.code, "checkTransfer").to.equal(expected.code);
+    };
     configure = async (rules) => {
       await ctx.compliance.connect(ctx.admin).configureAsset(ctx.asset, { ...NO_RULES, ...rules });
     };
@@ -990,6 +1015,276 @@ export function shouldBehaveLikeCompliancePipeline(fixture: () => Promise<Compli
             else await ctx.expectRefused(tx, Number(code));
           },
         ),
+        { numRuns: 40 },
+      );
+    });
+
+    it("checkTransfer with the memos it returned earlier gives detectTransferRestriction's code, across registry and configuration changes", async function () {
+      this.timeout(600_000);
+      const investors = ["alice", "bob", "carol", "dave", "erin"];
+      const pool = () => [
+        ctx.alice.address,
+        ctx.aliceSecond.address,
+        ctx.bob.address,
+        ctx.carol.address,
+        ctx.dave.address,
+        ctx.stranger.address,
+      ];
+      const signers = () => [ctx.alice, ctx.aliceSecond, ctx.bob, ctx.carol, ctx.dave, ctx.stranger];
+      const countries = [Country.US, Country.DE, Country.FR];
+      // Mostly attestations that keep an investor verified, so that memos are made and then outlived.
+      const claimSets = [BASELINE, BASELINE | PROFESSIONAL, BASELINE | PROFESSIONAL, claimsOf([Claim.KYC])];
+      // Senders among the wallets that hold (or a mint, -1); any wallet of the pool as recipient.
+      const sender = fc.oneof({ weight: 1, arbitrary: fc.constant(-1) }, { weight: 6, arbitrary: fc.nat(3) });
+      const wallet = fc.nat(5);
+      const investor = fc.constantFrom(...investors);
+      const setup = fc.record({
+        requiredClaims: fc.constantFrom(0n, 0n, PROFESSIONAL),
+        maxInvestors: fc.integer({ min: 0, max: 5 }),
+        countryAllowList: fc.boolean(),
+        countryBlockList: fc.boolean(),
+        maxBalance: fc.boolean(),
+        allowed: fc.subarray(countries),
+        blocked: fc.subarray(countries, { maxLength: 1 }),
+      });
+      const op = fc.oneof(
+        // The registry: every change that can make a wallet less eligible advances the epoch; additions do not.
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant("update" as const),
+            investor,
+            country: fc.constantFrom(...countries),
+            claims: fc.constantFrom(...claimSets),
+            lifetime: fc.constantFrom(30, 300, HOUR, 365 * DAY),
+          }),
+        },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("removeWallet" as const), wallet }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("addWallet" as const), investor, wallet }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("recover" as const), lost: wallet, next: wallet }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("register" as const), investor, wallet }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("removeInvestor" as const), investor }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({ kind: fc.constant("baseline" as const), claims: fc.constantFrom(...claimSets) }),
+        },
+        // The asset's configuration: every write but a halt bumps the version.
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant("configure" as const),
+            requiredClaims: fc.constantFrom(0n, 0n, PROFESSIONAL),
+            lockup: fc.constantFrom(false, false, false, true),
+            maxInvestors: fc.integer({ min: 0, max: 4 }),
+            countryAllowList: fc.boolean(),
+            countryBlockList: fc.boolean(),
+            maxBalance: fc.boolean(),
+          }),
+        },
+        {
+          weight: 10,
+          arbitrary: fc.record({
+            kind: fc.constant("list" as const),
+            allowList: fc.boolean(),
+            countries: fc.constantFrom(...countries).map((country) => [country]),
+            listed: fc.boolean(),
+          }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({ kind: fc.constant("maxBalance" as const), cap: fc.constantFrom(0n, 1_000n, 5_000n) }),
+        },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("rule" as const), add: fc.boolean() }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant("halt" as const), on: fc.boolean() }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant("advance" as const),
+            seconds: fc.constantFrom(10, 40, 400, 2 * HOUR),
+          }),
+        },
+        // Checks with the memos returned earlier, and balance changes through the token (which keeps its own).
+        {
+          weight: 6,
+          arbitrary: fc.record({
+            kind: fc.constant("check" as const),
+            pairs: fc.array(
+              fc.record({ from: sender, to: wallet, amount: fc.constantFrom(0n, 1n, 10n, INITIAL_BALANCE, 4_000n) }),
+              { minLength: 1, maxLength: 3 },
+            ),
+          }),
+        },
+        // Every memo held so far, tried again between the holders (a stale memo taken for good shows at once).
+        {
+          weight: 8,
+          arbitrary: fc.record({ kind: fc.constant("recheck" as const), amount: fc.constantFrom(1n, 10n) }),
+        },
+        {
+          weight: 4,
+          arbitrary: fc.record({
+            kind: fc.constant("move" as const),
+            from: sender,
+            to: fc.integer({ min: -1, max: 5 }),
+            amount: fc.constantFrom(1n, 10n, INITIAL_BALANCE),
+          }),
+        },
+      );
+      await fc.assert(
+        // Each run starts from random rules and lists (as the property above), then changes them step by step.
+        fc.asyncProperty(setup, fc.array(op, { minLength: 20, maxLength: 40 }), async (start, ops) => {
+          ctx = await loadFixture(fixture);
+          await configure({
+            requiredClaims: start.requiredClaims,
+            maxInvestors: start.maxInvestors,
+            countryAllowList: start.countryAllowList,
+            countryBlockList: start.countryBlockList,
+            maxBalance: start.maxBalance,
+          });
+          if (start.allowed.length)
+            await ctx.compliance.connect(ctx.admin).setCountriesAllowed(ctx.asset, start.allowed, true);
+          if (start.blocked.length)
+            await ctx.compliance.connect(ctx.admin).setCountriesBlocked(ctx.asset, start.blocked, true);
+          if (start.maxBalance) await ctx.compliance.connect(ctx.admin).setMaxBalance(ctx.asset, 5_000n);
+          const rule = await (await ethers.getContractFactory("ComplianceRuleMock")).deploy(500n);
+          const memos = new Map<string, bigint>();
+          const memoOf = (wallet: string) => memos.get(wallet) ?? 0n;
+          const kyc = ctx.identity.connect(ctx.kycProvider);
+          const admin = ctx.compliance.connect(ctx.admin);
+          const checkWithMemos = async (from: string, to: string, amount: bigint) => {
+            const expected = Number(await ctx.compliance.detectTransferRestriction(ctx.asset, from, to, amount));
+            const holds = (await ctx.balanceOf(to)) !== 0n;
+            const checked = await checkTransferAs(
+              ctx.compliance,
+              ctx.asset,
+              from,
+              to,
+              amount,
+              memoOf(from),
+              memoOf(to),
+              holds,
+            );
+            expect(checked.code, `checkTransfer(${from}, ${to}, ${amount})`).to.equal(expected);
+            if (checked.code === Restriction.None) {
+              // What a token would store, as it would: the recipient's memo last.
+              if (from !== ethers.ZeroAddress) memos.set(from, checked.fromMemo);
+              memos.set(to, checked.toMemo);
+              expect(checked.toMemo, "a fresh recipient memo").to.not.equal(0n);
+            } else {
+              expect([checked.fromMemo, checked.toMemo], "no memo with a refusal").to.deep.equal([0n, 0n]);
+            }
+          };
+          // A rejected change (an unknown investor, a taken wallet…) is part of the sequence too: it must change
+          // nothing the memos rely on.
+          const attempt = async (tx: () => Promise<unknown>) => {
+            try {
+              await tx();
+            } catch {
+              // rejected: nothing changed
+            }
+          };
+          for (const step of ops) {
+            const now = await time.latest();
+            switch (step.kind) {
+              case "update":
+                await attempt(() =>
+                  kyc.updateInvestor(ethers.id(step.investor), step.country, step.claims, now + step.lifetime + 1),
+                );
+                break;
+              case "removeWallet":
+                await attempt(() => kyc.removeWallet(pool()[step.wallet]));
+                break;
+              case "addWallet":
+                await attempt(() => kyc.addWallet(ethers.id(step.investor), pool()[step.wallet]));
+                break;
+              case "recover":
+                await attempt(() => kyc.recoverWallet(pool()[step.lost], pool()[step.next]));
+                break;
+              case "register":
+                await attempt(() =>
+                  kyc.registerInvestor(ethers.id(step.investor), Country.FR, BASELINE, now + HOUR, [
+                    pool()[step.wallet],
+                  ]),
+                );
+                break;
+              case "removeInvestor":
+                await attempt(() => kyc.removeInvestor(ethers.id(step.investor)));
+                break;
+              case "baseline":
+                await ctx.identity.connect(ctx.governor).setBaselineClaims(step.claims);
+                break;
+              case "configure":
+                await admin.configureAsset(ctx.asset, {
+                  ...NO_RULES,
+                  requiredClaims: step.requiredClaims,
+                  lockupUntil: step.lockup ? now + 60 : 0,
+                  maxInvestors: step.maxInvestors,
+                  countryAllowList: step.countryAllowList,
+                  countryBlockList: step.countryBlockList,
+                  maxBalance: step.maxBalance,
+                });
+                break;
+              case "list":
+                if (step.allowList) await admin.setCountriesAllowed(ctx.asset, step.countries, step.listed);
+                else await admin.setCountriesBlocked(ctx.asset, step.countries, step.listed);
+                break;
+              case "maxBalance":
+                await admin.setMaxBalance(ctx.asset, step.cap);
+                break;
+              case "rule":
+                await attempt(() =>
+                  step.add ? admin.addExternalRule(ctx.asset, rule) : admin.removeExternalRule(ctx.asset, rule),
+                );
+                break;
+              case "halt":
+                await attempt(() =>
+                  step.on
+                    ? ctx.compliance.connect(ctx.supervisor).haltTrading(ctx.asset, now + HOUR, ethers.ZeroHash)
+                    : ctx.compliance.connect(ctx.supervisor).resumeTrading(ctx.asset),
+                );
+                break;
+              case "advance":
+                await time.increase(step.seconds);
+                break;
+              case "recheck":
+                // A mint to every wallet of the pool, and transfers both ways between two holders.
+                for (const [from, to] of [
+                  ...pool().map((wallet) => [ethers.ZeroAddress, wallet]),
+                  [ctx.alice.address, ctx.bob.address],
+                  [ctx.bob.address, ctx.alice.address],
+                ]) {
+                  await checkWithMemos(from, to, step.amount);
+                }
+                break;
+              case "check": {
+                for (const pair of step.pairs) {
+                  await checkWithMemos(
+                    pair.from < 0 ? ethers.ZeroAddress : pool()[pair.from],
+                    pool()[pair.to],
+                    pair.amount,
+                  );
+                }
+                break;
+              }
+              case "move": {
+                const from = step.from < 0 ? ethers.ZeroAddress : pool()[step.from];
+                const to = step.to < 0 ? ethers.ZeroAddress : pool()[step.to];
+                if (from === ethers.ZeroAddress && to === ethers.ZeroAddress) break;
+                // Only amounts the sender holds, so the token's own balance check cannot be what refuses.
+                if (from !== ethers.ZeroAddress && (await ctx.balanceOf(from)) < step.amount) break;
+                const code = Number(await ctx.compliance.detectTransferRestriction(ctx.asset, from, to, step.amount));
+                const tx =
+                  from === ethers.ZeroAddress
+                    ? ctx.mint(to, step.amount)
+                    : to === ethers.ZeroAddress
+                      ? ctx.burn(from, step.amount)
+                      : ctx.transfer(signers()[step.from], to, step.amount);
+                if (code === Restriction.None) await (await tx).wait();
+                else await ctx.expectRefused(tx, code);
+                break;
+              }
+            }
+          }
+        }),
         { numRuns: 40 },
       );
     });

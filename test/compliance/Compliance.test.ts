@@ -2,18 +2,13 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Compliance, ComplianceRuleMock, ComplianceSubjectMock } from "../../typechain-types";
-import { Claim, claimsOf } from "../../sdk/claims";
-import { coreFixture } from "../fixtures/core";
+import type { Compliance, ComplianceSubjectMock } from "../../typechain-types";
 import {
   type AssetRules,
-  BASELINE,
   canTransferAs,
-  type CompliancePipelineContext,
   Country,
   DAY,
   HOUR,
-  INITIAL_BALANCE,
   MONDAY_TO_FRIDAY,
   NO_RULES,
   PROFESSIONAL,
@@ -21,95 +16,7 @@ import {
   Sentence,
   shouldBehaveLikeCompliancePipeline,
 } from "../behaviors/CompliancePipeline.behavior";
-
-const YEAR = 365 * DAY;
-
-/**
- * The core, a ComplianceSubjectMock token configured with no rule, and the investors of
- * `CompliancePipelineContext`: alice (+ aliceSecond) and bob hold INITIAL_BALANCE, carol nothing, dave lacks AML,
- * stranger is unregistered.
- */
-async function complianceFixture() {
-  const { accounts, contracts } = await coreFixture();
-  const signers = await ethers.getSigners();
-  const aliceSecond = signers[10];
-  const dave = signers[11];
-  const expiry = (await time.latest()) + 10 * YEAR;
-  const identity = contracts.identity.connect(accounts.kycProvider);
-  await identity.registerInvestor(ethers.id("alice"), Country.US, BASELINE | PROFESSIONAL, expiry, [
-    accounts.alice.address,
-    aliceSecond.address,
-  ]);
-  await identity.registerInvestor(ethers.id("bob"), Country.DE, BASELINE, expiry, [accounts.bob.address]);
-  await identity.registerInvestor(ethers.id("carol"), Country.FR, BASELINE, expiry, [accounts.carol.address]);
-  await identity.registerInvestor(ethers.id("dave"), Country.GB, claimsOf([Claim.KYC]), expiry, [dave.address]);
-
-  const token = (await (
-    await ethers.getContractFactory("ComplianceSubjectMock")
-  ).deploy(await contracts.compliance.getAddress(), await contracts.identity.getAddress())) as ComplianceSubjectMock;
-  const asset = await token.getAddress();
-  await contracts.compliance.connect(accounts.regulator).configureAsset(asset, NO_RULES);
-  await token.mint(accounts.alice.address, INITIAL_BALANCE);
-  await token.mint(accounts.bob.address, INITIAL_BALANCE);
-  const rule = (await (await ethers.getContractFactory("ComplianceRuleMock")).deploy(100n)) as ComplianceRuleMock;
-  return { accounts, contracts, compliance: contracts.compliance, token, asset, rule, aliceSecond, dave };
-}
-
-async function pipelineFixture(): Promise<CompliancePipelineContext> {
-  const { accounts, contracts, token, asset, aliceSecond, dave } = await complianceFixture();
-  return {
-    compliance: contracts.compliance,
-    identity: contracts.identity,
-    asset,
-    admin: accounts.regulator,
-    supervisor: accounts.exchange,
-    kycProvider: accounts.kycProvider,
-    governor: accounts.governor,
-    alice: accounts.alice,
-    aliceSecond,
-    bob: accounts.bob,
-    carol: accounts.carol,
-    dave,
-    stranger: accounts.stranger,
-    mint: (to, amount) => token.mint(to, amount),
-    burn: (from, amount) => token.burn(from, amount),
-    transfer: (from, to, amount) => token.connect(from).transfer(to, amount),
-    holderCount: () => token.holderCount(),
-    investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
-    expectRefused: async (tx, code) => {
-      await expect(tx).to.be.revertedWithCustomError(token, "ComplianceSubjectMockRestricted").withArgs(code);
-    },
-  };
-}
-
-/** Everything the views say about `asset`, to prove a rejected call changed nothing. */
-async function stateOf(compliance: Compliance, asset: string) {
-  const countries = [0, 1, Country.US, Country.DE, Country.FR, 255, 256, 999, 1000];
-  return {
-    configured: await compliance.isConfigured(asset),
-    rules: [...(await compliance.rulesOf(asset))],
-    haltedUntil: await compliance.haltedUntil(asset),
-    maxBalance: await compliance.maxBalanceOf(asset),
-    externalRules: [...(await compliance.externalRulesOf(asset))],
-    allowed: await Promise.all(countries.map((c) => compliance.isCountryAllowed(asset, c))),
-    blocked: await Promise.all(countries.map((c) => compliance.isCountryBlocked(asset, c))),
-  };
-}
-
-/** `rules` as `rulesOf` and the `AssetConfigured` event decode it. */
-function asTuple(rules: AssetRules) {
-  return [
-    rules.requiredClaims,
-    BigInt(rules.lockupUntil),
-    BigInt(rules.maxInvestors),
-    BigInt(rules.windowOpen),
-    BigInt(rules.windowClose),
-    BigInt(rules.tradingDays),
-    rules.countryAllowList,
-    rules.countryBlockList,
-    rules.maxBalance,
-  ];
-}
+import { asTuple, complianceFixture, pipelineFixture, stateOf, YEAR } from "./fixtures";
 
 const SOME_RULES: AssetRules = {
   requiredClaims: PROFESSIONAL,
@@ -189,12 +96,12 @@ describe("Compliance", function () {
       expect([...(await compliance.rulesOf(asset))]).to.deep.equal(asTuple(ignored));
     });
 
-    it("packs the configuration and the halt into one storage slot", async function () {
+    it("packs the configuration, the halt and the version into one storage slot", async function () {
       const { compliance, accounts } = await loadFixture(complianceFixture);
       const asset = ethers.Wallet.createRandom().address;
       const rules: AssetRules = {
         requiredClaims: 0xfedcba9876543210n,
-        lockupUntil: 0xa1a2a3a4a5a6,
+        lockupUntil: 0xa1a2a3a4a5,
         maxInvestors: 0xb1b2b3b4,
         windowOpen: 86_399,
         windowClose: 1,
@@ -204,22 +111,25 @@ describe("Compliance", function () {
         maxBalance: true,
       };
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
-      const until = 0xc1c2c3c4c5c6n;
+      await compliance.connect(accounts.regulator).configureAsset(asset, rules);
+      const until = 0xc1c2c3c4c5n;
       await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
       // Slot 0 holds AccessManaged's authority and flag; `_configs` is the first mapping of Compliance (slot 1).
       const slot = BigInt(
         ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 1])),
       );
       const flags = 0b1011n; // configured | allow-list | per-investor cap; no external rule
+      const version = 2n; // two configuration writes; the halt does not count
       const expected =
         rules.requiredClaims |
         (BigInt(rules.lockupUntil) << 64n) |
-        (until << 112n) |
-        (BigInt(rules.maxInvestors) << 160n) |
-        (BigInt(rules.windowOpen) << 192n) |
-        (BigInt(rules.windowClose) << 216n) |
-        (BigInt(rules.tradingDays) << 240n) |
-        (flags << 248n);
+        (until << 104n) |
+        (BigInt(rules.maxInvestors) << 144n) |
+        (BigInt(rules.windowOpen) << 176n) |
+        (BigInt(rules.windowClose) << 200n) |
+        (BigInt(rules.tradingDays) << 224n) |
+        (flags << 232n) |
+        (version << 240n);
       const address = await compliance.getAddress();
       expect(BigInt(await ethers.provider.getStorage(address, slot))).to.equal(expected);
       expect(BigInt(await ethers.provider.getStorage(address, slot + 1n))).to.equal(0n);

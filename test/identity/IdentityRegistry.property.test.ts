@@ -28,6 +28,7 @@ type Op =
   | { kind: "addWallet"; id: number; wallet: number }
   | { kind: "removeWallet"; wallet: number }
   | { kind: "recover"; lost: number; next: number }
+  | { kind: "baseline"; claims: bigint }
   | { kind: "advance"; seconds: number };
 
 /** Mostly registrable ids, sometimes the zero id. */
@@ -78,6 +79,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("addWallet" as const), id: idArb, wallet: walletArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("removeWallet" as const), wallet: walletArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("recover" as const), lost: walletArb, next: walletArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("baseline" as const), claims: claimsArb }) },
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("advance" as const), seconds: fc.integer({ min: 1, max: 90 }) }),
@@ -122,12 +124,25 @@ class RegistryModel {
   readonly investors = new Map<string, ModelInvestor>();
   readonly owner = new Map<string, string>();
   baseline = identityDefaults.baselineClaims;
+  /** Advanced once by every accepted call that can make a wallet less eligible. */
+  epoch = 0n;
   lastIndex = 0n;
   now = 0n;
 
   /** Applies `op` at block time `at` and returns null, or leaves the model untouched and returns the rejection. */
   apply(op: Exclude<Op, { kind: "advance" }>, at: bigint): Rejection | null {
+    const rejection = this.applyChange(op, at);
+    const addition = op.kind === "register" || op.kind === "addWallet";
+    if (!rejection && !addition) this.epoch += 1n;
+    return rejection;
+  }
+
+  private applyChange(op: Exclude<Op, { kind: "advance" }>, at: bigint): Rejection | null {
     switch (op.kind) {
+      case "baseline": {
+        this.baseline = op.claims;
+        return null;
+      }
       case "register": {
         const id = IDS[op.id];
         if (id === ethers.ZeroHash) return ["IdentityRegistryInvalidInvestor", id];
@@ -237,8 +252,15 @@ class RegistryModel {
 
 /* DRIVER */
 
-function send(identity: IdentityRegistry, op: Exclude<Op, { kind: "advance" }>, at: bigint) {
+function send(
+  identity: IdentityRegistry,
+  governed: IdentityRegistry,
+  op: Exclude<Op, { kind: "advance" }>,
+  at: bigint,
+) {
   switch (op.kind) {
+    case "baseline":
+      return governed.setBaselineClaims(op.claims);
     case "register":
       return identity.registerInvestor(
         IDS[op.id],
@@ -269,7 +291,9 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
     expect(await identity.investorCountry(wallet), `${step}: investorCountry(${wallet})`).to.equal(country);
     expect(await identity.contains(wallet), `${step}: contains(${wallet})`).to.equal(owner !== undefined);
     const investor = owner ? model.investors.get(owner)! : undefined;
-    const word = investor ? packEligibility(investor.index, investor.country, investor.claims, investor.expiry) : 0n;
+    const word = investor
+      ? packEligibility(investor.index, investor.country, investor.claims, investor.expiry, investor.wallets.length)
+      : 0n;
     expect(await identity.eligibilityOf(wallet), `${step}: eligibilityOf(${wallet})`).to.equal(word);
   }
   for (let index = 1n; index <= model.lastIndex + 1n; index++) {
@@ -289,6 +313,8 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
     );
     expect([...(await identity.walletsOf(id))], `${step}: walletsOf(${id})`).to.deep.equal(investor?.wallets ?? []);
   }
+  expect(await identity.eligibilityEpoch(), `${step}: eligibilityEpoch`).to.equal(model.epoch);
+  expect(await identity.baselineClaims(), `${step}: baselineClaims`).to.equal(model.baseline);
   expect(await identity.investorCount(), `${step}: investorCount`).to.equal(BigInt(model.investors.size));
   expect(await identity.walletCount(), `${step}: walletCount`).to.equal(BigInt(model.walletCount()));
 }
@@ -296,15 +322,18 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
 /**
  * After every step the registry's views equal the model's, which checks the invariants of IIdentityRegistry (I1
  * a wallet has one investor and `investorOf != 0` iff `contains`; I2 every wallet carries its investor's word; I3
- * `isVerified`; I4 the counters) and of IdentityRegistry (R1 indexes, R2 wallet counts, R3 words iff set members).
+ * `isVerified`; I4 the counters; I5 every word carries its investor's wallet count; I6 the epoch advances once
+ * per accepted update, removal, recovery or baseline change and never on additions or rejections) and of
+ * IdentityRegistry (R1 indexes, R2 wallet counts, R3 words iff set members).
  * A rejected step must revert with the model's error and leave every view unchanged.
  */
 describe("IdentityRegistry (property)", () => {
-  it("matches the model over random sequences of registrations, updates, removals, recoveries and expiries", async () => {
+  it("matches the model over random sequences of registrations, updates, removals, recoveries, baseline changes and expiries", async () => {
     await fc.assert(
       fc.asyncProperty(opsArb, async (ops) => {
         const { accounts, contracts } = await loadFixture(coreFixture);
         const identity = contracts.identity.connect(accounts.kycProvider);
+        const governed = contracts.identity.connect(accounts.governor);
         const model = new RegistryModel();
         model.now = BigInt(await time.latest());
         for (const [n, op] of ops.entries()) {
@@ -317,11 +346,11 @@ describe("IdentityRegistry (property)", () => {
             const rejection = model.apply(op, at);
             if (rejection) {
               const [name, ...args] = rejection;
-              await expect(send(identity, op, at), step)
+              await expect(send(identity, governed, op, at), step)
                 .to.be.revertedWithCustomError(identity, name)
                 .withArgs(...args);
             } else {
-              await (await send(identity, op, at)).wait();
+              await (await send(identity, governed, op, at)).wait();
             }
           }
           model.now = BigInt(await time.latest());

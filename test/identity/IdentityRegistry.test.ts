@@ -169,7 +169,7 @@ describe("IdentityRegistry", () => {
         expect(record.walletCount).to.equal(1n);
         expect(await f.identity.investorAt(1)).to.equal(A);
         expect(await f.identity.walletsOf(A)).to.deep.equal([alice.address]);
-        const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry);
+        const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1);
         expect(await f.identity.eligibilityOf(alice.address)).to.equal(word);
         expect(await f.store.eligibilityOf(alice.address)).to.equal(word);
       });
@@ -224,7 +224,7 @@ describe("IdentityRegistry", () => {
         expect(await f.identity.walletsOf(A)).to.deep.equal(wallets);
         expect(await f.identity.walletCount()).to.equal(3n);
         for (const wallet of wallets) {
-          expect(await f.identity.eligibilityOf(wallet)).to.equal(packEligibility(1n, FRANCE, KYC_AML, f.expiry));
+          expect(await f.identity.eligibilityOf(wallet)).to.equal(packEligibility(1n, FRANCE, KYC_AML, f.expiry, 3));
         }
       });
 
@@ -249,7 +249,7 @@ describe("IdentityRegistry", () => {
         expect(await f.identity.investorAt(2)).to.equal(B);
         expect(await f.identity.investorAt(3)).to.equal(A);
         expect(await f.identity.eligibilityOf(f.accounts.alice.address)).to.equal(
-          packEligibility(3n, JAPAN, KYC_AML, f.expiry),
+          packEligibility(3n, JAPAN, KYC_AML, f.expiry, 1),
         );
       });
     });
@@ -380,7 +380,9 @@ describe("IdentityRegistry", () => {
       expect(await f.identity.investorCount()).to.equal(2n);
       expect(await f.identity.walletCount()).to.equal(3n);
       expect(await f.identity.investorOf(carol.address)).to.equal(B);
-      expect(await f.identity.eligibilityOf(bob.address)).to.equal(packEligibility(2n, JAPAN, KYC_AML, f.expiry + DAY));
+      expect(await f.identity.eligibilityOf(bob.address)).to.equal(
+        packEligibility(2n, JAPAN, KYC_AML, f.expiry + DAY, 2),
+      );
     });
 
     it("reverts with IdentityRegistryEmptyBatch for no investor", async () => {
@@ -464,7 +466,7 @@ describe("IdentityRegistry", () => {
         1n,
         2n,
       ]);
-      const word = packEligibility(1n, JAPAN, KYC_ONLY, f.expiry + DAY);
+      const word = packEligibility(1n, JAPAN, KYC_ONLY, f.expiry + DAY, 2);
       expect(await f.identity.eligibilityOf(alice.address)).to.equal(word);
       expect(await f.identity.eligibilityOf(bob.address)).to.equal(word);
       expect(await f.identity.investorCountry(bob.address)).to.equal(JAPAN);
@@ -472,7 +474,7 @@ describe("IdentityRegistry", () => {
       expect(await f.identity.isVerified(alice.address)).to.equal(false);
       // Investor B is untouched.
       expect(await f.identity.eligibilityOf(carol.address)).to.equal(
-        packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry),
+        packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry, 1),
       );
     });
 
@@ -561,9 +563,11 @@ describe("IdentityRegistry", () => {
         .withArgs(A, kycProvider.address, JAPAN, KYC_AML, f.expiry + 1n)
         .and.to.emit(f.identity, "InvestorUpdated")
         .withArgs(B, kycProvider.address, FRANCE, PROFESSIONAL, f.expiry + 2n);
-      expect(await f.identity.eligibilityOf(bob.address)).to.equal(packEligibility(1n, JAPAN, KYC_AML, f.expiry + 1n));
+      expect(await f.identity.eligibilityOf(bob.address)).to.equal(
+        packEligibility(1n, JAPAN, KYC_AML, f.expiry + 1n, 2),
+      );
       expect(await f.identity.eligibilityOf(carol.address)).to.equal(
-        packEligibility(2n, FRANCE, PROFESSIONAL, f.expiry + 2n),
+        packEligibility(2n, FRANCE, PROFESSIONAL, f.expiry + 2n, 1),
       );
     });
 
@@ -625,7 +629,12 @@ describe("IdentityRegistry", () => {
         .withArgs(A, bob.address, kycProvider.address)
         .and.to.emit(f.identity, "InvestorRemoved")
         .withArgs(A, kycProvider.address);
-      expect(await eventNames(f, tx)).to.deep.equal(["WalletRemoved", "WalletRemoved", "InvestorRemoved"]);
+      expect(await eventNames(f, tx)).to.deep.equal([
+        "WalletRemoved",
+        "WalletRemoved",
+        "InvestorRemoved",
+        "EligibilityEpochAdvanced",
+      ]);
     });
 
     it("clears the record, the index and every wallet's word", async () => {
@@ -702,6 +711,7 @@ describe("IdentityRegistry", () => {
         "InvestorRemoved",
         "WalletRemoved",
         "InvestorRemoved",
+        "EligibilityEpochAdvanced",
       ]);
       expect(await f.identity.investorCount()).to.equal(0n);
       expect(await f.identity.walletCount()).to.equal(0n);
@@ -1156,8 +1166,8 @@ describe("IdentityRegistry", () => {
       expect(baseline).to.equal(await f.identity.baselineClaims());
       const [x, y] = await f.store.partiesOf(carol.address, alice.address);
       expect([x, y]).to.deep.equal([
-        packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry),
-        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry),
+        packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry, 1),
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2),
       ]);
     });
 
@@ -1175,7 +1185,7 @@ describe("IdentityRegistry", () => {
       it(`reverts with EligibilityStoreUnauthorizedWriter when ${name} writes directly`, async () => {
         const f = await loadFixture(withInvestors);
         const writer = f.accounts[name];
-        const word = packEligibility(9n, FRANCE, PROFESSIONAL, f.expiry);
+        const word = packEligibility(9n, FRANCE, PROFESSIONAL, f.expiry, 1);
         const before = await stateOf(f);
         await expect(f.store.connect(writer).write(DAVE, word))
           .to.be.revertedWithCustomError(f.store, "EligibilityStoreUnauthorizedWriter")

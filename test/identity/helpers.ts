@@ -2,8 +2,14 @@ import { ethers } from "hardhat";
 import type { IdentityRegistry } from "../../typechain-types";
 
 /** The eligibility word as `EligibilityLib.pack` lays it out (contracts/types/Eligibility.sol). */
-export function packEligibility(index: bigint, country: bigint, claims: bigint, expiry: bigint): bigint {
-  return index | (country << 32n) | (claims << 48n) | (expiry << 112n);
+export function packEligibility(
+  index: bigint,
+  country: bigint,
+  claims: bigint,
+  expiry: bigint,
+  walletCount: bigint | number,
+): bigint {
+  return index | (country << 32n) | (claims << 48n) | (expiry << 112n) | (BigInt(walletCount) << 160n);
 }
 
 /** A deterministic address that is not one of the named signers. */
@@ -26,6 +32,7 @@ export async function registryState(identity: IdentityRegistry, investors: strin
     investorCount: await identity.investorCount(),
     walletCount: await identity.walletCount(),
     baselineClaims: await identity.baselineClaims(),
+    eligibilityEpoch: await identity.eligibilityEpoch(),
     investorAt: await Promise.all(Array.from({ length: lastIndexProbe }, (_, i) => identity.investorAt(i + 1))),
     investors: await Promise.all(
       investors.map(async (investor) => ({

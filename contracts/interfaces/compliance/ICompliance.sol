@@ -16,11 +16,25 @@ import {Restriction} from "../../types/Restriction.sol";
 /// is called back (`IComplianceSubject`) only when a holder-count or balance cap is on. Mints (`from` zero) check
 /// the recipient and the caps only; burns (`to` zero) are always allowed; lock-up, halts and trading hours apply
 /// to transfers between holders.
+///
+/// Memos. `checkTransfer` — the entry an asset calls on every balance change — returns, with its verdict, an
+/// opaque 88-bit memo per party, which the asset stores beside the holder's balance and passes back next time. A
+/// memo records a party verdict the pipeline established: until when it holds (the attestation's expiry), the
+/// identity registry's eligibility epoch and the asset configuration's version at the time, and its level —
+/// *recipient* (verified, required claims, allow- and block-lists) or *sender* (verified, block-list). While the
+/// epoch and the version have not moved and the expiry has not passed, the pipeline skips that party's eligibility
+/// word and country lists. The version (`configurationVersion`) grows with every configuration write for the asset
+/// — `configureAsset`, `configureNewAsset`, `setMaxBalance`, the country lists, the external rules — but not with
+/// halts, which the pipeline reads from the configuration word on every check anyway.
 /// Invariants:
 /// - I1: `detectTransferRestriction` returns 0 iff `canTransfer` (for the same asset) returns true, and iff
-///   `explainTransfer(...).code == Restriction.None`.
+///   `explainTransfer(...).code == Restriction.None`; and `checkTransfer` called by the asset with any memos it was
+///   given by `checkTransfer` for this asset (or zero) and a truthful `recipientHolds` returns the same code as
+///   `detectTransferRestriction`.
 /// - I2: an unconfigured asset allows nothing but burns.
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules.
+/// - I4: an asset's `configurationVersion` grows by exactly one with every configuration write but halts, and
+///   never wraps (a write that would wrap it reverts with `ComplianceVersionExhausted`).
 interface ICompliance {
     /// @notice An asset's built-in rules.
     /// @param requiredClaims Claims the recipient must hold besides the registry's baseline.
@@ -84,12 +98,35 @@ interface ICompliance {
     error ComplianceTooManyRules(address asset, uint256 maxRules);
     error ComplianceInvalidHalt(uint48 until, uint256 currentTime);
     error ComplianceNotHalted(address asset);
+    error ComplianceAssetAlreadyConfigured(address asset);
+    /// @notice A lock-up or halt end beyond the pipeline's range: times must be below 2^40 − 1 (year 36812), or
+    /// `type(uint48).max` for "until further notice".
+    error ComplianceTimeOutOfRange(uint48 time);
+    /// @notice `asset` has had 65,535 configuration writes: its configuration version cannot grow any more (the
+    /// asset is moved to a successor Compliance by a product upgrade).
+    error ComplianceVersionExhausted(address asset);
 
     /* CONFIGURATION */
 
     /// @notice Sets `asset`'s built-in rules (a halt in force is kept).
+    /// @dev `rules.lockupUntil` must be below 2^40 − 1, or `type(uint48).max` (locked up until reconfigured).
     /// @custom:access COMPLIANCE_ADMIN
     function configureAsset(address asset, AssetRules calldata rules) external;
+
+    /// @notice Configures a newly issued asset in one call: its rules, its country allow- and block-lists and its
+    /// per-investor balance cap. Emits what the separate calls would: `AssetConfigured`, one
+    /// `CountryAllowListChanged` / `CountryBlockListChanged` per listed country, and `MaxBalanceSet` when
+    /// `maxBalance` is non-zero. The asset's configuration version becomes 1.
+    /// @dev Reverts with `ComplianceAssetAlreadyConfigured` for an asset that has a configuration; empty country
+    /// lists are accepted (nothing is listed).
+    /// @custom:access ASSET_FACTORY
+    function configureNewAsset(
+        address asset,
+        AssetRules calldata rules,
+        uint16[] calldata allowedCountries,
+        uint16[] calldata blockedCountries,
+        uint256 maxBalance
+    ) external;
 
     /// @notice Sets the per-investor balance cap used when `rules.maxBalance` is on.
     /// @custom:access COMPLIANCE_ADMIN
@@ -111,7 +148,8 @@ interface ICompliance {
     /// @custom:access COMPLIANCE_ADMIN
     function removeExternalRule(address asset, IComplianceRule rule) external;
 
-    /// @notice Halts trading between holders in `asset` until `until` (`type(uint48).max`: until resumed).
+    /// @notice Halts trading between holders in `asset` until `until` (`type(uint48).max`: until resumed; otherwise
+    /// below 2^40 − 1).
     /// @custom:access MARKET_SUPERVISOR
     function haltTrading(address asset, uint48 until, bytes32 reason) external;
 
@@ -130,7 +168,20 @@ interface ICompliance {
     /// (until when it holds, the identity registry's epoch and the asset configuration's version), letting it skip
     /// reads it has already done while they provably still hold. A zero memo is always accepted and means "nothing
     /// known". For every memo the pipeline produced, the code equals `detectTransferRestriction(asset, …)` (I1).
-    /// @param recipientHolds Whether `to` already holds a balance of the asset (no investor cap can apply).
+    /// When the code is not `None` both returned memos are zero; for a burn (`to` zero) the given memos come back
+    /// unchanged; for a mint `newFromMemo` is zero.
+    /// Warning: a memo means something only to the Compliance instance that produced it, for the asset it was
+    /// produced for. An asset re-pointed to another Compliance must stop passing the memos the previous one gave it
+    /// (pass zero until the new pipeline has given fresh ones), and an asset must never pass a memo it was not
+    /// given: the pipeline trusts the memos its caller passes.
+    /// @param fromMemo The memo last returned for `from` (ignored for a mint).
+    /// @param toMemo The memo last returned for `to`.
+    /// @param recipientHolds Whether `to` already holds a non-zero balance of the asset. It must be truthful: the
+    /// investor cap is then skipped (the recipient's investor already holds), and when it is false and `to`'s
+    /// investor has a single wallet, that investor is taken to hold nothing (see `IComplianceSubject`).
+    /// @return code The restriction code (`Restriction.None` when allowed).
+    /// @return newFromMemo The memo to store for `from`.
+    /// @return newToMemo The memo to store for `to`.
     function checkTransfer(
         address from,
         address to,
@@ -169,6 +220,9 @@ interface ICompliance {
 
     /// @notice `asset`'s built-in rules.
     function rulesOf(address asset) external view returns (AssetRules memory);
+
+    /// @notice How many configuration writes `asset` has had (0 while unconfigured); memos carry it.
+    function configurationVersion(address asset) external view returns (uint16);
 
     /// @notice Until when trading in `asset` is halted (0 or past: not halted).
     function haltedUntil(address asset) external view returns (uint48);

@@ -11,12 +11,21 @@ import {IEligibilityStore} from "./IEligibilityStore.sol";
 /// last attested it. Exposes the ERC-3643 identity-registry views `isVerified`, `investorCountry`, `contains`.
 /// @dev Each wallet's eligibility is packed in one word held by an `IEligibilityStore` that this registry
 /// deploys and alone writes: the transfer hot path reads it there with no proxy hop (DESIGN.md §6).
+///
+/// The store also keeps the eligibility *epoch*, which the registry advances (and announces with
+/// `EligibilityEpochAdvanced`) once per call that can make some wallet less eligible: `updateInvestor(s)` of any
+/// kind, `removeInvestor(s)`, `removeWallet(s)`, `recoverWallet` and `setBaselineClaims`. Pure additions
+/// (`registerInvestor(s)`, `addWallet(s)`) leave it: they only make unregistered wallets eligible, or change the
+/// wallet count of an investor's words. The compliance pipeline's memos stay valid exactly while it does not move.
 /// Invariants:
 /// - I1: a wallet belongs to at most one investor; `investorOf(w) != 0` iff `contains(w)`.
 /// - I2: every wallet of an investor carries that investor's country, claims and expiry in the store.
 /// - I3: `isVerified(w)` iff `contains(w)`, its investor's expiry is in the future, and it holds the baseline
 ///   claims.
 /// - I4: `investorCount()` equals the registered investors; `walletCount()` the registered wallets.
+/// - I5: every wallet's word carries its investor's current wallet count (`EligibilityLib.walletCount`).
+/// - I6: while `eligibilityEpoch()` stays the same, a registered wallet stays registered with the same index,
+///   country, claims and expiry (only its wallet count may change), and the baseline claims stay the same.
 interface IIdentityRegistry {
     /// @notice An investor's record.
     /// @param country ISO 3166-1 numeric country code, 1–999.
@@ -64,6 +73,8 @@ interface IIdentityRegistry {
     event WalletRemoved(bytes32 indexed investor, address indexed wallet, address indexed provider);
     event WalletRecovered(bytes32 indexed investor, address indexed lostWallet, address indexed newWallet);
     event BaselineClaimsSet(uint64 claims);
+    /// @notice The registry made some wallet possibly less eligible: verdicts established before now are stale.
+    event EligibilityEpochAdvanced(uint64 epoch);
 
     /* ERRORS */
 
@@ -182,6 +193,9 @@ interface IIdentityRegistry {
 
     /// @notice The most wallets one investor may have.
     function maxWalletsPerInvestor() external view returns (uint256);
+
+    /// @notice The eligibility epoch (advanced by every call that can make a wallet less eligible).
+    function eligibilityEpoch() external view returns (uint64);
 
     /// @notice The store holding each wallet's eligibility word (read by the compliance pipeline).
     function eligibilityStore() external view returns (IEligibilityStore);
