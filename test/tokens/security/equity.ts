@@ -1,9 +1,9 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Equity, IEquity, SettlementCoin } from "../../../typechain-types";
-import { equityPermissions } from "../../../config/roles";
+import { equityLifecyclePermissions, securityTokenPermissions } from "../../../config/roles";
 import { encodeEquityTerms, type EquityTerms } from "../../../sdk/products/equity";
-import { securityFixture, type SecurityWorld } from "../../fixtures/security";
+import { applyPermissions, securityFixture, type SecurityWorld } from "../../fixtures/security";
 import { callThroughAuthority } from "../../helpers/authority";
 import { mintTo as mintCoin } from "../coin/funding";
 
@@ -23,17 +23,27 @@ export function equityTerms(settlementCoin: string): EquityTerms {
   return { settlementCoin, shareClass: "ORDINARY", minClaimPeriod: MIN_CLAIM_PERIOD };
 }
 
-/**
- * The core's security fixture issuing an Equity (its `EquityLifecycle` deployed first, the USD coin as settlement
- * coin, a 7-day minimum claim period, share class "ORDINARY", 0 decimals, the `Equity` table of config/roles.ts).
- * Nobody holds it yet. The compliant-token behaviour spec runs on this.
- */
-export const equitySecurityFixture = securityFixture<Equity>({
+const equityBaseFixture = securityFixture<Equity>({
   product: "Equity",
   constructorArgs: async () => [await (await ethers.deployContract("EquityLifecycle")).getAddress()],
   terms: async (core) => encodeEquityTerms(equityTerms(await core.coin.getAddress())),
-  permissions: equityPermissions,
+  // The core's part of the Equity table; the lifecycle's part is applied below through `IEquity`, whose ABI has
+  // the functions `Equity` reaches through its fallback.
+  permissions: securityTokenPermissions,
 });
+
+/**
+ * The core's security fixture issuing an Equity (its `EquityLifecycle` deployed first, the USD coin as settlement
+ * coin, a 7-day minimum claim period, share class "ORDINARY", 0 decimals), with the whole `Equity` table of
+ * config/roles.ts (`equityPermissions`) set on the authority. Nobody holds it yet. The compliant-token behaviour
+ * spec runs on this.
+ */
+export async function equitySecurityFixture(): Promise<SecurityWorld<Equity>> {
+  const world = await equityBaseFixture();
+  const equity = await ethers.getContractAt("IEquity", await world.contracts.token.getAddress());
+  await applyPermissions(world.contracts, world.accounts, equity, equityLifecyclePermissions);
+  return world;
+}
 
 export interface EquityWorld extends SecurityWorld<Equity> {
   /** The equity behind its proxy, through its complete interface (`IEquity`). */
