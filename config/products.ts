@@ -11,10 +11,15 @@ export interface ProductDeployment {
   productType: ProductType;
   /** The lifecycle contract the implementation delegates to, if any. */
   lifecycle?: string;
+  /**
+   * The interface whose ABI, with the implementation's, is the asset's whole surface (functions a lifecycle runs
+   * behind the implementation's fallback are only in the interface).
+   */
+  abi?: string;
 }
 
 export const products: Record<string, ProductDeployment> = {
-  Equity: { productType: ProductType.Equity },
-  Bond: { productType: ProductType.Bond, lifecycle: "BondLifecycle" },
-  Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle" },
+  Equity: { productType: ProductType.Equity, lifecycle: "EquityLifecycle", abi: "IEquity" },
+  Bond: { productType: ProductType.Bond, lifecycle: "BondLifecycle", abi: "IBond" },
+  Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle", abi: "IFund" },
 };

@@ -152,9 +152,11 @@ task("product:upgrade", "Validates a product's new implementation against the cu
         throw new Error(`${args.product} has no implementation yet: deploy the products first`);
       }
       const { productConstructorArgs } = await import("../scripts/lib/products");
-      // The deployed pipeline, registry and (for products that have one) lifecycle contract.
-      const constructorArgs = await productConstructorArgs(hre, args.product);
       const newImplementation = await hre.ethers.getContractFactory(args.implementation);
+      // The deployed pipeline, registry and (for products that have one) lifecycle contract, as many of them as
+      // the new implementation's constructor takes.
+      const arity = newImplementation.interface.deploy.inputs.length;
+      const constructorArgs = (await productConstructorArgs(hre, args.product)).slice(0, arity);
       const options = { kind: "uups" as const, constructorArgs };
       // Throws, naming every incompatibility, when the new layout does not extend the current one.
       await hre.upgrades.validateUpgrade(current, newImplementation, options);

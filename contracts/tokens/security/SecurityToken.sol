@@ -56,17 +56,17 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         _OPERATIONS = address(new SecurityTokenOperations(compliance_, identityRegistry_));
     }
 
-    /// @dev Initializes the core: the authority, the instrument and the initial documents (run by the operations
-    /// module). Products call it from their `initialize`, then decode their terms.
+    /// @dev Initializes the core: the authority, the instrument and the initial documents (the latter two in the
+    /// operations module). Products call it from their `initialize`, then decode their terms.
     // solhint-disable-next-line func-name-mixedcase
     function __SecurityToken_init(
         address authority,
         Instrument calldata instrument_,
         IERC1643.Document[] calldata documents
     ) internal onlyInitializing {
-        _operate(
-            abi.encodeCall(SecurityTokenOperations.initializeCore, (authority, instrument_, documents, _productType()))
-        );
+        require(authority.code.length != 0, AccessManagedInvalidAuthority(authority));
+        __AccessManaged_init(authority);
+        _operate(abi.encodeCall(SecurityTokenOperations.initializeCore, (instrument_, documents, _productType())));
     }
 
     /* ERC-20 */

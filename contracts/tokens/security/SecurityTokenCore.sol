@@ -235,7 +235,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 counts;
         // The recipient first: whether its investor held before is read before the sender's word changes.
         if (to != address(0)) {
-            (toWord, counts) = _credit($, to, toWord, amount, snapshotId);
+            (toWord, counts) = _credit($, to, toWord, amount, snapshotId, fromWord);
             toAccount.word = toWord;
         }
         if (from != address(0)) {
@@ -244,7 +244,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             if (fromWord & _BALANCE_MASK == 0 && amount != 0 && from != address(this)) {
                 unchecked {
                     // Wraps when `to` joined in the same change: the sum stays the exact change (above).
-                    counts -= _leaving($, from, fromWord);
+                    counts -= _leaving($, from, fromWord, toWord);
                 }
             }
         }
@@ -291,13 +291,15 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         );
     }
     /// @dev `to`'s word after receiving `amount` (checkpointed first if needed), and the counts' change when its
-    /// balance leaves zero: one wallet, and one investor unless a sibling wallet of its investor already holds.
+    /// balance leaves zero: one wallet, and one investor unless a sibling wallet of its investor already holds —
+    /// the sender itself (`fromWord`, read before the debit) or another wallet.
     function _credit(
         SecurityTokenStorage storage $,
         address to,
         uint256 word,
         uint256 amount,
-        uint256 snapshotId
+        uint256 snapshotId,
+        uint256 fromWord
     ) private returns (uint256, uint256 counts) {
         if ((word & _LAST_SNAPSHOT_MASK) >> _LAST_SNAPSHOT_SHIFT < snapshotId) {
             word = _checkpointBalance($, to, word, snapshotId);
@@ -306,7 +308,12 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             Eligibility eligibility = _eligibilityStore.eligibilityOf(to);
             uint32 index = eligibility.investorIndex();
             word = (word & ~_INDEX_MASK) | (uint256(index) << _INDEX_SHIFT);
-            counts = _otherWalletHolds($, index, to, eligibility) ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
+            // A sender holding under the same investor (it holds: it sends a non-zero amount) — e.g. a recovery,
+            // whose lost wallet the registry no longer lists — or another wallet of the investor.
+            bool held =
+                index != 0 &&
+                    (uint32(fromWord >> _INDEX_SHIFT) == index || _otherWalletHolds($, index, to, eligibility));
+            counts = held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
         }
         unchecked {
             // balance + amount ≤ supply ≤ 2^104 − 1 (W1; a mint's new supply was checked in `_requireSupplyRoom`):
@@ -336,10 +343,17 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return word;
     }
     /// @dev The counts' change when `from`'s balance reached zero (read after every word is written): one wallet,
-    /// and its investor unless another of its wallets still holds.
-    function _leaving(SecurityTokenStorage storage $, address from, uint256 word) private view returns (uint256) {
+    /// and its investor unless another of its wallets still holds — the recipient (`toWord`, written) or another.
+    function _leaving(
+        SecurityTokenStorage storage $,
+        address from,
+        uint256 word,
+        uint256 toWord
+    ) private view returns (uint256) {
         uint32 index = uint32(word >> _INDEX_SHIFT);
         if (index == 0) return _ONE_WALLET + _ONE_HOLDER;
+        // The recipient holds (it just received a non-zero amount) under the same investor.
+        if (uint32(toWord >> _INDEX_SHIFT) == index) return _ONE_WALLET;
         return
             _otherWalletHolds($, index, from, _eligibilityStore.eligibilityOf(from))
                 ? _ONE_WALLET

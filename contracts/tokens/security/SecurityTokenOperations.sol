@@ -34,15 +34,13 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
 
     /* INITIALIZATION */
 
-    /// @notice Initializes the core of the calling product's proxy: the authority, the instrument and the initial
-    /// documents. Reached only through `SecurityToken.__SecurityToken_init` while the proxy initializes.
+    /// @notice Initializes the core of the calling product's proxy: the instrument and the initial documents.
+    /// Reached only through `SecurityToken.__SecurityToken_init` while the proxy initializes.
     function initializeCore(
-        address authority,
         Instrument calldata instrument_,
         IERC1643.Document[] calldata documents,
         ProductType productType_
     ) external onlyInitializing {
-        require(authority.code.length != 0, AccessManagedInvalidAuthority(authority));
         require(instrument_.securityCode != bytes12(0), SecurityTokenInvalidSecurityCode());
         require(instrument_.issuer != address(0), SecurityTokenInvalidIssuer(instrument_.issuer));
         require(
@@ -50,7 +48,6 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
             SecurityTokenInvalidJurisdiction(instrument_.jurisdiction)
         );
         require(instrument_.decimals <= _MAX_DECIMALS, SecurityTokenInvalidDecimals(instrument_.decimals));
-        __AccessManaged_init(authority);
         _getSecurityTokenStorage().instrument = instrument_;
         emit InstrumentSet(productType_, instrument_.issuer, instrument_);
         _setDocuments(documents);
