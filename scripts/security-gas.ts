@@ -13,6 +13,48 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> 
   return Number((await (await tx).wait())!.gasUsed);
 }
 
+/** With TRACE set: each call frame of `hash` with the gas it cost, and the transaction's SLOAD/SSTORE count. */
+async function trace(label: string, hash: string): Promise<void> {
+  if (!process.env.TRACE) return;
+  const result = await ethers.provider.send("debug_traceTransaction", [
+    hash,
+    { disableStorage: true, disableMemory: true, disableStack: false },
+  ]);
+  const logs = result.structLogs as { op: string; gas: number; depth: number; stack?: string[] }[];
+  console.log(label);
+  for (let i = 0; i < logs.length; i++) {
+    if (!["CALL", "STATICCALL", "DELEGATECALL"].includes(logs[i].op)) continue;
+    let j = i + 1;
+    while (j < logs.length && logs[j].depth !== logs[i].depth) j++;
+    const to = logs[i].stack ? logs[i].stack![logs[i].stack!.length - 2] : "?";
+    console.log(
+      `${"  ".repeat(logs[i].depth)}${logs[i].op} to …${to.slice(-6)} costs ${logs[i].gas - (logs[j]?.gas ?? 0)}`,
+    );
+  }
+  const count = (op: string) => logs.filter((l) => l.op === op).length;
+  if (process.env.TRACE === "ops") {
+    const heavy = new Set(["SLOAD", "SSTORE", "CALL", "STATICCALL", "DELEGATECALL", "LOG1", "LOG2", "LOG3", "LOG4"]);
+    const byDepth: Record<number, number> = {};
+    for (let i = 0; i + 1 < logs.length; i++) {
+      if (heavy.has(logs[i].op) || logs[i + 1].depth !== logs[i].depth) continue;
+      byDepth[logs[i].depth] = (byDepth[logs[i].depth] ?? 0) + logs[i].gas - logs[i + 1].gas;
+    }
+    console.log("  execution gas by depth (storage, calls and logs excluded):", byDepth);
+    const ops: Record<string, number> = {};
+    for (let i = 0; i + 1 < logs.length; i++) {
+      if (logs[i].depth !== 2 || heavy.has(logs[i].op) || logs[i + 1].depth !== 2) continue;
+      ops[logs[i].op] = (ops[logs[i].op] ?? 0) + logs[i].gas - logs[i + 1].gas;
+    }
+    console.log(
+      "  depth 2 by opcode:",
+      Object.entries(ops)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 14),
+    );
+  }
+  console.log(`  SLOAD ${count("SLOAD")}, SSTORE ${count("SSTORE")}, steps ${logs.length}`);
+}
+
 async function main(): Promise<void> {
   const erc20 = await ethers.deployContract("PlainERC20", [10n ** 30n]);
   const holder = ethers.Wallet.createRandom().address;
@@ -39,31 +81,10 @@ async function main(): Promise<void> {
   await gasOf(alice.transfer(accounts.bob.address, 1n));
   const existingTx = await alice.transfer(accounts.bob.address, 1n);
   const existing = await gasOf(Promise.resolve(existingTx));
-  if (process.env.TRACE) {
-    const trace = await ethers.provider.send("debug_traceTransaction", [
-      existingTx.hash,
-      { disableStorage: true, disableMemory: true, disableStack: false },
-    ]);
-    const logs = trace.structLogs as { op: string; gas: number; depth: number; stack?: string[] }[];
-    for (let i = 0; i < logs.length; i++) {
-      const op = logs[i].op;
-      if (!["CALL", "STATICCALL", "DELEGATECALL"].includes(op)) continue;
-      let j = i + 1;
-      while (j < logs.length && logs[j].depth !== logs[i].depth) j++;
-      const to = logs[i].stack ? logs[i].stack![logs[i].stack!.length - 2] : "?";
-      console.log(`${"  ".repeat(logs[i].depth)}${op} to ${to.slice(-8)} costs ${logs[i].gas - (logs[j]?.gas ?? 0)}`);
-    }
-    const counts: Record<string, number> = {};
-    for (const l of logs) if (l.depth === 2) counts[l.op] = (counts[l.op] ?? 0) + 1;
-    console.log(
-      "SLOAD/SSTORE at depth 2:",
-      counts.SLOAD,
-      counts.SSTORE,
-      "steps",
-      logs.filter((l) => l.depth === 2).length,
-    );
-  }
-  const newHolder = await gasOf(alice.transfer(wallets[0], 1n));
+  await trace("existing", existingTx.hash);
+  const newHolderTx = await alice.transfer(wallets[0], 1n);
+  const newHolder = await gasOf(Promise.resolve(newHolderTx));
+  await trace("new holder", newHolderTx.hash);
   const mint = await gasOf(token.connect(accounts.agent).mint(wallets[1], 1n));
   const snapshot = await gasOf(token.connect(accounts.agent).snapshot());
   const afterSnapshot = await gasOf(alice.transfer(accounts.bob.address, 1n));

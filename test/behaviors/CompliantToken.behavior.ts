@@ -43,6 +43,7 @@ export function shouldBehaveLikeCompliantToken(worldFixture: () => Promise<Secur
       holderCount: () => token.holderCount(),
       balanceOf: (wallet) => token.balanceOf(wallet),
       investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
+      balanceOf: (wallet) => token.balanceOf(wallet),
       expectRefused: async (tx, code) => {
         await expect(tx)
           .to.be.revertedWithCustomError(token, "SecurityTokenTransferRestricted")

@@ -17,6 +17,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
 import {ProductType} from "../../types/ProductType.sol";
 import {IAssetDirectory} from "../../interfaces/access/IAssetDirectory.sol";
@@ -92,8 +93,6 @@ contract SettlementCoin is
 
     /* HOT FLAGS (upper bits of the ERC-1967 implementation slot, see `_hotFlags`) */
 
-    uint256 private constant _FLAGS_SHIFT = 160;
-    uint256 private constant _ADDRESS_MASK = type(uint160).max;
     /// @dev Set while the coin is paused.
     uint256 private constant _FLAG_PAUSED = 1 << 0;
     /// @dev Set while the holder policy is `Open`. Stored inverted so that the deployed configuration (policy
@@ -578,7 +577,7 @@ contract SettlementCoin is
         // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
         // the test, which costs gas on every transfer.
         // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
-        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> _FLAGS_SHIFT;
+        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> HotFlagsLib.SHIFT;
         if (flags & _FLAG_PAUSED != 0) revert SettlementCoinPaused();
         mapping(address account => Account) storage accounts = _getStorage().accounts;
         Account storage acct = accounts[from];
@@ -721,25 +720,14 @@ contract SettlementCoin is
     }
 
     /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`), kept in the upper 96 bits of the ERC-1967
-    /// implementation slot.
-    /// @dev Warning: this is for gas. Every call through the proxy has just read the implementation slot, so
-    /// reading it again costs 100 gas (warm) where a slot of our own would cost a cold 2,100 on every transfer,
-    /// more than the whole headroom the gas target leaves (DESIGN.md §6). It relies on OpenZeppelin's
-    /// `ERC1967Proxy` and `ERC1967Utils` (5.x) handling the slot as a Solidity `address` in storage: reads mask it
-    /// to its low 160 bits and `upgradeToAndCall` writes only those bits, keeping the flags (both proven by
-    /// test/tokens/coin/SettlementCoin.test.ts, "hot flags"). A future proxy or upgrade path writing the whole
-    /// word would clear the flags (unpausing the coin and setting the policy to `Eligible`), and one reading the
-    /// whole word as the implementation would break the proxy: check both before changing either. Off-chain tools
-    /// that insist the slot hold a bare address (e.g. `getImplementationAddress` of OpenZeppelin's upgrades-core)
-    /// refuse to read it while a flag is set (paused, or policy `Open`); read its low 160 bits instead. The
-    /// flags are stored so that the deployed configuration (`Eligible`, not paused) sets none.
+    /// implementation slot (`HotFlagsLib`, whose warning applies: read the implementation as the slot's low 160
+    /// bits). The flags are stored so that the deployed configuration (`Eligible`, not paused) sets none.
     function _hotFlags() private view returns (uint256) {
-        return StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> _FLAGS_SHIFT;
+        return HotFlagsLib.read();
     }
 
     function _setHotFlags(uint256 flags) private {
-        StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
-        slot.value = (slot.value & _ADDRESS_MASK) | (flags << _FLAGS_SHIFT);
+        HotFlagsLib.write(flags);
     }
 
     /// @dev Upgrades are restricted to the authority's UPGRADER role (with its execution delay).

@@ -78,6 +78,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         _update(_msgSender(), to, amount, true);
         return true;
     }
+
     /// @inheritdoc IERC20
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
         if (from == address(0)) revert ERC20InvalidSender(from);
@@ -86,6 +87,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         _update(from, to, amount, true);
         return true;
     }
+
     /// @inheritdoc IERC20
     function approve(address spender, uint256 amount) external returns (bool) {
         address owner = _msgSender();
@@ -94,30 +96,37 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         emit Approval(owner, spender, amount);
         return true;
     }
+
     /// @inheritdoc IERC20
     function allowance(address owner, address spender) external view returns (uint256) {
         return _getSecurityTokenStorage().allowances[owner][spender];
     }
+
     /// @inheritdoc IERC20
     function balanceOf(address account) public view returns (uint256) {
         return _getSecurityTokenStorage().accounts[account].word & _BALANCE_MASK;
     }
+
     /// @inheritdoc IERC20
     function totalSupply() public view returns (uint256) {
         return _getSecurityTokenStorage().supply & _BALANCE_MASK;
     }
+
     /// @inheritdoc IERC20Metadata
     function name() external view returns (string memory) {
         return _getSecurityTokenStorage().instrument.name;
     }
+
     /// @inheritdoc IERC20Metadata
     function symbol() external view returns (string memory) {
         return _getSecurityTokenStorage().instrument.symbol;
     }
+
     /// @inheritdoc IERC20Metadata
     function decimals() external view returns (uint8) {
         return _getSecurityTokenStorage().instrument.decimals;
     }
+
     /* OPERATIONS (run by the operations module, `SecurityTokenOperations`) */
 
     /// @inheritdoc ISecurityTokenOperations
@@ -225,6 +234,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         if (code != Restriction.None) return uint8(code);
         return _compliance.detectTransferRestriction(address(this), from, to, amount);
     }
+
     /// @inheritdoc IERC1404
     function messageForTransferRestriction(uint8 restrictionCode) external view returns (string memory) {
         if (restrictionCode == uint8(Restriction.TokenPaused)) return "Transfers of the token are paused";
@@ -236,12 +246,14 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         if (restrictionCode == uint8(Restriction.TransfersStopped)) return "Transfers of the token are stopped";
         return _compliance.messageForTransferRestriction(restrictionCode);
     }
+
     /* REGISTER */
 
     /// @inheritdoc ISecurityToken
     function currentSnapshotId() public view returns (uint256) {
         return _currentSnapshotId();
     }
+
     /// @inheritdoc ISecurityToken
     function balanceOfAt(address account, uint256 id) public view returns (uint256) {
         _requireSnapshot(id);
@@ -252,6 +264,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         // Changed since: the first checkpoint at or after `id` holds the balance as snapshot `id` saw it (W3).
         return $.balanceCheckpoints[account].lowerLookup(uint48(id));
     }
+
     /// @inheritdoc ISecurityToken
     function totalSupplyAt(uint256 id) public view returns (uint256) {
         _requireSnapshot(id);
@@ -260,14 +273,17 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         if ((word & _SUPPLY_SNAPSHOT_MASK) >> _SUPPLY_SNAPSHOT_SHIFT < id) return word & _BALANCE_MASK;
         return $.supplyCheckpoints.lowerLookup(uint48(id));
     }
+
     /// @inheritdoc IComplianceSubject
     function holderCount() external view returns (uint256) {
-        return uint32(_getSecurityTokenStorage().supply >> _HOLDERS_SHIFT);
+        return uint32(HotFlagsLib.read() >> _HOLDERS_SHIFT);
     }
+
     /// @inheritdoc ISecurityToken
     function holdingWalletCount() external view returns (uint256) {
-        return uint32(_getSecurityTokenStorage().supply >> _WALLETS_SHIFT);
+        return uint32(HotFlagsLib.read() >> _WALLETS_SHIFT);
     }
+
     /// @inheritdoc IComplianceSubject
     /// @dev The balances of every wallet the registry links to `wallet`'s investor; `wallet`'s own balance when it
     /// is not registered.
@@ -278,6 +294,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         address[] memory wallets = _identityRegistry.walletsOf(_identityRegistry.investorAt(index));
         for (uint256 i; i < wallets.length; ++i) total += balanceOf(wallets[i]);
     }
+
     /// @notice The module running this implementation's operations.
     function operations() external view returns (address) {
         return _OPERATIONS;
@@ -289,47 +306,58 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     function identityRegistry() external view returns (IIdentityRegistry) {
         return _identityRegistry;
     }
+
     /// @inheritdoc ISecurityToken
     function compliance() external view returns (ICompliance) {
         return _compliance;
     }
+
     /// @inheritdoc ISecurityToken
     function eligibilityStore() external view returns (IEligibilityStore) {
         return _eligibilityStore;
     }
+
     /// @inheritdoc ISecurityToken
     function paused() external view returns (bool) {
         return HotFlagsLib.read() & _FLAG_PAUSED != 0;
     }
+
     /// @inheritdoc ISecurityToken
     function transfersStopped() public view returns (bool) {
         return HotFlagsLib.read() & _FLAG_STOPPED != 0;
     }
+
     /// @inheritdoc ISecurityToken
     function isFrozen(address userAddress) external view returns (bool) {
         return _getSecurityTokenStorage().accounts[userAddress].word & _FROZEN_BIT != 0;
     }
+
     /// @inheritdoc ISecurityToken
     function getFrozenTokens(address userAddress) public view returns (uint256) {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         return $.accounts[userAddress].word & _PARTIAL_BIT != 0 ? $.frozenTokens[userAddress] : 0;
     }
+
     /// @inheritdoc ISecurityToken
     function version() external pure virtual returns (string memory) {
         return "1.0.0";
     }
+
     /// @inheritdoc ISecurityToken
     function instrument() external view returns (Instrument memory) {
         return _getSecurityTokenStorage().instrument;
     }
+
     /// @inheritdoc ISecurityToken
     function issuer() external view returns (address) {
         return _getSecurityTokenStorage().instrument.issuer;
     }
+
     /// @inheritdoc ISecurityToken
     function productType() external pure returns (ProductType) {
         return _productType();
     }
+
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) public view virtual returns (bool) {
         return
@@ -341,6 +369,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
             interfaceId == type(IComplianceSubject).interfaceId ||
             interfaceId == type(ISecurityToken).interfaceId;
     }
+
     /* INTERNALS */
 
     /// @dev Runs `data` in the operations module, in this proxy's context, and returns what it returns (a revert
@@ -365,6 +394,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         }
         return Restriction.None;
     }
+
     function _spendAllowance(address owner, address spender, uint256 amount) private {
         mapping(address => uint256) storage allowances = _getSecurityTokenStorage().allowances[owner];
         uint256 current = allowances[spender];
@@ -375,10 +405,12 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
             allowances[spender] = current - amount;
         }
     }
+
     function _requireSnapshot(uint256 id) private view {
         uint256 current = currentSnapshotId();
         require(id != 0 && id <= current, SecurityTokenUnknownSnapshot(id, current));
     }
+
     /// @dev Upgrades are restricted (ASSET_FACTORY in the product tables: the factory rolls them out).
     // solhint-disable-next-line no-empty-blocks
     function _authorizeUpgrade(address) internal override restricted {}

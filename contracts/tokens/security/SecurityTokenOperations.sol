@@ -59,28 +59,34 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
     function mint(address to, uint256 amount) external restricted {
         _mintChecked(to, amount);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function burn(address userAddress, uint256 amount) external restricted {
         _requireHolderAddress(userAddress);
         _burnUnchecked(userAddress, amount);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function forcedTransfer(address from, address to, uint256 amount) external restricted returns (bool) {
         _forcedTransfer(from, to, amount);
         return true;
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function setAddressFrozen(address userAddress, bool freeze) external restricted {
         _setAddressFrozen(userAddress, freeze);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function freezePartialTokens(address userAddress, uint256 amount) external restricted {
         _freezePartialTokens(userAddress, amount);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function unfreezePartialTokens(address userAddress, uint256 amount) external restricted {
         _unfreezePartialTokens(userAddress, amount);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function recoveryAddress(
         address lostWallet,
@@ -113,6 +119,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         emit RecoverySuccess(lostWallet, newWallet, investorOnchainID);
         return true;
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function pause() external restricted {
         uint256 flags = HotFlagsLib.read();
@@ -120,6 +127,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         HotFlagsLib.write(flags | _FLAG_PAUSED);
         emit Paused(_msgSender());
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function unpause() external restricted {
         uint256 flags = HotFlagsLib.read();
@@ -127,6 +135,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         HotFlagsLib.write(flags & ~_FLAG_PAUSED);
         emit Unpaused(_msgSender());
     }
+
     /* ERC-3643 BATCHES */
 
     /// @inheritdoc ISecurityTokenOperations
@@ -139,6 +148,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
             _update(from, to, amounts[i], true);
         }
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchForcedTransfer(
         address[] calldata fromList,
@@ -149,11 +159,13 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         _requireSameLength(fromList.length, amounts.length);
         for (uint256 i; i < fromList.length; ++i) _forcedTransfer(fromList[i], toList[i], amounts[i]);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchMint(address[] calldata toList, uint256[] calldata amounts) external restricted {
         _requireSameLength(toList.length, amounts.length);
         for (uint256 i; i < toList.length; ++i) _mintChecked(toList[i], amounts[i]);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchBurn(address[] calldata userAddresses, uint256[] calldata amounts) external restricted {
         _requireSameLength(userAddresses.length, amounts.length);
@@ -162,11 +174,13 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
             _burnUnchecked(userAddresses[i], amounts[i]);
         }
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchSetAddressFrozen(address[] calldata userAddresses, bool[] calldata freeze) external restricted {
         _requireSameLength(userAddresses.length, freeze.length);
         for (uint256 i; i < userAddresses.length; ++i) _setAddressFrozen(userAddresses[i], freeze[i]);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchFreezePartialTokens(
         address[] calldata userAddresses,
@@ -175,6 +189,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         _requireSameLength(userAddresses.length, amounts.length);
         for (uint256 i; i < userAddresses.length; ++i) _freezePartialTokens(userAddresses[i], amounts[i]);
     }
+
     /// @inheritdoc ISecurityTokenOperations
     function batchUnfreezePartialTokens(
         address[] calldata userAddresses,
@@ -183,6 +198,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         _requireSameLength(userAddresses.length, amounts.length);
         for (uint256 i; i < userAddresses.length; ++i) _unfreezePartialTokens(userAddresses[i], amounts[i]);
     }
+
     /* REGISTER */
 
     /// @inheritdoc ISecurityTokenOperations
@@ -211,12 +227,14 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         require(_identityRegistry.isVerified(to), SecurityTokenRecipientNotVerified(to));
         _update(from, to, amount, false);
     }
+
     function _setAddressFrozen(address account, bool freeze) private {
         _requireHolderAddress(account);
         Account storage acct = _getSecurityTokenStorage().accounts[account];
         acct.word = freeze ? acct.word | _FROZEN_BIT : acct.word & ~_FROZEN_BIT;
         emit AddressFrozen(account, freeze, _msgSender());
     }
+
     function _freezePartialTokens(address account, uint256 amount) private {
         _requireHolderAddress(account);
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
@@ -234,6 +252,7 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         }
         emit TokensFrozen(account, amount);
     }
+
     function _unfreezePartialTokens(address account, uint256 amount) private {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         Account storage acct = $.accounts[account];
@@ -245,10 +264,12 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         if (left == 0) acct.word = word & ~_PARTIAL_BIT;
         emit TokensUnfrozen(account, amount);
     }
+
     /// @dev Agents act on holders: never on the zero address nor on the token's own escrow.
     function _requireHolderAddress(address account) private view {
         require(account != address(0) && account != address(this), SecurityTokenInvalidAddress(account));
     }
+
     function _requireSameLength(uint256 expected, uint256 actual) private pure {
         require(expected == actual, SecurityTokenLengthMismatch(expected, actual));
     }

@@ -186,9 +186,14 @@ describe("SecurityToken", function () {
       it("is upgrade-safe for OpenZeppelin's validation (UUPS, ERC-7201)", async function () {
         const factory = await ethers.getContractFactory("SecurityTokenMock");
         const { contracts } = await loadFixture(fixture);
-        const args = [await contracts.compliance.getAddress(), await contracts.identity.getAddress()];
-        await upgrades.validateImplementation(factory, { kind: "uups", constructorArgs: args });
-        await upgrades.validateUpgrade(factory, factory, { kind: "uups", constructorArgs: args });
+        // The plugin deploys nothing here but encodes the constructor, so it needs the arguments (its types in
+        // 3.9 leave `constructorArgs` out of these two functions' options: passed as a variable).
+        const options = {
+          kind: "uups" as const,
+          constructorArgs: [await contracts.compliance.getAddress(), await contracts.identity.getAddress()],
+        };
+        await upgrades.validateImplementation(factory, options);
+        await upgrades.validateUpgrade(factory, factory, options);
       });
     });
   });
@@ -1203,6 +1208,27 @@ describe("SecurityToken", function () {
           .withArgs(id, current);
       });
     }
+
+    it("reverts with SecurityTokenSnapshotLimit once every 24-bit id is used", async function () {
+      const world = await loadFixture(fixture);
+      const token = world.contracts.token;
+      const address = await token.getAddress();
+      const word = BigInt(await ethers.provider.getStorage(address, IMPLEMENTATION_SLOT));
+      const lastId = 2n ** 24n - 2n;
+      await ethers.provider.send("hardhat_setStorageAt", [
+        address,
+        IMPLEMENTATION_SLOT,
+        ethers.toBeHex(word | (lastId << 168n), 32),
+      ]);
+      await expect(token.connect(world.accounts.agent).snapshot())
+        .to.emit(token, "Snapshot")
+        .withArgs(lastId + 1n);
+      await expect(token.connect(world.accounts.agent).snapshot()).to.be.revertedWithCustomError(
+        token,
+        "SecurityTokenSnapshotLimit",
+      );
+      expect(await token.currentSnapshotId()).to.equal(lastId + 1n);
+    });
 
     it("keeps the snapshot id and pause in the implementation slot, above the address", async function () {
       const world = await loadFixture(fixture);
