@@ -300,11 +300,9 @@ contract Compliance is ICompliance, AccessManaged {
         if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0);
 
         bool transfer = from != address(0);
-        if (
-            config.flags() & ~(AssetConfigLib.CONFIGURED | AssetConfigLib.ALLOW_LIST | AssetConfigLib.BLOCK_LIST) == 0
-        ) {
-            // No balance cap and no external rule: the configuration word, the parties' words and the holder count
-            // decide. Any doubt falls through to the full evaluation below, which gives the same code.
+        if (!config.hasBalanceCapOrRules()) {
+            // The configuration word, the parties' words and the holder count decide. Any doubt falls through to
+            // the full evaluation below, which gives the same code.
             // The hot path: both parties vouched for, and no investor cap for a recipient that holds nothing. Only
             // the store's epoch is read.
             if (
@@ -338,12 +336,7 @@ contract Compliance is ICompliance, AccessManaged {
             }
         }
 
-        Parties memory parties = _readParties(config, from, to, fromMemo, toMemo, recipientHolds);
-        (code, , , ) = _evaluate(msg.sender, config, parties, amount, recipientHolds ? Holding.Yes : Holding.No);
-        if (code != Restriction.None) return (code, 0, 0);
-
-        if (transfer) newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(msg.sender, config, parties);
-        newToMemo = parties.toVouched ? toMemo : _recipientMemo(config, parties.toWord, parties.epoch);
+        return _checkFully(config, from, to, amount, fromMemo, toMemo, recipientHolds);
     }
 
     /// @inheritdoc ICompliance
@@ -520,6 +513,26 @@ contract Compliance is ICompliance, AccessManaged {
             if (ruleCode != 0) return (Restriction.ExternalRuleFailed, address(0), detail, ruleCode);
         }
         return (Restriction.None, address(0), 0, 0);
+    }
+
+    /// @dev `checkTransfer`'s full route: the evaluation `detectTransferRestriction` runs, skipping the steps of the
+    /// parties the memos vouch for, then fresh memos for the parties it judged.
+    function _checkFully(
+        AssetConfig config,
+        address from,
+        address to,
+        uint256 amount,
+        uint88 fromMemo,
+        uint88 toMemo,
+        bool recipientHolds
+    ) private view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo) {
+        Parties memory parties = _readParties(config, from, to, fromMemo, toMemo, recipientHolds);
+        (code, , , ) = _evaluate(msg.sender, config, parties, amount, recipientHolds ? Holding.Yes : Holding.No);
+        if (code != Restriction.None) return (code, 0, 0);
+        if (from != address(0)) {
+            newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(msg.sender, config, parties);
+        }
+        newToMemo = parties.toVouched ? toMemo : _recipientMemo(config, parties.toWord, parties.epoch);
     }
 
     /// @dev What `checkTransfer` learns from its memos and the store, in one store call: a party whose memo holds
