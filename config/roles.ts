@@ -6,7 +6,6 @@
  * Role ids mirror `contracts/access/Roles.sol` (a test checks they agree).
  */
 import { coins } from "./coins";
-import { ProductType } from "../sdk/assets";
 
 export const Role = {
   ADMIN: 0n,
@@ -88,17 +87,6 @@ export const targetsOf: Record<string, string[]> = {
   SettlementCoin: coins.map((coin) => coin.deployment),
 };
 
-/**
- * Tables applied to a product type's template target (`AllianceAuthority.productTarget`) rather than to a
- * deployment: every asset of that type, whoever issued it, is guarded by its product's one table (DESIGN.md §6).
- * Keys are the product contracts' names in `permissions`.
- */
-export const productTables: Record<string, ProductType> = {
-  Equity: ProductType.Equity,
-  Bond: ProductType.Bond,
-  Fund: ProductType.Fund,
-};
-
 /** `IAssetFactory.IssueRequest` as a canonical ABI tuple. */
 const ISSUE_REQUEST =
   "(uint8,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes,address[],address[]," +
@@ -166,8 +154,8 @@ export const fundPublicFunctions: string[] = [
 ];
 
 /**
- * The Fund product's table (`permissions.Fund`): the core's and the fund's lifecycle, applied to the Fund
- * product target (the authority resolves every fund to it).
+ * The `Fund` product table (`productPermissions.Fund`): the core's and the fund's lifecycle, applied to the
+ * Fund product target (the authority resolves every fund to it).
  */
 export const fundPermissions: Record<string, RoleName> = {
   ...securityTokenPermissions,
@@ -176,8 +164,6 @@ export const fundPermissions: Record<string, RoleName> = {
 
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
-  // Product tables (`productTables`): applied to the product type's template target.
-  Fund: fundPermissions,
   AllianceAuthority: {
     "registerAsset(address,uint8,address)": "ASSET_FACTORY",
     // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
@@ -281,15 +267,6 @@ export const authorityBuiltinFunctions: string[] = [
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
-  // Holders' ERC-20 surface, investors' requests, and the hooks through which FundLifecycle (running as the fund)
-  // moves units: callable by anyone, refused with FundOnlySelf unless the caller is the fund itself.
-  Fund: [
-    ...securityTokenPublicFunctions,
-    ...fundPublicFunctions,
-    "fundMint(address,uint256)",
-    "fundBurnEscrow(uint256)",
-    "fundMoveEscrow(address,address,uint256)",
-  ],
   // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
   AssetFactory: ["rollOut(uint8,address[])"],
   SettlementCoin: [
@@ -322,3 +299,64 @@ export const memberKindRoles: Record<string, RoleName[]> = {
 
 /** The roles the issuer of the settlement coin is given besides its kind's (the coin's issuing bank). */
 export const coinIssuerRoles: RoleName[] = ["MASTER_MINTER", "MINTER"];
+
+/**
+ * Equity's corporate actions (contracts/interfaces/tokens/IEquity.sol, run by `EquityLifecycle` in each equity's
+ * context): the issuing member (ASSET_ISSUER) declares and funds dividends, reclaims what is left after their
+ * deadline and begins splits; the asset's agent (ASSET_AGENT) pushes dividend payments and converts and completes
+ * splits in batches. Claiming is each holder's own act (`equityPublicFunctions`).
+ */
+export const equityLifecyclePermissions: Record<string, RoleName> = {
+  "declareDividend(uint256,uint256,uint48)": "ASSET_ISSUER",
+  "reclaimUnclaimed(uint256)": "ASSET_ISSUER",
+  "beginSplit(uint32,uint32)": "ASSET_ISSUER",
+  "pushPayments(uint256,address[])": "ASSET_AGENT",
+  "applySplit(address[])": "ASSET_AGENT",
+  "completeSplit()": "ASSET_AGENT",
+};
+
+/** The `Equity` product table: the core's table plus the corporate actions. */
+export const equityPermissions: Record<string, RoleName> = {
+  ...securityTokenPermissions,
+  ...equityLifecyclePermissions,
+};
+
+/**
+ * Equity functions anyone may call: a holder claims its own dividend. (`initializeEquity` and the `IEquityHooks`
+ * are reachable too, but refuse every caller outside initialization or other than the token itself.)
+ */
+export const equityPublicFunctions: string[] = ["claim(uint256)"];
+
+/**
+ * The product tables, by product contract (config/products.ts). Each is applied once to its product type's
+ * template target in the authority (`AllianceAuthority.productTarget`), not per asset: every asset of the type,
+ * whoever issued it, is guarded by it (DESIGN.md §6). `deploy/90_roles.ts` applies them with the rest.
+ */
+export const productPermissions: Record<string, Record<string, RoleName>> = {
+  Equity: equityPermissions,
+  Fund: fundPermissions,
+};
+
+/**
+ * Product functions no table guards: holders' own acts (the core's ERC-20 surface, claims, requests) and hooks
+ * that refuse every caller but the asset itself.
+ */
+export const productPublicFunctions: Record<string, string[]> = {
+  Equity: [
+    ...securityTokenPublicFunctions,
+    ...equityPublicFunctions,
+    // IEquityHooks: the lifecycle's self-calls into the token; each refuses any caller but the token itself.
+    "equityIssue(address,uint256)",
+    "equityBurn(address,uint256)",
+    "equitySetTransfersStopped(bool)",
+    "equitySnapshot()",
+  ],
+  Fund: [
+    ...securityTokenPublicFunctions,
+    ...fundPublicFunctions,
+    // IFundHooks: the lifecycle's self-calls into the fund; each refuses any caller but the fund itself.
+    "fundMint(address,uint256)",
+    "fundBurnEscrow(uint256)",
+    "fundMoveEscrow(address,address,uint256)",
+  ],
+};

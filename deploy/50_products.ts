@@ -1,45 +1,29 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { productTables } from "../config/roles";
-import { productImplementationName, productLogicContracts, productLogicName } from "../scripts/lib/products";
+import { products } from "../config/products";
+import { productConstructorArgs, productImplementationName, recordImplementation } from "../scripts/lib/products";
 
 /**
- * One implementation per product type (config/roles.ts `productTables`), each built with the alliance's
- * compliance pipeline and identity registry as immutables. Assets are proxies of these, issued by the
- * AssetFactory. A product whose lifecycle runs in logic contracts of its own (`productLogicContracts`) gets them
- * deployed first and passed to its constructor after those two. Each implementation is also recorded in the OpenZeppelin upgrades manifest, so that
- * `product:upgrade` can check a new implementation's storage layout against the one assets run on.
+ * One implementation per product type (config/products.ts), each built with the alliance's compliance pipeline
+ * and identity registry (and its lifecycle contract, if it has one) as immutables. Assets are proxies of these,
+ * issued by the AssetFactory. Each implementation is also recorded in the OpenZeppelin upgrades manifest, so
+ * that `product:upgrade` can check a new implementation's storage layout against the one assets run on.
+ * Products whose contract is not in this build are left out.
  */
 const func: DeployFunction = async (hre) => {
   const { deployer } = await hre.getNamedAccounts();
-  const compliance = await hre.deployments.get("Compliance");
-  const identity = await hre.deployments.get("IdentityRegistry");
-  const constructorArgs = [compliance.address, identity.address];
-  for (const product of Object.keys(productTables)) {
+  for (const [product, { lifecycle }] of Object.entries(products)) {
     if (!(await hre.artifacts.artifactExists(product))) continue;
-    const logic: string[] = [];
-    for (const name of productLogicContracts[product] ?? []) {
-      const deployed = await hre.deployments.deploy(productLogicName(product, name), {
-        contract: name,
-        from: deployer,
-        log: true,
-      });
-      logic.push(deployed.address);
-    }
+    if (lifecycle) await hre.deployments.deploy(lifecycle, { from: deployer, args: [], log: true });
+    const constructorArgs = await productConstructorArgs(hre, product);
     const implementation = await hre.deployments.deploy(productImplementationName(product), {
       contract: product,
       from: deployer,
-      args: [...constructorArgs, ...logic],
+      args: constructorArgs,
       log: true,
     });
-    // The plugin re-derives the deployment to check the bytecode: it needs the constructor arguments, which its
-    // option type for forceImport does not declare (it reads them all the same).
-    const importOptions = { kind: "uups", constructorArgs: [...constructorArgs, ...logic] } as Parameters<
-      typeof hre.upgrades.forceImport
-    >[2];
-    await hre.upgrades.forceImport(implementation.address, await hre.ethers.getContractFactory(product), importOptions);
+    await recordImplementation(hre, implementation.address, product, constructorArgs);
   }
 };
-
 func.tags = ["products", "core"];
 func.dependencies = ["compliance", "identity"];
 export default func;

@@ -1,5 +1,5 @@
 import type { DeployFunction } from "hardhat-deploy/types";
-import { productTables } from "../config/roles";
+import { products } from "../config/products";
 import { deployProxy } from "../scripts/lib/deploy";
 import { productImplementationName } from "../scripts/lib/products";
 
@@ -13,7 +13,7 @@ const func: DeployFunction = async (hre) => {
   const authority = await hre.deployments.get("AllianceAuthority");
   const productTypes: number[] = [];
   const implementations: string[] = [];
-  for (const [product, productType] of Object.entries(productTables)) {
+  for (const [product, { productType }] of Object.entries(products)) {
     const implementation = await hre.deployments.getOrNull(productImplementationName(product));
     if (!implementation) continue;
     productTypes.push(productType);

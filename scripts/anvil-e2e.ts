@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       "Compliance",
       "SettlementCoinUSD",
       "SettlementCoinCNY",
+      "AssetFactory",
     ];
     for (const name of names) {
       const code = await provider.getCode(first[`${name}.json`] ?? ethers.ZeroAddress);

@@ -139,6 +139,9 @@ task("product:upgrade", "Validates a product's new implementation against the cu
     const authority = await authorityAt(hre, args.from);
     const upgrader = await addressOf(hre, args.from);
     const factoryAddress = await factory.getAddress();
+    const selector = factory.interface.getFunction("setProductImplementation").selector;
+    const [immediate, delay] = await authority.canCall(upgrader, factoryAddress, selector);
+    if (!immediate && delay === 0n) throw new Error(`${upgrader} may not set product implementations (UPGRADER)`);
 
     let implementation: string;
     if (args.execute) {
@@ -148,10 +151,12 @@ task("product:upgrade", "Validates a product's new implementation against the cu
       if (current === hre.ethers.ZeroAddress) {
         throw new Error(`${args.product} has no implementation yet: deploy the products first`);
       }
-      const compliance = await hre.deployments.get("Compliance");
-      const identity = await hre.deployments.get("IdentityRegistry");
-      const constructorArgs = [compliance.address, identity.address];
+      const { productConstructorArgs } = await import("../scripts/lib/products");
       const newImplementation = await hre.ethers.getContractFactory(args.implementation);
+      // The deployed pipeline, registry and (for products that have one) lifecycle contract, as many of them as
+      // the new implementation's constructor takes.
+      const arity = newImplementation.interface.deploy.inputs.length;
+      const constructorArgs = (await productConstructorArgs(hre, args.product)).slice(0, arity);
       const options = { kind: "uups" as const, constructorArgs };
       // Throws, naming every incompatibility, when the new layout does not extend the current one.
       await hre.upgrades.validateUpgrade(current, newImplementation, options);
@@ -160,8 +165,6 @@ task("product:upgrade", "Validates a product's new implementation against the cu
     }
 
     const data = factory.interface.encodeFunctionData("setProductImplementation", [productType, implementation]);
-    const [immediate, delay] = await authority.canCall(upgrader, factoryAddress, data.slice(0, 10));
-    if (!immediate && delay === 0n) throw new Error(`${upgrader} may not set product implementations (UPGRADER)`);
     const operationId = await authority.hashOperation(upgrader, factoryAddress, data);
     if (immediate || args.execute) {
       if (delay > 0n) {

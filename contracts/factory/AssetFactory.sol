@@ -119,8 +119,8 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
             uint160(asset) |
             (block.timestamp << _ISSUED_AT_SHIFT) |
             ((issuerWord >> _HEAD_SHIFT) << _PREVIOUS_SHIFT);
-        // An issuer's count stays below 2^32: its assets are at most 5 × (2^32 − 1)… in theory; the checked
-        // uint32 increment reverts before the field could overflow into the head ref.
+        // The count is a 32-bit field: the checked uint32 increment reverts (an issuer's 2^32-th asset, out of
+        // reach in practice) before it could spill into the head ref.
         uint32 issuerCount = uint32(issuerWord) + 1;
         $.issuers[issuer] = issuerCount | (_ref(productType, index) << _HEAD_SHIFT);
         emit AssetIssued(asset, productType, issuer, implementation, index);

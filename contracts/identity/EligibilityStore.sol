@@ -77,7 +77,8 @@ contract EligibilityStore is IEligibilityStore {
     /// @inheritdoc IEligibilityStore
     function advanceEpoch() external returns (uint64 newEpoch) {
         _requireRegistry();
-        // The registry advances the epoch once per transaction at most a few times: 2^64 advances cannot happen.
+        // The registry advances the epoch once per call that removes or changes something: 2^64 such calls
+        // (one every nanosecond for 584 years) cannot happen.
         unchecked {
             newEpoch = _epoch + 1;
         }

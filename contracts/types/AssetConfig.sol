@@ -120,6 +120,12 @@ library AssetConfigLib {
         return flags(c) & BALANCE_CAP != 0;
     }
 
+    /// @notice Whether a per-investor balance cap or an external rule is on (rules that need more than the
+    /// configuration word, the parties' words and the holder count).
+    function hasBalanceCapOrRules(AssetConfig c) internal pure returns (bool) {
+        return flags(c) & ~(CONFIGURED | ALLOW_LIST | BLOCK_LIST) != 0;
+    }
+
     /// @notice How many external rules the asset has.
     function ruleCount(AssetConfig c) internal pure returns (uint256) {
         return flags(c) >> RULE_COUNT_SHIFT;

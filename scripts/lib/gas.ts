@@ -1,5 +1,9 @@
-import type { JsonRpcProvider } from "ethers";
 import { ethers } from "ethers";
+
+/** Any provider that passes JSON-RPC calls through (ethers' JsonRpcProvider, Hardhat's provider). */
+interface RpcProvider {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
 
 /** One call frame of a transaction: what it called and the gas it used, its sub-calls included. */
 export interface CallFrame {
@@ -26,11 +30,11 @@ interface StructLog {
  * anvil answer it), in the order they returned. Gas per frame is measured from the caller's gas before the
  * call to its gas after it: the frame's own use plus the call's overhead (cold account, memory).
  */
-export async function callFrames(provider: JsonRpcProvider, hash: string): Promise<CallFrame[]> {
-  const trace: { structLogs: StructLog[] } = await provider.send("debug_traceTransaction", [
+export async function callFrames(provider: RpcProvider, hash: string): Promise<CallFrame[]> {
+  const trace = (await provider.send("debug_traceTransaction", [
     hash,
     { disableStorage: true, disableMemory: false, disableStack: false },
-  ]);
+  ])) as { structLogs: StructLog[] };
   const logs = trace.structLogs;
   const open: { frame: CallFrame; gasBefore: number }[] = [];
   const out: CallFrame[] = [];

@@ -1,4 +1,5 @@
-import type { JsonFragment } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { products } from "../../config/products";
 
 /** The deployment name of a product type's implementation (deploy/50_products.ts), e.g. `Bond_Implementation`. */
 export function productImplementationName(product: string): string {
@@ -6,39 +7,30 @@ export function productImplementationName(product: string): string {
 }
 
 /**
- * Logic contracts a product runs in its own context (by `delegatecall` from its fallback) because the product
- * and its lifecycle do not fit one contract under EIP-170: deploy/50_products.ts deploys them first and passes
- * their addresses to the product's constructor after (compliance, identity registry), and their functions are
- * the product's (its permission table covers them; `productAbi` merges them in).
+ * The constructor arguments of `product`'s implementation on this network: the compliance pipeline, the
+ * identity registry and, for products with a lifecycle contract (config/products.ts), its deployment.
  */
-export const productLogicContracts: Record<string, string[]> = {
-  Fund: ["FundLifecycle"],
-};
-
-/** The deployment name of a product's logic contract, e.g. `Fund_FundLifecycle`. */
-export function productLogicName(product: string, logic: string): string {
-  return `${product}_${logic}`;
+export async function productConstructorArgs(hre: HardhatRuntimeEnvironment, product: string): Promise<string[]> {
+  const compliance = await hre.deployments.get("Compliance");
+  const identity = await hre.deployments.get("IdentityRegistry");
+  const args = [compliance.address, identity.address];
+  const lifecycle = products[product]?.lifecycle;
+  if (lifecycle) args.push((await hre.deployments.get(lifecycle)).address);
+  return args;
 }
 
 /**
- * A product's complete ABI as assets of it answer: the product contract's and its logic contracts' functions,
- * events and errors (each once, the product's own first; the constructor is the product's).
+ * Records the deployed implementation at `address` (of contract `product`, built with `constructorArgs`) in the
+ * OpenZeppelin upgrades manifest with its storage layout, so that later implementations can be validated
+ * against it (`product:upgrade`).
  */
-export async function productAbi(
-  artifacts: { readArtifact(name: string): Promise<{ abi: readonly unknown[] }> },
+export async function recordImplementation(
+  hre: HardhatRuntimeEnvironment,
+  address: string,
   product: string,
-): Promise<JsonFragment[]> {
-  const seen = new Set<string>();
-  const out: JsonFragment[] = [];
-  for (const name of [product, ...(productLogicContracts[product] ?? [])]) {
-    for (const entry of (await artifacts.readArtifact(name)).abi as JsonFragment[]) {
-      // A logic contract's constructor is its own, not the product's.
-      if (name !== product && entry.type === "constructor") continue;
-      const key = `${entry.type}:${entry.name ?? ""}(${(entry.inputs ?? []).map((i) => i.type).join(",")})`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(entry);
-    }
-  }
-  return out;
+  constructorArgs: unknown[],
+): Promise<void> {
+  // `forceImport` builds the deployment data, constructor arguments included, though its options type omits them.
+  const options = { kind: "uups", constructorArgs } as Parameters<typeof hre.upgrades.forceImport>[2];
+  await hre.upgrades.forceImport(address, await hre.ethers.getContractFactory(product), options);
 }

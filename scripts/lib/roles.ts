@@ -4,13 +4,13 @@ import {
   deploymentsOf,
   grants,
   permissions,
-  productTables,
+  productPermissions,
   Role,
   roleSettings,
   type RoleName,
 } from "../../config/roles";
+import { products } from "../../config/products";
 import { ProductType, productTarget } from "../../sdk/assets";
-import { productAbi } from "./products";
 
 /** One change the roles step made (or, with `dryRun`, would make). */
 export interface RoleChange {
@@ -60,7 +60,7 @@ export async function applyRoles(
   }
 
   for (const { label, address, iface, contractName } of await tableTargets(hre)) {
-    const table = permissions[contractName];
+    const table = permissions[contractName] ?? productPermissions[contractName];
     const byRole = new Map<RoleName, string[]>();
     for (const [signature, role] of Object.entries(table)) {
       const selector = iface.getFunction(signature)?.selector;
@@ -107,27 +107,14 @@ export interface TableTarget {
 
 /**
  * Every address a table of `config/roles.ts` applies to on this network: the deployments of each core contract
- * (those not deployed here are left out) and, for each product table, its product type's template target in the
- * authority (`AllianceAuthority.productTarget`), with the product contract's ABI.
+ * (those not deployed here are left out) and, for each product table (`productPermissions`) whose contract is in
+ * this build, its product type's template target in the authority (`AllianceAuthority.productTarget`), with the
+ * product's whole ABI.
  */
 export async function tableTargets(hre: HardhatRuntimeEnvironment): Promise<TableTarget[]> {
   const { deployments, ethers, artifacts } = hre;
   const out: TableTarget[] = [];
   for (const contractName of Object.keys(permissions)) {
-    const productType = productTables[contractName];
-    if (productType !== undefined) {
-      // The product's functions and those of the logic contracts it runs (scripts/lib/products.ts).
-      const abi = await productAbi(artifacts, contractName);
-      const address = productTarget(productType);
-      out.push({
-        contractName,
-        label: `${contractName} (product target)`,
-        address,
-        iface: new ethers.Interface(abi),
-        productType,
-      });
-      continue;
-    }
     for (const deploymentName of deploymentsOf(contractName)) {
       const deployment = await deployments.getOrNull(deploymentName);
       if (!deployment) continue;
@@ -139,5 +126,37 @@ export async function tableTargets(hre: HardhatRuntimeEnvironment): Promise<Tabl
       });
     }
   }
+  for (const contractName of Object.keys(productPermissions)) {
+    const product = products[contractName];
+    if (!product) throw new Error(`config/roles.ts: ${contractName} is not a product of config/products.ts`);
+    if (!(await artifacts.artifactExists(contractName))) continue;
+    out.push({
+      contractName,
+      label: `${contractName} (product target)`,
+      address: productTarget(product.productType),
+      iface: await productInterface(hre, contractName),
+      productType: product.productType,
+    });
+  }
   return out;
+}
+
+/**
+ * A product's whole ABI: its implementation's and, when config/products.ts names one, its interface's (a
+ * lifecycle's functions run behind the implementation's fallback and are only in the interface), deduplicated.
+ */
+export async function productInterface(hre: HardhatRuntimeEnvironment, product: string): Promise<Interface> {
+  const names = [product, ...(products[product]?.abi ? [products[product].abi!] : [])];
+  const seen = new Set<string>();
+  const fragments = [];
+  for (const name of names) {
+    for (const fragment of hre.ethers.Interface.from((await hre.artifacts.readArtifact(name)).abi).fragments) {
+      if (!["function", "event", "error"].includes(fragment.type)) continue;
+      const key = `${fragment.type} ${fragment.format("sighash")}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      fragments.push(fragment);
+    }
+  }
+  return new hre.ethers.Interface(fragments);
 }

@@ -41,8 +41,8 @@ export function shouldBehaveLikeCompliantToken(worldFixture: () => Promise<Secur
       burn: (from, amount) => agent.burn(from, amount),
       transfer: (from, to, amount) => token.connect(from).transfer(to, amount),
       holderCount: () => token.holderCount(),
-      investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
       balanceOf: (wallet) => token.balanceOf(wallet),
+      investorBalanceOf: (wallet) => token.investorBalanceOf(wallet),
       expectRefused: async (tx, code) => {
         await expect(tx)
           .to.be.revertedWithCustomError(token, "SecurityTokenTransferRestricted")

@@ -16,6 +16,7 @@ import {
   Sentence,
   shouldBehaveLikeCompliancePipeline,
 } from "../behaviors/CompliancePipeline.behavior";
+import { Role } from "../../config/roles";
 import { asTuple, complianceFixture, pipelineFixture, stateOf, YEAR } from "./fixtures";
 
 const SOME_RULES: AssetRules = {
@@ -164,6 +165,282 @@ describe("Compliance", function () {
         });
       }
     });
+  });
+
+  describe("configureNewAsset", function () {
+    /** The compliance fixture with `factory` holding ASSET_FACTORY (the AssetFactory contract's role). */
+    async function factoryFixture() {
+      const f = await complianceFixture();
+      const factory = f.accounts.custodian;
+      await f.contracts.authority.connect(f.accounts.deployer).grantRole(Role.ASSET_FACTORY, factory.address, 0);
+      return { ...f, factory, newAsset: ethers.Wallet.createRandom().address };
+    }
+
+    it("configures rules, lists and cap in one call, emitting what the separate calls emit", async function () {
+      const { compliance, factory, newAsset } = await loadFixture(factoryFixture);
+      const tx = compliance
+        .connect(factory)
+        .configureNewAsset(newAsset, SOME_RULES, [Country.US, Country.DE, 999], [Country.FR], 5_000n);
+      await expect(tx).to.emit(compliance, "AssetConfigured").withArgs(newAsset, asTuple(SOME_RULES));
+      for (const country of [Country.US, Country.DE, 999]) {
+        await expect(tx).to.emit(compliance, "CountryAllowListChanged").withArgs(newAsset, country, true);
+      }
+      await expect(tx).to.emit(compliance, "CountryBlockListChanged").withArgs(newAsset, Country.FR, true);
+      await expect(tx).to.emit(compliance, "MaxBalanceSet").withArgs(newAsset, 5_000n);
+      const state = await stateOf(compliance, newAsset);
+      expect(state.configured).to.equal(true);
+      expect(state.version).to.equal(1n);
+      expect(state.rules).to.deep.equal(asTuple(SOME_RULES));
+      expect(state.maxBalance).to.equal(5_000n);
+      expect(state.haltedUntil).to.equal(0n);
+      expect(state.externalRules).to.deep.equal([]);
+      for (const country of [Country.US, Country.DE, 999]) {
+        expect(await compliance.isCountryAllowed(newAsset, country)).to.equal(true);
+      }
+      expect(await compliance.isCountryAllowed(newAsset, Country.FR)).to.equal(false);
+      expect(await compliance.isCountryBlocked(newAsset, Country.FR)).to.equal(true);
+      expect(await compliance.isCountryBlocked(newAsset, Country.US)).to.equal(false);
+    });
+
+    it("leaves out the list and cap events when there is nothing to list and no cap, and accepts duplicates", async function () {
+      const { compliance, factory, newAsset } = await loadFixture(factoryFixture);
+      const tx = compliance.connect(factory).configureNewAsset(newAsset, NO_RULES, [Country.US, Country.US], [], 0n);
+      await expect(tx).to.emit(compliance, "AssetConfigured").withArgs(newAsset, asTuple(NO_RULES));
+      await expect(tx).not.to.emit(compliance, "CountryBlockListChanged");
+      await expect(tx).not.to.emit(compliance, "MaxBalanceSet");
+      const receipt = await (await tx).wait();
+      expect(receipt!.logs.map((log) => compliance.interface.parseLog(log)?.name)).to.deep.equal([
+        "AssetConfigured",
+        "CountryAllowListChanged",
+        "CountryAllowListChanged",
+      ]);
+      expect(await compliance.isCountryAllowed(newAsset, Country.US)).to.equal(true);
+      expect(await compliance.maxBalanceOf(newAsset)).to.equal(0n);
+    });
+
+    it("judges transfers like the separate calls would", async function () {
+      const { compliance, factory, accounts } = await loadFixture(factoryFixture);
+      const deploy = async () => {
+        const token = (await (
+          await ethers.getContractFactory("ComplianceSubjectMock")
+        ).deploy(await compliance.getAddress(), await compliance.identityRegistry())) as ComplianceSubjectMock;
+        return token.getAddress();
+      };
+      const [oneCall, separately] = [await deploy(), await deploy()];
+      const rules = { ...NO_RULES, countryAllowList: true, countryBlockList: true, maxBalance: true };
+      await compliance.connect(factory).configureNewAsset(oneCall, rules, [Country.US], [Country.DE], 500n);
+      const admin = compliance.connect(accounts.regulator);
+      await admin.configureAsset(separately, rules);
+      await admin.setCountriesAllowed(separately, [Country.US], true);
+      await admin.setCountriesBlocked(separately, [Country.DE], true);
+      await admin.setMaxBalance(separately, 500n);
+      const { alice, bob, carol } = accounts;
+      const verdicts: [bigint, bigint][] = [];
+      for (const [from, to, amount] of [
+        [ethers.ZeroAddress, alice.address, 500n],
+        [ethers.ZeroAddress, alice.address, 501n],
+        [ethers.ZeroAddress, bob.address, 1n],
+        [ethers.ZeroAddress, carol.address, 1n],
+        [bob.address, alice.address, 1n],
+      ] as const) {
+        verdicts.push([
+          await compliance.detectTransferRestriction(oneCall, from, to, amount),
+          await compliance.detectTransferRestriction(separately, from, to, amount),
+        ]);
+      }
+      expect(verdicts.map(([a]) => Number(a))).to.deep.equal([
+        Restriction.None,
+        Restriction.MaxBalanceExceeded,
+        Restriction.CountryBlocked,
+        Restriction.CountryNotAllowed,
+        Restriction.CountryBlocked,
+      ]);
+      for (const [a, b] of verdicts) expect(a).to.equal(b);
+    });
+
+    context("when the asset is already configured", function () {
+      it("reverts with ComplianceAssetAlreadyConfigured", async function () {
+        const { compliance, factory, asset } = await loadFixture(factoryFixture);
+        const before = await stateOf(compliance, asset);
+        await expect(compliance.connect(factory).configureNewAsset(asset, SOME_RULES, [Country.US], [], 1n))
+          .to.be.revertedWithCustomError(compliance, "ComplianceAssetAlreadyConfigured")
+          .withArgs(asset);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+
+    context("when the asset is the zero address", function () {
+      it("reverts with ComplianceInvalidAsset", async function () {
+        const { compliance, factory } = await loadFixture(factoryFixture);
+        await expect(compliance.connect(factory).configureNewAsset(ethers.ZeroAddress, NO_RULES, [], [], 0n))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidAsset")
+          .withArgs(ethers.ZeroAddress);
+        expect(await compliance.isConfigured(ethers.ZeroAddress)).to.equal(false);
+      });
+    });
+
+    for (const [list, lists] of [
+      ["allow-list", (country: number) => [[Country.US, country], []]],
+      ["block-list", (country: number) => [[], [Country.US, country]]],
+    ] as const) {
+      for (const country of [0, 1000]) {
+        context(`when the ${list} has country ${country}`, function () {
+          it("reverts with ComplianceInvalidCountry and configures nothing", async function () {
+            const { compliance, factory, newAsset } = await loadFixture(factoryFixture);
+            const [allowed, blocked] = lists(country);
+            const before = await stateOf(compliance, newAsset);
+            await expect(compliance.connect(factory).configureNewAsset(newAsset, NO_RULES, allowed, blocked, 1n))
+              .to.be.revertedWithCustomError(compliance, "ComplianceInvalidCountry")
+              .withArgs(country);
+            expect(await stateOf(compliance, newAsset)).to.deep.equal(before);
+          });
+        });
+      }
+    }
+
+    context("when the trading window is invalid", function () {
+      it("reverts with ComplianceInvalidTradingWindow", async function () {
+        const { compliance, factory, newAsset } = await loadFixture(factoryFixture);
+        const rules = { ...NO_RULES, windowOpen: HOUR, windowClose: HOUR, tradingDays: 1 };
+        await expect(compliance.connect(factory).configureNewAsset(newAsset, rules, [], [], 0n))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidTradingWindow")
+          .withArgs(HOUR, HOUR, 1);
+        expect(await compliance.isConfigured(newAsset)).to.equal(false);
+      });
+    });
+
+    context("when the caller does not hold ASSET_FACTORY", function () {
+      it("reverts with AccessManagedUnauthorized, even for a COMPLIANCE_ADMIN", async function () {
+        const { compliance, accounts, newAsset } = await loadFixture(factoryFixture);
+        for (const caller of [accounts.regulator, accounts.issuer, accounts.alice, accounts.stranger]) {
+          await expect(compliance.connect(caller).configureNewAsset(newAsset, NO_RULES, [], [], 0n))
+            .to.be.revertedWithCustomError(compliance, "AccessManagedUnauthorized")
+            .withArgs(caller.address);
+        }
+        expect(await compliance.isConfigured(newAsset)).to.equal(false);
+      });
+    });
+  });
+
+  describe("configurationVersion", function () {
+    it("starts at 0 and grows by one with every configuration write but halts", async function () {
+      const { compliance, accounts, rule } = await loadFixture(complianceFixture);
+      const asset = ethers.Wallet.createRandom().address;
+      const admin = compliance.connect(accounts.regulator);
+      const supervisor = compliance.connect(accounts.exchange);
+      expect(await compliance.configurationVersion(asset)).to.equal(0n);
+      const writes: [string, () => Promise<unknown>, bigint][] = [
+        ["configureAsset", () => admin.configureAsset(asset, NO_RULES), 1n],
+        ["setMaxBalance", () => admin.setMaxBalance(asset, 1n), 1n],
+        ["setCountriesAllowed", () => admin.setCountriesAllowed(asset, [Country.US, Country.DE], true), 1n],
+        ["setCountriesBlocked", () => admin.setCountriesBlocked(asset, [Country.FR], true), 1n],
+        ["addExternalRule", () => admin.addExternalRule(asset, rule), 1n],
+        ["removeExternalRule", () => admin.removeExternalRule(asset, rule), 1n],
+        ["haltTrading", async () => supervisor.haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash), 0n],
+        ["resumeTrading", () => supervisor.resumeTrading(asset), 0n],
+        ["configureAsset again", () => admin.configureAsset(asset, SOME_RULES), 1n],
+      ];
+      let version = 0n;
+      for (const [name, write, step] of writes) {
+        await write();
+        version += step;
+        expect(await compliance.configurationVersion(asset), name).to.equal(version);
+      }
+    });
+
+    context("when the version has reached 65,535", function () {
+      async function exhaustedFixture() {
+        const f = await complianceFixture();
+        // `_configs` is the first mapping of Compliance (slot 1); the version is the word's top 16 bits.
+        const slot = BigInt(
+          ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [f.asset, 1])),
+        );
+        const address = await f.compliance.getAddress();
+        const word = BigInt(await ethers.provider.getStorage(address, slot));
+        const exhausted = (word & ((1n << 240n) - 1n)) | (0xffffn << 240n);
+        await ethers.provider.send("hardhat_setStorageAt", [
+          address,
+          ethers.toQuantity(slot),
+          ethers.toBeHex(exhausted, 32),
+        ]);
+        return f;
+      }
+
+      const writes: [string, (c: Compliance, asset: string, rule: string) => Promise<unknown>][] = [
+        ["configureAsset", (c, asset) => c.configureAsset(asset, NO_RULES)],
+        ["setMaxBalance", (c, asset) => c.setMaxBalance(asset, 1n)],
+        ["setCountriesAllowed", (c, asset) => c.setCountriesAllowed(asset, [Country.US], true)],
+        ["setCountriesBlocked", (c, asset) => c.setCountriesBlocked(asset, [Country.US], true)],
+        ["addExternalRule", (c, asset, rule) => c.addExternalRule(asset, rule)],
+      ];
+      for (const [name, write] of writes) {
+        it(`${name} reverts with ComplianceVersionExhausted rather than wrap`, async function () {
+          const { compliance, accounts, asset, rule } = await loadFixture(exhaustedFixture);
+          const before = await stateOf(compliance, asset);
+          expect(before.version).to.equal(0xffffn);
+          await expect(write(compliance.connect(accounts.regulator), asset, await rule.getAddress()))
+            .to.be.revertedWithCustomError(compliance, "ComplianceVersionExhausted")
+            .withArgs(asset);
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+      }
+
+      it("still lets trading be halted and resumed", async function () {
+        const { compliance, accounts, asset } = await loadFixture(exhaustedFixture);
+        await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
+        await compliance.connect(accounts.exchange).resumeTrading(asset);
+        expect(await compliance.configurationVersion(asset)).to.equal(0xffffn);
+      });
+    });
+  });
+
+  describe("times beyond 40 bits", function () {
+    const FOREVER = 2n ** 48n - 1n;
+    const LIMIT = 2n ** 40n - 1n;
+
+    it("keeps a lock-up of type(uint48).max as 'until reconfigured'", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const rules = { ...NO_RULES, lockupUntil: Number(FOREVER) };
+      await expect(compliance.connect(accounts.regulator).configureAsset(asset, rules))
+        .to.emit(compliance, "AssetConfigured")
+        .withArgs(asset, asTuple(rules));
+      expect((await compliance.rulesOf(asset)).lockupUntil).to.equal(FOREVER);
+      const explanation = await compliance.explainTransfer(asset, accounts.alice.address, accounts.bob.address, 1n);
+      expect([explanation.code, explanation.detail]).to.deep.equal([BigInt(Restriction.LockedUp), FOREVER]);
+    });
+
+    it("accepts times up to 2^40 − 2", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await compliance
+        .connect(accounts.regulator)
+        .configureAsset(asset, { ...NO_RULES, lockupUntil: Number(LIMIT - 1n) });
+      expect((await compliance.rulesOf(asset)).lockupUntil).to.equal(LIMIT - 1n);
+      await compliance.connect(accounts.exchange).haltTrading(asset, LIMIT - 1n, ethers.ZeroHash);
+      expect(await compliance.haltedUntil(asset)).to.equal(LIMIT - 1n);
+    });
+
+    for (const time_ of [LIMIT, LIMIT + 1n, FOREVER - 1n]) {
+      context(`when a time is ${time_}`, function () {
+        it("configureAsset reverts with ComplianceTimeOutOfRange", async function () {
+          const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+          const before = await stateOf(compliance, asset);
+          await expect(
+            compliance.connect(accounts.regulator).configureAsset(asset, { ...NO_RULES, lockupUntil: Number(time_) }),
+          )
+            .to.be.revertedWithCustomError(compliance, "ComplianceTimeOutOfRange")
+            .withArgs(time_);
+          expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        });
+
+        it("haltTrading reverts with ComplianceTimeOutOfRange", async function () {
+          const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+          await expect(compliance.connect(accounts.exchange).haltTrading(asset, time_, ethers.ZeroHash))
+            .to.be.revertedWithCustomError(compliance, "ComplianceTimeOutOfRange")
+            .withArgs(time_);
+          expect(await compliance.haltedUntil(asset)).to.equal(0n);
+        });
+      });
+    }
   });
 
   describe("setMaxBalance", function () {

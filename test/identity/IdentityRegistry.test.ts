@@ -1122,6 +1122,123 @@ describe("IdentityRegistry", () => {
     });
   });
 
+  describe("eligibility epoch", () => {
+    it("starts at 0, in the registry and its store", async () => {
+      const f = await loadFixture(deployed);
+      expect(await f.identity.eligibilityEpoch()).to.equal(0n);
+      expect(await f.store.epoch()).to.equal(0n);
+    });
+
+    type Call = [string, (f: Fixture) => Promise<ContractTransactionResponse>];
+    const advancing: Call[] = [
+      ["updateInvestor", (f) => f.kyc.updateInvestor(A, JAPAN, KYC_AML, f.expiry + DAY)],
+      ["updateInvestor re-attesting the same record", (f) => f.kyc.updateInvestor(A, FRANCE, PROFESSIONAL, f.expiry)],
+      [
+        "updateInvestors (once for the batch)",
+        (f) => f.kyc.updateInvestors([A, B], [JAPAN, JAPAN], [KYC_AML, KYC_AML], [f.expiry, f.expiry]),
+      ],
+      ["removeInvestor", (f) => f.kyc.removeInvestor(A)],
+      ["removeInvestors (once for the batch)", (f) => f.kyc.removeInvestors([A, B])],
+      ["removeWallet", (f) => f.kyc.removeWallet(f.accounts.bob.address)],
+      [
+        "removeWallets (once for the batch)",
+        (f) => f.kyc.removeWallets([f.accounts.bob.address, f.accounts.carol.address]),
+      ],
+      ["recoverWallet", (f) => f.kyc.recoverWallet(f.accounts.alice.address, DAVE)],
+      ["setBaselineClaims", (f) => f.identity.connect(f.accounts.governor).setBaselineClaims(KYC_ONLY)],
+    ];
+    for (const [name, call] of advancing) {
+      it(`advances by one on ${name} and emits EligibilityEpochAdvanced`, async () => {
+        const f = await loadFixture(withInvestors);
+        const epoch = await f.identity.eligibilityEpoch();
+        const tx = call(f);
+        await expect(tx)
+          .to.emit(f.identity, "EligibilityEpochAdvanced")
+          .withArgs(epoch + 1n);
+        const names = await eventNames(f, tx);
+        expect(names.filter((n) => n === "EligibilityEpochAdvanced")).to.have.length(1);
+        expect(names[names.length - 1]).to.equal("EligibilityEpochAdvanced");
+        expect(await f.identity.eligibilityEpoch()).to.equal(epoch + 1n);
+        expect(await f.store.epoch()).to.equal(epoch + 1n);
+      });
+    }
+
+    const additions: Call[] = [
+      ["registerInvestor", (f) => f.kyc.registerInvestor(C, JAPAN, KYC_AML, f.expiry, [DAVE, ERIN])],
+      [
+        "registerInvestors",
+        (f) =>
+          f.kyc.registerInvestors([{ investor: C, country: JAPAN, claims: KYC_AML, expiry: f.expiry, wallets: [] }]),
+      ],
+      ["addWallet", (f) => f.kyc.addWallet(A, DAVE)],
+      ["addWallets", (f) => f.kyc.addWallets([A, B], [DAVE, ERIN])],
+    ];
+    for (const [name, call] of additions) {
+      it(`stays on ${name}, a pure addition`, async () => {
+        const f = await loadFixture(withInvestors);
+        const epoch = await f.identity.eligibilityEpoch();
+        await expect(call(f)).not.to.emit(f.identity, "EligibilityEpochAdvanced");
+        expect(await f.identity.eligibilityEpoch()).to.equal(epoch);
+      });
+    }
+
+    it("counts every advancing call", async () => {
+      const f = await loadFixture(withInvestors);
+      await f.kyc.updateInvestor(B, JAPAN, KYC_AML, f.expiry);
+      await f.kyc.addWallet(B, DAVE);
+      await f.kyc.removeWallet(DAVE);
+      await f.kyc.recoverWallet(f.accounts.carol.address, ERIN);
+      expect(await f.identity.eligibilityEpoch()).to.equal(3n);
+    });
+  });
+
+  describe("wallet count in every wallet's word", () => {
+    it("rewrites the other wallets' words when a wallet is added", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.addWallet(A, DAVE);
+      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 3);
+      for (const wallet of [alice.address, bob.address, DAVE]) {
+        expect(await f.identity.eligibilityOf(wallet)).to.equal(word);
+      }
+    });
+
+    it("rewrites the remaining wallets' words when a wallet is removed", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.addWallets([A, A], [DAVE, ERIN]);
+      await f.kyc.removeWallet(bob.address);
+      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 3);
+      for (const wallet of [alice.address, DAVE, ERIN]) {
+        expect(await f.identity.eligibilityOf(wallet)).to.equal(word);
+      }
+      await f.kyc.removeWallets([DAVE, ERIN]);
+      expect(await f.identity.eligibilityOf(alice.address)).to.equal(
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
+      );
+    });
+
+    it("keeps the count when a wallet is recovered", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.recoverWallet(alice.address, DAVE);
+      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2);
+      expect(await f.identity.eligibilityOf(DAVE)).to.equal(word);
+      expect(await f.identity.eligibilityOf(bob.address)).to.equal(word);
+    });
+
+    it(`carries up to ${MAX_WALLETS} wallets`, async () => {
+      const f = await loadFixture(withInvestors);
+      const wallets = Array.from({ length: MAX_WALLETS - 1 }, (_, i) => walletAddress(100 + i));
+      await f.kyc.registerInvestor(C, JAPAN, KYC_AML, f.expiry, wallets);
+      await f.kyc.addWallet(C, DAVE);
+      const word = packEligibility(3n, JAPAN, KYC_AML, f.expiry, MAX_WALLETS);
+      for (const wallet of [wallets[0], wallets[MAX_WALLETS - 2], DAVE]) {
+        expect(await f.identity.eligibilityOf(wallet)).to.equal(word);
+      }
+    });
+  });
+
   describe("views", () => {
     it("report nothing for an unregistered wallet", async () => {
       const f = await loadFixture(withInvestors);
@@ -1169,6 +1286,50 @@ describe("IdentityRegistry", () => {
         packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry, 1),
         packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2),
       ]);
+    });
+
+    it("returns the baseline claims and the epoch from one header word", async () => {
+      const f = await loadFixture(withInvestors);
+      await f.kyc.removeWallet(f.accounts.bob.address);
+      await f.identity.connect(f.accounts.governor).setBaselineClaims(PROFESSIONAL);
+      expect(await f.store.header()).to.deep.equal([PROFESSIONAL, 2n]);
+      // The mapping of words is slot 0; the header (baseline in bits 0–63, epoch in 64–127) is slot 1.
+      const header = BigInt(await ethers.provider.getStorage(await f.store.getAddress(), 1));
+      expect(header).to.equal(PROFESSIONAL | (2n << 64n));
+    });
+
+    it("returns the words it is asked for and the header in one call, reading no word for the zero address", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, carol } = f.accounts;
+      await f.kyc.removeWallet(f.accounts.bob.address);
+      expect(await f.store.partiesAndHeaderOf(carol.address, alice.address)).to.deep.equal([
+        packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry, 1),
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
+        KYC_AML,
+        1n,
+      ]);
+      expect(await f.store.partiesAndHeaderOf(ethers.ZeroAddress, alice.address)).to.deep.equal([
+        0n,
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
+        KYC_AML,
+        1n,
+      ]);
+      expect(await f.store.partiesAndHeaderOf(ethers.ZeroAddress, ethers.ZeroAddress)).to.deep.equal([
+        0n,
+        0n,
+        KYC_AML,
+        1n,
+      ]);
+    });
+
+    it("lets only the registry advance the epoch", async () => {
+      const f = await loadFixture(withInvestors);
+      for (const writer of [f.accounts.governor, f.accounts.kycProvider, f.accounts.stranger]) {
+        await expect(f.store.connect(writer).advanceEpoch())
+          .to.be.revertedWithCustomError(f.store, "EligibilityStoreUnauthorizedWriter")
+          .withArgs(writer.address);
+      }
+      expect(await f.store.epoch()).to.equal(0n);
     });
 
     it("holds the registry's baseline claims, which only the registry sets", async () => {

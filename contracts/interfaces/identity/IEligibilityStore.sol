@@ -13,9 +13,10 @@ import {Eligibility} from "../../types/Eligibility.sol";
 /// `EligibilityEpochAdvanced`, …).
 ///
 /// The epoch is a counter the registry advances on every change that can make a wallet less eligible (an update,
-/// a removal, a wallet removal or recovery, a baseline change) and never on pure additions. A reader that
-/// established a verdict about a wallet at epoch `e` knows the wallet's word and the baseline are unchanged, but
-/// for the wallet count, while the epoch is still `e`; the compliance pipeline's memos rely on it.
+/// a removal, a wallet removal or recovery, a baseline change) and never on pure additions. While the epoch is
+/// still `e`, a wallet registered at `e` keeps its word but for the wallet count, and the baseline claims are
+/// unchanged: a verdict established at `e` about a registered wallet still holds (until the attestation expires).
+/// The compliance pipeline's memos rely on it.
 /// Invariants:
 /// - S1: only `registry` ever changes a word, the baseline claims or the epoch.
 /// - S2: the epoch never decreases; it grows by one per `advanceEpoch`.

@@ -15,9 +15,15 @@ contract ProductLayoutBreakingMock is AccessManagedUpgradeable, UUPSUpgradeable 
         mapping(address account => uint256) accounts;
     }
 
+    /// @dev Takes a product's constructor arguments (compliance, identity registry) and ignores them.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address, address) {
         _disableInitializers();
+    }
+
+    /// @notice Initializes a proxy (never used: the mock exists to be refused).
+    function initialize(address authority) external initializer {
+        __AccessManaged_init(authority);
     }
 
     /// @notice Reads the reordered namespace (so the compiler keeps it).

@@ -23,6 +23,8 @@ contract ProductMock is SecurityToken {
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(ICompliance compliance_, IIdentityRegistry registry_) SecurityToken(compliance_, registry_) {}
 
+    /// @dev The core initializes AccessManaged in its operations module (by delegatecall), out of the validator's sight.
+    /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
     function initialize(
         address authority,
         Instrument calldata instrument_,

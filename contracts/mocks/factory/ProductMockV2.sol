@@ -7,7 +7,9 @@ import {ProductMock} from "./ProductMock.sol";
 
 /// @title ProductMockV2
 /// @notice Test-only: a storage-compatible next version of `ProductMock` (a new namespace, a new version
-/// string), to prove that the factory's roll-out upgrades assets and keeps their state.
+/// string), to prove that the factory's roll-out upgrades assets and keeps their state. It initializes new assets
+/// with `ProductMock.initialize` and needs nothing more from upgraded ones.
+/// @custom:oz-upgrades-unsafe-allow missing-initializer
 contract ProductMockV2 is ProductMock {
     /// @custom:storage-location erc7201:assetledger.storage.ProductMockV2
     struct ProductMockV2Storage {

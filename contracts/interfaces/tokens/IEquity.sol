@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IDistributions} from "./IDistributions.sol";
+import {ISecurityToken} from "./ISecurityToken.sol";
+
+/// @title IEquityLifecycle
+/// @notice The equity-specific functions, events, errors and structs of a share token (see `IEquity`). Shares of a
+/// company: a compliant security token (`ISecurityToken`) whose corporate actions run on
+/// chain. Cash dividends are paid in the settlement coin named in the terms, pro rata to a record-date snapshot
+/// (`IDistributions`): the issuer declares and funds a dividend in one call, holders claim or the asset's agent
+/// pushes payments in batches, and after the deadline what is left returns to the issuer. Splits and
+/// consolidations change every holding by one ratio with an exact register: `beginSplit` takes the record snapshot
+/// and stops transfers, `applySplit` converts listed wallets from their snapshot balances (in batches), and
+/// `completeSplit` resumes transfers once every wallet that held at the snapshot is converted. A holding that does
+/// not convert to a whole unit loses the fraction (burned in a consolidation, never issued in a split), reported
+/// per wallet for cash in lieu.
+/// @dev Invariants (each tested in test/tokens/security/):
+/// - E1: after `completeSplit` with ratio `n:d`, every wallet's balance is `floor(b × n / d)` of its balance `b`
+///   at the split's snapshot, and the supply is the sum of those.
+/// - E2: while a split is in progress transfers are stopped; no dividend is declared and no split begun.
+/// - E3: a dividend's claim period lasts at least `terms().minClaimPeriod` seconds from its declaration.
+/// - E4: a wallet converts only while its balance is its balance at the split's snapshot, and at most once per
+///   split: an agent's forced transfer, burn or recovery touching an unconverted wallet during a split must be
+///   undone before that wallet converts.
+///
+/// Roles (config/roles.ts `Equity` table, on top of the core's): `declareDividend`, `beginSplit` and
+/// `reclaimUnclaimed` ASSET_ISSUER; `pushPayments`, `applySplit` and `completeSplit` ASSET_AGENT; `claim` anyone.
+/// Payments (claims and pushes) wait while a split is in progress: the token's transfers-stopped flag stops them.
+/// @dev A separate interface because `EquityLifecycle`, the logic contract `Equity` runs them in through its
+/// fallback, implements exactly these (and `IDistributions`); `type(IEquityLifecycle).interfaceId` is what
+/// `supportsInterface` answers for them.
+///
+/// Warning: declare dividends on record snapshots taken outside splits. A snapshot an agent takes (`snapshot()`)
+/// while a split is in progress holds a register half converted.
+interface IEquityLifecycle is IDistributions {
+    /// @notice The equity's terms, `abi.encode`d as the `terms` argument of `initialize`.
+    /// @param settlementCoin The ERC-20 settlement coin dividends are paid in (non-zero; never changes).
+    /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
+    /// @param minClaimPeriod The shortest claim period a dividend may have (seconds): holders' protection against
+    /// a dividend reclaimed before they could claim it.
+    struct EquityTerms {
+        address settlementCoin;
+        bytes32 shareClass;
+        uint32 minClaimPeriod;
+    }
+
+    /// @notice A split or consolidation.
+    /// @param snapshotId Its record snapshot (0 before the first split).
+    /// @param numerator New units per `denominator` old units.
+    /// @param denominator Old units per `numerator` new units.
+    /// @param walletsToConvert Wallets holding at the snapshot (the token itself excluded).
+    /// @param walletsConverted Wallets converted so far.
+    /// @param inProgress Whether it has begun and not completed.
+    struct Split {
+        uint32 snapshotId;
+        uint32 numerator;
+        uint32 denominator;
+        uint32 walletsToConvert;
+        uint32 walletsConverted;
+        bool inProgress;
+    }
+
+    /* EVENTS */
+
+    /// @notice The equity was issued with `terms`.
+    event EquityTermsSet(EquityTerms terms);
+
+    /// @notice A cash dividend of `amount` (settlement coin) was declared on record snapshot `snapshotId`.
+    event DividendDeclared(uint256 indexed distributionId, uint256 indexed snapshotId, uint256 amount, uint48 deadline);
+    /// @notice Split `splitId` of `numerator:denominator` began on record snapshot `snapshotId`: transfers stopped
+    /// until `walletsToConvert` wallets are converted.
+    event SplitBegun(
+        uint256 indexed splitId,
+        uint256 indexed snapshotId,
+        uint32 numerator,
+        uint32 denominator,
+        uint256 walletsToConvert
+    );
+    /// @notice `wallet` was converted from `balanceBefore` to `balanceAfter`; `fraction / denominator` of a new
+    /// unit was not issued (cash in lieu is due for it).
+    event SplitApplied(
+        uint256 indexed splitId,
+        address indexed wallet,
+        uint256 balanceBefore,
+        uint256 balanceAfter,
+        uint256 fraction
+    );
+    /// @notice Split `splitId` completed: the supply went from `supplyBefore` to `supplyAfter`; transfers resumed.
+    event SplitCompleted(uint256 indexed splitId, uint256 supplyBefore, uint256 supplyAfter);
+
+    /* ERRORS */
+
+    /// @notice The terms do not decode, name no settlement coin contract (or the token itself), or name no share
+    /// class.
+    error EquityInvalidTerms();
+    error EquityInvalidRatio(uint32 numerator, uint32 denominator);
+    error EquitySplitInProgress(uint256 splitId);
+    error EquityNoSplitInProgress();
+    error EquitySplitIncomplete(uint256 splitId, uint256 walletsConverted, uint256 walletsToConvert);
+    /// @notice `wallet` holds `balance`, not its `snapshotBalance` at the split's snapshot: an agent moved tokens
+    /// of an unconverted wallet during the split (E4).
+    error EquitySplitBalanceMoved(address wallet, uint256 snapshotBalance, uint256 balance);
+    error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
+
+    /* ISSUANCE */
+
+    /// @notice Decodes and stores the equity's terms (`abi.encode(EquityTerms)`); emits `EquityTermsSet`.
+    /// @dev Runs only inside `Equity.initialize` (by delegatecall, `onlyInitializing`).
+    function initializeEquity(bytes calldata terms) external;
+
+    /* DIVIDENDS */
+
+    /// @notice Declares a cash dividend of `amount` settlement coin on record snapshot `recordSnapshot` (0: a
+    /// snapshot taken now; else an existing one, or `SecurityTokenUnknownSnapshot`), claimable until `deadline` (at
+    /// least `minClaimPeriod` away), and pulls `amount` from the caller (who approved the token).
+    /// @return distributionId The dividend's distribution id.
+    /// @return snapshotId Its record snapshot.
+    /// @custom:access ASSET_ISSUER
+    function declareDividend(
+        uint256 recordSnapshot,
+        uint256 amount,
+        uint48 deadline
+    ) external returns (uint256 distributionId, uint256 snapshotId);
+
+    /* SPLITS AND CONSOLIDATIONS */
+
+    /// @notice Begins a split (`numerator > denominator`) or consolidation (`numerator < denominator`): takes the
+    /// record snapshot and stops transfers. Ratios run from 1 to 1,000,000 on each side.
+    /// @return splitId The split's id.
+    /// @custom:access ASSET_ISSUER
+    function beginSplit(uint32 numerator, uint32 denominator) external returns (uint256 splitId);
+
+    /// @notice Converts each listed wallet once from its snapshot balance: `floor(b × n / d)`; skips wallets
+    /// already converted and wallets that held nothing. Call in batches.
+    /// @return converted How many wallets this call converted.
+    /// @custom:access ASSET_AGENT
+    function applySplit(address[] calldata wallets) external returns (uint256 converted);
+
+    /// @notice Completes the split once every wallet holding at its snapshot is converted; resumes transfers.
+    /// @custom:access ASSET_AGENT
+    function completeSplit() external;
+
+    /* VIEWS */
+
+    /// @notice The equity's terms.
+    function terms() external view returns (EquityTerms memory);
+
+    /// @notice How many splits were begun; the latest is `currentSplit()`.
+    function splitCount() external view returns (uint256);
+
+    /// @notice The latest split (all zero before the first).
+    function currentSplit() external view returns (Split memory);
+
+    /// @notice Whether `wallet` was converted in the split in progress.
+    function isSplitApplied(address wallet) external view returns (bool);
+}
+
+/// @title IEquityHooks
+/// @notice The core's balance and register paths `EquityLifecycle` needs, exposed by `Equity` to the token itself
+/// alone: the lifecycle runs as the token (by delegatecall), so its calls to `address(this)` come from the token.
+/// Any other caller reverts with `EquityOnlySelf`.
+interface IEquityHooks {
+    /// @notice A hook was called by `caller`, not by the token itself.
+    error EquityOnlySelf(address caller);
+    /// @notice The lifecycle given to `Equity`'s constructor has no code.
+    error EquityInvalidLifecycle(address lifecycle);
+
+    /// @notice Issues `amount` to `to` without the pipeline (`_issueUnchecked`): a split's new units.
+    function equityIssue(address to, uint256 amount) external;
+
+    /// @notice Burns `amount` of `from`'s units without the pipeline (`_burnUnchecked`): a consolidation's.
+    function equityBurn(address from, uint256 amount) external;
+
+    /// @notice Takes a record-date snapshot (`_snapshot`) and returns its id.
+    function equitySnapshot() external returns (uint256);
+
+    /// @notice Stops or resumes transfers, checked mints and payments (`_setTransfersStopped`).
+    function equitySetTransfersStopped(bool stopped) external;
+}
+
+/// @title IEquity
+/// @notice Shares: the compliant security token (`ISecurityToken`) with cash dividends and splits
+/// (`IEquityLifecycle`). The complete interface of an Equity asset (AccessManaged's and ERC-165's functions
+/// included): read the rules in `IEquityLifecycle`.
+// solhint-disable-next-line no-empty-blocks
+interface IEquity is ISecurityToken, IEquityLifecycle, IAccessManaged, IERC165 {}
