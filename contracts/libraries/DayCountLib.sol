@@ -73,10 +73,7 @@ library DayCountLib {
     /// @notice Days since 1970-01-01 of the date `year`-`month`-`day`; reverts with DayCountLibInvalidDate if the
     /// date does not exist or predates 1970.
     function daysFromCivil(uint256 year, uint256 month, uint256 day) internal pure returns (uint256) {
-        require(
-            year >= 1970 && day >= 1 && day <= daysInMonth(year, month),
-            DayCountLibInvalidDate(year, month, day)
-        );
+        require(year >= 1970 && day >= 1 && day <= daysInMonth(year, month), DayCountLibInvalidDate(year, month, day));
         // March-based year: January and February belong to the previous year.
         uint256 y = month <= 2 ? year - 1 : year;
         uint256 era = y / 400;
@@ -124,10 +121,10 @@ library DayCountLib {
         (uint256 year, uint256 month, uint256 day) = toDate(timestamp);
         uint256 monthIndex = month - 1 + months; // months since January of `year`
         uint256 targetYear = year + monthIndex / 12;
-        uint256 targetMonth = monthIndex % 12 + 1;
+        uint256 targetMonth = (monthIndex % 12) + 1;
         uint256 length = daysInMonth(targetYear, targetMonth);
         if (day > length || (endOfMonth && day == daysInMonth(year, month))) day = length;
-        return daysFromCivil(targetYear, targetMonth, day) * SECONDS_PER_DAY + timestamp % SECONDS_PER_DAY;
+        return daysFromCivil(targetYear, targetMonth, day) * SECONDS_PER_DAY + (timestamp % SECONDS_PER_DAY);
     }
 
     /* COUPON DATES */
@@ -143,21 +140,23 @@ library DayCountLib {
     /// `frequency` coupons a year: `anchor` + index × 12/frequency months (see addMonths for `endOfMonth`).
     /// @dev Computed from the anchor, never from the previous date, so a clipped date (Feb 28) does not drag
     /// later dates to the 28th.
-    function couponDate(uint256 anchor, uint256 frequency, uint256 index, bool endOfMonth)
-        internal
-        pure
-        returns (uint256)
-    {
+    function couponDate(
+        uint256 anchor,
+        uint256 frequency,
+        uint256 index,
+        bool endOfMonth
+    ) internal pure returns (uint256) {
         return addMonths(anchor, index * monthsPerPeriod(frequency), endOfMonth);
     }
 
     /// @notice The number of regular coupon dates of the schedule anchored on `anchor` that fall strictly before
     /// `end` (zero when `end` ≤ `anchor`).
-    function couponDatesBefore(uint256 anchor, uint256 frequency, uint256 end, bool endOfMonth)
-        internal
-        pure
-        returns (uint256)
-    {
+    function couponDatesBefore(
+        uint256 anchor,
+        uint256 frequency,
+        uint256 end,
+        bool endOfMonth
+    ) internal pure returns (uint256) {
         uint256 step = monthsPerPeriod(frequency);
         if (end <= anchor) return 0;
         (uint256 y1, uint256 m1, ) = toDate(anchor);
@@ -177,11 +176,11 @@ library DayCountLib {
     /// `numerator / denominator`; reverts with DayCountLibPeriodReversed if `end` < `start`.
     /// @dev For the 30/360 family the numerator is 360·(Y2−Y1) + 30·(M2−M1) + (D2−D1) after the convention's day
     /// adjustments (never negative when end ≥ start, as the adjusted D1 ≤ 30 and a later month adds ≥ 30 − D1).
-    function yearFraction(DayCount convention, uint256 start, uint256 end)
-        internal
-        pure
-        returns (uint256 numerator, uint256 denominator)
-    {
+    function yearFraction(
+        DayCount convention,
+        uint256 start,
+        uint256 end
+    ) internal pure returns (uint256 numerator, uint256 denominator) {
         require(end >= start, DayCountLibPeriodReversed(start, end));
         uint256 startDay = start / SECONDS_PER_DAY;
         uint256 endDay = end / SECONDS_PER_DAY;

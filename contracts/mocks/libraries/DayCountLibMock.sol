@@ -42,19 +42,21 @@ contract DayCountLibMock {
         return DayCountLib.monthsPerPeriod(frequency);
     }
 
-    function couponDate(uint256 anchor, uint256 frequency, uint256 index, bool endOfMonth)
-        external
-        pure
-        returns (uint256)
-    {
+    function couponDate(
+        uint256 anchor,
+        uint256 frequency,
+        uint256 index,
+        bool endOfMonth
+    ) external pure returns (uint256) {
         return DayCountLib.couponDate(anchor, frequency, index, endOfMonth);
     }
 
-    function couponDatesBefore(uint256 anchor, uint256 frequency, uint256 end, bool endOfMonth)
-        external
-        pure
-        returns (uint256)
-    {
+    function couponDatesBefore(
+        uint256 anchor,
+        uint256 frequency,
+        uint256 end,
+        bool endOfMonth
+    ) external pure returns (uint256) {
         return DayCountLib.couponDatesBefore(anchor, frequency, end, endOfMonth);
     }
 
