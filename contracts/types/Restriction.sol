@@ -16,5 +16,11 @@ enum Restriction {
     TradingHalted, //             9  trading in the asset is halted
     OutsideTradingWindow, //     10  the transfer falls outside the asset's trading hours
     ExternalRuleFailed, //       11  a custom rule contract attached to the asset refused
-    AssetNotConfigured //        12  the compliance pipeline has no configuration for the asset
+    AssetNotConfigured, //       12  the compliance pipeline has no configuration for the asset
+    // Token-level codes (a security token answers them itself, before asking the pipeline):
+    TokenPaused, //              13  transfers between holders are paused
+    SenderFrozen, //             14  the sender's address is frozen
+    RecipientFrozen, //          15  the recipient's address is frozen
+    InsufficientUnfrozenBalance, // 16  the sender's balance not frozen is below the amount
+    TransfersStopped //          17  the product stopped transfers (e.g. a bond in default or matured)
 }
