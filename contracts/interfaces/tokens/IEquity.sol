@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IDistributions} from "./IDistributions.sol";
+
+/// @title IEquity
+/// @notice Shares of a company: a compliant security token (`ISecurityToken`) whose corporate actions run on
+/// chain. Cash dividends are paid in the settlement coin named in the terms, pro rata to a record-date snapshot
+/// (`IDistributions`): the issuer declares and funds a dividend in one call, holders claim or the asset's agent
+/// pushes payments in batches, and after the deadline what is left returns to the issuer. Splits and
+/// consolidations change every holding by one ratio with an exact register: `beginSplit` takes the record snapshot
+/// and stops transfers, `applySplit` converts listed wallets from their snapshot balances (in batches), and
+/// `completeSplit` resumes transfers once every wallet that held at the snapshot is converted. A holding that does
+/// not convert to a whole unit loses the fraction (burned in a consolidation, never issued in a split), reported
+/// per wallet for cash in lieu.
+/// @dev Invariants (each tested in test/tokens/security/):
+/// - E1: after `completeSplit` with ratio `n:d`, every wallet's balance is `floor(b × n / d)` of its balance `b`
+///   at the split's snapshot, and the supply is the sum of those.
+/// - E2: while a split is in progress transfers are stopped; no dividend is declared and no split begun.
+/// - E3: a dividend's claim period lasts at least `terms().minClaimPeriod` seconds from its declaration.
+interface IEquity is IDistributions {
+    /// @notice The equity's terms, `abi.encode`d as the `terms` argument of `initialize`.
+    /// @param settlementCoin The ERC-20 settlement coin dividends are paid in (non-zero; never changes).
+    /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
+    /// @param minClaimPeriod The shortest claim period a dividend may have (seconds): holders' protection against
+    /// a dividend reclaimed before they could claim it.
+    struct EquityTerms {
+        address settlementCoin;
+        bytes32 shareClass;
+        uint32 minClaimPeriod;
+    }
+
+    /// @notice A split or consolidation.
+    /// @param snapshotId Its record snapshot (0 before the first split).
+    /// @param numerator New units per `denominator` old units.
+    /// @param denominator Old units per `numerator` new units.
+    /// @param walletsToConvert Wallets holding at the snapshot (the token itself excluded).
+    /// @param walletsConverted Wallets converted so far.
+    /// @param inProgress Whether it has begun and not completed.
+    struct Split {
+        uint32 snapshotId;
+        uint32 numerator;
+        uint32 denominator;
+        uint32 walletsToConvert;
+        uint32 walletsConverted;
+        bool inProgress;
+    }
+
+    /* EVENTS */
+
+    /// @notice A cash dividend of `amount` (settlement coin) was declared on record snapshot `snapshotId`.
+    event DividendDeclared(
+        uint256 indexed distributionId,
+        uint256 indexed snapshotId,
+        uint256 amount,
+        uint256 eligibleSupply,
+        uint48 deadline
+    );
+    /// @notice Split `splitId` of `numerator:denominator` began on record snapshot `snapshotId`: transfers stopped
+    /// until `walletsToConvert` wallets are converted.
+    event SplitBegun(
+        uint256 indexed splitId,
+        uint256 indexed snapshotId,
+        uint32 numerator,
+        uint32 denominator,
+        uint256 walletsToConvert
+    );
+    /// @notice `wallet` was converted from `balanceBefore` to `balanceAfter`; `fraction / denominator` of a new
+    /// unit was not issued (cash in lieu is due for it).
+    event SplitApplied(
+        uint256 indexed splitId,
+        address indexed wallet,
+        uint256 balanceBefore,
+        uint256 balanceAfter,
+        uint256 fraction
+    );
+    /// @notice Split `splitId` completed: the supply went from `supplyBefore` to `supplyAfter`; transfers resumed.
+    event SplitCompleted(uint256 indexed splitId, uint256 supplyBefore, uint256 supplyAfter);
+
+    /* ERRORS */
+
+    error EquityInvalidTerms();
+    error EquityInvalidRatio(uint32 numerator, uint32 denominator);
+    error EquitySplitInProgress(uint256 splitId);
+    error EquityNoSplitInProgress();
+    error EquitySplitIncomplete(uint256 splitId, uint256 walletsConverted, uint256 walletsToConvert);
+    error EquityInvalidSnapshot(uint256 snapshotId, uint256 currentSnapshotId);
+    error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
+
+    /* DIVIDENDS */
+
+    /// @notice Declares a cash dividend of `amount` settlement coin on record snapshot `recordSnapshot` (0: a
+    /// snapshot taken now), claimable until `deadline`, and pulls `amount` from the caller (who approved the token).
+    /// @return distributionId The dividend's distribution id.
+    /// @return snapshotId Its record snapshot.
+    /// @custom:access ASSET_ISSUER
+    function declareDividend(
+        uint256 recordSnapshot,
+        uint256 amount,
+        uint48 deadline
+    ) external returns (uint256 distributionId, uint256 snapshotId);
+
+    /* SPLITS AND CONSOLIDATIONS */
+
+    /// @notice Begins a split (`numerator > denominator`) or consolidation (`numerator < denominator`): takes the
+    /// record snapshot and stops transfers. Ratios run from 1 to 1,000,000 on each side.
+    /// @return splitId The split's id.
+    /// @custom:access ASSET_ISSUER
+    function beginSplit(uint32 numerator, uint32 denominator) external returns (uint256 splitId);
+
+    /// @notice Converts each listed wallet once from its snapshot balance: `floor(b × n / d)`; skips wallets
+    /// already converted and wallets that held nothing. Call in batches.
+    /// @return converted How many wallets this call converted.
+    /// @custom:access ASSET_AGENT
+    function applySplit(address[] calldata wallets) external returns (uint256 converted);
+
+    /// @notice Completes the split once every wallet holding at its snapshot is converted; resumes transfers.
+    /// @custom:access ASSET_AGENT
+    function completeSplit() external;
+
+    /* VIEWS */
+
+    /// @notice The equity's terms.
+    function terms() external view returns (EquityTerms memory);
+
+    /// @notice How many splits were begun; the latest is `currentSplit()`.
+    function splitCount() external view returns (uint256);
+
+    /// @notice The latest split (all zero before the first).
+    function currentSplit() external view returns (Split memory);
+
+    /// @notice Whether `wallet` was converted in the split in progress.
+    function isSplitApplied(address wallet) external view returns (bool);
+}
