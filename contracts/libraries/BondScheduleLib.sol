@@ -36,7 +36,7 @@ library BondScheduleLib {
             );
         } else {
             require(
-                terms.frequency <= 12 && 12 % terms.frequency == 0,
+                terms.couponRate != 0 && terms.frequency <= 12 && 12 % terms.frequency == 0,
                 IBond.BondFrequencyInvalid(terms.frequency, terms.couponRate)
             );
             _requireMidnight(terms.firstCouponDate);
@@ -47,6 +47,7 @@ library BondScheduleLib {
             count = periodCount(terms);
             require(count <= MAX_COUPONS, IBond.BondTooManyCoupons(count, MAX_COUPONS));
         }
+        require(terms.claimPeriod != 0, IBond.BondClaimPeriodZero());
         require(
             terms.callableFrom == 0 ||
                 (terms.callableFrom > terms.issueDate && terms.callableFrom < terms.maturityDate),
@@ -103,19 +104,20 @@ library BondScheduleLib {
         return Math.mulDiv(uint256(terms.faceValue) * terms.couponRate, numerator, denominator * _RATE_ONE);
     }
 
-    /// @notice The period whose accrual [start, paymentDate) contains `timestamp`, among the first `count`
-    /// periods of a `fullCount`-period schedule; 0 if none (before the issue date or from the last payment on).
-    function periodAt(
+    /// @notice The first of periods 1 … `count` (of a `fullCount`-period schedule) whose payment date is after
+    /// `timestamp`: the period running at `timestamp` when that is on or after the issue date. 0 if none is left.
+    function nextPeriod(
         IBond.BondTerms memory terms,
         uint256 timestamp,
         uint256 count,
         uint256 fullCount
     ) internal pure returns (uint256) {
-        if (timestamp < terms.issueDate || count == 0) return 0;
-        // Regular dates ≤ timestamp have all been paid; the next period is the one running.
+        if (count == 0) return 0;
+        // Regular dates ≤ timestamp are paid; the period ending on the next regular date (or maturity) is next.
         uint256 period =
             DayCountLib.couponDatesBefore(terms.firstCouponDate, terms.frequency, timestamp + 1, terms.endOfMonth) + 1;
         if (period > count) return 0;
+        // Only the maturity period ends off the regular schedule (it may be paid before its regular date would be).
         if (period == fullCount && timestamp >= terms.maturityDate) return 0;
         return period;
     }

@@ -21,7 +21,7 @@ function termsOf(overrides: Partial<BondTerms>): BondTerms {
     recordDays: 15,
     callableFrom: 0n,
     callNotice: 0,
-    claimPeriod: 0,
+    claimPeriod: 30 * 86_400,
     ...overrides,
   };
 }
@@ -50,7 +50,7 @@ describe("BondScheduleLib", function () {
       const zero = termsOf({ frequency: 0, couponRate: 0n, firstCouponDate: 0n });
       expect(await lib.validate(zero)).to.equal(0n);
       expect((await lib.schedule(zero))[0]).to.deep.equal([]);
-      expect(await lib.periodAt(zero, at("2025-01-01"), 0)).to.equal(0n);
+      expect(await lib.nextPeriod(zero, at("2025-01-01"), 0)).to.equal(0n);
     });
 
     it("agrees with the SDK's schedule preview on random terms", async function () {
@@ -90,19 +90,19 @@ describe("BondScheduleLib", function () {
     });
   });
 
-  describe("periodAt", function () {
+  describe("nextPeriod", function () {
     // Semi-annual 2024-03-01 → stub to 2024-07-15 → … → 2026-07-15 (5 periods)
     const terms = termsOf({ issueDate: at("2024-03-01"), maturityDate: at("2026-07-15") });
 
-    it("finds the period a date falls in: [start, payment date)", async function () {
+    it("finds the first period paid after a date: the one running then"), async function () {
       const { lib } = await loadFixture(libFixture);
-      expect(await lib.periodAt(terms, at("2024-02-29"), 5)).to.equal(0n); // before the issue date
-      expect(await lib.periodAt(terms, at("2024-03-01"), 5)).to.equal(1n);
-      expect(await lib.periodAt(terms, at("2024-07-15") - 1n, 5)).to.equal(1n);
-      expect(await lib.periodAt(terms, at("2024-07-15"), 5)).to.equal(2n);
-      expect(await lib.periodAt(terms, at("2026-07-14"), 5)).to.equal(5n);
-      expect(await lib.periodAt(terms, at("2026-07-15"), 5)).to.equal(0n); // matured
-      expect(await lib.periodAt(terms, at("2025-03-01"), 2)).to.equal(0n); // beyond a truncated schedule
+      expect(await lib.nextPeriod(terms, at("2024-02-29"), 5)).to.equal(1n); // before the issue date
+      expect(await lib.nextPeriod(terms, at("2024-03-01"), 5)).to.equal(1n);
+      expect(await lib.nextPeriod(terms, at("2024-07-15") - 1n, 5)).to.equal(1n);
+      expect(await lib.nextPeriod(terms, at("2024-07-15"), 5)).to.equal(2n);
+      expect(await lib.nextPeriod(terms, at("2026-07-14"), 5)).to.equal(5n);
+      expect(await lib.nextPeriod(terms, at("2026-07-15"), 5)).to.equal(0n); // matured
+      expect(await lib.nextPeriod(terms, at("2025-03-01"), 2)).to.equal(0n); // beyond a truncated schedule
     });
 
     it("accrues interest to a date inside the stub: 30/360 2024-03-01 → 2024-06-01 = 90 days", async function () {
@@ -145,6 +145,14 @@ describe("BondScheduleLib", function () {
         await rejects({ frequency }, "BondFrequencyInvalid", [frequency, couponRate(500)]);
       });
     }
+
+    it("reverts with BondFrequencyInvalid for a coupon schedule without a rate", async function () {
+      await rejects({ couponRate: 0n }, "BondFrequencyInvalid", [2, 0n]);
+    });
+
+    it("reverts with BondClaimPeriodZero without a claim period", async function () {
+      await rejects({ claimPeriod: 0 }, "BondClaimPeriodZero", []);
+    });
 
     it("reverts with BondFrequencyInvalid for frequency 0 with a coupon rate", async function () {
       await rejects({ frequency: 0, firstCouponDate: 0n }, "BondFrequencyInvalid", [0, couponRate(500)]);

@@ -2,29 +2,37 @@
 pragma solidity ^0.8.27;
 
 import {DayCount} from "../../libraries/DayCountLib.sol";
+import {IDistributions} from "./IDistributions.sol";
+import {ISecurityToken} from "./ISecurityToken.sol";
 
 /// @title IBond
 /// @notice A fixed-rate bond on the security-token core: face value in a settlement coin, a coupon rate, a coupon
 /// frequency and dates, a day-count convention. The coupon schedule is derived on chain from the terms (views
 /// `couponPeriod`, `couponDates`, `nextCoupon`). Each coupon is owed to the holders on its record date: the
-/// agent snapshots the register on or after the record date, the paying agent funds the coupon in the coin and the
-/// holders claim it (or the agent pushes it) through the token's distributions. At maturity — or at the call date
+/// agent snapshots the register on or after the record date, the paying agent funds the coupon in the coin on or
+/// after the payment date and the holders claim it (or the agent pushes it) through the token's distributions
+/// (`IDistributions`, kind 2 = coupon). At maturity — or at the call date
 /// after an early call — the paying agent funds the redemption: transfers stop for good and each holder is paid
 /// the redemption price per unit while its tokens are burned. A regulator may declare the bond in default, which
 /// stops transfers and every payment out of the token until the default is cured.
 ///
 /// Lifecycle, with who calls each step:
 /// 1. ASSET_AGENT mints the bonds (core `mint`) to verified investors.
-/// 2. For each coupon period p: on or after `recordDate(p)` ASSET_AGENT calls `recordCoupon(p)` (snapshot), then
-///    ASSET_ADMINISTRATOR (the paying agent) calls `fundCoupon(p)` (also snapshots if nobody recorded yet). Holders
-///    `claim` from `paymentDate(p)`; ASSET_AGENT may `pushPayments` in batches; after the claim period the rest
-///    goes back (`reclaimUnclaimed`).
+/// 2. For each coupon period p: on or after `recordDate(p)` ASSET_AGENT calls `recordCoupon(p)` (snapshot); on or
+///    after `paymentDate(p)` ASSET_ADMINISTRATOR (the paying agent) calls `fundCoupon(p)` (which snapshots then if
+///    nobody recorded the period). Holders `claim`; ASSET_AGENT may `pushPayments` in batches; after the claim
+///    period ASSET_ISSUER sends the rest back to the issuer (`reclaimUnclaimed`).
 /// 3. Optional: ASSET_ISSUER calls `callBond(callDate, price)` at least `callNotice` seconds ahead; periods paid
 ///    after the call date are cancelled and the redemption price becomes price + interest accrued to the call date.
 /// 4. On or after the redemption date ASSET_ADMINISTRATOR calls `fundRedemption()` (every coupon due by then must
 ///    be funded first); holders `redeem()` or ASSET_AGENT calls `redeemFor(wallets)`; after the claim period
-///    ASSET_ADMINISTRATOR takes back what nobody redeemed (`reclaimRedemption`).
-/// 5. REGULATOR may `declareDefault(reason)` at any time and `cureDefault()` later.
+///    ASSET_ISSUER sends what nobody redeemed back to the issuer (`reclaimRedemption`).
+/// 5. REGULATOR may `declareDefault(reason)` at any time and `cureDefault()` later. The default flag is the
+///    alliance regulator's, not the issuer's nor a trustee's: the issuer must not be able to stop its own payments
+///    or lift a default it is in, and every asset-scoped role (agent, administrator) is appointed by the issuer.
+///
+/// What is not on chain: business-day adjustment (dates are unadjusted, see below), a mint cut-off (ASSET_AGENT
+/// should not mint after the record date of the last coupon; mints stop when the redemption is funded).
 ///
 /// Dates are unadjusted calendar dates at 00:00 UTC (the chain has no holiday calendar): a paying agent that pays
 /// on the next business day simply funds then. Amounts "per unit" are coin base units per whole token, i.e. per
@@ -38,8 +46,9 @@ import {DayCount} from "../../libraries/DayCountLib.sol";
 ///   exceed the funded amount (Distributions D-invariants).
 /// - B4: after the redemption is funded, transfers and mints are stopped for good; a redeemed wallet's tokens are
 ///   burned and it is paid ⌊units · redemptionPerUnit / 10^decimals⌋; Σ paid ≤ funded.
-/// - B5: while in default, no transfer, mint, coupon payment, redemption or reclaim goes out.
-interface IBond {
+/// - B5: while in default, no transfer, checked mint, coupon funding or payment, redemption or reclaim happens.
+/// - B6: the coin the token holds ≥ Σ over open coupon distributions (funded − paid) + redemption (funded − paid).
+interface IBond is ISecurityToken, IDistributions {
     /// @notice A bond's terms, fixed at issuance (`abi.encode`d as the `terms` argument of `initialize`).
     /// @param settlementCoin The ERC-20 coupons and redemptions are paid in.
     /// @param faceValue Coin base units paid at maturity per whole token (10^decimals base units of the bond).
@@ -144,6 +153,10 @@ interface IBond {
     /// @notice `holder`'s `units` base units were burned and `amount` coin paid to it.
     event BondRedeemed(address indexed holder, uint256 units, uint256 amount);
 
+    /// @notice A pushed redemption of `holder` was refused by the settlement coin (frozen or not eligible there):
+    /// nothing was burned nor paid; the holder may redeem later.
+    event BondRedemptionFailed(address indexed holder, uint256 units, uint256 amount);
+
     /// @notice The redemption money nobody claimed (`amount`, dust included) went back to `to`.
     event RedemptionReclaimed(address indexed to, uint256 amount);
 
@@ -159,7 +172,7 @@ interface IBond {
     error BondSettlementCoinZero();
     /// @notice The terms give a zero face value.
     error BondFaceValueZero();
-    /// @notice The frequency is not 1, 2, 3, 4, 6 or 12 (or 0 with a zero coupon rate).
+    /// @notice The frequency is not 1, 2, 3, 4, 6 or 12 with a non-zero rate, nor 0 with a zero rate.
     error BondFrequencyInvalid(uint8 frequency, uint64 couponRate);
     /// @notice The dates are out of order: issue < first coupon ≤ maturity is required (issue < maturity and no
     /// first coupon date for a zero-coupon bond).
@@ -168,6 +181,8 @@ interface IBond {
     error BondDateNotMidnight(uint256 date);
     /// @notice The schedule would have more than `max` coupon periods.
     error BondTooManyCoupons(uint256 count, uint256 max);
+    /// @notice The terms give no claim period.
+    error BondClaimPeriodZero();
     /// @notice `callableFrom` is not after the issue date and before the maturity.
     error BondCallableFromInvalid(uint256 callableFrom, uint256 issueDate, uint256 maturityDate);
 
@@ -177,6 +192,8 @@ interface IBond {
     error BondRecordDateNotReached(uint256 period, uint256 recordDate);
     /// @notice Coupon `period` was already recorded on snapshot `snapshotId`.
     error BondCouponAlreadyRecorded(uint256 period, uint256 snapshotId);
+    /// @notice Coupon `period`'s payment date (`paymentDate`) has not come yet.
+    error BondPaymentDateNotReached(uint256 period, uint256 paymentDate);
     /// @notice Coupon `period` was already funded as distribution `distributionId`.
     error BondCouponAlreadyFunded(uint256 period, uint256 distributionId);
     /// @notice Nothing was outstanding at coupon `period`'s snapshot `snapshotId`: there is nobody to pay.
@@ -189,13 +206,13 @@ interface IBond {
     /// @notice `callDate` is not at 00:00 UTC within [`earliest`, `latest`]: at least `callNotice` ahead, not
     /// before `callableFrom`, before maturity and not before the last recorded coupon's payment date.
     error BondCallDateInvalid(uint256 callDate, uint256 earliest, uint256 latest);
-    /// @notice A call price of zero.
-    error BondCallPriceZero();
+    /// @notice A call price of zero, or one that with the accrued interest exceeds 2^128 − 1 per unit.
+    error BondCallPriceInvalid(uint256 callPricePerUnit);
 
     /// @notice The redemption date `date` has not come yet.
     error BondRedemptionDateNotReached(uint256 date);
-    /// @notice Coupon `period`, due on or before the redemption date, is not funded yet.
-    error BondCouponUnfunded(uint256 period);
+    /// @notice Only `funded` of the `due` coupons paid by the redemption date are funded.
+    error BondCouponsUnfunded(uint256 funded, uint256 due);
     /// @notice The redemption was already funded.
     error BondRedemptionAlreadyFunded();
     /// @notice The redemption is not funded yet.
@@ -252,10 +269,11 @@ interface IBond {
     /// @custom:access ASSET_AGENT
     function recordCoupon(uint256 period) external returns (uint256 snapshotId);
 
-    /// @notice Funds coupon `period`: pulls `couponAmountPerUnit(period) × outstanding / 10^decimals` coin from the
-    /// caller (who must have approved it) into the token and opens a distribution on the period's snapshot,
-    /// claimable from the payment date until the payment date + claim period. Records the period first if nobody
-    /// has. Allowed in default (a late payment), but paid out only once the default is cured.
+    /// @notice Pays coupon `period`, on or after its payment date: pulls
+    /// ⌊couponAmountPerUnit(period) × eligible supply at the snapshot / 10^decimals⌋ coin from the caller (who must
+    /// have approved the token) and opens a distribution (kind 2) on the period's snapshot, claimable until
+    /// max(payment date, now) + claim period. Records the period first (snapshot now) if nobody has. Refused in
+    /// default (`DistributionsPaymentsStopped`): cure first.
     /// @custom:access ASSET_ADMINISTRATOR (the paying agent)
     function fundCoupon(uint256 period) external returns (uint256 distributionId);
 
@@ -273,23 +291,25 @@ interface IBond {
     /// @custom:access ASSET_ADMINISTRATOR (the paying agent)
     function fundRedemption() external returns (uint256 amount);
 
-    /// @notice Redeems the caller's unfrozen tokens: burns them and pays the redemption price.
+    /// @notice Redeems the caller's tokens not frozen: burns them and pays ⌊units × pricePerUnit / 10^decimals⌋.
+    /// Open from the funding until the remainder is reclaimed.
     /// @custom:access PUBLIC (a holder)
     function redeem() external returns (uint256 amount);
 
-    /// @notice Redeems each listed wallet (push): burns its unfrozen tokens and pays it. Skips wallets that are
-    /// frozen or hold nothing redeemable.
+    /// @notice Redeems each listed wallet (push): burns its tokens not frozen and pays it. Skips wallets that are
+    /// frozen or hold nothing redeemable; a payment the coin refuses is skipped with `BondRedemptionFailed`.
     /// @custom:access ASSET_AGENT
     function redeemFor(address[] calldata wallets) external returns (uint256 total);
 
-    /// @notice After the redemption date + claim period, sends the redemption money nobody took to the bond's
-    /// issuer; redemptions end.
-    /// @custom:access ASSET_ADMINISTRATOR (the paying agent)
+    /// @notice After max(redemption date, funding time) + claim period, sends the redemption money nobody took
+    /// (dust included) to the bond's issuer; redemptions end.
+    /// @custom:access ASSET_ISSUER
     function reclaimRedemption() external returns (uint256 amount);
 
     /* DEFAULT */
 
-    /// @notice Declares the bond in default: stops transfers, mints and every payment out (coupons, redemption).
+    /// @notice Declares the bond in default: stops transfers, checked mints, coupon funding and every payment out
+    /// (coupon claims and pushes, redemption, reclaims).
     /// @custom:access REGULATOR (alliance-wide, so that neither the issuer nor an agent it appoints decides)
     function declareDefault(bytes32 reason) external;
 

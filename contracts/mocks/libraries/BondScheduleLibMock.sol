@@ -15,8 +15,12 @@ contract BondScheduleLibMock {
         return BondScheduleLib.periodsPaidBy(terms, date);
     }
 
-    function periodAt(IBond.BondTerms memory terms, uint256 timestamp, uint256 count) external pure returns (uint256) {
-        return BondScheduleLib.periodAt(terms, timestamp, count, BondScheduleLib.periodCount(terms));
+    function nextPeriod(
+        IBond.BondTerms memory terms,
+        uint256 timestamp,
+        uint256 count
+    ) external pure returns (uint256) {
+        return BondScheduleLib.nextPeriod(terms, timestamp, count, BondScheduleLib.periodCount(terms));
     }
 
     function interestPerUnit(IBond.BondTerms memory terms, uint256 start, uint256 end) external pure returns (uint256) {

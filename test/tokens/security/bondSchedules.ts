@@ -25,7 +25,7 @@ const base = {
   endOfMonth: false,
   callableFrom: 0n,
   callNotice: 0,
-  claimPeriod: 0,
+  claimPeriod: 30 * 86_400,
 };
 
 /**
