@@ -6,7 +6,7 @@ import {Distributions} from "../tokens/extensions/Distributions.sol";
 
 /// @title DistributionsMock
 /// @notice Test-only host of the `Distributions` extension: snapshot balances and supplies are set by hand, so the
-/// tests can drive any register (including an inconsistent one, to see D1 enforced). Anyone may set them and
+/// tests can drive any register (including an inconsistent one, to see P1 enforced). Anyone may set them and
 /// declare: it is a mock. `pushPayments` and `reclaimUnclaimed` stay restricted by the authority.
 contract DistributionsMock is Distributions {
     IERC20 private immutable _coin;

@@ -16,14 +16,14 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// payments to a batch of holders; both end at the claim deadline. After the deadline whatever was not paid —
 /// unclaimed entitlements and the rounding dust — returns to the issuer.
 /// @dev Invariants (each tested in test/tokens/extensions/):
-/// - D1: a distribution never pays out more than it was funded with: `paid ≤ funded` at all times.
-/// - D2: a holder is paid at most once per distribution, exactly its entitlement.
-/// - D3: after reclaim, `paid + returned == funded`, where `returned = unclaimed entitlements + dust` and
+/// - P1: a distribution never pays out more than it was funded with: `paid ≤ funded` at all times.
+/// - P2: a holder is paid at most once per distribution, exactly its entitlement.
+/// - P3: after reclaim, `paid + returned == funded`, where `returned = unclaimed entitlements + dust` and
 ///   `dust = funded − Σ entitlements` (0 ≤ dust < number of holders at the snapshot). When every holder was paid
 ///   (`paidSupply == eligibleSupply`) the amount returned is exactly the dust.
-/// - D4: the coin held by the token for distributions equals Σ (funded − paid) over the distributions not yet
+/// - P4: the coin held by the token for distributions equals Σ (funded − paid) over the distributions not yet
 ///   reclaimed.
-/// - D5: nothing is paid, declared or reclaimed while payments are stopped (a bond in default, a paused token).
+/// - P5: nothing is paid, declared or reclaimed while payments are stopped (a bond in default, a paused token).
 interface IDistributions {
     /// @notice A distribution as recorded on declaration and updated by payments.
     /// @param funded Coin pulled in on declaration: the amount shared out pro rata.
@@ -86,7 +86,7 @@ interface IDistributions {
     error DistributionsAlreadyPaid(uint256 id, address holder);
     error DistributionsNothingToClaim(uint256 id, address holder);
     error DistributionsAlreadyReclaimed(uint256 id);
-    /// @notice Paying would take a distribution beyond its funding (D1): the snapshot balances are inconsistent.
+    /// @notice Paying would take a distribution beyond its funding (P1): the snapshot balances are inconsistent.
     error DistributionsOverpaid(uint256 id, uint256 paidAfter, uint256 funded);
 
     /* PAYMENTS */

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {IDistributions} from "./IDistributions.sol";
+import {ISecurityToken} from "./ISecurityToken.sol";
 
 /// @title IEquity
 /// @notice Shares of a company: a compliant security token (`ISecurityToken`) whose corporate actions run on
@@ -18,7 +19,14 @@ import {IDistributions} from "./IDistributions.sol";
 ///   at the split's snapshot, and the supply is the sum of those.
 /// - E2: while a split is in progress transfers are stopped; no dividend is declared and no split begun.
 /// - E3: a dividend's claim period lasts at least `terms().minClaimPeriod` seconds from its declaration.
-interface IEquity is IDistributions {
+/// - E4: a wallet converts only while its balance is its balance at the split's snapshot, and at most once per
+///   split: an agent's forced transfer, burn or recovery touching an unconverted wallet during a split must be
+///   undone before that wallet converts.
+///
+/// Roles (config/roles.ts `Equity` table, on top of the core's): `declareDividend`, `beginSplit` and
+/// `reclaimUnclaimed` ASSET_ISSUER; `pushPayments`, `applySplit` and `completeSplit` ASSET_AGENT; `claim` anyone.
+/// Payments (claims and pushes) wait while a split is in progress: the token's transfers-stopped flag stops them.
+interface IEquity is ISecurityToken, IDistributions {
     /// @notice The equity's terms, `abi.encode`d as the `terms` argument of `initialize`.
     /// @param settlementCoin The ERC-20 settlement coin dividends are paid in (non-zero; never changes).
     /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
@@ -48,14 +56,11 @@ interface IEquity is IDistributions {
 
     /* EVENTS */
 
+    /// @notice The equity was issued with `terms`.
+    event EquityTermsSet(EquityTerms terms);
+
     /// @notice A cash dividend of `amount` (settlement coin) was declared on record snapshot `snapshotId`.
-    event DividendDeclared(
-        uint256 indexed distributionId,
-        uint256 indexed snapshotId,
-        uint256 amount,
-        uint256 eligibleSupply,
-        uint48 deadline
-    );
+    event DividendDeclared(uint256 indexed distributionId, uint256 indexed snapshotId, uint256 amount, uint48 deadline);
     /// @notice Split `splitId` of `numerator:denominator` began on record snapshot `snapshotId`: transfers stopped
     /// until `walletsToConvert` wallets are converted.
     event SplitBegun(
@@ -79,18 +84,22 @@ interface IEquity is IDistributions {
 
     /* ERRORS */
 
+    /// @notice The terms do not decode, name no settlement coin contract, or name no share class.
     error EquityInvalidTerms();
     error EquityInvalidRatio(uint32 numerator, uint32 denominator);
     error EquitySplitInProgress(uint256 splitId);
     error EquityNoSplitInProgress();
     error EquitySplitIncomplete(uint256 splitId, uint256 walletsConverted, uint256 walletsToConvert);
-    error EquityInvalidSnapshot(uint256 snapshotId, uint256 currentSnapshotId);
+    /// @notice `wallet` holds `balance`, not its `snapshotBalance` at the split's snapshot: an agent moved tokens
+    /// of an unconverted wallet during the split (E4).
+    error EquitySplitBalanceMoved(address wallet, uint256 snapshotBalance, uint256 balance);
     error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
 
     /* DIVIDENDS */
 
     /// @notice Declares a cash dividend of `amount` settlement coin on record snapshot `recordSnapshot` (0: a
-    /// snapshot taken now), claimable until `deadline`, and pulls `amount` from the caller (who approved the token).
+    /// snapshot taken now; else an existing one, or `SecurityTokenUnknownSnapshot`), claimable until `deadline` (at
+    /// least `minClaimPeriod` away), and pulls `amount` from the caller (who approved the token).
     /// @return distributionId The dividend's distribution id.
     /// @return snapshotId Its record snapshot.
     /// @custom:access ASSET_ISSUER

@@ -12,16 +12,16 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 /// @title Distributions
 /// @notice Pro-rata payments in a settlement coin against a record-date snapshot (see `IDistributions`): an
 /// equity's cash dividends, a bond's coupons and redemption proceeds.
-/// @dev Invariants D1–D5 are stated in `IDistributions`. A product declares with `_declareDistribution` from its
+/// @dev Invariants P1–P5 are stated in `IDistributions`. A product declares with `_declareDistribution` from its
 /// own restricted function (`declareDividend`, `payCoupon`…) and supplies the five hooks below. What an override
 /// must never break:
 /// - `_distributionBalanceOf(holder, s)` and `_distributionSupply(s)` never change once snapshot `s` exists, and
-///   Σ holders' `_distributionBalanceOf(·, s)` = `_distributionSupply(s)` (else D1 is enforced by
+///   Σ holders' `_distributionBalanceOf(·, s)` = `_distributionSupply(s)` (else P1 is enforced by
 ///   `DistributionsOverpaid` reverting, not by arithmetic); both fit in 104 bits.
 /// - `_settlementCoin()` never changes while a distribution is open: the token pays out of its own balance of
 ///   that coin.
 /// - `_distributionIssuer()` is where unpaid coin returns after the deadline.
-/// - `_paymentsStopped()` stops declaring, claiming, pushing and reclaiming (D5).
+/// - `_paymentsStopped()` stops declaring, claiming, pushing and reclaiming (P5).
 ///
 /// Storage: ERC-7201 namespace `assetledger.storage.Distributions`; each distribution takes three slots (the
 /// `IDistributions.Distribution` struct) and each paid holder one flag.
@@ -70,7 +70,7 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         uint256 supplyPaid;
         for (uint256 i; i < holders.length; ++i) {
             (uint256 amount, uint256 balance) = _pushOne(d, paidOf, id, holders[i], paidBefore + total);
-            // Cannot overflow: `total` stays ≤ funded < 2^128 (`_pushOne` checks D1) and each snapshot balance is
+            // Cannot overflow: `total` stays ≤ funded < 2^128 (`_pushOne` checks P1) and each snapshot balance is
             // below 2^104 (the core's supply cap), so `supplyPaid` stays far below 2^256 for any batch.
             unchecked {
                 total += amount;
@@ -88,7 +88,7 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         uint48 deadline = d.deadline;
         require(block.timestamp > deadline, DistributionsClaimPeriodNotOver(id, deadline, block.timestamp));
         d.reclaimed = true;
-        // Cannot underflow: `paid ≤ funded` always holds (D1, enforced by `_recordPaid`).
+        // Cannot underflow: `paid ≤ funded` always holds (P1, enforced by `_recordPaid`).
         unchecked {
             amount = uint256(d.funded) - d.paid;
         }
@@ -239,7 +239,7 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         balance = _snapshotBalance(d, holder);
         amount = _entitlement(d, balance);
         if (amount == 0) return (0, 0);
-        // D1 before any coin moves (`_recordPaid` checks it again against the stored total).
+        // P1 before any coin moves (`_recordPaid` checks it again against the stored total).
         uint256 funded = d.funded;
         require(paidSoFar + amount <= funded, DistributionsOverpaid(id, paidSoFar + amount, funded));
         // Flag first, so that a coin calling back cannot have the holder paid twice.
@@ -252,7 +252,7 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         emit DistributionPaid(id, holder, amount);
     }
 
-    /// @dev Adds a payment of `amount` for `supply` snapshot units to the totals, enforcing D1.
+    /// @dev Adds a payment of `amount` for `supply` snapshot units to the totals, enforcing P1.
     function _recordPaid(Distribution storage d, uint256 id, uint256 amount, uint256 supply) private {
         uint256 funded = d.funded;
         uint256 paidAfter = d.paid + amount;

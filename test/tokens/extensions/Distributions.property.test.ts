@@ -81,21 +81,21 @@ describe("Distributions (property)", function () {
             await expect(token.connect(agent).pushPayments(id, batch)).to.changeTokenBalance(coin, token, -expected);
             paidTotal += expected;
           }
-          // D1 and D4 after every step.
+          // P1 and P4 after every step.
           const d = await token.distribution(id);
           expect(d.paid).to.equal(paidTotal);
           expect(d.paid <= d.funded).to.equal(true);
           expect(await coin.balanceOf(tokenAddress)).to.equal(funded - paidTotal);
         }
 
-        // D2: each holder holds exactly its entitlement if paid, nothing otherwise; the views agree with the model.
+        // P2: each holder holds exactly its entitlement if paid, nothing otherwise; the views agree with the model.
         for (let i = 0; i < holders.length; i++) {
           expect(await coin.balanceOf(holders[i].address)).to.equal(paid[i] ? due[i] : 0n);
           expect(await token.entitlementOf(id, holders[i].address)).to.equal(due[i]);
           expect(await token.isPaid(id, holders[i].address)).to.equal(paid[i]);
         }
 
-        // D3: after the deadline, reclaim returns the rest: unclaimed entitlements plus the dust.
+        // P3: after the deadline, reclaim returns the rest: unclaimed entitlements plus the dust.
         await time.increaseTo(deadline + 1n);
         const reclaimed = await token.connect(accounts.issuer).reclaimUnclaimed.staticCall(id);
         const unpaidSupply = balances.reduce((a, b, i) => (paid[i] ? a : a + b), 0n);

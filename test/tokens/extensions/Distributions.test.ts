@@ -348,7 +348,7 @@ describe("Distributions", function () {
       });
     });
 
-    context("when the register is inconsistent with the eligible supply (D1)", function () {
+    context("when the register is inconsistent with the eligible supply (P1)", function () {
       it("reverts with DistributionsOverpaid", async function () {
         const world = await loadFixture(declaredFixture);
         const { token, accounts, id } = world;
@@ -509,7 +509,7 @@ describe("Distributions", function () {
       });
     });
 
-    context("when the register is inconsistent with the eligible supply (D1)", function () {
+    context("when the register is inconsistent with the eligible supply (P1)", function () {
       it("reverts with DistributionsOverpaid and pays nobody", async function () {
         const world = await loadFixture(declaredFixture);
         const { token, accounts, agent, id } = world;
@@ -686,7 +686,7 @@ describe("Distributions", function () {
       }
     });
 
-    it("keep the coin held by the token equal to what open distributions still owe (D4)", async function () {
+    it("keep the coin held by the token equal to what open distributions still owe (P4)", async function () {
       const world = await loadFixture(declaredFixture);
       const { token, coin, accounts, id } = world;
       await token.connect(accounts.issuer).declare(KIND, SNAP, 333n, await deadlineIn(60n));
