@@ -3,7 +3,7 @@ pragma solidity ^0.8.27;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {DayCountLib} from "./DayCountLib.sol";
-import {IBond} from "../interfaces/tokens/IBond.sol";
+import {IBondLifecycle} from "../interfaces/tokens/IBond.sol";
 
 /// @title BondScheduleLib
 /// @notice A bond's coupon schedule derived from its terms: periods 1 … n, period p accruing from start_p to
@@ -22,41 +22,41 @@ library BondScheduleLib {
 
     /// @notice Checks `terms` and returns the number of coupon periods; reverts with the IBond error naming the
     /// first problem found.
-    function validate(IBond.BondTerms memory terms) internal pure returns (uint256 count) {
-        require(terms.settlementCoin != address(0), IBond.BondSettlementCoinZero());
-        require(terms.faceValue != 0, IBond.BondFaceValueZero());
+    function validate(IBondLifecycle.BondTerms memory terms) internal pure returns (uint256 count) {
+        require(terms.settlementCoin != address(0), IBondLifecycle.BondSettlementCoinZero());
+        require(terms.faceValue != 0, IBondLifecycle.BondFaceValueZero());
         _requireMidnight(terms.issueDate);
         _requireMidnight(terms.maturityDate);
         _requireMidnight(terms.callableFrom);
         if (terms.frequency == 0) {
-            require(terms.couponRate == 0, IBond.BondFrequencyInvalid(terms.frequency, terms.couponRate));
+            require(terms.couponRate == 0, IBondLifecycle.BondFrequencyInvalid(terms.frequency, terms.couponRate));
             require(
                 terms.issueDate < terms.maturityDate && terms.firstCouponDate == 0,
-                IBond.BondDatesInvalid(terms.issueDate, terms.firstCouponDate, terms.maturityDate)
+                IBondLifecycle.BondDatesInvalid(terms.issueDate, terms.firstCouponDate, terms.maturityDate)
             );
         } else {
             require(
                 terms.couponRate != 0 && terms.frequency <= 12 && 12 % terms.frequency == 0,
-                IBond.BondFrequencyInvalid(terms.frequency, terms.couponRate)
+                IBondLifecycle.BondFrequencyInvalid(terms.frequency, terms.couponRate)
             );
             _requireMidnight(terms.firstCouponDate);
             require(
                 terms.issueDate < terms.firstCouponDate && terms.firstCouponDate <= terms.maturityDate,
-                IBond.BondDatesInvalid(terms.issueDate, terms.firstCouponDate, terms.maturityDate)
+                IBondLifecycle.BondDatesInvalid(terms.issueDate, terms.firstCouponDate, terms.maturityDate)
             );
             count = periodCount(terms);
-            require(count <= MAX_COUPONS, IBond.BondTooManyCoupons(count, MAX_COUPONS));
+            require(count <= MAX_COUPONS, IBondLifecycle.BondTooManyCoupons(count, MAX_COUPONS));
         }
-        require(terms.claimPeriod != 0, IBond.BondClaimPeriodZero());
+        require(terms.claimPeriod != 0, IBondLifecycle.BondClaimPeriodZero());
         require(
             terms.callableFrom == 0 ||
                 (terms.callableFrom > terms.issueDate && terms.callableFrom < terms.maturityDate),
-            IBond.BondCallableFromInvalid(terms.callableFrom, terms.issueDate, terms.maturityDate)
+            IBondLifecycle.BondCallableFromInvalid(terms.callableFrom, terms.issueDate, terms.maturityDate)
         );
     }
 
     /// @notice The number of coupon periods of the full schedule (0 for a zero-coupon bond).
-    function periodCount(IBond.BondTerms memory terms) internal pure returns (uint256) {
+    function periodCount(IBondLifecycle.BondTerms memory terms) internal pure returns (uint256) {
         if (terms.frequency == 0) return 0;
         return
             DayCountLib.couponDatesBefore(
@@ -69,14 +69,14 @@ library BondScheduleLib {
 
     /// @notice The number of periods paid on or before `date` (< maturity): what is left of the schedule after a
     /// call for `date`.
-    function periodsPaidBy(IBond.BondTerms memory terms, uint256 date) internal pure returns (uint256) {
+    function periodsPaidBy(IBondLifecycle.BondTerms memory terms, uint256 date) internal pure returns (uint256) {
         if (terms.frequency == 0) return 0;
         return DayCountLib.couponDatesBefore(terms.firstCouponDate, terms.frequency, date + 1, terms.endOfMonth);
     }
 
     /// @notice The payment date of period `period` (1 … `fullCount`) of a schedule with `fullCount` periods.
     function paymentDate(
-        IBond.BondTerms memory terms,
+        IBondLifecycle.BondTerms memory terms,
         uint256 period,
         uint256 fullCount
     ) internal pure returns (uint256) {
@@ -86,20 +86,24 @@ library BondScheduleLib {
 
     /// @notice The accrual start of period `period` (≥ 1): the issue date for period 1, else the previous payment
     /// date (always a regular date, as only the last period ends at maturity).
-    function periodStart(IBond.BondTerms memory terms, uint256 period) internal pure returns (uint256) {
+    function periodStart(IBondLifecycle.BondTerms memory terms, uint256 period) internal pure returns (uint256) {
         if (period == 1) return terms.issueDate;
         return DayCountLib.couponDate(terms.firstCouponDate, terms.frequency, period - 2, terms.endOfMonth);
     }
 
     /// @notice The record date of a payment on `date`.
-    function recordDate(IBond.BondTerms memory terms, uint256 date) internal pure returns (uint256) {
+    function recordDate(IBondLifecycle.BondTerms memory terms, uint256 date) internal pure returns (uint256) {
         return date - uint256(terms.recordDays) * DayCountLib.SECONDS_PER_DAY;
     }
 
     /// @notice Interest per whole token over [`start`, `end`): ⌊faceValue · couponRate · num / (1e18 · den)⌋ with
     /// num/den the terms' day-count year fraction.
     /// @dev faceValue < 2^128 and couponRate < 2^64, so their product fits; mulDiv keeps the rest exact.
-    function interestPerUnit(IBond.BondTerms memory terms, uint256 start, uint256 end) internal pure returns (uint256) {
+    function interestPerUnit(
+        IBondLifecycle.BondTerms memory terms,
+        uint256 start,
+        uint256 end
+    ) internal pure returns (uint256) {
         (uint256 numerator, uint256 denominator) = DayCountLib.yearFraction(terms.dayCount, start, end);
         return Math.mulDiv(uint256(terms.faceValue) * terms.couponRate, numerator, denominator * _RATE_ONE);
     }
@@ -107,7 +111,7 @@ library BondScheduleLib {
     /// @notice The first of periods 1 … `count` (of a `fullCount`-period schedule) whose payment date is after
     /// `timestamp`: the period running at `timestamp` when that is on or after the issue date. 0 if none is left.
     function nextPeriod(
-        IBond.BondTerms memory terms,
+        IBondLifecycle.BondTerms memory terms,
         uint256 timestamp,
         uint256 count,
         uint256 fullCount
@@ -124,6 +128,6 @@ library BondScheduleLib {
 
     /// @dev Dates of the terms are calendar days: 00:00 UTC.
     function _requireMidnight(uint256 date) private pure {
-        require(date % DayCountLib.SECONDS_PER_DAY == 0, IBond.BondDateNotMidnight(date));
+        require(date % DayCountLib.SECONDS_PER_DAY == 0, IBondLifecycle.BondDateNotMidnight(date));
     }
 }

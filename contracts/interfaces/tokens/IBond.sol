@@ -5,13 +5,14 @@ import {DayCount} from "../../libraries/DayCountLib.sol";
 import {IDistributions} from "./IDistributions.sol";
 import {ISecurityToken} from "./ISecurityToken.sol";
 
-/// @title IBond
+/// @title IBondLifecycle
 /// @notice A fixed-rate bond on the security-token core: face value in a settlement coin, a coupon rate, a coupon
 /// frequency and dates, a day-count convention. The coupon schedule is derived on chain from the terms (views
 /// `couponPeriod`, `couponDates`, `nextCoupon`). Each coupon is owed to the holders on its record date: the
 /// agent snapshots the register on or after the record date, the paying agent funds the coupon in the coin on or
 /// after the payment date and the holders claim it (or the agent pushes it) through the token's distributions
-/// (`IDistributions`, kind 2 = coupon). At maturity — or at the call date
+/// (`IDistributions`, kind 2 = coupon). These functions run in `BondLifecycle`, reached through the token's
+/// fallback (see `Bond`); the complete interface of a bond is `IBond`. At maturity — or at the call date
 /// after an early call — the paying agent funds the redemption: transfers stop for good and each holder is paid
 /// the redemption price per unit while its tokens are burned. A regulator may declare the bond in default, which
 /// stops transfers and every payment out of the token until the default is cured.
@@ -43,12 +44,12 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// - B2: `couponAmountPerUnit(p) = ⌊faceValue · couponRate · yearFraction(start_p, paymentDate_p) / 1e18⌋` with the
 ///   terms' day count, start_1 = issue date and start_p = paymentDate_(p−1).
 /// - B3: every funded coupon is a distribution on the snapshot taken on or after its record date; payments never
-///   exceed the funded amount (Distributions D-invariants).
+///   exceed the funded amount (Distributions P-invariants).
 /// - B4: after the redemption is funded, transfers and mints are stopped for good; a redeemed wallet's tokens are
 ///   burned and it is paid ⌊units · redemptionPerUnit / 10^decimals⌋; Σ paid ≤ funded.
 /// - B5: while in default, no transfer, checked mint, coupon funding or payment, redemption or reclaim happens.
 /// - B6: the coin the token holds ≥ Σ over open coupon distributions (funded − paid) + redemption (funded − paid).
-interface IBond is ISecurityToken, IDistributions {
+interface IBondLifecycle is IDistributions {
     /// @notice A bond's terms, fixed at issuance (`abi.encode`d as the `terms` argument of `initialize`).
     /// @param settlementCoin The ERC-20 coupons and redemptions are paid in.
     /// @param faceValue Coin base units paid at maturity per whole token (10^decimals base units of the bond).
@@ -316,4 +317,33 @@ interface IBond is ISecurityToken, IDistributions {
     /// @notice Ends the default: payments resume; transfers resume unless the redemption is funded.
     /// @custom:access REGULATOR
     function cureDefault() external;
+}
+
+/// @title IBondHooks
+/// @notice The core's internal paths, exposed by `Bond` to its own lifecycle logic only.
+/// @dev `BondLifecycle` runs in the bond's context (delegatecall) and has none of the core's code: it calls these on
+/// `address(this)`, so `msg.sender` is the bond itself. Any other caller is refused with `BondOnlySelf`.
+interface IBondHooks {
+    /// @notice The caller is not the bond itself.
+    error BondOnlySelf(address caller);
+
+    /// @notice The lifecycle logic given to the bond's constructor is not a contract.
+    error BondInvalidLifecycle(address lifecycle);
+
+    /// @notice `_snapshot()`: takes a record-date snapshot of the register.
+    function bondSnapshot() external returns (uint256 snapshotId);
+
+    /// @notice `_burnUnchecked(holder, amount)`: burns redeemed tokens (no compliance check).
+    function bondBurn(address holder, uint256 amount) external;
+
+    /// @notice `_setTransfersStopped(stopped)`: the default and the redemption stop transfers.
+    function bondSetTransfersStopped(bool stopped) external;
+}
+
+/// @title IBond
+/// @notice A bond's complete interface: the security-token core (`ISecurityToken`) and the bond's lifecycle
+/// (`IBondLifecycle`, with its distributions). Read the rules in `IBondLifecycle`.
+interface IBond is ISecurityToken, IBondLifecycle {
+    /// @notice The lifecycle logic this implementation runs (`BondLifecycle`).
+    function bondLifecycle() external view returns (address);
 }

@@ -2,34 +2,38 @@
 pragma solidity ^0.8.27;
 
 import {BondScheduleLib} from "../../libraries/BondScheduleLib.sol";
-import {IBond} from "../../interfaces/tokens/IBond.sol";
+import {IBondLifecycle} from "../../interfaces/tokens/IBond.sol";
 
 /// @title BondScheduleLibMock
 /// @notice Test-only: exposes BondScheduleLib on terms passed in.
 contract BondScheduleLibMock {
-    function validate(IBond.BondTerms memory terms) external pure returns (uint256) {
+    function validate(IBondLifecycle.BondTerms memory terms) external pure returns (uint256) {
         return BondScheduleLib.validate(terms);
     }
 
-    function periodsPaidBy(IBond.BondTerms memory terms, uint256 date) external pure returns (uint256) {
+    function periodsPaidBy(IBondLifecycle.BondTerms memory terms, uint256 date) external pure returns (uint256) {
         return BondScheduleLib.periodsPaidBy(terms, date);
     }
 
     function nextPeriod(
-        IBond.BondTerms memory terms,
+        IBondLifecycle.BondTerms memory terms,
         uint256 timestamp,
         uint256 count
     ) external pure returns (uint256) {
         return BondScheduleLib.nextPeriod(terms, timestamp, count, BondScheduleLib.periodCount(terms));
     }
 
-    function interestPerUnit(IBond.BondTerms memory terms, uint256 start, uint256 end) external pure returns (uint256) {
+    function interestPerUnit(
+        IBondLifecycle.BondTerms memory terms,
+        uint256 start,
+        uint256 end
+    ) external pure returns (uint256) {
         return BondScheduleLib.interestPerUnit(terms, start, end);
     }
 
     /// @notice The whole schedule: per period its start, payment date, record date and amount per unit.
     function schedule(
-        IBond.BondTerms memory terms
+        IBondLifecycle.BondTerms memory terms
     )
         external
         pure
