@@ -101,6 +101,9 @@ export function decodeBondTerms(encoded: string): BondTerms {
   };
 }
 
+/** `IDistributions.Distribution.kind` of a bond coupon (`BondLifecycle.COUPON_KIND`). */
+export const COUPON_DISTRIBUTION = 2;
+
 /** 1e18 = 100 %. */
 export const RATE_ONE = 10n ** 18n;
 

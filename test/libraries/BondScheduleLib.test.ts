@@ -94,7 +94,7 @@ describe("BondScheduleLib", function () {
     // Semi-annual 2024-03-01 → stub to 2024-07-15 → … → 2026-07-15 (5 periods)
     const terms = termsOf({ issueDate: at("2024-03-01"), maturityDate: at("2026-07-15") });
 
-    it("finds the first period paid after a date: the one running then"), async function () {
+    it("finds the first period paid after a date: the one running then", async function () {
       const { lib } = await loadFixture(libFixture);
       expect(await lib.nextPeriod(terms, at("2024-02-29"), 5)).to.equal(1n); // before the issue date
       expect(await lib.nextPeriod(terms, at("2024-03-01"), 5)).to.equal(1n);

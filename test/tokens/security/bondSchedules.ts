@@ -160,10 +160,55 @@ export const annualActActStub: HandSchedule = {
   ],
 };
 
+/**
+ * The semi-annual 30/360 bond four years later (the Bond token tests run on a chain clock that is past 2024):
+ * 30/360 does not look at the year, so the amounts are those of `semiAnnual30360`. Issue 2028-03-01, first
+ * coupon 2028-07-15, maturity 2030-07-15; record dates 15 days before each payment.
+ */
+export const semiAnnual30360In2028: HandSchedule = {
+  title: "semi-annual 5 % 30/360 with a short first period, in 2028",
+  terms: {
+    ...semiAnnual30360.terms,
+    issueDate: at("2028-03-01"),
+    firstCouponDate: at("2028-07-15"),
+    maturityDate: at("2030-07-15"),
+  },
+  periods: [
+    { start: "2028-03-01", payment: "2028-07-15", record: "2028-06-30", amountPerUnit: 18_611_111n },
+    { start: "2028-07-15", payment: "2029-01-15", record: "2028-12-31", amountPerUnit: 25_000_000n },
+    { start: "2029-01-15", payment: "2029-07-15", record: "2029-06-30", amountPerUnit: 25_000_000n },
+    { start: "2029-07-15", payment: "2030-01-15", record: "2029-12-31", amountPerUnit: 25_000_000n },
+    { start: "2030-01-15", payment: "2030-07-15", record: "2030-06-30", amountPerUnit: 25_000_000n },
+  ],
+};
+
+/**
+ * The quarterly ACT/365 bond across the next leap year, 2028, whose months have the lengths of 2024's:
+ * P1 2028-01-15 → 2028-04-15: 16 + 29 + 31 + 15 = 91 days → 997,260; P2 2028-04-15 → 2028-07-15: 91 → 997,260;
+ * P3 2028-07-15 → 2028-10-15: 92 → 1,008,219; P4 2028-10-15 → 2029-01-15: 92 → 1,008,219 (see `quarterlyAct365`).
+ */
+export const quarterlyAct365In2028: HandSchedule = {
+  title: "quarterly 4 % ACT/365 Fixed across the 2028 leap day",
+  terms: {
+    ...quarterlyAct365.terms,
+    issueDate: at("2028-01-15"),
+    firstCouponDate: at("2028-04-15"),
+    maturityDate: at("2029-01-15"),
+  },
+  periods: [
+    { start: "2028-01-15", payment: "2028-04-15", record: "2028-04-08", amountPerUnit: 997_260n },
+    { start: "2028-04-15", payment: "2028-07-15", record: "2028-07-08", amountPerUnit: 997_260n },
+    { start: "2028-07-15", payment: "2028-10-15", record: "2028-10-08", amountPerUnit: 1_008_219n },
+    { start: "2028-10-15", payment: "2029-01-15", record: "2029-01-08", amountPerUnit: 1_008_219n },
+  ],
+};
+
 export const schedules: HandSchedule[] = [
   semiAnnual30360,
   semiAnnual30360US,
   semiAnnual30360BondBasisEom,
   quarterlyAct365,
   annualActActStub,
+  semiAnnual30360In2028,
+  quarterlyAct365In2028,
 ];
