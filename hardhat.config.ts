@@ -30,6 +30,11 @@ const config: HardhatUserConfig = {
       },
     ],
     overrides: {
+      // Test-only mock of the security-token core with the internal API exposed: compiled small.
+      "contracts/mocks/SecurityTokenMock.sol": {
+        version: SOLC_VERSION,
+        settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 }, viaIR: false },
+      },
       // The security-token core alone exceeds EIP-170's 24,576 bytes at 10,000 runs (≈ 27.8 KB). A bond keeps the
       // core in Bond.sol and its lifecycle (distributions, schedule, call, redemption, default) in BondLifecycle.sol,
       // reached by delegatecall; both compile at 200 runs to fit. Revisit once the core fits on its own.

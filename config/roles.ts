@@ -144,6 +144,42 @@ export const permissions: Record<string, Record<string, RoleName>> = {
 };
 
 /**
+ * The security-token core's restricted functions (contracts/tokens/security/SecurityToken.sol), shared by every
+ * product: each product's table spreads it (`{ ...securityTokenPermissions, ...its lifecycle functions }`).
+ * ASSET_AGENT is the issuer's ERC-3643 agent on one asset, ASSET_ISSUER the issuing member, ASSET_FACTORY the
+ * factory that rolls out a product type's upgrades.
+ */
+export const securityTokenPermissions: Record<string, RoleName> = {
+  "mint(address,uint256)": "ASSET_AGENT",
+  "burn(address,uint256)": "ASSET_AGENT",
+  "forcedTransfer(address,address,uint256)": "ASSET_AGENT",
+  "setAddressFrozen(address,bool)": "ASSET_AGENT",
+  "freezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "unfreezePartialTokens(address,uint256)": "ASSET_AGENT",
+  "recoveryAddress(address,address,address)": "ASSET_AGENT",
+  "pause()": "ASSET_AGENT",
+  "unpause()": "ASSET_AGENT",
+  "snapshot()": "ASSET_AGENT",
+  "batchForcedTransfer(address[],address[],uint256[])": "ASSET_AGENT",
+  "batchMint(address[],uint256[])": "ASSET_AGENT",
+  "batchBurn(address[],uint256[])": "ASSET_AGENT",
+  "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
+  "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
+  "removeDocument(bytes32)": "ASSET_ISSUER",
+  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
+};
+
+/** The security-token core's functions anyone may call (holders' ERC-20 and ERC-3643 `batchTransfer`). */
+export const securityTokenPublicFunctions: string[] = [
+  "approve(address,uint256)",
+  "transfer(address,uint256)",
+  "transferFrom(address,address,uint256)",
+  "batchTransfer(address[],uint256[])",
+];
+
+/**
  * A bond's lifecycle (contracts/interfaces/tokens/IBond.sol `IBondLifecycle`, run by `BondLifecycle` in each bond's
  * context) and its distributions: the asset's agent (ASSET_AGENT) records coupons, pushes coupon payments and
  * redemptions; the paying agent (ASSET_ADMINISTRATOR) funds coupons and the redemption; the issuing member
@@ -165,8 +201,11 @@ export const bondLifecyclePermissions: Record<string, RoleName> = {
   "cureDefault()": "REGULATOR",
 };
 
+/** The `Bond` product table: the core's and the lifecycle's. */
+export const bondPermissions: Record<string, RoleName> = { ...securityTokenPermissions, ...bondLifecyclePermissions };
+
 /**
- * Bond functions anyone may call: a holder's claim and redemption act on its own holding, and the hooks refuse
+ * Bond functions anyone may call besides the core's `securityTokenPublicFunctions`: a holder's claim and redemption act on its own holding, and the hooks refuse
  * every caller but the bond itself (`BondOnlySelf`).
  */
 export const bondPublicFunctions: string[] = [

@@ -1,5 +1,6 @@
 /**
- * The compliance pipeline's ERC-1404 restriction codes (`contracts/types/Restriction.sol`): stable, never
+ * The ERC-1404 restriction codes of the compliance pipeline (0–12) and of security tokens (13–17)
+ * (`contracts/types/Restriction.sol`): stable, never
  * renumbered, only appended. The compliance behaviour spec asserts every verdict with this table, and
  * `test/sdk/restrictions.test.ts` checks each code's sentence, so this file and the contract agree.
  */
@@ -17,6 +18,13 @@ export enum Restriction {
   OutsideTradingWindow = 10,
   ExternalRuleFailed = 11,
   AssetNotConfigured = 12,
+  // Token-level codes: a security token answers them itself (ERC-1404 `detectTransferRestriction`) before asking
+  // the pipeline.
+  TokenPaused = 13,
+  SenderFrozen = 14,
+  RecipientFrozen = 15,
+  InsufficientUnfrozenBalance = 16,
+  TransfersStopped = 17,
 }
 
 /** The explanation `Compliance.explainTransfer` returns, as ethers decodes it. */
