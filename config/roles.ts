@@ -256,3 +256,17 @@ export const memberKindRoles: Record<string, RoleName[]> = {
 
 /** The roles the issuer of the settlement coin is given besides its kind's (the coin's issuing bank). */
 export const coinIssuerRoles: RoleName[] = ["MASTER_MINTER", "MINTER"];
+
+/**
+ * What an Equity adds to the security-token core's table (config of every asset of product type Equity). The
+ * `Equity` product table is the core's `securityTokenPermissions` spread with these; `claim(uint256)` is open to
+ * every holder (each wallet claims its own entitlement) and is in no table.
+ */
+export const equityLifecyclePermissions: Record<string, RoleName> = {
+  "declareDividend(uint256,uint256,uint48)": "ASSET_ISSUER",
+  "reclaimUnclaimed(uint256)": "ASSET_ISSUER",
+  "pushPayments(uint256,address[])": "ASSET_AGENT",
+  "beginSplit(uint32,uint32)": "ASSET_ISSUER",
+  "applySplit(address[])": "ASSET_AGENT",
+  "completeSplit()": "ASSET_AGENT",
+};

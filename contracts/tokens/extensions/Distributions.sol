@@ -24,7 +24,8 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 /// - `_paymentsStopped()` stops declaring, claiming, pushing and reclaiming (P5).
 ///
 /// Storage: ERC-7201 namespace `assetledger.storage.Distributions`; each distribution takes three slots (the
-/// `IDistributions.Distribution` struct) and each paid holder one flag.
+/// `IDistributions.Distribution` struct); a holder's paid flags are bits of one word per 256 distributions, so
+/// only its first payment writes a slot from zero.
 ///
 /// Gas: a claim reads the distribution's three slots, the holder's snapshot balance and its flag, writes the flag
 /// and the running totals, and makes one coin transfer. A push pays each holder for its snapshot balance, its flag
@@ -38,7 +39,9 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         /// @dev The last id given; ids start at 1.
         uint256 count;
         mapping(uint256 id => Distribution) distributions;
-        mapping(uint256 id => mapping(address holder => bool)) paid;
+        /// @dev Bit `id % 256` of word `id / 256`: whether `holder` was paid in distribution `id`. A holder's word is
+        /// written from zero once per 256 distributions; later payments flip a bit in a word already written.
+        mapping(address holder => mapping(uint256 word => uint256 bits)) paid;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.Distributions")) - 1)) & ~bytes32(uint256(0xff))
@@ -52,11 +55,11 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         DistributionsStorage storage $ = _getDistributionsStorage();
         Distribution storage d = _openDistribution($, id);
         address holder = _msgSender();
-        require(!$.paid[id][holder], DistributionsAlreadyPaid(id, holder));
+        require(!_isPaid($, id, holder), DistributionsAlreadyPaid(id, holder));
         uint256 balance = _snapshotBalance(d, holder);
         amount = _entitlement(d, balance);
         require(amount != 0, DistributionsNothingToClaim(id, holder));
-        $.paid[id][holder] = true;
+        _setPaid($, id, holder, true);
         _recordPaid(d, id, amount, balance);
         _settlementCoin().safeTransfer(holder, amount);
         emit DistributionPaid(id, holder, amount);
@@ -64,12 +67,12 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
 
     /// @inheritdoc IDistributions
     function pushPayments(uint256 id, address[] calldata holders) external restricted returns (uint256 total) {
-        Distribution storage d = _openDistribution(_getDistributionsStorage(), id);
-        mapping(address holder => bool) storage paidOf = _getDistributionsStorage().paid[id];
+        DistributionsStorage storage $ = _getDistributionsStorage();
+        Distribution storage d = _openDistribution($, id);
         uint256 paidBefore = d.paid;
         uint256 supplyPaid;
         for (uint256 i; i < holders.length; ++i) {
-            (uint256 amount, uint256 balance) = _pushOne(d, paidOf, id, holders[i], paidBefore + total);
+            (uint256 amount, uint256 balance) = _pushOne($, d, id, holders[i], paidBefore + total);
             // Cannot overflow: `total` stays ≤ funded < 2^128 (`_pushOne` checks P1) and each snapshot balance is
             // below 2^104 (the core's supply cap), so `supplyPaid` stays far below 2^256 for any batch.
             unchecked {
@@ -124,14 +127,14 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     function isPaid(uint256 id, address holder) external view returns (bool) {
         DistributionsStorage storage $ = _getDistributionsStorage();
         _existingDistribution($, id);
-        return $.paid[id][holder];
+        return _isPaid($, id, holder);
     }
 
     /// @inheritdoc IDistributions
     function claimableOf(uint256 id, address holder) external view returns (uint256) {
         DistributionsStorage storage $ = _getDistributionsStorage();
         Distribution storage d = _existingDistribution($, id);
-        if ($.paid[id][holder] || block.timestamp > d.deadline || _paymentsStopped()) return 0;
+        if (_isPaid($, id, holder) || block.timestamp > d.deadline || _paymentsStopped()) return 0;
         return _entitlement(d, _snapshotBalance(d, holder));
     }
 
@@ -229,13 +232,13 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     /// @dev Pays `holder` within a push, unless already paid or owed nothing; a payment the coin refuses is undone
     /// and reported. Returns what was paid and the snapshot balance it paid for (both 0 when skipped).
     function _pushOne(
+        DistributionsStorage storage $,
         Distribution storage d,
-        mapping(address holder => bool) storage paidOf,
         uint256 id,
         address holder,
         uint256 paidSoFar
     ) private returns (uint256 amount, uint256 balance) {
-        if (paidOf[holder]) return (0, 0);
+        if (_isPaid($, id, holder)) return (0, 0);
         balance = _snapshotBalance(d, holder);
         amount = _entitlement(d, balance);
         if (amount == 0) return (0, 0);
@@ -243,9 +246,9 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         uint256 funded = d.funded;
         require(paidSoFar + amount <= funded, DistributionsOverpaid(id, paidSoFar + amount, funded));
         // Flag first, so that a coin calling back cannot have the holder paid twice.
-        paidOf[holder] = true;
+        _setPaid($, id, holder, true);
         if (!_settlementCoin().trySafeTransfer(holder, amount)) {
-            paidOf[holder] = false;
+            _setPaid($, id, holder, false);
             emit DistributionPaymentFailed(id, holder, amount);
             return (0, 0);
         }
@@ -259,6 +262,16 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         require(paidAfter <= funded, DistributionsOverpaid(id, paidAfter, funded));
         d.paid = uint128(paidAfter); // ≤ funded < 2^128
         d.paidSupply = (d.paidSupply + supply).toUint104();
+    }
+
+    function _isPaid(DistributionsStorage storage $, uint256 id, address holder) private view returns (bool) {
+        return $.paid[holder][id >> 8] & (1 << (id & 0xff)) != 0;
+    }
+
+    function _setPaid(DistributionsStorage storage $, uint256 id, address holder, bool paid) private {
+        mapping(uint256 word => uint256 bits) storage words = $.paid[holder];
+        uint256 bit = 1 << (id & 0xff);
+        words[id >> 8] = paid ? words[id >> 8] | bit : words[id >> 8] & ~bit;
     }
 
     function _getDistributionsStorage() private pure returns (DistributionsStorage storage $) {

@@ -45,9 +45,10 @@ contract Equity is SecurityToken, Distributions, IEquity {
         0x73ccaab4b46ee9bb83fed78f0425ac933d7df55532cb39df6492fb7e7cd8f700;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry identityRegistry_)
-        SecurityToken(compliance_, identityRegistry_)
-    {}
+    constructor(
+        ICompliance compliance_,
+        IIdentityRegistry identityRegistry_
+    ) SecurityToken(compliance_, identityRegistry_) {}
 
     /// @inheritdoc ISecurityToken
     /// @dev `terms_` is `abi.encode(EquityTerms)` (sdk/products/equity.ts `encodeEquityTerms`).

@@ -686,6 +686,30 @@ describe("Distributions", function () {
       }
     });
 
+    it("keep each distribution's paid flags apart, across words of 256 distributions", async function () {
+      const world = await loadFixture(declaredFixture);
+      const { token, accounts, agent } = world;
+      const deadline = await deadlineIn(30n);
+      for (let i = 0; i < 257; i++) await token.connect(accounts.issuer).declare(KIND, SNAP, 1_000n, deadline);
+      // ids 1 (from the fixture) … 258: 255 and 256 end and start a word; 258 is in the second word.
+      await token.connect(accounts.alice).claim(256n);
+      await token.connect(agent).pushPayments(258n, [accounts.alice.address]);
+      await token.connect(accounts.alice).claim(1n);
+      const paid = async (id: bigint) => token.isPaid(id, accounts.alice.address);
+      expect([
+        await paid(1n),
+        await paid(2n),
+        await paid(255n),
+        await paid(256n),
+        await paid(257n),
+        await paid(258n),
+      ]).to.deep.equal([true, false, false, true, false, true]);
+      expect(await token.isPaid(256n, accounts.bob.address)).to.equal(false);
+      await expect(token.connect(accounts.alice).claim(258n))
+        .to.be.revertedWithCustomError(token, "DistributionsAlreadyPaid")
+        .withArgs(258n, accounts.alice.address);
+    });
+
     it("keep the coin held by the token equal to what open distributions still owe (P4)", async function () {
       const world = await loadFixture(declaredFixture);
       const { token, coin, accounts, id } = world;
