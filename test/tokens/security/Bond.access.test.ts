@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { artifacts, ethers } from "hardhat";
+import { artifacts } from "hardhat";
+import { type Fragment, Interface } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
@@ -18,11 +19,11 @@ const { settlementCoin: _coin, ...terms } = quarterlyAct365In2028.terms;
 const quarterly = bondFixture("access", terms);
 
 /** The proxy's complete ABI: IBond (core + lifecycle) and the implementation's own (hooks, AccessManaged errors). */
-async function completeInterface(): Promise<ethers.Interface> {
+async function completeInterface(): Promise<Interface> {
   const seen = new Set<string>();
-  const fragments: ethers.Fragment[] = [];
+  const fragments: Fragment[] = [];
   for (const name of ["IBond", "Bond", "BondLifecycle"]) {
-    for (const fragment of new ethers.Interface((await artifacts.readArtifact(name)).abi).fragments) {
+    for (const fragment of new Interface((await artifacts.readArtifact(name)).abi).fragments) {
       if (fragment.type === "constructor" || fragment.type === "fallback") continue;
       const key = fragment.format("sighash") + fragment.type;
       if (seen.has(key)) continue;
@@ -30,12 +31,12 @@ async function completeInterface(): Promise<ethers.Interface> {
       fragments.push(fragment);
     }
   }
-  return new ethers.Interface(fragments);
+  return new Interface(fragments);
 }
 
 describe("Bond access", function () {
   let world: BondWorld;
-  let target: { getAddress(): Promise<string>; interface: ethers.Interface };
+  let target: { getAddress(): Promise<string>; interface: Interface };
   let callers: HardhatEthersSigner[];
 
   beforeEach(async function () {
