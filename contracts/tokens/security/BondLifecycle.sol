@@ -92,6 +92,8 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
     /// problem `BondScheduleLib.validate` finds.
     /// @param decimals The bond's decimals (≤ 18, checked by the core).
     /// @param issuer_ The instrument's issuer, where unclaimed money returns.
+    /// @dev AccessManaged is initialized by the core (`__SecurityToken_init`) in the same `initialize`.
+    /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
     function initializeBond(bytes calldata terms_, uint8 decimals, address issuer_) external onlyInitializing {
         BondTerms memory t = abi.decode(terms_, (BondTerms));
         uint256 count = BondScheduleLib.validate(t);
