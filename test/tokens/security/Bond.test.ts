@@ -565,6 +565,18 @@ describe("Bond", function () {
       });
     });
 
+    context("when the call price does not fit 128 bits", function () {
+      it("reverts with BondCallPriceInvalid", async function () {
+        const world = await loadFixture(callable);
+        const { bond } = world.contracts;
+        await reach(at("2029-03-01"));
+        await expect(bond.connect(world.accounts.issuer).callBond(CALL_DATE, 2n ** 128n))
+          .to.be.revertedWithCustomError(bond, "BondCallPriceInvalid")
+          .withArgs(2n ** 128n);
+        expect((await bond.redemption()).date).to.equal(at("2030-07-15"));
+      });
+    });
+
     context("when the bond was called", function () {
       it("reverts with BondAlreadyCalled", async function () {
         const world = await loadFixture(callable);
