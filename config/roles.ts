@@ -258,15 +258,28 @@ export const memberKindRoles: Record<string, RoleName[]> = {
 export const coinIssuerRoles: RoleName[] = ["MASTER_MINTER", "MINTER"];
 
 /**
- * What an Equity adds to the security-token core's table (config of every asset of product type Equity). The
- * `Equity` product table is the core's `securityTokenPermissions` spread with these; `claim(uint256)` is open to
- * every holder (each wallet claims its own entitlement) and is in no table.
+ * Equity's corporate actions (contracts/interfaces/tokens/IEquity.sol, run by `EquityLifecycle` in each equity's
+ * context): the issuing member (ASSET_ISSUER) declares and funds dividends, reclaims what is left after their
+ * deadline and begins splits; the asset's agent (ASSET_AGENT) pushes dividend payments and converts and completes
+ * splits in batches. Claiming is each holder's own act (`equityPublicFunctions`).
  */
 export const equityLifecyclePermissions: Record<string, RoleName> = {
   "declareDividend(uint256,uint256,uint48)": "ASSET_ISSUER",
   "reclaimUnclaimed(uint256)": "ASSET_ISSUER",
-  "pushPayments(uint256,address[])": "ASSET_AGENT",
   "beginSplit(uint32,uint32)": "ASSET_ISSUER",
+  "pushPayments(uint256,address[])": "ASSET_AGENT",
   "applySplit(address[])": "ASSET_AGENT",
   "completeSplit()": "ASSET_AGENT",
 };
+
+/** The `Equity` product table: the core's table plus the corporate actions. */
+export const equityPermissions: Record<string, RoleName> = {
+  ...securityTokenPermissions,
+  ...equityLifecyclePermissions,
+};
+
+/**
+ * Equity functions anyone may call: a holder claims its own dividend. (`initializeEquity` and the `IEquityHooks`
+ * are reachable too, but refuse every caller outside initialization or other than the token itself.)
+ */
+export const equityPublicFunctions: string[] = ["claim(uint256)"];

@@ -23,7 +23,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///   (`paidSupply == eligibleSupply`) the amount returned is exactly the dust.
 /// - P4: the coin held by the token for distributions equals Σ (funded − paid) over the distributions not yet
 ///   reclaimed.
-/// - P5: nothing is paid, declared or reclaimed while payments are stopped (a bond in default, a paused token).
+/// - P5: nothing is paid, declared or reclaimed while payments are stopped (a bond in default, an equity while a
+///   split rebuilds its register).
 interface IDistributions {
     /// @notice A distribution as recorded on declaration and updated by payments.
     /// @param funded Coin pulled in on declaration: the amount shared out pro rata.

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IDistributions} from "./IDistributions.sol";
 import {ISecurityToken} from "./ISecurityToken.sol";
 
-/// @title IEquity
-/// @notice Shares of a company: a compliant security token (`ISecurityToken`) whose corporate actions run on
+/// @title IEquityLifecycle
+/// @notice The equity-specific functions, events, errors and structs of a share token (see `IEquity`). Shares of a
+/// company: a compliant security token (`ISecurityToken`) whose corporate actions run on
 /// chain. Cash dividends are paid in the settlement coin named in the terms, pro rata to a record-date snapshot
 /// (`IDistributions`): the issuer declares and funds a dividend in one call, holders claim or the asset's agent
 /// pushes payments in batches, and after the deadline what is left returns to the issuer. Splits and
@@ -26,7 +29,13 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// Roles (config/roles.ts `Equity` table, on top of the core's): `declareDividend`, `beginSplit` and
 /// `reclaimUnclaimed` ASSET_ISSUER; `pushPayments`, `applySplit` and `completeSplit` ASSET_AGENT; `claim` anyone.
 /// Payments (claims and pushes) wait while a split is in progress: the token's transfers-stopped flag stops them.
-interface IEquity is ISecurityToken, IDistributions {
+/// @dev A separate interface because `EquityLifecycle`, the logic contract `Equity` runs them in through its
+/// fallback, implements exactly these (and `IDistributions`); `type(IEquityLifecycle).interfaceId` is what
+/// `supportsInterface` answers for them.
+///
+/// Warning: declare dividends on record snapshots taken outside splits. A snapshot an agent takes (`snapshot()`)
+/// while a split is in progress holds a register half converted.
+interface IEquityLifecycle is IDistributions {
     /// @notice The equity's terms, `abi.encode`d as the `terms` argument of `initialize`.
     /// @param settlementCoin The ERC-20 settlement coin dividends are paid in (non-zero; never changes).
     /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
@@ -84,7 +93,8 @@ interface IEquity is ISecurityToken, IDistributions {
 
     /* ERRORS */
 
-    /// @notice The terms do not decode, name no settlement coin contract, or name no share class.
+    /// @notice The terms do not decode, name no settlement coin contract (or the token itself), or name no share
+    /// class.
     error EquityInvalidTerms();
     error EquityInvalidRatio(uint32 numerator, uint32 denominator);
     error EquitySplitInProgress(uint256 splitId);
@@ -94,6 +104,12 @@ interface IEquity is ISecurityToken, IDistributions {
     /// of an unconverted wallet during the split (E4).
     error EquitySplitBalanceMoved(address wallet, uint256 snapshotBalance, uint256 balance);
     error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
+
+    /* ISSUANCE */
+
+    /// @notice Decodes and stores the equity's terms (`abi.encode(EquityTerms)`); emits `EquityTermsSet`.
+    /// @dev Runs only inside `Equity.initialize` (by delegatecall, `onlyInitializing`).
+    function initializeEquity(bytes calldata terms) external;
 
     /* DIVIDENDS */
 
@@ -141,3 +157,33 @@ interface IEquity is ISecurityToken, IDistributions {
     /// @notice Whether `wallet` was converted in the split in progress.
     function isSplitApplied(address wallet) external view returns (bool);
 }
+
+/// @title IEquityHooks
+/// @notice The core's balance and register paths `EquityLifecycle` needs, exposed by `Equity` to the token itself
+/// alone: the lifecycle runs as the token (by delegatecall), so its calls to `address(this)` come from the token.
+/// Any other caller reverts with `EquityOnlySelf`.
+interface IEquityHooks {
+    /// @notice A hook was called by `caller`, not by the token itself.
+    error EquityOnlySelf(address caller);
+    /// @notice The lifecycle given to `Equity`'s constructor has no code.
+    error EquityInvalidLifecycle(address lifecycle);
+
+    /// @notice Issues `amount` to `to` without the pipeline (`_issueUnchecked`): a split's new units.
+    function equityIssue(address to, uint256 amount) external;
+
+    /// @notice Burns `amount` of `from`'s units without the pipeline (`_burnUnchecked`): a consolidation's.
+    function equityBurn(address from, uint256 amount) external;
+
+    /// @notice Takes a record-date snapshot (`_snapshot`) and returns its id.
+    function equitySnapshot() external returns (uint256);
+
+    /// @notice Stops or resumes transfers, checked mints and payments (`_setTransfersStopped`).
+    function equitySetTransfersStopped(bool stopped) external;
+}
+
+/// @title IEquity
+/// @notice Shares: the compliant security token (`ISecurityToken`) with cash dividends and splits
+/// (`IEquityLifecycle`). The complete interface of an Equity asset (AccessManaged's and ERC-165's functions
+/// included): read the rules in `IEquityLifecycle`.
+// solhint-disable-next-line no-empty-blocks
+interface IEquity is ISecurityToken, IEquityLifecycle, IAccessManaged, IERC165 {}

@@ -23,6 +23,9 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 /// - `_distributionIssuer()` is where unpaid coin returns after the deadline.
 /// - `_paymentsStopped()` stops declaring, claiming, pushing and reclaiming (P5).
 ///
+/// A product whose corporate actions run in a logic contract behind its fallback (`EquityLifecycle`) inherits this
+/// there and answers the hooks through `ISecurityToken(address(this))`: the logic runs as the token.
+///
 /// Storage: ERC-7201 namespace `assetledger.storage.Distributions`; each distribution takes three slots (the
 /// `IDistributions.Distribution` struct); a holder's paid flags are bits of one word per 256 distributions, so
 /// only its first payment writes a slot from zero.

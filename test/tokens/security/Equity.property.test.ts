@@ -4,8 +4,8 @@ import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import fc from "fast-check";
 import { entitlement, splitHolding } from "../../../sdk/products/equity";
-import { investorId } from "../../identity/helpers";
-import { DAY, FRANCE, KYC_AML, MIN_CLAIM_PERIOD, equityFixture } from "./equity";
+import { Country, KYC_AML } from "../../fixtures/security";
+import { DAY, MIN_CLAIM_PERIOD, equityFixture } from "./equity";
 
 /**
  * Six wallets of four investors besides the fixture's: investor P holds wallets 0 and 1, Q wallets 2 and 3, R
@@ -19,17 +19,17 @@ const INVESTOR_OF = [0, 0, 1, 1, 2, 3];
 
 async function propertyFixture() {
   const world = await equityFixture();
-  const { equity, accounts, agent, aliceSecond, contracts } = world;
+  const { token, accounts, agent, aliceSecond, contracts } = world;
   const { alice, bob, carol, kycProvider } = accounts;
   for (const holder of [alice, aliceSecond, bob, carol]) {
-    await equity.connect(agent).burn(holder.address, await equity.balanceOf(holder.address));
+    await token.connect(agent).burn(holder.address, await token.balanceOf(holder.address));
   }
   const expiry = BigInt(await time.latest()) + 365n * DAY;
   for (let investor = 0; investor < 4; investor++) {
     const wallets = WALLETS.filter((_, i) => INVESTOR_OF[i] === investor).map((w) => w.address);
     await contracts.identity
       .connect(kycProvider)
-      .registerInvestor(investorId(`property ${investor}`), FRANCE, KYC_AML, expiry, wallets);
+      .registerInvestor(ethers.id(`property ${investor}`), Country.FR, KYC_AML, expiry, wallets);
   }
   for (const wallet of WALLETS) await setBalance(wallet.address, 10n ** 20n);
   return world;
@@ -59,12 +59,12 @@ describe("Equity (property)", function () {
   it("a dividend pays each holder its floor share and returns exactly the rest; a split converts the register exactly", async function () {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ holdings, dividend, ops, ratio, batches }) => {
-        const { equity, coin, accounts, agent } = await loadFixture(propertyFixture);
+        const { equity, token, coin, accounts, agent } = await loadFixture(propertyFixture);
         const { issuer } = accounts;
         const signers = WALLETS as unknown as HardhatEthersSigner[];
         const addresses = WALLETS.map((w) => w.address);
         const minted = addresses.filter((_, i) => holdings[i] > 0n);
-        await equity.connect(agent).batchMint(
+        await token.connect(agent).batchMint(
           minted,
           holdings.filter((h) => h > 0n),
         );

@@ -1,11 +1,19 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { artifacts, ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Equity } from "../../../typechain-types";
-import { Role } from "../../../config/roles";
+import type { Interface } from "ethers";
+import {
+  Role,
+  equityLifecyclePermissions,
+  equityPermissions,
+  equityPublicFunctions,
+  type RoleName,
+} from "../../../config/roles";
+import { shouldBehaveLikeRestricted } from "../../behaviors/restricted";
 import { CASH_DIVIDEND, encodeEquityTerms, entitlement, splitHolding } from "../../../sdk/products/equity";
 const EQUITY_PRODUCT_TYPE = 1n; // ProductType.Equity (contracts/types/ProductType.sol)
-import { DAY, HOLDINGS, MIN_CLAIM_PERIOD, SUPPLY, equityFixture, instrumentOf, type EquityWorld } from "./equity";
+import { DAY, HOLDINGS, MIN_CLAIM_PERIOD, SUPPLY, equityFixture, type EquityWorld } from "./equity";
 
 /** A dividend of 1,000 dollars in the 6-decimal coin. */
 const DIVIDEND = 1_000_000_000n;
@@ -35,6 +43,32 @@ async function stateOf(world: EquityWorld) {
   };
 }
 
+/** IEquity (the complete interface) with the implementation's own functions (`upgradeToAndCall`, the hooks). */
+function fullInterface(): Interface {
+  const seen = new Set<string>();
+  const fragments = [
+    ...ethers.Interface.from(artifacts.readArtifactSync("IEquity").abi).fragments,
+    ...ethers.Interface.from(artifacts.readArtifactSync("Equity").abi).fragments,
+  ].filter((fragment) => {
+    if (!["function", "event", "error"].includes(fragment.type)) return false;
+    const key = fragment.format("sighash") + fragment.type;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return new ethers.Interface(fragments);
+}
+
+/** A new Equity implementation (with its own lifecycle) on the fixture's core. */
+async function newImplementation(world: EquityWorld): Promise<Equity> {
+  const lifecycle = await ethers.deployContract("EquityLifecycle");
+  return (await ethers.deployContract("Equity", [
+    world.contracts.compliance,
+    world.contracts.identity,
+    lifecycle,
+  ])) as unknown as Equity;
+}
+
 describe("Equity", function () {
   describe("initialize", function () {
     it("stores the terms, the instrument and the product type", async function () {
@@ -50,16 +84,17 @@ describe("Equity", function () {
     });
 
     it("emits EquityTermsSet", async function () {
-      const { contracts, accounts, terms } = await loadFixture(equityFixture);
-      const implementation = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+      const world = await loadFixture(equityFixture);
+      const { contracts, terms } = world;
+      const implementation = await newImplementation(world);
       const init = implementation.interface.encodeFunctionData("initialize", [
         await contracts.authority.getAddress(),
-        instrumentOf(accounts.issuer.address),
+        world.instrument,
         [],
         encodeEquityTerms(terms),
       ]);
       const proxy = await ethers.deployContract("ERC1967Proxy", [implementation, init]);
-      const equity = implementation.attach(await proxy.getAddress()) as Equity;
+      const equity = await ethers.getContractAt("IEquity", await proxy.getAddress());
       await expect(proxy.deploymentTransaction())
         .to.emit(equity, "EquityTermsSet")
         .withArgs([terms.settlementCoin, ethers.encodeBytes32String("ORDINARY"), MIN_CLAIM_PERIOD]);
@@ -67,37 +102,45 @@ describe("Equity", function () {
 
     context("with terms that are not one EquityTerms tuple, or name no coin contract or no share class", function () {
       it("reverts with EquityInvalidTerms", async function () {
-        const { contracts, accounts, terms } = await loadFixture(equityFixture);
-        const implementation = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+        const world = await loadFixture(equityFixture);
+        const { contracts, accounts, terms } = world;
+        const implementation = await newImplementation(world);
+        const lifecycle = await ethers.getContractAt("EquityLifecycle", await implementation.equityLifecycle());
         const bad = [
           "0x",
           encodeEquityTerms(terms) + "00",
           encodeEquityTerms({ ...terms, settlementCoin: ethers.ZeroAddress }),
           encodeEquityTerms({ ...terms, settlementCoin: accounts.alice.address }),
           encodeEquityTerms({ ...terms, shareClass: ethers.ZeroHash }),
+          // The token itself as its settlement coin: the proxy's address, known before it is deployed.
+          "self",
         ];
-        for (const termsBytes of bad) {
+        const [deployer] = await ethers.getSigners();
+        for (const entry of bad) {
+          const self = ethers.getCreateAddress({ from: deployer.address, nonce: await deployer.getNonce() });
+          const termsBytes = entry === "self" ? encodeEquityTerms({ ...terms, settlementCoin: self }) : entry;
           const init = implementation.interface.encodeFunctionData("initialize", [
             await contracts.authority.getAddress(),
-            instrumentOf(accounts.issuer.address),
+            world.instrument,
             [],
             termsBytes,
           ]);
-          await expect(ethers.deployContract("ERC1967Proxy", [implementation, init])).to.be.revertedWithCustomError(
-            implementation,
-            "EquityInvalidTerms",
-          );
+          await expect(
+            ethers.deployContract("ERC1967Proxy", [implementation, init]),
+            entry,
+          ).to.be.revertedWithCustomError(lifecycle, "EquityInvalidTerms");
         }
       });
     });
 
     it("cannot run on the implementation itself", async function () {
-      const { contracts, accounts, terms } = await loadFixture(equityFixture);
-      const implementation = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+      const world = await loadFixture(equityFixture);
+      const { contracts, terms } = world;
+      const implementation = await newImplementation(world);
       await expect(
         implementation.initialize(
           await contracts.authority.getAddress(),
-          instrumentOf(accounts.issuer.address),
+          world.instrument,
           [],
           encodeEquityTerms(terms),
         ),
@@ -105,12 +148,70 @@ describe("Equity", function () {
     });
   });
 
+  describe("the lifecycle behind the fallback", function () {
+    it("names its EquityLifecycle", async function () {
+      const { token } = await loadFixture(equityFixture);
+      const lifecycle = await token.equityLifecycle();
+      expect(await ethers.provider.getCode(lifecycle)).to.not.equal("0x");
+    });
+
+    context("when the constructor is given a lifecycle without code", function () {
+      it("reverts with EquityInvalidLifecycle", async function () {
+        const { contracts, token, accounts } = await loadFixture(equityFixture);
+        await expect(
+          ethers.deployContract("Equity", [contracts.compliance, contracts.identity, accounts.stranger.address]),
+        )
+          .to.be.revertedWithCustomError(token, "EquityInvalidLifecycle")
+          .withArgs(accounts.stranger.address);
+      });
+    });
+
+    context("when initializeEquity is called after initialization", function () {
+      it("reverts with NotInitializing and leaves the terms", async function () {
+        const { equity, token, terms, accounts } = await loadFixture(equityFixture);
+        const before = [...(await equity.terms())];
+        await expect(
+          equity.connect(accounts.issuer).initializeEquity(encodeEquityTerms({ ...terms, minClaimPeriod: 0n })),
+        ).to.be.revertedWithCustomError(token, "NotInitializing");
+        expect([...(await equity.terms())]).to.deep.equal(before);
+      });
+    });
+
+    context("when a selector neither contract has is called", function () {
+      it("reverts", async function () {
+        const { token, accounts } = await loadFixture(equityFixture);
+        await expect(accounts.alice.sendTransaction({ to: await token.getAddress(), data: "0xdeadbeef" })).to.be
+          .reverted;
+      });
+    });
+
+    for (const [name, call] of [
+      ["equityIssue", (t: Equity, a: string) => t.equityIssue(a, 1n)],
+      ["equityBurn", (t: Equity, a: string) => t.equityBurn(a, 1n)],
+      ["equitySnapshot", (t: Equity) => t.equitySnapshot()],
+      ["equitySetTransfersStopped", (t: Equity) => t.equitySetTransfersStopped(true)],
+    ] as const) {
+      context(`when anyone but the token itself calls ${name}`, function () {
+        it("reverts with EquityOnlySelf", async function () {
+          const world = await loadFixture(equityFixture);
+          const before = await stateOf(world);
+          for (const caller of [world.agent, world.accounts.issuer, world.accounts.alice]) {
+            await expect(call(world.token.connect(caller), world.accounts.alice.address))
+              .to.be.revertedWithCustomError(world.token, "EquityOnlySelf")
+              .withArgs(caller.address);
+          }
+          expect(await stateOf(world)).to.deep.equal(before);
+        });
+      });
+    }
+  });
+
   describe("supportsInterface", function () {
     it("answers true for IEquity, IDistributions and ERC-165, false otherwise", async function () {
-      const { equity } = await loadFixture(equityFixture);
-      const selectorXor = (iface: ethers.Interface, own: string[]) =>
+      const { equity, token } = await loadFixture(equityFixture);
+      const selectorXor = (iface: Interface, own: string[]) =>
         own.map((signature) => BigInt(iface.getFunction(signature)!.selector)).reduce((a, b) => a ^ b, 0n);
-      const iface = equity.interface;
+      const iface = equity.interface as unknown as Interface;
       const distributions = [
         "claim(uint256)",
         "pushPayments(uint256,address[])",
@@ -123,6 +224,7 @@ describe("Equity", function () {
         "claimableOf(uint256,address)",
       ];
       const equityOwn = [
+        "initializeEquity(bytes)",
         "declareDividend(uint256,uint256,uint48)",
         "beginSplit(uint32,uint32)",
         "applySplit(address[])",
@@ -133,10 +235,10 @@ describe("Equity", function () {
         "isSplitApplied(address)",
       ];
       const hex = (x: bigint) => "0x" + x.toString(16).padStart(8, "0");
-      expect(await equity.supportsInterface(hex(selectorXor(iface, distributions)))).to.equal(true);
-      expect(await equity.supportsInterface(hex(selectorXor(iface, equityOwn)))).to.equal(true);
-      expect(await equity.supportsInterface("0x01ffc9a7")).to.equal(true);
-      expect(await equity.supportsInterface("0xffffffff")).to.equal(false);
+      expect(await token.supportsInterface(hex(selectorXor(iface, distributions)))).to.equal(true);
+      expect(await token.supportsInterface(hex(selectorXor(iface, equityOwn)))).to.equal(true);
+      expect(await token.supportsInterface("0x01ffc9a7")).to.equal(true);
+      expect(await token.supportsInterface("0xffffffff")).to.equal(false);
     });
   });
 
@@ -245,7 +347,7 @@ describe("Equity", function () {
         const deadline = await deadlineIn(MIN_CLAIM_PERIOD + DAY);
         for (const caller of [world.agent, world.accounts.alice, world.accounts.stranger]) {
           await expect(world.equity.connect(caller).declareDividend(0n, DIVIDEND, deadline))
-            .to.be.revertedWithCustomError(world.equity, "AccessManagedUnauthorized")
+            .to.be.revertedWithCustomError(world.token, "AccessManagedUnauthorized")
             .withArgs(caller.address);
         }
         expect(await stateOf(world)).to.deep.equal(before);
@@ -415,7 +517,7 @@ describe("Equity", function () {
           const before = await stateOf(world);
           for (const caller of [world.agent, world.accounts.alice, world.accounts.stranger]) {
             await expect(world.equity.connect(caller).beginSplit(2, 1))
-              .to.be.revertedWithCustomError(world.equity, "AccessManagedUnauthorized")
+              .to.be.revertedWithCustomError(world.token, "AccessManagedUnauthorized")
               .withArgs(caller.address);
           }
           expect(await stateOf(world)).to.deep.equal(before);
@@ -517,7 +619,7 @@ describe("Equity", function () {
           const before = await stateOf(world);
           for (const caller of [world.accounts.issuer, world.accounts.alice, world.accounts.stranger]) {
             await expect(world.equity.connect(caller).applySplit([world.accounts.alice.address]))
-              .to.be.revertedWithCustomError(world.equity, "AccessManagedUnauthorized")
+              .to.be.revertedWithCustomError(world.token, "AccessManagedUnauthorized")
               .withArgs(caller.address);
           }
           expect(await stateOf(world)).to.deep.equal(before);
@@ -563,7 +665,7 @@ describe("Equity", function () {
           const before = await stateOf(world);
           for (const caller of [accounts.issuer, accounts.alice, accounts.stranger]) {
             await expect(equity.connect(caller).completeSplit())
-              .to.be.revertedWithCustomError(equity, "AccessManagedUnauthorized")
+              .to.be.revertedWithCustomError(world.token, "AccessManagedUnauthorized")
               .withArgs(caller.address);
           }
           expect(await stateOf(world)).to.deep.equal(before);
@@ -588,17 +690,27 @@ describe("Equity", function () {
 
   describe("upgrades", function () {
     it("has an upgrade-safe implementation (ERC-7201 storage, immutables and constructor allowed)", async function () {
-      const { contracts } = await loadFixture(equityFixture);
+      const { contracts, token } = await loadFixture(equityFixture);
       const factory = await ethers.getContractFactory("Equity");
-      const constructorArgs = [await contracts.compliance.getAddress(), await contracts.identity.getAddress()];
-      await upgrades.validateImplementation(factory, { kind: "uups", constructorArgs });
-      await upgrades.validateUpgrade(factory, factory, { kind: "uups", constructorArgs });
+      const constructorArgs = [
+        await contracts.compliance.getAddress(),
+        await contracts.identity.getAddress(),
+        await token.equityLifecycle(),
+      ];
+      // The plugin encodes the constructor arguments (its option types leave `constructorArgs` out).
+      const options = { kind: "uups", constructorArgs } as Parameters<typeof upgrades.validateImplementation>[1];
+      await upgrades.validateImplementation(factory, options);
+      // The lifecycle runs in the equity's storage: its namespaces must be upgrade-safe too.
+      await upgrades.validateImplementation(await ethers.getContractFactory("EquityLifecycle"), {
+        kind: "transparent",
+      });
+      await upgrades.validateUpgrade(factory, factory, options as Parameters<typeof upgrades.validateUpgrade>[2]);
     });
 
     context("when ASSET_FACTORY upgrades an asset in the middle of a split with a dividend open", function () {
       it("keeps terms, distributions, the split, its stopped transfers and the register", async function () {
         const world = await loadFixture(equityFixture);
-        const { equity, accounts, agent, contracts } = world;
+        const { equity, token, accounts, agent, contracts } = world;
         const { issuer, alice, deployer } = accounts;
         await equity.connect(issuer).declareDividend(0n, DIVIDEND, await deadlineIn(MIN_CLAIM_PERIOD + DAY));
         await equity.connect(alice).claim(1n);
@@ -613,9 +725,9 @@ describe("Equity", function () {
         ];
         const before = await view();
         await contracts.authority.connect(deployer).grantRole(Role.ASSET_FACTORY, deployer.address, 0);
-        const next = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
-        await expect(equity.connect(deployer).upgradeToAndCall(await next.getAddress(), "0x"))
-          .to.emit(equity, "Upgraded")
+        const next = await newImplementation(world);
+        await expect(token.connect(deployer).upgradeToAndCall(await next.getAddress(), "0x"))
+          .to.emit(token, "Upgraded")
           .withArgs(await next.getAddress());
         expect(await view()).to.deep.equal(before);
         expect(await equity.transfersStopped()).to.equal(true);
@@ -624,11 +736,12 @@ describe("Equity", function () {
 
     context("when the caller does not hold ASSET_FACTORY", function () {
       it("reverts with AccessManagedUnauthorized", async function () {
-        const { equity, accounts, agent, contracts } = await loadFixture(equityFixture);
-        const next = await ethers.deployContract("Equity", [contracts.compliance, contracts.identity]);
+        const world = await loadFixture(equityFixture);
+        const { token, accounts, agent } = world;
+        const next = await newImplementation(world);
         for (const caller of [accounts.issuer, agent, accounts.governor, accounts.stranger]) {
-          await expect(equity.connect(caller).upgradeToAndCall(await next.getAddress(), "0x"))
-            .to.be.revertedWithCustomError(equity, "AccessManagedUnauthorized")
+          await expect(token.connect(caller).upgradeToAndCall(await next.getAddress(), "0x"))
+            .to.be.revertedWithCustomError(token, "AccessManagedUnauthorized")
             .withArgs(caller.address);
         }
       });
@@ -636,24 +749,55 @@ describe("Equity", function () {
   });
 
   describe("roles", function () {
-    it("the authority maps each Equity lifecycle function to its role", async function () {
+    it("the authority maps every function of the Equity table to its role, and claim to none", async function () {
       const { equity, contracts } = await loadFixture(equityFixture);
       const address = await equity.getAddress();
-      const expected: [string, bigint][] = [
-        ["declareDividend(uint256,uint256,uint48)", Role.ASSET_ISSUER],
-        ["reclaimUnclaimed(uint256)", Role.ASSET_ISSUER],
-        ["beginSplit(uint32,uint32)", Role.ASSET_ISSUER],
-        ["pushPayments(uint256,address[])", Role.ASSET_AGENT],
-        ["applySplit(address[])", Role.ASSET_AGENT],
-        ["completeSplit()", Role.ASSET_AGENT],
-      ];
-      for (const [signature, role] of expected) {
-        const selector = equity.interface.getFunction(signature)!.selector;
-        expect(await contracts.authority.getTargetFunctionRole(address, selector), signature).to.equal(role);
+      const iface = fullInterface();
+      for (const [signature, role] of Object.entries(equityPermissions)) {
+        const selector = iface.getFunction(signature)!.selector;
+        expect(await contracts.authority.getTargetFunctionRole(address, selector), signature).to.equal(Role[role]);
       }
-      // claim is open: no table entry (ADMIN is AccessManager's default, but claim is not restricted).
-      const claim = equity.interface.getFunction("claim(uint256)")!.selector;
-      expect(await contracts.authority.getTargetFunctionRole(address, claim)).to.equal(Role.ADMIN);
+      for (const signature of equityPublicFunctions) {
+        expect(signature in equityPermissions, signature).to.equal(false);
+      }
     });
+
+    it("lets anyone claim: claim is not restricted", async function () {
+      const { equity, accounts, contracts } = await loadFixture(equityFixture);
+      const selector = (equity.interface as unknown as Interface).getFunction("claim(uint256)")!.selector;
+      const [allowed] = await contracts.authority.canCall(
+        accounts.stranger.address,
+        await equity.getAddress(),
+        selector,
+      );
+      expect(allowed).to.equal(false);
+      await expect(equity.connect(accounts.stranger).claim(1n))
+        .to.be.revertedWithCustomError(equity, "DistributionsUnknownDistribution")
+        .withArgs(1n);
+    });
+  });
+
+  describe("access matrix", function () {
+    let world: EquityWorld;
+    beforeEach(async function () {
+      world = await loadFixture(equityFixture);
+    });
+    const byRole = new Map<RoleName, string[]>();
+    for (const [signature, role] of Object.entries(equityLifecyclePermissions)) {
+      byRole.set(role, [...(byRole.get(role) ?? []), signature]);
+    }
+    for (const [role, signatures] of byRole) {
+      describe(`restricted to ${role}`, function () {
+        shouldBehaveLikeRestricted(
+          () => ({
+            authority: world.contracts.authority,
+            target: { getAddress: () => world.equity.getAddress(), interface: fullInterface() },
+            callers: Object.values(world.accounts),
+          }),
+          signatures,
+          Role[role],
+        );
+      });
+    }
   });
 });

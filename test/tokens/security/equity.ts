@@ -1,18 +1,14 @@
 import { ethers } from "hardhat";
-import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Equity, SettlementCoin } from "../../../typechain-types";
-import { equityLifecyclePermissions, Role, type RoleName } from "../../../config/roles";
-import { Claim, claimsOf } from "../../../sdk/claims";
+import type { Equity, IEquity, SettlementCoin } from "../../../typechain-types";
+import { equityPermissions } from "../../../config/roles";
 import { encodeEquityTerms, type EquityTerms } from "../../../sdk/products/equity";
-import { NO_RULES } from "../../behaviors/CompliancePipeline.behavior";
-import { investorId } from "../../identity/helpers";
-import { issuingCoinsFixture, mintTo, type CoinWorld } from "../coin/funding";
+import { securityFixture, type SecurityWorld } from "../../fixtures/security";
+import { callThroughAuthority } from "../../helpers/authority";
+import { mintTo as mintCoin } from "../coin/funding";
 
 export const DAY = 86_400n;
 export const MIN_CLAIM_PERIOD = 7n * DAY;
-export const FRANCE = 250;
-export const KYC_AML = claimsOf([Claim.KYC, Claim.AML]);
 /** The issuer's coin (6 decimals) to fund dividends with. */
 export const ISSUER_COINS = 10n ** 15n;
 /** The coin's `Open` holder policy: the token may hold the coin (until registered assets are eligible holders). */
@@ -22,117 +18,71 @@ export const OPEN_POLICY = 0n;
 export const HOLDINGS = { alice: 600n, aliceSecond: 150n, bob: 300n, carol: 100n } as const;
 export const SUPPLY = HOLDINGS.alice + HOLDINGS.aliceSecond + HOLDINGS.bob + HOLDINGS.carol;
 
+/** The terms of the fixture's equity, given the coin's address. */
+export function equityTerms(settlementCoin: string): EquityTerms {
+  return { settlementCoin, shareClass: "ORDINARY", minClaimPeriod: MIN_CLAIM_PERIOD };
+}
+
 /**
- * The security-token core's restricted functions (ISecurityToken @custom:access). Applied with the Equity
- * lifecycle table until the core's `securityTokenPermissions` lands in config/roles.ts.
+ * The core's security fixture issuing an Equity (its `EquityLifecycle` deployed first, the USD coin as settlement
+ * coin, a 7-day minimum claim period, share class "ORDINARY", 0 decimals, the `Equity` table of config/roles.ts).
+ * Nobody holds it yet. The compliant-token behaviour spec runs on this.
  */
-export const SECURITY_TOKEN_TABLE: Record<string, RoleName> = {
-  "mint(address,uint256)": "ASSET_AGENT",
-  "burn(address,uint256)": "ASSET_AGENT",
-  "forcedTransfer(address,address,uint256)": "ASSET_AGENT",
-  "setAddressFrozen(address,bool)": "ASSET_AGENT",
-  "freezePartialTokens(address,uint256)": "ASSET_AGENT",
-  "unfreezePartialTokens(address,uint256)": "ASSET_AGENT",
-  "recoveryAddress(address,address,address)": "ASSET_AGENT",
-  "pause()": "ASSET_AGENT",
-  "unpause()": "ASSET_AGENT",
-  "batchForcedTransfer(address[],address[],uint256[])": "ASSET_AGENT",
-  "batchMint(address[],uint256[])": "ASSET_AGENT",
-  "batchBurn(address[],uint256[])": "ASSET_AGENT",
-  "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
-  "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
-  "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
-  "snapshot()": "ASSET_AGENT",
-  "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
-  "removeDocument(bytes32)": "ASSET_ISSUER",
-  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
-};
+export const equitySecurityFixture = securityFixture<Equity>({
+  product: "Equity",
+  constructorArgs: async () => [await (await ethers.deployContract("EquityLifecycle")).getAddress()],
+  terms: async (core) => encodeEquityTerms(equityTerms(await core.coin.getAddress())),
+  permissions: equityPermissions,
+});
 
-/** The Equity table the fixture applies. */
-export const EQUITY_TABLE: Record<string, RoleName> = { ...SECURITY_TOKEN_TABLE, ...equityLifecyclePermissions };
-
-export interface EquityWorld extends CoinWorld {
-  equity: Equity;
+export interface EquityWorld extends SecurityWorld<Equity> {
+  /** The equity behind its proxy, through its complete interface (`IEquity`). */
+  equity: IEquity;
+  /** The same proxy typed as the implementation (its ABI has AccessManaged's and the hooks' errors). */
+  token: Equity;
   /** The settlement coin of the terms (the USD coin). */
   coin: SettlementCoin;
-  /** The asset's agent (ASSET_AGENT): the exchange member. */
+  /** The asset's agent (ASSET_AGENT). */
   agent: HardhatEthersSigner;
   /** alice's second wallet (same investor). */
   aliceSecond: HardhatEthersSigner;
   terms: EquityTerms;
 }
 
-/** The instrument the fixture issues. */
-export function instrumentOf(issuer: string) {
-  return {
-    name: "Example Issuer plc ordinary shares",
-    symbol: "EXMPL",
-    decimals: 0,
-    securityCode: ethers.encodeBytes32String("600519").slice(0, 26),
-    isin: ethers.encodeBytes32String("FR0000000001").slice(0, 26),
-    jurisdiction: FRANCE,
-    issuer,
-  };
-}
-
 /**
- * An Equity behind an ERC-1967 proxy, initialized with the USD coin as its settlement coin, a 7-day minimum
- * claim period and share class "ORDINARY"; its table applied to the proxy by the authority's admin; the issuer
- * holds ASSET_ISSUER and the exchange ASSET_AGENT; compliance configured with no rules. alice (two wallets), bob
- * and carol are verified investors holding HOLDINGS; stranger is not registered. The issuer holds ISSUER_COINS
- * and approved the token for all of them. The coin runs its `Open` holder policy so the token may hold it.
+ * `equitySecurityFixture` with HOLDINGS minted by the agent (alice on two wallets, bob, carol; dave and stranger
+ * hold nothing), and the issuer holding ISSUER_COINS of the USD coin with the token approved for all of them. The
+ * coin runs its `Open` holder policy so the token may hold it (until the lead's change makes registered assets
+ * eligible holders).
  */
 export async function equityFixture(): Promise<EquityWorld> {
-  const world = await issuingCoinsFixture();
+  const world = await equitySecurityFixture();
   const { accounts, contracts } = world;
-  const { deployer, governor, issuer, exchange: agent, regulator, kycProvider, alice, bob, carol } = accounts;
-  const { authority, compliance, identity, coin } = contracts;
-  await coin.connect(governor).setHolderPolicy(OPEN_POLICY);
+  const { governor, issuer, agent, alice, aliceSecond, bob, carol } = accounts;
+  const coin = contracts.coin;
+  const token = contracts.token;
+  const address = await token.getAddress();
+  const equity = (await ethers.getContractAt("IEquity", address)) as unknown as IEquity;
 
-  const terms: EquityTerms = {
-    settlementCoin: await coin.getAddress(),
-    shareClass: "ORDINARY",
-    minClaimPeriod: MIN_CLAIM_PERIOD,
-  };
-  const implementation = await ethers.deployContract("Equity", [
-    await compliance.getAddress(),
-    await identity.getAddress(),
-  ]);
-  const init = implementation.interface.encodeFunctionData("initialize", [
-    await authority.getAddress(),
-    instrumentOf(issuer.address),
-    [],
-    encodeEquityTerms(terms),
-  ]);
-  const proxy = await ethers.deployContract("ERC1967Proxy", [await implementation.getAddress(), init]);
-  const equity = (await ethers.getContractAt("Equity", await proxy.getAddress())) as unknown as Equity;
-  const address = await equity.getAddress();
-
-  const byRole = new Map<RoleName, string[]>();
-  for (const [signature, role] of Object.entries(EQUITY_TABLE)) {
-    byRole.set(role, [...(byRole.get(role) ?? []), equity.interface.getFunction(signature)!.selector]);
-  }
-  const admin = authority.connect(deployer);
-  for (const [role, selectors] of byRole) await admin.setTargetFunctionRole(address, selectors, Role[role]);
-  await admin.grantRole(Role.ASSET_ISSUER, issuer.address, 0);
-  await admin.grantRole(Role.ASSET_AGENT, agent.address, 0);
-  await compliance.connect(regulator).configureAsset(address, NO_RULES);
-
-  const aliceSecond = new ethers.Wallet(ethers.id("alice second wallet"), ethers.provider);
-  await setBalance(aliceSecond.address, 10n ** 20n);
-  const expiry = BigInt(await time.latest()) + 365n * DAY;
-  const kyc = identity.connect(kycProvider);
-  await kyc.registerInvestor(investorId("alice"), FRANCE, KYC_AML, expiry, [alice.address, aliceSecond.address]);
-  await kyc.registerInvestor(investorId("bob"), FRANCE, KYC_AML, expiry, [bob.address]);
-  await kyc.registerInvestor(investorId("carol"), FRANCE, KYC_AML, expiry, [carol.address]);
-  await equity
+  await token
     .connect(agent)
     .batchMint(
       [alice.address, aliceSecond.address, bob.address, carol.address],
       [HOLDINGS.alice, HOLDINGS.aliceSecond, HOLDINGS.bob, HOLDINGS.carol],
     );
 
-  await mintTo(world, coin, issuer.address, ISSUER_COINS);
+  await coin.connect(governor).setHolderPolicy(OPEN_POLICY);
+  const configureMinter = coin.interface.encodeFunctionData("configureMinter", [issuer.address, ISSUER_COINS]);
+  await callThroughAuthority(contracts.authority, issuer, await coin.getAddress(), configureMinter);
+  await mintCoin({ accounts, contracts }, coin, issuer.address, ISSUER_COINS);
   await coin.connect(issuer).approve(address, ethers.MaxUint256);
-  return { ...world, equity, coin, agent, aliceSecond: aliceSecond as unknown as HardhatEthersSigner, terms };
+  return {
+    ...world,
+    equity,
+    token,
+    coin,
+    agent,
+    aliceSecond,
+    terms: equityTerms(await coin.getAddress()),
+  };
 }
