@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {DayCount} from "../../libraries/DayCountLib.sol";
 import {IDistributions} from "./IDistributions.sol";
 import {ISecurityToken} from "./ISecurityToken.sol";
@@ -341,9 +343,10 @@ interface IBondHooks {
 }
 
 /// @title IBond
-/// @notice A bond's complete interface: the security-token core (`ISecurityToken`) and the bond's lifecycle
-/// (`IBondLifecycle`, with its distributions). Read the rules in `IBondLifecycle`.
-interface IBond is ISecurityToken, IBondLifecycle {
+/// @notice A bond's complete interface: the security-token core (`ISecurityToken`), the bond's lifecycle
+/// (`IBondLifecycle`, with its distributions), AccessManaged (its authority and `AccessManagedUnauthorized`) and
+/// ERC-165. Read the rules in `IBondLifecycle`.
+interface IBond is ISecurityToken, IBondLifecycle, IAccessManaged, IERC165 {
     /// @notice The lifecycle logic this implementation runs (`BondLifecycle`).
     function bondLifecycle() external view returns (address);
 }
