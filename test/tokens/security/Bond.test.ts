@@ -1074,12 +1074,29 @@ describe("Bond", function () {
       const fund = await used(bond.connect(payingAgent).fundCoupon(1));
       const claim = await used(bond.connect(alice).claim(1));
       const push2 = await used(bond.connect(agent).pushPayments(1, [bob.address, carol.address]));
+      // Period 2: every holder already holds the coin (the steady state).
+      await payCoupon(world, 2);
+      const claimAgain = await used(bond.connect(alice).claim(2));
+      const push1Again = await used(bond.connect(agent).pushPayments(2, [bob.address]));
+      await payCoupon(world, 3);
+      const push2Again = await used(bond.connect(agent).pushPayments(3, [alice.address, carol.address]));
       await payCoupons(world, 4);
       await reach(at("2029-01-15"));
       const fundRedemption = await used(bond.connect(payingAgent).fundRedemption());
       const redeem = await used(bond.connect(alice).redeem());
       const redeemFor2 = await used(bond.connect(agent).redeemFor([bob.address, carol.address]));
-      const figures = { record, fund, claim, push2, fundRedemption, redeem, redeemFor2 };
+      const figures = {
+        record,
+        fund,
+        claim,
+        push2,
+        claimAgain,
+        push1Again,
+        push2Again,
+        fundRedemption,
+        redeem,
+        redeemFor2,
+      };
       console.log(
         "      gas:",
         JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v)]))),
