@@ -162,6 +162,43 @@ export const fundPermissions: Record<string, RoleName> = {
   ...fundLifecyclePermissions,
 };
 
+/**
+ * A bond's lifecycle (contracts/interfaces/tokens/IBond.sol `IBondLifecycle`, run by `BondLifecycle` in each bond's
+ * context) and its distributions: the asset's agent (ASSET_AGENT) records coupons, pushes coupon payments and
+ * redemptions; the paying agent (ASSET_ADMINISTRATOR) funds coupons and the redemption; the issuing member
+ * (ASSET_ISSUER) calls the bond and takes back what nobody claimed after a claim period; the alliance regulator
+ * (REGULATOR, member-held) declares and cures a default — not the issuer, nor an agent the issuer appoints. Claims
+ * and redemptions are holders' own acts (`bondPublicFunctions`). The `Bond` product table is the core's table plus
+ * this one.
+ */
+export const bondLifecyclePermissions: Record<string, RoleName> = {
+  "recordCoupon(uint256)": "ASSET_AGENT",
+  "fundCoupon(uint256)": "ASSET_ADMINISTRATOR",
+  "pushPayments(uint256,address[])": "ASSET_AGENT",
+  "reclaimUnclaimed(uint256)": "ASSET_ISSUER",
+  "callBond(uint256,uint256)": "ASSET_ISSUER",
+  "fundRedemption()": "ASSET_ADMINISTRATOR",
+  "redeemFor(address[])": "ASSET_AGENT",
+  "reclaimRedemption()": "ASSET_ISSUER",
+  "declareDefault(bytes32)": "REGULATOR",
+  "cureDefault()": "REGULATOR",
+};
+
+/** The `Bond` product table: the core's and the lifecycle's. */
+export const bondPermissions: Record<string, RoleName> = { ...securityTokenPermissions, ...bondLifecyclePermissions };
+
+/**
+ * Bond functions anyone may call besides the core's `securityTokenPublicFunctions`: a holder's claim and
+ * redemption act on its own holding, and the hooks refuse every caller but the bond itself (`BondOnlySelf`).
+ */
+export const bondPublicFunctions: string[] = [
+  "claim(uint256)",
+  "redeem()",
+  "bondSnapshot()",
+  "bondBurn(address,uint256)",
+  "bondSetTransfersStopped(bool)",
+];
+
 /** Selector → role, per contract. Keys are canonical function signatures. */
 export const permissions: Record<string, Record<string, RoleName>> = {
   AllianceAuthority: {
@@ -334,6 +371,7 @@ export const equityPublicFunctions: string[] = ["claim(uint256)"];
  */
 export const productPermissions: Record<string, Record<string, RoleName>> = {
   Equity: equityPermissions,
+  Bond: bondPermissions,
   Fund: fundPermissions,
 };
 
@@ -351,6 +389,7 @@ export const productPublicFunctions: Record<string, string[]> = {
     "equitySetTransfersStopped(bool)",
     "equitySnapshot()",
   ],
+  Bond: [...securityTokenPublicFunctions, ...bondPublicFunctions],
   Fund: [
     ...securityTokenPublicFunctions,
     ...fundPublicFunctions,
