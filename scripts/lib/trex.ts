@@ -30,8 +30,9 @@
  * whether the claim is valid), `IdentityRegistry.registerIdentity` by the agent.
  *
  * Block gas: the whole suite deploys in one transaction of ≈ 4.2 M gas (the largest infrastructure deployment,
- * TREXFactory, ≈ 5.2 M), inside Hardhat's default 30 M block gas limit; every artifact's runtime code is under EIP-170's 24,576 bytes (TREXFactory, the largest, is 23,495), so
- * the embedded network needs neither `allowUnlimitedContractSize` nor a larger block.
+ * TREXFactory, ≈ 5.2 M), inside Hardhat's default 30 M block gas limit; every artifact's runtime code is under
+ * EIP-170's 24,576 bytes (TREXFactory, the largest, is 23,495), so the embedded network needs neither
+ * `allowUnlimitedContractSize` nor a larger block.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
