@@ -1,0 +1,207 @@
+/**
+ * Keeps the bench's ERC-3643 reference harness (scripts/lib/trex.ts) working: T-REX 4.1.6 + ONCHAINID 2.2.1 are
+ * deployed from their npm artifacts through T-REX's own factory, a transfer between verified investors succeeds
+ * with the modules on, and each module refuses what it should. T-REX reverts with strings, not custom errors.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Contract, Signer } from "ethers";
+import {
+  benchTrex,
+  deployTrexInfrastructure,
+  issueTrexSuite,
+  onboardTrexInvestor,
+  TREX_KYC_TOPIC,
+  TREX_MODULES,
+  trexArtifact,
+} from "../../scripts/lib/trex";
+
+const CHINA = 156;
+const HONG_KONG = 344;
+const NORTH_KOREA = 408;
+const MAX_BALANCE = 100n;
+const DAILY_LIMIT = 10n;
+const DAY = 86_400;
+
+/**
+ * One suite (allowed countries CN and HK, max balance 100 per investor, 10 sent per investor per day), investors
+ * alice (CN, holds 50), bob (HK, holds nothing), carol (HK, holds 95), dave (KP, verified but not allowed) and
+ * erin (HK, registered without a claim).
+ */
+async function trexFixture() {
+  const [deployer, claimIssuerOwner, claimSigner, owner, agent, alice, bob, carol, dave, erin] =
+    await ethers.getSigners();
+  const infra = await deployTrexInfrastructure({ deployer, claimIssuerOwner, claimSigner });
+  const suite = await issueTrexSuite(infra, {
+    salt: "test:trex",
+    owner: owner.address,
+    agent,
+    name: "Test Share",
+    symbol: "TSH",
+    decimals: 0,
+    claimTopics: [TREX_KYC_TOPIC],
+    allowedCountries: [CHINA, HONG_KONG],
+    maxBalance: MAX_BALANCE,
+    transferLimit: { limitTime: DAY, limitValue: DAILY_LIMIT },
+  });
+  const investors: [Signer, number, bigint[]?][] = [
+    [alice, CHINA],
+    [bob, HONG_KONG],
+    [carol, HONG_KONG],
+    [dave, NORTH_KOREA],
+    [erin, HONG_KONG, []],
+  ];
+  for (const [i, [investor, country, topics]] of investors.entries()) {
+    await onboardTrexInvestor(infra, suite, investor, country, `test:${i}`, topics);
+  }
+  await (await suite.token.mint(alice.address, 50n)).wait();
+  await (await suite.token.mint(carol.address, 95n)).wait();
+  const tokenAs = (signer: Signer) => suite.token.connect(signer) as Contract;
+  return { infra, suite, tokenAs, accounts: { deployer, owner, agent, alice, bob, carol, dave, erin } };
+}
+
+describe("T-REX reference suite (bench peer)", function () {
+  describe("deployTrexInfrastructure", function () {
+    it("uses the token implementation's version in the reference authority and wires both factories", async function () {
+      const { infra } = await loadFixture(trexFixture);
+      const token = new ethers.Contract(
+        await infra.implementationAuthority.getTokenImplementation(),
+        trexArtifact("token/Token.sol/Token.json").abi,
+        ethers.provider,
+      );
+      const [major, minor, patch] = await infra.implementationAuthority.getCurrentVersion();
+      expect(`${major}.${minor}.${patch}`).to.equal(await token.version());
+      expect(await infra.implementationAuthority.isReferenceContract()).to.equal(true);
+      expect(await infra.implementationAuthority.getTREXFactory()).to.equal(await infra.factory.getAddress());
+      expect(await infra.factory.getImplementationAuthority()).to.equal(
+        await infra.implementationAuthority.getAddress(),
+      );
+      expect(await infra.idFactory.isTokenFactory(await infra.factory.getAddress())).to.equal(true);
+    });
+  });
+
+  describe("issueTrexSuite", function () {
+    it("binds every module to the suite's compliance with its settings", async function () {
+      const { infra, suite } = await loadFixture(trexFixture);
+      const compliance = await suite.compliance.getAddress();
+      const modules = await Promise.all(TREX_MODULES.map((name) => infra.modules[name].getAddress()));
+      expect(await suite.compliance.getModules()).to.deep.equal(modules);
+      expect(await suite.compliance.getTokenBound()).to.equal(await suite.token.getAddress());
+      const countries = infra.modules.CountryAllowModule;
+      expect(await countries.isCountryAllowed(compliance, CHINA)).to.equal(true);
+      expect(await countries.isCountryAllowed(compliance, HONG_KONG)).to.equal(true);
+      expect(await countries.isCountryAllowed(compliance, NORTH_KOREA)).to.equal(false);
+      const limits = await infra.modules.TimeTransfersLimitsModule.getTimeTransferLimits(compliance);
+      expect(limits.map(([limitTime, limitValue]: [bigint, bigint]) => [limitTime, limitValue])).to.deep.equal([
+        [BigInt(DAY), DAILY_LIMIT],
+      ]);
+    });
+
+    it("hands every contract to the owner, names the agent and leaves the token unpaused", async function () {
+      const { suite, accounts } = await loadFixture(trexFixture);
+      expect(await suite.token.owner()).to.equal(accounts.owner.address);
+      expect(await suite.compliance.owner()).to.equal(accounts.owner.address);
+      expect(await suite.identityRegistry.owner()).to.equal(accounts.owner.address);
+      expect(await suite.token.isAgent(accounts.agent.address)).to.equal(true);
+      expect(await suite.identityRegistry.isAgent(accounts.agent.address)).to.equal(true);
+      expect(await suite.token.paused()).to.equal(false);
+      expect(await suite.token.onchainID()).to.not.equal(ethers.ZeroAddress);
+      expect(Object.keys(suite.gas)).to.deep.equal(["deployTREXSuite", "unpause"]);
+    });
+  });
+
+  describe("onboardTrexInvestor", function () {
+    it("verifies an investor whose claim the trusted issuer signed", async function () {
+      const { suite, accounts } = await loadFixture(trexFixture);
+      expect(await suite.identityRegistry.isVerified(accounts.bob.address)).to.equal(true);
+      expect(await suite.identityRegistry.investorCountry(accounts.bob.address)).to.equal(HONG_KONG);
+    });
+
+    it("leaves an investor registered without a claim unverified", async function () {
+      const { suite, accounts } = await loadFixture(trexFixture);
+      expect(await suite.identityRegistry.contains(accounts.erin.address)).to.equal(true);
+      expect(await suite.identityRegistry.isVerified(accounts.erin.address)).to.equal(false);
+    });
+  });
+
+  describe("transfer", function () {
+    it("moves tokens between verified investors in allowed countries and updates the modules' counters", async function () {
+      const { infra, suite, tokenAs, accounts } = await loadFixture(trexFixture);
+      const { alice, bob } = accounts;
+      await expect(tokenAs(alice).transfer(bob.address, 3n))
+        .to.emit(suite.token, "Transfer")
+        .withArgs(alice.address, bob.address, 3n);
+      expect(await suite.token.balanceOf(alice.address)).to.equal(47n);
+      expect(await suite.token.balanceOf(bob.address)).to.equal(3n);
+      const compliance = await suite.compliance.getAddress();
+      const bobId = await suite.identityRegistry.identity(bob.address);
+      expect(await infra.modules.MaxBalanceModule.getIDBalance(compliance, bobId)).to.equal(3n);
+      const aliceId = await suite.identityRegistry.identity(alice.address);
+      const [sent] = await infra.modules.TimeTransfersLimitsModule.usersCounters(compliance, aliceId, DAY);
+      expect(sent).to.equal(3n);
+    });
+
+    context("when the recipient's country is not on the allow-list", function () {
+      it("reverts with 'Transfer not possible' and moves nothing", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(trexFixture);
+        const { alice, dave } = accounts;
+        expect(await suite.identityRegistry.isVerified(dave.address)).to.equal(true);
+        await expect(tokenAs(alice).transfer(dave.address, 1n)).to.be.revertedWith("Transfer not possible");
+        expect(await suite.token.balanceOf(alice.address)).to.equal(50n);
+        expect(await suite.token.balanceOf(dave.address)).to.equal(0n);
+      });
+    });
+
+    context("when the recipient holds no valid claim", function () {
+      it("reverts with 'Transfer not possible' and moves nothing", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(trexFixture);
+        const { alice, erin } = accounts;
+        await expect(tokenAs(alice).transfer(erin.address, 1n)).to.be.revertedWith("Transfer not possible");
+        expect(await suite.token.balanceOf(erin.address)).to.equal(0n);
+      });
+    });
+
+    context("when the recipient would hold more than the maximum balance", function () {
+      it("reverts with 'Transfer not possible' and moves nothing", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(trexFixture);
+        const { alice, carol } = accounts;
+        await expect(tokenAs(alice).transfer(carol.address, MAX_BALANCE - 95n + 1n)).to.be.revertedWith(
+          "Transfer not possible",
+        );
+        expect(await suite.token.balanceOf(carol.address)).to.equal(95n);
+        await expect(tokenAs(alice).transfer(carol.address, MAX_BALANCE - 95n)).to.not.be.reverted;
+      });
+    });
+
+    context("when the sender has used up its daily transfer limit", function () {
+      it("reverts with 'Transfer not possible' until the window ends", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(trexFixture);
+        const { alice, bob } = accounts;
+        await (await tokenAs(alice).transfer(bob.address, DAILY_LIMIT)).wait();
+        await expect(tokenAs(alice).transfer(bob.address, 1n)).to.be.revertedWith("Transfer not possible");
+        expect(await suite.token.balanceOf(bob.address)).to.equal(DAILY_LIMIT);
+        await time.increase(DAY);
+        await expect(tokenAs(alice).transfer(bob.address, 1n)).to.not.be.reverted;
+        expect(await suite.token.balanceOf(bob.address)).to.equal(DAILY_LIMIT + 1n);
+      });
+    });
+  });
+
+  describe("benchTrex", function () {
+    it("measures the suite's issue, a transfer to a new holder above one to an existing holder, and onboarding", async function () {
+      const [funder] = await ethers.getSigners();
+      const bench = await benchTrex(funder);
+      expect(Object.keys(bench.issue.steps)).to.deep.equal(["deployTREXSuite", "unpause"]);
+      expect(bench.issue.total).to.equal(bench.issue.steps.deployTREXSuite + bench.issue.steps.unpause);
+      expect(Object.keys(bench.onboard.steps)).to.deep.equal([
+        "createIdentity",
+        `addClaim.${TREX_KYC_TOPIC}`,
+        "registerIdentity",
+      ]);
+      expect(bench.transferExisting).to.be.greaterThan(21_000);
+      expect(bench.transferNew).to.be.greaterThan(bench.transferExisting);
+      expect(bench.modules).to.deep.equal(TREX_MODULES);
+    });
+  });
+});
