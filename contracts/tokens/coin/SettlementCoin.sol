@@ -669,8 +669,8 @@ contract SettlementCoin is
     }
 
     /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members, assets
-    /// registered with the alliance's authority and the coin itself until `type(uint40).max`, verified investors until their attestation's expiry (clamped to
-    /// `uint40`), anyone else 0. Keeps the balance and the frozen bit.
+    /// registered with the alliance's authority and the coin itself until `type(uint40).max`, verified investors
+    /// until their attestation's expiry (clamped to `uint40`), anyone else 0. Keeps the balance and the frozen bit.
     function _syncHolder(SettlementCoinStorage storage $, address account) private {
         require(account != address(0), SettlementCoinInvalidAddress(account));
         uint40 until;
