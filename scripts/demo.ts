@@ -5,14 +5,39 @@
  * joins and attests the reserves, the issuer becomes the coin's issuing bank (its master-minter call waits out the
  * authority's delay), mints to alice, alice pays bob by a signed authorization a relayer submits, bob redeems, and
  * a mint beyond the reserves is refused.
+ *
+ * Then securities, issued through the AssetFactory. The issuer issues an equity in one transaction (instrument,
+ * prospectus, terms from sdk/products/equity.ts, the exchange as its agent, compliance rules: professional
+ * investors from CN, HK, SG or the US, at most 100 investors, a 30-day lock-up), and the factory lists it by issuer
+ * and by product type. The agent mints to alice; her transfer to bob is refused during the lock-up and goes through
+ * after it, while one to carol (not registered) is explained and refused. The issuer publishes an interim report
+ * (ERC-1643). The agent takes a record snapshot, the issuer declares a cash dividend in the coin on it (after a
+ * fresh reserve attestation lets it mint the cash), alice claims, the agent pushes bob's payment, and the rounding
+ * dust returns to the issuer after the deadline; the register at the snapshot is exported as CSV with
+ * sdk/register.ts. Last, an asset manager joins and issues a fund the custodian administers: alice subscribes, and
+ * after the cut-off the administrator posts the NAV and deals her subscription.
  */
 import { deployments, ethers, getNamedAccounts } from "hardhat";
-import type { BaseContract } from "ethers";
-import type { AccessManager, Compliance, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { BaseContract, ContractTransactionReceipt } from "ethers";
+import type {
+  AccessManager,
+  AssetFactory,
+  Compliance,
+  IdentityRegistry,
+  IEquity,
+  IFund,
+  MemberRegistry,
+  SettlementCoin,
+} from "../typechain-types";
 import { coinIssuerRoles, memberRoleExecutionDelay } from "../config/roles";
 import { grantMemberRoles, seatMember } from "./lib/members";
 import { Claim, claimNames, claimsOf } from "../sdk/claims";
-import { describeExplanation } from "../sdk/restrictions";
+import { describeExplanation, Restriction } from "../sdk/restrictions";
+import { ProductType } from "../sdk/assets";
+import { encodeEquityTerms, shareClassLabel } from "../sdk/products/equity";
+import { encodeFundTerms } from "../sdk/products/fund";
+import { readRegister, registerToCsv } from "../sdk/register";
 import {
   authorization,
   authorizationArgs,
@@ -21,7 +46,8 @@ import {
   TRANSFER_WITH_AUTHORIZATION_VRS,
 } from "../sdk/signatures";
 
-const YEAR = 365 * 24 * 3_600;
+const DAY = 24 * 3_600;
+const YEAR = 365 * DAY;
 const country = { CN: 156, HK: 344, SG: 702, US: 840 } as const;
 
 function chapter(title: string): void {
@@ -268,7 +294,374 @@ async function main(): Promise<void> {
     }
   }
   console.log(`  supply stays ${usd(await coin.totalSupply())}`);
+
+  await securities({ authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol });
   console.log("\nDemo complete.");
+}
+
+/** The members and investors the coin chapters set up, for the securities chapters. */
+interface Cast {
+  authority: AccessManager;
+  compliance: Compliance;
+  coin: SettlementCoin;
+  members: MemberRegistry;
+  governor: HardhatEthersSigner;
+  issuer: HardhatEthersSigner;
+  exchange: HardhatEthersSigner;
+  custodian: HardhatEthersSigner;
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+  carol: HardhatEthersSigner;
+}
+
+/** A fixed-width `bytes12` from text ("JR0001" → 0x4a5230303031000000000000). */
+function bytes12(label: string): string {
+  return ethers.zeroPadBytes(ethers.toUtf8Bytes(label), 12);
+}
+
+/** A `bytes12` or `bytes32` field as the text it holds. */
+function label(field: string): string {
+  return ethers.decodeBytes32String(ethers.zeroPadBytes(field, 32));
+}
+
+async function latest(): Promise<number> {
+  return (await ethers.provider.getBlock("latest"))!.timestamp;
+}
+
+/**
+ * A wallet beyond the named accounts, at an address derived from `seed`, given ether and signed for by the
+ * Hardhat network (impersonated).
+ */
+async function freshSigner(seed: string): Promise<HardhatEthersSigner> {
+  const address = ethers.computeAddress(ethers.id(seed));
+  await ethers.provider.send("hardhat_setBalance", [address, ethers.toQuantity(ethers.parseEther("100"))]);
+  await ethers.provider.send("hardhat_impersonateAccount", [address]);
+  return ethers.getSigner(address);
+}
+
+/** Mines the next block at `timestamp`. */
+async function travelTo(timestamp: number): Promise<void> {
+  await ethers.provider.send("evm_setNextBlockTimestamp", [timestamp]);
+  await ethers.provider.send("evm_mine", []);
+}
+
+function isoDate(timestamp: bigint | number): string {
+  return new Date(Number(timestamp) * 1_000).toISOString();
+}
+
+/** The `AssetIssued` event of an `AssetFactory.issue` receipt: the new asset's address and registry index. */
+function issuedAsset(factory: AssetFactory, receipt: ContractTransactionReceipt): { asset: string; index: bigint } {
+  const [event] = receipt.logs
+    .map((log) => factory.interface.parseLog(log))
+    .filter((log) => log?.name === "AssetIssued");
+  return { asset: event!.args.asset as string, index: event!.args.index as bigint };
+}
+
+/**
+ * The security-token chapters: an equity issued through the factory, traded under its rules, disclosed, paying a
+ * dividend on a record date with its register exported; then a fund dealing a subscription at its NAV.
+ */
+async function securities(cast: Cast): Promise<void> {
+  const { authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol } = cast;
+  const factory = (await ethers.getContractAt(
+    "AssetFactory",
+    (await deployments.get("AssetFactory")).address,
+  )) as unknown as AssetFactory;
+  const symbol = await coin.symbol();
+  const decimals = await coin.decimals();
+  const usd = (amount: bigint) => `${ethers.formatUnits(amount, decimals)} ${symbol}`;
+  const coinUnits = (amount: bigint) => amount * 10n ** decimals;
+  const coinAddress = await coin.getAddress();
+  const agent = exchange;
+
+  chapter("The issuer issues an equity through the AssetFactory: one transaction, fully configured");
+  const lockupUntil = (await latest()) + 30 * DAY;
+  const prospectus = {
+    name: ethers.encodeBytes32String("prospectus"),
+    uri: "https://disclosure.example/jade-river/prospectus-2026.pdf",
+    documentHash: ethers.id("Jade River Manufacturing prospectus, 2026"),
+  };
+  const request = {
+    productType: ProductType.Equity,
+    instrument: {
+      name: "Jade River Manufacturing Ordinary Shares",
+      symbol: "JRM",
+      decimals: 0,
+      securityCode: bytes12("JR0001"),
+      isin: bytes12("CNE100000JR0"),
+      jurisdiction: country.CN,
+      issuer: ethers.ZeroAddress, // the factory sets the caller
+    },
+    documents: [prospectus],
+    terms: encodeEquityTerms({ settlementCoin: coinAddress, shareClass: "ORDINARY", minClaimPeriod: 7 * DAY }),
+    agents: [agent.address],
+    administrators: [],
+    compliance: {
+      rules: {
+        requiredClaims: claimsOf([Claim.PROFESSIONAL]),
+        lockupUntil,
+        maxInvestors: 100,
+        windowOpen: 0,
+        windowClose: 0,
+        tradingDays: 0,
+        countryAllowList: true,
+        countryBlockList: false,
+        maxBalance: false,
+      },
+      allowedCountries: [country.CN, country.HK, country.SG, country.US],
+      blockedCountries: [],
+      maxBalance: 0n,
+    },
+  };
+  const issueReceipt = (await (await factory.connect(issuer).issue(request)).wait())!;
+  const { asset: equityAddress, index: equityIndex } = issuedAsset(factory, issueReceipt);
+  const equity = (await ethers.getContractAt("IEquity", equityAddress)) as unknown as IEquity;
+  const instrument = await equity.instrument();
+  console.log(
+    `  ${instrument.name} (${instrument.symbol}, ${instrument.decimals} decimals) at ${equityAddress}: ` +
+      `${issueReceipt.gasUsed} gas`,
+  );
+  console.log(
+    `  security code ${label(instrument.securityCode)}, ISIN ${label(instrument.isin)}, jurisdiction ` +
+      `${instrument.jurisdiction}, issuer ${instrument.issuer}`,
+  );
+  const terms = await equity.terms();
+  console.log(
+    `  terms: dividends in ${await (await ethers.getContractAt("SettlementCoin", terms.settlementCoin)).symbol()}, ` +
+      `share class ${shareClassLabel(terms.shareClass)}, claim period at least ${Number(terms.minClaimPeriod) / DAY} days`,
+  );
+  const [prospectusUri, prospectusHash] = await equity.getDocument(prospectus.name);
+  console.log(`  prospectus (ERC-1643) ${prospectusUri}, hash ${prospectusHash.slice(0, 10)}…`);
+  const assetRules = await compliance.rulesOf(equityAddress);
+  const allowed = [];
+  for (const code of Object.values(country)) {
+    if (await compliance.isCountryAllowed(equityAddress, code)) allowed.push(code);
+  }
+  console.log(
+    `  rules: claims ${claimNames(assetRules.requiredClaims).join("+")}, countries ${allowed.join(", ")}, ` +
+      `at most ${assetRules.maxInvestors} investors, locked up until ${isoDate(assetRules.lockupUntil)}`,
+  );
+  const mintSelector = equity.interface.getFunction("mint").selector;
+  const [agentMints] = await authority.canCall(agent.address, equityAddress, mintSelector);
+  const [issuerMints] = await authority.canCall(issuer.address, equityAddress, mintSelector);
+  console.log(
+    `  Harbour Stock Exchange is its agent — may mint: ${agentMints}; the issuer itself may mint: ${issuerMints}`,
+  );
+  const byIssuer = await factory.assetsByIssuer(issuer.address, 0, 10);
+  const byProduct = await factory.assetsByProduct(ProductType.Equity, 0, 10);
+  console.log(
+    `  the factory lists it: ${byIssuer.length} asset(s) of the issuer [${byIssuer.map((entry) => entry.asset).join(", ")}], ` +
+      `Equity #${equityIndex} of ${await factory.assetCountByProduct(ProductType.Equity)} ` +
+      `(${byProduct.some((entry) => entry.asset === equityAddress) ? "listed" : "missing"} by product type)`,
+  );
+
+  chapter("The agent allots shares to alice; a transfer is checked, refused, then allowed once the lock-up ends");
+  const shares = async (who: HardhatEthersSigner) => `${await equity.balanceOf(who.address)} ${instrument.symbol}`;
+  await (await equity.connect(agent).mint(alice.address, 3_000n)).wait();
+  console.log(`  minted to alice: ${await shares(alice)}; supply ${await equity.totalSupply()}`);
+  const transfers = [
+    ["alice → bob (US)", bob.address],
+    ["alice → carol (not registered)", carol.address],
+  ] as const;
+  for (const [name, to] of transfers) {
+    const code = await equity.detectTransferRestriction(alice.address, to, 1_000n);
+    const explanation = await compliance.explainTransfer(equityAddress, alice.address, to, 1_000n);
+    const until = Number(explanation.code) === Restriction.LockedUp ? ` (${isoDate(explanation.detail)})` : "";
+    console.log(`  ${name}: ERC-1404 code ${code} — ${describeExplanation(explanation)}${until}`);
+  }
+  try {
+    await equity.connect(alice).transfer(bob.address, 1_000n);
+    console.log("  unexpectedly accepted");
+  } catch (error) {
+    console.log(`  alice's transfer to bob during the lock-up is refused: ${refusal(equity, error)}`);
+  }
+  await travelTo(lockupUntil + 1);
+  console.log(`  ${isoDate(await latest())}: the lock-up has ended`);
+  await (await equity.connect(alice).transfer(bob.address, 1_000n)).wait();
+  console.log(`  alice → bob 1000: alice ${await shares(alice)}, bob ${await shares(bob)}`);
+  try {
+    await equity.connect(alice).transfer(carol.address, 100n);
+    console.log("  unexpectedly accepted");
+  } catch (error) {
+    console.log(`  alice → carol is still refused: ${refusal(equity, error)}`);
+  }
+  console.log(
+    `  investors holding: ${await equity.holderCount()} of ${assetRules.maxInvestors} allowed, ` +
+      `wallets holding: ${await equity.holdingWalletCount()}`,
+  );
+
+  chapter("Disclosure: the issuer publishes its interim report (ERC-1643)");
+  const report = ethers.encodeBytes32String("interim-report-2026H2");
+  await (
+    await equity
+      .connect(issuer)
+      .setDocument(
+        report,
+        "https://disclosure.example/jade-river/interim-2026h2.pdf",
+        ethers.id("Jade River interim report, second half 2026"),
+      )
+  ).wait();
+  for (const name of await equity.getAllDocuments()) {
+    const [uri, hash, lastModified] = await equity.getDocument(name);
+    console.log(
+      `  ${ethers.decodeBytes32String(name)}: ${uri} (hash ${hash.slice(0, 10)}…, set ${isoDate(lastModified)})`,
+    );
+  }
+
+  chapter(`Record date and a cash dividend in ${symbol}`);
+  await (await equity.connect(agent).snapshot()).wait();
+  const recordSnapshot = await equity.currentSnapshotId();
+  console.log(
+    `  the agent takes record snapshot #${recordSnapshot}: alice ${await equity.balanceOfAt(alice.address, recordSnapshot)}, ` +
+      `bob ${await equity.balanceOfAt(bob.address, recordSnapshot)} of ${await equity.totalSupplyAt(recordSnapshot)}`,
+  );
+  await (await equity.connect(alice).transfer(bob.address, 500n)).wait();
+  console.log(`  after the record date alice sells bob 500: alice ${await shares(alice)}, bob ${await shares(bob)}`);
+  const eligibleBefore = await coin.isEligible(equityAddress);
+  await (await coin.syncHolders([equityAddress, issuer.address])).wait();
+  console.log(
+    `  the equity is synced in the coin so it may hold ${symbol}: eligible ${eligibleBefore} → ` +
+      `${await coin.isEligible(equityAddress)}`,
+  );
+  const dividend = coinUnits(10_000n);
+  const age = (await latest()) - Number((await coin.latestAttestation()).asOf);
+  try {
+    await coin.connect(issuer).mint.staticCall(issuer.address, dividend);
+  } catch (error) {
+    console.log(
+      `  ${Math.floor(age / DAY)} days after the coin's last attestation, minting is refused: ${refusal(coin, error)}`,
+    );
+  }
+  const today = isoDate(await latest()).slice(0, 10);
+  await (
+    await coin
+      .connect(custodian)
+      .attestReserves(coinUnits(1_000_000n), await latest(), ethers.id(`reserve report ${today}`))
+  ).wait();
+  console.log(`  the custodian attests ${usd((await coin.latestAttestation()).reserves)} again as of ${today}`);
+  await (await coin.connect(issuer).mint(issuer.address, dividend)).wait();
+  await (await coin.connect(issuer).approve(equityAddress, dividend)).wait();
+  const deadline = (await latest()) + 14 * DAY;
+  await (await equity.connect(issuer).declareDividend(recordSnapshot, dividend, deadline)).wait();
+  const distributionId = await equity.distributionCount();
+  const declared = await equity.distribution(distributionId);
+  console.log(
+    `  the issuer mints itself ${usd(dividend)} and declares dividend #${distributionId} on snapshot #${declared.snapshotId}: ` +
+      `${usd(declared.funded)} over ${declared.eligibleSupply} shares, claimable until ${isoDate(declared.deadline)}`,
+  );
+  const aliceCoin = await coin.balanceOf(alice.address);
+  await (await equity.connect(alice).claim(distributionId)).wait();
+  console.log(
+    `  alice claims ${usd((await coin.balanceOf(alice.address)) - aliceCoin)} for her ` +
+      `${await equity.balanceOfAt(alice.address, recordSnapshot)} shares at the record date`,
+  );
+  const [aliceBefore, bobBefore] = [await coin.balanceOf(alice.address), await coin.balanceOf(bob.address)];
+  await (await equity.connect(agent).pushPayments(distributionId, [alice.address, bob.address])).wait();
+  console.log(
+    `  the agent pushes payments to alice and bob: bob receives ${usd((await coin.balanceOf(bob.address)) - bobBefore)}` +
+      ` for his ${await equity.balanceOfAt(bob.address, recordSnapshot)}, alice ` +
+      `${usd((await coin.balanceOf(alice.address)) - aliceBefore)} more (paid already: ${await equity.isPaid(distributionId, alice.address)})`,
+  );
+  const paid = await equity.distribution(distributionId);
+  console.log(
+    `  paid ${usd(paid.paid)} of ${usd(paid.funded)}: rounding dust ${usd(paid.funded - paid.paid)}; ` +
+      `the equity holds ${usd(await coin.balanceOf(equityAddress))}`,
+  );
+  await travelTo(Number(paid.deadline) + 1);
+  const issuerCoin = await coin.balanceOf(issuer.address);
+  await (await equity.connect(issuer).reclaimUnclaimed(distributionId)).wait();
+  console.log(
+    `  after the deadline the issuer reclaims ${usd((await coin.balanceOf(issuer.address)) - issuerCoin)} ` +
+      `(the dust); the equity holds ${usd(await coin.balanceOf(equityAddress))}`,
+  );
+
+  chapter(`The ownership register at snapshot #${recordSnapshot}, as \`register:export\` writes it (sdk/register.ts)`);
+  const register = await readRegister(ethers.provider, {
+    asset: equityAddress,
+    snapshot: recordSnapshot,
+    fromBlock: issueReceipt.blockNumber,
+  });
+  for (const line of registerToCsv(register).trimEnd().split("\n")) console.log(`  ${line}`);
+  console.log(`  block ${register.blockNumber}, supply ${register.totalSupply}, reconciled ${register.reconciled}`);
+
+  chapter("An asset manager joins and issues a fund; the custodian administers it, a subscription is dealt");
+  const manager = await freshSigner("demo:harbour-asset-management");
+  const managerName = "Harbour Asset Management";
+  await seatMember(members.connect(governor), manager.address, "Issuer", managerName);
+  const fundRequest = {
+    productType: ProductType.Fund,
+    instrument: {
+      name: "Harbour Asia Income Fund A",
+      symbol: "HAIF",
+      decimals: 2,
+      securityCode: bytes12("HAIF01"),
+      isin: bytes12("HK0000HAIF09"),
+      jurisdiction: country.HK,
+      issuer: ethers.ZeroAddress,
+    },
+    documents: [],
+    terms: encodeFundTerms({
+      settlementCoin: coinAddress,
+      dealingPeriod: DAY,
+      cutOffOffset: 16 * 3_600,
+      entryFeeBps: 50,
+      exitFeeBps: 0,
+      feeAccount: manager.address,
+      minSubscription: coinUnits(1_000n),
+    }),
+    agents: [],
+    administrators: [custodian.address],
+    compliance: {
+      rules: { ...request.compliance.rules, lockupUntil: 0, maxInvestors: 0, countryAllowList: false },
+      allowedCountries: [],
+      blockedCountries: [],
+      maxBalance: 0n,
+    },
+  };
+  const fundReceipt = (await (await factory.connect(manager).issue(fundRequest)).wait())!;
+  const { asset: fundAddress } = issuedAsset(factory, fundReceipt);
+  const fund = (await ethers.getContractAt("IFund", fundAddress)) as unknown as IFund;
+  console.log(
+    `  ${managerName} joins as Issuer and issues ${await fund.name()} (${await fund.symbol()}) at ${fundAddress}: ` +
+      `${fundReceipt.gasUsed} gas; the factory now lists ${await factory.assetCount()} assets, ` +
+      `${await factory.assetCountByIssuer(manager.address)} by ${managerName}`,
+  );
+  await (await coin.syncHolders([fundAddress, manager.address])).wait();
+  const subscription = coinUnits(25_000n);
+  await (await coin.connect(alice).approve(fundAddress, subscription)).wait();
+  const subscribeTx = await (await fund.connect(alice).requestSubscription(subscription)).wait();
+  const [subscribed] = subscribeTx!.logs
+    .map((log) => fund.interface.parseLog(log))
+    .filter((log) => log?.name === "SubscriptionRequested");
+  const requestId = subscribed!.args.id as bigint;
+  const cutOff = Number(subscribed!.args.cutOff);
+  console.log(
+    `  alice requests subscription #${requestId} of ${usd(subscription)}, escrowed until the cut-off ${isoDate(cutOff)} ` +
+      `(escrow ${usd(await fund.subscriptionEscrow())})`,
+  );
+  await travelTo(cutOff + 3_600);
+  const navPerUnit = 10_234_500n; // 10.2345 per unit, in the coin's smallest unit
+  await (await fund.connect(custodian).postNav(navPerUnit, cutOff)).wait();
+  const nav = await fund.latestNav();
+  console.log(`  Lion Rock posts the NAV valued at the cut-off: ${usd(nav.navPerUnit)} per unit`);
+  const managerCoin = await coin.balanceOf(manager.address);
+  const dealReceipt = await (await fund.connect(custodian).dealSubscriptions([requestId])).wait();
+  const [deal] = dealReceipt!.logs
+    .map((log) => fund.interface.parseLog(log))
+    .filter((log) => log?.name === "SubscriptionDealt");
+  const fundDecimals = Number(await fund.decimals());
+  const units = (amount: bigint) => `${ethers.formatUnits(amount, fundDecimals)} ${fundRequest.instrument.symbol}`;
+  const status = ["None", "Pending", "Cancelled", "Rejected", "Dealt"][
+    Number((await fund.requestOf(requestId)).status)
+  ];
+  console.log(
+    `  request ${status}: ${units(deal!.args.units as bigint)} issued to alice for ${usd(deal!.args.cost as bigint)}, ` +
+      `entry fee ${usd(deal!.args.fee as bigint)}, ${usd(deal!.args.refund as bigint)} refunded`,
+  );
+  console.log(
+    `  alice holds ${units(await fund.balanceOf(alice.address))}; the fund's cash ${usd(await fund.cash())}, ` +
+      `${managerName} received ${usd((await coin.balanceOf(manager.address)) - managerCoin)} in fees`,
+  );
 }
 
 main().catch((error: unknown) => {
