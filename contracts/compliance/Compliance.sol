@@ -48,8 +48,10 @@ import {Restriction} from "../types/Restriction.sol";
 /// chain's lifetime: 17 years at 1,000 such transactions per second), 71–86 the configuration version, 87 the
 /// level (1 = recipient). A zero memo is never valid.
 /// The caps need what memos do not record: when `recipientHolds` is false the recipient's word is read for its
-/// investor's wallet count (one wallet holding nothing: a new investor, so only `holderCount()` is asked; several:
-/// `investorBalanceOf(to)`), and the balance cap reads both words to tell two wallets of one investor apart.
+/// investor's wallet count (one wallet holding nothing: a new investor, so only the holder count the asset passed
+/// is compared with the cap; several: `investorBalanceOf(to)`), and the balance cap reads both words to tell two
+/// wallets of one investor apart. The recipient's word, when read, goes back to the asset, whose holder accounting
+/// needs it when the recipient starts holding.
 ///
 /// `checkTransfer` takes the first route that applies; each gives the code of the full evaluation:
 ///  - hot: no balance cap, no external rule, the recipient's memo valid and for a transfer the sender's, and the
@@ -74,16 +76,18 @@ import {Restriction} from "../types/Restriction.sol";
 /// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits) and calls the eligibility store
 /// once (a plain contract, no proxy hop). With both parties vouched for by memos the store reads only its header
 /// word. Measured under the bench's rules (eligibility, a country allow-list, an investor cap, a lock-up that has
-/// ended), the call from a token, cold, costs ≈ 12.0 k gas between two holders with valid memos (2.6 k of it the
-/// cold call, 4.7 k the cold configuration and header words, 2.6 k the cold store), ≈ 21.4 k to a new holder with
-/// the sender's memo (the recipient's word, its allow-list word and `holderCount()` besides), and ≈ 25.5 k between
-/// two holders without memos. The asset or rule contracts are called only when a cap or an external rule is on
-/// (and for the investor cap only when the recipient holds nothing).
+/// ended), the call from a token, cold, costs ≈ 12.8 k gas between two holders with valid memos (2.6 k of it the
+/// cold call, 4.7 k the cold configuration and header words, 2.6 k the cold store), ≈ 19.7 k to a new holder with
+/// the sender's memo (the recipient's word and its allow-list word besides), and ≈ 25.5 k between two holders
+/// without memos. The asset is called back only for the balance cap, and for the investor cap when a recipient
+/// with sibling wallets or a sender at the cap needs `investorBalanceOf`; the memo-less views also ask its
+/// `holderCount()`. Rule contracts are called only when an external rule is on.
 ///
 /// Invariants:
 /// - I1: `detectTransferRestriction(asset, …) == 0` iff `canTransfer(…)` called by `asset` is true, iff
 ///   `explainTransfer(asset, …).code == Restriction.None`; `checkTransfer` called by `asset` with memos it
-///   returned for this asset (or zero) and a truthful `recipientHolds` returns `detectTransferRestriction`'s code.
+///   returned for this asset (or zero), a truthful `recipientHolds` and a truthful `holderCount` returns
+///   `detectTransferRestriction`'s code.
 /// - I2: an unconfigured asset allows nothing but burns.
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules; the count in `AssetConfig.flags` equals the
 ///   number of non-zero entries at the front of the asset's rule array, and the entries after them are zero.
@@ -104,6 +108,16 @@ contract Compliance is ICompliance, AccessManaged {
         bool toVouched;
         bool fromRead;
         bool toRead;
+        /// @dev The asset's holder count as the asset told it (`checkTransfer`), or `_UNKNOWN_HOLDERS`: ask it.
+        uint256 holders;
+    }
+
+    /// @dev What `_checkRecipient` decided: the answer, or the full evaluation to run (with the sender's memo
+    /// dropped when it is of another epoch).
+    enum Route {
+        Decided,
+        Full,
+        FullSenderStale
     }
 
     /// @dev Whether the recipient's wallet holds a balance: told by the asset (`checkTransfer`) or not known.
@@ -122,6 +136,8 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev The stored form of the interface's "until further notice" (`type(uint48).max`): configuration times
     /// are 40-bit (`AssetConfig`).
     uint40 private constant _FOREVER = type(uint40).max;
+    /// @dev `Parties.holders` of the memo-less views: the asset is asked.
+    uint256 private constant _UNKNOWN_HOLDERS = type(uint256).max;
 
     /// @dev Memo layout (see the contract's docs).
     uint256 private constant _MEMO_TIME_SHIFT = 8;
@@ -293,50 +309,51 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 amount,
         uint88 fromMemo,
         uint88 toMemo,
-        bool recipientHolds
-    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo) {
-        if (to == address(0)) return (Restriction.None, fromMemo, toMemo);
+        bool recipientHolds,
+        uint256 holderCount
+    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo, Eligibility toWord) {
+        if (to == address(0)) return (Restriction.None, fromMemo, toMemo, toWord);
         AssetConfig config = _configs[msg.sender];
-        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0);
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0, toWord);
 
-        bool transfer = from != address(0);
         if (!config.hasBalanceCapOrRules()) {
-            // The configuration word, the parties' words and the holder count decide. Any doubt falls through to
-            // the full evaluation below, which gives the same code.
-            // The hot path: both parties vouched for, and no investor cap for a recipient that holds nothing. Only
-            // the store's epoch is read.
+            // Any doubt falls through to the full evaluation below, which gives the same code. The hot path: both
+            // parties vouched for, and no investor cap for a recipient that holds nothing: the epoch only is read.
             if (
                 (recipientHolds || config.maxInvestors() == 0) &&
-                _memosHold(transfer ? fromMemo : toMemo, toMemo, config.version())
+                _memosHold(from != address(0) ? fromMemo : toMemo, toMemo, config.version())
             ) {
                 if (_memoInEpoch(toMemo, _eligibilityStore.epoch())) {
-                    if (!transfer) return (Restriction.None, 0, toMemo);
+                    if (from == address(0)) return (Restriction.None, 0, toMemo, toWord);
                     (code, ) = _checkMarket(config);
-                    if (code != Restriction.None) return (code, 0, 0);
-                    return (Restriction.None, fromMemo, toMemo);
+                    if (code != Restriction.None) return (code, 0, 0, toWord);
+                    return (Restriction.None, fromMemo, toMemo, toWord);
                 }
                 // The memos (of one epoch) are of an older one: they no longer vouch, and the full evaluation
                 // reads both words in one call.
                 fromMemo = 0;
                 toMemo = 0;
-            } else if (!transfer || _memoHolds(fromMemo, config.version(), false)) {
+            } else if (from == address(0) || _memoHolds(fromMemo, config.version(), false)) {
                 // The new-holder path: the sender vouched for (or a mint), the recipient's word read.
-                bool decided;
-                bool senderStale;
-                (code, newToMemo, decided, senderStale) = _checkRecipient(
+                Route route;
+                (route, code, newToMemo, toWord) = _checkRecipient(
                     config,
                     from,
                     to,
                     amount,
                     fromMemo,
-                    recipientHolds
+                    recipientHolds,
+                    holderCount
                 );
-                if (decided) return (code, code == Restriction.None && transfer ? fromMemo : 0, newToMemo);
-                if (senderStale) fromMemo = 0;
+                if (route == Route.Decided) {
+                    if (code != Restriction.None) return (code, 0, 0, Eligibility.wrap(0));
+                    return (code, from != address(0) ? fromMemo : 0, newToMemo, toWord);
+                }
+                if (route == Route.FullSenderStale) fromMemo = 0;
             }
         }
 
-        return _checkFully(config, from, to, amount, fromMemo, toMemo, recipientHolds);
+        return _checkFully(config, from, to, amount, fromMemo, toMemo, recipientHolds, holderCount);
     }
 
     /// @inheritdoc ICompliance
@@ -477,6 +494,7 @@ contract Compliance is ICompliance, AccessManaged {
         parties.to = to;
         parties.fromRead = true;
         parties.toRead = true;
+        parties.holders = _UNKNOWN_HOLDERS;
         (parties.fromWord, parties.toWord, parties.baseline, parties.epoch) = _eligibilityStore.partiesAndHeaderOf(
             from,
             to
@@ -524,15 +542,18 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 amount,
         uint88 fromMemo,
         uint88 toMemo,
-        bool recipientHolds
-    ) private view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo) {
+        bool recipientHolds,
+        uint256 holderCount
+    ) private view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo, Eligibility toWord) {
         Parties memory parties = _readParties(config, from, to, fromMemo, toMemo, recipientHolds);
+        parties.holders = holderCount;
         (code, , , ) = _evaluate(msg.sender, config, parties, amount, recipientHolds ? Holding.Yes : Holding.No);
-        if (code != Restriction.None) return (code, 0, 0);
+        if (code != Restriction.None) return (code, 0, 0, toWord);
         if (from != address(0)) {
             newFromMemo = parties.fromVouched ? fromMemo : _senderMemo(msg.sender, config, parties);
         }
         newToMemo = parties.toVouched ? toMemo : _recipientMemo(config, parties.toWord, parties.epoch);
+        if (parties.toRead) toWord = parties.toWord;
     }
 
     /// @dev What `checkTransfer` learns from its memos and the store, in one store call: a party whose memo holds
@@ -629,29 +650,34 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @dev `checkTransfer`'s new-holder path, for a configuration with no balance cap and no external rule and a
     /// sender its memo vouches for (or a mint): one store call reads the recipient's word and the header. Not
-    /// `decided` — the caller then runs the full evaluation — when the sender's memo is of another epoch
-    /// (`senderStale`), or when the investor cap must tell whether a recipient with sibling wallets shares the
-    /// sender's investor.
+    /// decided — the caller then runs the full evaluation — when the sender's memo is of another epoch
+    /// (`Route.FullSenderStale`), or when the investor cap must tell whether a recipient with sibling wallets
+    /// shares the sender's investor (`Route.Full`).
     function _checkRecipient(
         AssetConfig config,
         address from,
         address to,
         uint256 amount,
         uint88 fromMemo,
-        bool recipientHolds
-    ) private view returns (Restriction code, uint88 newToMemo, bool decided, bool senderStale) {
-        (, Eligibility toWord, uint64 baseline, uint64 epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
-        if (from != address(0) && !_memoInEpoch(fromMemo, epoch)) return (Restriction.None, 0, false, true);
+        bool recipientHolds,
+        uint256 holderCount
+    ) private view returns (Route route, Restriction code, uint88 newToMemo, Eligibility toWord) {
+        uint64 baseline;
+        uint64 epoch;
+        (, toWord, baseline, epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
+        if (from != address(0) && !_memoInEpoch(fromMemo, epoch)) {
+            return (Route.FullSenderStale, Restriction.None, 0, toWord);
+        }
         code = _recipientCode(msg.sender, config, baseline, toWord);
         if (code == Restriction.None && from != address(0)) (code, ) = _checkMarket(config);
         if (code == Restriction.None && config.maxInvestors() != 0 && !recipientHolds && from != to) {
             // A recipient holding nothing whose investor has one wallet: a new investor, unless it is the sender's
             // (impossible: the sender's wallet would be a second one).
-            if (toWord.walletCount() != 1) return (Restriction.None, 0, false, false);
-            code = _newInvestorCode(msg.sender, config.maxInvestors(), from, amount);
+            if (toWord.walletCount() != 1) return (Route.Full, Restriction.None, 0, toWord);
+            code = _newInvestorCode(msg.sender, config.maxInvestors(), from, amount, holderCount);
         }
         if (code == Restriction.None) newToMemo = _recipientMemo(config, toWord, epoch);
-        return (code, newToMemo, true, false);
+        return (Route.Decided, code, newToMemo, toWord);
     }
 
     /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
@@ -669,7 +695,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev The investor and balance caps, which ask the asset (`IComplianceSubject`). Neither applies between two
     /// wallets of one investor. A recipient that holds (`Holding.Yes`) belongs to an investor that holds, so the
     /// investor cap cannot apply; one that does not and whose investor has a single wallet belongs to an investor
-    /// holding nothing (`IComplianceSubject`), so only `holderCount()` is asked.
+    /// holding nothing (`IComplianceSubject`), so only the holder count is compared with the cap.
     function _checkCaps(
         address asset,
         AssetConfig config,
@@ -680,8 +706,7 @@ contract Compliance is ICompliance, AccessManaged {
         bool balanceCap = config.hasBalanceCap();
         // A recipient that holds belongs to an investor that holds: only the balance cap could refuse.
         if (holding == Holding.Yes && !balanceCap) return (Restriction.None, 0);
-        address from = parties.from;
-        if (from != address(0) && _sameInvestor(parties)) return (Restriction.None, 0);
+        if (parties.from != address(0) && _sameInvestor(parties)) return (Restriction.None, 0);
         IComplianceSubject subject = IComplianceSubject(asset);
         uint256 toBalance;
         bool newInvestor;
@@ -695,7 +720,9 @@ contract Compliance is ICompliance, AccessManaged {
         }
         uint256 maxInvestors = config.maxInvestors();
         if (
-            newInvestor && maxInvestors != 0 && _newInvestorCode(asset, maxInvestors, from, amount) != Restriction.None
+            newInvestor &&
+            maxInvestors != 0 &&
+            _newInvestorCode(asset, maxInvestors, parties.from, amount, parties.holders) != Restriction.None
         ) {
             return (Restriction.MaxInvestorsReached, maxInvestors);
         }
@@ -708,15 +735,17 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @dev Whether a new investor may join `asset` (capped at `maxInvestors`): the count grows unless the
-    /// sender's investor leaves by sending everything (`amount` is its whole balance).
+    /// sender's investor leaves by sending everything (`amount` is its whole balance). `holders` is the asset's
+    /// holder count as it told it, or `_UNKNOWN_HOLDERS` (the asset is asked).
     function _newInvestorCode(
         address asset,
         uint256 maxInvestors,
         address from,
-        uint256 amount
+        uint256 amount,
+        uint256 holders
     ) private view returns (Restriction) {
         IComplianceSubject subject = IComplianceSubject(asset);
-        if (subject.holderCount() < maxInvestors) return Restriction.None;
+        if ((holders == _UNKNOWN_HOLDERS ? subject.holderCount() : holders) < maxInvestors) return Restriction.None;
         if (from != address(0) && subject.investorBalanceOf(from) == amount) return Restriction.None;
         return Restriction.MaxInvestorsReached;
     }

@@ -74,13 +74,14 @@ contract ComplianceSubjectMock is ERC20, IComplianceSubject {
     }
 
     function _update(address from, address to, uint256 value) internal override {
-        (Restriction code, uint88 fromMemo, uint88 toMemo) = _compliance.checkTransfer(
+        (Restriction code, uint88 fromMemo, uint88 toMemo, ) = _compliance.checkTransfer(
             from,
             to,
             value,
             _memos[from],
             _memos[to],
-            balanceOf(to) != 0
+            balanceOf(to) != 0,
+            this.holderCount()
         );
         require(code == Restriction.None, ComplianceSubjectMockRestricted(uint8(code)));
         super._update(from, to, value);

@@ -152,7 +152,11 @@ export async function canTransferAs(
   return compliance.connect(ethers.provider).canTransfer(from, to, amount, { from: asset });
 }
 
-/** `checkTransfer` called by `asset` (an eth_call from the asset's address): the code and the fresh memos. */
+/**
+ * `checkTransfer` called by `asset` (an eth_call from the asset's address): the code, the fresh memos and the
+ * recipient's eligibility word if the check read it. The holder count passed is `holderCount` if given, else the
+ * asset's own `holderCount()` (0 for an address without code), as a token passes it.
+ */
 export async function checkTransferAs(
   compliance: Compliance,
   asset: string,
@@ -162,11 +166,19 @@ export async function checkTransferAs(
   fromMemo: bigint,
   toMemo: bigint,
   recipientHolds: boolean,
-): Promise<{ code: number; fromMemo: bigint; toMemo: bigint }> {
-  const [code, newFromMemo, newToMemo] = await compliance
+  holderCount?: bigint,
+): Promise<{ code: number; fromMemo: bigint; toMemo: bigint; toWord: bigint }> {
+  const holders = holderCount ?? (await holderCountOf(asset));
+  const [code, newFromMemo, newToMemo, toWord] = await compliance
     .connect(ethers.provider)
-    .checkTransfer(from, to, amount, fromMemo, toMemo, recipientHolds, { from: asset });
-  return { code: Number(code), fromMemo: newFromMemo, toMemo: newToMemo };
+    .checkTransfer(from, to, amount, fromMemo, toMemo, recipientHolds, holders, { from: asset });
+  return { code: Number(code), fromMemo: newFromMemo, toMemo: newToMemo, toWord };
+}
+
+/** `IComplianceSubject.holderCount()` of `asset`, or 0 when it has no code. */
+async function holderCountOf(asset: string): Promise<bigint> {
+  if ((await ethers.provider.getCode(asset)) === "0x") return 0n;
+  return (await ethers.getContractAt("IComplianceSubject", asset)).holderCount();
 }
 
 /** The first Monday 00:00 UTC at least a week after `after`. */

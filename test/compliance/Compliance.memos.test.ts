@@ -103,7 +103,7 @@ describe("Compliance memos", function () {
         7n,
         false,
       );
-      expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: 7n });
+      expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: 7n, toWord: 0n });
     });
 
     it("answers AssetNotConfigured for an asset with no configuration, with no memo", async function () {
@@ -111,7 +111,7 @@ describe("Compliance memos", function () {
       const other = ethers.Wallet.createRandom().address;
       const { alice, bob } = f.accounts;
       const result = await checkTransferAs(f.compliance, other, alice.address, bob.address, 1n, 0n, 0n, true);
-      expect(result).to.deep.equal({ code: Restriction.AssetNotConfigured, fromMemo: 0n, toMemo: 0n });
+      expect(result).to.deep.equal({ code: Restriction.AssetNotConfigured, fromMemo: 0n, toMemo: 0n, toWord: 0n });
     });
 
     it("gives a sender that only passes as a sender a sender-level memo, which does not vouch for it as recipient", async function () {
@@ -129,7 +129,12 @@ describe("Compliance memos", function () {
       expect(back.code).to.equal(Restriction.CountryNotAllowed);
       // As a sender again, it vouches.
       const again = await checkAgrees(f, alice.address, bob.address, 1n, result.fromMemo, result.toMemo);
-      expect(again).to.deep.equal({ code: Restriction.None, fromMemo: result.fromMemo, toMemo: result.toMemo });
+      expect(again).to.deep.equal({
+        code: Restriction.None,
+        fromMemo: result.fromMemo,
+        toMemo: result.toMemo,
+        toWord: 0n,
+      });
     });
   });
 
@@ -138,7 +143,7 @@ describe("Compliance memos", function () {
       const f = await loadFixture(memoFixture);
       const { alice, bob } = f.accounts;
       const result = await checkAgrees(f, alice.address, bob.address, 1n, f.aliceMemo, f.bobMemo);
-      expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo });
+      expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo, toWord: 0n });
     });
 
     it("still applies halts, which leave the memos valid", async function () {
@@ -152,7 +157,7 @@ describe("Compliance memos", function () {
       await supervisor.resumeTrading(f.asset);
       expect(await f.compliance.configurationVersion(f.asset)).to.equal(version);
       const resumed = await checkAgrees(f, alice.address, bob.address, 1n, f.aliceMemo, f.bobMemo);
-      expect(resumed).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo });
+      expect(resumed).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo, toWord: 0n });
     });
 
     it("still applies the lock-up, read from the configuration word", async function () {
@@ -182,7 +187,12 @@ describe("Compliance memos", function () {
         // Still vouched for shortly before the expiry…
         await time.increaseTo(expiry - 600);
         const before = await checkAgrees(f, alice.address, bob.address, 1n, fresh.fromMemo, fresh.toMemo);
-        expect(before).to.deep.equal({ code: Restriction.None, fromMemo: fresh.fromMemo, toMemo: fresh.toMemo });
+        expect(before).to.deep.equal({
+          code: Restriction.None,
+          fromMemo: fresh.fromMemo,
+          toMemo: fresh.toMemo,
+          toWord: 0n,
+        });
         // …refused from the expiry on.
         await time.increaseTo(expiry);
         const after = await checkAgrees(f, alice.address, bob.address, 1n, fresh.fromMemo, fresh.toMemo);
@@ -274,7 +284,7 @@ describe("Compliance memos", function () {
         await change(f);
         expect(await f.contracts.identity.eligibilityEpoch()).to.equal(epoch);
         const result = await checkAgrees(f, alice.address, bob.address, 1n, f.aliceMemo, f.bobMemo);
-        expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo });
+        expect(result).to.deep.equal({ code: Restriction.None, fromMemo: f.aliceMemo, toMemo: f.bobMemo, toWord: 0n });
       });
     }
   });
@@ -340,6 +350,44 @@ describe("Compliance memos", function () {
     });
   });
 
+  describe("the recipient's eligibility word it returns", function () {
+    const storeWord = async (f: Fixture, wallet: string) =>
+      (await ethers.getContractAt("IEligibilityStore", await f.compliance.eligibilityStore())).eligibilityOf(wallet);
+
+    it("is the store's word when the check read it: a recipient with no memo, the sender vouched for", async function () {
+      const f = await loadFixture(memoFixture);
+      const { alice, carol } = f.accounts;
+      const result = await checkAgrees(f, alice.address, carol.address, 1n, f.aliceMemo, 0n);
+      expect(result.code).to.equal(Restriction.None);
+      expect(result.toWord).to.equal(await storeWord(f, carol.address));
+      expect(result.toWord).to.not.equal(0n);
+    });
+
+    it("is the store's word after the full evaluation (no memo at all) and for a mint", async function () {
+      const f = await loadFixture(memoFixture);
+      const { alice, carol } = f.accounts;
+      const full = await checkAgrees(f, alice.address, carol.address, 1n, 0n, 0n);
+      expect(full.toWord).to.equal(await storeWord(f, carol.address));
+      const mint = await checkAgrees(f, ethers.ZeroAddress, carol.address, 1n, 0n, 0n);
+      expect(mint.toWord).to.equal(await storeWord(f, carol.address));
+    });
+
+    it("is zero when the memos vouch for both parties (the words are not read)", async function () {
+      const f = await loadFixture(memoFixture);
+      const { alice, bob } = f.accounts;
+      const result = await checkAgrees(f, alice.address, bob.address, 1n, f.aliceMemo, f.bobMemo);
+      expect(result.toWord).to.equal(0n);
+    });
+
+    it("is zero when the check refuses", async function () {
+      const f = await loadFixture(memoFixture);
+      const { alice } = f.accounts;
+      const result = await checkAgrees(f, alice.address, f.dave.address, 1n, f.aliceMemo, 0n);
+      expect(result.code).to.equal(Restriction.RecipientNotVerified);
+      expect(result.toWord).to.equal(0n);
+    });
+  });
+
   describe("the investor cap, as asked of the asset", function () {
     const CAP = 3;
 
@@ -387,6 +435,43 @@ describe("Compliance memos", function () {
       expect((await check(f, carol.address, 0n, false)).code).to.equal(Restriction.MaxInvestorsReached);
       await f.probe.setHolding(CAP - 1, carol.address, 5n);
       expect((await check(f, carol.address, 0n, false)).code).to.equal(Restriction.None);
+    });
+
+    it("reads the holder count the asset passes to checkTransfer; the memo-less views ask the asset", async function () {
+      const f = await loadFixture(probeFixture);
+      const { alice, carol } = f.accounts;
+      // The asset would answer CAP; the count it passes decides.
+      await f.probe.setHolding(CAP, carol.address, 0n);
+      const passed = (holders: number) =>
+        checkTransferAs(
+          f.compliance,
+          f.probeAsset,
+          alice.address,
+          carol.address,
+          1n,
+          f.aliceMemo,
+          0n,
+          false,
+          BigInt(holders),
+        );
+      expect((await passed(CAP - 1)).code).to.equal(Restriction.None);
+      expect((await passed(CAP)).code).to.equal(Restriction.MaxInvestorsReached);
+      // Without memos (the full evaluation) too.
+      const full = await checkTransferAs(
+        f.compliance,
+        f.probeAsset,
+        alice.address,
+        carol.address,
+        1n,
+        0n,
+        0n,
+        false,
+        BigInt(CAP - 1),
+      );
+      expect(full.code).to.equal(Restriction.None);
+      expect(await f.compliance.detectTransferRestriction(f.probeAsset, alice.address, carol.address, 1n)).to.equal(
+        Restriction.MaxInvestorsReached,
+      );
     });
 
     it("asks investorBalanceOf for a recipient whose investor has several wallets", async function () {

@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {IComplianceRule} from "./IComplianceRule.sol";
 import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../identity/IEligibilityStore.sol";
+import {Eligibility} from "../../types/Eligibility.sol";
 import {Restriction} from "../../types/Restriction.sol";
 
 /// @title ICompliance
@@ -13,7 +14,8 @@ import {Restriction} from "../../types/Restriction.sol";
 /// custom rule contracts. It speaks ERC-3643 (`canTransfer`) and ERC-1404 (`detectTransferRestriction`,
 /// `messageForTransferRestriction`; codes are `Restriction`), and `explainTransfer` says which rule failed and why.
 /// @dev Built-in rules read one packed configuration word per asset and one eligibility word per party; the asset
-/// is called back (`IComplianceSubject`) only when a holder-count or balance cap is on. Mints (`from` zero) check
+/// is called back (`IComplianceSubject`) only when a holder-count or balance cap is on (`checkTransfer` takes the
+/// holder count from its caller). Mints (`from` zero) check
 /// the recipient and the caps only; burns (`to` zero) are always allowed; lock-up, halts and trading hours apply
 /// to transfers between holders.
 ///
@@ -29,8 +31,8 @@ import {Restriction} from "../../types/Restriction.sol";
 /// Invariants:
 /// - I1: `detectTransferRestriction` returns 0 iff `canTransfer` (for the same asset) returns true, and iff
 ///   `explainTransfer(...).code == Restriction.None`; and `checkTransfer` called by the asset with any memos it was
-///   given by `checkTransfer` for this asset (or zero) and a truthful `recipientHolds` returns the same code as
-///   `detectTransferRestriction`.
+///   given by `checkTransfer` for this asset (or zero), a truthful `recipientHolds` and a truthful `holderCount`
+///   returns the same code as `detectTransferRestriction`.
 /// - I2: an unconfigured asset allows nothing but burns.
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules.
 /// - I4: an asset's `configurationVersion` grows by exactly one with every configuration write but halts, and
@@ -179,17 +181,23 @@ interface ICompliance {
     /// @param recipientHolds Whether `to` already holds a non-zero balance of the asset. It must be truthful: the
     /// investor cap is then skipped (the recipient's investor already holds), and when it is false and `to`'s
     /// investor has a single wallet, that investor is taken to hold nothing (see `IComplianceSubject`).
+    /// @param holderCount The asset's `holderCount()` before the change. It must be truthful: the investor cap
+    /// reads it instead of calling the asset back (an asset without an investor cap may pass anything).
     /// @return code The restriction code (`Restriction.None` when allowed).
     /// @return newFromMemo The memo to store for `from`.
     /// @return newToMemo The memo to store for `to`.
+    /// @return toWord `to`'s eligibility word when this check read it from the store, else zero: an asset that
+    /// needs the word in the same transaction (its holder accounting, when `to` starts holding) need not read it
+    /// again. Zero when the code is not `None`.
     function checkTransfer(
         address from,
         address to,
         uint256 amount,
         uint88 fromMemo,
         uint88 toMemo,
-        bool recipientHolds
-    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo);
+        bool recipientHolds,
+        uint256 holderCount
+    ) external view returns (Restriction code, uint88 newFromMemo, uint88 newToMemo, Eligibility toWord);
 
     /// @notice ERC-1404 with the asset named: 0 when allowed, else `uint8(Restriction)`.
     function detectTransferRestriction(

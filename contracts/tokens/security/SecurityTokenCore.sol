@@ -222,18 +222,18 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         Account storage fromAccount = $.accounts[from];
         Account storage toAccount = $.accounts[to];
-        // The zero address's word is never read nor written (W2).
+        // The zero address's word is never read nor written (W2). `toEligibility`: `to`'s, if the pipeline read it.
         uint256 fromWord = from == address(0) ? 0 : fromAccount.word;
         uint256 toWord = to == address(0) ? 0 : toAccount.word;
+        Eligibility toEligibility;
         if (checked) {
-            (fromWord, toWord) = _check($, hot >> HotFlagsLib.SHIFT, from, fromWord, to, toWord, amount);
+            (fromWord, toWord, toEligibility) = _check(from, fromWord, to, toWord, amount, hot >> HotFlagsLib.SHIFT);
         } else if (from != address(0) && fromWord & _BALANCE_MASK < amount) {
             revert ERC20InsufficientBalance(from, fromWord & _BALANCE_MASK, amount);
         }
         if (from == address(0)) _requireSupplyRoom($, amount);
         if (from == to) {
-            // A transfer to oneself moves nothing; the sender's fresh memo is kept.
-            fromAccount.word = fromWord;
+            fromAccount.word = fromWord; // A transfer to oneself moves nothing; the sender's fresh memo is kept.
             emit IERC20.Transfer(from, to, amount);
             return;
         }
@@ -244,7 +244,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 counts;
         // The recipient first: whether its investor held before is read before the sender's word changes.
         if (to != address(0)) {
-            (toWord, counts) = _credit($, to, toWord, amount, snapshotId, fromWord);
+            (toWord, counts) = _credit($, to, toWord, amount, snapshotId, fromWord, toEligibility);
             toAccount.word = toWord;
         }
         if (from != address(0)) {
@@ -269,55 +269,81 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         emit IERC20.Transfer(from, to, amount);
     }
 
-    /// @dev The checks of a checked change, in `_tokenRestriction`'s order, then the pipeline. Returns both words
-    /// with the pipeline's fresh memos.
+    /// @dev The checks of a checked change, in `_tokenRestriction`'s order, then the pipeline, told whether the
+    /// recipient holds and the holder count (`flags`), both from state this change has read. Returns both words
+    /// with the pipeline's fresh memos, and the recipient's eligibility word if the pipeline read it (else zero).
     function _check(
-        SecurityTokenStorage storage $,
-        uint256 flags,
         address from,
         uint256 fromWord,
         address to,
         uint256 toWord,
-        uint256 amount
-    ) private view returns (uint256, uint256) {
+        uint256 amount,
+        uint256 flags
+    ) private view returns (uint256, uint256, Eligibility) {
         if (flags & (from == address(0) ? _FLAG_STOPPED : _FLAG_STOPPED | _FLAG_PAUSED) != 0) _revertHalted(flags);
         if ((fromWord | toWord) & _FROZEN_BIT != 0) _revertFrozen(from, fromWord, to);
-        uint256 fromBalance = fromWord & _BALANCE_MASK;
         if (from != address(0)) {
+            uint256 fromBalance = fromWord & _BALANCE_MASK;
             if (fromBalance < amount) revert ERC20InsufficientBalance(from, fromBalance, amount);
-            if (fromWord & _PARTIAL_BIT != 0) _requireUnfrozen($, from, fromBalance, amount);
+            if (fromWord & _PARTIAL_BIT != 0) _requireUnfrozen(from, fromBalance, amount);
         }
-        (Restriction code, uint88 fromMemo, uint88 toMemo) = _compliance.checkTransfer(
+        (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) = _askPipeline(
             from,
             to,
             amount,
             uint88(fromWord >> _MEMO_SHIFT),
             uint88(toWord >> _MEMO_SHIFT),
-            toWord & _BALANCE_MASK != 0
+            toWord & _BALANCE_MASK != 0,
+            uint32(flags >> _HOLDERS_SHIFT)
         );
-        if (code != Restriction.None) revert SecurityTokenTransferRestricted(from, to, amount, code);
         return (
             (fromWord & ~_MEMO_MASK) | (uint256(fromMemo) << _MEMO_SHIFT),
-            (toWord & ~_MEMO_MASK) | (uint256(toMemo) << _MEMO_SHIFT)
+            (toWord & ~_MEMO_MASK) | (uint256(toMemo) << _MEMO_SHIFT),
+            toEligibility
         );
+    }
+
+    /// @dev `ICompliance.checkTransfer`, reverting with `SecurityTokenTransferRestricted` unless it allows.
+    function _askPipeline(
+        address from,
+        address to,
+        uint256 amount,
+        uint88 fromMemo,
+        uint88 toMemo,
+        bool recipientHolds,
+        uint256 holders
+    ) private view returns (uint88, uint88, Eligibility) {
+        (Restriction code, uint88 newFromMemo, uint88 newToMemo, Eligibility toEligibility) = _compliance.checkTransfer(
+            from,
+            to,
+            amount,
+            fromMemo,
+            toMemo,
+            recipientHolds,
+            holders
+        );
+        if (code != Restriction.None) revert SecurityTokenTransferRestricted(from, to, amount, code);
+        return (newFromMemo, newToMemo, toEligibility);
     }
 
     /// @dev `to`'s word after receiving `amount` (checkpointed first if needed), and the counts' change when its
     /// balance leaves zero: one wallet, and one investor unless a sibling wallet of its investor already holds —
-    /// the sender itself (`fromWord`, read before the debit) or another wallet.
+    /// the sender itself (`fromWord`, read before the debit) or another wallet. `eligibility` is `to`'s word if the
+    /// pipeline just read it, else zero (read here; an unregistered wallet's word is zero anyway).
     function _credit(
         SecurityTokenStorage storage $,
         address to,
         uint256 word,
         uint256 amount,
         uint256 snapshotId,
-        uint256 fromWord
+        uint256 fromWord,
+        Eligibility eligibility
     ) private returns (uint256, uint256 counts) {
         if ((word & _LAST_SNAPSHOT_MASK) >> _LAST_SNAPSHOT_SHIFT < snapshotId) {
             word = _checkpointBalance($, to, word, snapshotId);
         }
         if (word & _BALANCE_MASK == 0 && amount != 0 && to != address(this)) {
-            Eligibility eligibility = _eligibilityStore.eligibilityOf(to);
+            if (Eligibility.unwrap(eligibility) == 0) eligibility = _eligibilityStore.eligibilityOf(to);
             uint32 index = eligibility.investorIndex();
             word = (word & ~_INDEX_MASK) | (uint256(index) << _INDEX_SHIFT);
             // A sender holding under the same investor (it holds: it sends a non-zero amount) — e.g. a recovery,
@@ -461,14 +487,9 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         revert SecurityTokenAddressFrozen(to);
     }
 
-    function _requireUnfrozen(
-        SecurityTokenStorage storage $,
-        address from,
-        uint256 balance,
-        uint256 amount
-    ) private view {
+    function _requireUnfrozen(address from, uint256 balance, uint256 amount) private view {
         // frozen ≤ balance (T4).
-        uint256 unfrozen = balance - $.frozenTokens[from];
+        uint256 unfrozen = balance - _getSecurityTokenStorage().frozenTokens[from];
         if (unfrozen < amount) revert SecurityTokenInsufficientUnfrozenBalance(from, unfrozen, amount);
     }
 
