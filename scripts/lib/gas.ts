@@ -1,4 +1,4 @@
-import { ethers } from "ethers";
+import { ethers, type Interface } from "ethers";
 
 /** Any provider that passes JSON-RPC calls through (ethers' JsonRpcProvider, Hardhat's provider). */
 interface RpcProvider {
@@ -75,4 +75,74 @@ export async function callFrames(provider: RpcProvider, hash: string): Promise<C
 export function intrinsicGas(data: string): number {
   const bytes = ethers.getBytes(data);
   return 21_000 + bytes.reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0);
+}
+
+/** The products' `initialize(authority, instrument, documents, terms)`. */
+const PRODUCT_INITIALIZE = ethers
+  .id("initialize(address,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes)")
+  .slice(0, 10);
+
+/** A contract the issue calls: its address and its ABI (for the selectors). */
+interface Callee {
+  address: string;
+  interface: Interface;
+}
+
+/**
+ * Where the gas of one `AssetFactory.issue` transaction goes, from its call frames: the intrinsic gas, the
+ * factory's access check, the proxy's deployment, the token's `initialize`, the authority's registration and
+ * asset roles, the compliance configuration, and the rest (the factory's own work: proxy hop, registry, event,
+ * encoding). The parts add up to the transaction's gas.
+ */
+export async function issueGasBreakdown(
+  provider: RpcProvider,
+  tx: { hash: string; data: string; gasUsed: bigint },
+  authority: Callee,
+  compliance: Callee,
+): Promise<Record<string, number>> {
+  const frames = await callFrames(provider, tx.hash);
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const sum = (pick: (frame: CallFrame) => boolean) =>
+    frames.filter(pick).reduce((total, frame) => total + frame.gasUsed, 0);
+  const selector = (callee: Callee, name: string) => callee.interface.getFunction(name)!.selector;
+  const create = sum((frame) => frame.kind === "CREATE");
+  const initialize = sum((frame) => frame.kind === "DELEGATECALL" && frame.selector === PRODUCT_INITIALIZE);
+  const parts: Record<string, number> = {
+    intrinsic: intrinsicGas(tx.data),
+    "issue access check (authority.canCall)": sum(
+      (frame) =>
+        frame.depth === 3 && same(frame.target, authority.address) && frame.selector === selector(authority, "canCall"),
+    ),
+    "proxy deployment": create - initialize,
+    "token initialize (instrument, documents, terms)": initialize,
+    "authority.registerAsset": sum(
+      (frame) => same(frame.target, authority.address) && frame.selector === selector(authority, "registerAsset"),
+    ),
+    "authority.setAssetRole (agents, administrators)": sum(
+      (frame) => same(frame.target, authority.address) && frame.selector === selector(authority, "setAssetRole"),
+    ),
+    "compliance.configureNewAsset": sum(
+      (frame) => same(frame.target, compliance.address) && frame.selector === selector(compliance, "configureNewAsset"),
+    ),
+  };
+  const accounted = Object.values(parts).reduce((a, b) => a + b, 0);
+  parts["factory (proxy hop, registry, event, encoding)"] = Number(tx.gasUsed) - accounted;
+  return parts;
+}
+
+/**
+ * How many storage slots transaction `hash` wrote from zero (an SSTORE costing at least 20,000 gas: EIP-2200's
+ * `SSTORE_SET`), the floor of what it costs to keep its state.
+ */
+export async function freshSlotWrites(provider: RpcProvider, hash: string): Promise<number> {
+  const trace = (await provider.send("debug_traceTransaction", [
+    hash,
+    { disableStorage: true, disableMemory: true, disableStack: true },
+  ])) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  let count = 0;
+  for (let i = 0; i + 1 < logs.length; i++) {
+    if (logs[i].op === "SSTORE" && logs[i].gas - logs[i + 1].gas >= 20_000) count++;
+  }
+  return count;
 }
