@@ -17,7 +17,7 @@ export interface EquityTerms {
 }
 
 /** The Solidity tuple type of `IEquity.EquityTerms`. */
-export const EQUITY_TERMS_TYPE = "tuple(address settlementCoin, bytes32 shareClass, uint32 minClaimPeriod)";
+export const EQUITY_TERMS_TYPE = "tuple(address settlementCoin, uint32 minClaimPeriod, bytes32 shareClass)";
 
 /** `IDistributions.Distribution.kind` of an equity's cash dividend. */
 export const CASH_DIVIDEND = 1;
@@ -33,7 +33,7 @@ function shareClassWord(shareClass: string): string {
 export function encodeEquityTerms(terms: EquityTerms): string {
   return AbiCoder.defaultAbiCoder().encode(
     [EQUITY_TERMS_TYPE],
-    [[getAddress(terms.settlementCoin), shareClassWord(terms.shareClass), BigInt(terms.minClaimPeriod)]],
+    [[getAddress(terms.settlementCoin), BigInt(terms.minClaimPeriod), shareClassWord(terms.shareClass)]],
   );
 }
 
@@ -43,7 +43,7 @@ export function decodeEquityTerms(data: string): {
   shareClass: string;
   minClaimPeriod: bigint;
 } {
-  const [[settlementCoin, shareClass, minClaimPeriod]] = AbiCoder.defaultAbiCoder().decode([EQUITY_TERMS_TYPE], data);
+  const [[settlementCoin, minClaimPeriod, shareClass]] = AbiCoder.defaultAbiCoder().decode([EQUITY_TERMS_TYPE], data);
   return { settlementCoin, shareClass: shareClassLabel(shareClass), minClaimPeriod };
 }
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import {
   CASH_DIVIDEND,
   EQUITY_TERMS_TYPE,
@@ -22,17 +22,23 @@ describe("sdk/products/equity", function () {
     it("encodes the EquityTerms tuple as three words and decodes it back", function () {
       const data = encodeEquityTerms({ settlementCoin: COIN, shareClass: "ORDINARY", minClaimPeriod: 604_800 });
       expect(ethers.dataLength(data)).to.equal(96);
-      const [[coin, shareClass, period]] = ethers.AbiCoder.defaultAbiCoder().decode([EQUITY_TERMS_TYPE], data);
-      expect([coin, shareClass, period]).to.deep.equal([
+      const [[coin, period, shareClass]] = ethers.AbiCoder.defaultAbiCoder().decode([EQUITY_TERMS_TYPE], data);
+      expect([coin, period, shareClass]).to.deep.equal([
         ethers.getAddress(COIN),
-        ethers.encodeBytes32String("ORDINARY"),
         604_800n,
+        ethers.encodeBytes32String("ORDINARY"),
       ]);
       expect(decodeEquityTerms(data)).to.deep.equal({
         settlementCoin: ethers.getAddress(COIN),
         shareClass: "ORDINARY",
         minClaimPeriod: 604_800n,
       });
+    });
+
+    it("names the tuple IEquity's terms() returns, field for field", async function () {
+      const abi = new ethers.Interface((await artifacts.readArtifact("IEquity")).abi);
+      const output = abi.getFunction("terms")!.outputs[0];
+      expect(ethers.ParamType.from(EQUITY_TERMS_TYPE).format("full")).to.equal(output.format("full"));
     });
 
     it("takes a share class given as bytes32 hex as it is", function () {

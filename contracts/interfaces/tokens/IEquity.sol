@@ -38,13 +38,14 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 interface IEquityLifecycle is IDistributions {
     /// @notice The equity's terms, `abi.encode`d as the `terms` argument of `initialize`.
     /// @param settlementCoin The ERC-20 settlement coin dividends are paid in (non-zero; never changes).
-    /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
     /// @param minClaimPeriod The shortest claim period a dividend may have (seconds): holders' protection against
     /// a dividend reclaimed before they could claim it.
+    /// @param shareClass The share class, e.g. "ORDINARY", "A", "PREFERRED" (non-zero).
+    /// @dev The coin and the claim period share a storage slot (two slots in all, written once at issue).
     struct EquityTerms {
         address settlementCoin;
-        bytes32 shareClass;
         uint32 minClaimPeriod;
+        bytes32 shareClass;
     }
 
     /// @notice A split or consolidation.

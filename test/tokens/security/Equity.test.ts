@@ -97,7 +97,7 @@ describe("Equity", function () {
       const equity = await ethers.getContractAt("IEquity", await proxy.getAddress());
       await expect(proxy.deploymentTransaction())
         .to.emit(equity, "EquityTermsSet")
-        .withArgs([terms.settlementCoin, ethers.encodeBytes32String("ORDINARY"), MIN_CLAIM_PERIOD]);
+        .withArgs([terms.settlementCoin, MIN_CLAIM_PERIOD, ethers.encodeBytes32String("ORDINARY")]);
     });
 
     context("with terms that are not one EquityTerms tuple, or name no coin contract or no share class", function () {
