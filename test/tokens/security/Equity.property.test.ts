@@ -32,6 +32,8 @@ async function propertyFixture() {
       .registerInvestor(ethers.id(`property ${investor}`), Country.FR, KYC_AML, expiry, wallets);
   }
   for (const wallet of WALLETS) await setBalance(wallet.address, 10n ** 20n);
+  // Verified investors now: synced in the coin, so they may be paid dividends.
+  await contracts.coin.syncHolders(WALLETS.map((wallet) => wallet.address));
   return world;
 }
 

@@ -11,8 +11,6 @@ export const DAY = 86_400n;
 export const MIN_CLAIM_PERIOD = 7n * DAY;
 /** The issuer's coin (6 decimals) to fund dividends with. */
 export const ISSUER_COINS = 10n ** 15n;
-/** The coin's `Open` holder policy: the token may hold the coin (until registered assets are eligible holders). */
-export const OPEN_POLICY = 0n;
 
 /** What the fixture mints: alice 600 + 150 on her second wallet, bob 300, carol 100 (1,150 shares). */
 export const HOLDINGS = { alice: 600n, aliceSecond: 150n, bob: 300n, carol: 100n } as const;
@@ -62,13 +60,13 @@ export interface EquityWorld extends SecurityWorld<Equity> {
 /**
  * `equitySecurityFixture` with HOLDINGS minted by the agent (alice on two wallets, bob, carol; dave and stranger
  * hold nothing), and the issuer holding ISSUER_COINS of the USD coin with the token approved for all of them. The
- * coin runs its `Open` holder policy so the token may hold it (until the lead's change makes registered assets
- * eligible holders).
+ * coin keeps its `Eligible` holder policy: the equity, an asset the factory registered, and the holders (verified
+ * investors) are synced in it (`syncHolders`), as an issuer does before paying dividends.
  */
 export async function equityFixture(): Promise<EquityWorld> {
   const world = await equitySecurityFixture();
   const { accounts, contracts } = world;
-  const { governor, issuer, agent, alice, aliceSecond, bob, carol } = accounts;
+  const { issuer, agent, alice, aliceSecond, bob, carol } = accounts;
   const coin = contracts.coin;
   const token = contracts.token;
   const address = await token.getAddress();
@@ -81,7 +79,7 @@ export async function equityFixture(): Promise<EquityWorld> {
       [HOLDINGS.alice, HOLDINGS.aliceSecond, HOLDINGS.bob, HOLDINGS.carol],
     );
 
-  await coin.connect(governor).setHolderPolicy(OPEN_POLICY);
+  await coin.syncHolders([address, alice.address, aliceSecond.address, bob.address, carol.address]);
   const configureMinter = coin.interface.encodeFunctionData("configureMinter", [issuer.address, ISSUER_COINS]);
   await callThroughAuthority(contracts.authority, issuer, await coin.getAddress(), configureMinter);
   await mintCoin({ accounts, contracts }, coin, issuer.address, ISSUER_COINS);
