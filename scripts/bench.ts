@@ -21,6 +21,7 @@ import type {
 import { coinIssuerRoles, memberKindRoles } from "../config/roles";
 import { seatMember } from "./lib/members";
 import { Claim, claimsOf } from "../sdk/claims";
+import { assetRules } from "../sdk/rules";
 import { deployFiatToken } from "./lib/fiattoken";
 import { benchTrex, type TrexBench } from "./lib/trex";
 import { freshSlotWrites, issueGasBreakdown } from "./lib/gas";
@@ -136,17 +137,12 @@ async function main(): Promise<void> {
 
   /* COMPLIANCE: eligibility of both parties + required claims + country allow-list + lock-up (ended) */
   const asset = ethers.Wallet.createRandom().address;
-  const rules = {
+  const rules = assetRules({
     requiredClaims: claimsOf([Claim.PROFESSIONAL]),
     lockupUntil: now - 1,
-    maxInvestors: 0,
-    windowOpen: 0,
-    windowClose: 0,
-    tradingDays: 0,
     countryAllowList: true,
     countryBlockList: true,
-    maxBalance: false,
-  };
+  });
   await (await compliance.connect(regulator).configureAsset(asset, rules)).wait();
   await (await compliance.connect(regulator).setCountriesAllowed(asset, [156, 344], true)).wait();
   await (await compliance.connect(regulator).setCountriesBlocked(asset, [408], true)).wait();
@@ -431,17 +427,13 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
       agents: [agent.address],
       administrators: [],
       compliance: {
-        rules: {
+        rules: assetRules({
           requiredClaims: claimsOf([Claim.PROFESSIONAL]),
           lockupUntil: lockupEnds,
           maxInvestors: SECURITY_CAP,
-          windowOpen: 0,
-          windowClose: 0,
-          tradingDays: 0,
           countryAllowList: true,
-          countryBlockList: false,
           maxBalance: maxBalance > 0n,
-        },
+        }),
         allowedCountries: [CHINA, HONG_KONG],
         blockedCountries: [],
         maxBalance,

@@ -38,6 +38,7 @@ import { ProductType } from "../sdk/assets";
 import { encodeEquityTerms, shareClassLabel } from "../sdk/products/equity";
 import { encodeFundTerms } from "../sdk/products/fund";
 import { readRegister, registerToCsv } from "../sdk/register";
+import { assetRules } from "../sdk/rules";
 import {
   authorization,
   authorizationArgs,
@@ -124,17 +125,7 @@ async function main(): Promise<void> {
 
   chapter("The regulator sets the rules of an equity the issuer is preparing");
   const asset = ethers.getAddress(`0x${ethers.id("demo:jade-river-equity").slice(26)}`);
-  const rules = {
-    requiredClaims: claimsOf([Claim.PROFESSIONAL]),
-    lockupUntil: 0,
-    maxInvestors: 0,
-    windowOpen: 0,
-    windowClose: 0,
-    tradingDays: 0,
-    countryAllowList: true,
-    countryBlockList: false,
-    maxBalance: false,
-  };
+  const rules = assetRules({ requiredClaims: claimsOf([Claim.PROFESSIONAL]), countryAllowList: true });
   await (await compliance.connect(regulator).configureAsset(asset, rules)).wait();
   await (
     await compliance.connect(regulator).setCountriesAllowed(asset, [country.CN, country.HK, country.SG], true)
@@ -397,17 +388,12 @@ async function securities(cast: Cast): Promise<void> {
     agents: [agent.address],
     administrators: [],
     compliance: {
-      rules: {
+      rules: assetRules({
         requiredClaims: claimsOf([Claim.PROFESSIONAL]),
         lockupUntil,
         maxInvestors: 100,
-        windowOpen: 0,
-        windowClose: 0,
-        tradingDays: 0,
         countryAllowList: true,
-        countryBlockList: false,
-        maxBalance: false,
-      },
+      }),
       allowedCountries: [country.CN, country.HK, country.SG, country.US],
       blockedCountries: [],
       maxBalance: 0n,
@@ -432,14 +418,14 @@ async function securities(cast: Cast): Promise<void> {
   );
   const [prospectusUri, prospectusHash] = await equity.getDocument(prospectus.name);
   console.log(`  prospectus (ERC-1643) ${prospectusUri}, hash ${prospectusHash.slice(0, 10)}…`);
-  const assetRules = await compliance.rulesOf(equityAddress);
+  const storedRules = await compliance.rulesOf(equityAddress);
   const allowed = [];
   for (const code of Object.values(country)) {
     if (await compliance.isCountryAllowed(equityAddress, code)) allowed.push(code);
   }
   console.log(
-    `  rules: claims ${claimNames(assetRules.requiredClaims).join("+")}, countries ${allowed.join(", ")}, ` +
-      `at most ${assetRules.maxInvestors} investors, locked up until ${isoDate(assetRules.lockupUntil)}`,
+    `  rules: claims ${claimNames(storedRules.requiredClaims).join("+")}, countries ${allowed.join(", ")}, ` +
+      `at most ${storedRules.maxInvestors} investors, locked up until ${isoDate(storedRules.lockupUntil)}`,
   );
   const mintSelector = equity.interface.getFunction("mint").selector;
   const [agentMints] = await authority.canCall(agent.address, equityAddress, mintSelector);
@@ -486,7 +472,7 @@ async function securities(cast: Cast): Promise<void> {
     console.log(`  alice → carol is still refused: ${refusal(equity, error)}`);
   }
   console.log(
-    `  investors holding: ${await equity.holderCount()} of ${assetRules.maxInvestors} allowed, ` +
+    `  investors holding: ${await equity.holderCount()} of ${storedRules.maxInvestors} allowed, ` +
       `wallets holding: ${await equity.holdingWalletCount()}`,
   );
 

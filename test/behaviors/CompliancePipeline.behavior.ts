@@ -7,6 +7,7 @@ import fc from "fast-check";
 import type { Compliance, IdentityRegistry } from "../../typechain-types";
 import { Claim, claimsOf } from "../../sdk/claims";
 import { Restriction } from "../../sdk/restrictions";
+import { NO_RULES, type AssetRules } from "../../sdk/rules";
 
 /** ERC-1404 codes: the SDK's table, so every verdict below also proves it matches the contract. */
 export { Restriction };
@@ -44,30 +45,8 @@ export const Country = { US: 840, DE: 276, FR: 250, GB: 826, JP: 392 } as const;
 /** What each holder holds when the pipeline fixture returns. */
 export const INITIAL_BALANCE = 1_000n;
 
-export type AssetRules = {
-  requiredClaims: bigint;
-  lockupUntil: number;
-  maxInvestors: number;
-  windowOpen: number;
-  windowClose: number;
-  tradingDays: number;
-  countryAllowList: boolean;
-  countryBlockList: boolean;
-  maxBalance: boolean;
-};
-
-/** No built-in rule on. */
-export const NO_RULES: AssetRules = {
-  requiredClaims: 0n,
-  lockupUntil: 0,
-  maxInvestors: 0,
-  windowOpen: 0,
-  windowClose: 0,
-  tradingDays: 0,
-  countryAllowList: false,
-  countryBlockList: false,
-  maxBalance: false,
-};
+// The rules' shape and "no rule on" are the SDK's (sdk/rules.ts), which dApps and the demo write rules with.
+export { NO_RULES, type AssetRules };
 
 /**
  * A token wired to the compliance pipeline, in this state:
