@@ -33,7 +33,7 @@ import type {
 import { coinIssuerRoles, memberRoleExecutionDelay } from "../config/roles";
 import { grantMemberRoles, seatMember } from "./lib/members";
 import { Claim, claimNames, claimsOf } from "../sdk/claims";
-import { describeExplanation, Restriction } from "../sdk/restrictions";
+import { describeExplanation } from "../sdk/restrictions";
 import { ProductType } from "../sdk/assets";
 import { encodeEquityTerms, shareClassLabel } from "../sdk/products/equity";
 import { encodeFundTerms } from "../sdk/products/fund";
@@ -452,8 +452,7 @@ async function securities(cast: Cast): Promise<void> {
   for (const [name, to] of transfers) {
     const code = await equity.detectTransferRestriction(alice.address, to, 1_000n);
     const explanation = await compliance.explainTransfer(equityAddress, alice.address, to, 1_000n);
-    const until = Number(explanation.code) === Restriction.LockedUp ? ` (${isoDate(explanation.detail)})` : "";
-    console.log(`  ${name}: ERC-1404 code ${code} — ${describeExplanation(explanation)}${until}`);
+    console.log(`  ${name}: ERC-1404 code ${code} — ${describeExplanation(explanation)}`);
   }
   try {
     await equity.connect(alice).transfer(bob.address, 1_000n);

@@ -32,10 +32,38 @@ describe("sdk", function () {
       const party = "0x00000000000000000000000000000000000000a1";
       const rule = "0x00000000000000000000000000000000000000b2";
       const line = describeExplanation({ code: 11n, party, detail: 2n, rule, ruleCode: 42n, message: "no" });
-      expect(line).to.equal(`ExternalRuleFailed (11): no; party ${party}; detail 2; rule ${rule} code 42`);
+      expect(line).to.equal(`ExternalRuleFailed (11): no; party ${party}; rule #2; rule ${rule} code 42`);
       expect(
         describeExplanation({ code: 0n, party, detail: 0n, rule, ruleCode: 0n, message: "the transfer is allowed" }),
       ).to.equal("allowed");
+    });
+  });
+
+  describe("describeExplanation's figures", function () {
+    const NONE = "0x0000000000000000000000000000000000000000";
+    const line = (code: Restriction, detail: bigint) =>
+      describeExplanation({ code: BigInt(code), party: NONE, detail, rule: NONE, ruleCode: 0n, message: "m" });
+
+    it("reads each code's figure as the pipeline means it", function () {
+      const t = BigInt(Date.UTC(2027, 0, 1, 9, 30) / 1_000);
+      expect(line(Restriction.LockedUp, t)).to.equal("LockedUp (8): m; until 2027-01-01T09:30:00.000Z");
+      expect(line(Restriction.TradingHalted, (1n << 48n) - 1n)).to.equal("TradingHalted (9): m; until further notice");
+      expect(line(Restriction.OutsideTradingWindow, t)).to.equal(
+        "OutsideTradingWindow (10): m; opens 2027-01-01T09:30:00.000Z",
+      );
+      expect(line(Restriction.RecipientMissingClaims, claimsOf([Claim.PROFESSIONAL, Claim.INSTITUTIONAL]))).to.equal(
+        "RecipientMissingClaims (3): m; missing PROFESSIONAL+INSTITUTIONAL",
+      );
+      expect(line(Restriction.CountryNotAllowed, 408n)).to.equal("CountryNotAllowed (4): m; country 408");
+      expect(line(Restriction.CountryBlocked, 408n)).to.equal("CountryBlocked (5): m; country 408");
+      expect(line(Restriction.MaxInvestorsReached, 200n)).to.equal("MaxInvestorsReached (6): m; cap 200");
+      expect(line(Restriction.MaxBalanceExceeded, 10n ** 6n)).to.equal("MaxBalanceExceeded (7): m; cap 1000000");
+      expect(line(Restriction.ExternalRuleFailed, 0n)).to.equal("ExternalRuleFailed (11): m; rule #0");
+      // Its meaning depends on the wallet (an expiry, or the baseline claims it lacks): shown as it is.
+      expect(line(Restriction.SenderNotVerified, 1_700_000_000n)).to.equal(
+        "SenderNotVerified (1): m; detail 1700000000",
+      );
+      expect(line(Restriction.RecipientNotVerified, 0n)).to.equal("RecipientNotVerified (2): m");
     });
   });
 
