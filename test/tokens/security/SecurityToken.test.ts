@@ -19,6 +19,7 @@ import {
   type SecurityWorld,
 } from "../../fixtures/security";
 import { ADDRESS_MASK, IMPLEMENTATION_SLOT, MAX_SUPPLY, tokenState } from "./helpers";
+import { assetRules } from "../../../sdk/rules";
 
 const fixture = securityFixture();
 const DAY = 86_400;
@@ -1413,17 +1414,7 @@ describe("SecurityToken", function () {
       const asset = await token.getAddress();
       const jp = await extraSigner("jp investor");
       await registerInvestor(world, "jp", [jp.address], Country.JP, KYC_AML);
-      await world.contracts.compliance.connect(regulator).configureAsset(asset, {
-        requiredClaims: 0n,
-        lockupUntil: 0,
-        maxInvestors: 0,
-        windowOpen: 0,
-        windowClose: 0,
-        tradingDays: 0,
-        countryAllowList: false,
-        countryBlockList: true,
-        maxBalance: false,
-      });
+      await world.contracts.compliance.connect(regulator).configureAsset(asset, assetRules({ countryBlockList: true }));
       await world.contracts.compliance.connect(regulator).setCountriesBlocked(asset, [Country.JP], true);
       await expect(token.connect(alice).transfer(jp.address, 1n))
         .to.be.revertedWithCustomError(token, "SecurityTokenTransferRestricted")
