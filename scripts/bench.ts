@@ -25,7 +25,7 @@ import { assetRules } from "../sdk/rules";
 import { deployFiatToken } from "./lib/fiattoken";
 import { benchTrex, type TrexBench } from "./lib/trex";
 import { freshSlotWrites, issueGasBreakdown } from "./lib/gas";
-import { ProductType } from "../sdk/assets";
+import { instrumentCode, ProductType } from "../sdk/assets";
 import { encodeEquityTerms } from "../sdk/products/equity";
 import {
   authorization,
@@ -407,8 +407,8 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
         name: `Bench Holdings ${serial} Ordinary Shares`,
         symbol: `BH${serial}`,
         decimals: 0,
-        securityCode: bytes12(String(600_100 + serial)),
-        isin: bytes12(`CNE10000000${serial}`),
+        securityCode: instrumentCode(String(600_100 + serial)),
+        isin: instrumentCode(`CNE10000000${serial}`),
         jurisdiction: CHINA,
         issuer: ethers.ZeroAddress,
       },
@@ -521,11 +521,6 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
       note: "informative: the same, to an existing holder",
     },
   ];
-}
-
-/** A fixed-width `bytes12` from text. */
-function bytes12(text: string): string {
-  return ethers.zeroPadBytes(ethers.toUtf8Bytes(text), 12);
 }
 
 function expectCode(code: bigint, expected: bigint): void {

@@ -34,7 +34,7 @@ import { coinIssuerRoles, memberRoleExecutionDelay } from "../config/roles";
 import { grantMemberRoles, seatMember } from "./lib/members";
 import { Claim, claimNames, claimsOf } from "../sdk/claims";
 import { describeExplanation } from "../sdk/restrictions";
-import { ProductType } from "../sdk/assets";
+import { instrumentCode, instrumentCodeText, ProductType } from "../sdk/assets";
 import { encodeEquityTerms, shareClassLabel } from "../sdk/products/equity";
 import { encodeFundTerms } from "../sdk/products/fund";
 import { readRegister, registerToCsv } from "../sdk/register";
@@ -305,16 +305,6 @@ interface Cast {
   carol: HardhatEthersSigner;
 }
 
-/** A fixed-width `bytes12` from text ("JR0001" → 0x4a5230303031000000000000). */
-function bytes12(label: string): string {
-  return ethers.zeroPadBytes(ethers.toUtf8Bytes(label), 12);
-}
-
-/** A `bytes12` or `bytes32` field as the text it holds. */
-function label(field: string): string {
-  return ethers.decodeBytes32String(ethers.zeroPadBytes(field, 32));
-}
-
 async function latest(): Promise<number> {
   return (await ethers.provider.getBlock("latest"))!.timestamp;
 }
@@ -378,8 +368,8 @@ async function securities(cast: Cast): Promise<void> {
       name: "Jade River Manufacturing Ordinary Shares",
       symbol: "JRM",
       decimals: 0,
-      securityCode: bytes12("JR0001"),
-      isin: bytes12("CNE100000JR0"),
+      securityCode: instrumentCode("JR0001"),
+      isin: instrumentCode("CNE100000JR0"),
       jurisdiction: country.CN,
       issuer: ethers.ZeroAddress, // the factory sets the caller
     },
@@ -408,7 +398,7 @@ async function securities(cast: Cast): Promise<void> {
       `${issueReceipt.gasUsed} gas`,
   );
   console.log(
-    `  security code ${label(instrument.securityCode)}, ISIN ${label(instrument.isin)}, jurisdiction ` +
+    `  security code ${instrumentCodeText(instrument.securityCode)}, ISIN ${instrumentCodeText(instrument.isin)}, jurisdiction ` +
       `${instrument.jurisdiction}, issuer ${instrument.issuer}`,
   );
   const terms = await equity.terms();
@@ -579,8 +569,8 @@ async function securities(cast: Cast): Promise<void> {
       name: "Harbour Asia Income Fund A",
       symbol: "HAIF",
       decimals: 2,
-      securityCode: bytes12("HAIF01"),
-      isin: bytes12("HK0000HAIF09"),
+      securityCode: instrumentCode("HAIF01"),
+      isin: instrumentCode("HK0000HAIF09"),
       jurisdiction: country.HK,
       issuer: ethers.ZeroAddress,
     },

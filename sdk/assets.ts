@@ -2,7 +2,7 @@
  * Issued assets: product types, the authority's product targets, and the factory's asset registry, for dApps,
  * the operator tasks and the tests.
  */
-import { AbiCoder, getAddress, keccak256 } from "ethers";
+import { AbiCoder, decodeBytes32String, getAddress, keccak256, toUtf8Bytes, zeroPadBytes } from "ethers";
 
 /** Mirror of contracts/types/ProductType.sol (values are stable). */
 export enum ProductType {
@@ -38,4 +38,20 @@ export function productTarget(productType: ProductType): string {
   if (productType === ProductType.None) throw new Error("ProductType.None has no product target");
   const encoded = AbiCoder.defaultAbiCoder().encode(["string", "uint8"], ["assetledger.product", productType]);
   return getAddress("0x" + keccak256(encoded).slice(-40));
+}
+
+/**
+ * A security code or ISIN as the instrument's `bytes12` (`ISecurityToken.Instrument.securityCode` and `isin`): the
+ * text's UTF-8 bytes, right-padded with zeros ("600519" → 0x363030353139000000000000). Throws a RangeError for
+ * text longer than 12 bytes.
+ */
+export function instrumentCode(text: string): string {
+  const bytes = toUtf8Bytes(text);
+  if (bytes.length > 12) throw new RangeError(`instrument code "${text}" is longer than 12 bytes`);
+  return zeroPadBytes(bytes, 12);
+}
+
+/** The text an instrument's `bytes12` code holds (`instrumentCode` backwards; trailing zero bytes dropped). */
+export function instrumentCodeText(code: string): string {
+  return decodeBytes32String(zeroPadBytes(code, 32));
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Claim, claimsOf } from "../../sdk/claims";
+import { instrumentCode } from "../../sdk/assets";
 import { issueGasBreakdown } from "../../scripts/lib/gas";
 import { CHINA, issueRequest, productTerms } from "../fixtures/assets";
 import { coreFixture } from "../fixtures/core";
@@ -41,7 +42,7 @@ describe("AssetFactory issue gas", function () {
         instrument: {
           name: "Example Holdings Ltd",
           symbol: "EXH",
-          isin: ethers.zeroPadBytes(ethers.toUtf8Bytes("CNE100000001"), 12),
+          isin: instrumentCode("CNE100000001"),
         },
       });
     await factory.connect(f.accounts.issuer).issue(request());

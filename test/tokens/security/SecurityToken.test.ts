@@ -7,7 +7,6 @@ import { Role, securityTokenPermissions, type RoleName } from "../../../config/r
 import { Restriction } from "../../../sdk/restrictions";
 import { shouldBehaveLikeRestricted } from "../../behaviors/restricted";
 import {
-  bytes12,
   Country,
   document,
   extraSigner,
@@ -20,6 +19,7 @@ import {
 } from "../../fixtures/security";
 import { ADDRESS_MASK, IMPLEMENTATION_SLOT, MAX_SUPPLY, tokenState } from "./helpers";
 import { assetRules } from "../../../sdk/rules";
+import { instrumentCode } from "../../../sdk/assets";
 
 const fixture = securityFixture();
 const DAY = 86_400;
@@ -108,7 +108,7 @@ describe("SecurityToken", function () {
       }
 
       it("reverts with SecurityTokenInvalidSecurityCode for a zero code", async function () {
-        const { tx, token } = await tryInitialize({ securityCode: bytes12("") });
+        const { tx, token } = await tryInitialize({ securityCode: instrumentCode("") });
         await expect(tx).to.be.revertedWithCustomError(token, "SecurityTokenInvalidSecurityCode");
       });
 
