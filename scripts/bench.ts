@@ -53,6 +53,11 @@ const YEAR = 365 * 24 * 3_600;
 /** Authorizations in the bench are valid until 2100 and use fixed nonces and keys: every run sends the same call data. */
 const VALID_BEFORE = 4_102_444_800n;
 
+/** The deployment `deployment` of the core (`deploy/`), typed as contract `name`. */
+async function at<T>(name: string, deployment = name): Promise<T> {
+  return (await ethers.getContractAt(name, (await deployments.get(deployment)).address)) as unknown as T;
+}
+
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   return Number((await (await tx).wait())!.gasUsed);
 }
@@ -81,8 +86,6 @@ async function main(): Promise<void> {
   const [deployer, governor, kyc, regulator, issuer, custodian, relayer] = await Promise.all(
     ["deployer", "governor", "kycProvider", "regulator", "issuer", "custodian", "gateway"].map(signer),
   );
-  const at = async <T>(name: string, deployment = name) =>
-    (await ethers.getContractAt(name, (await deployments.get(deployment)).address)) as unknown as T;
   const authority = await at<AccessManager>("AccessManager", "AllianceAuthority");
   const members = await at<MemberRegistry>("MemberRegistry");
   const identity = await at<IdentityRegistry>("IdentityRegistry");
@@ -382,12 +385,10 @@ const SECURITY_CAP = 200;
  */
 async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
   const { deployer, kyc, issuer, payer, payee } = parties;
-  const deployed = async <T>(name: string) =>
-    (await ethers.getContractAt(name, (await deployments.get(name)).address)) as unknown as T;
-  const factory = await deployed<AssetFactory>("AssetFactory");
-  const identity = await deployed<IdentityRegistry>("IdentityRegistry");
-  const authority = await deployed<AllianceAuthority>("AllianceAuthority");
-  const compliance = await deployed<Compliance>("Compliance");
+  const factory = await at<AssetFactory>("AssetFactory");
+  const identity = await at<IdentityRegistry>("IdentityRegistry");
+  const authority = await at<AllianceAuthority>("AllianceAuthority");
+  const compliance = await at<Compliance>("Compliance");
   const agent = new ethers.Wallet(ethers.id("bench:security:agent"), ethers.provider);
   await (await deployer.sendTransaction({ to: agent.address, value: ethers.parseEther("10") })).wait();
   const now = (await ethers.provider.getBlock("latest"))!.timestamp;

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ComplianceProbeMock } from "../../typechain-types";
 import { Claim, claimsOf } from "../../sdk/claims";
+import { assetRules } from "../../sdk/rules";
 import { coreFixture } from "../fixtures/core";
 import { Restriction } from "../behaviors/CompliancePipeline.behavior";
 
@@ -29,17 +30,7 @@ async function benchFixture() {
   ).deploy(await contracts.compliance.getAddress())) as ComplianceProbeMock;
   const asset = await probe.getAddress();
   const admin = contracts.compliance.connect(accounts.regulator);
-  await admin.configureAsset(asset, {
-    requiredClaims: 0n,
-    lockupUntil: now + 60,
-    maxInvestors: 100,
-    windowOpen: 0,
-    windowClose: 0,
-    tradingDays: 0,
-    countryAllowList: true,
-    countryBlockList: false,
-    maxBalance: false,
-  });
+  await admin.configureAsset(asset, assetRules({ lockupUntil: now + 60, maxInvestors: 100, countryAllowList: true }));
   await admin.setCountriesAllowed(asset, [CHINA, HONG_KONG], true);
   await probe.setHolding(2, alice.address, 1_000n);
   await probe.setHolding(2, bob.address, 1_000n);

@@ -441,17 +441,9 @@ describe("SecurityToken", function () {
         const { agent, alice, carol, regulator } = world.accounts;
         const token = world.contracts.token;
         const asset = await token.getAddress();
-        await world.contracts.compliance.connect(regulator).configureAsset(asset, {
-          requiredClaims: 0n,
-          lockupUntil: (await time.latest()) + DAY,
-          maxInvestors: 0,
-          windowOpen: 0,
-          windowClose: 0,
-          tradingDays: 0,
-          countryAllowList: false,
-          countryBlockList: false,
-          maxBalance: false,
-        });
+        await world.contracts.compliance
+          .connect(regulator)
+          .configureAsset(asset, assetRules({ lockupUntil: (await time.latest()) + DAY }));
         await token.connect(agent).pause();
         await token.connect(agent).setAddressFrozen(alice.address, true);
         await token.connect(agent).setAddressFrozen(carol.address, true);
