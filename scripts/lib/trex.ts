@@ -303,10 +303,12 @@ export interface TrexSuiteOptions {
   claimTopics: bigint[];
   /** CountryAllowModule: ISO 3166-1 numeric codes allowed to receive. */
   allowedCountries: number[];
-  /** MaxBalanceModule: maximum balance per investor identity. */
-  maxBalance: bigint;
-  /** TimeTransfersLimitsModule: what an investor may send within `limitTime` seconds. */
-  transferLimit: { limitTime: number; limitValue: bigint };
+  /** The modules bound to the suite's compliance, in this order ({@link TREX_MODULES} unless given). */
+  modules?: readonly TrexModuleName[];
+  /** MaxBalanceModule: maximum balance per investor identity (required when the module is bound). */
+  maxBalance?: bigint;
+  /** TimeTransfersLimitsModule: what an investor may send within `limitTime` seconds (required when bound). */
+  transferLimit?: { limitTime: number; limitValue: bigint };
 }
 
 export interface TrexSuite {
@@ -320,6 +322,8 @@ export interface TrexSuite {
   /** The modular compliance (read-only use: its owner is the suite's owner). */
   compliance: Contract;
   claimTopics: bigint[];
+  /** The modules bound to the compliance, in binding order. */
+  modules: readonly TrexModuleName[];
   /** Gas of every transaction that issues the configured security: `deployTREXSuite`, `unpause`. */
   gas: Record<string, number>;
 }
@@ -328,7 +332,7 @@ export interface TrexSuite {
 export async function issueTrexSuite(infra: TrexInfrastructure, options: TrexSuiteOptions): Promise<TrexSuite> {
   const gas: GasLedger = {};
   const agent = await options.agent.getAddress();
-  const { CountryAllowModule, MaxBalanceModule, TimeTransfersLimitsModule } = infra.modules;
+  const modules = options.modules ?? TREX_MODULES;
   const tokenDetails = {
     owner: options.owner,
     name: options.name,
@@ -338,13 +342,9 @@ export async function issueTrexSuite(infra: TrexInfrastructure, options: TrexSui
     ONCHAINID: ethers.ZeroAddress, // the factory creates the token's identity through the IdFactory
     irAgents: [agent],
     tokenAgents: [agent],
-    complianceModules: await Promise.all(TREX_MODULES.map((name) => infra.modules[name].getAddress())),
+    complianceModules: await Promise.all(modules.map((name) => infra.modules[name].getAddress())),
     // One settings call per module, same order as `complianceModules` (the compliance is msg.sender).
-    complianceSettings: [
-      CountryAllowModule.interface.encodeFunctionData("batchAllowCountries", [options.allowedCountries]),
-      MaxBalanceModule.interface.encodeFunctionData("setMaxBalance", [options.maxBalance]),
-      TimeTransfersLimitsModule.interface.encodeFunctionData("setTimeTransferLimit", [options.transferLimit]),
-    ],
+    complianceSettings: modules.map((name) => moduleSettings(infra.modules[name], name, options)),
   };
   const claimDetails = {
     claimTopics: options.claimTopics,
@@ -378,8 +378,25 @@ export async function issueTrexSuite(infra: TrexInfrastructure, options: TrexSui
     claimTopicsRegistry: ctr,
     compliance: new Contract(mc, ARTIFACTS.modularCompliance().abi, options.agent),
     claimTopics: options.claimTopics,
+    modules,
     gas,
   };
+}
+
+/** The call that configures module `name` for a new suite (sent by the compliance through the factory). */
+function moduleSettings(module: Contract, name: TrexModuleName, options: TrexSuiteOptions): string {
+  switch (name) {
+    case "CountryAllowModule":
+      return module.interface.encodeFunctionData("batchAllowCountries", [options.allowedCountries]);
+    case "MaxBalanceModule":
+      if (options.maxBalance === undefined) throw new Error("T-REX: MaxBalanceModule bound without a maxBalance");
+      return module.interface.encodeFunctionData("setMaxBalance", [options.maxBalance]);
+    case "TimeTransfersLimitsModule":
+      if (options.transferLimit === undefined) {
+        throw new Error("T-REX: TimeTransfersLimitsModule bound without a transferLimit");
+      }
+      return module.interface.encodeFunctionData("setTimeTransferLimit", [options.transferLimit]);
+  }
 }
 
 /** The claim issuer's signature of `(identity, topic, data)`, as ONCHAINID's `ClaimIssuer.isClaimValid` checks it. */
@@ -447,57 +464,125 @@ export const TREX_BENCH_SETTINGS = {
   transferLimit: { limitTime: 86_400, limitValue: 1_000_000n },
 } as const;
 
-export interface TrexBench {
-  /** `trex.issue`: every transaction issuing one configured security, by step, and their sum. */
+/** A country no bench suite allows (ISO 3166-1 numeric: KP); its investor is verified all the same. */
+export const TREX_BENCH_REFUSED_COUNTRY = 408;
+
+/**
+ * The like-for-like suites, each measured with the same scenario as the main one (all of {@link TREX_MODULES}):
+ * `country` binds CountryAllowModule only (against our eligibility + country allow-list), `countryMaxBalance`
+ * CountryAllowModule and MaxBalanceModule (against the same plus our per-investor balance cap). Neither binds
+ * TimeTransfersLimitsModule, which has no counterpart on our side.
+ */
+export const TREX_BENCH_VARIANTS = {
+  country: ["CountryAllowModule"],
+  countryMaxBalance: ["CountryAllowModule", "MaxBalanceModule"],
+} as const satisfies Record<string, readonly TrexModuleName[]>;
+export type TrexBenchVariant = keyof typeof TREX_BENCH_VARIANTS;
+
+/** One suite's figures in the bench scenario. */
+export interface TrexSuiteBench {
+  /** Every transaction issuing the configured security, by step, and their sum. */
   issue: { total: number; steps: Record<string, number> };
-  /** `trex.transfer.new`: a verified investor's first receipt. */
+  /** A verified investor's first receipt. */
   transferNew: number;
-  /** `trex.transfer.existing`: both parties hold. */
+  /** Both parties hold. */
   transferExisting: number;
-  /** `trex.onboard`: one investor's identity, claim and registration. */
+  /** One investor's identity, claim and registration (the suite's third investor). */
   onboard: { total: number; steps: Record<string, number> };
+  /** The modules bound, in binding order. */
+  modules: readonly TrexModuleName[];
+}
+
+/** `trex.*`: the main suite (every module of {@link TREX_MODULES}), the like-for-like variants, the infrastructure. */
+export interface TrexBench extends TrexSuiteBench {
+  variants: Record<TrexBenchVariant, TrexSuiteBench>;
   /** One-time infrastructure, by step, and its sum. */
   infrastructure: { total: number; steps: Record<string, number> };
-  modules: readonly TrexModuleName[];
   version: TrexVersion;
 }
 
 /**
- * The bench scenario: infrastructure, one suite, three investors; the agent mints to alice, alice sends to carol
- * (so alice's transfer-limit window is already open, as for an investor who trades daily), then the measured
- * transfers: alice → bob (bob never held), alice → bob again (both hold). Every account is a wallet with a
- * fixed key funded by `funder`, so every run sends the same call data.
+ * The bench scenario: infrastructure, then one suite per module set (the main one first, then each of
+ * {@link TREX_BENCH_VARIANTS}), each with its own investors (see {@link benchTrexSuite}). Every account is a
+ * wallet with a fixed key funded by `funder`, so every run sends the same call data.
  */
 export async function benchTrex(funder: Signer): Promise<TrexBench> {
+  const wallet = benchWallets(funder);
+  const deployer = await wallet("deployer");
+  const claimIssuerOwner = await wallet("claimIssuerOwner");
+  const claimSigner = await wallet("claimSigner", false);
+  const infra = await deployTrexInfrastructure({ deployer, claimIssuerOwner, claimSigner });
+  const main = await benchTrexSuite(infra, wallet, "", TREX_MODULES);
+  const variants = {} as Record<TrexBenchVariant, TrexSuiteBench>;
+  for (const [label, modules] of Object.entries(TREX_BENCH_VARIANTS) as [
+    TrexBenchVariant,
+    readonly TrexModuleName[],
+  ][]) {
+    variants[label] = await benchTrexSuite(infra, wallet, label, modules);
+  }
+  return {
+    ...main,
+    variants,
+    infrastructure: { total: totalGas(infra.gas), steps: infra.gas },
+    version: infra.version,
+  };
+}
+
+type BenchWallet = (name: string, fund?: boolean) => Promise<ethers.Wallet>;
+
+/** Wallets with fixed keys (`bench:trex:<name>`), funded with 10 ether by `funder` unless `fund` is false. */
+function benchWallets(funder: Signer): BenchWallet {
   const provider = funder.provider!;
-  const wallet = async (name: string, fund = true) => {
+  return async (name, fund = true) => {
     const account = new ethers.Wallet(ethers.id(`bench:trex:${name}`), provider);
     if (fund) await (await funder.sendTransaction({ to: account.address, value: ethers.parseEther("10") })).wait();
     return account;
   };
-  const deployer = await wallet("deployer");
-  const claimIssuerOwner = await wallet("claimIssuerOwner");
-  const claimSigner = await wallet("claimSigner", false);
-  const owner = await wallet("owner", false);
-  const agent = await wallet("agent");
-  const [alice, bob, carol] = [await wallet("alice"), await wallet("bob"), await wallet("carol")];
+}
 
-  const infra = await deployTrexInfrastructure({ deployer, claimIssuerOwner, claimSigner });
+/**
+ * One suite binding `modules` (settings {@link TREX_BENCH_SETTINGS}), issued by the shared owner and agent, and
+ * its investors alice (CN), carol (HK), bob (HK) and dave (KP, verified but not allowed), named with `label`.
+ * The agent mints to alice. Before anything is measured the suite must prove its rules are on: the bound
+ * modules are exactly `modules`; alice → bob is allowed; a transfer to an unregistered wallet and one to dave
+ * are refused; with MaxBalanceModule bound a receipt above the maximum balance is refused (by the compliance
+ * for a transfer and by the token for a mint), without it it is allowed. Then alice sends to carol (so a
+ * sender's transfer-limit window is already open, as for an investor who trades daily) and the measured
+ * transfers follow: alice → bob (bob never held), alice → bob again (both hold).
+ */
+async function benchTrexSuite(
+  infra: TrexInfrastructure,
+  wallet: BenchWallet,
+  label: string,
+  modules: readonly TrexModuleName[],
+): Promise<TrexSuiteBench> {
+  const name = (who: string) => (label ? `${label}:${who}` : who);
+  const owner = await wallet("owner", false);
+  const agent = await wallet("agent", !label);
+  const [alice, bob, carol, dave] = [
+    await wallet(name("alice")),
+    await wallet(name("bob")),
+    await wallet(name("carol")),
+    await wallet(name("dave")),
+  ];
   const suite = await issueTrexSuite(infra, {
     ...TREX_BENCH_SETTINGS,
     claimTopics: [...TREX_BENCH_SETTINGS.claimTopics],
     allowedCountries: [...TREX_BENCH_SETTINGS.allowedCountries],
-    salt: "bench:trex:suite",
+    modules,
+    salt: label ? `bench:trex:suite:${label}` : "bench:trex:suite",
     owner: owner.address,
     agent,
     name: "Bench Share",
     symbol: "BSH",
   });
-  await onboardTrexInvestor(infra, suite, alice, 156, "bench:trex:alice");
-  await onboardTrexInvestor(infra, suite, carol, 344, "bench:trex:carol");
-  const onboard = await onboardTrexInvestor(infra, suite, bob, 344, "bench:trex:bob");
-
+  await onboardTrexInvestor(infra, suite, alice, 156, `bench:trex:${name("alice")}`);
+  await onboardTrexInvestor(infra, suite, carol, 344, `bench:trex:${name("carol")}`);
+  const onboard = await onboardTrexInvestor(infra, suite, bob, 344, `bench:trex:${name("bob")}`);
+  await onboardTrexInvestor(infra, suite, dave, TREX_BENCH_REFUSED_COUNTRY, `bench:trex:${name("dave")}`);
   await (await suite.token.mint(alice.address, 1_000n)).wait();
+  await expectTrexRulesOn(infra, suite, { alice, bob, dave });
+
   const tokenAs = (account: Signer) => suite.token.connect(account) as Contract;
   await (await tokenAs(alice).transfer(carol.address, 1n)).wait();
   if ((await suite.token.balanceOf(bob.address)) !== 0n) throw new Error("bench setup: bob must start with 0");
@@ -505,14 +590,66 @@ export async function benchTrex(funder: Signer): Promise<TrexBench> {
   const transferNew = await transferGas();
   const transferExisting = await transferGas();
   if ((await suite.token.balanceOf(bob.address)) !== 2n) throw new Error("bench setup: bob must hold 2");
-
   return {
     issue: { total: totalGas(suite.gas), steps: suite.gas },
     transferNew,
     transferExisting,
     onboard: { total: totalGas(onboard.gas), steps: onboard.gas },
-    infrastructure: { total: totalGas(infra.gas), steps: infra.gas },
-    modules: TREX_MODULES,
-    version: infra.version,
+    modules,
   };
+}
+
+/** Throws unless `suite` binds exactly its modules and each refuses what it should (see {@link benchTrexSuite}). */
+async function expectTrexRulesOn(
+  infra: TrexInfrastructure,
+  suite: TrexSuite,
+  investors: { alice: Signer; bob: Signer; dave: Signer },
+): Promise<void> {
+  const fail = (what: string) => new Error(`bench setup (T-REX, ${suite.modules.join(" + ")}): ${what}`);
+  const bound = (await suite.compliance.getModules()) as string[];
+  const expected = await Promise.all(suite.modules.map((name) => infra.modules[name].getAddress()));
+  if (bound.join() !== expected.join())
+    throw fail(`modules bound ${bound.join(", ")}, expected ${expected.join(", ")}`);
+  const [alice, bob, dave] = await Promise.all(
+    [investors.alice, investors.bob, investors.dave].map((s) => s.getAddress()),
+  );
+  const tokenAs = suite.token.connect(investors.alice) as Contract;
+  try {
+    await tokenAs.transfer.staticCall(bob, 1n);
+  } catch (error) {
+    throw fail(`alice → bob must be allowed: ${String(error)}`);
+  }
+  const stranger = ethers.computeAddress(ethers.id("bench:trex:stranger"));
+  await expectTrexRevert(
+    tokenAs.transfer.staticCall(stranger, 1n),
+    "Transfer not possible",
+    fail("unregistered recipient"),
+  );
+  if (!(await suite.identityRegistry.isVerified(dave))) throw fail("dave must be verified");
+  await expectTrexRevert(tokenAs.transfer.staticCall(dave, 1n), "Transfer not possible", fail("country not allowed"));
+  const above = TREX_BENCH_SETTINGS.maxBalance + 1n;
+  const capped = suite.modules.includes("MaxBalanceModule");
+  if (((await suite.compliance.canTransfer(alice, bob, above)) as boolean) === capped) {
+    throw fail(`a receipt above the maximum balance must be ${capped ? "refused" : "allowed (no cap bound)"}`);
+  }
+  if (capped) {
+    await expectTrexRevert(
+      suite.token.mint.staticCall(bob, above),
+      "Compliance not followed",
+      fail("mint above the maximum balance"),
+    );
+  }
+}
+
+/** Resolves if `call` reverts with `reason`; otherwise rejects with `failure`. */
+async function expectTrexRevert(call: Promise<unknown>, reason: string, failure: Error): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if ((error as { reason?: string }).reason === reason) return;
+    failure.message += ` must revert with "${reason}": ${String(error)}`;
+    throw failure;
+  }
+  failure.message += ` must revert with "${reason}"`;
+  throw failure;
 }
