@@ -599,8 +599,13 @@ async function benchTrexSuite(
   };
 }
 
-/** Throws unless `suite` binds exactly its modules and each refuses what it should (see {@link benchTrexSuite}). */
-async function expectTrexRulesOn(
+/**
+ * Throws unless `suite` binds exactly `suite.modules` and each refuses what it should (see {@link benchTrexSuite}):
+ * `alice` holds tokens, `bob` is a verified investor in an allowed country, `dave` one in a country not allowed;
+ * the suite's token is connected to its agent and its maximum balance, if bound, is at most
+ * `TREX_BENCH_SETTINGS.maxBalance`.
+ */
+export async function expectTrexRulesOn(
   infra: TrexInfrastructure,
   suite: TrexSuite,
   investors: { alice: Signer; bob: Signer; dave: Signer },

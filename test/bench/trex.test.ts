@@ -1,7 +1,9 @@
 /**
  * Keeps the bench's ERC-3643 reference harness (scripts/lib/trex.ts) working: T-REX 4.1.6 + ONCHAINID 2.2.1 are
  * deployed from their npm artifacts through T-REX's own factory, a transfer between verified investors succeeds
- * with the modules on, and each module refuses what it should. T-REX reverts with strings, not custom errors.
+ * with the modules on, and each module refuses what it should — in the main suite and in the like-for-like ones
+ * (TREX_BENCH_VARIANTS), which must bind nothing more than they name. T-REX reverts with strings, not custom
+ * errors.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -10,12 +12,16 @@ import type { Contract, Signer } from "ethers";
 import {
   benchTrex,
   deployTrexInfrastructure,
+  expectTrexRulesOn,
   issueTrexSuite,
   onboardTrexInvestor,
+  TREX_BENCH_VARIANTS,
   TREX_KYC_TOPIC,
   TREX_MODULES,
   trexArtifact,
+  type TrexModuleName,
 } from "../../scripts/lib/trex";
+import { rejection } from "../helpers/promises";
 
 const CHINA = 156;
 const HONG_KONG = 344;
@@ -60,6 +66,51 @@ async function trexFixture() {
   const tokenAs = (signer: Signer) => suite.token.connect(signer) as Contract;
   return { infra, suite, tokenAs, accounts: { deployer, owner, agent, alice, bob, carol, dave, erin } };
 }
+
+/**
+ * A second suite on the same infrastructure binding only `modules` (allowed countries CN and HK, max balance 100
+ * if bound), the fixture's investors registered in it with the identities and claims they already hold, alice
+ * holding 50 and carol 95 of it.
+ */
+async function suiteWith(modules: readonly TrexModuleName[], allowedCountries = [CHINA, HONG_KONG]) {
+  const base = await trexFixture();
+  const { infra, accounts } = base;
+  const suite = await issueTrexSuite(infra, {
+    salt: `test:trex:${modules.join("+")}:${allowedCountries.join("+")}`,
+    owner: accounts.owner.address,
+    agent: accounts.agent,
+    name: "Test Share",
+    symbol: "TSH",
+    decimals: 0,
+    claimTopics: [TREX_KYC_TOPIC],
+    allowedCountries,
+    modules,
+    maxBalance: MAX_BALANCE,
+  });
+  const { alice, bob, carol, dave, erin } = accounts;
+  const countries: [Signer, number][] = [
+    [alice, CHINA],
+    [bob, HONG_KONG],
+    [carol, HONG_KONG],
+    [dave, NORTH_KOREA],
+    [erin, HONG_KONG],
+  ];
+  for (const [investor, country] of countries) {
+    const wallet = await investor.getAddress();
+    await (
+      await suite.identityRegistry.registerIdentity(wallet, await infra.idFactory.getIdentity(wallet), country)
+    ).wait();
+  }
+  await (await suite.token.mint(alice.address, 50n)).wait();
+  await (await suite.token.mint(carol.address, 95n)).wait();
+  const tokenAs = (signer: Signer) => suite.token.connect(signer) as Contract;
+  return { ...base, suite, tokenAs };
+}
+
+const countryFixture = () => suiteWith(TREX_BENCH_VARIANTS.country);
+const countryMaxBalanceFixture = () => suiteWith(TREX_BENCH_VARIANTS.countryMaxBalance);
+/** Misconfigured: KP is allowed. */
+const everyCountryFixture = () => suiteWith(TREX_BENCH_VARIANTS.country, [CHINA, HONG_KONG, NORTH_KOREA]);
 
 describe("T-REX reference suite (bench peer)", function () {
   describe("deployTrexInfrastructure", function () {
@@ -188,6 +239,105 @@ describe("T-REX reference suite (bench peer)", function () {
     });
   });
 
+  describe("like-for-like suites (TREX_BENCH_VARIANTS)", function () {
+    context("with CountryAllowModule only", function () {
+      it("binds that module alone", async function () {
+        const { infra, suite } = await loadFixture(countryFixture);
+        expect(await suite.compliance.getModules()).to.deep.equal([
+          await infra.modules.CountryAllowModule.getAddress(),
+        ]);
+        expect(suite.modules).to.deep.equal(["CountryAllowModule"]);
+      });
+
+      it("refuses a recipient in a country not allowed and one without a valid claim, and moves nothing", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(countryFixture);
+        const { alice, dave, erin } = accounts;
+        expect(await suite.identityRegistry.isVerified(dave.address)).to.equal(true);
+        await expect(tokenAs(alice).transfer(dave.address, 1n)).to.be.revertedWith("Transfer not possible");
+        await expect(tokenAs(alice).transfer(erin.address, 1n)).to.be.revertedWith("Transfer not possible");
+        expect(await suite.token.balanceOf(alice.address)).to.equal(50n);
+      });
+
+      it("caps neither a recipient's balance nor what a sender moves in a day", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(countryFixture);
+        const { alice, bob, carol } = accounts;
+        await (await tokenAs(alice).transfer(carol.address, MAX_BALANCE - 95n + 1n)).wait();
+        expect(await suite.token.balanceOf(carol.address)).to.equal(MAX_BALANCE + 1n);
+        await (await tokenAs(alice).transfer(bob.address, DAILY_LIMIT + 1n)).wait();
+        expect(await suite.token.balanceOf(bob.address)).to.equal(DAILY_LIMIT + 1n);
+      });
+    });
+
+    context("with CountryAllowModule and MaxBalanceModule", function () {
+      it("binds those two modules", async function () {
+        const { infra, suite } = await loadFixture(countryMaxBalanceFixture);
+        expect(await suite.compliance.getModules()).to.deep.equal([
+          await infra.modules.CountryAllowModule.getAddress(),
+          await infra.modules.MaxBalanceModule.getAddress(),
+        ]);
+      });
+
+      it("refuses a receipt above the maximum balance and a recipient in a country not allowed", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(countryMaxBalanceFixture);
+        const { alice, carol, dave } = accounts;
+        await expect(tokenAs(alice).transfer(carol.address, MAX_BALANCE - 95n + 1n)).to.be.revertedWith(
+          "Transfer not possible",
+        );
+        await expect(tokenAs(alice).transfer(dave.address, 1n)).to.be.revertedWith("Transfer not possible");
+        expect(await suite.token.balanceOf(carol.address)).to.equal(95n);
+        await expect(tokenAs(alice).transfer(carol.address, MAX_BALANCE - 95n)).to.not.be.reverted;
+      });
+
+      it("does not limit what a sender moves in a day", async function () {
+        const { suite, tokenAs, accounts } = await loadFixture(countryMaxBalanceFixture);
+        const { alice, bob } = accounts;
+        await (await tokenAs(alice).transfer(bob.address, DAILY_LIMIT + 1n)).wait();
+        expect(await suite.token.balanceOf(bob.address)).to.equal(DAILY_LIMIT + 1n);
+      });
+    });
+
+    it("refuses to bind MaxBalanceModule without a maximum balance", async function () {
+      const { infra, accounts } = await loadFixture(trexFixture);
+      const error = await rejection(
+        issueTrexSuite(infra, {
+          salt: "test:trex:no-max",
+          owner: accounts.owner.address,
+          agent: accounts.agent,
+          name: "Test Share",
+          symbol: "TSH",
+          decimals: 0,
+          claimTopics: [TREX_KYC_TOPIC],
+          allowedCountries: [CHINA],
+          modules: ["MaxBalanceModule"],
+        }),
+      );
+      expect(error.message).to.contain("MaxBalanceModule bound without a maxBalance");
+    });
+  });
+
+  describe("expectTrexRulesOn (the bench's own sanity check)", function () {
+    it("passes on suites whose modules refuse what they should", async function () {
+      for (const fixture of [trexFixture, countryFixture, countryMaxBalanceFixture]) {
+        const { infra, suite, accounts } = await loadFixture(fixture);
+        await expectTrexRulesOn(infra, suite, accounts);
+      }
+    });
+
+    it("fails when the suite binds other modules than it names", async function () {
+      const { infra, suite, accounts } = await loadFixture(countryFixture);
+      const error = await rejection(
+        expectTrexRulesOn(infra, { ...suite, modules: TREX_BENCH_VARIANTS.countryMaxBalance }, accounts),
+      );
+      expect(error.message).to.contain("modules bound");
+    });
+
+    it("fails when a country it should refuse is allowed", async function () {
+      const { infra, suite, accounts } = await loadFixture(everyCountryFixture);
+      const error = await rejection(expectTrexRulesOn(infra, suite, accounts));
+      expect(error.message).to.contain("country not allowed");
+    });
+  });
+
   describe("benchTrex", function () {
     it("measures the suite's issue, a transfer to a new holder above one to an existing holder, and onboarding", async function () {
       const [funder] = await ethers.getSigners();
@@ -202,6 +352,18 @@ describe("T-REX reference suite (bench peer)", function () {
       expect(bench.transferExisting).to.be.greaterThan(21_000);
       expect(bench.transferNew).to.be.greaterThan(bench.transferExisting);
       expect(bench.modules).to.deep.equal(TREX_MODULES);
+      expect(Object.keys(bench.variants)).to.deep.equal(Object.keys(TREX_BENCH_VARIANTS));
+      const { country, countryMaxBalance } = bench.variants;
+      expect(country.modules).to.deep.equal(TREX_BENCH_VARIANTS.country);
+      expect(countryMaxBalance.modules).to.deep.equal(TREX_BENCH_VARIANTS.countryMaxBalance);
+      // Each module bound costs every transfer something: fewer modules, less gas.
+      for (const kind of ["transferNew", "transferExisting"] as const) {
+        expect(country[kind]).to.be.greaterThan(21_000);
+        expect(countryMaxBalance[kind]).to.be.greaterThan(country[kind]);
+        expect(bench[kind]).to.be.greaterThan(countryMaxBalance[kind]);
+      }
+      expect(country.transferNew).to.be.greaterThan(country.transferExisting);
+      expect(countryMaxBalance.transferNew).to.be.greaterThan(countryMaxBalance.transferExisting);
     });
   });
 });
