@@ -651,7 +651,9 @@ async function expectTrexRevert(call: Promise<unknown>, reason: string, failure:
   try {
     await call;
   } catch (error) {
-    if ((error as { reason?: string }).reason === reason) return;
+    // ethers decodes the reason (`reason`); Hardhat's in-process provider may only quote it in the message.
+    const { reason: decoded, message } = error as { reason?: string; message?: string };
+    if (decoded === reason || message?.includes(`reason string '${reason}'`)) return;
     failure.message += ` must revert with "${reason}": ${String(error)}`;
     throw failure;
   }
