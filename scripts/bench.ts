@@ -761,8 +761,9 @@ function trexLines(gas: Record<string, number>, facts: BenchFacts): string[] {
     "",
     "| rule | ours | T-REX 4.1.6 | where both run it |",
     "| --- | --- | --- | --- |",
-    "| eligibility | both parties: the registry's eligibility word (KYC + AML baseline, expiry, member status) and a " +
-      "required PROFESSIONAL claim | the recipient only: `IdentityRegistry.isVerified` (registered identity, 1 claim " +
+    "| eligibility | both parties: registered, attestation unexpired, the KYC + AML baseline and a required " +
+      "PROFESSIONAL claim, from the identity registry's eligibility word (confirmed from the memo kept with a " +
+      "balance when nothing changed since) | the recipient only: `IdentityRegistry.isVerified` (registered identity, 1 claim " +
       "topic signed by a trusted ClaimIssuer, signature recovered on every transfer) | every row |",
     "| country allow-list (CN, HK) | the Compliance's allow-list | CountryAllowModule | every row |",
     "| per-investor balance cap | the Compliance's `maxBalance` rule | MaxBalanceModule | `….countryMaxBalance`; " +
