@@ -507,9 +507,10 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
   const countryCapped = await issueAndTrade(4, SECURITY_MAX_BALANCE, false);
   facts.issueFreshSlots = plain.freshSlots;
   const rules = `eligibility (KYC + AML baseline and a required PROFESSIONAL claim), a country allow-list (CN, HK), an investor cap (${SECURITY_CAP}) and a lock-up (ended)`;
-  const likeForLike = (peer: string) =>
+  const likeForLike = (peer: string, capped = false) =>
     `like-for-like with \`${peer}\`: an Equity issued the same way with eligibility (KYC + AML baseline and a required ` +
-    "PROFESSIONAL claim) and a country allow-list (CN, HK)";
+    `PROFESSIONAL claim)${capped ? "," : " and"} a country allow-list (CN, HK)` +
+    `${capped ? " and a per-investor balance cap" : ""} only (no investor cap, no lock-up)`;
   return [
     {
       id: "security.issue",
@@ -566,14 +567,14 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
       kind: "gas",
       value: country.issue,
       unit: "gas",
-      note: `informative: ${likeForLike("trex.issue.country")} only (no investor cap, no lock-up)`,
+      note: `informative: ${likeForLike("trex.issue.country")}`,
     },
     {
       id: "security.transfer.new.country",
       kind: "gas",
       value: country.transferNew,
       unit: "gas",
-      note: `${likeForLike("trex.transfer.new.country")} only (no investor cap, no lock-up); to a new holding investor`,
+      note: `${likeForLike("trex.transfer.new.country")}; to a new holding investor`,
     },
     {
       id: "security.transfer.existing.country",
@@ -587,14 +588,14 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
       kind: "gas",
       value: countryCapped.issue,
       unit: "gas",
-      note: `informative: ${likeForLike("trex.issue.countryMaxBalance")} and a per-investor balance cap (no investor cap, no lock-up)`,
+      note: `informative: ${likeForLike("trex.issue.countryMaxBalance", true)}`,
     },
     {
       id: "security.transfer.new.countryMaxBalance",
       kind: "gas",
       value: countryCapped.transferNew,
       unit: "gas",
-      note: `${likeForLike("trex.transfer.new.countryMaxBalance")} and a per-investor balance cap (no investor cap, no lock-up); to a new holding investor`,
+      note: `${likeForLike("trex.transfer.new.countryMaxBalance", true)}; to a new holding investor`,
     },
     {
       id: "security.transfer.existing.countryMaxBalance",
@@ -817,6 +818,19 @@ function trexLines(gas: Record<string, number>, facts: BenchFacts): string[] {
   }
   compare("issue a configured security", "security.issue", "trex.issue", TREX_ISSUE_FACTOR);
   lines.push("");
+  const extra = (kind: string, rest: string, base: string) => {
+    const id = `security.transfer.${kind}${rest}`;
+    const peer = `security.transfer.${kind}${base}`;
+    return gas[id] === undefined || gas[peer] === undefined ? undefined : `${kind} ${signed(gas[id] - gas[peer])}`;
+  };
+  const withoutCap = ["new", "existing"].map((kind) => extra(kind, "", ".country"));
+  const withCap = ["new", "existing"].map((kind) => extra(kind, ".maxBalance", ".countryMaxBalance"));
+  if (![...withoutCap, ...withCap].includes(undefined)) {
+    lines.push(
+      `- What our investor cap and lock-up add to a transfer (assets issued the same way with and without them): ` +
+        `${withoutCap.join(", ")} gas; with the balance cap on, ${withCap.join(", ")} gas.`,
+    );
+  }
   for (const kind of ["new", "existing"] as const) {
     const id = `security.transfer.${kind}`;
     const peer = `trex.transfer.${kind}`;
