@@ -23,6 +23,7 @@ import {ProductType} from "../../types/ProductType.sol";
 import {IAssetDirectory} from "../../interfaces/access/IAssetDirectory.sol";
 import {IMemberRegistry} from "../../interfaces/access/IMemberRegistry.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
+import {IEligibilitySubscriber} from "../../interfaces/identity/IEligibilitySubscriber.sol";
 import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 
 /// @title SettlementCoin
@@ -36,7 +37,9 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// - C3: a minter never mints more than its allowance; minting lowers the allowance by the amount.
 /// - C4: a frozen account neither sends nor receives (seizure and the return of a rejected redemption excepted).
 /// - C5: while the holder policy is `Eligible`, a transfer, mint, seizure or rejected-redemption return to an
-///   account whose cached eligibility has lapsed (or was never synced) reverts.
+///   account whose cached eligibility has lapsed (or was never synced), or whose cached claims lack one of the
+///   identity registry's baseline claims, reverts. The cache never says more than the registries: they push every
+///   change that can make a holder less eligible here in the same transaction (`IEligibilityPublisher`).
 /// And of this implementation:
 /// - W1: `totalSupply() ≤ type(uint128).max` (a mint beyond reverts with `SettlementCoinBalanceOverflow`), so no
 ///   balance, bounded by the supply, can carry out of its 128 bits: transfers need no overflow check.
@@ -52,14 +55,22 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
 /// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
 /// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
-/// | 169–255 | —              | zero                                                                       |
+/// | 169–191 | —              | zero                                                                       |
+/// | 192–255 | missingClaims  | the claims (`uint64` bitmap) the investor lacked when synced; 0 for        |
+/// |         |                | members, assets, the escrow and ineligible accounts                        |
 ///
-/// `syncHolder` writes `eligibleUntil` from the identity registry's eligibility store (a verified investor: its
-/// attestation's expiry) and the member registry (an active member: forever); `mint` syncs its recipient itself.
-/// Both registries are read only there, never on a transfer.
+/// `syncHolder` writes `eligibleUntil` and `missingClaims` from the identity registry's eligibility store (a
+/// verified investor: its attestation's expiry and the complement of its claims) and the member registry (an
+/// active member: forever, lacking nothing); `mint` syncs its recipient itself. Both registries are read only
+/// there, never on a transfer, and both call `syncHolder`/`syncHolders` themselves after every change that can
+/// make a holder less eligible (removal, fewer claims, earlier expiry, removed or recovered wallet, suspended or
+/// removed member).
 ///
-/// The global hot flags (paused, holder policy) live in the upper 96 bits of the ERC-1967 implementation slot,
-/// which the proxy has just read: see `_hotFlags`.
+/// The global hot flags (paused, holder policy, the baseline claims) live in the upper 96 bits of the ERC-1967
+/// implementation slot, which the proxy has just read: see `_hotFlags`. The baseline claims sit in the slot's bits
+/// 192–255, level with each word's `missingClaims`, so a transfer tests `word & slot >> 192 == 0` ("lacks no
+/// baseline claim"): a baseline change, which the identity registry pushes (`syncBaselineClaims`), takes effect
+/// for every holder at once without re-syncing any.
 ///
 /// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
 /// rejections) except seizure.
@@ -90,6 +101,8 @@ contract SettlementCoin is
     uint256 private constant _FROZEN_BIT = 1 << 128;
     uint256 private constant _ELIGIBLE_SHIFT = 129;
     uint256 private constant _ELIGIBLE_MASK = uint256(type(uint40).max) << _ELIGIBLE_SHIFT;
+    /// @dev Where `missingClaims` starts in a word, and the baseline claims in the implementation slot.
+    uint256 private constant _CLAIMS_SHIFT = 192;
 
     /* HOT FLAGS (upper bits of the ERC-1967 implementation slot, see `_hotFlags`) */
 
@@ -98,6 +111,12 @@ contract SettlementCoin is
     /// @dev Set while the holder policy is `Open`. Stored inverted so that the deployed configuration (policy
     /// `Eligible`, not paused) leaves the slot a bare address.
     uint256 private constant _FLAG_OPEN = 1 << 1;
+    /// @dev The baseline claims: flag bits 32–95, the slot's bits 192–255 (`_CLAIMS_SHIFT`). Zero until the first
+    /// `syncBaselineClaims`: every sync checks the registry's baseline itself, so the cached copy need only follow
+    /// changes made since (which the identity registry pushes).
+    uint256 private constant _FLAG_BASELINE_SHIFT = _CLAIMS_SHIFT - HotFlagsLib.SHIFT;
+    uint256 private constant _SLOT_PAUSED = _FLAG_PAUSED << HotFlagsLib.SHIFT;
+    uint256 private constant _SLOT_OPEN = _FLAG_OPEN << HotFlagsLib.SHIFT;
 
     /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
     struct SettlementCoinStorage {
@@ -166,7 +185,7 @@ contract SettlementCoin is
         $.memberRegistry = IMemberRegistry(memberRegistry_);
         $.decimals = decimals_;
         // The coin holds the redemption escrow: it is always eligible.
-        _writeEligibility($, address(this), type(uint40).max);
+        _writeEligibility($, address(this), type(uint40).max, 0);
         _setHolderPolicy(policy);
         _setMaxAttestationAge($, maxAttestationAge_);
     }
@@ -297,15 +316,23 @@ contract SettlementCoin is
         _setHolderPolicy(policy);
     }
 
-    /// @inheritdoc ISettlementCoin
+    /// @inheritdoc IEligibilitySubscriber
     function syncHolder(address account) external {
         _syncHolder(_getStorage(), account);
     }
 
-    /// @inheritdoc ISettlementCoin
+    /// @inheritdoc IEligibilitySubscriber
     function syncHolders(address[] calldata accounts) external {
         SettlementCoinStorage storage $ = _getStorage();
         for (uint256 i; i < accounts.length; ++i) _syncHolder($, accounts[i]);
+    }
+
+    /// @inheritdoc IEligibilitySubscriber
+    function syncBaselineClaims() external {
+        uint64 claims = _getStorage().identityRegistry.baselineClaims();
+        uint256 flags = _hotFlags() & ((1 << _FLAG_BASELINE_SHIFT) - 1);
+        _setHotFlags(flags | (uint256(claims) << _FLAG_BASELINE_SHIFT));
+        emit BaselineClaimsSynced(claims);
     }
 
     /* ENFORCEMENT */
@@ -510,9 +537,10 @@ contract SettlementCoin is
 
     /// @inheritdoc ISettlementCoin
     /// @dev Under the `Open` policy every account may (freezes aside: see `isFrozen`); under `Eligible`, those
-    /// whose cached eligibility has not lapsed.
+    /// whose cached eligibility has not lapsed and whose cached claims hold the baseline.
     function isEligible(address account) external view returns (bool) {
-        return _hotFlags() & _FLAG_OPEN != 0 || _eligibleUntil(_getStorage().accounts[account].word) > block.timestamp;
+        uint256 flags = _hotFlags();
+        return flags & _FLAG_OPEN != 0 || _isEligible(_getStorage().accounts[account].word, flags);
     }
 
     /// @inheritdoc ISettlementCoin
@@ -570,15 +598,17 @@ contract SettlementCoin is
     }
 
     /// @dev A transfer between two non-zero accounts with every check: not paused, neither account frozen, the
-    /// sender's balance, the recipient's cached eligibility under the `Eligible` policy. A sender need not be
-    /// eligible: it may always send out what it holds, unless frozen. Deliberately one straight function that
+    /// sender's balance, the recipient's cached eligibility (expiry and baseline claims) under the `Eligible`
+    /// policy. A sender need not be eligible: it may always send out what it holds, unless frozen (as ERC-3643's
+    /// tokens let a holder who lost its verification leave; a regulator who wants it stuck freezes it). Deliberately
+    /// one straight function that
     /// repeats `_debit` and `_credit` rather than calling them: this is what the gas target measures.
     function _move(address from, address to, uint256 value) private {
         // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
         // the test, which costs gas on every transfer.
         // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
-        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> HotFlagsLib.SHIFT;
-        if (flags & _FLAG_PAUSED != 0) revert SettlementCoinPaused();
+        uint256 slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
+        if (slot & _SLOT_PAUSED != 0) revert SettlementCoinPaused();
         mapping(address account => Account) storage accounts = _getStorage().accounts;
         Account storage acct = accounts[from];
         uint256 word = acct.word;
@@ -593,12 +623,12 @@ contract SettlementCoin is
         acct = accounts[to];
         word = acct.word;
         if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(to);
-        // Bits above `eligibleUntil` are zero, so the shifted word is `eligibleUntil` itself.
-        if (word >> _ELIGIBLE_SHIFT <= block.timestamp) {
+        // Lapsed, or lacking a baseline claim: the slot's bits 192–255 are the baseline, the word's its missing claims.
+        if (uint40(word >> _ELIGIBLE_SHIFT) <= block.timestamp || (word & slot) >> _CLAIMS_SHIFT != 0) {
             // The zero address is never eligible (its word is never written), so it is refused here, off the path
             // of eligible recipients.
             if (to == address(0)) revert ERC20InvalidReceiver(to);
-            if (flags & _FLAG_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
+            if (slot & _SLOT_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
         }
         unchecked {
             // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
@@ -632,7 +662,7 @@ contract SettlementCoin is
         Account storage acct = $.accounts[to];
         uint256 word = acct.word;
         require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(to));
-        require(!checkEligible || _eligibleUntil(word) > block.timestamp, SettlementCoinIneligibleHolder(to));
+        require(!checkEligible || _isEligible(word, _hotFlags()), SettlementCoinIneligibleHolder(to));
         unchecked {
             // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
             acct.word = word + value;
@@ -669,11 +699,13 @@ contract SettlementCoin is
     }
 
     /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members, assets
-    /// registered with the alliance's authority and the coin itself until `type(uint40).max`, verified investors
-    /// until their attestation's expiry (clamped to `uint40`), anyone else 0. Keeps the balance and the frozen bit.
+    /// registered with the alliance's authority and the coin itself until `type(uint40).max` lacking no claim,
+    /// verified investors until their attestation's expiry (clamped to `uint40`) with the claims they lack, anyone
+    /// else 0. Keeps the balance and the frozen bit.
     function _syncHolder(SettlementCoinStorage storage $, address account) private {
         require(account != address(0), SettlementCoinInvalidAddress(account));
         uint40 until;
+        uint64 missing;
         if (account == address(this) || $.memberRegistry.isActiveMember(account) || _isAsset(account)) {
             until = type(uint40).max;
         } else {
@@ -683,9 +715,10 @@ contract SettlementCoin is
             );
             if (word.isVerified(baseline, block.timestamp)) {
                 until = uint40(Math.min(word.expiry(), type(uint40).max));
+                missing = ~word.claims();
             }
         }
-        _writeEligibility($, account, until);
+        _writeEligibility($, account, until, missing);
     }
 
     /// @dev Whether the authority lists `account` as an issued asset. An authority that keeps no asset directory
@@ -698,9 +731,12 @@ contract SettlementCoin is
         }
     }
 
-    function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until) private {
+    function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until, uint64 missing) private {
         Account storage acct = $.accounts[account];
-        acct.word = (acct.word & ~_ELIGIBLE_MASK) | (uint256(until) << _ELIGIBLE_SHIFT);
+        acct.word =
+            (acct.word & (_BALANCE_MASK | _FROZEN_BIT)) |
+            (uint256(until) << _ELIGIBLE_SHIFT) |
+            (uint256(missing) << _CLAIMS_SHIFT);
         emit HolderEligibilitySynced(account, until != 0, until);
     }
 
@@ -719,9 +755,18 @@ contract SettlementCoin is
         return uint40(word >> _ELIGIBLE_SHIFT);
     }
 
-    /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`), kept in the upper 96 bits of the ERC-1967
-    /// implementation slot (`HotFlagsLib`, whose warning applies: read the implementation as the slot's low 160
-    /// bits). The flags are stored so that the deployed configuration (`Eligible`, not paused) sets none.
+    /// @dev Whether an account word is eligible under hot flags `flags`: not lapsed, lacking no baseline claim.
+    function _isEligible(uint256 word, uint256 flags) private view returns (bool) {
+        return
+            _eligibleUntil(word) > block.timestamp &&
+            (word >> _CLAIMS_SHIFT) & (flags >> _FLAG_BASELINE_SHIFT) == 0;
+    }
+
+    /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`, the baseline claims at `_FLAG_BASELINE_SHIFT`),
+    /// kept in the upper 96 bits of the ERC-1967 implementation slot (`HotFlagsLib`, whose warning applies: read
+    /// the implementation as the slot's low 160 bits). The flags are stored so that the deployed configuration
+    /// (`Eligible`, not paused, no baseline change since) sets none; once the baseline claims have been pushed,
+    /// the slot stays a tagged address for good.
     function _hotFlags() private view returns (uint256) {
         return HotFlagsLib.read();
     }
