@@ -125,7 +125,9 @@ for (const registryName of ["IdentityRegistry", "MemberRegistry"] as const) {
           registryName === "IdentityRegistry"
             ? identity.connect(kycProvider).removeInvestor(ethers.id("investor:alice"))
             : members.connect(governor).suspendMember(exchange.address, ethers.id("audit"));
-        await expect(change).to.emit(coinCNY, "HolderEligibilitySynced").and.not.to.emit(coin, "HolderEligibilitySynced");
+        await expect(change)
+          .to.emit(coinCNY, "HolderEligibilitySynced")
+          .and.not.to.emit(coin, "HolderEligibilitySynced");
         expect(await coin.isEligible(holder)).to.equal(true);
         expect(await coinCNY.isEligible(holder)).to.equal(false);
       });

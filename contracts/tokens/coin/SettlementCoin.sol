@@ -43,7 +43,9 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// And of this implementation:
 /// - W1: `totalSupply() ≤ type(uint128).max` (a mint beyond reverts with `SettlementCoinBalanceOverflow`), so no
 ///   balance, bounded by the supply, can carry out of its 128 bits: transfers need no overflow check.
-/// - W2: the zero address's word is never written: it is never eligible, frozen or credited.
+/// - W2: the zero address's word holds only the supply's headroom, `type(uint128).max − totalSupply()`: it is
+///   never eligible or frozen, and only mints take from it and burns add to it. Every balance change moves value
+///   from one word to another (`_move`), so the sum of all words stays `type(uint128).max`: that is C1.
 ///
 /// The transfer hot path reads no storage slot besides the two balance words and makes no external call
 /// (DESIGN.md §6: ≤ 1.15 × a plain ERC-20 transfer behind a UUPS proxy). Everything a transfer checks about an
@@ -51,7 +53,8 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 ///
 /// | bits    | field          | meaning                                                                    |
 /// | ------- | -------------- | -------------------------------------------------------------------------- |
-/// | 0–127   | balance        | the account's balance (at most the supply, so it fits: W1)                 |
+/// | 0–127   | balance        | the account's balance (at most the supply, so it fits: W1); for the zero   |
+/// |         |                | address, the supply's headroom (W2)                                        |
 /// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
 /// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
 /// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
@@ -118,10 +121,20 @@ contract SettlementCoin is
     uint256 private constant _SLOT_PAUSED = _FLAG_PAUSED << HotFlagsLib.SHIFT;
     uint256 private constant _SLOT_OPEN = _FLAG_OPEN << HotFlagsLib.SHIFT;
 
+    /* EXEMPTIONS OF `_move` (tested only where a rule would refuse) */
+
+    /// @dev Moves while paused (seizure).
+    uint256 private constant _EXEMPT_PAUSE = 1 << 0;
+    /// @dev Moves from or to a frozen account (seizure, the return of a rejected redemption).
+    uint256 private constant _EXEMPT_FREEZE = 1 << 1;
+    /// @dev Lets the zero address receive: a burn (OpenZeppelin's `_burn`, through `_update`).
+    uint256 private constant _BURN = 1 << 2;
+
     /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
     struct SettlementCoinStorage {
         /// @dev Each account's word: balance, frozen bit, cached eligibility (layout above).
         mapping(address account => Account) accounts;
+        /// @dev Unused: the supply is kept as the zero address's word (see the word table). Kept for the layout.
         uint256 totalSupply;
         IIdentityRegistry identityRegistry;
         uint8 decimals;
@@ -186,6 +199,8 @@ contract SettlementCoin is
         $.decimals = decimals_;
         // The coin holds the redemption escrow: it is always eligible.
         _writeEligibility($, address(this), type(uint40).max, 0);
+        // Nothing minted: the whole 128-bit range is headroom.
+        $.accounts[address(0)].word = _BALANCE_MASK;
         _setHolderPolicy(policy);
         _setMaxAttestationAge($, maxAttestationAge_);
     }
@@ -297,15 +312,9 @@ contract SettlementCoin is
     /// were the holder's when frozen accounts could still send them), but not while the coin is paused, nor, under
     /// the `Eligible` policy, when the holder's cached eligibility has lapsed (C5): sync the holder, or confirm.
     function rejectRedemption(uint256 id, bytes32 reason) external restricted {
-        uint256 flags = _hotFlags();
-        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
         Redemption storage request = _pendingRedemption(id);
         request.status = RedemptionStatus.Rejected;
-        (address holder, uint256 amount) = (request.holder, request.amount);
-        SettlementCoinStorage storage $ = _getStorage();
-        _debit($, address(this), amount, false);
-        _credit($, holder, amount, false, flags & _FLAG_OPEN == 0);
-        emit Transfer(address(this), holder, amount);
+        _move(address(this), request.holder, request.amount, _EXEMPT_FREEZE);
         emit RedemptionRejected(id, _msgSender(), reason);
     }
 
@@ -380,10 +389,7 @@ contract SettlementCoin is
         require(from != address(0) && from != address(this), SettlementCoinInvalidAddress(from));
         require(to != address(0) && to != address(this), SettlementCoinInvalidAddress(to));
         require(amount != 0, SettlementCoinInvalidAmount(amount));
-        SettlementCoinStorage storage $ = _getStorage();
-        _debit($, from, amount, false);
-        _credit($, to, amount, false, _hotFlags() & _FLAG_OPEN == 0);
-        emit Transfer(from, to, amount);
+        _move(from, to, amount, _EXEMPT_PAUSE | _EXEMPT_FREEZE);
         emit Seized(from, to, amount, legalReference);
     }
 
@@ -456,13 +462,15 @@ contract SettlementCoin is
     /* VIEWS */
 
     /// @inheritdoc IERC20
+    /// @dev `type(uint128).max` minus the zero address's word (the headroom: see the word table).
     function totalSupply() public view override(ERC20Upgradeable, IERC20) returns (uint256) {
-        return _getStorage().totalSupply;
+        return _totalSupply(_getStorage());
     }
 
     /// @inheritdoc IERC20
+    /// @dev 0 for the zero address, whose word holds the supply's headroom, not a balance.
     function balanceOf(address account) public view override(ERC20Upgradeable, IERC20) returns (uint256) {
-        return _getStorage().accounts[account].word & _BALANCE_MASK;
+        return account == address(0) ? 0 : _getStorage().accounts[account].word & _BALANCE_MASK;
     }
 
     /// @notice The coin's decimals, set at initialization.
@@ -552,9 +560,9 @@ contract SettlementCoin is
 
     /// @inheritdoc IERC20
     /// @dev The hot path (`_move`): reads the implementation slot (warm) and the two balance words, nothing else.
-    /// `_move` refuses the zero address as a recipient.
+    /// `_move` refuses the zero address as a recipient (no `_BURN`).
     function transfer(address to, uint256 value) public override(ERC20Upgradeable, IERC20) returns (bool) {
-        _move(_msgSender(), to, value);
+        _move(_msgSender(), to, value, 0);
         return true;
     }
 
@@ -567,54 +575,48 @@ contract SettlementCoin is
     ) public override(ERC20Upgradeable, IERC20) returns (bool) {
         require(from != address(0), ERC20InvalidSender(from));
         _spendAllowance(from, _msgSender(), value);
-        _move(from, to, value);
+        _move(from, to, value, 0);
         return true;
     }
 
-    /// @dev Every balance change of OpenZeppelin's `_transfer`, `_mint` and `_burn` comes here: EIP-3009
-    /// transfers, redemption requests (to the escrow), mints, burns and redemption confirmations (from the
-    /// escrow). `transfer` and `transferFrom` call `_move` directly; seizure and the return of a rejected
-    /// redemption call `_debit` and `_credit` to skip the freeze checks. Never calls `super`: balances and supply
-    /// live in this contract's storage. Keeps C1 (the supply moves exactly as the balances) and keeps the supply
-    /// within `type(uint128).max`, so that no balance can overflow its 128 bits (W1).
+    /// @dev OpenZeppelin's `_transfer`, `_mint` and `_burn` come here: EIP-3009 transfers, redemption requests
+    /// (to the escrow), mints (from the zero address), burns and redemption confirmations (to it). Never calls
+    /// `super`: balances and supply live in this contract's storage. OpenZeppelin's `_transfer` has refused a zero
+    /// sender or recipient, so a zero recipient here is a burn (`_BURN`) and a zero sender a mint.
     function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && to != address(0)) return _move(from, to, value);
-        uint256 flags = _hotFlags();
-        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
-        SettlementCoinStorage storage $ = _getStorage();
-        if (from == address(0)) {
-            uint256 supply = $.totalSupply + value;
-            require(supply <= _BALANCE_MASK, SettlementCoinBalanceOverflow(supply));
-            $.totalSupply = supply;
-            _credit($, to, value, true, flags & _FLAG_OPEN == 0);
-        } else {
-            _debit($, from, value, true);
-            unchecked {
-                // value ≤ balance of `from` ≤ supply (the debit checked the balance).
-                $.totalSupply -= value;
-            }
-        }
-        emit Transfer(from, to, value);
+        _move(from, to, value, _BURN);
     }
 
-    /// @dev A transfer between two non-zero accounts with every check: not paused, neither account frozen, the
-    /// sender's balance, the recipient's cached eligibility (expiry and baseline claims) under the `Eligible`
-    /// policy. A sender need not be eligible: it may always send out what it holds, unless frozen (as ERC-3643's
-    /// tokens let a holder who lost its verification leave; a regulator who wants it stuck freezes it). Deliberately
-    /// one straight function that
-    /// repeats `_debit` and `_credit` rather than calling them: this is what the gas target measures.
-    function _move(address from, address to, uint256 value) private {
+    /// @dev The one path of every balance change (as OpenZeppelin's `_update`): mints (from the zero address),
+    /// burns (to it, with `_BURN`), transfers, seizures (`_EXEMPT_PAUSE | _EXEMPT_FREEZE`) and the return of a
+    /// rejected redemption (`_EXEMPT_FREEZE`). Checks, in order: not paused, the sender not frozen and its balance
+    /// (a mint: the zero address's word, the supply's headroom below `type(uint128).max`: W1), the recipient not
+    /// frozen and, under the `Eligible` policy, its cached eligibility (expiry and baseline claims). A sender need
+    /// not be eligible: it may always send out what it holds, unless frozen (as ERC-3643's tokens let a holder who
+    /// lost its verification leave; a regulator who wants it stuck freezes it). Every exemption is tested only in
+    /// the branch that would refuse, so a transfer pays for none of them. Moves `value` from one word to another:
+    /// the sum of all words, the zero address's included, never changes, which is C1.
+    function _move(address from, address to, uint256 value, uint256 exemptions) private {
         // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
         // the test, which costs gas on every transfer.
         // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
         uint256 slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
-        if (slot & _SLOT_PAUSED != 0) revert SettlementCoinPaused();
+        // Nested `if`s, not `&&`: a transfer then pays for the first test alone.
+        if (slot & _SLOT_PAUSED != 0) {
+            if (exemptions & _EXEMPT_PAUSE == 0) revert SettlementCoinPaused();
+        }
         mapping(address account => Account) storage accounts = _getStorage().accounts;
         Account storage acct = accounts[from];
         uint256 word = acct.word;
-        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(from);
+        if (word & _FROZEN_BIT != 0) {
+            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(from);
+        }
         uint256 balance = word & _BALANCE_MASK;
-        if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+        if (balance < value) {
+            // The zero address's balance is the supply's headroom: a mint beyond it would overflow 128 bits.
+            if (from == address(0)) revert SettlementCoinBalanceOverflow(_BALANCE_MASK - balance + value);
+            revert ERC20InsufficientBalance(from, balance, value);
+        }
         unchecked {
             // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
             acct.word = word - value;
@@ -622,51 +624,25 @@ contract SettlementCoin is
         // Read after the write above, so a transfer to oneself sees its own debit.
         acct = accounts[to];
         word = acct.word;
-        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(to);
+        if (word & _FROZEN_BIT != 0) {
+            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(to);
+        }
         // Lapsed, or lacking a baseline claim: the slot's bits 192–255 are the baseline, the word's its missing claims.
         if (uint40(word >> _ELIGIBLE_SHIFT) <= block.timestamp || (word & slot) >> _CLAIMS_SHIFT != 0) {
-            // The zero address is never eligible (its word is never written), so it is refused here, off the path
-            // of eligible recipients.
-            if (to == address(0)) revert ERC20InvalidReceiver(to);
-            if (slot & _SLOT_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
+            // The zero address is never eligible (its eligibility is never written), so a burn comes here, off the
+            // path of eligible recipients; so does a transfer to it, which is refused.
+            if (to == address(0)) {
+                if (exemptions & _BURN == 0) revert ERC20InvalidReceiver(to);
+            } else if (slot & _SLOT_OPEN == 0) {
+                revert SettlementCoinIneligibleHolder(to);
+            }
         }
         unchecked {
-            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            // Every word's balance is at most type(uint128).max minus the others' (C1: their sum is that): no
+            // carry into the frozen bit or eligibility (W1).
             acct.word = word + value;
         }
         emit Transfer(from, to, value);
-    }
-
-    /// @dev Takes `value` from `from`'s word; `checkFrozen` refuses a frozen sender.
-    function _debit(SettlementCoinStorage storage $, address from, uint256 value, bool checkFrozen) private {
-        Account storage acct = $.accounts[from];
-        uint256 word = acct.word;
-        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(from));
-        uint256 balance = word & _BALANCE_MASK;
-        require(balance >= value, ERC20InsufficientBalance(from, balance, value));
-        unchecked {
-            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
-            acct.word = word - value;
-        }
-    }
-
-    /// @dev Adds `value` to `to`'s word; `checkFrozen` refuses a frozen recipient, `checkEligible` one whose
-    /// cached eligibility has lapsed. The caller has added `value` to the supply or taken it from a balance.
-    function _credit(
-        SettlementCoinStorage storage $,
-        address to,
-        uint256 value,
-        bool checkFrozen,
-        bool checkEligible
-    ) private {
-        Account storage acct = $.accounts[to];
-        uint256 word = acct.word;
-        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(to));
-        require(!checkEligible || _isEligible(word, _hotFlags()), SettlementCoinIneligibleHolder(to));
-        unchecked {
-            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
-            acct.word = word + value;
-        }
     }
 
     /* INTERNALS */
@@ -683,7 +659,7 @@ contract SettlementCoin is
             SettlementCoinAttestationTooOld(asOf, maxAge, block.timestamp)
         );
         // Saturating: an absurd amount reports the largest supply rather than overflowing.
-        uint256 supplyAfter = Math.saturatingAdd($.totalSupply, amount);
+        uint256 supplyAfter = Math.saturatingAdd(_totalSupply($), amount);
         uint256 reserves = latest.reserves;
         require(
             supplyAfter <= reserves && supplyAfter != type(uint256).max,
@@ -749,6 +725,11 @@ contract SettlementCoin is
     function _setMaxAttestationAge(SettlementCoinStorage storage $, uint32 maxAge) private {
         $.maxAttestationAge = maxAge;
         emit MaxAttestationAgeSet(maxAge);
+    }
+
+    /// @dev The zero address's word is `type(uint128).max` minus the supply, and nothing else (W2).
+    function _totalSupply(SettlementCoinStorage storage $) private view returns (uint256) {
+        return _BALANCE_MASK - $.accounts[address(0)].word;
     }
 
     function _eligibleUntil(uint256 word) private pure returns (uint40) {
