@@ -13,15 +13,15 @@ library SubscribersLib {
 
     /// @notice Appends `subscriber`, which must have code and not be in `list` yet.
     function add(address[] storage list, address subscriber) internal {
-        require(
-            subscriber.code.length != 0,
-            IEligibilityPublisher.EligibilityPublisherInvalidSubscriber(subscriber)
-        );
+        require(subscriber.code.length != 0, IEligibilityPublisher.EligibilityPublisherInvalidSubscriber(subscriber));
         uint256 length = list.length;
         for (uint256 i; i < length; ++i) {
             require(list[i] != subscriber, IEligibilityPublisher.EligibilityPublisherSubscriberExists(subscriber));
         }
-        require(length < MAX_SUBSCRIBERS, IEligibilityPublisher.EligibilityPublisherTooManySubscribers(MAX_SUBSCRIBERS));
+        require(
+            length < MAX_SUBSCRIBERS,
+            IEligibilityPublisher.EligibilityPublisherTooManySubscribers(MAX_SUBSCRIBERS)
+        );
         list.push(subscriber);
         emit IEligibilityPublisher.SubscriberAdded(subscriber);
     }

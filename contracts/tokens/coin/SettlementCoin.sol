@@ -738,9 +738,7 @@ contract SettlementCoin is
 
     /// @dev Whether an account word is eligible under hot flags `flags`: not lapsed, lacking no baseline claim.
     function _isEligible(uint256 word, uint256 flags) private view returns (bool) {
-        return
-            _eligibleUntil(word) > block.timestamp &&
-            (word >> _CLAIMS_SHIFT) & (flags >> _FLAG_BASELINE_SHIFT) == 0;
+        return _eligibleUntil(word) > block.timestamp && (word >> _CLAIMS_SHIFT) & (flags >> _FLAG_BASELINE_SHIFT) == 0;
     }
 
     /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`, the baseline claims at `_FLAG_BASELINE_SHIFT`),
