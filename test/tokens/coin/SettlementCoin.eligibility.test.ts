@@ -186,6 +186,22 @@ describe("SettlementCoin: the registries push every less-eligible change (no syn
     });
   });
 
+  it("syncBaselineClaims: anyone copies the registry's baseline into the coin's hot flags, keeping the implementation", async function () {
+    const f = await loadFixture(fixture);
+    const slot = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+    const address = await f.coin.getAddress();
+    const before = BigInt(await ethers.provider.getStorage(address, slot));
+    // The deployed configuration sets no flag: the cached baseline is zero until the first change.
+    expect(before >> 160n).to.equal(0n);
+    await expect(f.coin.connect(f.accounts.stranger).syncBaselineClaims())
+      .to.emit(f.coin, "BaselineClaimsSynced")
+      .withArgs(KYC_AML);
+    const after = BigInt(await ethers.provider.getStorage(address, slot));
+    expect(after >> 192n).to.equal(KYC_AML);
+    expect(after & (2n ** 192n - 1n)).to.equal(before);
+    await expectAccepted(f, f.accounts.alice);
+  });
+
   it("lets a holder that lost its eligibility send out what it holds (a sender need not be eligible)", async function () {
     const f = await loadFixture(fixture);
     const { alice, bob } = f.accounts;
