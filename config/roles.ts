@@ -220,6 +220,9 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "suspendMember(address,bytes32)": "GOVERNOR",
     "reinstateMember(address)": "GOVERNOR",
     "removeMember(address,bytes32)": "GOVERNOR",
+    // The settlement coins told of every suspension and removal (IEligibilityPublisher).
+    "addSubscriber(address)": "GOVERNOR",
+    "removeSubscriber(address)": "GOVERNOR",
     "upgradeToAndCall(address,bytes)": "UPGRADER",
   },
   IdentityRegistry: {
@@ -235,6 +238,9 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "removeWallets(address[])": "KYC_PROVIDER",
     "recoverWallet(address,address)": "KYC_PROVIDER",
     "setBaselineClaims(uint64)": "GOVERNOR",
+    // The settlement coins told of every less-eligible change (IEligibilityPublisher).
+    "addSubscriber(address)": "GOVERNOR",
+    "removeSubscriber(address)": "GOVERNOR",
     "upgradeToAndCall(address,bytes)": "UPGRADER",
   },
   Compliance: {
@@ -320,6 +326,7 @@ export const publicFunctions: Record<string, string[]> = {
     "requestRedemption(uint256,bytes32)",
     "syncHolder(address)",
     "syncHolders(address[])",
+    "syncBaselineClaims()",
   ],
 };
 

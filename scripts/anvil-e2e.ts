@@ -93,6 +93,14 @@ async function main(): Promise<void> {
       check(`${name} is deployed`, code.length > 2);
     }
     check("the deployer still holds no ether", (await provider.getBalance(deployer.address)) === 0n);
+    // Every coin hears of every less-eligible change in both registries (deploy/45_subscribers.ts).
+    for (const registry of ["IdentityRegistry", "MemberRegistry"]) {
+      const subscribers = (await contractAt(registry, deployer).subscribers()) as string[];
+      check(
+        `${registry} tells both coins of every less-eligible change`,
+        ["SettlementCoinUSD", "SettlementCoinCNY"].every((coin) => subscribers.includes(first[`${coin}.json`])),
+      );
+    }
 
     // One verified investor, end to end over JSON-RPC.
     const members = contractAt("MemberRegistry", governor) as unknown as MemberRegistry;

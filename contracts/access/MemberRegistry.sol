@@ -8,6 +8,8 @@ import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.s
 import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IMemberRegistry} from "../interfaces/access/IMemberRegistry.sol";
+import {IEligibilityPublisher} from "../interfaces/identity/IEligibilityPublisher.sol";
+import {SubscribersLib} from "../libraries/SubscribersLib.sol";
 import {Roles} from "./Roles.sol";
 
 /// @title MemberRegistry
@@ -21,6 +23,8 @@ import {Roles} from "./Roles.sol";
 ///   its first admission and never leaves it (a removed member keeps its record; re-admission reuses its entry).
 /// - I3: only `Roles.MEMBERSHIP` administers member-held roles: `grantMemberRole` accepts a role only when the
 ///   authority says its admin is MEMBERSHIP, and only ids ≤ `Roles.MAX_MEMBER_ROLE` fit the bitmap.
+/// - I4: a suspension or removal reaches every eligibility subscriber (`IEligibilityPublisher`: the settlement
+///   coins) in the same transaction: each re-reads the account (`syncHolder`).
 /// @dev Warning: I1 holds for every change made through this registry. A member may still `renounceRole` in the
 /// authority (the bitmap then keeps a role the authority no longer grants, until it is revoked here or restored by
 /// a suspension and reinstatement), and if governance moves a granted role's admin away from MEMBERSHIP, the
@@ -30,7 +34,15 @@ import {Roles} from "./Roles.sol";
 /// grants `reinstateMember` makes.
 /// @dev Upgrades: UUPS, `upgradeToAndCall` restricted (UPGRADER in `config/roles.ts`). Storage is ERC-7201
 /// namespaced under `assetledger.storage.MemberRegistry`.
-contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradeable, IMemberRegistry {
+contract MemberRegistry is
+    Initializable,
+    UUPSUpgradeable,
+    AccessManagedUpgradeable,
+    IMemberRegistry,
+    IEligibilityPublisher
+{
+    using SubscribersLib for address[];
+
     /// @notice The longest display name accepted, in bytes.
     uint256 public constant MAX_NAME_LENGTH = 64;
 
@@ -42,6 +54,8 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
         mapping(address account => mapping(uint64 roleId => uint32)) executionDelays;
         /// @dev Accounts with a record, in order of first admission.
         address[] accounts;
+        /// @dev The eligibility subscribers (settlement coins) told of every suspension and removal (I4).
+        address[] subscribers;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.MemberRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -132,6 +146,7 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             roles >>= 1;
         }
         emit MemberSuspended(account, reason);
+        _storage().subscribers.notify(account);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -167,9 +182,27 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             roles >>= 1;
         }
         emit MemberRemoved(account, reason);
+        _storage().subscribers.notify(account);
+    }
+
+    /* SUBSCRIBERS */
+
+    /// @inheritdoc IEligibilityPublisher
+    function addSubscriber(address subscriber) external restricted {
+        _storage().subscribers.add(subscriber);
+    }
+
+    /// @inheritdoc IEligibilityPublisher
+    function removeSubscriber(address subscriber) external restricted {
+        _storage().subscribers.remove(subscriber);
     }
 
     /* VIEWS */
+
+    /// @inheritdoc IEligibilityPublisher
+    function subscribers() external view returns (address[] memory) {
+        return _storage().subscribers;
+    }
 
     /// @inheritdoc IMemberRegistry
     function memberOf(address account) external view returns (Member memory) {

@@ -7,6 +7,8 @@ import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/U
 import {Eligibility, EligibilityLib} from "../types/Eligibility.sol";
 import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
+import {IEligibilityPublisher} from "../interfaces/identity/IEligibilityPublisher.sol";
+import {SubscribersLib} from "../libraries/SubscribersLib.sol";
 import {EligibilityStore} from "./EligibilityStore.sol";
 
 /// @title IdentityRegistry
@@ -26,7 +28,12 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// - R2: `investorRecord(id).walletCount` equals `walletsOf(id).length`, at most `maxWalletsPerInvestor()`.
 /// - R3: a wallet's store word is non-zero iff the wallet is in the wallet list of the investor its index names.
 /// - R4: an investor's wallets fill positions `[0, walletCount)` of its list, in `walletsOf` order, each once.
-contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUpgradeable {
+/// - R5: every change that can make a wallet less eligible reaches every subscriber (`IEligibilityPublisher`: the
+///   settlement coins) in the same transaction: `syncHolders` with every wallet of a removed or updated investor,
+///   the removed wallet, both wallets of a recovery; `syncBaselineClaims` when the baseline changes.
+contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessManagedUpgradeable, UUPSUpgradeable {
+    using SubscribersLib for address[];
+
     uint256 private constant _MAX_WALLETS_PER_INVESTOR = 16;
     uint16 private constant _MAX_COUNTRY = 999;
 
@@ -53,6 +60,8 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         // An investor's wallets in positions [0, walletCount) (R4); positions past the count are zero. Adding a
         // wallet writes one slot; removing one scans at most `_MAX_WALLETS_PER_INVESTOR` slots.
         mapping(bytes32 investor => address[_MAX_WALLETS_PER_INVESTOR]) wallets;
+        // The eligibility subscribers (settlement coins) told of every less-eligible change (R5).
+        address[] subscribers;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -191,6 +200,9 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         store.write(lostWallet, Eligibility.wrap(0));
         store.write(newWallet, word);
         emit WalletRecovered(investor, lostWallet, newWallet);
+        address[] memory recovered = new address[](2);
+        (recovered[0], recovered[1]) = (lostWallet, newWallet);
+        $.subscribers.notify(recovered);
         _advanceEpoch($);
     }
 
@@ -201,6 +213,24 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         IdentityRegistryStorage storage $ = _getStorage();
         _setBaselineClaims($, claims);
         _advanceEpoch($);
+        $.subscribers.notifyBaseline();
+    }
+
+    /* SUBSCRIBERS */
+
+    /// @inheritdoc IEligibilityPublisher
+    function addSubscriber(address subscriber) external restricted {
+        _getStorage().subscribers.add(subscriber);
+    }
+
+    /// @inheritdoc IEligibilityPublisher
+    function removeSubscriber(address subscriber) external restricted {
+        _getStorage().subscribers.remove(subscriber);
+    }
+
+    /// @inheritdoc IEligibilityPublisher
+    function subscribers() external view returns (address[] memory) {
+        return _getStorage().subscribers;
     }
 
     /* VIEWS */
@@ -355,12 +385,16 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         emit InvestorUpdated(investor, msg.sender, country, claims, expiry);
 
         uint32 count = record.walletCount;
-        _writeWallets(
-            $.store,
-            $.wallets[investor],
-            count,
-            EligibilityLib.pack(index, country, claims, expiry, uint8(count))
-        );
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        _writeWallets($.store, list, count, EligibilityLib.pack(index, country, claims, expiry, uint8(count)));
+        // Fewer claims or an earlier expiry make the wallets less eligible: the subscribers re-read them all.
+        if ($.subscribers.length != 0) {
+            address[] memory updated = new address[](count);
+            for (uint256 i; i < count; ++i) {
+                updated[i] = list[i];
+            }
+            $.subscribers.notify(updated);
+        }
     }
 
     function _removeInvestor(IdentityRegistryStorage storage $, bytes32 investor) private {
@@ -371,17 +405,20 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         IEligibilityStore store = $.store;
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         uint32 count = record.walletCount;
+        address[] memory removed = new address[](count);
         for (uint256 i; i < count; ++i) {
             address wallet = list[i];
             delete list[i];
             store.write(wallet, Eligibility.wrap(0));
             emit WalletRemoved(investor, wallet, msg.sender);
+            removed[i] = wallet;
         }
         delete $.investors[investor];
         delete $.investorAt[index];
         $.investorCount -= 1;
         $.walletCount -= count;
         emit InvestorRemoved(investor, msg.sender);
+        $.subscribers.notify(removed);
     }
 
     function _addWallet(IdentityRegistryStorage storage $, bytes32 investor, address wallet) private {
@@ -424,6 +461,7 @@ contract IdentityRegistry is IIdentityRegistry, AccessManagedUpgradeable, UUPSUp
         $.walletCount -= 1;
         store.write(wallet, Eligibility.wrap(0));
         emit WalletRemoved(investor, wallet, msg.sender);
+        $.subscribers.notify(wallet);
         // The remaining wallets' words carry the new wallet count (`last` < 16 fits the word's byte).
         Eligibility siblingWord = EligibilityLib.pack(
             word.investorIndex(),

@@ -63,7 +63,11 @@ function stateOf(f: Fixture, extraWallets: string[] = []) {
 /** The names of the registry's events in `tx`, in emission order. */
 async function eventNames(f: Fixture, tx: Promise<ContractTransactionResponse>): Promise<(string | undefined)[]> {
   const receipt = await (await tx).wait();
-  return receipt!.logs.map((log) => f.identity.interface.parseLog(log)?.name);
+  // The registry's own events: the subscribed coins' re-syncs (HolderEligibilitySynced…) are theirs.
+  const registry = (await f.identity.getAddress()).toLowerCase();
+  return receipt!.logs
+    .filter((log) => log.address.toLowerCase() === registry)
+    .map((log) => f.identity.interface.parseLog(log)?.name);
 }
 
 /** Grants KYC_PROVIDER to the fixture's second provider, the way the alliance admin seats a member by hand. */

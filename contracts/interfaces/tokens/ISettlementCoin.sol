@@ -2,6 +2,7 @@
 pragma solidity ^0.8.27;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IEligibilitySubscriber} from "../identity/IEligibilitySubscriber.sol";
 
 /// @title ISettlementCoin
 /// @notice The alliance's fiat-pegged settlement coin: the cash leg of every trade, dividend, coupon and margin
@@ -19,8 +20,12 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///   `maxAttestationAge()` old.
 /// - C3: a minter never mints more than its allowance; minting lowers the allowance by the amount.
 /// - C4: a frozen account neither sends nor receives (seizure and the return of a rejected redemption excepted).
-/// - C5: while the holder policy is on, a transfer or mint to an account that is not eligible reverts.
-interface ISettlementCoin is IERC20 {
+/// - C5: while the holder policy is on, a transfer or mint to an account that is not eligible reverts. The coin
+///   caches eligibility (`syncHolder`), and the identity and member registries push every change that can make a
+///   holder less eligible to it in the same transaction (`IEligibilitySubscriber`), so the cache never says more
+///   than the registries. A sender need not be eligible: a holder that lost its eligibility may still send out
+///   what it holds (as under ERC-3643), unless frozen.
+interface ISettlementCoin is IERC20, IEligibilitySubscriber {
     /// @notice Who may hold and receive the coin.
     enum HolderPolicy {
         /// Anyone not frozen.
@@ -82,6 +87,7 @@ interface ISettlementCoin is IERC20 {
     event RedemptionRejected(uint256 indexed id, address indexed rejecter, bytes32 reason);
     event HolderPolicySet(HolderPolicy policy);
     event HolderEligibilitySynced(address indexed account, bool eligible, uint40 eligibleUntil);
+    event BaselineClaimsSynced(uint64 claims);
     event Frozen(address indexed account);
     event Unfrozen(address indexed account);
     event Paused(address indexed account);
@@ -159,16 +165,7 @@ interface ISettlementCoin is IERC20 {
     /// @custom:access GOVERNOR
     function setHolderPolicy(HolderPolicy policy) external;
 
-    /// @notice Re-reads `account`'s eligibility from the identity and member registries and caches it in the
-    /// account's balance word (with the attestation's expiry), so transfers need no external call.
-    /// @dev Warning: the cache follows the registries only when synced; expiry is enforced from the cache itself.
-    /// Whoever removes an investor or suspends a member syncs its wallets (the SDK and tasks do).
-    /// @custom:access anyone
-    function syncHolder(address account) external;
-
-    /// @notice `syncHolder` for several accounts.
-    /// @custom:access anyone
-    function syncHolders(address[] calldata accounts) external;
+    // `syncHolder`, `syncHolders` and `syncBaselineClaims` are `IEligibilitySubscriber`'s.
 
     /* ENFORCEMENT */
 

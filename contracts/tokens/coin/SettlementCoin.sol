@@ -23,6 +23,7 @@ import {ProductType} from "../../types/ProductType.sol";
 import {IAssetDirectory} from "../../interfaces/access/IAssetDirectory.sol";
 import {IMemberRegistry} from "../../interfaces/access/IMemberRegistry.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
+import {IEligibilitySubscriber} from "../../interfaces/identity/IEligibilitySubscriber.sol";
 import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 
 /// @title SettlementCoin
@@ -36,11 +37,15 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// - C3: a minter never mints more than its allowance; minting lowers the allowance by the amount.
 /// - C4: a frozen account neither sends nor receives (seizure and the return of a rejected redemption excepted).
 /// - C5: while the holder policy is `Eligible`, a transfer, mint, seizure or rejected-redemption return to an
-///   account whose cached eligibility has lapsed (or was never synced) reverts.
+///   account whose cached eligibility has lapsed (or was never synced), or whose cached claims lack one of the
+///   identity registry's baseline claims, reverts. The cache never says more than the registries: they push every
+///   change that can make a holder less eligible here in the same transaction (`IEligibilityPublisher`).
 /// And of this implementation:
 /// - W1: `totalSupply() ≤ type(uint128).max` (a mint beyond reverts with `SettlementCoinBalanceOverflow`), so no
 ///   balance, bounded by the supply, can carry out of its 128 bits: transfers need no overflow check.
-/// - W2: the zero address's word is never written: it is never eligible, frozen or credited.
+/// - W2: the zero address's word holds only the supply's headroom, `type(uint128).max − totalSupply()`: it is
+///   never eligible or frozen, and only mints take from it and burns add to it. Every balance change moves value
+///   from one word to another (`_move`), so the sum of all words stays `type(uint128).max`: that is C1.
 ///
 /// The transfer hot path reads no storage slot besides the two balance words and makes no external call
 /// (DESIGN.md §6: ≤ 1.15 × a plain ERC-20 transfer behind a UUPS proxy). Everything a transfer checks about an
@@ -48,18 +53,27 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 ///
 /// | bits    | field          | meaning                                                                    |
 /// | ------- | -------------- | -------------------------------------------------------------------------- |
-/// | 0–127   | balance        | the account's balance (at most the supply, so it fits: W1)                 |
+/// | 0–127   | balance        | the account's balance (at most the supply, so it fits: W1); for the zero   |
+/// |         |                | address, the supply's headroom (W2)                                        |
 /// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
 /// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
 /// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
-/// | 169–255 | —              | zero                                                                       |
+/// | 169–191 | —              | zero                                                                       |
+/// | 192–255 | missingClaims  | the claims (`uint64` bitmap) the investor lacked when synced; 0 for        |
+/// |         |                | members, assets, the escrow and ineligible accounts                        |
 ///
-/// `syncHolder` writes `eligibleUntil` from the identity registry's eligibility store (a verified investor: its
-/// attestation's expiry) and the member registry (an active member: forever); `mint` syncs its recipient itself.
-/// Both registries are read only there, never on a transfer.
+/// `syncHolder` writes `eligibleUntil` and `missingClaims` from the identity registry's eligibility store (a
+/// verified investor: its attestation's expiry and the complement of its claims) and the member registry (an
+/// active member: forever, lacking nothing); `mint` syncs its recipient itself. Both registries are read only
+/// there, never on a transfer, and both call `syncHolder`/`syncHolders` themselves after every change that can
+/// make a holder less eligible (removal, fewer claims, earlier expiry, removed or recovered wallet, suspended or
+/// removed member).
 ///
-/// The global hot flags (paused, holder policy) live in the upper 96 bits of the ERC-1967 implementation slot,
-/// which the proxy has just read: see `_hotFlags`.
+/// The global hot flags (paused, holder policy, the baseline claims) live in the upper 96 bits of the ERC-1967
+/// implementation slot, which the proxy has just read: see `_hotFlags`. The baseline claims sit in the slot's bits
+/// 192–255, level with each word's `missingClaims`, so a transfer tests `word & slot >> 192 == 0` ("lacks no
+/// baseline claim"): a baseline change, which the identity registry pushes (`syncBaselineClaims`), takes effect
+/// for every holder at once without re-syncing any.
 ///
 /// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
 /// rejections) except seizure.
@@ -90,6 +104,8 @@ contract SettlementCoin is
     uint256 private constant _FROZEN_BIT = 1 << 128;
     uint256 private constant _ELIGIBLE_SHIFT = 129;
     uint256 private constant _ELIGIBLE_MASK = uint256(type(uint40).max) << _ELIGIBLE_SHIFT;
+    /// @dev Where `missingClaims` starts in a word, and the baseline claims in the implementation slot.
+    uint256 private constant _CLAIMS_SHIFT = 192;
 
     /* HOT FLAGS (upper bits of the ERC-1967 implementation slot, see `_hotFlags`) */
 
@@ -98,11 +114,27 @@ contract SettlementCoin is
     /// @dev Set while the holder policy is `Open`. Stored inverted so that the deployed configuration (policy
     /// `Eligible`, not paused) leaves the slot a bare address.
     uint256 private constant _FLAG_OPEN = 1 << 1;
+    /// @dev The baseline claims: flag bits 32–95, the slot's bits 192–255 (`_CLAIMS_SHIFT`). Zero until the first
+    /// `syncBaselineClaims`: every sync checks the registry's baseline itself, so the cached copy need only follow
+    /// changes made since (which the identity registry pushes).
+    uint256 private constant _FLAG_BASELINE_SHIFT = _CLAIMS_SHIFT - HotFlagsLib.SHIFT;
+    uint256 private constant _SLOT_PAUSED = _FLAG_PAUSED << HotFlagsLib.SHIFT;
+    uint256 private constant _SLOT_OPEN = _FLAG_OPEN << HotFlagsLib.SHIFT;
+
+    /* EXEMPTIONS OF `_move` (tested only where a rule would refuse) */
+
+    /// @dev Moves while paused (seizure).
+    uint256 private constant _EXEMPT_PAUSE = 1 << 0;
+    /// @dev Moves from or to a frozen account (seizure, the return of a rejected redemption).
+    uint256 private constant _EXEMPT_FREEZE = 1 << 1;
+    /// @dev Lets the zero address receive: a burn (OpenZeppelin's `_burn`, through `_update`).
+    uint256 private constant _BURN = 1 << 2;
 
     /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
     struct SettlementCoinStorage {
         /// @dev Each account's word: balance, frozen bit, cached eligibility (layout above).
         mapping(address account => Account) accounts;
+        /// @dev Unused: the supply is kept as the zero address's word (see the word table). Kept for the layout.
         uint256 totalSupply;
         IIdentityRegistry identityRegistry;
         uint8 decimals;
@@ -166,7 +198,9 @@ contract SettlementCoin is
         $.memberRegistry = IMemberRegistry(memberRegistry_);
         $.decimals = decimals_;
         // The coin holds the redemption escrow: it is always eligible.
-        _writeEligibility($, address(this), type(uint40).max);
+        _writeEligibility($, address(this), type(uint40).max, 0);
+        // Nothing minted: the whole 128-bit range is headroom.
+        $.accounts[address(0)].word = _BALANCE_MASK;
         _setHolderPolicy(policy);
         _setMaxAttestationAge($, maxAttestationAge_);
     }
@@ -278,15 +312,9 @@ contract SettlementCoin is
     /// were the holder's when frozen accounts could still send them), but not while the coin is paused, nor, under
     /// the `Eligible` policy, when the holder's cached eligibility has lapsed (C5): sync the holder, or confirm.
     function rejectRedemption(uint256 id, bytes32 reason) external restricted {
-        uint256 flags = _hotFlags();
-        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
         Redemption storage request = _pendingRedemption(id);
         request.status = RedemptionStatus.Rejected;
-        (address holder, uint256 amount) = (request.holder, request.amount);
-        SettlementCoinStorage storage $ = _getStorage();
-        _debit($, address(this), amount, false);
-        _credit($, holder, amount, false, flags & _FLAG_OPEN == 0);
-        emit Transfer(address(this), holder, amount);
+        _move(address(this), request.holder, request.amount, _EXEMPT_FREEZE);
         emit RedemptionRejected(id, _msgSender(), reason);
     }
 
@@ -297,15 +325,23 @@ contract SettlementCoin is
         _setHolderPolicy(policy);
     }
 
-    /// @inheritdoc ISettlementCoin
+    /// @inheritdoc IEligibilitySubscriber
     function syncHolder(address account) external {
         _syncHolder(_getStorage(), account);
     }
 
-    /// @inheritdoc ISettlementCoin
+    /// @inheritdoc IEligibilitySubscriber
     function syncHolders(address[] calldata accounts) external {
         SettlementCoinStorage storage $ = _getStorage();
         for (uint256 i; i < accounts.length; ++i) _syncHolder($, accounts[i]);
+    }
+
+    /// @inheritdoc IEligibilitySubscriber
+    function syncBaselineClaims() external {
+        uint64 claims = _getStorage().identityRegistry.baselineClaims();
+        uint256 flags = _hotFlags() & ((1 << _FLAG_BASELINE_SHIFT) - 1);
+        _setHotFlags(flags | (uint256(claims) << _FLAG_BASELINE_SHIFT));
+        emit BaselineClaimsSynced(claims);
     }
 
     /* ENFORCEMENT */
@@ -353,10 +389,7 @@ contract SettlementCoin is
         require(from != address(0) && from != address(this), SettlementCoinInvalidAddress(from));
         require(to != address(0) && to != address(this), SettlementCoinInvalidAddress(to));
         require(amount != 0, SettlementCoinInvalidAmount(amount));
-        SettlementCoinStorage storage $ = _getStorage();
-        _debit($, from, amount, false);
-        _credit($, to, amount, false, _hotFlags() & _FLAG_OPEN == 0);
-        emit Transfer(from, to, amount);
+        _move(from, to, amount, _EXEMPT_PAUSE | _EXEMPT_FREEZE);
         emit Seized(from, to, amount, legalReference);
     }
 
@@ -429,13 +462,15 @@ contract SettlementCoin is
     /* VIEWS */
 
     /// @inheritdoc IERC20
+    /// @dev `type(uint128).max` minus the zero address's word (the headroom: see the word table).
     function totalSupply() public view override(ERC20Upgradeable, IERC20) returns (uint256) {
-        return _getStorage().totalSupply;
+        return _totalSupply(_getStorage());
     }
 
     /// @inheritdoc IERC20
+    /// @dev 0 for the zero address, whose word holds the supply's headroom, not a balance.
     function balanceOf(address account) public view override(ERC20Upgradeable, IERC20) returns (uint256) {
-        return _getStorage().accounts[account].word & _BALANCE_MASK;
+        return account == address(0) ? 0 : _getStorage().accounts[account].word & _BALANCE_MASK;
     }
 
     /// @notice The coin's decimals, set at initialization.
@@ -510,9 +545,10 @@ contract SettlementCoin is
 
     /// @inheritdoc ISettlementCoin
     /// @dev Under the `Open` policy every account may (freezes aside: see `isFrozen`); under `Eligible`, those
-    /// whose cached eligibility has not lapsed.
+    /// whose cached eligibility has not lapsed and whose cached claims hold the baseline.
     function isEligible(address account) external view returns (bool) {
-        return _hotFlags() & _FLAG_OPEN != 0 || _eligibleUntil(_getStorage().accounts[account].word) > block.timestamp;
+        uint256 flags = _hotFlags();
+        return flags & _FLAG_OPEN != 0 || _isEligible(_getStorage().accounts[account].word, flags);
     }
 
     /// @inheritdoc ISettlementCoin
@@ -524,9 +560,9 @@ contract SettlementCoin is
 
     /// @inheritdoc IERC20
     /// @dev The hot path (`_move`): reads the implementation slot (warm) and the two balance words, nothing else.
-    /// `_move` refuses the zero address as a recipient.
+    /// `_move` refuses the zero address as a recipient (no `_BURN`).
     function transfer(address to, uint256 value) public override(ERC20Upgradeable, IERC20) returns (bool) {
-        _move(_msgSender(), to, value);
+        _move(_msgSender(), to, value, 0);
         return true;
     }
 
@@ -539,52 +575,48 @@ contract SettlementCoin is
     ) public override(ERC20Upgradeable, IERC20) returns (bool) {
         require(from != address(0), ERC20InvalidSender(from));
         _spendAllowance(from, _msgSender(), value);
-        _move(from, to, value);
+        _move(from, to, value, 0);
         return true;
     }
 
-    /// @dev Every balance change of OpenZeppelin's `_transfer`, `_mint` and `_burn` comes here: EIP-3009
-    /// transfers, redemption requests (to the escrow), mints, burns and redemption confirmations (from the
-    /// escrow). `transfer` and `transferFrom` call `_move` directly; seizure and the return of a rejected
-    /// redemption call `_debit` and `_credit` to skip the freeze checks. Never calls `super`: balances and supply
-    /// live in this contract's storage. Keeps C1 (the supply moves exactly as the balances) and keeps the supply
-    /// within `type(uint128).max`, so that no balance can overflow its 128 bits (W1).
+    /// @dev OpenZeppelin's `_transfer`, `_mint` and `_burn` come here: EIP-3009 transfers, redemption requests
+    /// (to the escrow), mints (from the zero address), burns and redemption confirmations (to it). Never calls
+    /// `super`: balances and supply live in this contract's storage. OpenZeppelin's `_transfer` has refused a zero
+    /// sender or recipient, so a zero recipient here is a burn (`_BURN`) and a zero sender a mint.
     function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && to != address(0)) return _move(from, to, value);
-        uint256 flags = _hotFlags();
-        require(flags & _FLAG_PAUSED == 0, SettlementCoinPaused());
-        SettlementCoinStorage storage $ = _getStorage();
-        if (from == address(0)) {
-            uint256 supply = $.totalSupply + value;
-            require(supply <= _BALANCE_MASK, SettlementCoinBalanceOverflow(supply));
-            $.totalSupply = supply;
-            _credit($, to, value, true, flags & _FLAG_OPEN == 0);
-        } else {
-            _debit($, from, value, true);
-            unchecked {
-                // value ≤ balance of `from` ≤ supply (the debit checked the balance).
-                $.totalSupply -= value;
-            }
-        }
-        emit Transfer(from, to, value);
+        _move(from, to, value, _BURN);
     }
 
-    /// @dev A transfer between two non-zero accounts with every check: not paused, neither account frozen, the
-    /// sender's balance, the recipient's cached eligibility under the `Eligible` policy. A sender need not be
-    /// eligible: it may always send out what it holds, unless frozen. Deliberately one straight function that
-    /// repeats `_debit` and `_credit` rather than calling them: this is what the gas target measures.
-    function _move(address from, address to, uint256 value) private {
+    /// @dev The one path of every balance change (as OpenZeppelin's `_update`): mints (from the zero address),
+    /// burns (to it, with `_BURN`), transfers, seizures (`_EXEMPT_PAUSE | _EXEMPT_FREEZE`) and the return of a
+    /// rejected redemption (`_EXEMPT_FREEZE`). Checks, in order: not paused, the sender not frozen and its balance
+    /// (a mint: the zero address's word, the supply's headroom below `type(uint128).max`: W1), the recipient not
+    /// frozen and, under the `Eligible` policy, its cached eligibility (expiry and baseline claims). A sender need
+    /// not be eligible: it may always send out what it holds, unless frozen (as ERC-3643's tokens let a holder who
+    /// lost its verification leave; a regulator who wants it stuck freezes it). Every exemption is tested only in
+    /// the branch that would refuse, so a transfer pays for none of them. Moves `value` from one word to another:
+    /// the sum of all words, the zero address's included, never changes, which is C1.
+    function _move(address from, address to, uint256 value, uint256 exemptions) private {
         // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
         // the test, which costs gas on every transfer.
         // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
-        uint256 flags = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value >> HotFlagsLib.SHIFT;
-        if (flags & _FLAG_PAUSED != 0) revert SettlementCoinPaused();
+        uint256 slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
+        // Nested `if`s, not `&&`: a transfer then pays for the first test alone.
+        if (slot & _SLOT_PAUSED != 0) {
+            if (exemptions & _EXEMPT_PAUSE == 0) revert SettlementCoinPaused();
+        }
         mapping(address account => Account) storage accounts = _getStorage().accounts;
         Account storage acct = accounts[from];
         uint256 word = acct.word;
-        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(from);
+        if (word & _FROZEN_BIT != 0) {
+            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(from);
+        }
         uint256 balance = word & _BALANCE_MASK;
-        if (balance < value) revert ERC20InsufficientBalance(from, balance, value);
+        if (balance < value) {
+            // The zero address's balance is the supply's headroom: a mint beyond it would overflow 128 bits.
+            if (from == address(0)) revert SettlementCoinBalanceOverflow(_BALANCE_MASK - balance + value);
+            revert ERC20InsufficientBalance(from, balance, value);
+        }
         unchecked {
             // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
             acct.word = word - value;
@@ -592,51 +624,25 @@ contract SettlementCoin is
         // Read after the write above, so a transfer to oneself sees its own debit.
         acct = accounts[to];
         word = acct.word;
-        if (word & _FROZEN_BIT != 0) revert SettlementCoinAccountFrozen(to);
-        // Bits above `eligibleUntil` are zero, so the shifted word is `eligibleUntil` itself.
-        if (word >> _ELIGIBLE_SHIFT <= block.timestamp) {
-            // The zero address is never eligible (its word is never written), so it is refused here, off the path
-            // of eligible recipients.
-            if (to == address(0)) revert ERC20InvalidReceiver(to);
-            if (flags & _FLAG_OPEN == 0) revert SettlementCoinIneligibleHolder(to);
+        if (word & _FROZEN_BIT != 0) {
+            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(to);
+        }
+        // Lapsed, or lacking a baseline claim: the slot's bits 192–255 are the baseline, the word's its missing claims.
+        if (uint40(word >> _ELIGIBLE_SHIFT) <= block.timestamp || (word & slot) >> _CLAIMS_SHIFT != 0) {
+            // The zero address is never eligible (its eligibility is never written), so a burn comes here, off the
+            // path of eligible recipients; so does a transfer to it, which is refused.
+            if (to == address(0)) {
+                if (exemptions & _BURN == 0) revert ERC20InvalidReceiver(to);
+            } else if (slot & _SLOT_OPEN == 0) {
+                revert SettlementCoinIneligibleHolder(to);
+            }
         }
         unchecked {
-            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
+            // Every word's balance is at most type(uint128).max minus the others' (C1: their sum is that): no
+            // carry into the frozen bit or eligibility (W1).
             acct.word = word + value;
         }
         emit Transfer(from, to, value);
-    }
-
-    /// @dev Takes `value` from `from`'s word; `checkFrozen` refuses a frozen sender.
-    function _debit(SettlementCoinStorage storage $, address from, uint256 value, bool checkFrozen) private {
-        Account storage acct = $.accounts[from];
-        uint256 word = acct.word;
-        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(from));
-        uint256 balance = word & _BALANCE_MASK;
-        require(balance >= value, ERC20InsufficientBalance(from, balance, value));
-        unchecked {
-            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
-            acct.word = word - value;
-        }
-    }
-
-    /// @dev Adds `value` to `to`'s word; `checkFrozen` refuses a frozen recipient, `checkEligible` one whose
-    /// cached eligibility has lapsed. The caller has added `value` to the supply or taken it from a balance.
-    function _credit(
-        SettlementCoinStorage storage $,
-        address to,
-        uint256 value,
-        bool checkFrozen,
-        bool checkEligible
-    ) private {
-        Account storage acct = $.accounts[to];
-        uint256 word = acct.word;
-        require(!checkFrozen || word & _FROZEN_BIT == 0, SettlementCoinAccountFrozen(to));
-        require(!checkEligible || _eligibleUntil(word) > block.timestamp, SettlementCoinIneligibleHolder(to));
-        unchecked {
-            // balance + value ≤ supply ≤ type(uint128).max (W1): no carry into the frozen bit or eligibility.
-            acct.word = word + value;
-        }
     }
 
     /* INTERNALS */
@@ -653,7 +659,7 @@ contract SettlementCoin is
             SettlementCoinAttestationTooOld(asOf, maxAge, block.timestamp)
         );
         // Saturating: an absurd amount reports the largest supply rather than overflowing.
-        uint256 supplyAfter = Math.saturatingAdd($.totalSupply, amount);
+        uint256 supplyAfter = Math.saturatingAdd(_totalSupply($), amount);
         uint256 reserves = latest.reserves;
         require(
             supplyAfter <= reserves && supplyAfter != type(uint256).max,
@@ -669,11 +675,13 @@ contract SettlementCoin is
     }
 
     /// @dev Reads `account`'s eligibility from the registries and caches it in its word: active members, assets
-    /// registered with the alliance's authority and the coin itself until `type(uint40).max`, verified investors
-    /// until their attestation's expiry (clamped to `uint40`), anyone else 0. Keeps the balance and the frozen bit.
+    /// registered with the alliance's authority and the coin itself until `type(uint40).max` lacking no claim,
+    /// verified investors until their attestation's expiry (clamped to `uint40`) with the claims they lack, anyone
+    /// else 0. Keeps the balance and the frozen bit.
     function _syncHolder(SettlementCoinStorage storage $, address account) private {
         require(account != address(0), SettlementCoinInvalidAddress(account));
         uint40 until;
+        uint64 missing;
         if (account == address(this) || $.memberRegistry.isActiveMember(account) || _isAsset(account)) {
             until = type(uint40).max;
         } else {
@@ -683,9 +691,10 @@ contract SettlementCoin is
             );
             if (word.isVerified(baseline, block.timestamp)) {
                 until = uint40(Math.min(word.expiry(), type(uint40).max));
+                missing = ~word.claims();
             }
         }
-        _writeEligibility($, account, until);
+        _writeEligibility($, account, until, missing);
     }
 
     /// @dev Whether the authority lists `account` as an issued asset. An authority that keeps no asset directory
@@ -698,9 +707,12 @@ contract SettlementCoin is
         }
     }
 
-    function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until) private {
+    function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until, uint64 missing) private {
         Account storage acct = $.accounts[account];
-        acct.word = (acct.word & ~_ELIGIBLE_MASK) | (uint256(until) << _ELIGIBLE_SHIFT);
+        acct.word =
+            (acct.word & (_BALANCE_MASK | _FROZEN_BIT)) |
+            (uint256(until) << _ELIGIBLE_SHIFT) |
+            (uint256(missing) << _CLAIMS_SHIFT);
         emit HolderEligibilitySynced(account, until != 0, until);
     }
 
@@ -715,13 +727,25 @@ contract SettlementCoin is
         emit MaxAttestationAgeSet(maxAge);
     }
 
+    /// @dev The zero address's word is `type(uint128).max` minus the supply, and nothing else (W2).
+    function _totalSupply(SettlementCoinStorage storage $) private view returns (uint256) {
+        return _BALANCE_MASK - $.accounts[address(0)].word;
+    }
+
     function _eligibleUntil(uint256 word) private pure returns (uint40) {
         return uint40(word >> _ELIGIBLE_SHIFT);
     }
 
-    /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`), kept in the upper 96 bits of the ERC-1967
-    /// implementation slot (`HotFlagsLib`, whose warning applies: read the implementation as the slot's low 160
-    /// bits). The flags are stored so that the deployed configuration (`Eligible`, not paused) sets none.
+    /// @dev Whether an account word is eligible under hot flags `flags`: not lapsed, lacking no baseline claim.
+    function _isEligible(uint256 word, uint256 flags) private view returns (bool) {
+        return _eligibleUntil(word) > block.timestamp && (word >> _CLAIMS_SHIFT) & (flags >> _FLAG_BASELINE_SHIFT) == 0;
+    }
+
+    /// @dev The global hot flags (`_FLAG_PAUSED`, `_FLAG_OPEN`, the baseline claims at `_FLAG_BASELINE_SHIFT`),
+    /// kept in the upper 96 bits of the ERC-1967 implementation slot (`HotFlagsLib`, whose warning applies: read
+    /// the implementation as the slot's low 160 bits). The flags are stored so that the deployed configuration
+    /// (`Eligible`, not paused, no baseline change since) sets none; once the baseline claims have been pushed,
+    /// the slot stays a tagged address for good.
     function _hotFlags() private view returns (uint256) {
         return HotFlagsLib.read();
     }

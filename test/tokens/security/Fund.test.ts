@@ -1003,7 +1003,7 @@ describe("Fund", function () {
     });
 
     context("when a subscriber is no longer eligible at dealing", function () {
-      it("reverts the batch with the token's SecurityTokenTransferRestricted, and rejecting refunds it", async function () {
+      it("reverts the batch with the token's SecurityTokenTransferRestricted; the refund waits for eligibility", async function () {
         const world = await loadFixture(baseFixture);
         const { fund, coin, identity } = world.contracts;
         const { alice, bob, administrator, kycProvider } = world.accounts;
@@ -1019,6 +1019,14 @@ describe("Fund", function () {
           .withArgs(ethers.ZeroAddress, bob.address, 99n * USD, Restriction.RecipientNotVerified);
         expect(await fundState(world)).to.deep.equal(before);
         await fund.connect(administrator).dealSubscriptions([a]);
+        // The registry told the coin at once: bob cannot receive the refund while he is not eligible (C5)…
+        await expect(fund.connect(administrator).rejectRequests([b], REASON))
+          .to.be.revertedWithCustomError(coin, "SettlementCoinIneligibleHolder")
+          .withArgs(bob.address);
+        // …and can once re-attested (the registry re-syncs the coin on every update).
+        await identity
+          .connect(kycProvider)
+          .updateInvestor(ethers.id("bob"), 276, claimsOf([Claim.KYC, Claim.AML]), expiry);
         await expect(fund.connect(administrator).rejectRequests([b], REASON)).to.changeTokenBalance(
           coin,
           bob,
