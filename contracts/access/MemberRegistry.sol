@@ -7,6 +7,7 @@ import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessMana
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {IAllianceAuthority} from "../interfaces/access/IAllianceAuthority.sol";
 import {IMemberRegistry} from "../interfaces/access/IMemberRegistry.sol";
 import {Roles} from "./Roles.sol";
 
@@ -21,6 +22,10 @@ import {Roles} from "./Roles.sol";
 ///   its first admission and never leaves it (a removed member keeps its record; re-admission reuses its entry).
 /// - I3: only `Roles.MEMBERSHIP` administers member-held roles: `grantMemberRole` accepts a role only when the
 ///   authority says its admin is MEMBERSHIP, and only ids ≤ `Roles.MAX_MEMBER_ROLE` fit the bitmap.
+/// - I4: the authority flags an account as suspended (`IAllianceAuthority.isMemberSuspended`) iff its status is
+///   `Suspended` or `Removed`: `suspendMember` and `removeMember` set the flag, `reinstateMember` and the
+///   re-admission of a removed member clear it, each in its own transaction. The authority then refuses the
+///   account's asset-scoped roles and every asset-scoped role on the assets it issues.
 /// @dev Warning: I1 holds for every change made through this registry. A member may still `renounceRole` in the
 /// authority (the bitmap then keeps a role the authority no longer grants, until it is revoked here or restored by
 /// a suspension and reinstatement), and if governance moves a granted role's admin away from MEMBERSHIP, the
@@ -75,7 +80,8 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             MemberRegistryAlreadyMember(account, status)
         );
         if (status == MemberStatus.None) $.accounts.push(account);
-        // A removed member's bitmap was cleared on removal, so `roles` is already zero.
+        // A removed member's bitmap was cleared on removal, so `roles` is already zero; its flag is cleared (I4).
+        else _allianceAuthority().setMemberSuspended(account, false);
         member.kind = kind;
         member.status = MemberStatus.Active;
         member.admittedAt = Time.timestamp();
@@ -131,6 +137,7 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             if (roles & 1 != 0) authority_.revokeRole(roleId, account);
             roles >>= 1;
         }
+        _allianceAuthority().setMemberSuspended(account, true);
         emit MemberSuspended(account, reason);
     }
 
@@ -145,6 +152,7 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             if (roles & 1 != 0) authority_.grantRole(roleId, account, delays[roleId]);
             roles >>= 1;
         }
+        _allianceAuthority().setMemberSuspended(account, false);
         emit MemberReinstated(account);
     }
 
@@ -166,6 +174,8 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             }
             roles >>= 1;
         }
+        // A suspended member is already flagged (the authority then changes nothing).
+        if (active) _allianceAuthority().setMemberSuspended(account, true);
         emit MemberRemoved(account, reason);
     }
 
@@ -237,6 +247,10 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
 
     function _authority() private view returns (IAccessManager) {
         return IAccessManager(authority());
+    }
+
+    function _allianceAuthority() private view returns (IAllianceAuthority) {
+        return IAllianceAuthority(authority());
     }
 
     function _storage() private pure returns (MemberRegistryStorage storage $) {
