@@ -42,11 +42,17 @@ describe("asset powers end with membership", function () {
   context("when the issuer is suspended", function () {
     async function suspended() {
       const f = await loadFixture(fixture);
-      await expect(f.members.suspendMember(f.accounts.issuer.address, REASON))
-        .to.emit(f.contracts.authority, "MemberSuspensionSet")
-        .withArgs(f.accounts.issuer.address, true);
+      await f.members.suspendMember(f.accounts.issuer.address, REASON);
       return f;
     }
+
+    it("the authority flags the issuer in the same transaction (I4)", async function () {
+      const { contracts, accounts, members } = await loadFixture(fixture);
+      await expect(members.suspendMember(accounts.issuer.address, REASON))
+        .to.emit(contracts.authority, "MemberSuspensionSet")
+        .withArgs(accounts.issuer.address, true);
+      expect(await contracts.authority.isMemberSuspended(accounts.issuer.address)).to.equal(true);
+    });
 
     it("the issuer can no longer appoint an agent", async function () {
       const { contracts, accounts } = await suspended();
