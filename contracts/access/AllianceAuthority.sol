@@ -89,8 +89,8 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
         uint64 bit = uint64(1) << (roleId - FIRST_ASSET_ROLE);
         uint64 updated = granted ? roles | bit : roles & ~bit;
         if (updated == roles) return;
-        // A grant to a suspended member would be void; a revocation is always accepted.
-        if (granted) require(!_suspended[account], AllianceAuthoritySuspendedMember(account));
+        // A suspended member may be appointed: the appointment is recorded and takes effect on its reinstatement
+        // (standing is read at `canCall`, not here, which keeps an issue's agent grants cheap).
         tenureRoles[account] = updated;
         emit AssetRoleSet(asset, roleId, account, granted);
     }

@@ -121,7 +121,6 @@ function expectedAssetError(
 ): [string, unknown[]] | undefined {
   if (op.type === "appoint") {
     if (flagged(model, asset.issuer)) return ["AllianceAuthoritySuspendedMember", [asset.issuer]];
-    if (!asset.agents.has(account) && flagged(model, account)) return ["AllianceAuthoritySuspendedMember", [account]];
   }
   if (op.type === "handover" && account !== asset.issuer && flagged(model, account)) {
     return ["AllianceAuthoritySuspendedMember", [account]];

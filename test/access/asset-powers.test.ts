@@ -188,24 +188,31 @@ describe("asset powers end with membership", function () {
       await expect(token.connect(accounts.exchange).mint(accounts.alice.address, 1n)).not.to.be.reverted;
     });
 
-    it("cannot be appointed while suspended", async function () {
+    it("may be appointed while suspended, and acts only once reinstated; may be dismissed while suspended", async function () {
       const { contracts, accounts, members } = await loadFixture(fixture);
       const { authority } = contracts;
+      const token = contracts.security;
       await members.suspendMember(accounts.custodian.address, REASON);
       await expect(
         authority
           .connect(accounts.issuer)
-          .setAssetRole(contracts.token, Role.ASSET_ADMINISTRATOR, accounts.custodian.address, true),
-      )
-        .to.be.revertedWithCustomError(authority, "AllianceAuthoritySuspendedMember")
+          .setAssetRole(contracts.token, Role.ASSET_AGENT, accounts.custodian.address, true),
+      ).to.emit(authority, "AssetRoleSet");
+      expect(await authority.hasAssetRole(token, Role.ASSET_AGENT, accounts.custodian.address)).to.equal(false);
+      await expect(token.connect(accounts.custodian).mint(accounts.alice.address, 1n))
+        .to.be.revertedWithCustomError(contracts.token, "AccessManagedUnauthorized")
         .withArgs(accounts.custodian.address);
-      // Revoking a suspended member's appointment is always accepted.
+      await members.reinstateMember(accounts.custodian.address);
+      await expect(token.connect(accounts.custodian).mint(accounts.alice.address, 1n)).not.to.be.reverted;
+      // Dismissing a suspended member's appointment is accepted: it does not come back on reinstatement.
       await members.suspendMember(accounts.exchange.address, REASON);
       await expect(
         authority
           .connect(accounts.issuer)
           .setAssetRole(contracts.token, Role.ASSET_AGENT, accounts.exchange.address, false),
       ).to.emit(authority, "AssetRoleSet");
+      await members.reinstateMember(accounts.exchange.address);
+      expect(await authority.hasAssetRole(token, Role.ASSET_AGENT, accounts.exchange.address)).to.equal(false);
     });
   });
 

@@ -80,7 +80,7 @@ interface IAllianceAuthority is IAssetDirectory {
     /// @notice `asset` is a registered asset: its function roles and admin delay are its product type's, set on
     /// `productTarget(productOf(asset))`.
     error AllianceAuthorityAssetTarget(address asset);
-    /// @notice `account` is a suspended or removed member: it may not appoint, be appointed or become an issuer.
+    /// @notice `account` is a suspended or removed member: it may not appoint agents or become an asset's issuer.
     error AllianceAuthoritySuspendedMember(address account);
 
     /* ASSETS */
@@ -95,9 +95,8 @@ interface IAllianceAuthority is IAssetDirectory {
     /// @dev The asset's issuer may set ASSET_AGENT and ASSET_ADMINISTRATOR on its own asset, unless it is a
     /// suspended member (`AllianceAuthoritySuspendedMember(issuer)`); holders of the role this selector is mapped
     /// to on the authority (ASSET_FACTORY) may set every asset-scoped role but ASSET_ISSUER. Anyone else reverts
-    /// with `AccessManagerUnauthorizedAccount(caller, thatRole)`. A grant to a suspended member reverts with
-    /// `AllianceAuthoritySuspendedMember(account)`; a revocation is always accepted. Roles are set in the asset's
-    /// current tenure.
+    /// with `AccessManagerUnauthorizedAccount(caller, thatRole)`. Roles are set in the asset's current tenure. A
+    /// suspended member may be appointed: `hasAssetRole` answers false until it is reinstated.
     /// @custom:access ASSET_ISSUER of `asset` (agents, administrators) or ASSET_FACTORY
     function setAssetRole(address asset, uint64 roleId, address account, bool granted) external;
 
