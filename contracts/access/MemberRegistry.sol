@@ -79,8 +79,8 @@ contract MemberRegistry is Initializable, UUPSUpgradeable, AccessManagedUpgradea
             status == MemberStatus.None || status == MemberStatus.Removed,
             MemberRegistryAlreadyMember(account, status)
         );
-        if (status == MemberStatus.None) $.accounts.push(account);
         // A removed member's bitmap was cleared on removal, so `roles` is already zero; its flag is cleared (I4).
+        if (status == MemberStatus.None) $.accounts.push(account);
         else _allianceAuthority().setMemberSuspended(account, false);
         member.kind = kind;
         member.status = MemberStatus.Active;

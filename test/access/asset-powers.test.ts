@@ -7,6 +7,7 @@ import { document, extraSigner, securityFixture } from "../fixtures/security";
 import { fundFixture } from "../fixtures/fund";
 
 const REASON = ethers.id("issue 17: powers that end with membership");
+const TERMS = document("terms");
 
 /**
  * Powers that end with membership (IAllianceAuthority A5–A7, IMemberRegistry I4): suspending or removing the
@@ -35,8 +36,8 @@ describe("asset powers end with membership", function () {
     const { contracts, accounts } = await loadFixture(fixture);
     await expect(contracts.security.connect(accounts.agent).mint(accounts.alice.address, 10n)).not.to.be.reverted;
     await expect(contracts.security.connect(accounts.exchange).mint(accounts.alice.address, 10n)).not.to.be.reverted;
-    await expect(contracts.security.connect(accounts.issuer).setDocument(...Object.values(document("terms")))).not.to.be
-      .reverted;
+    await expect(contracts.security.connect(accounts.issuer).setDocument(TERMS.name, TERMS.uri, TERMS.documentHash)).not
+      .to.be.reverted;
   });
 
   context("when the issuer is suspended", function () {
@@ -93,7 +94,7 @@ describe("asset powers end with membership", function () {
     it("the issuer can no longer use its own ASSET_ISSUER functions", async function () {
       const { contracts, accounts } = await suspended();
       const token = contracts.security;
-      await expect(token.connect(accounts.issuer).setDocument(...Object.values(document("terms"))))
+      await expect(token.connect(accounts.issuer).setDocument(TERMS.name, TERMS.uri, TERMS.documentHash))
         .to.be.revertedWithCustomError(contracts.token, "AccessManagedUnauthorized")
         .withArgs(accounts.issuer.address);
       expect(await contracts.authority.hasAssetRole(token, Role.ASSET_ISSUER, accounts.issuer.address)).to.equal(false);
@@ -140,7 +141,7 @@ describe("asset powers end with membership", function () {
         .to.emit(authority, "AssetRoleSet")
         .withArgs(await token.getAddress(), Role.ASSET_AGENT, accounts.bob.address, true);
       await expect(token.connect(accounts.bob).mint(accounts.alice.address, 5n)).not.to.be.reverted;
-      await expect(token.connect(successor).setDocument(...Object.values(document("terms")))).not.to.be.reverted;
+      await expect(token.connect(successor).setDocument(TERMS.name, TERMS.uri, TERMS.documentHash)).not.to.be.reverted;
       // The reinstated former issuer gets nothing back on an asset it no longer issues.
       await contracts.members.connect(accounts.governor).reinstateMember(accounts.issuer.address);
       await expect(token.connect(accounts.agent).mint(accounts.alice.address, 1n))
