@@ -25,8 +25,7 @@ import {Roles} from "./Roles.sol";
 /// The authority's own new functions are guarded like AccessManager's non-admin functions: by the roles
 /// `config/roles.ts` maps their selectors to on the authority itself (`registerAsset` → ASSET_FACTORY,
 /// `setAssetRole` → ASSET_FACTORY, `setAssetIssuer` → GOVERNOR, `setMemberSuspended` → MEMBERSHIP), with the one
-/// exception that an asset's issuer
-/// may set its own asset's agents and administrators.
+/// exception that an asset's issuer may set its own asset's agents and administrators.
 ///
 /// Deliberately not upgradeable, like AccessManager: it is the root of trust. A new version is deployed and each
 /// contract moved to it with `updateAuthority` (and the registered assets re-registered by the factory).
@@ -48,7 +47,7 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
     /// @dev Bit i: role `FIRST_ASSET_ROLE + i` (bit 0, ASSET_ISSUER, is never set here: the record holds it),
     /// per issuer tenure: only the asset's current tenure is ever read, so a handover voids every appointment.
     mapping(address asset => mapping(uint32 tenure => mapping(address account => uint64 roles))) private _assetRoles;
-    /// @dev Members the member registry suspended or removed (A6).
+    /// @dev Members the member registry suspended or removed (A7).
     mapping(address account => bool) private _suspended;
 
     /// @param initialAdmin The first holder of the ADMIN role (the deployer, until governance takes over).
