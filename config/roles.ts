@@ -206,6 +206,8 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     // An asset's issuer may also set its own asset's agents and administrators (AllianceAuthority.setAssetRole).
     "setAssetRole(address,uint64,address,bool)": "ASSET_FACTORY",
     "setAssetIssuer(address,address)": "GOVERNOR",
+    // The member registry flags suspended and removed members, whose asset-scoped powers then end.
+    "setMemberSuspended(address,bool)": "MEMBERSHIP",
   },
   AssetFactory: {
     [`issue(${ISSUE_REQUEST})`]: "ISSUER",
@@ -237,6 +239,11 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "removeWallet(address)": "KYC_PROVIDER",
     "removeWallets(address[])": "KYC_PROVIDER",
     "recoverWallet(address,address)": "KYC_PROVIDER",
+    // Per-investor changes are the attesting provider's; another takes an investor over with a second provider's
+    // or the regulator's confirmation (IdentityRegistry R5).
+    "requestAttestation(bytes32)": "KYC_PROVIDER",
+    "confirmAttestation(bytes32,address)": "KYC_PROVIDER",
+    "approveAttestation(bytes32,address)": "REGULATOR",
     "setBaselineClaims(uint64)": "GOVERNOR",
     // The settlement coins told of every less-eligible change (IEligibilityPublisher).
     "addSubscriber(address)": "GOVERNOR",

@@ -17,18 +17,25 @@ import {Roles} from "./Roles.sol";
 /// `canCall` answers asset-scoped roles from `hasAssetRole` and defers everything else to AccessManager, whose
 /// scheduling, execution delays, `execute` and `setAuthority` rules are unchanged (they read the resolved table).
 ///
+/// Powers end with membership: `hasAssetRole` is read at each `canCall`, from the asset's record and the
+/// suspension flags the member registry sets here in the same transaction as a suspension, reinstatement, removal
+/// or re-admission (`setMemberSuspended`), so no cached answer can outlive a member's standing. Appointments
+/// (agents, administrators) belong to the issuer's tenure of the asset and lapse when `setAssetIssuer` hands it on.
+///
 /// The authority's own new functions are guarded like AccessManager's non-admin functions: by the roles
 /// `config/roles.ts` maps their selectors to on the authority itself (`registerAsset` → ASSET_FACTORY,
-/// `setAssetRole` → ASSET_FACTORY, `setAssetIssuer` → GOVERNOR), with the one exception that an asset's issuer
-/// may set its own asset's agents and administrators.
+/// `setAssetRole` → ASSET_FACTORY, `setAssetIssuer` → GOVERNOR, `setMemberSuspended` → MEMBERSHIP), with the one
+/// exception that an asset's issuer may set its own asset's agents and administrators.
 ///
 /// Deliberately not upgradeable, like AccessManager: it is the root of trust. A new version is deployed and each
 /// contract moved to it with `updateAuthority` (and the registered assets re-registered by the factory).
 contract AllianceAuthority is AccessManager, IAllianceAuthority {
-    /// @dev One asset: its product type and its one issuer, in one slot (8 + 160 bits).
+    /// @dev One asset: its product type, its one issuer and the number of the issuer's tenure (how many times
+    /// `setAssetIssuer` handed the asset on), in one slot (8 + 160 + 32 bits).
     struct AssetRecord {
         ProductType productType;
         address issuer;
+        uint32 tenure;
     }
 
     /// @inheritdoc IAllianceAuthority
@@ -37,8 +44,11 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
     uint64 public constant LAST_ASSET_ROLE = Roles.ASSET_ISSUER + 63;
 
     mapping(address asset => AssetRecord) private _assets;
-    /// @dev Bit i: role `FIRST_ASSET_ROLE + i` (bit 0, ASSET_ISSUER, is never set here: the record holds it).
-    mapping(address asset => mapping(address account => uint64 roles)) private _assetRoles;
+    /// @dev Bit i: role `FIRST_ASSET_ROLE + i` (bit 0, ASSET_ISSUER, is never set here: the record holds it),
+    /// per issuer tenure: only the asset's current tenure is ever read, so a handover voids every appointment.
+    mapping(address asset => mapping(uint32 tenure => mapping(address account => uint64 roles))) private _assetRoles;
+    /// @dev Members the member registry suspended or removed (A7).
+    mapping(address account => bool) private _suspended;
 
     /// @param initialAdmin The first holder of the ADMIN role (the deployer, until governance takes over).
     constructor(address initialAdmin) AccessManager(initialAdmin) {}
@@ -68,15 +78,19 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
             caller == record.issuer &&
                 caller != address(0) &&
                 (roleId == Roles.ASSET_AGENT || roleId == Roles.ASSET_ADMINISTRATOR);
-        if (!byIssuer) _checkAuthorizedByTable(caller);
+        if (byIssuer) require(!_suspended[caller], AllianceAuthoritySuspendedMember(caller));
+        else _checkAuthorizedByTable(caller);
         require(record.productType != ProductType.None, AllianceAuthorityUnknownAsset(asset));
         require(_isAssetScoped(roleId) && roleId != Roles.ASSET_ISSUER, AllianceAuthorityInvalidAssetRole(roleId));
         require(account != address(0), AllianceAuthorityInvalidAccount(account));
-        uint64 roles = _assetRoles[asset][account];
+        mapping(address => uint64) storage tenureRoles = _assetRoles[asset][record.tenure];
+        uint64 roles = tenureRoles[account];
         uint64 bit = uint64(1) << (roleId - FIRST_ASSET_ROLE);
         uint64 updated = granted ? roles | bit : roles & ~bit;
         if (updated == roles) return;
-        _assetRoles[asset][account] = updated;
+        // A suspended member may be appointed: the appointment is recorded and takes effect on its reinstatement
+        // (standing is read at `canCall`, not here, which keeps an issue's agent grants cheap).
+        tenureRoles[account] = updated;
         emit AssetRoleSet(asset, roleId, account, granted);
     }
 
@@ -87,8 +101,23 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
         require(newIssuer != address(0), AllianceAuthorityInvalidAccount(newIssuer));
         address previousIssuer = record.issuer;
         if (previousIssuer == newIssuer) return;
+        require(!_suspended[newIssuer], AllianceAuthoritySuspendedMember(newIssuer));
         record.issuer = newIssuer;
+        // A new tenure: the previous issuer's appointments lapse. 2^32 handovers of one asset cannot happen.
+        unchecked {
+            ++record.tenure;
+        }
         emit AssetIssuerChanged(asset, previousIssuer, newIssuer);
+    }
+
+    /* MEMBERS */
+
+    /// @inheritdoc IAllianceAuthority
+    function setMemberSuspended(address account, bool suspended) external onlyAuthorized {
+        require(account != address(0), AllianceAuthorityInvalidAccount(account));
+        if (_suspended[account] == suspended) return;
+        _suspended[account] = suspended;
+        emit MemberSuspensionSet(account, suspended);
     }
 
     /* VIEWS */
@@ -112,14 +141,30 @@ contract AllianceAuthority is AccessManager, IAllianceAuthority {
     /// @inheritdoc IAllianceAuthority
     function hasAssetRole(address asset, uint64 roleId, address account) public view returns (bool) {
         if (!_isAssetScoped(roleId)) return false;
-        if (roleId == Roles.ASSET_ISSUER) return account != address(0) && _assets[asset].issuer == account;
-        return (_assetRoles[asset][account] >> (roleId - FIRST_ASSET_ROLE)) & 1 == 1;
+        AssetRecord storage record = _assets[asset];
+        address issuer = record.issuer;
+        // An unregistered asset (no issuer) or a suspended issuer: nobody holds a role on the asset.
+        if (issuer == address(0) || _suspended[issuer]) return false;
+        if (roleId == Roles.ASSET_ISSUER) return account == issuer;
+        if (_suspended[account]) return false;
+        return (_assetRoles[asset][record.tenure][account] >> (roleId - FIRST_ASSET_ROLE)) & 1 == 1;
     }
 
     /// @inheritdoc IAllianceAuthority
     function assetRolesOf(address asset, address account) external view returns (uint64 roles) {
-        roles = _assetRoles[asset][account];
-        if (account != address(0) && _assets[asset].issuer == account) roles |= 1;
+        AssetRecord storage record = _assets[asset];
+        roles = _assetRoles[asset][record.tenure][account];
+        if (account != address(0) && record.issuer == account) roles |= 1;
+    }
+
+    /// @inheritdoc IAllianceAuthority
+    function isMemberSuspended(address account) external view returns (bool) {
+        return _suspended[account];
+    }
+
+    /// @inheritdoc IAllianceAuthority
+    function issuerTenureOf(address asset) external view returns (uint32) {
+        return _assets[asset].tenure;
     }
 
     /* ACCESS MANAGER RESOLUTION */

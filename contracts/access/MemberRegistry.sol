@@ -7,6 +7,7 @@ import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessMana
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts/proxy/utils/UUPSUpgradeable.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
+import {IAllianceAuthority} from "../interfaces/access/IAllianceAuthority.sol";
 import {IMemberRegistry} from "../interfaces/access/IMemberRegistry.sol";
 import {IEligibilityPublisher} from "../interfaces/identity/IEligibilityPublisher.sol";
 import {SubscribersLib} from "../libraries/SubscribersLib.sol";
@@ -23,7 +24,11 @@ import {Roles} from "./Roles.sol";
 ///   its first admission and never leaves it (a removed member keeps its record; re-admission reuses its entry).
 /// - I3: only `Roles.MEMBERSHIP` administers member-held roles: `grantMemberRole` accepts a role only when the
 ///   authority says its admin is MEMBERSHIP, and only ids ≤ `Roles.MAX_MEMBER_ROLE` fit the bitmap.
-/// - I4: a suspension or removal reaches every eligibility subscriber (`IEligibilityPublisher`: the settlement
+/// - I4: the authority flags an account as suspended (`IAllianceAuthority.isMemberSuspended`) iff its status is
+///   `Suspended` or `Removed`: `suspendMember` and `removeMember` set the flag, `reinstateMember` and the
+///   re-admission of a removed member clear it, each in its own transaction. The authority then refuses the
+///   account's asset-scoped roles and every asset-scoped role on the assets it issues.
+/// - I5: a suspension or removal reaches every eligibility subscriber (`IEligibilityPublisher`: the settlement
 ///   coins) in the same transaction: each re-reads the account (`syncHolder`).
 /// @dev Warning: I1 holds for every change made through this registry. A member may still `renounceRole` in the
 /// authority (the bitmap then keeps a role the authority no longer grants, until it is revoked here or restored by
@@ -54,7 +59,7 @@ contract MemberRegistry is
         mapping(address account => mapping(uint64 roleId => uint32)) executionDelays;
         /// @dev Accounts with a record, in order of first admission.
         address[] accounts;
-        /// @dev The eligibility subscribers (settlement coins) told of every suspension and removal (I4).
+        /// @dev The eligibility subscribers (settlement coins) told of every suspension and removal (I5).
         address[] subscribers;
     }
 
@@ -88,8 +93,9 @@ contract MemberRegistry is
             status == MemberStatus.None || status == MemberStatus.Removed,
             MemberRegistryAlreadyMember(account, status)
         );
+        // A removed member's bitmap was cleared on removal, so `roles` is already zero; its flag is cleared (I4).
         if (status == MemberStatus.None) $.accounts.push(account);
-        // A removed member's bitmap was cleared on removal, so `roles` is already zero.
+        else _allianceAuthority().setMemberSuspended(account, false);
         member.kind = kind;
         member.status = MemberStatus.Active;
         member.admittedAt = Time.timestamp();
@@ -145,6 +151,7 @@ contract MemberRegistry is
             if (roles & 1 != 0) authority_.revokeRole(roleId, account);
             roles >>= 1;
         }
+        _allianceAuthority().setMemberSuspended(account, true);
         emit MemberSuspended(account, reason);
         _storage().subscribers.notify(account);
     }
@@ -160,6 +167,7 @@ contract MemberRegistry is
             if (roles & 1 != 0) authority_.grantRole(roleId, account, delays[roleId]);
             roles >>= 1;
         }
+        _allianceAuthority().setMemberSuspended(account, false);
         emit MemberReinstated(account);
     }
 
@@ -181,6 +189,8 @@ contract MemberRegistry is
             }
             roles >>= 1;
         }
+        // A suspended member is already flagged (the authority then changes nothing).
+        if (active) _allianceAuthority().setMemberSuspended(account, true);
         emit MemberRemoved(account, reason);
         _storage().subscribers.notify(account);
     }
@@ -270,6 +280,10 @@ contract MemberRegistry is
 
     function _authority() private view returns (IAccessManager) {
         return IAccessManager(authority());
+    }
+
+    function _allianceAuthority() private view returns (IAllianceAuthority) {
+        return IAllianceAuthority(authority());
     }
 
     function _storage() private pure returns (MemberRegistryStorage storage $) {

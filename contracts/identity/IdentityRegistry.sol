@@ -28,7 +28,10 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// - R2: `investorRecord(id).walletCount` equals `walletsOf(id).length`, at most `maxWalletsPerInvestor()`.
 /// - R3: a wallet's store word is non-zero iff the wallet is in the wallet list of the investor its index names.
 /// - R4: an investor's wallets fill positions `[0, walletCount)` of its list, in `walletsOf` order, each once.
-/// - R5: every change that can make a wallet less eligible reaches every subscriber (`IEligibilityPublisher`: the
+/// - R5: every change to a registered investor (update, removal, wallets added, removed or recovered) is made by
+///   its attesting provider (`investorRecord(id).provider`); the provider changes only by `confirmAttestation`
+///   or `approveAttestation` of another provider's `requestAttestation`.
+/// - R6: every change that can make a wallet less eligible reaches every subscriber (`IEligibilityPublisher`: the
 ///   settlement coins) in the same transaction: `syncHolders` with every wallet of a removed or updated investor,
 ///   the removed wallet, both wallets of a recovery; `syncBaselineClaims` when the baseline changes.
 contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessManagedUpgradeable, UUPSUpgradeable {
@@ -60,8 +63,11 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         // An investor's wallets in positions [0, walletCount) (R4); positions past the count are zero. Adding a
         // wallet writes one slot; removing one scans at most `_MAX_WALLETS_PER_INVESTOR` slots.
         mapping(bytes32 investor => address[_MAX_WALLETS_PER_INVESTOR]) wallets;
-        // The eligibility subscribers (settlement coins) told of every less-eligible change (R5).
+        // The eligibility subscribers (settlement coins) told of every less-eligible change (R6).
         address[] subscribers;
+        // Appended (ERC-7201: new fields go last). The KYC provider asking to take over each investor's
+        // attestation, zero when none (R5).
+        mapping(bytes32 investor => address requester) attestationRequests;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -195,6 +201,7 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         _requireFreeWallet($, store, newWallet);
 
         bytes32 investor = $.investorAt[word.investorIndex()];
+        _requireAttestingProvider($.investors[investor], investor);
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         list[_positionOf(list, lostWallet)] = newWallet;
         store.write(lostWallet, Eligibility.wrap(0));
@@ -204,6 +211,29 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         (recovered[0], recovered[1]) = (lostWallet, newWallet);
         $.subscribers.notify(recovered);
         _advanceEpoch($);
+    }
+
+    /* ATTESTATION HANDOVER */
+
+    /// @inheritdoc IIdentityRegistry
+    function requestAttestation(bytes32 investor) external restricted {
+        IdentityRegistryStorage storage $ = _getStorage();
+        InvestorRecord storage record = $.investors[investor];
+        require(record.index != 0, IdentityRegistryUnknownInvestor(investor));
+        address provider = record.provider;
+        require(msg.sender != provider, IdentityRegistryAlreadyAttesting(investor, provider));
+        $.attestationRequests[investor] = msg.sender;
+        emit AttestationRequested(investor, provider, msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function confirmAttestation(bytes32 investor, address requester) external restricted {
+        _transferAttestation(investor, requester);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function approveAttestation(bytes32 investor, address requester) external restricted {
+        _transferAttestation(investor, requester);
     }
 
     /* POLICY */
@@ -321,6 +351,11 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         return _getStorage().store;
     }
 
+    /// @inheritdoc IIdentityRegistry
+    function attestationRequestOf(bytes32 investor) external view returns (address) {
+        return _getStorage().attestationRequests[investor];
+    }
+
     /* INTERNAL */
 
     function _registerInvestor(
@@ -376,12 +411,12 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         InvestorRecord storage record = $.investors[investor];
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
+        _requireAttestingProvider(record, investor);
         _requireValidAttestation(country, expiry);
 
         record.country = country;
         record.claims = claims;
         record.expiry = expiry;
-        record.provider = msg.sender;
         emit InvestorUpdated(investor, msg.sender, country, claims, expiry);
 
         uint32 count = record.walletCount;
@@ -401,6 +436,7 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         InvestorRecord storage record = $.investors[investor];
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
+        _requireAttestingProvider(record, investor);
 
         IEligibilityStore store = $.store;
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
@@ -415,6 +451,8 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         }
         delete $.investors[investor];
         delete $.investorAt[index];
+        // A pending handover request dies with the record (a re-registration starts afresh).
+        delete $.attestationRequests[investor];
         $.investorCount -= 1;
         $.walletCount -= count;
         emit InvestorRemoved(investor, msg.sender);
@@ -425,6 +463,7 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         InvestorRecord storage record = $.investors[investor];
         uint32 index = record.index;
         require(index != 0, IdentityRegistryUnknownInvestor(investor));
+        _requireAttestingProvider(record, investor);
         uint32 count = record.walletCount;
         require(count < _MAX_WALLETS_PER_INVESTOR, IdentityRegistryTooManyWallets(investor, _MAX_WALLETS_PER_INVESTOR));
 
@@ -449,6 +488,7 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
 
         bytes32 investor = $.investorAt[word.investorIndex()];
         InvestorRecord storage record = $.investors[investor];
+        _requireAttestingProvider(record, investor);
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         // Cannot underflow: the list holds `wallet` (R3), so the count is at least 1 (R4).
         uint32 last = record.walletCount - 1;
@@ -531,6 +571,29 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         if (current.isRegistered()) {
             revert IdentityRegistryWalletTaken(wallet, $.investorAt[current.investorIndex()]);
         }
+    }
+
+    /// @dev R5: only the investor's attesting provider changes a registered investor.
+    function _requireAttestingProvider(InvestorRecord storage record, bytes32 investor) private view {
+        address provider = record.provider;
+        require(msg.sender == provider, IdentityRegistryNotAttestingProvider(investor, provider, msg.sender));
+    }
+
+    /// @dev Makes `requester`, whose request is pending, `investor`'s attesting provider, on the confirmation of
+    /// the caller (another KYC provider, or the regulator).
+    function _transferAttestation(bytes32 investor, address requester) private {
+        IdentityRegistryStorage storage $ = _getStorage();
+        InvestorRecord storage record = $.investors[investor];
+        require(record.index != 0, IdentityRegistryUnknownInvestor(investor));
+        require(
+            requester != address(0) && $.attestationRequests[investor] == requester,
+            IdentityRegistryNoAttestationRequest(investor, requester)
+        );
+        require(msg.sender != requester, IdentityRegistrySelfConfirmation(investor, requester));
+        delete $.attestationRequests[investor];
+        address previous = record.provider;
+        record.provider = requester;
+        emit AttestationTransferred(investor, previous, requester, msg.sender);
     }
 
     function _requireValidAttestation(uint16 country, uint48 expiry) private view {

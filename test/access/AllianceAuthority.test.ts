@@ -398,7 +398,7 @@ describe("AllianceAuthority", function () {
   });
 
   describe("setAssetIssuer", function () {
-    it("lets the governor replace the issuer, who takes over the asset's agents", async function () {
+    it("lets the governor replace the issuer, who appoints the asset's agents from then on", async function () {
       await expect(authority.connect(governor).setAssetIssuer(f.bondA, f.otherIssuer.address))
         .to.emit(authority, "AssetIssuerChanged")
         .withArgs(await f.bondA.getAddress(), issuer.address, f.otherIssuer.address);

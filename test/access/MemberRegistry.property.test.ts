@@ -4,6 +4,8 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { coreFixture, MemberKind } from "../fixtures/core";
 import { Role } from "../../config/roles";
+import { ProductType, productTarget } from "../../sdk/assets";
+import type { AssetTargetMock } from "../../typechain-types";
 
 /**
  * Random sequences of governance operations on a few accounts and roles, compared step by step with a TypeScript
@@ -11,6 +13,12 @@ import { Role } from "../../config/roles";
  * model says it is active with that role, with the recorded execution delay), I2 (memberCount and the member list
  * match the accounts with a record) and the on-chain records match the model. Rejected operations must revert
  * with exactly the error the model predicts.
+ *
+ * Around an asset (a registered stand-in whose `ping` is mapped to ASSET_AGENT and `pong` to ASSET_ISSUER, issued
+ * by alice, a pool member) the sequences also appoint agents and hand the asset to a new issuer, and after every
+ * step the agents and the issuer call the asset: each call succeeds iff the model says the caller holds the role
+ * in the asset's current tenure and neither it nor the issuer is a suspended or removed member (IAllianceAuthority
+ * A5–A7, IMemberRegistry I4: the authority's flag equals "suspended or removed").
  */
 
 const Status = { None: 0n, Active: 1n, Suspended: 2n, Removed: 3n } as const;
@@ -23,8 +31,12 @@ interface ModelMember {
   roles: Map<bigint, number>;
 }
 
-/** Indexes into the account pool: three newcomers and one seated member (the exchange). */
+/**
+ * Indexes into the account pool: three newcomers and one seated member (the exchange); the stranger, never
+ * admitted, only takes part as an asset agent.
+ */
 const POOL = ["alice", "bob", "carol", "exchange"] as const;
+const ASSET_POOL = [...POOL, "stranger"] as const;
 /** Member-held roles the sequences use and watch, plus GOVERNOR, which the registry must refuse to grant. */
 const MEMBER_ROLES: bigint[] = [Role.CUSTODIAN, Role.AUDITOR, Role.MARKET_SUPERVISOR, Role.EXCHANGE];
 const ROLES = [...MEMBER_ROLES, Role.GOVERNOR];
@@ -38,7 +50,9 @@ type Op =
   | { type: "revoke"; who: number; role: number }
   | { type: "suspend"; who: number }
   | { type: "reinstate"; who: number }
-  | { type: "remove"; who: number };
+  | { type: "remove"; who: number }
+  | { type: "appoint"; who: number }
+  | { type: "handover"; who: number };
 
 const who = fc.integer({ min: 0, max: POOL.length - 1 });
 const role = fc.integer({ min: 0, max: ROLES.length - 1 });
@@ -60,6 +74,14 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant("suspend" as const), who }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant("reinstate" as const), who }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant("remove" as const), who }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant("appoint" as const),
+      who: fc.integer({ min: 0, max: ASSET_POOL.length - 1 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant("handover" as const), who }) },
 );
 
 /**
@@ -77,6 +99,34 @@ const admissions = fc.uniqueArray(
 const sequenceArbitrary: fc.Arbitrary<Op[]> = fc
   .tuple(admissions, fc.array(opArbitrary, { minLength: 8, maxLength: 12, size: "max" }))
   .map(([opening, rest]) => [...opening, ...rest]);
+
+/** The asset around which the sequences run: its issuer and the agents appointed in its current tenure. */
+interface ModelAsset {
+  issuer: string;
+  agents: Set<string>;
+}
+
+/** Whether the authority must flag `account` (I4): a suspended or removed member; unknown accounts never are. */
+function flagged(model: Map<string, ModelMember>, account: string): boolean {
+  const status = model.get(account)?.status;
+  return status === Status.Suspended || status === Status.Removed;
+}
+
+/** The authority's error for an asset operation, undefined when it must succeed (or change nothing). */
+function expectedAssetError(
+  model: Map<string, ModelMember>,
+  asset: ModelAsset,
+  account: string,
+  op: Op,
+): [string, unknown[]] | undefined {
+  if (op.type === "appoint") {
+    if (flagged(model, asset.issuer)) return ["AllianceAuthoritySuspendedMember", [asset.issuer]];
+  }
+  if (op.type === "handover" && account !== asset.issuer && flagged(model, account)) {
+    return ["AllianceAuthoritySuspendedMember", [account]];
+  }
+  return undefined;
+}
 
 /** The error the registry must revert with for `op` in `state`, or undefined when `op` must succeed. */
 function expectedError(member: ModelMember, account: string, op: Op): [string, unknown[]] | undefined {
@@ -123,6 +173,9 @@ function expectedError(member: ModelMember, account: string, op: Op): [string, u
       if (status === Status.None) return unknown;
       if (!current) return unexpected(Status.Active);
       return undefined;
+    case "appoint":
+    case "handover":
+      return undefined;
   }
 }
 
@@ -153,15 +206,36 @@ function applyToModel(model: Map<string, ModelMember>, list: string[], account: 
       member.status = Status.Removed;
       member.roles.clear();
       break;
+    case "appoint":
+    case "handover":
+      break;
   }
 }
 
+/** The core, plus the asset stand-in registered as a Bond issued by alice. */
+async function assetFixture() {
+  const { accounts, contracts } = await coreFixture();
+  const { authority } = contracts;
+  const admin = authority.connect(accounts.deployer);
+  const asset = (await ethers.deployContract("AssetTargetMock", [
+    await authority.getAddress(),
+  ])) as unknown as AssetTargetMock;
+  const target = productTarget(ProductType.Bond);
+  await admin.setTargetFunctionRole(target, [asset.interface.getFunction("ping").selector], Role.ASSET_AGENT);
+  await admin.setTargetFunctionRole(target, [asset.interface.getFunction("pong").selector], Role.ASSET_ISSUER);
+  await admin.grantRole(Role.ASSET_FACTORY, accounts.deployer.address, 0);
+  await admin.registerAsset(asset, ProductType.Bond, accounts.alice.address);
+  return { accounts, contracts, asset };
+}
+
 describe("MemberRegistry properties", function () {
-  it("keeps I1 and I2 and matches the model through random governance sequences", async function () {
+  it("keeps I1, I2 and I4, matches the model and ends asset powers with membership through random sequences", async function () {
     await fc.assert(
       fc.asyncProperty(sequenceArbitrary, async (ops) => {
-        const { accounts, contracts } = await loadFixture(coreFixture);
+        const { accounts, contracts, asset } = await loadFixture(assetFixture);
         const { authority } = contracts;
+        const modelAsset: ModelAsset = { issuer: accounts.alice.address, agents: new Set() };
+        const signerOf = new Map(ASSET_POOL.map((name) => [accounts[name].address, accounts[name]]));
         const members = contracts.members.connect(accounts.governor);
         const addresses = POOL.map((name) => accounts[name].address);
 
@@ -185,8 +259,8 @@ describe("MemberRegistry properties", function () {
         ].map((signer) => signer.address);
 
         for (const op of ops) {
-          const account = addresses[op.who];
-          const member = model.get(account)!;
+          const account = op.type === "appoint" ? accounts[ASSET_POOL[op.who]].address : addresses[op.who];
+          const member = model.get(account) ?? { status: Status.None, kind: 0, roles: new Map() };
           let tx: Promise<unknown>;
           switch (op.type) {
             case "admit":
@@ -210,15 +284,58 @@ describe("MemberRegistry properties", function () {
             case "remove":
               tx = members.removeMember(account, REASON);
               break;
+            case "appoint":
+              tx = authority
+                .connect(signerOf.get(modelAsset.issuer)!)
+                .setAssetRole(asset, Role.ASSET_AGENT, account, true);
+              break;
+            case "handover":
+              tx = authority.connect(accounts.governor).setAssetIssuer(asset, account);
+              break;
           }
-          const error = expectedError(member, account, op);
+          const assetOp = op.type === "appoint" || op.type === "handover";
+          const error = assetOp
+            ? expectedAssetError(model, modelAsset, account, op)
+            : expectedError(member, account, op);
           if (error) {
             await expect(tx, JSON.stringify(op))
-              .to.be.revertedWithCustomError(members, error[0])
+              .to.be.revertedWithCustomError(assetOp ? authority : members, error[0])
               .withArgs(...error[1]);
           } else {
             await expect(tx, JSON.stringify(op)).not.to.be.reverted;
-            applyToModel(model, list, account, op);
+            if (op.type === "appoint") modelAsset.agents.add(account);
+            else if (op.type === "handover" && account !== modelAsset.issuer) {
+              modelAsset.issuer = account;
+              modelAsset.agents.clear();
+            } else applyToModel(model, list, account, op);
+          }
+
+          // I4 and A5–A7: the flags follow the statuses, and every appointee and the issuer call the asset with
+          // the model's verdict; the other accounts are asked through canCall.
+          const issuerActive = !flagged(model, modelAsset.issuer);
+          for (const [address, signer] of signerOf) {
+            const step = `${address} after ${JSON.stringify(op)}`;
+            expect(await authority.isMemberSuspended(address), `I4: ${step}`).to.equal(flagged(model, address));
+            const mayPing = issuerActive && modelAsset.agents.has(address) && !flagged(model, address);
+            const mayPong = issuerActive && address === modelAsset.issuer;
+            if (modelAsset.agents.has(address)) {
+              const ping = asset.connect(signer).ping();
+              if (mayPing) await expect(ping, `ping: ${step}`).to.emit(asset, "Pinged");
+              else
+                await expect(ping, `ping: ${step}`).to.be.revertedWithCustomError(asset, "AccessManagedUnauthorized");
+            } else {
+              const [allowed] = await authority.canCall(address, asset, asset.interface.getFunction("ping").selector);
+              expect(allowed, `ping: ${step}`).to.equal(false);
+            }
+            if (address === modelAsset.issuer) {
+              const pong = asset.connect(signer).pong();
+              if (mayPong) await expect(pong, `pong: ${step}`).to.emit(asset, "Ponged");
+              else
+                await expect(pong, `pong: ${step}`).to.be.revertedWithCustomError(asset, "AccessManagedUnauthorized");
+            } else {
+              const [allowed] = await authority.canCall(address, asset, asset.interface.getFunction("pong").selector);
+              expect(allowed, `pong: ${step}`).to.equal(false);
+            }
           }
 
           // I1: the authority grants exactly the model's roles of active members, with the recorded delays.

@@ -492,14 +492,15 @@ describe("IdentityRegistry", () => {
     });
 
     context("when another KYC provider re-attests", () => {
-      it("records that provider on the investor", async () => {
+      it("reverts with IdentityRegistryNotAttestingProvider and changes nothing (R5)", async () => {
         const f = await loadFixture(withInvestors);
         const second = await seatSecondProvider(f);
+        const before = await stateOf(f);
         await expect(second.updateInvestor(A, FRANCE, PROFESSIONAL, f.expiry + DAY))
-          .to.emit(f.identity, "InvestorUpdated")
-          .withArgs(A, f.secondProvider.address, FRANCE, PROFESSIONAL, f.expiry + DAY);
-        expect((await f.identity.investorRecord(A)).provider).to.equal(f.secondProvider.address);
-        expect((await f.identity.investorRecord(B)).provider).to.equal(f.accounts.kycProvider.address);
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address);
+        expect(await stateOf(f)).to.deep.equal(before);
+        expect((await f.identity.investorRecord(A)).provider).to.equal(f.accounts.kycProvider.address);
       });
 
       it("records the provider of each registration", async () => {
@@ -772,13 +773,14 @@ describe("IdentityRegistry", () => {
       expect(await f.identity.investorCount()).to.equal(2n);
     });
 
-    it("keeps the record's provider (the last to attest), while the event names the caller", async () => {
+    it("reverts with IdentityRegistryNotAttestingProvider for another provider, and changes nothing (R5)", async () => {
       const f = await loadFixture(withInvestors);
       const second = await seatSecondProvider(f);
+      const before = await stateOf(f);
       await expect(second.addWallet(B, DAVE))
-        .to.emit(f.identity, "WalletAdded")
-        .withArgs(B, DAVE, f.secondProvider.address);
-      expect((await f.identity.investorRecord(B)).provider).to.equal(f.accounts.kycProvider.address);
+        .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+        .withArgs(B, f.accounts.kycProvider.address, f.secondProvider.address);
+      expect(await stateOf(f)).to.deep.equal(before);
     });
 
     it(`accepts wallets up to ${MAX_WALLETS}`, async () => {
@@ -1089,6 +1091,173 @@ describe("IdentityRegistry", () => {
 
     context("when the caller is not a KYC provider", () => {
       itRejectsCallers(NOT_KYC_PROVIDERS, (identity, f) => identity.recoverWallet(f.accounts.alice.address, DAVE));
+    });
+  });
+
+  describe("the attesting provider (R5)", () => {
+    context("when a second KYC provider acts on an investor it did not attest", () => {
+      it("cannot recover the investor onto a wallet it controls", async () => {
+        const f = await loadFixture(withInvestors);
+        const second = await seatSecondProvider(f);
+        const before = await stateOf(f, [f.secondProvider.address]);
+        await expect(second.recoverWallet(f.accounts.alice.address, f.secondProvider.address))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address);
+        expect(await stateOf(f, [f.secondProvider.address])).to.deep.equal(before);
+        expect(await f.identity.contains(f.secondProvider.address)).to.equal(false);
+      });
+
+      const calls: [string, (identity: IdentityRegistry, f: Fixture) => Promise<unknown>][] = [
+        ["updateInvestors", (identity, f) => identity.updateInvestors([A], [JAPAN], [KYC_AML], [f.expiry])],
+        ["removeInvestor", (identity) => identity.removeInvestor(A)],
+        ["removeInvestors", (identity) => identity.removeInvestors([A])],
+        ["addWallets", (identity) => identity.addWallets([A], [DAVE])],
+        ["removeWallet", (identity, f) => identity.removeWallet(f.accounts.alice.address)],
+        ["removeWallets", (identity, f) => identity.removeWallets([f.accounts.alice.address])],
+      ];
+      for (const [name, call] of calls) {
+        it(`cannot ${name}: reverts with IdentityRegistryNotAttestingProvider and changes nothing`, async () => {
+          const f = await loadFixture(withInvestors);
+          const second = await seatSecondProvider(f);
+          const before = await stateOf(f);
+          await expect(call(second, f))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+            .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address);
+          expect(await stateOf(f)).to.deep.equal(before);
+        });
+      }
+
+      it("fails a whole batch when one item is not its own", async () => {
+        const f = await loadFixture(withInvestors);
+        const second = await seatSecondProvider(f);
+        await second.registerInvestor(C, JAPAN, KYC_AML, f.expiry, [DAVE]);
+        const before = await stateOf(f);
+        await expect(second.removeInvestors([C, B]))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+          .withArgs(B, f.accounts.kycProvider.address, f.secondProvider.address);
+        expect(await stateOf(f)).to.deep.equal(before);
+      });
+    });
+
+    describe("handover (requestAttestation, confirmAttestation, approveAttestation)", () => {
+      async function requested() {
+        const f = await loadFixture(withInvestors);
+        const second = await seatSecondProvider(f);
+        await expect(second.requestAttestation(A))
+          .to.emit(f.identity, "AttestationRequested")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address);
+        expect(await f.identity.attestationRequestOf(A)).to.equal(f.secondProvider.address);
+        return { ...f, second };
+      }
+
+      it("a request alone changes nothing: the requester still cannot recover", async () => {
+        const f = await requested();
+        await expect(f.second.recoverWallet(f.accounts.alice.address, DAVE))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address);
+      });
+
+      it("the current provider's confirmation hands the investor over; then only the new provider changes it", async () => {
+        const f = await requested();
+        await expect(f.kyc.confirmAttestation(A, f.secondProvider.address))
+          .to.emit(f.identity, "AttestationTransferred")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address, f.accounts.kycProvider.address);
+        expect((await f.identity.investorRecord(A)).provider).to.equal(f.secondProvider.address);
+        expect(await f.identity.attestationRequestOf(A)).to.equal(ethers.ZeroAddress);
+        await expect(f.second.recoverWallet(f.accounts.alice.address, DAVE))
+          .to.emit(f.identity, "WalletRecovered")
+          .withArgs(A, f.accounts.alice.address, DAVE);
+        await expect(f.kyc.updateInvestor(A, JAPAN, KYC_AML, f.expiry))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNotAttestingProvider")
+          .withArgs(A, f.secondProvider.address, f.accounts.kycProvider.address);
+      });
+
+      it("the regulator's approval hands over an investor whose provider was suspended", async () => {
+        const f = await requested();
+        const members = (
+          await ethers.getContractAt("MemberRegistry", (await deployments.get("MemberRegistry")).address)
+        ).connect(f.accounts.governor);
+        await members.suspendMember(f.accounts.kycProvider.address, ethers.id("suspended"));
+        await expect(f.identity.connect(f.accounts.regulator).approveAttestation(A, f.secondProvider.address))
+          .to.emit(f.identity, "AttestationTransferred")
+          .withArgs(A, f.accounts.kycProvider.address, f.secondProvider.address, f.accounts.regulator.address);
+        await expect(f.second.recoverWallet(f.accounts.alice.address, DAVE)).to.emit(f.identity, "WalletRecovered");
+      });
+
+      it("a new request replaces the pending one", async () => {
+        const f = await requested();
+        const { deployer, stranger } = f.accounts;
+        await f.authority.connect(deployer).grantRole(Role.KYC_PROVIDER, stranger.address, 0);
+        await expect(f.identity.connect(stranger).requestAttestation(A))
+          .to.emit(f.identity, "AttestationRequested")
+          .withArgs(A, f.accounts.kycProvider.address, stranger.address);
+        await expect(f.kyc.confirmAttestation(A, f.secondProvider.address))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNoAttestationRequest")
+          .withArgs(A, f.secondProvider.address);
+      });
+
+      it("removing the investor drops the pending request", async () => {
+        const f = await requested();
+        await f.kyc.removeInvestor(A);
+        expect(await f.identity.attestationRequestOf(A)).to.equal(ethers.ZeroAddress);
+        await f.kyc.registerInvestor(A, FRANCE, KYC_AML, f.expiry, []);
+        await expect(f.kyc.confirmAttestation(A, f.secondProvider.address))
+          .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNoAttestationRequest")
+          .withArgs(A, f.secondProvider.address);
+      });
+
+      context("when the input is invalid", () => {
+        it("requestAttestation reverts with IdentityRegistryAlreadyAttesting for the attesting provider", async () => {
+          const f = await loadFixture(withInvestors);
+          await expect(f.kyc.requestAttestation(A))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistryAlreadyAttesting")
+            .withArgs(A, f.accounts.kycProvider.address);
+          expect(await f.identity.attestationRequestOf(A)).to.equal(ethers.ZeroAddress);
+        });
+
+        it("requestAttestation reverts with IdentityRegistryUnknownInvestor for an unknown investor", async () => {
+          const f = await loadFixture(withInvestors);
+          await expect(f.kyc.requestAttestation(UNKNOWN))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistryUnknownInvestor")
+            .withArgs(UNKNOWN);
+        });
+
+        it("confirmAttestation reverts with IdentityRegistrySelfConfirmation for the requester", async () => {
+          const f = await requested();
+          await expect(f.second.confirmAttestation(A, f.secondProvider.address))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistrySelfConfirmation")
+            .withArgs(A, f.secondProvider.address);
+          expect((await f.identity.investorRecord(A)).provider).to.equal(f.accounts.kycProvider.address);
+        });
+
+        it("confirmAttestation reverts with IdentityRegistryNoAttestationRequest for another requester", async () => {
+          const f = await requested();
+          for (const requester of [f.accounts.stranger.address, ethers.ZeroAddress]) {
+            await expect(f.kyc.confirmAttestation(A, requester))
+              .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNoAttestationRequest")
+              .withArgs(A, requester);
+          }
+          await expect(f.kyc.confirmAttestation(B, f.secondProvider.address))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistryNoAttestationRequest")
+            .withArgs(B, f.secondProvider.address);
+          expect((await f.identity.investorRecord(A)).provider).to.equal(f.accounts.kycProvider.address);
+        });
+
+        it("approveAttestation reverts with IdentityRegistryUnknownInvestor for an unknown investor", async () => {
+          const f = await requested();
+          await expect(f.identity.connect(f.accounts.regulator).approveAttestation(UNKNOWN, f.secondProvider.address))
+            .to.be.revertedWithCustomError(f.identity, "IdentityRegistryUnknownInvestor")
+            .withArgs(UNKNOWN);
+        });
+      });
+
+      context("when the caller lacks the role", () => {
+        itRejectsCallers(NOT_KYC_PROVIDERS, (identity) => identity.requestAttestation(A));
+        itRejectsCallers(NOT_KYC_PROVIDERS, (identity, f) => identity.confirmAttestation(A, f.secondProvider.address));
+        itRejectsCallers(["alice", "stranger", "exchange", "issuer", "kycProvider", "governor"], (identity, f) =>
+          identity.approveAttestation(A, f.secondProvider.address),
+        );
+      });
     });
   });
 

@@ -11,6 +11,9 @@ pragma solidity ^0.8.27;
 /// - I1: an account holds a member-held role in the authority iff it is an active member whose role bitmap has it.
 /// - I2: `memberCount()` equals the number of accounts whose status is not `None`.
 /// - I3: only `Roles.MEMBERSHIP` (held by this contract alone) administers member-held roles.
+/// - I4: the authority flags an account as a suspended member (`IAllianceAuthority.isMemberSuspended`) iff its
+///   status is `Suspended` or `Removed`, so its asset-scoped powers — and those of every agent and administrator
+///   on the assets it issues — end with its standing and return with reinstatement or re-admission.
 interface IMemberRegistry {
     /// @notice What a member is to the alliance.
     enum MemberKind {
@@ -74,7 +77,8 @@ interface IMemberRegistry {
 
     /* GOVERNANCE */
 
-    /// @notice Admits `account` as an active member. It holds no role until one is granted.
+    /// @notice Admits `account` as an active member. It holds no role until one is granted. Re-admitting a removed
+    /// member clears its suspension flag in the authority (I4).
     /// @custom:access GOVERNOR
     function admitMember(address account, MemberKind kind, string calldata name, bytes32 leiHash) external;
 
@@ -91,16 +95,19 @@ interface IMemberRegistry {
     /// @custom:access GOVERNOR
     function revokeMemberRole(address account, uint64 roleId) external;
 
-    /// @notice Suspends an active member: every role it holds is revoked in the authority, in this transaction.
+    /// @notice Suspends an active member: every role it holds is revoked in the authority, in this transaction, and
+    /// the authority flags it (I4), ending its asset-scoped roles and every role on the assets it issues.
     /// @param reason A reference (e.g. hash of the decision) kept in the event.
     /// @custom:access GOVERNOR
     function suspendMember(address account, bytes32 reason) external;
 
-    /// @notice Reinstates a suspended member: its roles are granted again with their former execution delays.
+    /// @notice Reinstates a suspended member: its roles are granted again with their former execution delays and
+    /// the authority's flag is cleared (its asset-scoped roles of the current tenures return).
     /// @custom:access GOVERNOR
     function reinstateMember(address account) external;
 
-    /// @notice Removes a member (active or suspended): its roles are revoked and forgotten.
+    /// @notice Removes a member (active or suspended): its roles are revoked and forgotten, and the authority flags
+    /// it (I4) until it is re-admitted. Governance hands its assets on with `IAllianceAuthority.setAssetIssuer`.
     /// @custom:access GOVERNOR
     function removeMember(address account, bytes32 reason) external;
 

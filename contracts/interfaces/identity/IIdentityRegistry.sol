@@ -8,7 +8,14 @@ import {IEligibilityStore} from "./IEligibilityStore.sol";
 /// @notice Investor eligibility with no personal data on chain. An investor is an opaque `bytes32` id with a
 /// country (ISO 3166-1 numeric), a bitmap of claims (KYC, AML, professional, …; names in `sdk/claims.ts`), an
 /// expiry and one or more wallets. Only KYC-provider members write, and each record remembers which provider
-/// last attested it. Exposes the ERC-3643 identity-registry views `isVerified`, `investorCountry`, `contains`.
+/// attested it. Exposes the ERC-3643 identity-registry views `isVerified`, `investorCountry`, `contains`.
+///
+/// Each investor has one *attesting provider*: the KYC provider that registered it. Only that provider changes
+/// the investor — re-attests it, removes it, adds, removes or recovers its wallets — so no other provider can
+/// move an investor onto a wallet it controls. Another provider takes an investor over in two steps
+/// (`requestAttestation`, then `confirmAttestation` by a different KYC provider — the current one handing over,
+/// or a second one when it is gone — or `approveAttestation` by the regulator), after which it alone changes the
+/// investor. A suspended or removed provider holds no KYC_PROVIDER role, so its investors change hands that way.
 /// @dev Each wallet's eligibility is packed in one word held by an `IEligibilityStore` that this registry
 /// deploys and alone writes: the transfer hot path reads it there with no proxy hop (DESIGN.md §6).
 ///
@@ -31,7 +38,8 @@ interface IIdentityRegistry {
     /// @param country ISO 3166-1 numeric country code, 1–999.
     /// @param claims Bitmap of claims.
     /// @param expiry Unix time at which the attestation expires.
-    /// @param provider The KYC-provider member that last attested the record.
+    /// @param provider The investor's attesting provider: the KYC-provider member that registered it or took it
+    /// over (`confirmAttestation`, `approveAttestation`), the only one that may change it.
     /// @param index The registry's internal index (non-zero while registered).
     /// @param walletCount How many wallets the investor has.
     struct Investor {
@@ -72,6 +80,17 @@ interface IIdentityRegistry {
     event WalletAdded(bytes32 indexed investor, address indexed wallet, address indexed provider);
     event WalletRemoved(bytes32 indexed investor, address indexed wallet, address indexed provider);
     event WalletRecovered(bytes32 indexed investor, address indexed lostWallet, address indexed newWallet);
+    /// @notice KYC provider `requester` asked to take over `investor`'s attestation from `provider` (replacing any
+    /// earlier request).
+    event AttestationRequested(bytes32 indexed investor, address indexed provider, address indexed requester);
+    /// @notice `investor`'s attesting provider changed from `previousProvider` to `newProvider`, on `confirmedBy`'s
+    /// confirmation (another KYC provider or the regulator).
+    event AttestationTransferred(
+        bytes32 indexed investor,
+        address indexed previousProvider,
+        address indexed newProvider,
+        address confirmedBy
+    );
     event BaselineClaimsSet(uint64 claims);
     /// @notice The registry made some wallet possibly less eligible: verdicts established before now are stale.
     event EligibilityEpochAdvanced(uint64 epoch);
@@ -89,6 +108,14 @@ interface IIdentityRegistry {
     error IdentityRegistryTooManyWallets(bytes32 investor, uint256 maxWallets);
     error IdentityRegistryLengthMismatch(uint256 expected, uint256 actual);
     error IdentityRegistryEmptyBatch();
+    /// @notice `caller` is not `investor`'s attesting provider `provider`, the only one that may change it.
+    error IdentityRegistryNotAttestingProvider(bytes32 investor, address provider, address caller);
+    /// @notice `provider` already is `investor`'s attesting provider.
+    error IdentityRegistryAlreadyAttesting(bytes32 investor, address provider);
+    /// @notice `requester` has no pending request to take over `investor`'s attestation.
+    error IdentityRegistryNoAttestationRequest(bytes32 investor, address requester);
+    /// @notice `requester` cannot confirm its own request to take over `investor`.
+    error IdentityRegistrySelfConfirmation(bytes32 investor, address requester);
 
     /* INVESTORS (KYC providers) */
 
@@ -106,11 +133,13 @@ interface IIdentityRegistry {
     /// @custom:access KYC_PROVIDER
     function registerInvestors(InvestorInput[] calldata investors) external;
 
-    /// @notice Re-attests an investor: new country, claims and expiry, applied to every wallet.
+    /// @notice Re-attests an investor: new country, claims and expiry, applied to every wallet. Only its attesting
+    /// provider may (`IdentityRegistryNotAttestingProvider`).
     /// @custom:access KYC_PROVIDER
     function updateInvestor(bytes32 investor, uint16 country, uint64 claims, uint48 expiry) external;
 
-    /// @notice Re-attests several investors; all or nothing. Arrays have equal lengths.
+    /// @notice Re-attests several investors, each by its attesting provider; all or nothing. Arrays have equal
+    /// lengths.
     /// @custom:access KYC_PROVIDER
     function updateInvestors(
         bytes32[] calldata investors,
@@ -119,36 +148,56 @@ interface IIdentityRegistry {
         uint48[] calldata expiries
     ) external;
 
-    /// @notice Removes an investor and all its wallets.
+    /// @notice Removes an investor and all its wallets. Only its attesting provider may.
     /// @custom:access KYC_PROVIDER
     function removeInvestor(bytes32 investor) external;
 
-    /// @notice Removes several investors; all or nothing.
+    /// @notice Removes several investors, each by its attesting provider; all or nothing.
     /// @custom:access KYC_PROVIDER
     function removeInvestors(bytes32[] calldata investors) external;
 
     /* WALLETS (KYC providers) */
 
-    /// @notice Links `wallet` to `investor`.
+    /// @notice Links `wallet` to `investor`. Only its attesting provider may.
     /// @custom:access KYC_PROVIDER
     function addWallet(bytes32 investor, address wallet) external;
 
-    /// @notice Links `wallets[i]` to `investors[i]`; all or nothing.
+    /// @notice Links `wallets[i]` to `investors[i]`, each by its attesting provider; all or nothing.
     /// @custom:access KYC_PROVIDER
     function addWallets(bytes32[] calldata investors, address[] calldata wallets) external;
 
-    /// @notice Unlinks `wallet` from its investor (the investor stays registered, possibly with no wallet).
+    /// @notice Unlinks `wallet` from its investor (the investor stays registered, possibly with no wallet). Only
+    /// the investor's attesting provider may.
     /// @custom:access KYC_PROVIDER
     function removeWallet(address wallet) external;
 
-    /// @notice Unlinks several wallets; all or nothing.
+    /// @notice Unlinks several wallets, each by its investor's attesting provider; all or nothing.
     /// @custom:access KYC_PROVIDER
     function removeWallets(address[] calldata wallets) external;
 
     /// @notice Moves a lost wallet's identity to `newWallet` (which must be unregistered). Tokens move the
-    /// holdings separately, through their ERC-3643 `recoveryAddress`.
+    /// holdings separately, through their ERC-3643 `recoveryAddress`. Only the investor's attesting provider may
+    /// (`IdentityRegistryNotAttestingProvider`): another provider first takes the investor over
+    /// (`requestAttestation` and a second provider's or the regulator's confirmation).
     /// @custom:access KYC_PROVIDER
     function recoverWallet(address lostWallet, address newWallet) external;
+
+    /* ATTESTATION HANDOVER */
+
+    /// @notice Asks to become `investor`'s attesting provider (e.g. its provider left the alliance, or the
+    /// investor lost its wallet and turned to the caller). Replaces any earlier request; takes effect only on
+    /// `confirmAttestation` by another KYC provider or `approveAttestation` by the regulator.
+    /// @custom:access KYC_PROVIDER
+    function requestAttestation(bytes32 investor) external;
+
+    /// @notice Confirms `requester`'s pending request: it becomes `investor`'s attesting provider. The caller must
+    /// be a KYC provider other than `requester` (the current provider handing over, or a second one).
+    /// @custom:access KYC_PROVIDER
+    function confirmAttestation(bytes32 investor, address requester) external;
+
+    /// @notice The regulator's confirmation of `requester`'s pending request, as `confirmAttestation`.
+    /// @custom:access REGULATOR
+    function approveAttestation(bytes32 investor, address requester) external;
 
     /* POLICY (governance) */
 
@@ -199,4 +248,7 @@ interface IIdentityRegistry {
 
     /// @notice The store holding each wallet's eligibility word (read by the compliance pipeline).
     function eligibilityStore() external view returns (IEligibilityStore);
+
+    /// @notice The KYC provider whose request to take over `investor` is pending (zero when none).
+    function attestationRequestOf(bytes32 investor) external view returns (address);
 }
