@@ -26,8 +26,8 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// 2. For each coupon period p, in order: on or after `recordDate(p)` ASSET_AGENT calls `recordCoupon(p)` (the
 ///    record-date snapshot; the next period's record date is scheduled then, so record each period before the next
 ///    record date); on or after `paymentDate(p)` ASSET_ADMINISTRATOR (the paying agent) calls `fundCoupon(p)`
-///    (which records the period first if nobody has). Holders `claim`; ASSET_AGENT may `pushPayments` in batches; after the claim
-///    period ASSET_ISSUER sends the rest back to the issuer (`reclaimUnclaimed`).
+///    (which records the period first if nobody has). Holders `claim`; ASSET_AGENT may `pushPayments` in batches;
+///    after the claim period ASSET_ISSUER sends the rest back to the issuer (`reclaimUnclaimed`).
 /// 3. Optional: ASSET_ISSUER calls `callBond(callDate, price)` at least `callNotice` seconds ahead; periods paid
 ///    after the call date are cancelled and the redemption price becomes price + interest accrued to the call date.
 /// 4. On or after the redemption date ASSET_ADMINISTRATOR calls `fundRedemption()` (every coupon due by then must

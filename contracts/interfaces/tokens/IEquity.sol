@@ -14,9 +14,9 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// pushes payments in batches, and after the deadline what is left returns to the issuer. Splits and
 /// consolidations change every holding by one ratio with an exact register: `beginSplit` takes the record snapshot
 /// and stops transfers, `applySplit` converts listed wallets (in batches), and `completeSplit` resumes transfers
-/// once every wallet that held at the snapshot is converted; `abortSplit` calls it off before any wallet converted. A holding that does
-/// not convert to a whole unit loses the fraction (burned in a consolidation, never issued in a split), reported
-/// per wallet for cash in lieu.
+/// once every wallet that held at the snapshot is converted; `abortSplit` calls it off before any wallet
+/// converted. A holding that does not convert to a whole unit loses the fraction (burned in a consolidation, never
+/// issued in a split), reported per wallet for cash in lieu.
 /// @dev Invariants (each tested in test/tokens/security/):
 /// - E1: after `completeSplit` with ratio `n:d`, every wallet's balance is `floor(b × n / d)` of its balance `b`
 ///   at the split's snapshot (less what an agent burned from it during the split), and the supply is the sum of

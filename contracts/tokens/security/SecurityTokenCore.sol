@@ -43,13 +43,13 @@ import {Restriction} from "../../types/Restriction.sol";
 /// Supply word: totalSupply (0–103) | lastSnapshot of the supply (104–127).
 ///
 /// Hot state in the upper 96 bits of the ERC-1967 implementation slot (`HotFlagsLib`), which every call through the
-/// proxy has just read (warm): bit 0 paused, bit 1 transfers stopped, bit 2 a snapshot scheduled
-/// (`_rescheduleSnapshot`: while set, a balance change reads the schedule's own slot), bits 8–31 the current snapshot id, bits
+/// proxy has just read (warm): bit 0 paused, bit 1 transfers stopped, bits 8–31 the current snapshot id, bits
 /// 32–63 `holderCount`, bits 64–95 `holdingWalletCount`. The counts live there because a transfer that adds or
 /// removes a holder writes them, and the pipeline reads `holderCount` when an investor cap is on: a warm slot
 /// saves ≈ 2.1 k gas per new holder over a slot of our own. A freshly issued token sets none of these bits; once
 /// one is set, read the implementation address as the slot's low 160 bits (OpenZeppelin's upgrades-core
-/// `getImplementationAddress` refuses a slot that is not a bare address).
+/// `getImplementationAddress` refuses a slot that is not a bare address). Bit 2: a snapshot is scheduled
+/// (`_rescheduleSnapshot`); only while it is set does a balance change read the schedule's own slot.
 ///
 /// Holder accounting: a wallet whose balance leaves zero caches its investor's index (from the eligibility store)
 /// in its word; an investor is counted while one of the wallets cached with its index holds. When a wallet joins
@@ -248,11 +248,11 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// is frozen or the sender's balance not frozen is short, and asks the compliance pipeline, storing the memos
     /// it returns in the parties' words. Unchecked changes release frozen tokens they need.
     /// A later batch path applying many deltas (net settlement) keeps the same invariants with one eligibility
-    /// check per participant.
+    /// check per participant. A scheduled snapshot fallen due is taken first (the first change at or after its
+    /// time: a bond's record date). The implementation slot is warm (the proxy just read it); `if … revert` (not
+    /// `require`) on this hot path.
     function _update(address from, address to, uint256 amount, bool checked) internal {
-        // Warm: the proxy just read the implementation slot. `if … revert` (not `require`) on the hot path.
         uint256 hot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
-        // A scheduled snapshot falls due: taken before the first change at or after its time (a bond's record date).
         if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         Account storage fromAccount = $.accounts[from];
@@ -297,8 +297,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             unchecked {
                 // The exact change of the counts (above), each bounded by the accounts that ever held (far below
                 // 2^32): no carry into the next field; the address bits below are untouched. Nothing wrote the slot
-                // since `hot` was read or written above: every call made since (pipeline, store, registry) is
-                // static.
+                // since `hot` was read (or written, by a scheduled snapshot): every call made since is static.
                 StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value = hot + counts;
             }
         }

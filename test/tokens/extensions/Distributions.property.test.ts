@@ -65,7 +65,9 @@ describe("Distributions (property)", function () {
             } else if (due[i] === 0n) {
               await expect(call).to.be.revertedWithCustomError(token, "DistributionsNothingToClaim");
             } else {
-              await expect(call).to.emit(token, "DistributionPaid").withArgs(id, holders[i].address, holders[i].address, due[i]);
+              await expect(call)
+                .to.emit(token, "DistributionPaid")
+                .withArgs(id, holders[i].address, holders[i].address, due[i]);
               paid[i] = true;
               paidTotal += due[i];
             }

@@ -155,9 +155,10 @@ describe("Bond", function () {
       const world = await loadFixture(quarterly);
       const { lifecycle, bond } = world.contracts;
       const asBond = lifecycle.attach(await bond.getAddress()) as typeof lifecycle;
-      await expect(
-        asBond.connect(world.accounts.stranger).initializeBond("0x", 0),
-      ).to.be.revertedWithCustomError(lifecycle, "NotInitializing");
+      await expect(asBond.connect(world.accounts.stranger).initializeBond("0x", 0)).to.be.revertedWithCustomError(
+        lifecycle,
+        "NotInitializing",
+      );
       expect(await bond.issuer()).to.equal(world.accounts.issuer.address);
     });
   });

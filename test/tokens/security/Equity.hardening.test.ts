@@ -98,9 +98,11 @@ describe("Equity (issue 17: payments follow recoveries, splits cannot get stuck,
       expect(await equity.payeeOf(aliceSecond.address)).to.equal(replacement.address);
       await coin.syncHolder(replacement.address);
       const due = (HOLDINGS.alice + HOLDINGS.aliceSecond) * PER_SHARE;
-      await expect(
-        equity.connect(agent).pushPayments(id, [alice.address, aliceSecond.address]),
-      ).to.changeTokenBalances(coin, [alice, aliceSecond, replacement], [0n, 0n, due]);
+      await expect(equity.connect(agent).pushPayments(id, [alice.address, aliceSecond.address])).to.changeTokenBalances(
+        coin,
+        [alice, aliceSecond, replacement],
+        [0n, 0n, due],
+      );
     });
 
     it("ends a loop: recovering back onto a once-lost wallet makes it live again", async function () {
