@@ -36,9 +36,10 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 /// to `new` (or to where `new` was recovered to in turn), by `new`'s `claimFor(id, lost)` or the agent's push, and
 /// never to `lost`. Entitlements stay keyed by the snapshot holder, so each is paid once.
 ///
-/// Gas: a claim reads the distribution's three slots, the holder's snapshot balance and its flag, writes the flag
-/// and the running totals, and makes one coin transfer. A push pays each holder for its snapshot balance, its flag
-/// and the coin transfer; the totals are written once per batch.
+/// Gas: a claim reads the distribution's three slots, the holder's recovery record (one cold slot, ≈ 2.1 k; one
+/// more per link of a chain), its snapshot balance and its flag, writes the flag and the running totals, and makes
+/// one coin transfer. A push pays each holder for its recovery record, its snapshot balance, its flag and the coin
+/// transfer; the totals are written once per batch.
 abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
