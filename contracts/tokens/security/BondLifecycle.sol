@@ -95,8 +95,8 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
     /// @param decimals The bond's decimals (≤ 18, checked by the core).
     /// @dev AccessManaged is initialized by the core (`__SecurityToken_init`) in the same `initialize`.
     /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
-    /// @return firstRecordDate The first coupon's record date (0 for a zero-coupon bond), which `Bond.initialize`
-    /// schedules a snapshot at.
+    /// @return firstRecordDate The first coupon's record date, which `Bond.initialize` schedules a snapshot at (0 for
+    /// a zero-coupon bond, or when that date is not in the future).
     function initializeBond(
         bytes calldata terms_,
         uint8 decimals
@@ -111,9 +111,12 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         $.redemption.date = t.maturityDate;
         $.redemption.pricePerUnit = t.faceValue;
         emit BondTermsSet(t, count);
-        if (count != 0) {
-            firstRecordDate = BondScheduleLib.recordDate(t, BondScheduleLib.paymentDate(t, 1, count));
-            emit RecordDateScheduled(1, firstRecordDate);
+        // A record date already past at issue had no holders to capture: the first coupon then records on the
+        // register when recorded, as a bond without a schedule does (`_record`).
+        uint256 first = count == 0 ? 0 : BondScheduleLib.recordDate(t, BondScheduleLib.paymentDate(t, 1, count));
+        if (first > block.timestamp) {
+            firstRecordDate = first;
+            emit RecordDateScheduled(1, first);
         }
     }
 

@@ -5,7 +5,7 @@ import type { BondTerms } from "../../../sdk/products/bond";
 import { timestampOf as at } from "../../../sdk/products/bond";
 import { bondFixture, DAY, type BondWorld } from "../../fixtures/bond";
 import { extraSigner } from "../../fixtures/security";
-import { quarterlyAct365In2028, type HandSchedule } from "./bondSchedules";
+import { quarterlyAct365In2028, semiAnnual30360, type HandSchedule } from "./bondSchedules";
 
 function termsOf(schedule: HandSchedule, overrides: Partial<BondTerms> = {}): Omit<BondTerms, "settlementCoin"> {
   const { settlementCoin: _coin, ...terms } = { ...schedule.terms, ...overrides };
@@ -25,6 +25,8 @@ const zeroCoupon = bondFixture(
     maturityDate: at("2030-01-01"),
   }),
 );
+/** A bond issued after its first record dates (2024–2026 schedule): nothing to schedule at issue. */
+const backdated = bondFixture("hardeningBackdated", termsOf(semiAnnual30360));
 const PERIOD_1 = quarterlyAct365In2028.periods[0];
 const PERIOD_2 = quarterlyAct365In2028.periods[1];
 const CLAIM_PERIOD = 30n * DAY;
@@ -92,6 +94,16 @@ describe("Bond (issue 17: coupons at the record date, payments follow recoveries
       expect(await bond.entitlementOf(id1, alice.address)).to.equal(2n * PERIOD_1.amountPerUnit);
       expect(await bond.entitlementOf(id2, alice.address)).to.equal(2n * PERIOD_2.amountPerUnit);
       expect(await bond.entitlementOf(id2, bob.address)).to.equal(3n * PERIOD_2.amountPerUnit);
+    });
+
+    it("of a bond issued after its first record date is the register when recorded (nobody held at that date)", async function () {
+      const world = await loadFixture(backdated);
+      const { bond } = world.contracts;
+      const { agent, alice } = world.accounts;
+      expect(BigInt(await time.latest())).to.be.greaterThan((await bond.couponPeriod(1)).recordDate);
+      await bond.connect(agent).recordCoupon(1);
+      const id = await fund(world, 1);
+      expect(await bond.entitlementOf(id, alice.address)).to.equal(3n * semiAnnual30360.periods[0].amountPerUnit);
     });
 
     context("when a period is recorded before the one preceding it", function () {
