@@ -193,10 +193,15 @@ export const bondPermissions: Record<string, RoleName> = { ...securityTokenPermi
  */
 export const bondPublicFunctions: string[] = [
   "claim(uint256)",
+  // The payee of a recovered wallet claims what the wallet was owed (refused to anyone else).
+  "claimFor(uint256,address)",
   "redeem()",
   "bondSnapshot()",
   "bondBurn(address,uint256)",
   "bondSetTransfersStopped(bool)",
+  "bondScheduleSnapshot(uint256)",
+  // Run by the bond on itself in `recoveryAddress`; refuses any other caller (DistributionsOnlySelf).
+  "recordRecovery(address,address)",
 ];
 
 /** Selector → role, per contract. Keys are canonical function signatures. */
@@ -354,13 +359,14 @@ export const coinIssuerRoles: RoleName[] = ["MASTER_MINTER", "MINTER"];
 /**
  * Equity's corporate actions (contracts/interfaces/tokens/IEquity.sol, run by `EquityLifecycle` in each equity's
  * context): the issuing member (ASSET_ISSUER) declares and funds dividends, reclaims what is left after their
- * deadline and begins splits; the asset's agent (ASSET_AGENT) pushes dividend payments and converts and completes
+ * deadline and begins (or aborts, before any conversion) splits; the asset's agent (ASSET_AGENT) pushes dividend payments and converts and completes
  * splits in batches. Claiming is each holder's own act (`equityPublicFunctions`).
  */
 export const equityLifecyclePermissions: Record<string, RoleName> = {
   "declareDividend(uint256,uint256,uint48)": "ASSET_ISSUER",
   "reclaimUnclaimed(uint256)": "ASSET_ISSUER",
   "beginSplit(uint32,uint32)": "ASSET_ISSUER",
+  "abortSplit()": "ASSET_ISSUER",
   "pushPayments(uint256,address[])": "ASSET_AGENT",
   "applySplit(address[])": "ASSET_AGENT",
   "completeSplit()": "ASSET_AGENT",
@@ -373,10 +379,11 @@ export const equityPermissions: Record<string, RoleName> = {
 };
 
 /**
- * Equity functions anyone may call: a holder claims its own dividend. (`initializeEquity` and the `IEquityHooks`
+ * Equity functions anyone may call: a holder claims its own dividend (the wallet a lost one was recovered to claims
+ * the lost wallet's with `claimFor`). (`initializeEquity` and the `IEquityHooks`
  * are reachable too, but refuse every caller outside initialization or other than the token itself.)
  */
-export const equityPublicFunctions: string[] = ["claim(uint256)"];
+export const equityPublicFunctions: string[] = ["claim(uint256)", "claimFor(uint256,address)"];
 
 /**
  * The product tables, by product contract (config/products.ts). Each is applied once to its product type's
@@ -402,6 +409,8 @@ export const productPublicFunctions: Record<string, string[]> = {
     "equityBurn(address,uint256)",
     "equitySetTransfersStopped(bool)",
     "equitySnapshot()",
+    // Run by the equity on itself in `recoveryAddress`; refuses any other caller (DistributionsOnlySelf).
+    "recordRecovery(address,address)",
   ],
   Bond: [...securityTokenPublicFunctions, ...bondPublicFunctions],
   Fund: [

@@ -33,6 +33,12 @@ contract DistributionsMock is Distributions {
         _supplies[snapshotId] = supply;
     }
 
+    /// @notice Records `lostWallet`'s recovery to `newWallet` as a product does in `recoveryAddress`: through a call
+    /// to itself (`recordRecovery` accepts the token alone).
+    function recover(address lostWallet, address newWallet) external {
+        this.recordRecovery(lostWallet, newWallet);
+    }
+
     function setPaymentsStopped(bool stopped) external {
         _stopped = stopped;
     }

@@ -635,8 +635,10 @@ describe("AssetFactory", function () {
       it("reverts: the upgrade is a restricted call on each asset", async function () {
         const { authority } = f.contracts;
         await authority.connect(f.accounts.deployer).setTargetClosed(assets[0], true);
+        // The token is resolved before the call is sent: a rejection must not wait for it unhandled.
+        const asset = await token(assets[0]);
         await expect(factory.rollOut(ProductType.Equity, [assets[0]]))
-          .to.be.revertedWithCustomError(await token(assets[0]), "AccessManagedUnauthorized")
+          .to.be.revertedWithCustomError(asset, "AccessManagedUnauthorized")
           .withArgs(await factory.getAddress());
       });
     });

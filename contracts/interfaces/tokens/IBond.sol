@@ -10,8 +10,10 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// @title IBondLifecycle
 /// @notice A fixed-rate bond on the security-token core: face value in a settlement coin, a coupon rate, a coupon
 /// frequency and dates, a day-count convention. The coupon schedule is derived on chain from the terms (views
-/// `couponPeriod`, `couponDates`, `nextCoupon`). Each coupon is owed to the holders on its record date: the
-/// agent snapshots the register on or after the record date, the paying agent funds the coupon in the coin on or
+/// `couponPeriod`, `couponDates`, `nextCoupon`). Each coupon is owed to the holders on its record date: the bond
+/// schedules a snapshot at the next record date in advance, which the first balance change at or after that date
+/// takes (so the register is the record date's, whoever records the coupon and however late); the agent records
+/// the period on or after the record date, the paying agent funds the coupon in the coin on or
 /// after the payment date and the holders claim it (or the agent pushes it) through the token's distributions
 /// (`IDistributions`, kind 2 = coupon). These functions run in `BondLifecycle`, reached through the token's
 /// fallback (see `Bond`); the complete interface of a bond is `IBond`. At maturity — or at the call date
@@ -21,10 +23,11 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 ///
 /// Lifecycle, with who calls each step:
 /// 1. ASSET_AGENT mints the bonds (core `mint`) to verified investors.
-/// 2. For each coupon period p: on or after `recordDate(p)` ASSET_AGENT calls `recordCoupon(p)` (snapshot); on or
-///    after `paymentDate(p)` ASSET_ADMINISTRATOR (the paying agent) calls `fundCoupon(p)` (which snapshots then if
-///    nobody recorded the period). Holders `claim`; ASSET_AGENT may `pushPayments` in batches; after the claim
-///    period ASSET_ISSUER sends the rest back to the issuer (`reclaimUnclaimed`).
+/// 2. For each coupon period p, in order: on or after `recordDate(p)` ASSET_AGENT calls `recordCoupon(p)` (the
+///    record-date snapshot; the next period's record date is scheduled then, so record each period before the next
+///    record date); on or after `paymentDate(p)` ASSET_ADMINISTRATOR (the paying agent) calls `fundCoupon(p)`
+///    (which records the period first if nobody has). Holders `claim`; ASSET_AGENT may `pushPayments` in batches;
+///    after the claim period ASSET_ISSUER sends the rest back to the issuer (`reclaimUnclaimed`).
 /// 3. Optional: ASSET_ISSUER calls `callBond(callDate, price)` at least `callNotice` seconds ahead; periods paid
 ///    after the call date are cancelled and the redemption price becomes price + interest accrued to the call date.
 /// 4. On or after the redemption date ASSET_ADMINISTRATOR calls `fundRedemption()` (every coupon due by then must
@@ -45,8 +48,9 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 ///   that a call cancels periods paid after the call date.
 /// - B2: `couponAmountPerUnit(p) = ⌊faceValue · couponRate · yearFraction(start_p, paymentDate_p) / 1e18⌋` with the
 ///   terms' day count, start_1 = issue date and start_p = paymentDate_(p−1).
-/// - B3: every funded coupon is a distribution on the snapshot taken on or after its record date; payments never
-///   exceed the funded amount (Distributions P-invariants).
+/// - B3: every funded coupon is a distribution on the register as it was at its record date (the scheduled
+///   snapshot, taken before any balance change at or after that date), provided each period is recorded before the
+///   next period's record date; payments never exceed the funded amount (Distributions P-invariants).
 /// - B4: after the redemption is funded, transfers and mints are stopped for good; a redeemed wallet's tokens are
 ///   burned and it is paid ⌊units · redemptionPerUnit / 10^decimals⌋; Σ paid ≤ funded.
 /// - B5: while in default, no transfer, checked mint, coupon funding or payment, redemption or reclaim happens.
@@ -125,8 +129,11 @@ interface IBondLifecycle is IDistributions {
     /// @notice The bond was initialized with `terms`; its schedule has `couponCount` periods.
     event BondTermsSet(BondTerms terms, uint256 couponCount);
 
-    /// @notice The register for coupon `period` was snapshotted (`snapshotId`) on or after its record date.
+    /// @notice Coupon `period` was recorded on snapshot `snapshotId`: the register at its record date.
     event CouponRecorded(uint256 indexed period, uint256 indexed snapshotId, uint256 recordDate);
+    /// @notice A snapshot was scheduled at `recordDate`, coupon `period`'s record date: the first balance change at
+    /// or after it takes it.
+    event RecordDateScheduled(uint256 indexed period, uint256 recordDate);
 
     /// @notice Coupon `period` was funded with `amount` coin by `payer` as distribution `distributionId`, paying
     /// `amountPerUnit` per whole token held at snapshot `snapshotId`.
@@ -195,6 +202,8 @@ interface IBondLifecycle is IDistributions {
     error BondRecordDateNotReached(uint256 period, uint256 recordDate);
     /// @notice Coupon `period` was already recorded on snapshot `snapshotId`.
     error BondCouponAlreadyRecorded(uint256 period, uint256 snapshotId);
+    /// @notice Periods are recorded in order: `expected` is the next one.
+    error BondCouponOutOfOrder(uint256 period, uint256 expected);
     /// @notice Coupon `period`'s payment date (`paymentDate`) has not come yet.
     error BondPaymentDateNotReached(uint256 period, uint256 paymentDate);
     /// @notice Coupon `period` was already funded as distribution `distributionId`.
@@ -268,14 +277,16 @@ interface IBondLifecycle is IDistributions {
 
     /* COUPONS */
 
-    /// @notice Snapshots the register for coupon `period`, on or after its record date; returns the snapshot id.
+    /// @notice Records coupon `period` (the next unrecorded one, `BondCouponOutOfOrder` else), on or after its record
+    /// date: its snapshot is the one scheduled at the record date (taken now if no balance changed since); schedules
+    /// the next period's record date. Returns the snapshot id.
     /// @custom:access ASSET_AGENT
     function recordCoupon(uint256 period) external returns (uint256 snapshotId);
 
     /// @notice Pays coupon `period`, on or after its payment date: pulls
     /// ⌊couponAmountPerUnit(period) × eligible supply at the snapshot / 10^decimals⌋ coin from the caller (who must
     /// have approved the token) and opens a distribution (kind 2) on the period's snapshot, claimable until
-    /// max(payment date, now) + claim period. Records the period first (snapshot now) if nobody has. Refused in
+    /// max(payment date, now) + claim period. Records the period first (as `recordCoupon`) if nobody has. Refused in
     /// default (`DistributionsPaymentsStopped`): cure first.
     /// @custom:access ASSET_ADMINISTRATOR (the paying agent)
     function fundCoupon(uint256 period) external returns (uint256 distributionId);
@@ -340,6 +351,10 @@ interface IBondHooks {
 
     /// @notice `_setTransfersStopped(stopped)`: the default and the redemption stop transfers.
     function bondSetTransfersStopped(bool stopped) external;
+
+    /// @notice `_rescheduleSnapshot(at)`: takes the scheduled snapshot if due, returns its time and id (id 0: not
+    /// taken), and schedules the next one at `at` (0: none).
+    function bondScheduleSnapshot(uint256 at) external returns (uint256 previousAt, uint256 previousId);
 }
 
 /// @title IBond

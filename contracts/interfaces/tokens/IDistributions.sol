@@ -14,7 +14,12 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///
 /// A holder claims its own entitlement (each wallet of an investor claims for itself), or the asset's agent pushes
 /// payments to a batch of holders; both end at the claim deadline. After the deadline whatever was not paid —
-/// unclaimed entitlements and the rounding dust — returns to the issuer.
+/// unclaimed entitlements and the rounding dust — returns to the asset's issuer at that time (the alliance
+/// authority's `issuerOf`, which the alliance may have changed since the asset was issued).
+///
+/// An agent's `recoveryAddress(lost, new, ·)` on the token forwards every unpaid entitlement of `lost` to `new`, in
+/// the same transaction (`recordRecovery`): `new` claims it with `claimFor(id, lost)`, a push of `lost` pays `new`,
+/// and `lost` is never paid again.
 /// @dev Invariants (each tested in test/tokens/extensions/):
 /// - P1: a distribution never pays out more than it was funded with: `paid ≤ funded` at all times.
 /// - P2: a holder is paid at most once per distribution, exactly its entitlement.
@@ -25,6 +30,10 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///   reclaimed.
 /// - P5: nothing is paid, declared or reclaimed while payments are stopped (a bond in default, an equity while a
 ///   split rebuilds its register).
+/// - P6: once `lost` was recovered to `new`, `lost`'s entitlements (of distributions declared before or after) are
+///   paid to `payeeOf(lost)` — `new`, or the end of the chain when `new` was recovered in turn — and to no other
+///   wallet; each still at most once (P2, keyed by the snapshot holder). A wallet recovered onto forwards nowhere, so
+///   chains end.
 interface IDistributions {
     /// @notice A distribution as recorded on declaration and updated by payments.
     /// @param funded Coin pulled in on declaration: the amount shared out pro rata.
@@ -63,14 +72,18 @@ interface IDistributions {
         uint256 eligibleSupply,
         uint48 deadline
     );
-    /// @notice `holder` was paid its entitlement `amount` (by its own claim or the agent's push).
-    event DistributionPaid(uint256 indexed id, address indexed holder, uint256 amount);
+    /// @notice `holder`'s entitlement `amount` was paid to `to` (by a claim or the agent's push): `holder` itself, or
+    /// the wallet it was recovered to (`payeeOf`).
+    event DistributionPaid(uint256 indexed id, address indexed holder, address indexed to, uint256 amount);
     /// @notice A pushed payment of `amount` to `holder` was refused by the settlement coin (the holder frozen or
     /// not eligible there): the holder stays unpaid and may claim later.
     event DistributionPaymentFailed(uint256 indexed id, address indexed holder, uint256 amount);
     /// @notice After the deadline, `amount` (unclaimed entitlements + rounding dust) returned to `to`, the issuer;
     /// `unclaimedSupply` is the snapshot balance whose holders were never paid (0: `amount` is exactly the dust).
     event DistributionReclaimed(uint256 indexed id, address indexed to, uint256 amount, uint256 unclaimedSupply);
+    /// @notice `lostWallet` was recovered to `newWallet`: its unpaid entitlements are paid to `newWallet` from now on
+    /// (and `newWallet`, if it was once recorded lost, is live again).
+    event EntitlementsForwarded(address indexed lostWallet, address indexed newWallet);
 
     /* ERRORS */
 
@@ -89,14 +102,33 @@ interface IDistributions {
     error DistributionsAlreadyReclaimed(uint256 id);
     /// @notice Paying would take a distribution beyond its funding (P1): the snapshot balances are inconsistent.
     error DistributionsOverpaid(uint256 id, uint256 paidAfter, uint256 funded);
+    /// @notice `caller` claimed `holder`'s entitlement, which is paid to `payee` alone (`holder` itself, or the wallet
+    /// it was recovered to): a lost wallet claiming, or a wallet claiming for another.
+    error DistributionsNotPayee(address holder, address caller, address payee);
+    /// @notice `recordRecovery` was called by `caller`, not by the token itself.
+    error DistributionsOnlySelf(address caller);
 
     /* PAYMENTS */
 
-    /// @notice Pays the caller its entitlement in distribution `id`.
-    /// @dev Reverts with the coin's own error when the coin refuses the caller (frozen or not eligible there).
+    /// @notice Pays the caller its entitlement in distribution `id` (`claimFor(id, caller)`).
+    /// @dev Reverts with the coin's own error when the coin refuses the caller (frozen or not eligible there), and
+    /// with `DistributionsNotPayee` when the caller is a wallet recovered to another.
     /// @return amount What was paid.
     /// @custom:access anyone holding at the snapshot (each wallet claims for itself)
     function claim(uint256 id) external returns (uint256 amount);
+
+    /// @notice Pays `holder`'s entitlement in distribution `id` to its payee (`payeeOf(holder)`), who must be the
+    /// caller: the wallet a lost wallet was recovered to claims what the lost wallet was owed.
+    /// @return amount What was paid.
+    /// @custom:access `payeeOf(holder)`
+    function claimFor(uint256 id, address holder) external returns (uint256 amount);
+
+    /// @notice Records that `lostWallet` was recovered to `newWallet`: `lostWallet`'s entitlements are paid to
+    /// `newWallet` from now on, and `newWallet`'s own record (if it was once lost) is cleared. Emits
+    /// `EntitlementsForwarded`.
+    /// @dev Called by the token on itself in the transaction of `recoveryAddress`, which has checked both wallets.
+    /// @custom:access the token itself
+    function recordRecovery(address lostWallet, address newWallet) external;
 
     /// @notice Pays each listed holder its entitlement in distribution `id`, skipping holders already paid, holders
     /// with nothing due and the token itself; a payment the coin refuses is skipped with
@@ -127,6 +159,10 @@ interface IDistributions {
 
     /// @notice Whether `holder` was paid in distribution `id`.
     function isPaid(uint256 id, address holder) external view returns (bool);
+
+    /// @notice The wallet `holder`'s entitlements are paid to: `holder` itself, or the end of its chain of
+    /// recoveries.
+    function payeeOf(address holder) external view returns (address);
 
     /// @notice What `holder` could be paid now in distribution `id`: its entitlement while unpaid, before the
     /// deadline and with payments running; 0 otherwise.

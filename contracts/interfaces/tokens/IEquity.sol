@@ -13,20 +13,23 @@ import {ISecurityToken} from "./ISecurityToken.sol";
 /// (`IDistributions`): the issuer declares and funds a dividend in one call, holders claim or the asset's agent
 /// pushes payments in batches, and after the deadline what is left returns to the issuer. Splits and
 /// consolidations change every holding by one ratio with an exact register: `beginSplit` takes the record snapshot
-/// and stops transfers, `applySplit` converts listed wallets from their snapshot balances (in batches), and
-/// `completeSplit` resumes transfers once every wallet that held at the snapshot is converted. A holding that does
-/// not convert to a whole unit loses the fraction (burned in a consolidation, never issued in a split), reported
-/// per wallet for cash in lieu.
+/// and stops transfers, `applySplit` converts listed wallets (in batches), and `completeSplit` resumes transfers
+/// once every wallet that held at the snapshot is converted; `abortSplit` calls it off before any wallet
+/// converted. A holding that does not convert to a whole unit loses the fraction (burned in a consolidation, never
+/// issued in a split), reported per wallet for cash in lieu.
 /// @dev Invariants (each tested in test/tokens/security/):
 /// - E1: after `completeSplit` with ratio `n:d`, every wallet's balance is `floor(b × n / d)` of its balance `b`
-///   at the split's snapshot, and the supply is the sum of those.
+///   at the split's snapshot (less what an agent burned from it during the split), and the supply is the sum of
+///   those.
 /// - E2: while a split is in progress transfers are stopped; no dividend is declared and no split begun.
 /// - E3: a dividend's claim period lasts at least `terms().minClaimPeriod` seconds from its declaration.
-/// - E4: a wallet converts only while its balance is its balance at the split's snapshot, and at most once per
-///   split: an agent's forced transfer, burn or recovery touching an unconverted wallet during a split must be
-///   undone before that wallet converts.
+/// - E4: a wallet converts at most once per split, only if it held at the split's snapshot, and from its balance
+///   when it converts; no move can keep a split from completing: transfers and mints are stopped, a recovery is
+///   refused (`EquitySplitInProgress`) and a burn leaves the rest convertible. An agent's forced transfer during a
+///   split moves units of the sender's state (converted or not) as they are: make it before `beginSplit` or after
+///   `completeSplit`.
 ///
-/// Roles (config/roles.ts `Equity` table, on top of the core's): `declareDividend`, `beginSplit` and
+/// Roles (config/roles.ts `Equity` table, on top of the core's): `declareDividend`, `beginSplit`, `abortSplit` and
 /// `reclaimUnclaimed` ASSET_ISSUER; `pushPayments`, `applySplit` and `completeSplit` ASSET_AGENT; `claim` anyone.
 /// Payments (claims and pushes) wait while a split is in progress: the token's transfers-stopped flag stops them.
 /// @dev A separate interface because `EquityLifecycle`, the logic contract `Equity` runs them in through its
@@ -91,6 +94,8 @@ interface IEquityLifecycle is IDistributions {
     );
     /// @notice Split `splitId` completed: the supply went from `supplyBefore` to `supplyAfter`; transfers resumed.
     event SplitCompleted(uint256 indexed splitId, uint256 supplyBefore, uint256 supplyAfter);
+    /// @notice Split `splitId` was called off before any wallet converted; transfers resumed.
+    event SplitAborted(uint256 indexed splitId);
 
     /* ERRORS */
 
@@ -101,9 +106,8 @@ interface IEquityLifecycle is IDistributions {
     error EquitySplitInProgress(uint256 splitId);
     error EquityNoSplitInProgress();
     error EquitySplitIncomplete(uint256 splitId, uint256 walletsConverted, uint256 walletsToConvert);
-    /// @notice `wallet` holds `balance`, not its `snapshotBalance` at the split's snapshot: an agent moved tokens
-    /// of an unconverted wallet during the split (E4).
-    error EquitySplitBalanceMoved(address wallet, uint256 snapshotBalance, uint256 balance);
+    /// @notice Split `splitId` cannot be aborted: `walletsConverted` wallets converted already (complete it).
+    error EquitySplitAlreadyApplied(uint256 splitId, uint256 walletsConverted);
     error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
 
     /* ISSUANCE */
@@ -134,8 +138,8 @@ interface IEquityLifecycle is IDistributions {
     /// @custom:access ASSET_ISSUER
     function beginSplit(uint32 numerator, uint32 denominator) external returns (uint256 splitId);
 
-    /// @notice Converts each listed wallet once from its snapshot balance: `floor(b × n / d)`; skips wallets
-    /// already converted and wallets that held nothing. Call in batches.
+    /// @notice Converts each listed wallet that held at the snapshot, once, from its balance now: `floor(b × n / d)`;
+    /// skips wallets already converted and wallets that held nothing at the snapshot. Call in batches.
     /// @return converted How many wallets this call converted.
     /// @custom:access ASSET_AGENT
     function applySplit(address[] calldata wallets) external returns (uint256 converted);
@@ -143,6 +147,11 @@ interface IEquityLifecycle is IDistributions {
     /// @notice Completes the split once every wallet holding at its snapshot is converted; resumes transfers.
     /// @custom:access ASSET_AGENT
     function completeSplit() external;
+
+    /// @notice Calls off the split in progress while no wallet has converted yet (`EquitySplitAlreadyApplied`
+    /// after): resumes transfers. Emits `SplitAborted`.
+    /// @custom:access ASSET_ISSUER
+    function abortSplit() external;
 
     /* VIEWS */
 

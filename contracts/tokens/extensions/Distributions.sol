@@ -20,7 +20,8 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 ///   `DistributionsOverpaid` reverting, not by arithmetic); both fit in 104 bits.
 /// - `_settlementCoin()` never changes while a distribution is open: the token pays out of its own balance of
 ///   that coin.
-/// - `_distributionIssuer()` is where unpaid coin returns after the deadline.
+/// - `_distributionIssuer()` is where unpaid coin returns after the deadline: the asset's issuer at the time of the
+///   reclaim (the alliance authority's `issuerOf`), not the one named at initialization.
 /// - `_paymentsStopped()` stops declaring, claiming, pushing and reclaiming (P5).
 ///
 /// A product whose corporate actions run in a logic contract behind its fallback (`EquityLifecycle`) inherits this
@@ -30,9 +31,15 @@ import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 /// `IDistributions.Distribution` struct); a holder's paid flags are bits of one word per 256 distributions, so
 /// only its first payment writes a slot from zero.
 ///
-/// Gas: a claim reads the distribution's three slots, the holder's snapshot balance and its flag, writes the flag
-/// and the running totals, and makes one coin transfer. A push pays each holder for its snapshot balance, its flag
-/// and the coin transfer; the totals are written once per batch.
+/// Recovery (P6): the product calls `recordRecovery(lost, new)` on itself in the transaction of the core's
+/// `recoveryAddress`; from then on every entitlement of `lost`, in distributions declared before or after, is paid
+/// to `new` (or to where `new` was recovered to in turn), by `new`'s `claimFor(id, lost)` or the agent's push, and
+/// never to `lost`. Entitlements stay keyed by the snapshot holder, so each is paid once.
+///
+/// Gas: a claim reads the distribution's three slots, the holder's recovery record (one cold slot, ≈ 2.1 k; one
+/// more per link of a chain), its snapshot balance and its flag, writes the flag and the running totals, and makes
+/// one coin transfer. A push pays each holder for its recovery record, its snapshot balance, its flag and the coin
+/// transfer; the totals are written once per batch.
 abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -45,6 +52,9 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         /// @dev Bit `id % 256` of word `id / 256`: whether `holder` was paid in distribution `id`. A holder's word is
         /// written from zero once per 256 distributions; later payments flip a bit in a word already written.
         mapping(address holder => mapping(uint256 word => uint256 bits)) paid;
+        /// @dev The wallet a lost wallet was recovered to (`recordRecovery`); zero for a wallet never recovered, or
+        /// recovered onto again since (P6).
+        mapping(address lostWallet => address newWallet) recoveredTo;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.Distributions")) - 1)) & ~bytes32(uint256(0xff))
@@ -55,17 +65,23 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
 
     /// @inheritdoc IDistributions
     function claim(uint256 id) external returns (uint256 amount) {
+        return _claim(id, _msgSender());
+    }
+
+    /// @inheritdoc IDistributions
+    function claimFor(uint256 id, address holder) external returns (uint256 amount) {
+        return _claim(id, holder);
+    }
+
+    /// @inheritdoc IDistributions
+    function recordRecovery(address lostWallet, address newWallet) public virtual {
+        require(msg.sender == address(this), DistributionsOnlySelf(msg.sender));
         DistributionsStorage storage $ = _getDistributionsStorage();
-        Distribution storage d = _openDistribution($, id);
-        address holder = _msgSender();
-        require(!_isPaid($, id, holder), DistributionsAlreadyPaid(id, holder));
-        uint256 balance = _snapshotBalance(d, holder);
-        amount = _entitlement(d, balance);
-        require(amount != 0, DistributionsNothingToClaim(id, holder));
-        _setPaid($, id, holder, true);
-        _recordPaid(d, id, amount, balance);
-        _settlementCoin().safeTransfer(holder, amount);
-        emit DistributionPaid(id, holder, amount);
+        // The new wallet is its investor's live wallet again (the registry linked it): it forwards nowhere, so no
+        // chain of records can loop (P6).
+        delete $.recoveredTo[newWallet];
+        $.recoveredTo[lostWallet] = newWallet;
+        emit EntitlementsForwarded(lostWallet, newWallet);
     }
 
     /// @inheritdoc IDistributions
@@ -134,6 +150,11 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     }
 
     /// @inheritdoc IDistributions
+    function payeeOf(address holder) external view returns (address) {
+        return _payee(_getDistributionsStorage(), holder);
+    }
+
+    /// @inheritdoc IDistributions
     function claimableOf(uint256 id, address holder) external view returns (uint256) {
         DistributionsStorage storage $ = _getDistributionsStorage();
         Distribution storage d = _existingDistribution($, id);
@@ -197,10 +218,38 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
     /// @dev Whether payments are stopped (nothing declared, paid or reclaimed).
     function _paymentsStopped() internal view virtual returns (bool);
 
-    /// @dev Where unpaid coin returns after a distribution's deadline.
+    /// @dev Where unpaid coin returns after a distribution's deadline: the asset's issuer now.
     function _distributionIssuer() internal view virtual returns (address);
 
     /* INTERNAL */
+
+    /// @dev Pays `holder`'s entitlement in distribution `id` to its payee, which must be the caller.
+    function _claim(uint256 id, address holder) private returns (uint256 amount) {
+        DistributionsStorage storage $ = _getDistributionsStorage();
+        Distribution storage d = _openDistribution($, id);
+        address payee = _payee($, holder);
+        address caller = _msgSender();
+        require(payee == caller, DistributionsNotPayee(holder, caller, payee));
+        require(!_isPaid($, id, holder), DistributionsAlreadyPaid(id, holder));
+        uint256 balance = _snapshotBalance(d, holder);
+        amount = _entitlement(d, balance);
+        require(amount != 0, DistributionsNothingToClaim(id, holder));
+        _setPaid($, id, holder, true);
+        _recordPaid(d, id, amount, balance);
+        _settlementCoin().safeTransfer(payee, amount);
+        emit DistributionPaid(id, holder, payee, amount);
+    }
+
+    /// @dev The wallet `holder`'s entitlements are paid to: the end of its chain of recoveries (itself if never
+    /// recovered). The chain ends: each record points to a wallet whose own record was cleared (P6).
+    function _payee(DistributionsStorage storage $, address holder) private view returns (address) {
+        address next = $.recoveredTo[holder];
+        while (next != address(0)) {
+            holder = next;
+            next = $.recoveredTo[holder];
+        }
+        return holder;
+    }
 
     function _existingDistribution(
         DistributionsStorage storage $,
@@ -242,6 +291,7 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         uint256 paidSoFar
     ) private returns (uint256 amount, uint256 balance) {
         if (_isPaid($, id, holder)) return (0, 0);
+        address payee = _payee($, holder);
         balance = _snapshotBalance(d, holder);
         amount = _entitlement(d, balance);
         if (amount == 0) return (0, 0);
@@ -250,12 +300,12 @@ abstract contract Distributions is AccessManagedUpgradeable, IDistributions {
         require(paidSoFar + amount <= funded, DistributionsOverpaid(id, paidSoFar + amount, funded));
         // Flag first, so that a coin calling back cannot have the holder paid twice.
         _setPaid($, id, holder, true);
-        if (!_settlementCoin().trySafeTransfer(holder, amount)) {
+        if (!_settlementCoin().trySafeTransfer(payee, amount)) {
             _setPaid($, id, holder, false);
             emit DistributionPaymentFailed(id, holder, amount);
             return (0, 0);
         }
-        emit DistributionPaid(id, holder, amount);
+        emit DistributionPaid(id, holder, payee, amount);
     }
 
     /// @dev Adds a payment of `amount` for `supply` snapshot units to the totals, enforcing P1.

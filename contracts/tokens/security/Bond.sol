@@ -24,9 +24,10 @@ import {SecurityTokenCore} from "./SecurityTokenCore.sol";
 /// the split keeps each under it, at the cost of one cold call (≈ 2.6 k gas) per lifecycle transaction and a
 /// self-call for each core view or hook the lifecycle uses. Transfers never reach the lifecycle.
 ///
-/// The lifecycle reaches the core's internal paths only through the three `IBondHooks`, callable by the bond
+/// The lifecycle reaches the core's internal paths only through the four `IBondHooks`, callable by the bond
 /// itself alone (the lifecycle runs as the bond, so its calls to `address(this)` come from the bond): `_snapshot`,
-/// `_burnUnchecked` (redemption) and `_setTransfersStopped` (default, redemption). No other path calls them.
+/// `_burnUnchecked` (redemption), `_setTransfersStopped` (default, redemption) and `_rescheduleSnapshot` (record
+/// dates). No other path calls them.
 contract Bond is SecurityToken, IBondHooks {
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     BondLifecycle private immutable _lifecycle;
@@ -56,10 +57,12 @@ contract Bond is SecurityToken, IBondHooks {
         bytes calldata terms
     ) external initializer {
         __SecurityToken_init(authority, instrument_, documents);
-        Address.functionDelegateCall(
+        bytes memory firstRecordDate = Address.functionDelegateCall(
             address(_lifecycle),
-            abi.encodeCall(BondLifecycle.initializeBond, (terms, instrument_.decimals, instrument_.issuer))
+            abi.encodeCall(BondLifecycle.initializeBond, (terms, instrument_.decimals))
         );
+        // The first coupon's record date, scheduled now (the proxy has no code yet to call its hook).
+        _rescheduleSnapshot(abi.decode(firstRecordDate, (uint256)));
     }
 
     /// @notice Runs every `IBondLifecycle` function in `BondLifecycle`, in this bond's context; reverts bubble up.
@@ -94,6 +97,12 @@ contract Bond is SecurityToken, IBondHooks {
         _setTransfersStopped(stopped);
     }
 
+    /// @inheritdoc IBondHooks
+    function bondScheduleSnapshot(uint256 at) external returns (uint256, uint256) {
+        _onlySelf();
+        return _rescheduleSnapshot(at);
+    }
+
     /// @inheritdoc SecurityToken
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return
@@ -105,6 +114,12 @@ contract Bond is SecurityToken, IBondHooks {
     /// @inheritdoc SecurityTokenCore
     function _productType() internal pure override returns (ProductType) {
         return ProductType.Bond;
+    }
+
+    /// @dev Forwards the lost wallet's unpaid entitlements to the new wallet (`IDistributions.recordRecovery`, run by
+    /// the lifecycle through this token's fallback: the call comes from the token itself).
+    function _afterRecovery(address lostWallet, address newWallet) internal override {
+        IDistributions(address(this)).recordRecovery(lostWallet, newWallet);
     }
 
     function _onlySelf() private view {

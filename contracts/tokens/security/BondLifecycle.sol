@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IAllianceAuthority} from "../../interfaces/access/IAllianceAuthority.sol";
 import {IBondHooks, IBondLifecycle} from "../../interfaces/tokens/IBond.sol";
 import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
 import {BondScheduleLib} from "../../libraries/BondScheduleLib.sol";
@@ -72,7 +73,8 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         bool defaulted;
         /// @dev 10^decimals: the base units of one whole token, which amounts "per unit" are for.
         uint64 unit;
-        /// @dev The instrument's issuer (the core keeps it too, behind an external view).
+        /// @dev Unused: was the issuer named at issue; money now returns to the authority's current issuer
+        /// (`_distributionIssuer`). Kept for the storage layout.
         address issuer;
         RedemptionState redemption;
         mapping(uint256 period => Coupon) coupons;
@@ -91,10 +93,14 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
     /// @param terms_ `abi.encode(BondTerms)` (sdk/products/bond.ts `encodeBondTerms`); reverts with the first
     /// problem `BondScheduleLib.validate` finds.
     /// @param decimals The bond's decimals (≤ 18, checked by the core).
-    /// @param issuer_ The instrument's issuer, where unclaimed money returns.
     /// @dev AccessManaged is initialized by the core (`__SecurityToken_init`) in the same `initialize`.
     /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
-    function initializeBond(bytes calldata terms_, uint8 decimals, address issuer_) external onlyInitializing {
+    /// @return firstRecordDate The first coupon's record date, which `Bond.initialize` schedules a snapshot at (0 for
+    /// a zero-coupon bond, or when that date is not in the future).
+    function initializeBond(
+        bytes calldata terms_,
+        uint8 decimals
+    ) external onlyInitializing returns (uint256 firstRecordDate) {
         BondTerms memory t = abi.decode(terms_, (BondTerms));
         uint256 count = BondScheduleLib.validate(t);
         BondStorage storage $ = _getBondStorage();
@@ -102,10 +108,16 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         // count ≤ BondScheduleLib.MAX_COUPONS (1,200) fits 16 bits; decimals ≤ 18, so 10^decimals < 2^64.
         $.couponCount = uint16(count);
         $.unit = uint64(10 ** decimals);
-        $.issuer = issuer_;
         $.redemption.date = t.maturityDate;
         $.redemption.pricePerUnit = t.faceValue;
         emit BondTermsSet(t, count);
+        // A record date already past at issue had no holders to capture: the first coupon then records on the
+        // register when recorded, as a bond without a schedule does (`_record`).
+        uint256 first = count == 0 ? 0 : BondScheduleLib.recordDate(t, BondScheduleLib.paymentDate(t, 1, count));
+        if (first > block.timestamp) {
+            firstRecordDate = first;
+            emit RecordDateScheduled(1, first);
+        }
     }
 
     /* TERMS AND SCHEDULE */
@@ -194,7 +206,7 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         require(coupon.snapshotId == 0, BondCouponAlreadyRecorded(period, coupon.snapshotId));
         uint256 recordDate = BondScheduleLib.recordDate(t, BondScheduleLib.paymentDate(t, period, $.couponCount));
         require(block.timestamp >= recordDate, BondRecordDateNotReached(period, recordDate));
-        snapshotId = _record($, coupon, period, recordDate);
+        snapshotId = _record($, t, coupon, period, recordDate);
     }
 
     /// @inheritdoc IBondLifecycle
@@ -207,7 +219,7 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         uint256 paymentDate = BondScheduleLib.paymentDate(t, period, $.couponCount);
         require(block.timestamp >= paymentDate, BondPaymentDateNotReached(period, paymentDate));
         uint256 snapshotId = coupon.snapshotId;
-        if (snapshotId == 0) snapshotId = _record($, coupon, period, BondScheduleLib.recordDate(t, paymentDate));
+        if (snapshotId == 0) snapshotId = _record($, t, coupon, period, BondScheduleLib.recordDate(t, paymentDate));
         uint256 eligible = _eligibleSupplyAt(snapshotId);
         require(eligible != 0, BondNothingOutstanding(period, snapshotId));
         uint256 perUnit = BondScheduleLib.interestPerUnit(t, BondScheduleLib.periodStart(t, period), paymentDate);
@@ -336,7 +348,7 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         r.reclaimed = true;
         // paid ≤ funded (`_addPaid`).
         amount = uint256(r.funded) - r.paid;
-        address to = $.issuer;
+        address to = _distributionIssuer();
         if (amount != 0) _settlementCoin().safeTransfer(to, amount);
         emit RedemptionReclaimed(to, amount);
     }
@@ -381,8 +393,9 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         return _getBondStorage().defaulted;
     }
 
+    /// @dev The issuer the alliance authority records for this bond now (`setAssetIssuer` may have changed it).
     function _distributionIssuer() internal view override returns (address) {
-        return _getBondStorage().issuer;
+        return IAllianceAuthority(authority()).issuerOf(address(this));
     }
 
     /* INTERNAL */
@@ -413,18 +426,29 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         data.distributionId = coupon.distributionId;
     }
 
-    /// @dev Snapshots the register for `period` and keeps the id.
+    /// @dev Records `period` (the next one in order, its record date `recordDate` reached) on the snapshot scheduled
+    /// at its record date, and schedules the next active period's record date. A bond issued before record dates
+    /// were scheduled has no schedule for its record date: it snapshots now, as it did.
     function _record(
         BondStorage storage $,
+        BondTerms memory t,
         Coupon storage coupon,
         uint256 period,
         uint256 recordDate
     ) private returns (uint256 snapshotId) {
-        snapshotId = _hooks().bondSnapshot();
+        uint256 expected = uint256($.lastRecorded) + 1;
+        require(period == expected, BondCouponOutOfOrder(period, expected));
+        uint256 next;
+        if (period < _activeCount($, t)) {
+            next = BondScheduleLib.recordDate(t, BondScheduleLib.paymentDate(t, period + 1, $.couponCount));
+        }
+        (uint256 scheduledAt, uint256 scheduledId) = _hooks().bondScheduleSnapshot(next);
+        snapshotId = scheduledAt == recordDate && scheduledId != 0 ? scheduledId : _hooks().bondSnapshot();
         coupon.snapshotId = uint32(snapshotId); // the core's ids are 24-bit
         // period ≤ couponCount ≤ 1,200.
-        if (period > $.lastRecorded) $.lastRecorded = uint16(period);
+        $.lastRecorded = uint16(period);
         emit CouponRecorded(period, snapshotId, recordDate);
+        if (next != 0) emit RecordDateScheduled(period + 1, next);
     }
 
     function _requireRedeemable(BondStorage storage $) private view {

@@ -111,6 +111,12 @@ contract Equity is SecurityToken, IEquityHooks {
         return ProductType.Equity;
     }
 
+    /// @dev Forwards the lost wallet's unpaid entitlements to the new wallet (`IDistributions.recordRecovery`, run by
+    /// the lifecycle through this token's fallback: the call comes from the token itself).
+    function _afterRecovery(address lostWallet, address newWallet) internal override {
+        IDistributions(address(this)).recordRecovery(lostWallet, newWallet);
+    }
+
     function _onlySelf() private view {
         require(msg.sender == address(this), EquityOnlySelf(msg.sender));
     }

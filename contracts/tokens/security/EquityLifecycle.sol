@@ -2,6 +2,8 @@
 pragma solidity ^0.8.27;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IAllianceAuthority} from "../../interfaces/access/IAllianceAuthority.sol";
+import {IDistributions} from "../../interfaces/tokens/IDistributions.sol";
 import {IEquityHooks, IEquityLifecycle} from "../../interfaces/tokens/IEquity.sol";
 import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
 import {Distributions} from "../extensions/Distributions.sol";
@@ -23,8 +25,10 @@ import {Distributions} from "../extensions/Distributions.sol";
 /// register through `ISecurityToken(address(this))` and changes it through `IEquityHooks` on `address(this)`
 /// (callable by the token itself alone): `_issueUnchecked` and `_burnUnchecked` for a split's conversions,
 /// `_snapshot` for record dates, `_setTransfersStopped` while a split runs. So the register, snapshots and holder
-/// count stay exact (T1–T3), and each wallet converts from its balance at the split's snapshot, checked equal to
-/// its balance now (E4), whatever order the batches come in.
+/// count stay exact (T1–T3), and each wallet that held at the split's snapshot converts once, from its balance when
+/// converted (E4), whatever order the batches come in: a burn by the agent during the split leaves the rest
+/// convertible, a recovery is refused until the split completes or is aborted, so no move can stop the split for
+/// good.
 ///
 /// @dev Warning: partially frozen amounts (`freezePartialTokens`) are not scaled by a split: a consolidation's
 /// burn releases the frozen tokens it needs (`TokensUnfrozen`), a split leaves the frozen amount as it was. The
@@ -117,6 +121,18 @@ contract EquityLifecycle is Distributions, IEquityLifecycle {
     }
 
     /// @inheritdoc IEquityLifecycle
+    function abortSplit() external restricted {
+        EquityStorage storage $ = _getEquityStorage();
+        Split storage split = $.split;
+        require(split.inProgress, EquityNoSplitInProgress());
+        uint256 splitId = $.splitCount;
+        require(split.walletsConverted == 0, EquitySplitAlreadyApplied(splitId, split.walletsConverted));
+        split.inProgress = false;
+        _hooks().equitySetTransfersStopped(false);
+        emit SplitAborted(splitId);
+    }
+
+    /// @inheritdoc IEquityLifecycle
     function applySplit(address[] calldata wallets) external restricted returns (uint256 converted) {
         EquityStorage storage $ = _getEquityStorage();
         Split memory split = $.split;
@@ -167,6 +183,17 @@ contract EquityLifecycle is Distributions, IEquityLifecycle {
         return $.split.inProgress && $.convertedIn[wallet] == $.splitCount;
     }
 
+    /* RECOVERY */
+
+    /// @inheritdoc IDistributions
+    /// @dev Refused while a split is in progress (`EquitySplitInProgress`), which refuses the recovery: the moved
+    /// holding would mix converted and unconverted units. Complete or abort the split, then recover.
+    function recordRecovery(address lostWallet, address newWallet) public override(Distributions, IDistributions) {
+        super.recordRecovery(lostWallet, newWallet);
+        EquityStorage storage $ = _getEquityStorage();
+        require(!$.split.inProgress, EquitySplitInProgress($.splitCount));
+    }
+
     /* DISTRIBUTIONS HOOKS */
 
     function _distributionBalanceOf(address holder, uint256 snapshotId) internal view override returns (uint256) {
@@ -186,14 +213,16 @@ contract EquityLifecycle is Distributions, IEquityLifecycle {
         return _token().transfersStopped();
     }
 
+    /// @dev The issuer the alliance authority records for this asset now (`setAssetIssuer` may have changed it).
     function _distributionIssuer() internal view override returns (address) {
-        return _token().issuer();
+        return IAllianceAuthority(authority()).issuerOf(address(this));
     }
 
     /* INTERNAL */
 
     /// @dev Converts `wallet` in split `splitId` unless it held nothing at the snapshot or was converted already;
-    /// returns whether it converted.
+    /// returns whether it converted. It converts its balance now: its snapshot balance, less what an agent burned or
+    /// force-transferred from it during the split (transfers, mints and recoveries are refused meanwhile).
     function _convert(
         EquityStorage storage $,
         Split memory split,
@@ -202,10 +231,8 @@ contract EquityLifecycle is Distributions, IEquityLifecycle {
     ) private returns (bool) {
         if (wallet == address(this) || $.convertedIn[wallet] == splitId) return false;
         ISecurityToken token = _token();
-        uint256 before = token.balanceOfAt(wallet, split.snapshotId);
-        if (before == 0) return false;
-        uint256 balance = token.balanceOf(wallet);
-        require(balance == before, EquitySplitBalanceMoved(wallet, before, balance));
+        if (token.balanceOfAt(wallet, split.snapshotId) == 0) return false;
+        uint256 before = token.balanceOf(wallet);
         $.convertedIn[wallet] = splitId;
         // Cannot overflow: before < 2^104 (the core's supply cap) and numerator ≤ 10^6 < 2^20.
         uint256 scaled = before * split.numerator;

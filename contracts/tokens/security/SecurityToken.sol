@@ -160,8 +160,11 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     }
 
     /// @inheritdoc ISecurityTokenOperations
-    function recoveryAddress(address, address, address) external returns (bool) {
-        return abi.decode(_operate(msg.data), (bool));
+    /// @dev Then `_afterRecovery`, in the same transaction: a product forwards what it owes the lost wallet.
+    function recoveryAddress(address lostWallet, address newWallet, address) external returns (bool) {
+        bool recovered = abi.decode(_operate(msg.data), (bool));
+        _afterRecovery(lostWallet, newWallet);
+        return recovered;
     }
 
     /// @inheritdoc ISecurityTokenOperations
@@ -371,6 +374,12 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     }
 
     /* INTERNALS */
+
+    /// @dev Called after a successful `recoveryAddress(lostWallet, newWallet, ·)` (the module checked both
+    /// wallets and moved the holding): products paying their holders (`Distributions`) forward the lost wallet's
+    /// entitlements to the new one here. Reverting refuses the recovery.
+    // solhint-disable-next-line no-empty-blocks
+    function _afterRecovery(address lostWallet, address newWallet) internal virtual {}
 
     /// @dev Runs `data` in the operations module, in this proxy's context, and returns what it returns (a revert
     /// is re-thrown as is). The module's `restricted` functions check the original caller and selector.

@@ -48,7 +48,8 @@ import {Restriction} from "../../types/Restriction.sol";
 /// removes a holder writes them, and the pipeline reads `holderCount` when an investor cap is on: a warm slot
 /// saves ≈ 2.1 k gas per new holder over a slot of our own. A freshly issued token sets none of these bits; once
 /// one is set, read the implementation address as the slot's low 160 bits (OpenZeppelin's upgrades-core
-/// `getImplementationAddress` refuses a slot that is not a bare address).
+/// `getImplementationAddress` refuses a slot that is not a bare address). Bit 2: a snapshot is scheduled
+/// (`_rescheduleSnapshot`); only while it is set does a balance change read the schedule's own slot.
 ///
 /// Holder accounting: a wallet whose balance leaves zero caches its investor's index (from the eligibility store)
 /// in its word; an investor is counted while one of the wallets cached with its index holds. When a wallet joins
@@ -94,6 +95,10 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
 
     uint256 internal constant _FLAG_PAUSED = 1 << 0;
     uint256 internal constant _FLAG_STOPPED = 1 << 1;
+    /// @dev A snapshot is scheduled (`_rescheduleSnapshot`): the next balance change at or after its time takes it.
+    uint256 internal constant _FLAG_SCHEDULED = 1 << 2;
+    /// @dev `_FLAG_SCHEDULED` in the raw implementation slot.
+    uint256 private constant _SCHEDULED_BIT = _FLAG_SCHEDULED << HotFlagsLib.SHIFT;
     uint256 internal constant _SNAPSHOT_SHIFT = 8;
     uint256 internal constant _MAX_SNAPSHOT_ID = type(uint24).max;
     uint256 internal constant _HOLDERS_SHIFT = 32;
@@ -128,6 +133,19 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.SecurityToken")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _STORAGE_LOCATION = 0x5c4b513eb4793fa8f101a002a3bf3785b83de5f40fea181386e379891bf27800;
+
+    /// @dev The scheduled snapshot (a bond's next record date), read only while `_FLAG_SCHEDULED` is set.
+    /// @custom:storage-location erc7201:assetledger.storage.ScheduledSnapshot
+    struct ScheduledSnapshotStorage {
+        /// @dev When it is due (unix time).
+        uint48 at;
+        /// @dev Its snapshot id once taken; 0 while pending.
+        uint24 id;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("assetledger.storage.ScheduledSnapshot")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _SCHEDULED_SNAPSHOT_LOCATION =
+        0x342279c7e88e5a94661afb064d2eef1136443f056488725a50dcabe3a09a2a00;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     ICompliance internal immutable _compliance;
@@ -209,16 +227,33 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         emit Snapshot(id);
     }
 
+    /// @dev Schedules a snapshot at time `at` (0: none) in place of the one scheduled before, after taking that one
+    /// if it is due (no balance changed since its time, or that change would have taken it). Returns the previous
+    /// schedule's time and snapshot id (id 0: it was not due, and is dropped). A record date fixed in advance is
+    /// so captured exactly: the snapshot is taken by the first balance change at or after it, whoever acts later.
+    function _rescheduleSnapshot(uint256 at) internal returns (uint256 previousAt, uint256 previousId) {
+        StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
+        uint256 hot = slot.value;
+        if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
+        ScheduledSnapshotStorage storage s = _getScheduledSnapshotStorage();
+        (previousAt, previousId) = (s.at, s.id);
+        (s.at, s.id) = (uint48(at), 0);
+        uint256 flagged = at == 0 ? hot & ~_SCHEDULED_BIT : hot | _SCHEDULED_BIT;
+        if (flagged != hot) slot.value = flagged;
+    }
+
     /// @dev The one path of every balance change (`from` zero: a mint; `to` zero: a burn; never both). Keeps the
     /// supply equal to the sum of balances (T1), the holder and holding-wallet counts (T2) and the snapshots (T3).
     /// `checked` (transfers and checked mints): refuses while paused (transfers only) or stopped, when either party
     /// is frozen or the sender's balance not frozen is short, and asks the compliance pipeline, storing the memos
     /// it returns in the parties' words. Unchecked changes release frozen tokens they need.
     /// A later batch path applying many deltas (net settlement) keeps the same invariants with one eligibility
-    /// check per participant.
+    /// check per participant. A scheduled snapshot fallen due is taken first (the first change at or after its
+    /// time: a bond's record date). The implementation slot is warm (the proxy just read it); `if … revert` (not
+    /// `require`) on this hot path.
     function _update(address from, address to, uint256 amount, bool checked) internal {
-        // Warm: the proxy just read the implementation slot. `if … revert` (not `require`) on the hot path.
         uint256 hot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
+        if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         Account storage fromAccount = $.accounts[from];
         Account storage toAccount = $.accounts[to];
@@ -262,7 +297,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             unchecked {
                 // The exact change of the counts (above), each bounded by the accounts that ever held (far below
                 // 2^32): no carry into the next field; the address bits below are untouched. Nothing wrote the slot
-                // since `hot` was read: every call made since (pipeline, store, registry) is static.
+                // since `hot` was read (or written, by a scheduled snapshot): every call made since is static.
                 StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value = hot + counts;
             }
         }
@@ -401,6 +436,28 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     }
 
     /* INTERNALS */
+
+    /// @dev Takes the scheduled snapshot if its time has come, as `_snapshot` would; `hot` is the raw
+    /// implementation slot, returned as written (the new id, the scheduled flag cleared).
+    function _takeScheduledSnapshot(uint256 hot) private returns (uint256) {
+        ScheduledSnapshotStorage storage s = _getScheduledSnapshotStorage();
+        if (block.timestamp < s.at) return hot;
+        uint256 shift = HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT;
+        uint256 id = ((hot >> shift) & _MAX_SNAPSHOT_ID) + 1;
+        if (id > _MAX_SNAPSHOT_ID) revert SecurityTokenSnapshotLimit();
+        s.id = uint24(id);
+        hot = (hot & ~((_MAX_SNAPSHOT_ID << shift) | _SCHEDULED_BIT)) | (id << shift);
+        StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value = hot;
+        emit Snapshot(id);
+        return hot;
+    }
+
+    function _getScheduledSnapshotStorage() private pure returns (ScheduledSnapshotStorage storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := _SCHEDULED_SNAPSHOT_LOCATION
+        }
+    }
 
     /// @dev Caps `account`'s frozen tokens at its new balance (in `word`), emitting `TokensUnfrozen` for the
     /// released amount; clears the partial bit when nothing stays frozen.

@@ -14,10 +14,21 @@ async function holdersFixture() {
   return world;
 }
 
-type Op = { kind: "claim"; who: number } | { kind: "push"; who: number[] };
+type Op =
+  | { kind: "claim"; who: number }
+  | { kind: "claimFor"; who: number }
+  | { kind: "push"; who: number[] }
+  | { kind: "recover"; lost: number; to: number };
 
+const holderArb = fc.nat({ max: HOLDER_INDEXES.length - 1 });
+
+/** Claims, pushes and — between them — recoveries of one holder's wallet onto another's (chains and loops too). */
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant("claim" as const), who: fc.nat({ max: HOLDER_INDEXES.length - 1 }) }),
+  fc.record({ kind: fc.constant("claim" as const), who: holderArb }),
+  fc.record({ kind: fc.constant("claimFor" as const), who: holderArb }),
+  fc
+    .record({ kind: fc.constant("recover" as const), lost: holderArb, to: holderArb })
+    .filter((op) => op.lost !== op.to),
   fc.record({
     kind: fc.constant("push" as const),
     who: fc.array(fc.nat({ max: HOLDER_INDEXES.length - 1 }), { maxLength: 8 }),
@@ -33,11 +44,11 @@ const scenarioArb = fc.record({
     .filter((b) => b.some((x) => x > 0n)),
   tokenOwn: fc.bigInt({ min: 0n, max: 10n ** 12n }),
   funded: fc.oneof(fc.bigInt({ min: 1n, max: 1_000n }), fc.bigInt({ min: 1n, max: 10n ** 14n })),
-  ops: fc.array(opArb, { maxLength: 8 }),
+  ops: fc.array(opArb, { maxLength: 10 }),
 });
 
 describe("Distributions (property)", function () {
-  it("never pays more than funded; Σ paid + reclaimed = funded; reclaim beyond unclaimed = funded − Σ entitlements", async function () {
+  it("never pays more than funded, nor a lost wallet; Σ paid + reclaimed = funded; reclaim beyond unclaimed = funded − Σ entitlements", async function () {
     const holders = HOLDERS;
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ balances, tokenOwn, funded, ops }) => {
@@ -55,18 +66,41 @@ describe("Distributions (property)", function () {
         const id = 1n;
 
         const paid = holders.map(() => false);
+        // The model of recoveries (P6): lost → new; a wallet recovered onto forwards nowhere.
+        const forward = new Map<number, number>();
+        const payee = (i: number): number => (forward.has(i) ? payee(forward.get(i)!) : i);
+        const received = holders.map(() => 0n);
         let paidTotal = 0n;
         for (const op of ops) {
-          if (op.kind === "claim") {
+          if (op.kind === "recover") {
+            await expect(token.recover(holders[op.lost].address, holders[op.to].address))
+              .to.emit(token, "EntitlementsForwarded")
+              .withArgs(holders[op.lost].address, holders[op.to].address);
+            forward.delete(op.to);
+            forward.set(op.lost, op.to);
+          } else if (op.kind === "claim" || op.kind === "claimFor") {
             const i = op.who;
-            const call = token.connect(holders[i]).claim(id);
-            if (paid[i]) {
+            const to = payee(i);
+            // `claim`: the holder's own key; `claimFor`: its payee's.
+            const caller = op.kind === "claim" ? i : to;
+            const call =
+              op.kind === "claim"
+                ? token.connect(holders[i]).claim(id)
+                : token.connect(holders[to]).claimFor(id, holders[i].address);
+            if (caller !== to) {
+              await expect(call)
+                .to.be.revertedWithCustomError(token, "DistributionsNotPayee")
+                .withArgs(holders[i].address, holders[caller].address, holders[to].address);
+            } else if (paid[i]) {
               await expect(call).to.be.revertedWithCustomError(token, "DistributionsAlreadyPaid");
             } else if (due[i] === 0n) {
               await expect(call).to.be.revertedWithCustomError(token, "DistributionsNothingToClaim");
             } else {
-              await expect(call).to.emit(token, "DistributionPaid").withArgs(id, holders[i].address, due[i]);
+              await expect(call)
+                .to.emit(token, "DistributionPaid")
+                .withArgs(id, holders[i].address, holders[to].address, due[i]);
               paid[i] = true;
+              received[to] += due[i];
               paidTotal += due[i];
             }
           } else {
@@ -74,6 +108,7 @@ describe("Distributions (property)", function () {
             for (const i of op.who) {
               if (!paid[i] && due[i] > 0n) {
                 paid[i] = true;
+                received[payee(i)] += due[i];
                 expected += due[i];
               }
             }
@@ -88,9 +123,11 @@ describe("Distributions (property)", function () {
           expect(await coin.balanceOf(tokenAddress)).to.equal(funded - paidTotal);
         }
 
-        // P2: each holder holds exactly its entitlement if paid, nothing otherwise; the views agree with the model.
+        // P2, P6: each wallet holds exactly the entitlements paid to it as payee, at the time, of their holders; the
+        // views agree with the model.
         for (let i = 0; i < holders.length; i++) {
-          expect(await coin.balanceOf(holders[i].address)).to.equal(paid[i] ? due[i] : 0n);
+          expect(await coin.balanceOf(holders[i].address)).to.equal(received[i]);
+          expect(await token.payeeOf(holders[i].address)).to.equal(holders[payee(i)].address);
           expect(await token.entitlementOf(id, holders[i].address)).to.equal(due[i]);
           expect(await token.isPaid(id, holders[i].address)).to.equal(paid[i]);
         }

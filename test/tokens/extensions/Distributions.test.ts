@@ -219,7 +219,7 @@ describe("Distributions", function () {
         expect(await token.claimableOf(id, alice.address)).to.equal(ALICE_DUE);
         expect(await token.connect(alice).claim.staticCall(id)).to.equal(ALICE_DUE);
         const tx = token.connect(alice).claim(id);
-        await expect(tx).to.emit(token, "DistributionPaid").withArgs(id, alice.address, ALICE_DUE);
+        await expect(tx).to.emit(token, "DistributionPaid").withArgs(id, alice.address, alice.address, ALICE_DUE);
         await expect(tx).to.changeTokenBalances(coin, [token, alice], [-ALICE_DUE, ALICE_DUE]);
         expect(await token.isPaid(id, alice.address)).to.equal(true);
         expect(await token.claimableOf(id, alice.address)).to.equal(0n);
@@ -245,7 +245,7 @@ describe("Distributions", function () {
         await time.setNextBlockTimestamp(world.deadline);
         await expect(world.token.connect(world.accounts.bob).claim(world.id))
           .to.emit(world.token, "DistributionPaid")
-          .withArgs(world.id, world.accounts.bob.address, BOB_DUE);
+          .withArgs(world.id, world.accounts.bob.address, world.accounts.bob.address, BOB_DUE);
       });
     });
 
@@ -374,9 +374,9 @@ describe("Distributions", function () {
         const tx = token.connect(agent).pushPayments(id, batch);
         await expect(tx)
           .to.emit(token, "DistributionPaid")
-          .withArgs(id, alice.address, ALICE_DUE)
+          .withArgs(id, alice.address, alice.address, ALICE_DUE)
           .and.to.emit(token, "DistributionPaid")
-          .withArgs(id, bob.address, BOB_DUE);
+          .withArgs(id, bob.address, bob.address, BOB_DUE);
         await expect(tx).to.changeTokenBalances(
           coin,
           [token, alice, bob],
@@ -443,7 +443,7 @@ describe("Distributions", function () {
           .to.emit(token, "DistributionPaymentFailed")
           .withArgs(id, bob.address, BOB_DUE)
           .and.to.emit(token, "DistributionPaid")
-          .withArgs(id, carol.address, CAROL_DUE);
+          .withArgs(id, carol.address, carol.address, CAROL_DUE);
         await expect(tx).to.changeTokenBalances(coin, [alice, bob, carol], [ALICE_DUE, 0n, CAROL_DUE]);
         expect(await token.isPaid(id, bob.address)).to.equal(false);
         const d = await token.distribution(id);
@@ -453,7 +453,7 @@ describe("Distributions", function () {
         await coin.connect(regulator).unfreeze(bob.address);
         await expect(token.connect(bob).claim(id))
           .to.emit(token, "DistributionPaid")
-          .withArgs(id, bob.address, BOB_DUE);
+          .withArgs(id, bob.address, bob.address, BOB_DUE);
       });
     });
 
