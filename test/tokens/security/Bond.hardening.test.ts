@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { Role } from "../../../config/roles";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BondTerms } from "../../../sdk/products/bond";
 import { timestampOf as at } from "../../../sdk/products/bond";
@@ -160,6 +161,10 @@ describe("Bond (issue 17: coupons at the record date, payments follow recoveries
       await world.contracts.authority
         .connect(world.accounts.governor)
         .setAssetIssuer(await world.contracts.bond.getAddress(), successor.address);
+      // A handover ends the previous issuer's appointments: the successor appoints its own paying agent.
+      await world.contracts.authority
+        .connect(successor)
+        .setAssetRole(world.contracts.bond, Role.ASSET_ADMINISTRATOR, world.accounts.payingAgent.address, true);
       return { world, successor };
     }
 
@@ -182,6 +187,7 @@ describe("Bond (issue 17: coupons at the record date, payments follow recoveries
       const { payingAgent, governor, issuer } = world.accounts;
       const successor = await extraSigner("zero-coupon successor issuer");
       await authority.connect(governor).setAssetIssuer(await bond.getAddress(), successor.address);
+      await authority.connect(successor).setAssetRole(bond, Role.ASSET_ADMINISTRATOR, payingAgent.address, true);
       await reach(at("2030-01-01"));
       await bond.connect(payingAgent).fundRedemption();
       const funded = (await bond.redemption()).funded;
