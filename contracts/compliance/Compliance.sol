@@ -129,16 +129,12 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 holders;
     }
 
-    /// @dev How a filter in front of the full evaluation (`checkTransfer`) ended.
+    /// @dev How `checkTransfer`'s new-holder filter ended.
     enum Filter {
-        /// The filter does not apply: the next one, or the full evaluation, judges.
-        NotApplicable,
-        /// The filter decided, with the code the full evaluation would give.
+        /// It decided, with the code the full evaluation would give.
         Decided,
         /// The full evaluation judges, with the memos given.
         Full,
-        /// The full evaluation judges without the memos: they are of an older epoch.
-        FullWithoutMemos,
         /// The full evaluation judges without the sender's memo: it is of an older epoch.
         FullWithoutSenderMemo
     }
@@ -166,9 +162,9 @@ contract Compliance is ICompliance, AccessManaged {
     IIdentityRegistry private immutable _identityRegistry;
     IEligibilityStore private immutable _eligibilityStore;
     /// @dev This pipeline's serial (`pipelineSerial`) and its bits in every memo it makes (`ComplianceMemoLib`).
-    uint8 private immutable _SERIAL;
-    uint256 private immutable _SERIAL_BITS;
-    ICompliance private immutable _PREDECESSOR;
+    uint8 private immutable _serial;
+    uint256 private immutable _serialBits;
+    ICompliance private immutable _predecessor;
 
     /// @dev One word per asset (`AssetConfig`): the `AssetRules` fields, the halt, the flags and the version.
     mapping(address asset => AssetConfig) private _configs;
@@ -204,9 +200,9 @@ contract Compliance is ICompliance, AccessManaged {
             );
             serial = predecessor_.claimSuccession();
         }
-        _SERIAL = serial;
-        _SERIAL_BITS = ComplianceMemoLib.serialBits(serial);
-        _PREDECESSOR = predecessor_;
+        _serial = serial;
+        _serialBits = ComplianceMemoLib.serialBits(serial);
+        _predecessor = predecessor_;
         _maxHaltDuration = DEFAULT_MAX_HALT_DURATION;
         emit MaxHaltDurationSet(DEFAULT_MAX_HALT_DURATION);
     }
@@ -379,11 +375,8 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     function approveSuccessor(address successor_) external restricted {
         require(_successor == address(0), ComplianceSuccessionClosed(_successor));
-        require(
-            successor_ != address(0) && successor_.code.length == 0,
-            ComplianceInvalidSuccessor(successor_)
-        );
-        require(_SERIAL != type(uint8).max, ComplianceSerialsExhausted(_SERIAL));
+        require(successor_ != address(0) && successor_.code.length == 0, ComplianceInvalidSuccessor(successor_));
+        require(_serial != type(uint8).max, ComplianceSerialsExhausted(_serial));
         _approvedSuccessor = successor_;
         emit SuccessorApproved(successor_);
     }
@@ -397,7 +390,7 @@ contract Compliance is ICompliance, AccessManaged {
         _successor = msg.sender;
         // approveSuccessor refused the maximum serial: this cannot overflow.
         unchecked {
-            serial = _SERIAL + 1;
+            serial = _serial + 1;
         }
         emit SuccessionClaimed(msg.sender, serial);
     }
@@ -424,13 +417,35 @@ contract Compliance is ICompliance, AccessManaged {
         AssetConfig config = _configs[msg.sender];
         if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0, toWord);
 
-        // Filters in front of the one full evaluation, for configurations whose rules need nothing beyond the
-        // configuration word, the parties' words and the holder count. A filter decides only with the full
-        // evaluation's code; any doubt hands the check on (without the memos it found stale).
+        // Two filters in front of the one full evaluation, for configurations whose rules need nothing beyond the
+        // configuration word, the parties' words and the holder count. A filter decides only with the code the
+        // full evaluation would give; any doubt hands the check on, without the memos found stale. (Written inline:
+        // as a function of its own the hot filter costs ≈ 230 gas more.)
         if (!config.hasBalanceCapOrRules()) {
-            Filter filter;
-            (filter, code, newToMemo) = _hotFilter(config, from, fromMemo, toMemo, recipientHolds);
-            if (filter == Filter.NotApplicable) {
+            if (
+                (recipientHolds || config.maxInvestors() == 0) &&
+                ComplianceMemoLib.bothHold(
+                    from != address(0) ? fromMemo : toMemo,
+                    toMemo,
+                    config.version(),
+                    _serialBits
+                )
+            ) {
+                // Filter 1, hot: both parties vouched for (a mint passes the recipient's memo twice), and no
+                // investor cap can apply. In the memos' epoch the market rules alone decide; the store's epoch is
+                // the only read besides the configuration word.
+                if (ComplianceMemoLib.inEpoch(toMemo, _eligibilityStore.epoch())) {
+                    if (from == address(0)) return (Restriction.None, 0, toMemo, toWord);
+                    (code, ) = _checkMarket(config);
+                    if (code != Restriction.None) return (code, 0, 0, toWord);
+                    return (Restriction.None, fromMemo, toMemo, toWord);
+                }
+                // The memos (of one epoch) are of an older one: the full evaluation reads both words in one call.
+                fromMemo = 0;
+                toMemo = 0;
+            } else if (from == address(0) || ComplianceMemoLib.holds(fromMemo, config.version(), _serialBits, false)) {
+                // Filter 2, new holder: the sender vouched for (or a mint), the recipient judged from its word.
+                Filter filter;
                 (filter, code, newToMemo, toWord) = _newHolderFilter(
                     config,
                     from,
@@ -440,19 +455,15 @@ contract Compliance is ICompliance, AccessManaged {
                     recipientHolds,
                     holderCount
                 );
-            }
-            if (filter == Filter.Decided) {
-                if (code != Restriction.None) return (code, 0, 0, Eligibility.wrap(0));
-                return (code, from != address(0) ? fromMemo : 0, newToMemo, toWord);
-            }
-            if (filter == Filter.FullWithoutMemos) {
-                fromMemo = 0;
-                toMemo = 0;
-            } else if (filter == Filter.FullWithoutSenderMemo) {
-                fromMemo = 0;
+                if (filter == Filter.Decided) {
+                    if (code != Restriction.None) return (code, 0, 0, Eligibility.wrap(0));
+                    return (code, from != address(0) ? fromMemo : 0, newToMemo, toWord);
+                }
+                if (filter == Filter.FullWithoutSenderMemo) fromMemo = 0;
             }
         }
 
+        // The full evaluation, skipping the steps of the parties valid memos vouch for.
         return _checkFully(config, from, to, amount, fromMemo, toMemo, recipientHolds, holderCount);
     }
 
@@ -551,12 +562,12 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function pipelineSerial() external view returns (uint8) {
-        return _SERIAL;
+        return _serial;
     }
 
     /// @inheritdoc ICompliance
     function predecessor() external view returns (ICompliance) {
-        return _PREDECESSOR;
+        return _predecessor;
     }
 
     /// @inheritdoc ICompliance
@@ -694,8 +705,8 @@ contract Compliance is ICompliance, AccessManaged {
         parties.from = from;
         parties.to = to;
         bool transfer = from != address(0);
-        parties.fromVouched = transfer && ComplianceMemoLib.holds(fromMemo, config.version(), _SERIAL_BITS, false);
-        parties.toVouched = ComplianceMemoLib.holds(toMemo, config.version(), _SERIAL_BITS, true);
+        parties.fromVouched = transfer && ComplianceMemoLib.holds(fromMemo, config.version(), _serialBits, false);
+        parties.toVouched = ComplianceMemoLib.holds(toMemo, config.version(), _serialBits, true);
 
         // The caps need the recipient's wallet count when it holds nothing, and the balance cap both investor
         // indexes to tell two wallets of one investor apart.
@@ -771,36 +782,11 @@ contract Compliance is ICompliance, AccessManaged {
         return Restriction.None;
     }
 
-    /// @dev `checkTransfer`'s first filter, between holders both vouched for: applies when the memos hold (the
-    /// sender's and the recipient's at recipient level, of one epoch; a mint passes the recipient's twice) and the
-    /// recipient holds or there is no investor cap. It then reads the store's epoch only: in that epoch the parties
-    /// pass their steps, so the market rules of the configuration word decide; in an older one no memo vouches.
-    function _hotFilter(
-        AssetConfig config,
-        address from,
-        uint88 fromMemo,
-        uint88 toMemo,
-        bool recipientHolds
-    ) private view returns (Filter, Restriction code, uint88) {
-        if (
-            !(recipientHolds || config.maxInvestors() == 0) ||
-            !ComplianceMemoLib.bothHold(from != address(0) ? fromMemo : toMemo, toMemo, config.version(), _SERIAL_BITS)
-        ) {
-            return (Filter.NotApplicable, Restriction.None, 0);
-        }
-        // The memos are of one epoch: when it is an older one, the full evaluation reads both words in one call.
-        if (!ComplianceMemoLib.inEpoch(toMemo, _eligibilityStore.epoch())) {
-            return (Filter.FullWithoutMemos, Restriction.None, 0);
-        }
-        if (from != address(0)) (code, ) = _checkMarket(config);
-        return (Filter.Decided, code, toMemo);
-    }
-
-    /// @dev `checkTransfer`'s second filter, to a recipient no memo vouches for: applies to a mint or when the
-    /// sender's memo holds. One store call reads the recipient's word and the header; the recipient's steps, the
-    /// market rules and the investor cap by the wallet count decide. Hands on to the full evaluation when the
-    /// sender's memo is of another epoch, or when the investor cap must tell whether a recipient with sibling
-    /// wallets shares the sender's investor.
+    /// @dev `checkTransfer`'s second filter, for a mint or a sender its memo vouches for, to a recipient no memo
+    /// vouches for: one store call reads the recipient's word and the header; the recipient's steps, the market
+    /// rules and the investor cap by the wallet count decide. Hands on to the full evaluation when the sender's memo
+    /// is of another epoch, or when the investor cap must tell whether a recipient with sibling wallets shares the
+    /// sender's investor.
     function _newHolderFilter(
         AssetConfig config,
         address from,
@@ -810,9 +796,6 @@ contract Compliance is ICompliance, AccessManaged {
         bool recipientHolds,
         uint256 holderCount
     ) private view returns (Filter, Restriction code, uint88 newToMemo, Eligibility toWord) {
-        if (from != address(0) && !ComplianceMemoLib.holds(fromMemo, config.version(), _SERIAL_BITS, false)) {
-            return (Filter.NotApplicable, Restriction.None, 0, toWord);
-        }
         uint64 baseline;
         uint64 epoch;
         (, toWord, baseline, epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
@@ -940,7 +923,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @dev The recipient's fresh memo: it passed the recipient's steps.
     function _recipientMemo(AssetConfig config, Eligibility word, uint64 epoch) private view returns (uint88) {
-        return ComplianceMemoLib.make(word.expiry(), epoch, config.version(), _SERIAL_BITS, true);
+        return ComplianceMemoLib.make(word.expiry(), epoch, config.version(), _serialBits, true);
     }
 
     /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
@@ -950,7 +933,7 @@ contract Compliance is ICompliance, AccessManaged {
         bool recipientLevel =
             config.requiredClaims() & ~word.claims() == 0 &&
                 (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
-        return ComplianceMemoLib.make(word.expiry(), parties.epoch, config.version(), _SERIAL_BITS, recipientLevel);
+        return ComplianceMemoLib.make(word.expiry(), parties.epoch, config.version(), _serialBits, recipientLevel);
     }
 
     function _readFrom(Parties memory parties) private view {

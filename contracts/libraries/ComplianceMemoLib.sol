@@ -32,8 +32,8 @@ library ComplianceMemoLib {
     uint256 private constant _VERSION_SHIFT = 71;
     uint256 private constant _RECIPIENT = 1 << 87;
     /// @dev The serial and version bits: which pipeline and which configuration the memo is about.
-    uint256 private constant _KEY_MASK = (uint256(type(uint8).max) << _SERIAL_SHIFT) |
-        (uint256(type(uint16).max) << _VERSION_SHIFT);
+    uint256 private constant _KEY_MASK =
+        (uint256(type(uint8).max) << _SERIAL_SHIFT) | (uint256(type(uint16).max) << _VERSION_SHIFT);
     /// @dev The serial, epoch and version bits (24–86).
     uint256 private constant _SERIAL_EPOCH_AND_VERSION = ((1 << 63) - 1) << _SERIAL_SHIFT;
 
@@ -54,10 +54,8 @@ library ComplianceMemoLib {
     ) internal pure returns (uint88) {
         uint256 until = uint256(expiry) >> _TIME_SHIFT;
         if (until > _UNTIL_MASK) until = _UNTIL_MASK;
-        uint256 memo = until |
-            serial |
-            ((uint256(epoch) & _EPOCH_MASK) << _EPOCH_SHIFT) |
-            (uint256(version) << _VERSION_SHIFT);
+        uint256 memo =
+            until | serial | ((uint256(epoch) & _EPOCH_MASK) << _EPOCH_SHIFT) | (uint256(version) << _VERSION_SHIFT);
         if (recipientLevel) memo |= _RECIPIENT;
         // Every field was masked to its width (`serial` is `serialBits` of a uint8): the memo fits 88 bits.
         return uint88(memo);
