@@ -17,6 +17,7 @@ import {
 } from "../behaviors/CompliancePipeline.behavior";
 import { Role } from "../../config/roles";
 import { seatMember } from "../../scripts/lib/members";
+import { fundedWallet } from "../helpers/wallets";
 import { asTuple, complianceFixture, pipelineFixture, stateOf, YEAR } from "./fixtures";
 
 const SOME_RULES: AssetRules = {
@@ -114,7 +115,7 @@ describe("Compliance", function () {
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
       const until = 0xc1c2c3c4c5n;
-      await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).imposeHalt(asset, until, ethers.ZeroHash);
       // Slot 0 holds AccessManaged's authority and flag; `_configs` is the first mapping of Compliance (slot 1).
       const slot = BigInt(
         ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 1])),
@@ -743,7 +744,7 @@ describe("Compliance", function () {
         const until = (await time.latest()) + DAY;
         await compliance.connect(other).haltTrading(asset, until, ethers.ZeroHash);
         const before = await stateOf(compliance, asset);
-        for (const shorter of [60, 2 * DAY]) {
+        for (const shorter of [60, 12 * HOUR]) {
           await expect(
             compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + shorter, ethers.ZeroHash),
           )
@@ -1141,7 +1142,7 @@ describe("Compliance", function () {
 /** The compliance fixture with a second exchange, `other`, seated and made a venue of the asset. */
 async function twoVenuesFixture() {
   const f = await complianceFixture();
-  const other = (await ethers.getSigners())[12];
+  const other = await fundedWallet();
   await seatMember(f.contracts.members.connect(f.accounts.governor), other.address, "Exchange", "Second Exchange");
   await f.compliance.connect(f.accounts.regulator).setVenue(f.asset, other.address, true);
   return { ...f, other };
