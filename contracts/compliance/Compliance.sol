@@ -112,6 +112,8 @@ import {Restriction} from "../types/Restriction.sol";
 ///   `maxHaltDuration` (as it was then) after it was set; only its setter or a regulator ends it early or replaces
 ///   it.
 contract Compliance is ICompliance, AccessManaged {
+    using ComplianceMemoLib for uint88;
+
     /// @dev What one evaluation knows about its parties. A party is `vouched` when a valid memo says it passes its
     /// steps; its word is then read only when a cap needs it (`…Read`).
     struct Parties {
@@ -404,6 +406,13 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    /// @dev Two filters in front of the one full evaluation, for configurations whose rules need nothing beyond the
+    /// configuration word, the parties' words and the holder count. A filter decides only with the code the full
+    /// evaluation would give; any doubt hands the check on, without the memos found stale. Filter 1, hot: both
+    /// parties vouched for (a mint passes the recipient's memo twice) and no investor cap can apply; in the memos'
+    /// epoch the market rules alone decide, and the store's epoch is the only read besides the configuration word.
+    /// It is written inline: as a function of its own it costs ≈ 230 gas more. Filter 2, new holder
+    /// (`_newHolderFilter`): the sender vouched for (or a mint), the recipient judged from its word.
     function checkTransfer(
         address from,
         address to,
@@ -417,34 +426,23 @@ contract Compliance is ICompliance, AccessManaged {
         AssetConfig config = _configs[msg.sender];
         if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0, toWord);
 
-        // Two filters in front of the one full evaluation, for configurations whose rules need nothing beyond the
-        // configuration word, the parties' words and the holder count. A filter decides only with the code the
-        // full evaluation would give; any doubt hands the check on, without the memos found stale. (Written inline:
-        // as a function of its own the hot filter costs ≈ 230 gas more.)
         if (!config.hasBalanceCapOrRules()) {
             if (
                 (recipientHolds || config.maxInvestors() == 0) &&
-                ComplianceMemoLib.bothHold(
-                    from != address(0) ? fromMemo : toMemo,
-                    toMemo,
-                    config.version(),
-                    _serialBits
-                )
+                (from != address(0) ? fromMemo : toMemo).bothHold(toMemo, config.version(), _serialBits)
             ) {
-                // Filter 1, hot: both parties vouched for (a mint passes the recipient's memo twice), and no
-                // investor cap can apply. In the memos' epoch the market rules alone decide; the store's epoch is
-                // the only read besides the configuration word.
-                if (ComplianceMemoLib.inEpoch(toMemo, _eligibilityStore.epoch())) {
+                // Filter 1, hot.
+                if (toMemo.inEpoch(_eligibilityStore.epoch())) {
                     if (from == address(0)) return (Restriction.None, 0, toMemo, toWord);
                     (code, ) = _checkMarket(config);
                     if (code != Restriction.None) return (code, 0, 0, toWord);
                     return (Restriction.None, fromMemo, toMemo, toWord);
                 }
-                // The memos (of one epoch) are of an older one: the full evaluation reads both words in one call.
+                // Memos of an older epoch: the full evaluation reads both words in one call.
                 fromMemo = 0;
                 toMemo = 0;
-            } else if (from == address(0) || ComplianceMemoLib.holds(fromMemo, config.version(), _serialBits, false)) {
-                // Filter 2, new holder: the sender vouched for (or a mint), the recipient judged from its word.
+            } else if (from == address(0) || fromMemo.holds(config.version(), _serialBits, false)) {
+                // Filter 2, new holder.
                 Filter filter;
                 (filter, code, newToMemo, toWord) = _newHolderFilter(
                     config,
