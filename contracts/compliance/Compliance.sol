@@ -412,7 +412,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// parties vouched for (a mint passes the recipient's memo twice) and no investor cap can apply; in the memos'
     /// epoch the market rules alone decide, and the store's epoch is the only read besides the configuration word.
     /// It is written inline: as a function of its own it costs ≈ 230 gas more. Filter 2, new holder
-    /// (`_newHolderFilter`): the sender vouched for (or a mint), the recipient judged from its word.
+    /// (`_filterNewHolder`): the sender vouched for (or a mint), the recipient judged from its word.
     function checkTransfer(
         address from,
         address to,
@@ -429,7 +429,7 @@ contract Compliance is ICompliance, AccessManaged {
         if (!config.hasBalanceCapOrRules()) {
             if (
                 (recipientHolds || config.maxInvestors() == 0) &&
-                (from != address(0) ? fromMemo : toMemo).bothHold(toMemo, config.version(), _serialBits)
+                ComplianceMemoLib.bothHold(from, fromMemo, toMemo, config.version(), _serialBits)
             ) {
                 // Filter 1, hot.
                 if (toMemo.inEpoch(_eligibilityStore.epoch())) {
@@ -444,7 +444,7 @@ contract Compliance is ICompliance, AccessManaged {
             } else if (from == address(0) || fromMemo.holds(config.version(), _serialBits, false)) {
                 // Filter 2, new holder.
                 Filter filter;
-                (filter, code, newToMemo, toWord) = _newHolderFilter(
+                (filter, code, newToMemo, toWord) = _filterNewHolder(
                     config,
                     from,
                     to,
@@ -785,7 +785,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// rules and the investor cap by the wallet count decide. Hands on to the full evaluation when the sender's memo
     /// is of another epoch, or when the investor cap must tell whether a recipient with sibling wallets shares the
     /// sender's investor.
-    function _newHolderFilter(
+    function _filterNewHolder(
         AssetConfig config,
         address from,
         address to,

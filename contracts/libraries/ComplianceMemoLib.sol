@@ -73,8 +73,15 @@ library ComplianceMemoLib {
 
     /// @notice Whether a sender's memo and a recipient-level recipient's memo both hold now for the pipeline with
     /// serial bits `serial` and configuration `version`, and were made at one epoch (so checking the recipient's
-    /// epoch checks both). A mint passes the recipient's memo twice.
-    function bothHold(uint88 fromMemo, uint88 toMemo, uint16 version, uint256 serial) internal view returns (bool) {
+    /// epoch checks both). For a mint (`from` zero) the recipient's memo alone is checked.
+    function bothHold(
+        address from,
+        uint88 fromMemo,
+        uint88 toMemo,
+        uint16 version,
+        uint256 serial
+    ) internal view returns (bool) {
+        if (from == address(0)) fromMemo = toMemo;
         uint256 f = fromMemo;
         uint256 t = toMemo;
         uint256 until = f & _UNTIL_MASK;
