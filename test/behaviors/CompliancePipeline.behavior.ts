@@ -8,7 +8,7 @@ import type { Compliance, IdentityRegistry } from "../../typechain-types";
 import { Claim, claimsOf } from "../../sdk/claims";
 import { Restriction } from "../../sdk/restrictions";
 import { NO_RULES, type AssetRules } from "../../sdk/rules";
-import { Role } from "../../config/roles";
+import { permissions, publicFunctions, Role } from "../../config/roles";
 
 /** ERC-1404 codes: the SDK's table, so every verdict below also proves it matches the contract. */
 export { Restriction };
@@ -157,8 +157,8 @@ export async function checkTransferAs(
 
 /**
  * A successor of `predecessor` on its identity registry: `governor` approves the address the first signer (the
- * authority's admin) will deploy it at, the first signer deploys it, and the authority lets COMPLIANCE_ADMIN
- * configure it (as config/roles.ts does for the deployed pipeline).
+ * authority's admin) will deploy it at, the first signer deploys it, and the authority applies to it the table
+ * config/roles.ts gives the deployed pipeline.
  */
 export async function deploySuccessorPipeline(
   predecessor: Compliance,
@@ -180,18 +180,16 @@ export async function deploySuccessorPipeline(
     await predecessor.getAddress(),
   )) as unknown as Compliance;
   expect(await successor.getAddress()).to.equal(address);
-  const names = [
-    "configureAsset",
-    "setMaxBalance",
-    "setCountriesAllowed",
-    "setCountriesBlocked",
-    "addExternalRule",
-    "removeExternalRule",
-    "setVenue",
-  ] as const;
-  const selectors = names.map((name) => successor.interface.getFunction(name).selector);
+  // The permission table config/roles.ts gives the deployed pipeline, role by role.
   const authority = await ethers.getContractAt("AllianceAuthority", await predecessor.authority(), deployer);
-  await authority.setTargetFunctionRole(address, selectors, Role.COMPLIANCE_ADMIN);
+  const byRole = new Map<bigint, string[]>();
+  for (const [signature, role] of Object.entries(permissions.Compliance)) {
+    byRole.set(Role[role], [...(byRole.get(Role[role]) ?? []), ethers.id(signature).slice(0, 10)]);
+  }
+  for (const [role, selectors] of byRole) await authority.setTargetFunctionRole(address, selectors, role);
+  for (const signature of publicFunctions.Compliance) {
+    await authority.setTargetFunctionRole(address, [ethers.id(signature).slice(0, 10)], Role.PUBLIC);
+  }
   return successor;
 }
 

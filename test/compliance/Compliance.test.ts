@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { deployments, ethers } from "hardhat";
+import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Compliance, ComplianceSubjectMock } from "../../typechain-types";
 import {
   type AssetRules,
@@ -13,6 +13,7 @@ import {
   PROFESSIONAL,
   Restriction,
   Sentence,
+  deploySuccessorPipeline,
   shouldBehaveLikeCompliancePipeline,
 } from "../behaviors/CompliancePipeline.behavior";
 import { Role } from "../../config/roles";
@@ -1048,6 +1049,92 @@ describe("Compliance", function () {
       await compliance.connect(accounts.regulator).imposeHalt(asset, far, ethers.ZeroHash);
       await compliance.connect(accounts.regulator).liftHalt(asset);
       expect(await compliance.haltedUntil(asset)).to.equal(0n);
+    });
+  });
+
+  describe("succession (memo serials, invariant I5)", function () {
+    it("gives the registry's first pipeline serial 1, no predecessor and no successor", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      expect(await compliance.pipelineSerial()).to.equal(1n);
+      expect(await compliance.predecessor()).to.equal(ethers.ZeroAddress);
+      expect(await compliance.successor()).to.equal(ethers.ZeroAddress);
+    });
+
+    it("gives the approved successor the next serial, once, and records both ends", async function () {
+      const f = await loadFixture(complianceFixture);
+      const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+      const address = await successor.getAddress();
+      expect(await successor.pipelineSerial()).to.equal(2n);
+      expect(await successor.predecessor()).to.equal(await f.compliance.getAddress());
+      expect(await f.compliance.successor()).to.equal(address);
+      expect(await successor.identityRegistry()).to.equal(await f.contracts.identity.getAddress());
+      const events = await f.compliance.queryFilter(f.compliance.filters.SuccessionClaimed());
+      expect(events.map((e) => [e.args.successor, e.args.serial])).to.deep.equal([[address, 2n]]);
+      // The chain goes on from the successor: serial 3.
+      const third = await deploySuccessorPipeline(successor, f.accounts.governor);
+      expect(await third.pipelineSerial()).to.equal(3n);
+    });
+
+    it("approveSuccessor emits SuccessorApproved and may be replaced until claimed", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const [first, second] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
+      await expect(compliance.connect(accounts.governor).approveSuccessor(first))
+        .to.emit(compliance, "SuccessorApproved")
+        .withArgs(first);
+      await compliance.connect(accounts.governor).approveSuccessor(second);
+      const claimant = await ethers.getImpersonatedSigner(first);
+      await setBalance(first, ethers.parseEther("1"));
+      await expect(compliance.connect(claimant).claimSuccession())
+        .to.be.revertedWithCustomError(compliance, "ComplianceNotApprovedSuccessor")
+        .withArgs(first, second);
+    });
+
+    context("with bad input", function () {
+      it("approveSuccessor refuses zero, an address with code, and a second successor", async function () {
+        const f = await loadFixture(complianceFixture);
+        const governor = f.compliance.connect(f.accounts.governor);
+        await expect(governor.approveSuccessor(ethers.ZeroAddress))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceInvalidSuccessor")
+          .withArgs(ethers.ZeroAddress);
+        await expect(governor.approveSuccessor(f.asset))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceInvalidSuccessor")
+          .withArgs(f.asset);
+        const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+        await expect(governor.approveSuccessor(ethers.Wallet.createRandom().address))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceSuccessionClosed")
+          .withArgs(await successor.getAddress());
+      });
+
+      it("claimSuccession refuses anyone but the approved successor, and a second claim", async function () {
+        const f = await loadFixture(complianceFixture);
+        await expect(f.compliance.connect(f.accounts.stranger).claimSuccession())
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceNotApprovedSuccessor")
+          .withArgs(f.accounts.stranger.address, ethers.ZeroAddress);
+        const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+        const address = await successor.getAddress();
+        await setBalance(address, ethers.parseEther("1"));
+        await expect(f.compliance.connect(await ethers.getImpersonatedSigner(address)).claimSuccession())
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceNotApprovedSuccessor")
+          .withArgs(address, address);
+        expect(await f.compliance.successor()).to.equal(address);
+      });
+
+      it("a pipeline whose predecessor serves another registry cannot be deployed", async function () {
+        const f = await loadFixture(complianceFixture);
+        // A stand-in for another registry (it answers eligibilityStore()); the predecessor named serves the fixture's.
+        const messages = await deployments.get("ComplianceMessagesLib");
+        const factory = await ethers.getContractFactory("Compliance", {
+          libraries: { ComplianceMessagesLib: messages.address },
+        });
+        const registryMock = await (
+          await ethers.getContractFactory("ForeignRegistryMock")
+        ).deploy(await f.contracts.identity.eligibilityStore());
+        await expect(
+          factory.deploy(await f.contracts.authority.getAddress(), registryMock, await f.compliance.getAddress()),
+        )
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceForeignPredecessor")
+          .withArgs(await f.compliance.getAddress(), await f.contracts.identity.getAddress());
+      });
     });
   });
 
