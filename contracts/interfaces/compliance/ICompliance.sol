@@ -28,7 +28,15 @@ import {Restriction} from "../../types/Restriction.sol";
 /// epoch and the version have not moved and the expiry has not passed, the pipeline skips that party's eligibility
 /// word and country lists. The version (`configurationVersion`) grows with every configuration write for the asset
 /// — `configureAsset`, `configureNewAsset`, `setMaxBalance`, the country lists, the external rules — but not with
-/// halts, which the pipeline reads from the configuration word on every check anyway.
+/// halts or venues, which the pipeline reads from the configuration word on every check anyway.
+///
+/// Halts. The exchanges where an asset trades — its venues (`setVenue`, COMPLIANCE_ADMIN) — may halt it for at
+/// most `maxHaltDuration` (GOVERNOR) and lift only their own halt; a venue never replaces another's halt in force.
+/// A regulator halts without the bound and lifts any halt (`imposeHalt`, `liftHalt`).
+///
+/// Succession. A registry's first pipeline has serial 1; a successor names the newest pipeline as its predecessor,
+/// which must have approved its address (`approveSuccessor`) and hands it, once, the next serial
+/// (`claimSuccession`). Deploy one first pipeline per registry: the serials of one succession never repeat.
 /// Invariants:
 /// - I1: `detectTransferRestriction` returns 0 iff `canTransfer` (for the same asset) returns true, and iff
 ///   `explainTransfer(...).code == Restriction.None`; and `checkTransfer` called by the asset with any memos it was
@@ -38,6 +46,10 @@ import {Restriction} from "../../types/Restriction.sol";
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules.
 /// - I4: an asset's `configurationVersion` grows by exactly one with every configuration write but halts, and
 ///   never wraps (a write that would wrap it reverts with `ComplianceVersionExhausted`).
+/// - I5: no two pipelines of one succession share a serial, and a memo holds only in the pipeline whose serial it
+///   carries.
+/// - I6: a halt in force was set by a regulator, or by a venue of the asset for at most `maxHaltDuration`; only
+///   its setter or a regulator ends or replaces it early.
 interface ICompliance {
     /// @notice An asset's built-in rules.
     /// @param requiredClaims Claims the recipient must hold besides the registry's baseline.
