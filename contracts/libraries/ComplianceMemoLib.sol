@@ -19,7 +19,8 @@ pragma solidity ^0.8.27;
 ///   judges the party: correct, only dearer).
 /// - `serial`: pipelines sharing an identity registry share its epochs and each numbers its assets' versions from
 ///   1, so epoch and version alone would let a memo of one pipeline vouch in another. The serial tells them apart
-///   deterministically: no two pipelines on one registry are given the same serial (`Compliance`'s constructor).
+///   deterministically: the pipelines of one registry's succession never share a serial (`Compliance`'s
+///   constructor: a successor is handed its predecessor's serial plus one, once).
 /// - `epoch`: 2^39 registry calls that advance it (one per KYC-provider transaction that removes or changes
 ///   something) cannot happen in the chain's lifetime: 17 years at 1,000 such transactions per second.
 /// A zero memo never holds (its `until` is 0).
