@@ -265,8 +265,15 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "setCountriesBlocked(address,uint16[],bool)": "COMPLIANCE_ADMIN",
     "addExternalRule(address,address)": "COMPLIANCE_ADMIN",
     "removeExternalRule(address,address)": "COMPLIANCE_ADMIN",
+    // A venue of the asset (setVenue), for at most maxHaltDuration; it lifts only its own halt.
     "haltTrading(address,uint48,bytes32)": "MARKET_SUPERVISOR",
     "resumeTrading(address)": "MARKET_SUPERVISOR",
+    "setVenue(address,address,bool)": "COMPLIANCE_ADMIN",
+    "setMaxHaltDuration(uint32)": "GOVERNOR",
+    // Regulators halt any asset without the bound and lift any halt.
+    "imposeHalt(address,uint48,bytes32)": "REGULATOR",
+    "liftHalt(address)": "REGULATOR",
+    "approveSuccessor(address)": "GOVERNOR",
   },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
@@ -324,6 +331,8 @@ export const authorityBuiltinFunctions: string[] = [
 export const publicFunctions: Record<string, string[]> = {
   // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
   AssetFactory: ["rollOut(uint8,address[])"],
+  // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
+  Compliance: ["claimSuccession()"],
   SettlementCoin: [
     "approve(address,uint256)",
     "transfer(address,uint256)",

@@ -8,6 +8,9 @@ import {IComplianceSubject} from "../interfaces/compliance/IComplianceSubject.so
 import {IIdentityRegistry} from "../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
 import {AssetConfig, AssetConfigLib} from "../types/AssetConfig.sol";
+import {ComplianceMemoLib} from "../libraries/ComplianceMemoLib.sol";
+import {ComplianceMessagesLib} from "../libraries/ComplianceMessagesLib.sol";
+import {TradingCalendarLib} from "../libraries/TradingCalendarLib.sol";
 import {Eligibility} from "../types/Eligibility.sol";
 import {Restriction} from "../types/Restriction.sol";
 
@@ -34,33 +37,43 @@ import {Restriction} from "../types/Restriction.sol";
 /// 10. external rules in order: the first non-zero code → `ExternalRuleFailed`.
 /// "Verified" means registered, unexpired and holding the identity registry's baseline claims.
 ///
-/// Memos (`checkTransfer`). A party vouched for by a valid memo passed steps 3–7 as the sender (sender level:
-/// verified, country not blocked) or as the recipient too (recipient level: also the required claims and the
-/// allow-list); its steps are skipped. Skipping steps a party is known to pass never changes which step fails
-/// first, so the code equals the memo-less evaluation's (I1). A memo is valid while
-///  - the attestation expiry it recorded has not passed (recorded in 256-second units, rounded down: a memo may
-///    lapse up to 255 s before the attestation does, never after),
+/// Memos (`checkTransfer`; format and validity in `ComplianceMemoLib`). A party vouched for by a valid memo passed
+/// steps 3–7 as the sender (sender level: verified, country not blocked) or as the recipient too (recipient level:
+/// also the required claims and the allow-list); its steps are skipped. Skipping steps a party is known to pass
+/// never changes which step fails first, so the code equals the memo-less evaluation's (I1). A memo is valid while
+///  - the attestation expiry it recorded has not passed (a memo may lapse up to 255 s before it, never after),
 ///  - the identity registry's epoch is the one it recorded (the registry advances it on every change that can make
 ///    a wallet less eligible, so the party's index, country, claims and expiry and the baseline are unchanged),
-///  - the asset's configuration version is the one it recorded (every write of the claims, lists or flags bumps it).
-/// Memo layout (88 bits): bits 0–31 the expiry in 256-second units, 32–70 the low 39 bits of the epoch (2^39
-/// registry calls — one per KYC-provider transaction that removes or changes something — cannot happen in the
-/// chain's lifetime: 17 years at 1,000 such transactions per second), 71–86 the configuration version, 87 the
-/// level (1 = recipient). A zero memo is never valid.
+///  - the asset's configuration version is the one it recorded (every write of the claims, lists or flags bumps it),
+///  - it carries this pipeline's serial (`pipelineSerial`).
+/// The serial binds a memo to the pipeline that made it. An asset moved to a successor pipeline (a product upgrade
+/// re-points it) starts there at configuration version 1 under the same registry epoch, so without the serial the
+/// old pipeline's memos would vouch in the new one. Serials are allocated by succession, deterministically: a
+/// registry's first pipeline is deployed with no predecessor and has serial 1; every later pipeline names the
+/// newest one as its predecessor, which must have approved its address (`approveSuccessor`, GOVERNOR) and hands
+/// it, once, its own serial plus one (`claimSuccession`, from the successor's constructor, on the same registry).
+/// A pipeline has at most one successor, so the pipelines of a registry form one chain with strictly growing
+/// serials (I5); 255 pipelines per registry. (The deployment deploys one first pipeline per registry.)
 /// The caps need what memos do not record: when `recipientHolds` is false the recipient's word is read for its
 /// investor's wallet count (one wallet holding nothing: a new investor, so only the holder count the asset passed
 /// is compared with the cap; several: `investorBalanceOf(to)`), and the balance cap reads both words to tell two
 /// wallets of one investor apart. The recipient's word, when read, goes back to the asset, whose holder accounting
 /// needs it when the recipient starts holding.
 ///
-/// `checkTransfer` takes the first route that applies; each gives the code of the full evaluation:
-///  - hot: no balance cap, no external rule, the recipient's memo valid and for a transfer the sender's, and the
-///    recipient holds (or no investor cap): reads the store's epoch only, then the market rules of the
-///    configuration word;
-///  - new holder: no balance cap, no external rule, the sender's memo valid (or a mint): one store call for the
-///    recipient's word and the header, the recipient's steps, the market, and the investor cap by the wallet count
-///    (a recipient whose investor has several wallets goes on to the full evaluation);
-///  - full: the evaluation `detectTransferRestriction` runs, skipping the steps of the parties memos vouch for.
+/// `checkTransfer` is one full evaluation with two filters in front, for configurations with no balance cap and no
+/// external rule. A filter decides only with the full evaluation's code; otherwise it hands the check on:
+///  - hot filter: the recipient's memo valid and for a transfer the sender's, and the recipient holds (or no
+///    investor cap): reads the store's epoch only, then the market rules of the configuration word;
+///  - new-holder filter: the sender's memo valid (or a mint): one store call for the recipient's word and the
+///    header, the recipient's steps, the market, and the investor cap by the wallet count (a recipient whose
+///    investor has several wallets goes on to the full evaluation);
+///  - the full evaluation: the one `detectTransferRestriction` runs, skipping the steps of the parties memos vouch
+///    for.
+///
+/// Halts. An asset's venues — the exchanges where it trades, recorded per asset by COMPLIANCE_ADMIN (`setVenue`) —
+/// may halt it (`haltTrading`, MARKET_SUPERVISOR) for at most `maxHaltDuration` (GOVERNOR; one day at deployment)
+/// and lift only their own halt (`resumeTrading`); a venue never replaces another's halt in force. A regulator
+/// (`imposeHalt`, `liftHalt`, REGULATOR) halts without the bound, replacing any halt, and lifts any halt (I6).
 ///
 /// `Explanation.detail` per code: not verified → 0 when the wallet is unregistered, its expiry when expired,
 /// else the baseline claims it lacks; `RecipientMissingClaims` → the missing claim bits; country codes → the
@@ -68,10 +81,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// time the window opens; `MaxInvestorsReached` → the cap; `MaxBalanceExceeded` → the cap; `ExternalRuleFailed`
 /// → the rule's index in `externalRulesOf(asset)`.
 ///
-/// Trading hours are UTC: the time of day is `block.timestamp % 1 days` and the weekday
-/// `(block.timestamp / 1 days + 3) % 7` with 0 = Monday (1970-01-01 was a Thursday). A window with
-/// `windowOpen > windowClose` runs overnight: on a trading day, times from `windowOpen` to midnight and from
-/// midnight to `windowClose` are open.
+/// Trading hours (`TradingCalendarLib`) are UTC; a window with `windowOpen > windowClose` runs overnight. The
+/// English of `explainTransfer` and `messageForTransferRestriction` is `ComplianceMessagesLib`'s, a linked library
+/// off the transfer path.
 ///
 /// Gas: a check reads one configuration word (`AssetConfig`, exactly 256 bits) and calls the eligibility store
 /// once (a plain contract, no proxy hop). With both parties vouched for by memos the store reads only its header
@@ -91,10 +103,17 @@ import {Restriction} from "../types/Restriction.sol";
 /// - I2: an unconfigured asset allows nothing but burns.
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules; the count in `AssetConfig.flags` equals the
 ///   number of non-zero entries at the front of the asset's rule array, and the entries after them are zero.
-/// - I4: `AssetConfig.version` grows by exactly one per configuration write (every restricted function but
-///   `haltTrading` and `resumeTrading`) and never wraps; an unconfigured asset has version 0, lists, cap and rules
-///   empty.
+/// - I4: `AssetConfig.version` grows by exactly one per configuration write (every restricted function but the
+///   halts, `setVenue`, `setMaxHaltDuration` and `approveSuccessor`) and never wraps; an unconfigured asset has
+///   version 0, lists, cap and rules empty.
+/// - I5: no two pipelines of one registry's succession have the same serial; a memo holds only in the pipeline
+///   whose serial it carries.
+/// - I6: a halt in force was set by a regulator or by a venue of the asset at the time, and then ends at most
+///   `maxHaltDuration` (as it was then) after it was set; only its setter or a regulator ends it early or replaces
+///   it.
 contract Compliance is ICompliance, AccessManaged {
+    using ComplianceMemoLib for uint88;
+
     /// @dev What one evaluation knows about its parties. A party is `vouched` when a valid memo says it passes its
     /// steps; its word is then read only when a cap needs it (`…Read`).
     struct Parties {
@@ -112,12 +131,14 @@ contract Compliance is ICompliance, AccessManaged {
         uint256 holders;
     }
 
-    /// @dev What `_checkRecipient` decided: the answer, or the full evaluation to run (with the sender's memo
-    /// dropped when it is of another epoch).
-    enum Route {
+    /// @dev How `checkTransfer`'s new-holder filter ended.
+    enum Filter {
+        /// It decided, with the code the full evaluation would give.
         Decided,
+        /// The full evaluation judges, with the memos given.
         Full,
-        FullSenderStale
+        /// The full evaluation judges without the sender's memo: it is of an older epoch.
+        FullWithoutSenderMemo
     }
 
     /// @dev Whether the recipient's wallet holds a balance: told by the asset (`checkTransfer`) or not known.
@@ -131,26 +152,21 @@ contract Compliance is ICompliance, AccessManaged {
     uint256 public constant MAX_EXTERNAL_RULES = 8;
 
     uint16 private constant _MAX_COUNTRY = 999;
-    /// @dev Every weekday bit (Monday … Sunday) set.
-    uint8 private constant _ALL_DAYS = (1 << 7) - 1;
     /// @dev The stored form of the interface's "until further notice" (`type(uint48).max`): configuration times
     /// are 40-bit (`AssetConfig`).
     uint40 private constant _FOREVER = type(uint40).max;
     /// @dev `Parties.holders` of the memo-less views: the asset is asked.
     uint256 private constant _UNKNOWN_HOLDERS = type(uint256).max;
 
-    /// @dev Memo layout (see the contract's docs).
-    uint256 private constant _MEMO_TIME_SHIFT = 8;
-    uint256 private constant _MEMO_UNTIL_MASK = type(uint32).max;
-    uint256 private constant _MEMO_EPOCH_SHIFT = 32;
-    uint256 private constant _MEMO_EPOCH_MASK = (1 << 39) - 1;
-    uint256 private constant _MEMO_VERSION_SHIFT = 71;
-    uint256 private constant _MEMO_RECIPIENT = 1 << 87;
-    /// @dev The epoch and version bits (32–86).
-    uint256 private constant _MEMO_EPOCH_AND_VERSION = ((1 << 55) - 1) << _MEMO_EPOCH_SHIFT;
+    /// @inheritdoc ICompliance
+    uint32 public constant DEFAULT_MAX_HALT_DURATION = 1 days;
 
     IIdentityRegistry private immutable _identityRegistry;
     IEligibilityStore private immutable _eligibilityStore;
+    /// @dev This pipeline's serial (`pipelineSerial`) and its bits in every memo it makes (`ComplianceMemoLib`).
+    uint8 private immutable _serial;
+    uint256 private immutable _serialBits;
+    ICompliance private immutable _predecessor;
 
     /// @dev One word per asset (`AssetConfig`): the `AssetRules` fields, the halt, the flags and the version.
     mapping(address asset => AssetConfig) private _configs;
@@ -161,11 +177,36 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev A fixed array: indexing it needs no length read; the count lives in the configuration word.
     mapping(address asset => IComplianceRule[MAX_EXTERNAL_RULES]) private _externalRules;
 
+    /// @dev The exchanges where an asset trades: they alone may halt it (within `_maxHaltDuration`).
+    mapping(address asset => mapping(address exchange => bool)) private _venues;
+    /// @dev Who set the halt recorded in an asset's configuration word (meaningful while the halt is in force).
+    mapping(address asset => address) private _halters;
+    /// @dev The longest halt a venue may set, in seconds from the time it sets it.
+    uint32 private _maxHaltDuration;
+    /// @dev The successor the alliance approved (`approveSuccessor`) and the one that claimed its serial.
+    address private _approvedSuccessor;
+    address private _successor;
+
     /// @param authority The alliance's AccessManager.
     /// @param registry The identity registry; its eligibility store is read on every check.
-    constructor(address authority, IIdentityRegistry registry) AccessManaged(authority) {
+    /// @param predecessor_ The newest pipeline on `registry`, which must have approved this one's address
+    /// (`approveSuccessor`) and allocates its serial; zero for the registry's first pipeline (serial 1).
+    constructor(address authority, IIdentityRegistry registry, ICompliance predecessor_) AccessManaged(authority) {
         _identityRegistry = registry;
         _eligibilityStore = registry.eligibilityStore();
+        uint8 serial = 1;
+        if (address(predecessor_) != address(0)) {
+            require(
+                predecessor_.identityRegistry() == registry,
+                ComplianceForeignPredecessor(address(predecessor_), address(predecessor_.identityRegistry()))
+            );
+            serial = predecessor_.claimSuccession();
+        }
+        _serial = serial;
+        _serialBits = ComplianceMemoLib.serialBits(serial);
+        _predecessor = predecessor_;
+        _maxHaltDuration = DEFAULT_MAX_HALT_DURATION;
+        emit MaxHaltDurationSet(DEFAULT_MAX_HALT_DURATION);
     }
 
     /* CONFIGURATION */
@@ -277,21 +318,83 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    function setVenue(address asset, address exchange, bool isVenue_) external restricted {
+        _configuredAsset(asset);
+        require(exchange != address(0), ComplianceInvalidVenue(exchange));
+        require(_venues[asset][exchange] != isVenue_, ComplianceVenueUnchanged(asset, exchange, isVenue_));
+        _venues[asset][exchange] = isVenue_;
+        emit VenueSet(asset, exchange, isVenue_);
+    }
+
+    /// @inheritdoc ICompliance
+    function setMaxHaltDuration(uint32 duration) external restricted {
+        require(duration != 0, ComplianceInvalidMaxHaltDuration(duration));
+        _maxHaltDuration = duration;
+        emit MaxHaltDurationSet(duration);
+    }
+
+    /// @inheritdoc ICompliance
     /// @dev Leaves the configuration version (and so every memo) alone: halts are read on every check.
     function haltTrading(address asset, uint48 until, bytes32 reason) external restricted {
         AssetConfig config = _configuredAsset(asset);
+        require(_venues[asset][msg.sender], ComplianceNotVenue(asset, msg.sender));
         require(until > block.timestamp, ComplianceInvalidHalt(until, block.timestamp));
-        _configs[asset] = config.withHaltedUntil(_storedTime(until));
-        emit TradingHalted(asset, until, reason);
+        uint256 latest = block.timestamp + _maxHaltDuration;
+        require(until <= latest, ComplianceHaltTooLong(until, latest));
+        address halter = _halters[asset];
+        require(
+            halter == msg.sender || config.haltedUntil() <= block.timestamp,
+            ComplianceHaltedByOther(asset, halter, _interfaceTime(config.haltedUntil()))
+        );
+        _halt(asset, config, until, reason);
     }
 
     /// @inheritdoc ICompliance
     /// @dev Leaves the configuration version (and so every memo) alone.
     function resumeTrading(address asset) external restricted {
+        AssetConfig config = _haltedAsset(asset);
+        address halter = _halters[asset];
+        require(halter == msg.sender, ComplianceHaltedByOther(asset, halter, _interfaceTime(config.haltedUntil())));
+        _resume(asset, config);
+    }
+
+    /// @inheritdoc ICompliance
+    /// @dev Leaves the configuration version (and so every memo) alone.
+    function imposeHalt(address asset, uint48 until, bytes32 reason) external restricted {
         AssetConfig config = _configuredAsset(asset);
-        require(config.haltedUntil() > block.timestamp, ComplianceNotHalted(asset));
-        _configs[asset] = config.withHaltedUntil(0);
-        emit TradingResumed(asset);
+        require(until > block.timestamp, ComplianceInvalidHalt(until, block.timestamp));
+        _halt(asset, config, until, reason);
+    }
+
+    /// @inheritdoc ICompliance
+    /// @dev Leaves the configuration version (and so every memo) alone.
+    function liftHalt(address asset) external restricted {
+        _resume(asset, _haltedAsset(asset));
+    }
+
+    /* SUCCESSION */
+
+    /// @inheritdoc ICompliance
+    function approveSuccessor(address successor_) external restricted {
+        require(_successor == address(0), ComplianceSuccessionClosed(_successor));
+        require(successor_ != address(0) && successor_.code.length == 0, ComplianceInvalidSuccessor(successor_));
+        require(_serial != type(uint8).max, ComplianceSerialsExhausted(_serial));
+        _approvedSuccessor = successor_;
+        emit SuccessorApproved(successor_);
+    }
+
+    /// @inheritdoc ICompliance
+    function claimSuccession() external returns (uint8 serial) {
+        require(
+            _successor == address(0) && msg.sender == _approvedSuccessor,
+            ComplianceNotApprovedSuccessor(msg.sender, _approvedSuccessor)
+        );
+        _successor = msg.sender;
+        // approveSuccessor refused the maximum serial: this cannot overflow.
+        unchecked {
+            serial = _serial + 1;
+        }
+        emit SuccessionClaimed(msg.sender, serial);
     }
 
     /* CHECKS */
@@ -303,6 +406,13 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    /// @dev Two filters in front of the one full evaluation, for configurations whose rules need nothing beyond the
+    /// configuration word, the parties' words and the holder count. A filter decides only with the code the full
+    /// evaluation would give; any doubt hands the check on, without the memos found stale. Filter 1, hot: both
+    /// parties vouched for (a mint passes the recipient's memo twice) and no investor cap can apply; in the memos'
+    /// epoch the market rules alone decide, and the store's epoch is the only read besides the configuration word.
+    /// It is written inline: as a function of its own it costs ≈ 230 gas more. Filter 2, new holder
+    /// (`_filterNewHolder`): the sender vouched for (or a mint), the recipient judged from its word.
     function checkTransfer(
         address from,
         address to,
@@ -317,26 +427,24 @@ contract Compliance is ICompliance, AccessManaged {
         if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, 0, toWord);
 
         if (!config.hasBalanceCapOrRules()) {
-            // Any doubt falls through to the full evaluation below, which gives the same code. The hot path: both
-            // parties vouched for, and no investor cap for a recipient that holds nothing: the epoch only is read.
             if (
                 (recipientHolds || config.maxInvestors() == 0) &&
-                _memosHold(from != address(0) ? fromMemo : toMemo, toMemo, config.version())
+                ComplianceMemoLib.bothHold(from, fromMemo, toMemo, config.version(), _serialBits)
             ) {
-                if (_memoInEpoch(toMemo, _eligibilityStore.epoch())) {
+                // Filter 1, hot.
+                if (toMemo.inEpoch(_eligibilityStore.epoch())) {
                     if (from == address(0)) return (Restriction.None, 0, toMemo, toWord);
                     (code, ) = _checkMarket(config);
                     if (code != Restriction.None) return (code, 0, 0, toWord);
                     return (Restriction.None, fromMemo, toMemo, toWord);
                 }
-                // The memos (of one epoch) are of an older one: they no longer vouch, and the full evaluation
-                // reads both words in one call.
+                // Memos of an older epoch: the full evaluation reads both words in one call.
                 fromMemo = 0;
                 toMemo = 0;
-            } else if (from == address(0) || _memoHolds(fromMemo, config.version(), false)) {
-                // The new-holder path: the sender vouched for (or a mint), the recipient's word read.
-                Route route;
-                (route, code, newToMemo, toWord) = _checkRecipient(
+            } else if (from == address(0) || fromMemo.holds(config.version(), _serialBits, false)) {
+                // Filter 2, new holder.
+                Filter filter;
+                (filter, code, newToMemo, toWord) = _filterNewHolder(
                     config,
                     from,
                     to,
@@ -345,14 +453,15 @@ contract Compliance is ICompliance, AccessManaged {
                     recipientHolds,
                     holderCount
                 );
-                if (route == Route.Decided) {
+                if (filter == Filter.Decided) {
                     if (code != Restriction.None) return (code, 0, 0, Eligibility.wrap(0));
                     return (code, from != address(0) ? fromMemo : 0, newToMemo, toWord);
                 }
-                if (route == Route.FullSenderStale) fromMemo = 0;
+                if (filter == Filter.FullWithoutSenderMemo) fromMemo = 0;
             }
         }
 
+        // The full evaluation, skipping the steps of the parties valid memos vouch for.
         return _checkFully(config, from, to, amount, fromMemo, toMemo, recipientHolds, holderCount);
     }
 
@@ -369,21 +478,7 @@ contract Compliance is ICompliance, AccessManaged {
 
     /// @inheritdoc ICompliance
     function messageForTransferRestriction(uint8 code) external pure returns (string memory) {
-        if (code > uint8(Restriction.AssetNotConfigured)) return "Unknown restriction code";
-        Restriction restriction = Restriction(code);
-        if (restriction == Restriction.None) return "No restriction";
-        if (restriction == Restriction.SenderNotVerified) return "Sender is not a verified investor";
-        if (restriction == Restriction.RecipientNotVerified) return "Recipient is not a verified investor";
-        if (restriction == Restriction.RecipientMissingClaims) return "Recipient lacks a claim the asset requires";
-        if (restriction == Restriction.CountryNotAllowed) return "Recipient's country is not allowed for the asset";
-        if (restriction == Restriction.CountryBlocked) return "A party's country is blocked for the asset";
-        if (restriction == Restriction.MaxInvestorsReached) return "The asset's maximum number of investors is reached";
-        if (restriction == Restriction.MaxBalanceExceeded) return "Recipient would exceed the asset's per-investor cap";
-        if (restriction == Restriction.LockedUp) return "The asset is in its lock-up period";
-        if (restriction == Restriction.TradingHalted) return "Trading in the asset is halted";
-        if (restriction == Restriction.OutsideTradingWindow) return "Transfer is outside the asset's trading hours";
-        if (restriction == Restriction.ExternalRuleFailed) return "A custom compliance rule refused the transfer";
-        return "The asset is not configured for compliance";
+        return ComplianceMessagesLib.messageFor(code);
     }
 
     /// @inheritdoc ICompliance
@@ -401,9 +496,14 @@ contract Compliance is ICompliance, AccessManaged {
             IComplianceRule rule = _externalRules[asset][detail];
             explanation.rule = address(rule);
             explanation.ruleCode = ruleCode;
-            explanation.message = _ruleMessage(rule, ruleCode);
+            explanation.message = ComplianceMessagesLib.ruleMessage(rule, ruleCode);
         } else {
-            explanation.message = _sentence(code, party, from);
+            // Only the sentences on verification tell apart why a wallet is not verified.
+            Eligibility word;
+            if (code == Restriction.SenderNotVerified || code == Restriction.RecipientNotVerified) {
+                word = _eligibilityStore.eligibilityOf(party);
+            }
+            explanation.message = ComplianceMessagesLib.sentence(code, party == from, word);
         }
     }
 
@@ -439,6 +539,38 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     function haltedUntil(address asset) external view returns (uint48) {
         return _interfaceTime(_configs[asset].haltedUntil());
+    }
+
+    /// @inheritdoc ICompliance
+    function haltOf(address asset) external view returns (uint48 until, address by) {
+        uint40 halt = _configs[asset].haltedUntil();
+        if (halt <= block.timestamp) return (0, address(0));
+        return (_interfaceTime(halt), _halters[asset]);
+    }
+
+    /// @inheritdoc ICompliance
+    function isVenue(address asset, address exchange) external view returns (bool) {
+        return _venues[asset][exchange];
+    }
+
+    /// @inheritdoc ICompliance
+    function maxHaltDuration() external view returns (uint32) {
+        return _maxHaltDuration;
+    }
+
+    /// @inheritdoc ICompliance
+    function pipelineSerial() external view returns (uint8) {
+        return _serial;
+    }
+
+    /// @inheritdoc ICompliance
+    function predecessor() external view returns (ICompliance) {
+        return _predecessor;
+    }
+
+    /// @inheritdoc ICompliance
+    function successor() external view returns (address) {
+        return _successor;
     }
 
     /// @inheritdoc ICompliance
@@ -571,8 +703,8 @@ contract Compliance is ICompliance, AccessManaged {
         parties.from = from;
         parties.to = to;
         bool transfer = from != address(0);
-        parties.fromVouched = transfer && _memoHolds(fromMemo, config.version(), false);
-        parties.toVouched = _memoHolds(toMemo, config.version(), true);
+        parties.fromVouched = transfer && ComplianceMemoLib.holds(fromMemo, config.version(), _serialBits, false);
+        parties.toVouched = ComplianceMemoLib.holds(toMemo, config.version(), _serialBits, true);
 
         // The caps need the recipient's wallet count when it holds nothing, and the balance cap both investor
         // indexes to tell two wallets of one investor apart.
@@ -588,11 +720,11 @@ contract Compliance is ICompliance, AccessManaged {
             parties.toRead ? to : address(0)
         );
 
-        if (parties.fromVouched && !_memoInEpoch(fromMemo, parties.epoch)) {
+        if (parties.fromVouched && !ComplianceMemoLib.inEpoch(fromMemo, parties.epoch)) {
             parties.fromVouched = false;
             if (!parties.fromRead) _readFrom(parties);
         }
-        if (parties.toVouched && !_memoInEpoch(toMemo, parties.epoch)) {
+        if (parties.toVouched && !ComplianceMemoLib.inEpoch(toMemo, parties.epoch)) {
             parties.toVouched = false;
             if (!parties.toRead) _readTo(parties);
         }
@@ -648,12 +780,12 @@ contract Compliance is ICompliance, AccessManaged {
         return Restriction.None;
     }
 
-    /// @dev `checkTransfer`'s new-holder path, for a configuration with no balance cap and no external rule and a
-    /// sender its memo vouches for (or a mint): one store call reads the recipient's word and the header. Not
-    /// decided — the caller then runs the full evaluation — when the sender's memo is of another epoch
-    /// (`Route.FullSenderStale`), or when the investor cap must tell whether a recipient with sibling wallets
-    /// shares the sender's investor (`Route.Full`).
-    function _checkRecipient(
+    /// @dev `checkTransfer`'s second filter, for a mint or a sender its memo vouches for, to a recipient no memo
+    /// vouches for: one store call reads the recipient's word and the header; the recipient's steps, the market
+    /// rules and the investor cap by the wallet count decide. Hands on to the full evaluation when the sender's memo
+    /// is of another epoch, or when the investor cap must tell whether a recipient with sibling wallets shares the
+    /// sender's investor.
+    function _filterNewHolder(
         AssetConfig config,
         address from,
         address to,
@@ -661,23 +793,23 @@ contract Compliance is ICompliance, AccessManaged {
         uint88 fromMemo,
         bool recipientHolds,
         uint256 holderCount
-    ) private view returns (Route route, Restriction code, uint88 newToMemo, Eligibility toWord) {
+    ) private view returns (Filter, Restriction code, uint88 newToMemo, Eligibility toWord) {
         uint64 baseline;
         uint64 epoch;
         (, toWord, baseline, epoch) = _eligibilityStore.partiesAndHeaderOf(address(0), to);
-        if (from != address(0) && !_memoInEpoch(fromMemo, epoch)) {
-            return (Route.FullSenderStale, Restriction.None, 0, toWord);
+        if (from != address(0) && !ComplianceMemoLib.inEpoch(fromMemo, epoch)) {
+            return (Filter.FullWithoutSenderMemo, Restriction.None, 0, toWord);
         }
         code = _recipientCode(msg.sender, config, baseline, toWord);
         if (code == Restriction.None && from != address(0)) (code, ) = _checkMarket(config);
         if (code == Restriction.None && config.maxInvestors() != 0 && !recipientHolds && from != to) {
             // A recipient holding nothing whose investor has one wallet: a new investor, unless it is the sender's
             // (impossible: the sender's wallet would be a second one).
-            if (toWord.walletCount() != 1) return (Route.Full, Restriction.None, 0, toWord);
+            if (toWord.walletCount() != 1) return (Filter.Full, Restriction.None, 0, toWord);
             code = _newInvestorCode(msg.sender, config.maxInvestors(), from, amount, holderCount);
         }
         if (code == Restriction.None) newToMemo = _recipientMemo(config, toWord, epoch);
-        return (Route.Decided, code, newToMemo, toWord);
+        return (Filter.Decided, code, newToMemo, toWord);
     }
 
     /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
@@ -686,8 +818,8 @@ contract Compliance is ICompliance, AccessManaged {
         if (halt > block.timestamp) return (Restriction.TradingHalted, _interfaceTime(halt));
         uint40 lockup = config.lockupUntil();
         if (block.timestamp < lockup) return (Restriction.LockedUp, _interfaceTime(lockup));
-        if (config.tradingDays() != 0 && !_isTradingTime(config, block.timestamp)) {
-            return (Restriction.OutsideTradingWindow, _nextOpening(config, block.timestamp));
+        if (config.tradingDays() != 0 && !TradingCalendarLib.isTradingTime(config, block.timestamp)) {
+            return (Restriction.OutsideTradingWindow, TradingCalendarLib.nextOpening(config, block.timestamp));
         }
         return (Restriction.None, 0);
     }
@@ -777,38 +909,6 @@ contract Compliance is ICompliance, AccessManaged {
         return (0, 0);
     }
 
-    /// @dev Whether `time` falls within the asset's trading days and hours (`tradingDays` non-zero).
-    function _isTradingTime(AssetConfig config, uint256 time) private pure returns (bool) {
-        if (uint256(config.tradingDays()) & (uint256(1) << _weekday(time / 1 days)) == 0) return false;
-        uint256 timeOfDay = time % 1 days;
-        uint256 open = config.windowOpen();
-        uint256 close = config.windowClose();
-        if (open < close) return timeOfDay >= open && timeOfDay < close;
-        return timeOfDay >= open || timeOfDay < close;
-    }
-
-    /// @dev The first time after `time` at which trading opens (`time` being outside the window). Some weekday is
-    /// set, so one comes within a week.
-    function _nextOpening(AssetConfig config, uint256 time) private pure returns (uint256) {
-        uint256 today = time / 1 days;
-        uint256 open = config.windowOpen();
-        uint256 close = config.windowClose();
-        // An overnight window (closing after midnight) is open from a trading day's midnight.
-        bool openAtMidnight = open > close && close != 0;
-        for (uint256 day = today; day <= today + 7; ++day) {
-            if (uint256(config.tradingDays()) & (uint256(1) << _weekday(day)) == 0) continue;
-            uint256 midnight = day * 1 days;
-            if (openAtMidnight && midnight > time) return midnight;
-            if (midnight + open > time) return midnight + open;
-        }
-        return 0;
-    }
-
-    /// @dev The weekday of the day `day` days after 1970-01-01 (a Thursday), 0 = Monday.
-    function _weekday(uint256 day) private pure returns (uint256) {
-        return (day + 3) % 7;
-    }
-
     /// @dev The detail of a failed verification: 0 when unregistered, the expiry when expired, else the
     /// baseline claims lacking.
     function _unverifiedDetail(Eligibility word, uint64 baseline) private view returns (uint256) {
@@ -817,69 +917,11 @@ contract Compliance is ICompliance, AccessManaged {
         return baseline & ~word.claims();
     }
 
-    /* EXPLANATIONS */
-
-    /// @dev The sentence `explainTransfer` gives for a built-in rule.
-    function _sentence(Restriction code, address party, address from) private view returns (string memory) {
-        if (code == Restriction.None) return "the transfer is allowed";
-        if (code == Restriction.SenderNotVerified || code == Restriction.RecipientNotVerified) {
-            string memory who = code == Restriction.SenderNotVerified ? "sender" : "recipient";
-            Eligibility word = _eligibilityStore.eligibilityOf(party);
-            if (!word.isRegistered()) {
-                return string.concat("the ", who, "'s wallet is not registered in the identity registry");
-            }
-            if (word.expiry() <= block.timestamp) {
-                return string.concat("the ", who, "'s identity attestation has expired");
-            }
-            return string.concat("the ", who, " lacks claims every verified investor must hold");
-        }
-        if (code == Restriction.RecipientMissingClaims) return "the recipient lacks claims the asset requires";
-        if (code == Restriction.CountryBlocked) {
-            return
-                party == from
-                    ? "the sender's country is on the asset's block-list"
-                    : "the recipient's country is on the asset's block-list";
-        }
-        if (code == Restriction.CountryNotAllowed) return "the recipient's country is not on the asset's allow-list";
-        if (code == Restriction.MaxInvestorsReached) {
-            return "the recipient would be a new investor beyond the asset's cap on investors";
-        }
-        if (code == Restriction.MaxBalanceExceeded) {
-            return "the recipient's investor would hold more than the asset's per-investor cap";
-        }
-        if (code == Restriction.LockedUp) return "the asset's lock-up period has not ended";
-        if (code == Restriction.TradingHalted) return "trading in the asset is halted";
-        if (code == Restriction.OutsideTradingWindow) return "the transfer falls outside the asset's trading hours";
-        return "the asset has no compliance configuration";
-    }
-
-    /// @dev An external rule's own message for its code; the generic sentence if the rule cannot give one.
-    function _ruleMessage(IComplianceRule rule, uint8 ruleCode) private view returns (string memory) {
-        try rule.messageForTransferRestriction(ruleCode) returns (string memory message) {
-            return message;
-        } catch {
-            return "a custom compliance rule refused the transfer";
-        }
-    }
-
     /* MEMOS */
 
-    /// @dev A memo for a party verified at `epoch` under configuration `version`, until its attestation `expiry`.
-    function _memo(uint48 expiry, uint64 epoch, uint16 version, bool recipientLevel) private pure returns (uint88) {
-        uint256 until = uint256(expiry) >> _MEMO_TIME_SHIFT;
-        if (until > _MEMO_UNTIL_MASK) until = _MEMO_UNTIL_MASK;
-        uint256 memo =
-            until |
-                ((uint256(epoch) & _MEMO_EPOCH_MASK) << _MEMO_EPOCH_SHIFT) |
-                (uint256(version) << _MEMO_VERSION_SHIFT);
-        if (recipientLevel) memo |= _MEMO_RECIPIENT;
-        // Every field was masked to its width: the memo fits 88 bits.
-        return uint88(memo);
-    }
-
     /// @dev The recipient's fresh memo: it passed the recipient's steps.
-    function _recipientMemo(AssetConfig config, Eligibility word, uint64 epoch) private pure returns (uint88) {
-        return _memo(word.expiry(), epoch, config.version(), true);
+    function _recipientMemo(AssetConfig config, Eligibility word, uint64 epoch) private view returns (uint88) {
+        return ComplianceMemoLib.make(word.expiry(), epoch, config.version(), _serialBits, true);
     }
 
     /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
@@ -889,36 +931,7 @@ contract Compliance is ICompliance, AccessManaged {
         bool recipientLevel =
             config.requiredClaims() & ~word.claims() == 0 &&
                 (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
-        return _memo(word.expiry(), parties.epoch, config.version(), recipientLevel);
-    }
-
-    /// @dev Whether `memo` holds now for configuration `version` at the level asked (the epoch is checked once the
-    /// store has been read). A zero memo never holds (its expiry is 0).
-    function _memoHolds(uint88 memo, uint16 version, bool recipientLevel) private view returns (bool) {
-        uint256 m = memo;
-        return
-            block.timestamp < (m & _MEMO_UNTIL_MASK) << _MEMO_TIME_SHIFT &&
-            uint16(m >> _MEMO_VERSION_SHIFT) == version &&
-            (!recipientLevel || m & _MEMO_RECIPIENT != 0);
-    }
-
-    /// @dev Whether a sender's and a recipient's memo both hold now for configuration `version` and were made at
-    /// one epoch (so checking the recipient's epoch checks both). A mint passes the recipient's memo twice.
-    function _memosHold(uint88 fromMemo, uint88 toMemo, uint16 version) private view returns (bool) {
-        uint256 f = fromMemo;
-        uint256 t = toMemo;
-        uint256 until = f & _MEMO_UNTIL_MASK;
-        if (t & _MEMO_UNTIL_MASK < until) until = t & _MEMO_UNTIL_MASK;
-        return
-            t & _MEMO_RECIPIENT != 0 &&
-            (f ^ t) & _MEMO_EPOCH_AND_VERSION == 0 &&
-            uint16(t >> _MEMO_VERSION_SHIFT) == version &&
-            block.timestamp < until << _MEMO_TIME_SHIFT;
-    }
-
-    /// @dev Whether `memo` was made at the store's current `epoch` (compared on the memo's 39 bits).
-    function _memoInEpoch(uint88 memo, uint64 epoch) private pure returns (bool) {
-        return (uint256(memo) >> _MEMO_EPOCH_SHIFT) & _MEMO_EPOCH_MASK == uint256(epoch) & _MEMO_EPOCH_MASK;
+        return ComplianceMemoLib.make(word.expiry(), parties.epoch, config.version(), _serialBits, recipientLevel);
     }
 
     function _readFrom(Parties memory parties) private view {
@@ -940,15 +953,10 @@ contract Compliance is ICompliance, AccessManaged {
         uint40 halt,
         uint16 version
     ) private pure returns (AssetConfig) {
-        if (rules.tradingDays != 0) {
-            require(
-                rules.windowOpen < 1 days &&
-                    rules.windowClose < 1 days &&
-                    rules.windowOpen != rules.windowClose &&
-                    rules.tradingDays <= _ALL_DAYS,
-                ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
-            );
-        }
+        require(
+            TradingCalendarLib.isValidWindow(rules.windowOpen, rules.windowClose, rules.tradingDays),
+            ComplianceInvalidTradingWindow(rules.windowOpen, rules.windowClose, rules.tradingDays)
+        );
         uint8 flags = AssetConfigLib.CONFIGURED | keptFlags;
         if (rules.countryAllowList) flags |= AssetConfigLib.ALLOW_LIST;
         if (rules.countryBlockList) flags |= AssetConfigLib.BLOCK_LIST;
@@ -987,6 +995,26 @@ contract Compliance is ICompliance, AccessManaged {
         for (uint256 word; word < 4; ++word) {
             if (words[word] != 0) list[word] = words[word];
         }
+    }
+
+    /// @dev Records a halt of `asset` until `until` (in the future) by the caller.
+    function _halt(address asset, AssetConfig config, uint48 until, bytes32 reason) private {
+        _configs[asset] = config.withHaltedUntil(_storedTime(until));
+        _halters[asset] = msg.sender;
+        emit TradingHalted(asset, msg.sender, until, reason);
+    }
+
+    /// @dev Ends the halt in force on `asset`.
+    function _resume(address asset, AssetConfig config) private {
+        _configs[asset] = config.withHaltedUntil(0);
+        delete _halters[asset];
+        emit TradingResumed(asset, msg.sender);
+    }
+
+    /// @dev `asset`'s configuration, which must exist and have a halt in force.
+    function _haltedAsset(address asset) private view returns (AssetConfig config) {
+        config = _configuredAsset(asset);
+        require(config.haltedUntil() > block.timestamp, ComplianceNotHalted(asset));
     }
 
     /// @dev `asset`'s configuration, which must exist.

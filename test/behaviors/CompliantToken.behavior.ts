@@ -23,6 +23,10 @@ export function shouldBehaveLikeCompliantToken(worldFixture: () => Promise<Secur
     const agent = token.connect(accounts.agent);
     await agent.mint(accounts.alice.address, INITIAL_BALANCE);
     await agent.mint(accounts.bob.address, INITIAL_BALANCE);
+    // The exchange is a venue of the asset: it may halt it.
+    await contracts.compliance
+      .connect(accounts.regulator)
+      .setVenue(await token.getAddress(), accounts.exchange.address, true);
     return {
       compliance: contracts.compliance,
       identity: contracts.identity,

@@ -7,6 +7,7 @@ import {
   BASELINE,
   checkTransferAs,
   Country,
+  deploySuccessorPipeline,
   HOUR,
   NO_RULES,
   PROFESSIONAL,
@@ -14,9 +15,13 @@ import {
 } from "../behaviors/CompliancePipeline.behavior";
 import { complianceFixture, YEAR } from "./fixtures";
 
-/** Memo fields (Compliance's docs): expiry in 256-second units, epoch, configuration version, recipient level. */
+/**
+ * Memo fields (ComplianceMemoLib): expiry in 256-second units, the pipeline's serial, epoch, configuration
+ * version, recipient level.
+ */
 const memo = {
-  until: (m: bigint) => (m & 0xffffffffn) << 8n,
+  until: (m: bigint) => (m & 0xffffffn) << 8n,
+  serial: (m: bigint) => (m >> 24n) & 0xffn,
   epoch: (m: bigint) => (m >> 32n) & ((1n << 39n) - 1n),
   version: (m: bigint) => (m >> 71n) & 0xffffn,
   recipientLevel: (m: bigint) => m >> 87n === 1n,
@@ -69,6 +74,7 @@ describe("Compliance memos", function () {
         expect(memo.recipientLevel(m)).to.equal(true);
         expect(memo.epoch(m)).to.equal(epoch);
         expect(memo.version(m)).to.equal(await f.compliance.configurationVersion(f.asset));
+        expect(memo.serial(m)).to.equal(await f.compliance.pipelineSerial());
       }
       // The expiry is recorded in 256-second units, rounded down: a memo lapses before the attestation, never after.
       expect(memo.until(result.toMemo)).to.equal((expiry / 256n) * 256n);
@@ -347,6 +353,109 @@ describe("Compliance memos", function () {
       const result = await checkAgrees(f, alice.address, bob.address, 1n, made.fromMemo, made.toMemo);
       expect(result.code).to.equal(Restriction.None);
       expect(memo.version(result.fromMemo)).to.equal(memo.version(made.fromMemo) + 1n);
+    });
+  });
+
+  describe("memos of another pipeline on the same registry", function () {
+    /**
+     * The memo fixture and a successor pipeline on the same identity registry where the asset is configured
+     * (version 1, as on the first pipeline) to require PROFESSIONAL of recipients, which bob lacks.
+     */
+    async function successorFixture() {
+      const f = await memoFixture();
+      const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+      await successor
+        .connect(f.accounts.regulator)
+        .configureAsset(f.asset, { ...NO_RULES, requiredClaims: PROFESSIONAL });
+      return { ...f, successor };
+    }
+
+    it("are bound to their pipeline by its serial: 1 for the registry's first, 2 for its successor", async function () {
+      const f = await loadFixture(successorFixture);
+      expect(await f.compliance.pipelineSerial()).to.equal(1n);
+      expect(await f.successor.pipelineSerial()).to.equal(2n);
+      expect(memo.serial(f.aliceMemo)).to.equal(1n);
+      const { alice, carol } = f.accounts;
+      const made = await checkTransferAs(f.successor, f.asset, alice.address, carol.address, 1n, 0n, 0n, false);
+      expect(made.code).to.equal(Restriction.RecipientMissingClaims);
+      const mint = await checkTransferAs(f.successor, f.asset, ethers.ZeroAddress, alice.address, 1n, 0n, 0n, true);
+      expect(mint.code).to.equal(Restriction.None);
+      expect(memo.serial(mint.toMemo)).to.equal(2n);
+      // Same epoch and version as the first pipeline's memos: only the serial differs.
+      expect(memo.epoch(mint.toMemo)).to.equal(memo.epoch(f.aliceMemo));
+      expect(memo.version(mint.toMemo)).to.equal(memo.version(f.aliceMemo));
+    });
+
+    it("never vouch: the successor refuses what its own rules refuse, memos of the first pipeline given", async function () {
+      const f = await loadFixture(successorFixture);
+      const { alice, bob } = f.accounts;
+      expect(await f.successor.configurationVersion(f.asset)).to.equal(
+        await f.compliance.configurationVersion(f.asset),
+      );
+      const expected = await f.successor.detectTransferRestriction(f.asset, alice.address, bob.address, 1n);
+      expect(expected).to.equal(BigInt(Restriction.RecipientMissingClaims));
+      // Both parties' memos (the hot filter), the sender's only (the new-holder filter), the recipient's only.
+      for (const [fromMemo, toMemo, holds] of [
+        [f.aliceMemo, f.bobMemo, true],
+        [f.aliceMemo, f.bobMemo, false],
+        [f.aliceMemo, 0n, true],
+        [0n, f.bobMemo, true],
+      ] as const) {
+        const result = await checkTransferAs(
+          f.successor,
+          f.asset,
+          alice.address,
+          bob.address,
+          1n,
+          fromMemo,
+          toMemo,
+          holds,
+        );
+        expect(result.code, `memos ${fromMemo} → ${toMemo}`).to.equal(Restriction.RecipientMissingClaims);
+        expect([result.fromMemo, result.toMemo]).to.deep.equal([0n, 0n]);
+      }
+      // A mint to bob with bob's memo of the first pipeline.
+      const mint = await checkTransferAs(
+        f.successor,
+        f.asset,
+        ethers.ZeroAddress,
+        bob.address,
+        1n,
+        0n,
+        f.bobMemo,
+        true,
+      );
+      expect(mint.code).to.equal(Restriction.RecipientMissingClaims);
+    });
+
+    it("never vouch the other way either: the first pipeline judges a successor's memos afresh", async function () {
+      const f = await loadFixture(successorFixture);
+      const { alice, bob } = f.accounts;
+      // A recipient-level memo of the successor for alice; the first pipeline now refuses alice as recipient.
+      const made = await checkTransferAs(f.successor, f.asset, ethers.ZeroAddress, alice.address, 1n, 0n, 0n, true);
+      await f.compliance.connect(f.accounts.regulator).setCountriesBlocked(f.asset, [Country.US], true);
+      await f.compliance.connect(f.accounts.regulator).configureAsset(f.asset, { ...NO_RULES, countryBlockList: true });
+      // Versions 3 on the first pipeline: bring the successor's to 3 too.
+      await f.successor.connect(f.accounts.regulator).configureAsset(f.asset, NO_RULES);
+      await f.successor.connect(f.accounts.regulator).configureAsset(f.asset, NO_RULES);
+      expect(await f.successor.configurationVersion(f.asset)).to.equal(
+        await f.compliance.configurationVersion(f.asset),
+      );
+      const again = await checkTransferAs(f.successor, f.asset, bob.address, alice.address, 1n, 0n, 0n, true);
+      expect(again.code).to.equal(Restriction.None);
+      for (const toMemo of [made.toMemo, again.toMemo]) {
+        const result = await checkTransferAs(
+          f.compliance,
+          f.asset,
+          bob.address,
+          alice.address,
+          1n,
+          again.fromMemo,
+          toMemo,
+          true,
+        );
+        expect(result.code).to.equal(Restriction.CountryBlocked);
+      }
     });
   });
 

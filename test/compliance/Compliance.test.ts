@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { deployments, ethers } from "hardhat";
+import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Compliance, ComplianceSubjectMock } from "../../typechain-types";
 import {
   type AssetRules,
@@ -14,9 +13,12 @@ import {
   PROFESSIONAL,
   Restriction,
   Sentence,
+  deploySuccessorPipeline,
   shouldBehaveLikeCompliancePipeline,
 } from "../behaviors/CompliancePipeline.behavior";
 import { Role } from "../../config/roles";
+import { seatMember } from "../../scripts/lib/members";
+import { fundedWallet } from "../helpers/wallets";
 import { asTuple, complianceFixture, pipelineFixture, stateOf, YEAR } from "./fixtures";
 
 const SOME_RULES: AssetRules = {
@@ -114,7 +116,7 @@ describe("Compliance", function () {
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
       await compliance.connect(accounts.regulator).configureAsset(asset, rules);
       const until = 0xc1c2c3c4c5n;
-      await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).imposeHalt(asset, until, ethers.ZeroHash);
       // Slot 0 holds AccessManaged's authority and flag; `_configs` is the first mapping of Compliance (slot 1).
       const slot = BigInt(
         ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 1])),
@@ -336,8 +338,12 @@ describe("Compliance", function () {
         ["setCountriesBlocked", () => admin.setCountriesBlocked(asset, [Country.FR], true), 1n],
         ["addExternalRule", () => admin.addExternalRule(asset, rule), 1n],
         ["removeExternalRule", () => admin.removeExternalRule(asset, rule), 1n],
+        ["setVenue", () => admin.setVenue(asset, accounts.exchange.address, true), 0n],
         ["haltTrading", async () => supervisor.haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash), 0n],
         ["resumeTrading", () => supervisor.resumeTrading(asset), 0n],
+        ["imposeHalt", async () => admin.imposeHalt(asset, (await time.latest()) + YEAR, ethers.ZeroHash), 0n],
+        ["liftHalt", () => admin.liftHalt(asset), 0n],
+        ["setMaxHaltDuration", () => compliance.connect(accounts.governor).setMaxHaltDuration(HOUR), 0n],
         ["configureAsset again", () => admin.configureAsset(asset, SOME_RULES), 1n],
       ];
       let version = 0n;
@@ -415,7 +421,7 @@ describe("Compliance", function () {
         .connect(accounts.regulator)
         .configureAsset(asset, { ...NO_RULES, lockupUntil: Number(LIMIT - 1n) });
       expect((await compliance.rulesOf(asset)).lockupUntil).to.equal(LIMIT - 1n);
-      await compliance.connect(accounts.exchange).haltTrading(asset, LIMIT - 1n, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).imposeHalt(asset, LIMIT - 1n, ethers.ZeroHash);
       expect(await compliance.haltedUntil(asset)).to.equal(LIMIT - 1n);
     });
 
@@ -432,9 +438,9 @@ describe("Compliance", function () {
           expect(await stateOf(compliance, asset)).to.deep.equal(before);
         });
 
-        it("haltTrading reverts with ComplianceTimeOutOfRange", async function () {
+        it("imposeHalt reverts with ComplianceTimeOutOfRange", async function () {
           const { compliance, accounts, asset } = await loadFixture(complianceFixture);
-          await expect(compliance.connect(accounts.exchange).haltTrading(asset, time_, ethers.ZeroHash))
+          await expect(compliance.connect(accounts.regulator).imposeHalt(asset, time_, ethers.ZeroHash))
             .to.be.revertedWithCustomError(compliance, "ComplianceTimeOutOfRange")
             .withArgs(time_);
           expect(await compliance.haltedUntil(asset)).to.equal(0n);
@@ -660,21 +666,98 @@ describe("Compliance", function () {
       const reason = ethers.encodeBytes32String("pending announcement");
       await expect(compliance.connect(accounts.exchange).haltTrading(asset, until, reason))
         .to.emit(compliance, "TradingHalted")
-        .withArgs(asset, until, reason);
+        .withArgs(asset, accounts.exchange.address, until, reason);
       expect(await compliance.haltedUntil(asset)).to.equal(until);
+      expect(await compliance.haltOf(asset)).to.deep.equal([BigInt(until), accounts.exchange.address]);
     });
 
-    it("halts until resumed with type(uint48).max, and may shorten a halt", async function () {
+    it("lets the venue replace its own halt, longer or shorter, within the bound", async function () {
       const { compliance, accounts, asset } = await loadFixture(complianceFixture);
-      const forever = 2n ** 48n - 1n;
-      await compliance.connect(accounts.regulator).haltTrading(asset, forever, ethers.ZeroHash);
-      await time.increase(YEAR);
-      expect(
-        await compliance.detectTransferRestriction(asset, accounts.alice.address, accounts.bob.address, 1n),
-      ).to.equal(Restriction.TradingHalted);
-      const until = (await time.latest()) + HOUR;
-      await compliance.connect(accounts.regulator).haltTrading(asset, until, ethers.ZeroHash);
-      expect(await compliance.haltedUntil(asset)).to.equal(until);
+      const exchange = compliance.connect(accounts.exchange);
+      await exchange.haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash);
+      const longer = (await time.latest()) + DAY;
+      await exchange.haltTrading(asset, longer, ethers.ZeroHash);
+      expect(await compliance.haltedUntil(asset)).to.equal(longer);
+      const shorter = (await time.latest()) + 60;
+      await exchange.haltTrading(asset, shorter, ethers.ZeroHash);
+      expect(await compliance.haltedUntil(asset)).to.equal(shorter);
+    });
+
+    context("when the caller is not a venue of the asset", function () {
+      it("reverts with ComplianceNotVenue: an exchange halts only where the asset trades", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        await compliance.connect(accounts.regulator).setVenue(asset, accounts.exchange.address, false);
+        const before = await stateOf(compliance, asset);
+        await expect(
+          compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash),
+        )
+          .to.be.revertedWithCustomError(compliance, "ComplianceNotVenue")
+          .withArgs(asset, accounts.exchange.address);
+        // A regulator holds MARKET_SUPERVISOR too, but is no venue: as a supervisor it is bound like one.
+        await expect(
+          compliance.connect(accounts.regulator).haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash),
+        )
+          .to.be.revertedWithCustomError(compliance, "ComplianceNotVenue")
+          .withArgs(asset, accounts.regulator.address);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+
+    context("when the halt would last longer than maxHaltDuration", function () {
+      it("reverts with ComplianceHaltTooLong, also for 'until further notice'", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        expect(await compliance.maxHaltDuration()).to.equal(BigInt(DAY));
+        const before = await stateOf(compliance, asset);
+        for (const until of [(await time.latest()) + 10 * DAY, 2 ** 48 - 1]) {
+          const now = (await time.latest()) + 1;
+          await time.setNextBlockTimestamp(now);
+          await expect(compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash))
+            .to.be.revertedWithCustomError(compliance, "ComplianceHaltTooLong")
+            .withArgs(until, now + DAY);
+        }
+        // One second beyond the bound is refused; the bound itself is allowed.
+        let now = (await time.latest()) + 1;
+        await time.setNextBlockTimestamp(now);
+        await expect(compliance.connect(accounts.exchange).haltTrading(asset, now + DAY + 1, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(compliance, "ComplianceHaltTooLong")
+          .withArgs(now + DAY + 1, now + DAY);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        now = (await time.latest()) + 1;
+        await time.setNextBlockTimestamp(now);
+        await compliance.connect(accounts.exchange).haltTrading(asset, now + DAY, ethers.ZeroHash);
+        expect(await compliance.haltedUntil(asset)).to.equal(now + DAY);
+      });
+
+      it("follows setMaxHaltDuration", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        await expect(compliance.connect(accounts.governor).setMaxHaltDuration(7 * DAY))
+          .to.emit(compliance, "MaxHaltDurationSet")
+          .withArgs(7 * DAY);
+        const until = (await time.latest()) + 7 * DAY;
+        await compliance.connect(accounts.exchange).haltTrading(asset, until, ethers.ZeroHash);
+        expect(await compliance.haltedUntil(asset)).to.equal(until);
+      });
+    });
+
+    context("when another venue's halt is in force", function () {
+      it("reverts with ComplianceHaltedByOther: a venue never replaces another's halt", async function () {
+        const { compliance, accounts, asset, other } = await loadFixture(twoVenuesFixture);
+        const until = (await time.latest()) + DAY;
+        await compliance.connect(other).haltTrading(asset, until, ethers.ZeroHash);
+        const before = await stateOf(compliance, asset);
+        for (const shorter of [60, 12 * HOUR]) {
+          await expect(
+            compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + shorter, ethers.ZeroHash),
+          )
+            .to.be.revertedWithCustomError(compliance, "ComplianceHaltedByOther")
+            .withArgs(asset, other.address, until);
+        }
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        // Once it has run out, the asset may be halted again by any venue.
+        await time.increaseTo(until);
+        await compliance.connect(accounts.exchange).haltTrading(asset, until + HOUR, ethers.ZeroHash);
+        expect(await compliance.haltOf(asset)).to.deep.equal([BigInt(until + HOUR), accounts.exchange.address]);
+      });
     });
 
     context("when the asset is not configured", function () {
@@ -709,10 +792,41 @@ describe("Compliance", function () {
     it("ends a halt and emits TradingResumed", async function () {
       const { compliance, accounts, asset } = await loadFixture(complianceFixture);
       await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
-      await expect(compliance.connect(accounts.regulator).resumeTrading(asset))
+      await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
         .to.emit(compliance, "TradingResumed")
-        .withArgs(asset);
+        .withArgs(asset, accounts.exchange.address);
       expect(await compliance.haltedUntil(asset)).to.equal(0n);
+      expect(await compliance.haltOf(asset)).to.deep.equal([0n, ethers.ZeroAddress]);
+    });
+
+    context("when another venue set the halt", function () {
+      it("reverts with ComplianceHaltedByOther: a venue lifts only its own halt", async function () {
+        const { compliance, accounts, asset, other } = await loadFixture(twoVenuesFixture);
+        const until = (await time.latest()) + DAY;
+        await compliance.connect(other).haltTrading(asset, until, ethers.ZeroHash);
+        const before = await stateOf(compliance, asset);
+        await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceHaltedByOther")
+          .withArgs(asset, other.address, until);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+      });
+    });
+
+    context("when a regulator set the halt", function () {
+      it("reverts with ComplianceHaltedByOther, even for a venue", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const until = (await time.latest()) + 30 * DAY;
+        await compliance.connect(accounts.regulator).imposeHalt(asset, until, ethers.ZeroHash);
+        await expect(compliance.connect(accounts.exchange).resumeTrading(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceHaltedByOther")
+          .withArgs(asset, accounts.regulator.address, until);
+        await expect(
+          compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash),
+        )
+          .to.be.revertedWithCustomError(compliance, "ComplianceHaltedByOther")
+          .withArgs(asset, accounts.regulator.address, until);
+        expect(await compliance.haltedUntil(asset)).to.equal(until);
+      });
     });
 
     context("when the asset is not configured", function () {
@@ -748,6 +862,134 @@ describe("Compliance", function () {
     });
   });
 
+  describe("imposeHalt", function () {
+    it("halts without the venues' bound, replacing a venue's halt, and emits TradingHalted", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash);
+      const forever = 2n ** 48n - 1n;
+      const reason = ethers.encodeBytes32String("investigation");
+      await expect(compliance.connect(accounts.regulator).imposeHalt(asset, forever, reason))
+        .to.emit(compliance, "TradingHalted")
+        .withArgs(asset, accounts.regulator.address, forever, reason);
+      await time.increase(YEAR);
+      expect(
+        await compliance.detectTransferRestriction(asset, accounts.alice.address, accounts.bob.address, 1n),
+      ).to.equal(Restriction.TradingHalted);
+      // It may shorten its own halt.
+      const until = (await time.latest()) + HOUR;
+      await compliance.connect(accounts.regulator).imposeHalt(asset, until, ethers.ZeroHash);
+      expect(await compliance.haltOf(asset)).to.deep.equal([BigInt(until), accounts.regulator.address]);
+    });
+
+    context("when the asset is not configured or the halt would end now or in the past", function () {
+      it("reverts with ComplianceUnknownAsset or ComplianceInvalidHalt", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const unknown = ethers.Wallet.createRandom().address;
+        const regulator = compliance.connect(accounts.regulator);
+        await expect(regulator.imposeHalt(unknown, (await time.latest()) + DAY, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(unknown);
+        const now = (await time.latest()) + 1;
+        await time.setNextBlockTimestamp(now);
+        await expect(regulator.imposeHalt(asset, now, ethers.ZeroHash))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidHalt")
+          .withArgs(now, now);
+        expect(await compliance.haltOf(asset)).to.deep.equal([0n, ethers.ZeroAddress]);
+      });
+    });
+  });
+
+  describe("liftHalt", function () {
+    it("ends any halt, a venue's or a regulator's, and emits TradingResumed", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      for (const setter of [accounts.exchange, accounts.regulator]) {
+        const until = (await time.latest()) + HOUR;
+        if (setter === accounts.exchange) await compliance.connect(setter).haltTrading(asset, until, ethers.ZeroHash);
+        else await compliance.connect(setter).imposeHalt(asset, until, ethers.ZeroHash);
+        await expect(compliance.connect(accounts.regulator).liftHalt(asset))
+          .to.emit(compliance, "TradingResumed")
+          .withArgs(asset, accounts.regulator.address);
+        expect(await compliance.haltOf(asset)).to.deep.equal([0n, ethers.ZeroAddress]);
+      }
+    });
+
+    context("when no halt is in force", function () {
+      it("reverts with ComplianceNotHalted", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        await expect(compliance.connect(accounts.regulator).liftHalt(asset))
+          .to.be.revertedWithCustomError(compliance, "ComplianceNotHalted")
+          .withArgs(asset);
+      });
+    });
+  });
+
+  describe("setVenue", function () {
+    it("records and removes a venue and emits VenueSet, leaving the version alone", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      const version = await compliance.configurationVersion(asset);
+      const venue = accounts.custodian.address;
+      await expect(compliance.connect(accounts.regulator).setVenue(asset, venue, true))
+        .to.emit(compliance, "VenueSet")
+        .withArgs(asset, venue, true);
+      expect(await compliance.isVenue(asset, venue)).to.equal(true);
+      await expect(compliance.connect(accounts.regulator).setVenue(asset, venue, false))
+        .to.emit(compliance, "VenueSet")
+        .withArgs(asset, venue, false);
+      expect(await compliance.isVenue(asset, venue)).to.equal(false);
+      expect(await compliance.configurationVersion(asset)).to.equal(version);
+    });
+
+    it("keeps a halt in force when its venue is removed, which may still lift it", async function () {
+      const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + HOUR, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).setVenue(asset, accounts.exchange.address, false);
+      expect(await compliance.haltOf(asset)).to.not.deep.equal([0n, ethers.ZeroAddress]);
+      await compliance.connect(accounts.exchange).resumeTrading(asset);
+      expect(await compliance.haltedUntil(asset)).to.equal(0n);
+    });
+
+    context("with bad input", function () {
+      it("reverts with ComplianceUnknownAsset, ComplianceInvalidVenue or ComplianceVenueUnchanged", async function () {
+        const { compliance, accounts, asset } = await loadFixture(complianceFixture);
+        const admin = compliance.connect(accounts.regulator);
+        const unknown = ethers.Wallet.createRandom().address;
+        const before = await stateOf(compliance, asset);
+        await expect(admin.setVenue(unknown, accounts.exchange.address, true))
+          .to.be.revertedWithCustomError(compliance, "ComplianceUnknownAsset")
+          .withArgs(unknown);
+        await expect(admin.setVenue(asset, ethers.ZeroAddress, true))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidVenue")
+          .withArgs(ethers.ZeroAddress);
+        await expect(admin.setVenue(asset, accounts.exchange.address, true))
+          .to.be.revertedWithCustomError(compliance, "ComplianceVenueUnchanged")
+          .withArgs(asset, accounts.exchange.address, true);
+        await expect(admin.setVenue(asset, accounts.regulator.address, false))
+          .to.be.revertedWithCustomError(compliance, "ComplianceVenueUnchanged")
+          .withArgs(asset, accounts.regulator.address, false);
+        expect(await stateOf(compliance, asset)).to.deep.equal(before);
+        expect(await compliance.isVenue(unknown, accounts.exchange.address)).to.equal(false);
+      });
+    });
+  });
+
+  describe("setMaxHaltDuration", function () {
+    it("starts at DEFAULT_MAX_HALT_DURATION (one day)", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      expect(await compliance.DEFAULT_MAX_HALT_DURATION()).to.equal(BigInt(DAY));
+      expect(await compliance.maxHaltDuration()).to.equal(BigInt(DAY));
+    });
+
+    context("when the duration is zero", function () {
+      it("reverts with ComplianceInvalidMaxHaltDuration", async function () {
+        const { compliance, accounts } = await loadFixture(complianceFixture);
+        await expect(compliance.connect(accounts.governor).setMaxHaltDuration(0))
+          .to.be.revertedWithCustomError(compliance, "ComplianceInvalidMaxHaltDuration")
+          .withArgs(0);
+        expect(await compliance.maxHaltDuration()).to.equal(BigInt(DAY));
+      });
+    });
+  });
+
   describe("access control", function () {
     type Call = [name: string, call: (compliance: Compliance, asset: string, rule: string) => Promise<unknown>];
     const far = 4_000_000_000;
@@ -758,29 +1000,35 @@ describe("Compliance", function () {
       ["setCountriesBlocked", (c, asset) => c.setCountriesBlocked(asset, [Country.US], true)],
       ["addExternalRule", (c, asset, rule) => c.addExternalRule(asset, rule)],
       ["removeExternalRule", (c, asset, rule) => c.removeExternalRule(asset, rule)],
+      ["setVenue", (c, asset) => c.setVenue(asset, ethers.Wallet.createRandom().address, true)],
     ];
     const supervisorCalls: Call[] = [
       ["haltTrading", (c, asset) => c.haltTrading(asset, far, ethers.ZeroHash)],
       ["resumeTrading", (c, asset) => c.resumeTrading(asset)],
     ];
-    const outsiders = (a: Awaited<ReturnType<typeof complianceFixture>>["accounts"]) => [
-      a.alice,
-      a.stranger,
-      a.kycProvider,
-      a.issuer,
-      a.governor,
+    const regulatorCalls: Call[] = [
+      ["imposeHalt", (c, asset) => c.imposeHalt(asset, far, ethers.ZeroHash)],
+      ["liftHalt", (c, asset) => c.liftHalt(asset)],
     ];
+    const governorCalls: Call[] = [
+      ["setMaxHaltDuration", (c) => c.setMaxHaltDuration(HOUR)],
+      ["approveSuccessor", (c) => c.approveSuccessor(ethers.Wallet.createRandom().address)],
+    ];
+    type Accounts = Awaited<ReturnType<typeof complianceFixture>>["accounts"];
+    const outsiders = (a: Accounts) => [a.alice, a.stranger, a.kycProvider, a.issuer];
 
     for (const [calls, role, also] of [
-      [adminCalls, "COMPLIANCE_ADMIN", (a: { exchange: HardhatEthersSigner }) => [a.exchange]],
-      [supervisorCalls, "MARKET_SUPERVISOR", () => []],
+      [adminCalls, "COMPLIANCE_ADMIN", (a: Accounts) => [a.exchange, a.governor]],
+      [supervisorCalls, "MARKET_SUPERVISOR", (a: Accounts) => [a.governor]],
+      [regulatorCalls, "REGULATOR", (a: Accounts) => [a.exchange, a.governor]],
+      [governorCalls, "GOVERNOR", (a: Accounts) => [a.exchange, a.regulator]],
     ] as const) {
       for (const [name, call] of calls) {
         it(`${name} reverts with AccessManagedUnauthorized for callers without ${role}`, async function () {
           const { compliance, accounts, asset, rule } = await loadFixture(complianceFixture);
           const ruleAddress = await rule.getAddress();
           await compliance.connect(accounts.regulator).addExternalRule(asset, ruleAddress);
-          await compliance.connect(accounts.regulator).haltTrading(asset, far, ethers.ZeroHash);
+          await compliance.connect(accounts.regulator).imposeHalt(asset, far, ethers.ZeroHash);
           const before = await stateOf(compliance, asset);
           for (const caller of [...outsiders(accounts), ...also(accounts)]) {
             await expect(call(compliance.connect(caller), asset, ruleAddress))
@@ -792,13 +1040,101 @@ describe("Compliance", function () {
       }
     }
 
-    it("lets every MARKET_SUPERVISOR halt and resume: an exchange and a regulator", async function () {
+    it("lets a venue halt and resume its own halt, and a regulator impose and lift any halt", async function () {
       const { compliance, accounts, asset } = await loadFixture(complianceFixture);
-      await compliance.connect(accounts.exchange).haltTrading(asset, far, ethers.ZeroHash);
-      await compliance.connect(accounts.regulator).resumeTrading(asset);
-      await compliance.connect(accounts.regulator).haltTrading(asset, far, ethers.ZeroHash);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
       await compliance.connect(accounts.exchange).resumeTrading(asset);
+      await compliance.connect(accounts.exchange).haltTrading(asset, (await time.latest()) + DAY, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).liftHalt(asset);
+      await compliance.connect(accounts.regulator).imposeHalt(asset, far, ethers.ZeroHash);
+      await compliance.connect(accounts.regulator).liftHalt(asset);
       expect(await compliance.haltedUntil(asset)).to.equal(0n);
+    });
+  });
+
+  describe("succession (memo serials, invariant I5)", function () {
+    it("gives the registry's first pipeline serial 1, no predecessor and no successor", async function () {
+      const { compliance } = await loadFixture(complianceFixture);
+      expect(await compliance.pipelineSerial()).to.equal(1n);
+      expect(await compliance.predecessor()).to.equal(ethers.ZeroAddress);
+      expect(await compliance.successor()).to.equal(ethers.ZeroAddress);
+    });
+
+    it("gives the approved successor the next serial, once, and records both ends", async function () {
+      const f = await loadFixture(complianceFixture);
+      const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+      const address = await successor.getAddress();
+      expect(await successor.pipelineSerial()).to.equal(2n);
+      expect(await successor.predecessor()).to.equal(await f.compliance.getAddress());
+      expect(await f.compliance.successor()).to.equal(address);
+      expect(await successor.identityRegistry()).to.equal(await f.contracts.identity.getAddress());
+      const events = await f.compliance.queryFilter(f.compliance.filters.SuccessionClaimed());
+      expect(events.map((e) => [e.args.successor, e.args.serial])).to.deep.equal([[address, 2n]]);
+      // The chain goes on from the successor: serial 3.
+      const third = await deploySuccessorPipeline(successor, f.accounts.governor);
+      expect(await third.pipelineSerial()).to.equal(3n);
+    });
+
+    it("approveSuccessor emits SuccessorApproved and may be replaced until claimed", async function () {
+      const { compliance, accounts } = await loadFixture(complianceFixture);
+      const [first, second] = [ethers.Wallet.createRandom().address, ethers.Wallet.createRandom().address];
+      await expect(compliance.connect(accounts.governor).approveSuccessor(first))
+        .to.emit(compliance, "SuccessorApproved")
+        .withArgs(first);
+      await compliance.connect(accounts.governor).approveSuccessor(second);
+      const claimant = await ethers.getImpersonatedSigner(first);
+      await setBalance(first, ethers.parseEther("1"));
+      await expect(compliance.connect(claimant).claimSuccession())
+        .to.be.revertedWithCustomError(compliance, "ComplianceNotApprovedSuccessor")
+        .withArgs(first, second);
+    });
+
+    context("with bad input", function () {
+      it("approveSuccessor refuses zero, an address with code, and a second successor", async function () {
+        const f = await loadFixture(complianceFixture);
+        const governor = f.compliance.connect(f.accounts.governor);
+        await expect(governor.approveSuccessor(ethers.ZeroAddress))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceInvalidSuccessor")
+          .withArgs(ethers.ZeroAddress);
+        await expect(governor.approveSuccessor(f.asset))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceInvalidSuccessor")
+          .withArgs(f.asset);
+        const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+        await expect(governor.approveSuccessor(ethers.Wallet.createRandom().address))
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceSuccessionClosed")
+          .withArgs(await successor.getAddress());
+      });
+
+      it("claimSuccession refuses anyone but the approved successor, and a second claim", async function () {
+        const f = await loadFixture(complianceFixture);
+        await expect(f.compliance.connect(f.accounts.stranger).claimSuccession())
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceNotApprovedSuccessor")
+          .withArgs(f.accounts.stranger.address, ethers.ZeroAddress);
+        const successor = await deploySuccessorPipeline(f.compliance, f.accounts.governor);
+        const address = await successor.getAddress();
+        await setBalance(address, ethers.parseEther("1"));
+        await expect(f.compliance.connect(await ethers.getImpersonatedSigner(address)).claimSuccession())
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceNotApprovedSuccessor")
+          .withArgs(address, address);
+        expect(await f.compliance.successor()).to.equal(address);
+      });
+
+      it("a pipeline whose predecessor serves another registry cannot be deployed", async function () {
+        const f = await loadFixture(complianceFixture);
+        // A stand-in for another registry (it answers eligibilityStore()); the predecessor named serves the fixture's.
+        const messages = await deployments.get("ComplianceMessagesLib");
+        const factory = await ethers.getContractFactory("Compliance", {
+          libraries: { ComplianceMessagesLib: messages.address },
+        });
+        const registryMock = await (
+          await ethers.getContractFactory("ForeignRegistryMock")
+        ).deploy(await f.contracts.identity.eligibilityStore());
+        await expect(
+          factory.deploy(await f.contracts.authority.getAddress(), registryMock, await f.compliance.getAddress()),
+        )
+          .to.be.revertedWithCustomError(f.compliance, "ComplianceForeignPredecessor")
+          .withArgs(await f.compliance.getAddress(), await f.contracts.identity.getAddress());
+      });
     });
   });
 
@@ -889,6 +1225,15 @@ describe("Compliance", function () {
     shouldBehaveLikeCompliancePipeline(pipelineFixture);
   });
 });
+
+/** The compliance fixture with a second exchange, `other`, seated and made a venue of the asset. */
+async function twoVenuesFixture() {
+  const f = await complianceFixture();
+  const other = await fundedWallet();
+  await seatMember(f.contracts.members.connect(f.accounts.governor), other.address, "Exchange", "Second Exchange");
+  await f.compliance.connect(f.accounts.regulator).setVenue(f.asset, other.address, true);
+  return { ...f, other };
+}
 
 /** Deploys `count` distinct external rules; returns their addresses. */
 async function deployRules(count: number): Promise<string[]> {

@@ -42,6 +42,8 @@ export async function complianceFixture() {
   ).deploy(await contracts.compliance.getAddress(), await contracts.identity.getAddress())) as ComplianceSubjectMock;
   const asset = await token.getAddress();
   await contracts.compliance.connect(accounts.regulator).configureAsset(asset, NO_RULES);
+  // The exchange is a venue of the asset: it may halt it.
+  await contracts.compliance.connect(accounts.regulator).setVenue(asset, accounts.exchange.address, true);
   await token.mint(accounts.alice.address, INITIAL_BALANCE);
   await token.mint(accounts.bob.address, INITIAL_BALANCE);
   const rule = (await (await ethers.getContractFactory("ComplianceRuleMock")).deploy(100n)) as ComplianceRuleMock;
@@ -78,12 +80,17 @@ export async function pipelineFixture(): Promise<CompliancePipelineContext> {
 
 /** Everything the views say about `asset`, to prove a rejected call changed nothing. */
 export async function stateOf(compliance: Compliance, asset: string) {
+  // Whether the first signers (the named exchange and regulator among them) are venues of the asset.
+  const venueProbes = (await ethers.getSigners()).slice(0, 13).map((signer) => signer.address);
   const countries = [0, 1, Country.US, Country.DE, Country.FR, 255, 256, 999, 1000];
   return {
     configured: await compliance.isConfigured(asset),
     version: await compliance.configurationVersion(asset),
     rules: [...(await compliance.rulesOf(asset))],
     haltedUntil: await compliance.haltedUntil(asset),
+    halt: [...(await compliance.haltOf(asset))],
+    maxHaltDuration: await compliance.maxHaltDuration(),
+    venues: await Promise.all(venueProbes.map((wallet) => compliance.isVenue(asset, wallet))),
     maxBalance: await compliance.maxBalanceOf(asset),
     externalRules: [...(await compliance.externalRulesOf(asset))],
     allowed: await Promise.all(countries.map((c) => compliance.isCountryAllowed(asset, c))),

@@ -22,12 +22,21 @@ import {Restriction} from "../../types/Restriction.sol";
 /// Memos. `checkTransfer` — the entry an asset calls on every balance change — returns, with its verdict, an
 /// opaque 88-bit memo per party, which the asset stores beside the holder's balance and passes back next time. A
 /// memo records a party verdict the pipeline established: until when it holds (the attestation's expiry), the
-/// identity registry's eligibility epoch and the asset configuration's version at the time, and its level —
+/// identity registry's eligibility epoch and the asset configuration's version at the time, the serial of the
+/// pipeline that made it (`pipelineSerial`: a memo never vouches in another pipeline), and its level —
 /// *recipient* (verified, required claims, allow- and block-lists) or *sender* (verified, block-list). While the
 /// epoch and the version have not moved and the expiry has not passed, the pipeline skips that party's eligibility
 /// word and country lists. The version (`configurationVersion`) grows with every configuration write for the asset
 /// — `configureAsset`, `configureNewAsset`, `setMaxBalance`, the country lists, the external rules — but not with
-/// halts, which the pipeline reads from the configuration word on every check anyway.
+/// halts or venues, which the pipeline reads from the configuration word on every check anyway.
+///
+/// Halts. The exchanges where an asset trades — its venues (`setVenue`, COMPLIANCE_ADMIN) — may halt it for at
+/// most `maxHaltDuration` (GOVERNOR) and lift only their own halt; a venue never replaces another's halt in force.
+/// A regulator halts without the bound and lifts any halt (`imposeHalt`, `liftHalt`).
+///
+/// Succession. A registry's first pipeline has serial 1; a successor names the newest pipeline as its predecessor,
+/// which must have approved its address (`approveSuccessor`) and hands it, once, the next serial
+/// (`claimSuccession`). Deploy one first pipeline per registry: the serials of one succession never repeat.
 /// Invariants:
 /// - I1: `detectTransferRestriction` returns 0 iff `canTransfer` (for the same asset) returns true, and iff
 ///   `explainTransfer(...).code == Restriction.None`; and `checkTransfer` called by the asset with any memos it was
@@ -37,6 +46,10 @@ import {Restriction} from "../../types/Restriction.sol";
 /// - I3: no asset has more than `MAX_EXTERNAL_RULES` external rules.
 /// - I4: an asset's `configurationVersion` grows by exactly one with every configuration write but halts, and
 ///   never wraps (a write that would wrap it reverts with `ComplianceVersionExhausted`).
+/// - I5: no two pipelines of one succession share a serial, and a memo holds only in the pipeline whose serial it
+///   carries.
+/// - I6: a halt in force was set by a regulator, or by a venue of the asset for at most `maxHaltDuration`; only
+///   its setter or a regulator ends or replaces it early.
 interface ICompliance {
     /// @notice An asset's built-in rules.
     /// @param requiredClaims Claims the recipient must hold besides the registry's baseline.
@@ -84,8 +97,18 @@ interface ICompliance {
     event CountryBlockListChanged(address indexed asset, uint16 indexed country, bool blocked);
     event ExternalRuleAdded(address indexed asset, IComplianceRule indexed rule);
     event ExternalRuleRemoved(address indexed asset, IComplianceRule indexed rule);
-    event TradingHalted(address indexed asset, uint48 until, bytes32 reason);
-    event TradingResumed(address indexed asset);
+    /// @notice `by` (a venue of the asset, or a regulator) halted trading in `asset` until `until`.
+    event TradingHalted(address indexed asset, address indexed by, uint48 until, bytes32 reason);
+    /// @notice `by` (the venue that halted, or a regulator) ended the halt in force on `asset`.
+    event TradingResumed(address indexed asset, address indexed by);
+    /// @notice `exchange` became (`isVenue`) or stopped being a venue of `asset`.
+    event VenueSet(address indexed asset, address indexed exchange, bool isVenue);
+    /// @notice A venue's halts may now last at most `duration` seconds.
+    event MaxHaltDurationSet(uint32 duration);
+    /// @notice The alliance approved `successor` (not yet deployed) to claim this pipeline's succession.
+    event SuccessorApproved(address indexed successor);
+    /// @notice `successor` claimed this pipeline's succession and was allocated `serial`.
+    event SuccessionClaimed(address indexed successor, uint8 serial);
 
     /* ERRORS */
 
@@ -107,6 +130,27 @@ interface ICompliance {
     /// @notice `asset` has had 65,535 configuration writes: its configuration version cannot grow any more (the
     /// asset is moved to a successor Compliance by a product upgrade).
     error ComplianceVersionExhausted(address asset);
+    /// @notice `caller` is not a venue of `asset` (`setVenue`): only the exchanges where an asset trades halt it.
+    error ComplianceNotVenue(address asset, address caller);
+    /// @notice A venue's halt may end at the latest `latest` (now + `maxHaltDuration`); it asked for `until`.
+    error ComplianceHaltTooLong(uint48 until, uint256 latest);
+    /// @notice The halt in force on `asset` until `until` was set by `halter`: only it (or a regulator) may change
+    /// or lift it.
+    error ComplianceHaltedByOther(address asset, address halter, uint48 until);
+    error ComplianceInvalidVenue(address exchange);
+    /// @notice `exchange` already is (`isVenue`) or already is not a venue of `asset`.
+    error ComplianceVenueUnchanged(address asset, address exchange, bool isVenue);
+    error ComplianceInvalidMaxHaltDuration(uint32 duration);
+    /// @notice The predecessor named at deployment serves another identity registry than this pipeline's.
+    error ComplianceForeignPredecessor(address predecessor, address predecessorRegistry);
+    /// @notice This pipeline already has a successor (serials are allocated once).
+    error ComplianceSuccessionClosed(address successor);
+    /// @notice A successor must be a non-zero address with no code yet (it claims in its constructor).
+    error ComplianceInvalidSuccessor(address successor);
+    /// @notice This pipeline has the last serial (255): it can have no successor on its registry.
+    error ComplianceSerialsExhausted(uint8 serial);
+    /// @notice `caller` is not the successor the alliance approved (`approved`), or the succession was claimed.
+    error ComplianceNotApprovedSuccessor(address caller, address approved);
 
     /* CONFIGURATION */
 
@@ -150,14 +194,45 @@ interface ICompliance {
     /// @custom:access COMPLIANCE_ADMIN
     function removeExternalRule(address asset, IComplianceRule rule) external;
 
-    /// @notice Halts trading between holders in `asset` until `until` (`type(uint48).max`: until resumed; otherwise
-    /// below 2^40 − 1).
+    /// @notice Records that `exchange` is (`isVenue`) or is no longer a venue of `asset`: an exchange where the
+    /// asset trades, which may halt it (`haltTrading`). Asset must be configured.
+    /// @custom:access COMPLIANCE_ADMIN
+    function setVenue(address asset, address exchange, bool isVenue) external;
+
+    /// @notice Sets the longest halt a venue may set (`haltTrading`), in seconds from the time it sets it; non-zero.
+    /// Halts in force are kept.
+    /// @custom:access GOVERNOR
+    function setMaxHaltDuration(uint32 duration) external;
+
+    /// @notice A venue of `asset` halts trading between holders until `until`, at most `maxHaltDuration()`
+    /// seconds from now. It may replace its own halt in force, never another's.
     /// @custom:access MARKET_SUPERVISOR
     function haltTrading(address asset, uint48 until, bytes32 reason) external;
 
-    /// @notice Ends a halt before its time.
+    /// @notice The venue that set the halt in force on `asset` ends it before its time.
     /// @custom:access MARKET_SUPERVISOR
     function resumeTrading(address asset) external;
+
+    /// @notice A regulator halts trading between holders in `asset` until `until` (`type(uint48).max`: until
+    /// lifted; otherwise below 2^40 − 1), replacing any halt in force; no venue and no bound required.
+    /// @custom:access REGULATOR
+    function imposeHalt(address asset, uint48 until, bytes32 reason) external;
+
+    /// @notice A regulator ends the halt in force on `asset`, whoever set it.
+    /// @custom:access REGULATOR
+    function liftHalt(address asset) external;
+
+    /* SUCCESSION */
+
+    /// @notice Approves `successor` — the address a successor pipeline on this registry will be deployed at — to
+    /// claim this pipeline's succession and so the next serial. Once claimed, no other successor can be approved.
+    /// @custom:access GOVERNOR
+    function approveSuccessor(address successor) external;
+
+    /// @notice Called by the approved successor's constructor: records it and returns its serial, this
+    /// pipeline's plus one.
+    /// @custom:access the approved successor only (public in the authority's table)
+    function claimSuccession() external returns (uint8 serial);
 
     /* CHECKS */
 
@@ -172,10 +247,11 @@ interface ICompliance {
     /// known". For every memo the pipeline produced, the code equals `detectTransferRestriction(asset, …)` (I1).
     /// When the code is not `None` both returned memos are zero; for a burn (`to` zero) the given memos come back
     /// unchanged; for a mint `newFromMemo` is zero.
-    /// Warning: a memo means something only to the Compliance instance that produced it, for the asset it was
-    /// produced for. An asset re-pointed to another Compliance must stop passing the memos the previous one gave it
-    /// (pass zero until the new pipeline has given fresh ones), and an asset must never pass a memo it was not
-    /// given: the pipeline trusts the memos its caller passes.
+    /// A memo carries the serial of the pipeline that made it (`pipelineSerial`), and no two pipelines of one
+    /// identity registry share a serial: a memo of another pipeline — e.g. the one an asset was moved from by a
+    /// product upgrade — never vouches here, it only costs the full evaluation once.
+    /// Warning: a memo means something only for the asset it was produced for, and an asset must never pass a memo
+    /// it was not given: the pipeline trusts the memos its caller passes.
     /// @param fromMemo The memo last returned for `from` (ignored for a mint).
     /// @param toMemo The memo last returned for `to`.
     /// @param recipientHolds Whether `to` already holds a non-zero balance of the asset. It must be truthful: the
@@ -246,6 +322,28 @@ interface ICompliance {
 
     /// @notice `asset`'s external rules, in evaluation order.
     function externalRulesOf(address asset) external view returns (IComplianceRule[] memory);
+
+    /// @notice The halt in force on `asset`: its end and who set it (zeros when none is in force).
+    function haltOf(address asset) external view returns (uint48 until, address by);
+
+    /// @notice Whether `exchange` is a venue of `asset` (may halt it).
+    function isVenue(address asset, address exchange) external view returns (bool);
+
+    /// @notice The longest halt a venue may set, in seconds.
+    function maxHaltDuration() external view returns (uint32);
+
+    /// @notice `maxHaltDuration()` when the pipeline is deployed: one day.
+    function DEFAULT_MAX_HALT_DURATION() external view returns (uint32);
+
+    /// @notice The serial every memo of this pipeline carries: 1 for a registry's first pipeline, its
+    /// predecessor's plus one for a successor. No two pipelines of one registry's succession share it.
+    function pipelineSerial() external view returns (uint8);
+
+    /// @notice The pipeline this one succeeds (zero for a registry's first).
+    function predecessor() external view returns (ICompliance);
+
+    /// @notice The pipeline that claimed this one's succession (zero while none has).
+    function successor() external view returns (address);
 
     /// @notice The identity registry whose verdicts the pipeline applies.
     function identityRegistry() external view returns (IIdentityRegistry);
