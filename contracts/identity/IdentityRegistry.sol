@@ -19,9 +19,9 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// here: a wallet's word carries its investor's index, and `index → id` is kept here.
 ///
 /// Every call that can make a wallet less eligible advances the store's epoch once, at its end, and emits
-/// `EligibilityEpochAdvanced` (a batch advances it once, not once per item). Each wallet's word carries its
-/// investor's wallet count, so adding or removing a wallet rewrites the words of the investor's other wallets
-/// (at most `_MAX_WALLETS_PER_INVESTOR - 1` writes).
+/// `EligibilityEpochAdvanced` (a batch advances it once, not once per item). Each wallet's word carries the
+/// number of wallets its investor's index has ever had (I5), so adding or recovering a wallet rewrites the words of
+/// the investor's other wallets (at most `_MAX_WALLETS_PER_INVESTOR - 1` writes); removing one does not.
 /// Invariants (beyond those of `IIdentityRegistry`):
 /// - R1: indexes start at 1, grow by one per registration and are never reused; `investorAt(i)` is 0 once the
 ///   investor with index `i` is removed.
@@ -34,10 +34,15 @@ import {EligibilityStore} from "./EligibilityStore.sol";
 /// - R6: every change that can make a wallet less eligible reaches every subscriber (`IEligibilityPublisher`: the
 ///   settlement coins) in the same transaction: `syncHolders` with every wallet of a removed or updated investor,
 ///   the removed wallet, both wallets of a recovery; `syncBaselineClaims` when the baseline changes.
+/// - R7: `departedWallets[i]` lists every wallet unlinked from index `i` (removed, recovered away, or with its
+///   investor), in order; the words of index `i` carry `walletCount + departedWallets[i].length` (I5), at most
+///   `_MAX_WALLETS_EVER`.
 contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessManagedUpgradeable, UUPSUpgradeable {
     using SubscribersLib for address[];
 
     uint256 private constant _MAX_WALLETS_PER_INVESTOR = 16;
+    /// @dev Wallets one index may ever have: bounds `walletHistoryOf`, which tokens scan at zero crossings.
+    uint256 private constant _MAX_WALLETS_EVER = 32;
     uint16 private constant _MAX_COUNTRY = 999;
 
     /// @dev `IIdentityRegistry.Investor` as stored, reordered so that everything adding or removing a wallet reads
@@ -68,6 +73,8 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         // Appended (ERC-7201: new fields go last). The KYC provider asking to take over each investor's
         // attestation, zero when none (R5).
         mapping(bytes32 investor => address requester) attestationRequests;
+        // R7. Appended (ERC-7201: new fields go last). Written only when a wallet is unlinked.
+        mapping(uint32 index => address[]) departedWallets;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.IdentityRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -190,9 +197,10 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
     }
 
     /// @inheritdoc IIdentityRegistry
-    /// @dev The new wallet takes the lost one's eligibility word and its position in the investor's wallet list:
-    /// `walletsOf` keeps its order, with `newWallet` where `lostWallet` was. The wallet count is unchanged, so no
-    /// other word is rewritten; the epoch advances (the lost wallet loses its eligibility).
+    /// @dev The new wallet takes the lost one's position in the investor's wallet list: `walletsOf` keeps its
+    /// order, with `newWallet` where `lostWallet` was. The lost wallet joins the index's history (R7), so every
+    /// wallet's word is rewritten with the grown count (I5); the epoch advances (the lost wallet loses its
+    /// eligibility).
     function recoverWallet(address lostWallet, address newWallet) external restricted {
         IdentityRegistryStorage storage $ = _getStorage();
         IEligibilityStore store = $.store;
@@ -200,13 +208,22 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         require(word.isRegistered(), IdentityRegistryUnknownWallet(lostWallet));
         _requireFreeWallet($, store, newWallet);
 
-        bytes32 investor = $.investorAt[word.investorIndex()];
-        _requireAttestingProvider($.investors[investor], investor);
+        uint32 index = word.investorIndex();
+        bytes32 investor = $.investorAt[index];
+        InvestorRecord storage record = $.investors[investor];
+        _requireAttestingProvider(record, investor);
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        uint256 ever = _depart($, investor, index, record.walletCount, lostWallet) + 1;
         list[_positionOf(list, lostWallet)] = newWallet;
         store.write(lostWallet, Eligibility.wrap(0));
-        store.write(newWallet, word);
         emit WalletRecovered(investor, lostWallet, newWallet);
+        // ever ≤ _MAX_WALLETS_EVER (checked by `_depart`) fits the word's byte.
+        _writeWallets(
+            store,
+            list,
+            record.walletCount,
+            EligibilityLib.pack(index, record.country, record.claims, record.expiry, uint8(ever))
+        );
         address[] memory recovered = new address[](2);
         (recovered[0], recovered[1]) = (lostWallet, newWallet);
         $.subscribers.notify(recovered);
@@ -317,6 +334,23 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
     }
 
     /// @inheritdoc IIdentityRegistry
+    function walletHistoryOf(uint32 index) external view returns (address[] memory wallets) {
+        IdentityRegistryStorage storage $ = _getStorage();
+        bytes32 investor = $.investorAt[index];
+        // A removed investor's record and list are cleared (its wallets are all in its history, R7).
+        uint256 current = investor == bytes32(0) ? 0 : $.investors[investor].walletCount;
+        address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
+        address[] storage departed = $.departedWallets[index];
+        wallets = new address[](current + departed.length);
+        for (uint256 i; i < current; ++i) {
+            wallets[i] = list[i];
+        }
+        for (uint256 i; i < departed.length; ++i) {
+            wallets[current + i] = departed[i];
+        }
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function eligibilityOf(address wallet) external view returns (Eligibility) {
         return _getStorage().store.eligibilityOf(wallet);
     }
@@ -339,6 +373,11 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
     /// @inheritdoc IIdentityRegistry
     function maxWalletsPerInvestor() external pure returns (uint256) {
         return _MAX_WALLETS_PER_INVESTOR;
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function maxWalletsEverPerInvestor() external pure returns (uint256) {
+        return _MAX_WALLETS_EVER;
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -421,7 +460,9 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
 
         uint32 count = record.walletCount;
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
-        _writeWallets($.store, list, count, EligibilityLib.pack(index, country, claims, expiry, uint8(count)));
+        // count + departed ≤ _MAX_WALLETS_EVER (R7) fits the word's byte.
+        uint256 ever = count + $.departedWallets[index].length;
+        _writeWallets($.store, list, count, EligibilityLib.pack(index, country, claims, expiry, uint8(ever)));
         // Fewer claims or an earlier expiry make the wallets less eligible: the subscribers re-read them all.
         if ($.subscribers.length != 0) {
             address[] memory updated = new address[](count);
@@ -442,9 +483,12 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         uint32 count = record.walletCount;
         address[] memory removed = new address[](count);
+        address[] storage departed = $.departedWallets[index];
         for (uint256 i; i < count; ++i) {
             address wallet = list[i];
             delete list[i];
+            // R7: the index keeps the wallet in its history (bounded by _MAX_WALLETS_EVER).
+            departed.push(wallet);
             store.write(wallet, Eligibility.wrap(0));
             emit WalletRemoved(investor, wallet, msg.sender);
             removed[i] = wallet;
@@ -469,18 +513,23 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
 
         // count < _MAX_WALLETS_PER_INVESTOR, so count + 1 fits the word's byte.
         uint32 newCount = count + 1;
+        uint256 ever = newCount + $.departedWallets[index].length;
+        require(ever <= _MAX_WALLETS_EVER, IdentityRegistryWalletHistoryFull(investor, _MAX_WALLETS_EVER));
         record.walletCount = newCount;
         $.walletCount += 1;
         IEligibilityStore store = $.store;
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
-        Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry, uint8(newCount));
+        // ever ≤ _MAX_WALLETS_EVER fits the word's byte.
+        Eligibility word = EligibilityLib.pack(index, record.country, record.claims, record.expiry, uint8(ever));
         _linkWallet($, store, investor, wallet, word);
-        // The siblings' words carry the new wallet count.
+        // The siblings' words carry the grown count (I5).
         _writeWallets(store, list, count, word);
         list[count] = wallet;
     }
 
     /// @dev Swap and pop: the last wallet of the list takes the removed one's position (as EnumerableSet does).
+    /// The wallet joins the index's history (R7); the count the words carry does not change (I5), so no other word
+    /// is rewritten.
     function _removeWallet(IdentityRegistryStorage storage $, address wallet) private {
         IEligibilityStore store = $.store;
         Eligibility word = store.eligibilityOf(wallet);
@@ -489,6 +538,8 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         bytes32 investor = $.investorAt[word.investorIndex()];
         InvestorRecord storage record = $.investors[investor];
         _requireAttestingProvider(record, investor);
+        // Always room: the wallet was counted in the index's history when it was linked.
+        $.departedWallets[word.investorIndex()].push(wallet);
         address[_MAX_WALLETS_PER_INVESTOR] storage list = $.wallets[investor];
         // Cannot underflow: the list holds `wallet` (R3), so the count is at least 1 (R4).
         uint32 last = record.walletCount - 1;
@@ -502,15 +553,22 @@ contract IdentityRegistry is IIdentityRegistry, IEligibilityPublisher, AccessMan
         store.write(wallet, Eligibility.wrap(0));
         emit WalletRemoved(investor, wallet, msg.sender);
         $.subscribers.notify(wallet);
-        // The remaining wallets' words carry the new wallet count (`last` < 16 fits the word's byte).
-        Eligibility siblingWord = EligibilityLib.pack(
-            word.investorIndex(),
-            record.country,
-            record.claims,
-            record.expiry,
-            uint8(last)
-        );
-        _writeWallets(store, list, last, siblingWord);
+    }
+
+    /// @dev Records `wallet`, about to be unlinked from `investor` (index `index`, `count` current wallets) by a
+    /// recovery that links a new one, in the index's history (R7); returns the wallets the index has had so far.
+    /// Reverts when the recovery would take the index beyond `_MAX_WALLETS_EVER`.
+    function _depart(
+        IdentityRegistryStorage storage $,
+        bytes32 investor,
+        uint32 index,
+        uint256 count,
+        address wallet
+    ) private returns (uint256 ever) {
+        address[] storage departed = $.departedWallets[index];
+        ever = count + departed.length;
+        require(ever < _MAX_WALLETS_EVER, IdentityRegistryWalletHistoryFull(investor, _MAX_WALLETS_EVER));
+        departed.push(wallet);
     }
 
     /// @dev Checks `wallet` is free and writes its word. The caller puts it in the list and updates the counters.

@@ -10,11 +10,14 @@ pragma solidity ^0.8.27;
 /// | 32–47   | country        | ISO 3166-1 numeric country code (1–999)                           |
 /// | 48–111  | claims         | bitmap of claims (names live in `sdk/claims.ts`)                  |
 /// | 112–159 | expiry         | unix time at which the attestation stops being valid             |
-/// | 160–167 | walletCount    | how many wallets the investor has (1–16 while registered)        |
+/// | 160–167 | walletCount    | how many wallets the investor's index has ever had (1–32)        |
 ///
 /// @dev The identity registry is the only writer; every wallet of an investor carries the same word (index,
-/// country, claims, expiry and wallet count), so updating an investor, or adding or removing one of its wallets,
-/// rewrites each of its wallets. Bits 168–255 are zero.
+/// country, claims, expiry and wallet count), so updating an investor, adding a wallet or recovering one rewrites
+/// each of its wallets. The wallet count counts every wallet ever linked to the index (current ones, removed ones,
+/// lost ones recovered away) and never decreases: a count of 1 means no other wallet was ever linked to the index,
+/// so no other wallet can hold anything under it (the tokens' and the pipeline's "sole wallet" shortcut).
+/// Bits 168–255 are zero.
 type Eligibility is uint256;
 
 using EligibilityLib for Eligibility global;
@@ -71,7 +74,7 @@ library EligibilityLib {
         return uint48(Eligibility.unwrap(e) >> _EXPIRY_SHIFT);
     }
 
-    /// @notice How many wallets the investor has (0 when the wallet is not registered).
+    /// @notice How many wallets the investor's index has ever had (0 when the wallet is not registered).
     function walletCount(Eligibility e) internal pure returns (uint8) {
         return uint8(Eligibility.unwrap(e) >> _WALLET_COUNT_SHIFT);
     }

@@ -12,6 +12,8 @@ import { investorId, packEligibility, walletAddress } from "./helpers";
 
 const IDS = [ethers.ZeroHash, investorId("p1"), investorId("p2"), investorId("p3")];
 const WALLETS = [...Array.from({ length: 6 }, (_, i) => walletAddress(200 + i)), ethers.ZeroAddress];
+/** The most wallets one index may ever have (`maxWalletsEverPerInvestor`). */
+const MAX_WALLETS_EVER = 32;
 const CLAIMS = [
   0n,
   claimsOf([Claim.KYC]),
@@ -123,6 +125,8 @@ type Rejection = [string, ...unknown[]];
 class RegistryModel {
   readonly investors = new Map<string, ModelInvestor>();
   readonly owner = new Map<string, string>();
+  /** R7: every wallet unlinked from an index (removed, recovered away, or with its investor), in order. */
+  readonly departed = new Map<bigint, string[]>();
   baseline = identityDefaults.baselineClaims;
   /** Advanced once by every accepted call that can make a wallet less eligible. */
   epoch = 0n;
@@ -185,6 +189,7 @@ class RegistryModel {
         const investor = this.investors.get(id);
         if (!investor) return ["IdentityRegistryUnknownInvestor", id];
         for (const wallet of investor.wallets) this.owner.delete(wallet);
+        this.departedOf(investor.index).push(...investor.wallets);
         this.investors.delete(id);
         return null;
       }
@@ -196,6 +201,9 @@ class RegistryModel {
         if (wallet === ethers.ZeroAddress) return ["IdentityRegistryInvalidWallet", wallet];
         const owner = this.owner.get(wallet);
         if (owner) return ["IdentityRegistryWalletTaken", wallet, owner];
+        if (this.everCount(investor) + 1 > MAX_WALLETS_EVER) {
+          return ["IdentityRegistryWalletHistoryFull", id, MAX_WALLETS_EVER];
+        }
         investor.wallets.push(wallet);
         this.owner.set(wallet, id);
         return null;
@@ -215,8 +223,13 @@ class RegistryModel {
         if (next === ethers.ZeroAddress) return ["IdentityRegistryInvalidWallet", next];
         const nextOwner = this.owner.get(next);
         if (nextOwner) return ["IdentityRegistryWalletTaken", next, nextOwner];
-        const wallets = this.investors.get(owner)!.wallets;
+        const investor = this.investors.get(owner)!;
+        if (this.everCount(investor) + 1 > MAX_WALLETS_EVER) {
+          return ["IdentityRegistryWalletHistoryFull", owner, MAX_WALLETS_EVER];
+        }
+        const wallets = investor.wallets;
         wallets[wallets.indexOf(lost)] = next;
+        this.departedOf(investor.index).push(lost);
         this.owner.delete(lost);
         this.owner.set(next, owner);
         return null;
@@ -235,6 +248,16 @@ class RegistryModel {
     return this.owner.size;
   }
 
+  departedOf(index: bigint): string[] {
+    if (!this.departed.has(index)) this.departed.set(index, []);
+    return this.departed.get(index)!;
+  }
+
+  /** I5: the wallets the investor's index has ever had, which its words carry. */
+  everCount(investor: ModelInvestor): number {
+    return investor.wallets.length + this.departedOf(investor.index).length;
+  }
+
   private checkAttestation(country: number, expiry: bigint, at: bigint): Rejection | null {
     if (country === 0 || country > 999) return ["IdentityRegistryInvalidCountry", country];
     if (expiry <= at) return ["IdentityRegistryInvalidExpiry", expiry, at];
@@ -242,7 +265,9 @@ class RegistryModel {
   }
 
   private unlink(owner: string, wallet: string) {
-    const wallets = this.investors.get(owner)!.wallets;
+    const investor = this.investors.get(owner)!;
+    this.departedOf(investor.index).push(wallet);
+    const wallets = investor.wallets;
     const position = wallets.indexOf(wallet);
     wallets[position] = wallets[wallets.length - 1];
     wallets.pop();
@@ -292,13 +317,18 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
     expect(await identity.contains(wallet), `${step}: contains(${wallet})`).to.equal(owner !== undefined);
     const investor = owner ? model.investors.get(owner)! : undefined;
     const word = investor
-      ? packEligibility(investor.index, investor.country, investor.claims, investor.expiry, investor.wallets.length)
+      ? packEligibility(investor.index, investor.country, investor.claims, investor.expiry, model.everCount(investor))
       : 0n;
     expect(await identity.eligibilityOf(wallet), `${step}: eligibilityOf(${wallet})`).to.equal(word);
   }
   for (let index = 1n; index <= model.lastIndex + 1n; index++) {
     const id = [...model.investors].find(([, investor]) => investor.index === index)?.[0] ?? ethers.ZeroHash;
     expect(await identity.investorAt(index), `${step}: investorAt(${index})`).to.equal(id);
+    const current = id === ethers.ZeroHash ? [] : model.investors.get(id)!.wallets;
+    expect([...(await identity.walletHistoryOf(index))], `${step}: walletHistoryOf(${index})`).to.deep.equal([
+      ...current,
+      ...model.departedOf(index),
+    ]);
   }
   for (const id of IDS) {
     const investor = model.investors.get(id);
@@ -322,7 +352,7 @@ async function expectMatches(identity: IdentityRegistry, model: RegistryModel, s
 /**
  * After every step the registry's views equal the model's, which checks the invariants of IIdentityRegistry (I1
  * a wallet has one investor and `investorOf != 0` iff `contains`; I2 every wallet carries its investor's word; I3
- * `isVerified`; I4 the counters; I5 every word carries its investor's wallet count; I6 the epoch advances once
+ * `isVerified`; I4 the counters; I5 every word carries the wallets its investor's index has ever had, listed by `walletHistoryOf`; I6 the epoch advances once
  * per accepted update, removal, recovery or baseline change and never on additions or rejections) and of
  * IdentityRegistry (R1 indexes, R2 wallet counts, R3 words iff set members).
  * A rejected step must revert with the model's error and leave every view unchanged.

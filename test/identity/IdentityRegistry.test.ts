@@ -1015,12 +1015,12 @@ describe("IdentityRegistry", () => {
         .withArgs(A, f.accounts.alice.address, DAVE);
     });
 
-    it("moves the lost wallet's word and set membership to the new wallet", async () => {
+    it("moves the lost wallet's word (one more wallet in the index's history) and set membership", async () => {
       const f = await loadFixture(withInvestors);
       const { alice, bob } = f.accounts;
       const word = await f.identity.eligibilityOf(alice.address);
       await f.kyc.recoverWallet(alice.address, DAVE);
-      expect(await f.identity.eligibilityOf(DAVE)).to.equal(word);
+      expect(await f.identity.eligibilityOf(DAVE)).to.equal(word + (1n << 160n));
       expect(await f.identity.eligibilityOf(alice.address)).to.equal(0n);
       expect(await f.identity.isVerified(DAVE)).to.equal(true);
       expect(await f.identity.isVerified(alice.address)).to.equal(false);
@@ -1376,28 +1376,65 @@ describe("IdentityRegistry", () => {
       }
     });
 
-    it("rewrites the remaining wallets' words when a wallet is removed", async () => {
+    it("keeps the count when a wallet is removed: the count is of every wallet the index ever had", async () => {
       const f = await loadFixture(withInvestors);
       const { alice, bob } = f.accounts;
       await f.kyc.addWallets([A, A], [DAVE, ERIN]);
       await f.kyc.removeWallet(bob.address);
-      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 3);
+      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 4);
       for (const wallet of [alice.address, DAVE, ERIN]) {
         expect(await f.identity.eligibilityOf(wallet)).to.equal(word);
       }
       await f.kyc.removeWallets([DAVE, ERIN]);
-      expect(await f.identity.eligibilityOf(alice.address)).to.equal(
-        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
-      );
+      expect(await f.identity.eligibilityOf(alice.address)).to.equal(word);
+      expect(await f.identity.walletHistoryOf(1)).to.deep.equal([alice.address, bob.address, DAVE, ERIN]);
     });
 
-    it("keeps the count when a wallet is recovered", async () => {
+    it("grows the count in every wallet's word when a wallet is recovered", async () => {
       const f = await loadFixture(withInvestors);
       const { alice, bob } = f.accounts;
       await f.kyc.recoverWallet(alice.address, DAVE);
-      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2);
+      const word = packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 3);
       expect(await f.identity.eligibilityOf(DAVE)).to.equal(word);
       expect(await f.identity.eligibilityOf(bob.address)).to.equal(word);
+      expect(await f.identity.walletHistoryOf(1)).to.deep.equal([DAVE, bob.address, alice.address]);
+    });
+
+    it("keeps the count through an update, and the history through the investor's removal", async () => {
+      const f = await loadFixture(withInvestors);
+      const { alice, bob } = f.accounts;
+      await f.kyc.removeWallet(bob.address);
+      await f.kyc.updateInvestor(A, JAPAN, KYC_AML, f.expiry);
+      expect(await f.identity.eligibilityOf(alice.address)).to.equal(packEligibility(1n, JAPAN, KYC_AML, f.expiry, 2));
+      await f.kyc.removeInvestor(A);
+      expect(await f.identity.walletHistoryOf(1)).to.deep.equal([bob.address, alice.address]);
+      expect(await f.identity.walletHistoryOf(99)).to.deep.equal([]);
+    });
+
+    it("refuses to add or recover a wallet beyond the index's history and changes nothing", async () => {
+      const f = await loadFixture(withInvestors);
+      const maxEver = Number(await f.identity.maxWalletsEverPerInvestor());
+      expect(maxEver).to.equal(32);
+      const pool = Array.from({ length: maxEver }, (_, i) => walletAddress(300 + i));
+      await f.kyc.registerInvestor(C, JAPAN, KYC_AML, f.expiry, [pool[0]]);
+      // Cycle wallets through the investor until its index has had maxEver of them.
+      for (let i = 1; i < maxEver; i++) {
+        await f.kyc.addWallet(C, pool[i]);
+        if (i % 8 === 0) await f.kyc.removeWallets(pool.slice(i - 7, i + 1));
+      }
+      const index = (await f.identity.investorRecord(C)).index;
+      expect((await f.identity.walletHistoryOf(index)).length).to.equal(maxEver);
+      const before = await f.identity.walletHistoryOf(index);
+      await expect(f.kyc.addWallet(C, DAVE))
+        .to.be.revertedWithCustomError(f.identity, "IdentityRegistryWalletHistoryFull")
+        .withArgs(C, maxEver);
+      await expect(f.kyc.recoverWallet(pool[0], DAVE))
+        .to.be.revertedWithCustomError(f.identity, "IdentityRegistryWalletHistoryFull")
+        .withArgs(C, maxEver);
+      expect(await f.identity.walletHistoryOf(index)).to.deep.equal(before);
+      expect(await f.identity.contains(DAVE)).to.equal(false);
+      // A removal is never refused.
+      await f.kyc.removeWallet(pool[0]);
     });
 
     it(`carries up to ${MAX_WALLETS} wallets`, async () => {
@@ -1477,13 +1514,13 @@ describe("IdentityRegistry", () => {
       await f.kyc.removeWallet(f.accounts.bob.address);
       expect(await f.store.partiesAndHeaderOf(carol.address, alice.address)).to.deep.equal([
         packEligibility(2n, SWITZERLAND, KYC_AML, f.expiry, 1),
-        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2),
         KYC_AML,
         1n,
       ]);
       expect(await f.store.partiesAndHeaderOf(ethers.ZeroAddress, alice.address)).to.deep.equal([
         0n,
-        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 1),
+        packEligibility(1n, FRANCE, PROFESSIONAL, f.expiry, 2),
         KYC_AML,
         1n,
       ]);

@@ -30,7 +30,9 @@ import {IEligibilityStore} from "./IEligibilityStore.sol";
 /// - I3: `isVerified(w)` iff `contains(w)`, its investor's expiry is in the future, and it holds the baseline
 ///   claims.
 /// - I4: `investorCount()` equals the registered investors; `walletCount()` the registered wallets.
-/// - I5: every wallet's word carries its investor's current wallet count (`EligibilityLib.walletCount`).
+/// - I5: every wallet's word carries the number of wallets its investor's index has ever had
+///   (`EligibilityLib.walletCount`: its current wallets and those removed or recovered away, at most
+///   `maxWalletsEverPerInvestor()`), and `walletHistoryOf(index)` lists each of them.
 /// - I6: while `eligibilityEpoch()` stays the same, a registered wallet stays registered with the same index,
 ///   country, claims and expiry (only its wallet count may change), and the baseline claims stay the same.
 interface IIdentityRegistry {
@@ -106,6 +108,8 @@ interface IIdentityRegistry {
     error IdentityRegistryWalletTaken(address wallet, bytes32 investor);
     error IdentityRegistryUnknownWallet(address wallet);
     error IdentityRegistryTooManyWallets(bytes32 investor, uint256 maxWallets);
+    /// @notice `investor`'s index already had `maxWalletsEver` wallets: register the investor anew (a new index).
+    error IdentityRegistryWalletHistoryFull(bytes32 investor, uint256 maxWalletsEver);
     error IdentityRegistryLengthMismatch(uint256 expected, uint256 actual);
     error IdentityRegistryEmptyBatch();
     /// @notice `caller` is not `investor`'s attesting provider `provider`, the only one that may change it.
@@ -242,6 +246,16 @@ interface IIdentityRegistry {
 
     /// @notice The most wallets one investor may have.
     function maxWalletsPerInvestor() external view returns (uint256);
+
+    /// @notice The most wallets one investor index may ever have (current, removed and recovered away): adding or
+    /// recovering a wallet beyond it is refused (`IdentityRegistryWalletHistoryFull`).
+    function maxWalletsEverPerInvestor() external view returns (uint256);
+
+    /// @notice Every wallet ever linked to the investor with index `index`: its current wallets (`walletsOf`
+    /// order) then those removed from it or recovered away, oldest first (a wallet removed and added again appears
+    /// twice). Indexes are never reused, so the list only grows; it outlives the investor's removal. Tokens read it
+    /// to tell whether a wallet that started holding under `index` still holds.
+    function walletHistoryOf(uint32 index) external view returns (address[] memory);
 
     /// @notice The eligibility epoch (advanced by every call that can make a wallet less eligible).
     function eligibilityEpoch() external view returns (uint64);

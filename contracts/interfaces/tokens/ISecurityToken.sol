@@ -32,8 +32,9 @@ import {ProductType} from "../../types/ProductType.sol";
 /// @dev Invariants (each tested in test/tokens/security/):
 /// - T1: `totalSupply() == Σ balanceOf(account)` over every account, `address(this)` (escrow) included.
 /// - T2: `holderCount()` equals the number of distinct investors with a non-zero balance (`address(this)`
-///   excluded); `holdingWalletCount()` the number of accounts other than `address(this)` with a non-zero
-///   balance.
+///   excluded), an investor being the registry's investor index each holding wallet had when it started holding
+///   (a wallet unregistered then is an investor of its own), whatever the registry did since;
+///   `holdingWalletCount()` the number of accounts other than `address(this)` with a non-zero balance.
 /// - T3: `balanceOfAt(a, id)` and `totalSupplyAt(id)` equal `balanceOf(a)` and `totalSupply()` as they were when
 ///   snapshot `id` was taken, for every `id` from 1 to `currentSnapshotId()`.
 /// - T4: `getFrozenTokens(a) ≤ balanceOf(a)`.

@@ -87,6 +87,8 @@ contract Fund is SecurityToken, IFundHooks {
     function fundMoveEscrow(address from, address to, uint256 amount) external {
         _onlySelf();
         require(from == address(this) || to == address(this), FundOnlySelf(msg.sender));
+        // Into the escrow (a redemption request): the token's own restrictions, decided where a transfer's are.
+        if (to == address(this)) _requireOwnAllowed(from, to, amount);
         _moveUnchecked(from, to, amount);
     }
 

@@ -216,19 +216,11 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
     }
 
     /// @inheritdoc IFundLifecycle
+    /// @dev The token's own restrictions (pause, stop, freezes, the balance not frozen) are decided by the core
+    /// when the units move into the escrow (`fundMoveEscrow`), where a transfer's are; the pipeline's are not asked
+    /// (see `IFundLifecycle.requestRedemption`).
     function requestRedemption(uint256 units) external returns (uint256 id) {
-        require(!_token().paused(), ISecurityTokenOperations.SecurityTokenPaused());
         require(units != 0, FundInvalidAmount(units));
-        require(!_token().isFrozen(msg.sender), ISecurityTokenOperations.SecurityTokenAddressFrozen(msg.sender));
-        uint256 balance = _token().balanceOf(msg.sender);
-        uint256 frozen = _token().getFrozenTokens(msg.sender);
-        // frozen ≤ balance (T4).
-        uint256 unfrozen = balance - frozen;
-        require(
-            units <= unfrozen,
-            ISecurityTokenOperations.SecurityTokenInsufficientUnfrozenBalance(msg.sender, unfrozen, units)
-        );
-
         FundStorage storage $ = _fund();
         uint48 cutOff = cutOffOf(block.timestamp);
         // units ≤ balance ≤ supply < 2^104.

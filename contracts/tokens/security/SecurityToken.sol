@@ -230,10 +230,15 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     /* ERC-1404 */
 
     /// @inheritdoc IERC1404
-    /// @dev The token's own codes first, in the order `_update` checks them — paused (transfers only), transfers
-    /// stopped, sender frozen, recipient frozen, balance not frozen below the amount — then the pipeline's.
+    /// @dev The token's own codes first, decided where `_update` decides them (`_ownRestriction`: paused
+    /// (transfers only), transfers stopped, sender frozen, recipient frozen, balance not frozen below the amount),
+    /// then the pipeline's.
     function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8) {
-        Restriction code = _tokenRestriction(from, to, amount);
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        // The zero address's word is never written (W2): zero.
+        uint256 fromWord = $.accounts[from].word;
+        uint256 toWord = $.accounts[to].word;
+        Restriction code = _ownRestriction(HotFlagsLib.read(), from, fromWord, toWord, amount);
         if (code != Restriction.None) return uint8(code);
         return _compliance.detectTransferRestriction(address(this), from, to, amount);
     }
@@ -288,14 +293,25 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     }
 
     /// @inheritdoc IComplianceSubject
-    /// @dev The balances of every wallet the registry links to `wallet`'s investor; `wallet`'s own balance when it
-    /// is not registered.
+    /// @dev As the holder count sees it: the investor is the index `wallet` is cached with if it holds, else the
+    /// index it would cache now (its registry word); the balances of every wallet holding under that index (each
+    /// wallet of the index's history once). `wallet`'s own balance for index 0 (an investor of its own).
     function investorBalanceOf(address wallet) external view returns (uint256 total) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        uint256 own = $.accounts[wallet].word;
         Eligibility word = _eligibilityStore.eligibilityOf(wallet);
-        uint32 index = word.investorIndex();
-        if (index == 0 || _isSoleWallet(word)) return balanceOf(wallet);
-        address[] memory wallets = _identityRegistry.walletsOf(_identityRegistry.investorAt(index));
-        for (uint256 i; i < wallets.length; ++i) total += balanceOf(wallets[i]);
+        uint32 index = _holds(own) ? uint32(own >> _INDEX_SHIFT) : word.investorIndex();
+        if (index == 0 || (word.investorIndex() == index && _isSoleWallet(word))) return own & _BALANCE_MASK;
+        address[] memory wallets = _identityRegistry.walletHistoryOf(index);
+        for (uint256 i; i < wallets.length; ++i) {
+            address other = wallets[i];
+            uint256 otherWord = $.accounts[other].word;
+            if (!_holds(otherWord) || uint32(otherWord >> _INDEX_SHIFT) != index || _listedBefore(wallets, i)) {
+                continue;
+            }
+            total += otherWord & _BALANCE_MASK;
+        }
+        // `wallet` holding under `index` is in the history (it was linked to `index` when it started holding).
     }
 
     /// @notice The module running this implementation's operations.
@@ -388,20 +404,12 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         return Address.functionDelegateCall(_OPERATIONS, data);
     }
 
-    /// @dev The token-level ERC-1404 code, in `_update`'s order.
-    function _tokenRestriction(address from, address to, uint256 amount) private view returns (Restriction) {
-        uint256 flags = HotFlagsLib.read();
-        if (from != address(0) && flags & _FLAG_PAUSED != 0) return Restriction.TokenPaused;
-        if (flags & _FLAG_STOPPED != 0) return Restriction.TransfersStopped;
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        if (from != address(0)) {
-            if ($.accounts[from].word & _FROZEN_BIT != 0) return Restriction.SenderFrozen;
+    /// @dev Whether `wallets[i]` appears before position `i` (a wallet removed and linked again to one index).
+    function _listedBefore(address[] memory wallets, uint256 i) private pure returns (bool) {
+        for (uint256 j; j < i; ++j) {
+            if (wallets[j] == wallets[i]) return true;
         }
-        if (to != address(0) && $.accounts[to].word & _FROZEN_BIT != 0) return Restriction.RecipientFrozen;
-        if (from != address(0) && balanceOf(from) - getFrozenTokens(from) < amount) {
-            return Restriction.InsufficientUnfrozenBalance;
-        }
-        return Restriction.None;
+        return false;
     }
 
     function _spendAllowance(address owner, address spender, uint256 amount) private {

@@ -51,13 +51,18 @@ import {Restriction} from "../../types/Restriction.sol";
 /// `getImplementationAddress` refuses a slot that is not a bare address). Bit 2: a snapshot is scheduled
 /// (`_rescheduleSnapshot`); only while it is set does a balance change read the schedule's own slot.
 ///
-/// Holder accounting: a wallet whose balance leaves zero caches its investor's index (from the eligibility store)
-/// in its word; an investor is counted while one of the wallets cached with its index holds. When a wallet joins
-/// or leaves, the token asks whether a sibling wallet of the same investor holds (the registry's `walletsOf`, at
-/// most 16) — only at those zero crossings, never on a transfer between existing holders. A wallet that was not
-/// registered when it started holding (index 0, possible only through the unchecked paths) counts as an investor
-/// of its own. The count follows the registry as it was when each wallet started holding: re-assign a holding
-/// wallet to another investor in the registry only after its holdings have moved (`recoveryAddress`).
+/// Holder accounting follows what this token recorded, never the registry as it is now: a wallet whose balance
+/// leaves zero caches its investor's index (from the eligibility store) in its word, and `holderCount` is the
+/// number of distinct indexes cached by holding wallets, each index-0 wallet (not registered when it started
+/// holding, possible only through the unchecked paths) an investor of its own (T2). When a wallet joins or leaves,
+/// the token asks whether another holding wallet is cached with the same index — only at those zero crossings,
+/// never on a transfer between existing holders. Every wallet ever cached with index `i` was linked to `i` when it
+/// started holding, and the registry keeps every wallet ever linked to an index (`walletHistoryOf`, at most
+/// `maxWalletsEverPerInvestor()`; indexes are never reused), so the answer holds whatever the registry did since:
+/// an investor removed, a wallet removed, recovered (before or after `recoveryAddress`), or linked to another
+/// investor. An index that has only ever had one wallet (the eligibility word's wallet count is 1) has no sibling
+/// to look for: the registry is not called. Both counts change with checked arithmetic: were T2 ever broken, a
+/// change would revert rather than wrap.
 ///
 /// Gas (DESIGN.md §6): a transfer between existing holders reads the implementation slot (warm), the two balance
 /// words and what the pipeline reads, calls the pipeline once, and writes the two words. Zero crossings add the
@@ -274,39 +279,38 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
 
         uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        // What the counts in the implementation slot change by: a wallet (and maybe an investor) joining is added, one
-        // leaving subtracted. Modular arithmetic: the sum is the exact change of each field (none goes negative, T2).
+        // First what the counts in the implementation slot gain (a wallet, and maybe an investor, joining), in the
+        // slot's raw layout; then the slot with the counts changed.
         uint256 counts;
         // The recipient first: whether its investor held before is read before the sender's word changes.
         if (to != address(0)) {
             (toWord, counts) = _credit($, to, toWord, amount, snapshotId, fromWord, toEligibility);
             toAccount.word = toWord;
         }
+        unchecked {
+            // Each count is bounded by the accounts that ever held (far below 2^32): no carry into the next field;
+            // the address bits below are untouched.
+            counts += hot;
+        }
         if (from != address(0)) {
             fromWord = _debit($, from, fromWord, amount, snapshotId, checked);
             fromAccount.word = fromWord;
             if (fromWord & _BALANCE_MASK == 0 && amount != 0 && from != address(this)) {
-                unchecked {
-                    // Wraps when `to` joined in the same change: the sum stays the exact change (above).
-                    counts -= _leaving($, from, fromWord, toWord);
-                }
+                counts = _leaving(from, fromWord, toWord, counts);
             }
         }
         if (from == address(0) || to == address(0)) _changeSupply($, from == address(0), amount, snapshotId);
-        if (counts != 0) {
-            unchecked {
-                // The exact change of the counts (above), each bounded by the accounts that ever held (far below
-                // 2^32): no carry into the next field; the address bits below are untouched. Nothing wrote the slot
-                // since `hot` was read (or written, by a scheduled snapshot): every call made since is static.
-                StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value = hot + counts;
-            }
-        }
+        // Nothing wrote the slot since `hot` was read (or written, by a scheduled snapshot): every call made since
+        // (pipeline, store, registry) is static.
+        if (counts != hot) StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value = counts;
         emit IERC20.Transfer(from, to, amount);
     }
 
-    /// @dev The checks of a checked change, in `_tokenRestriction`'s order, then the pipeline, told whether the
-    /// recipient holds and the holder count (`flags`), both from state this change has read. Returns both words
+    /// @dev The checks of a checked change: the token's own (`_ownRestriction`), then the pipeline, told whether
+    /// the recipient holds and the holder count (`flags`), both from state this change has read. Returns both words
     /// with the pipeline's fresh memos, and the recipient's eligibility word if the pipeline read it (else zero).
+    /// The work is split over small functions so that no call's arguments sink out of the stack's reach, also when
+    /// solidity-coverage instruments the code (`npm run coverage`).
     function _check(
         address from,
         uint256 fromWord,
@@ -315,50 +319,93 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 amount,
         uint256 flags
     ) private view returns (uint256, uint256, Eligibility) {
-        if (flags & (from == address(0) ? _FLAG_STOPPED : _FLAG_STOPPED | _FLAG_PAUSED) != 0) _revertHalted(flags);
-        if ((fromWord | toWord) & _FROZEN_BIT != 0) _revertFrozen(from, fromWord, to);
-        if (from != address(0)) {
-            uint256 fromBalance = fromWord & _BALANCE_MASK;
-            if (fromBalance < amount) revert ERC20InsufficientBalance(from, fromBalance, amount);
-            if (fromWord & _PARTIAL_BIT != 0) _requireUnfrozen(from, fromBalance, amount);
-        }
+        _requireOwn(flags, from, fromWord, to, toWord, amount);
         (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) = _askPipeline(
+            from,
+            to,
+            amount,
+            fromWord,
+            toWord,
+            flags
+        );
+        return (_withMemo(fromWord, fromMemo), _withMemo(toWord, toMemo), toEligibility);
+    }
+
+    /// @dev `ICompliance.checkTransfer` with the parties' memos (their words), whether the recipient holds and the
+    /// holder count (`flags`); reverts with `SecurityTokenTransferRestricted` unless it allows.
+    function _askPipeline(
+        address from,
+        address to,
+        uint256 amount,
+        uint256 fromWord,
+        uint256 toWord,
+        uint256 flags
+    ) private view returns (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) {
+        Restriction code;
+        (code, fromMemo, toMemo, toEligibility) = _compliance.checkTransfer(
             from,
             to,
             amount,
             uint88(fromWord >> _MEMO_SHIFT),
             uint88(toWord >> _MEMO_SHIFT),
-            toWord & _BALANCE_MASK != 0,
+            _holds(toWord),
             uint32(flags >> _HOLDERS_SHIFT)
         );
-        return (
-            (fromWord & ~_MEMO_MASK) | (uint256(fromMemo) << _MEMO_SHIFT),
-            (toWord & ~_MEMO_MASK) | (uint256(toMemo) << _MEMO_SHIFT),
-            toEligibility
-        );
+        if (code != Restriction.None) revert SecurityTokenTransferRestricted(from, to, amount, code);
     }
 
-    /// @dev `ICompliance.checkTransfer`, reverting with `SecurityTokenTransferRestricted` unless it allows.
-    function _askPipeline(
+    /// @dev `word` with its memo field set to `memo`.
+    function _withMemo(uint256 word, uint88 memo) private pure returns (uint256) {
+        return (word & ~_MEMO_MASK) | (uint256(memo) << _MEMO_SHIFT);
+    }
+
+    /// @dev Reverts, with the error a transfer reverts with, unless the token's own restrictions
+    /// (`_ownRestriction`) let `from` move `amount` to `to` (their words given).
+    function _requireOwn(
+        uint256 flags,
         address from,
+        uint256 fromWord,
         address to,
-        uint256 amount,
-        uint88 fromMemo,
-        uint88 toMemo,
-        bool recipientHolds,
-        uint256 holders
-    ) private view returns (uint88, uint88, Eligibility) {
-        (Restriction code, uint88 newFromMemo, uint88 newToMemo, Eligibility toEligibility) = _compliance.checkTransfer(
-            from,
-            to,
-            amount,
-            fromMemo,
-            toMemo,
-            recipientHolds,
-            holders
-        );
-        if (code != Restriction.None) revert SecurityTokenTransferRestricted(from, to, amount, code);
-        return (newFromMemo, newToMemo, toEligibility);
+        uint256 toWord,
+        uint256 amount
+    ) private view {
+        Restriction own = _ownRestriction(flags, from, fromWord, toWord, amount);
+        if (own != Restriction.None) _revertOwn(own, from, fromWord, to, amount);
+    }
+
+    /// @dev The one place that decides the token's own restrictions on moving `amount` from `from` (word
+    /// `fromWord`; zero for a mint) to the holder of `toWord`, under the hot flags `flags`, in ERC-1404 order:
+    /// paused (not for mints), transfers stopped, sender frozen, recipient frozen, balance not frozen below the
+    /// amount. `_update` (checked changes), `detectTransferRestriction` and the fund's redemption requests use it.
+    function _ownRestriction(
+        uint256 flags,
+        address from,
+        uint256 fromWord,
+        uint256 toWord,
+        uint256 amount
+    ) internal view returns (Restriction) {
+        if (flags & (from == address(0) ? _FLAG_STOPPED : _FLAG_STOPPED | _FLAG_PAUSED) != 0) {
+            return
+                flags & _FLAG_PAUSED != 0 && from != address(0)
+                    ? Restriction.TokenPaused
+                    : Restriction.TransfersStopped;
+        }
+        if ((fromWord | toWord) & _FROZEN_BIT != 0) {
+            return fromWord & _FROZEN_BIT != 0 ? Restriction.SenderFrozen : Restriction.RecipientFrozen;
+        }
+        if (from != address(0) && _unfrozenBalance(from, fromWord) < amount) {
+            return Restriction.InsufficientUnfrozenBalance;
+        }
+        return Restriction.None;
+    }
+
+    /// @dev Reverts unless the token's own restrictions (`_ownRestriction`) let `from` move `amount` to `to` now,
+    /// with the error a transfer would revert with.
+    function _requireOwnAllowed(address from, address to, uint256 amount) internal view {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        uint256 fromWord = from == address(0) ? 0 : $.accounts[from].word;
+        uint256 toWord = to == address(0) ? 0 : $.accounts[to].word;
+        _requireOwn(HotFlagsLib.read(), from, fromWord, to, toWord, amount);
     }
 
     /// @dev `to`'s word after receiving `amount` (checkpointed first if needed), and the counts' change when its
@@ -417,22 +464,17 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return word;
     }
 
-    /// @dev The counts' change when `from`'s balance reached zero (read after every word is written): one wallet,
-    /// and its investor unless another of its wallets still holds — the recipient (`toWord`, written) or another.
-    function _leaving(
-        SecurityTokenStorage storage $,
-        address from,
-        uint256 word,
-        uint256 toWord
-    ) private view returns (uint256) {
+    /// @dev The implementation slot `counts` once `from`'s balance reached zero (read after every word is
+    /// written): less one wallet, and its investor unless another of its wallets still holds — the recipient
+    /// (`toWord`, written) or another. Checked, field by field: a count never wraps.
+    function _leaving(address from, uint256 word, uint256 toWord, uint256 counts) private view returns (uint256) {
         uint32 index = uint32(word >> _INDEX_SHIFT);
-        if (index == 0) return _ONE_WALLET + _ONE_HOLDER;
         // The recipient holds (it just received a non-zero amount) under the same investor.
-        if (uint32(toWord >> _INDEX_SHIFT) == index) return _ONE_WALLET;
-        return
-            _otherWalletHolds($, index, from, _eligibilityStore.eligibilityOf(from))
-                ? _ONE_WALLET
-                : _ONE_WALLET + _ONE_HOLDER;
+        bool held =
+            index != 0 &&
+                (uint32(toWord >> _INDEX_SHIFT) == index ||
+                    _otherWalletHolds(_getSecurityTokenStorage(), index, from, _eligibilityStore.eligibilityOf(from)));
+        return _subtractCounts(counts, held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER);
     }
 
     /* INTERNALS */
@@ -504,8 +546,26 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return (word & ~_LAST_SNAPSHOT_MASK) | (snapshotId << _LAST_SNAPSHOT_SHIFT);
     }
 
+    /// @dev `counts` (the implementation slot, raw) less `change` (one wallet, maybe one investor, in the same
+    /// layout), field by field with checked arithmetic: a count never wraps (T2 makes the check unreachable).
+    function _subtractCounts(uint256 counts, uint256 change) private pure returns (uint256) {
+        uint256 holders =
+            uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) -
+                uint32(change >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT));
+        uint256 wallets =
+            uint32(counts >> (HotFlagsLib.SHIFT + _WALLETS_SHIFT)) -
+                uint32(change >> (HotFlagsLib.SHIFT + _WALLETS_SHIFT));
+        uint256 fields =
+            (uint256(type(uint32).max) << (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) |
+                (uint256(type(uint32).max) << (HotFlagsLib.SHIFT + _WALLETS_SHIFT));
+        return
+            (counts & ~fields) |
+            (holders << (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) |
+            (wallets << (HotFlagsLib.SHIFT + _WALLETS_SHIFT));
+    }
+
     /// @dev Whether a wallet other than `wallet`, cached with investor `index`, holds a balance. Index 0 (a wallet
-    /// not registered when it started holding) is an investor of its own.
+    /// not registered when it started holding) is an investor of its own. `eligibility` is `wallet`'s word now.
     function _otherWalletHolds(
         SecurityTokenStorage storage $,
         uint32 index,
@@ -513,41 +573,46 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         Eligibility eligibility
     ) private view returns (bool) {
         if (index == 0) return false;
-        // The registry's word for `wallet` (its current investor): when that investor is `index` and has this
-        // wallet only, no sibling can hold.
+        // `wallet` is linked to `index` now and the index has only ever had one wallet: no sibling can hold.
         if (eligibility.investorIndex() == index && _isSoleWallet(eligibility)) return false;
-        bytes32 investor = _identityRegistry.investorAt(index);
-        if (investor == bytes32(0)) return false;
-        address[] memory wallets = _identityRegistry.walletsOf(investor);
+        // Every wallet that can be cached with `index` is in the index's history (see "Holder accounting").
+        address[] memory wallets = _identityRegistry.walletHistoryOf(index);
         for (uint256 i; i < wallets.length; ++i) {
             address other = wallets[i];
             if (other == wallet) continue;
             uint256 otherWord = $.accounts[other].word;
-            if (otherWord & _BALANCE_MASK != 0 && uint32(otherWord >> _INDEX_SHIFT) == index) return true;
+            if (_holds(otherWord) && uint32(otherWord >> _INDEX_SHIFT) == index) return true;
         }
         return false;
     }
 
-    /// @dev Whether the investor of a registered wallet's eligibility `word` has that wallet only (the word's wallet
-    /// count): lets the holder accounting and `investorBalanceOf` skip the registry.
+    /// @dev Whether the index of a registered wallet's eligibility `word` has only ever had that wallet (the word's
+    /// wallet count, which never decreases): lets the holder accounting and `investorBalanceOf` skip the registry.
     function _isSoleWallet(Eligibility word) internal pure returns (bool) {
         return word.walletCount() == 1;
     }
 
-    function _revertHalted(uint256 flags) private pure {
-        if (flags & _FLAG_PAUSED != 0) revert SecurityTokenPaused();
-        revert SecurityTokenTransfersStopped();
+    /// @dev Whether the account with balance word `word` holds a balance.
+    function _holds(uint256 word) internal pure returns (bool) {
+        return word & _BALANCE_MASK != 0;
     }
 
-    function _revertFrozen(address from, uint256 fromWord, address to) private pure {
-        if (fromWord & _FROZEN_BIT != 0) revert SecurityTokenAddressFrozen(from);
-        revert SecurityTokenAddressFrozen(to);
+    /// @dev `from`'s balance (in `word`) not frozen (frozen ≤ balance, T4).
+    function _unfrozenBalance(address from, uint256 word) internal view returns (uint256) {
+        uint256 balance = word & _BALANCE_MASK;
+        if (word & _PARTIAL_BIT == 0) return balance;
+        return balance - _getSecurityTokenStorage().frozenTokens[from];
     }
 
-    function _requireUnfrozen(address from, uint256 balance, uint256 amount) private view {
-        // frozen ≤ balance (T4).
-        uint256 unfrozen = balance - _getSecurityTokenStorage().frozenTokens[from];
-        if (unfrozen < amount) revert SecurityTokenInsufficientUnfrozenBalance(from, unfrozen, amount);
+    /// @dev Reverts with the error of the token's own restriction `code` (`_ownRestriction`).
+    function _revertOwn(Restriction code, address from, uint256 fromWord, address to, uint256 amount) private view {
+        if (code == Restriction.TokenPaused) revert SecurityTokenPaused();
+        if (code == Restriction.TransfersStopped) revert SecurityTokenTransfersStopped();
+        if (code == Restriction.SenderFrozen) revert SecurityTokenAddressFrozen(from);
+        if (code == Restriction.RecipientFrozen) revert SecurityTokenAddressFrozen(to);
+        uint256 balance = fromWord & _BALANCE_MASK;
+        if (balance < amount) revert ERC20InsufficientBalance(from, balance, amount);
+        revert SecurityTokenInsufficientUnfrozenBalance(from, _unfrozenBalance(from, fromWord), amount);
     }
 
     function _getSecurityTokenStorage() internal pure returns (SecurityTokenStorage storage $) {

@@ -173,11 +173,7 @@ async function apply(run: Run, op: Op): Promise<void> {
       const units = (balance * BigInt(op.share)) / 100n;
       if (units === 0n) return;
       if (units > balance) {
-        await expectRefused(
-          run,
-          () => fund.connect(investor).requestRedemption(units),
-          "SecurityTokenInsufficientUnfrozenBalance",
-        );
+        await expectRefused(run, () => fund.connect(investor).requestRedemption(units), "ERC20InsufficientBalance");
         return;
       }
       await next(run, () => fund.connect(investor).requestRedemption(units));

@@ -6,6 +6,7 @@ import type { Interface } from "ethers";
 import { fundLifecyclePermissions, fundPublicFunctions, Role, type RoleName } from "../../../config/roles";
 import { Claim, claimsOf } from "../../../sdk/claims";
 import { Restriction } from "../../../sdk/restrictions";
+import { assetRules } from "../../../sdk/rules";
 import {
   encodeFundTerms,
   FundRequestKind,
@@ -637,11 +638,11 @@ describe("Fund", function () {
     });
 
     context("when the caller holds fewer units", function () {
-      it("reverts with SecurityTokenInsufficientUnfrozenBalance and changes nothing", async function () {
+      it("reverts with ERC20InsufficientBalance (as a transfer would) and changes nothing", async function () {
         const world = await loadFixture(seededFixture);
         const before = await fundState(world);
         await expect(world.contracts.fund.connect(world.accounts.alice).requestRedemption(990n * USD + 1n))
-          .to.be.revertedWithCustomError(world.contracts.fund, "SecurityTokenInsufficientUnfrozenBalance")
+          .to.be.revertedWithCustomError(world.contracts.fund, "ERC20InsufficientBalance")
           .withArgs(world.accounts.alice.address, 990n * USD, 990n * USD + 1n);
         expect(await fundState(world)).to.deep.equal(before);
       });
@@ -684,6 +685,23 @@ describe("Fund", function () {
           world.contracts.fund.connect(world.accounts.alice).requestRedemption(1n),
         ).to.be.revertedWithCustomError(world.contracts.fund, "SecurityTokenPaused");
         expect(await fundState(world)).to.deep.equal(before);
+      });
+    });
+
+    context("during the asset's lock-up (a market rule)", function () {
+      it("escrows the units: a redemption is a transaction with the fund, not a transfer between investors", async function () {
+        const world = await loadFixture(seededFixture);
+        const { fund, compliance } = world.contracts;
+        const { alice, bob, regulator } = world.accounts;
+        await compliance
+          .connect(regulator)
+          .configureAsset(await fund.getAddress(), assetRules({ lockupUntil: (await time.latest()) + DAY }));
+        expect(await fund.detectTransferRestriction(alice.address, bob.address, 1n)).to.equal(Restriction.LockedUp);
+        await expect(fund.connect(alice).transfer(bob.address, 1n)).to.be.revertedWithCustomError(
+          fund,
+          "SecurityTokenTransferRestricted",
+        );
+        await expect(fund.connect(alice).requestRedemption(1n)).to.emit(fund, "RedemptionRequested");
       });
     });
   });

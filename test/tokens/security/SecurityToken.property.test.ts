@@ -165,3 +165,154 @@ describe("SecurityToken (property)", function () {
     );
   });
 });
+
+type WorldOp =
+  | { kind: "mint"; to: number; amount: bigint }
+  | { kind: "transfer"; from: number; to: number; share: number }
+  | { kind: "forced"; from: number; to: number; share: number }
+  | { kind: "burn"; from: number; share: number }
+  | { kind: "recoveryAddress"; from: number; to: number }
+  | { kind: "removeInvestor"; wallet: number }
+  | { kind: "removeWallet"; wallet: number }
+  | { kind: "recoverWallet"; wallet: number; fresh: number; follow: boolean }
+  | { kind: "addWallet"; wallet: number; fresh: number }
+  | { kind: "register"; fresh: number };
+
+const POOL = 10; // alice, aliceSecond, bob, carol and six wallets that start unregistered
+const poolIndex = fc.nat({ max: POOL - 1 });
+const share = fc.integer({ min: 0, max: 100 });
+const worldOpArbitrary: fc.Arbitrary<WorldOp> = fc.oneof(
+  fc.record({ kind: fc.constant("mint" as const), to: poolIndex, amount: fc.bigInt({ min: 1n, max: 1_000n }) }),
+  fc.record({ kind: fc.constant("transfer" as const), from: poolIndex, to: poolIndex, share }),
+  fc.record({ kind: fc.constant("forced" as const), from: poolIndex, to: poolIndex, share }),
+  fc.record({ kind: fc.constant("burn" as const), from: poolIndex, share }),
+  fc.record({ kind: fc.constant("recoveryAddress" as const), from: poolIndex, to: poolIndex }),
+  fc.record({ kind: fc.constant("removeInvestor" as const), wallet: poolIndex }),
+  fc.record({ kind: fc.constant("removeWallet" as const), wallet: poolIndex }),
+  fc.record({ kind: fc.constant("recoverWallet" as const), wallet: poolIndex, fresh: poolIndex, follow: fc.boolean() }),
+  fc.record({ kind: fc.constant("addWallet" as const), wallet: poolIndex, fresh: poolIndex }),
+  fc.record({ kind: fc.constant("register" as const), fresh: poolIndex }),
+);
+
+/** Runs `action`; false when it reverts (the operation was not possible in this state: the model skips it). */
+async function attempt(action: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await action();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * T2 while the registry changes around the token: random registry changes (remove an investor, remove a wallet,
+ * recover a wallet with or without the token's `recoveryAddress`, add a wallet, register a wallet anew) between
+ * token operations (mint, transfer, forced transfer, burn, recoveryAddress). The model is the token's own record:
+ * each wallet caches the registry's investor index when its balance leaves zero; the holder count is the number of
+ * distinct non-zero indexes cached by holding wallets (an index-0 wallet an investor of its own), the
+ * holding-wallet count the holding wallets, and `investorBalanceOf` the balances held under a wallet's index.
+ */
+describe("SecurityToken (property, registry changes)", function () {
+  async function poolFixture() {
+    const world = await loadFixture(baseFixture);
+    const { alice, aliceSecond, bob, carol } = world.accounts;
+    const extra = await Promise.all(Array.from({ length: POOL - 4 }, (_, i) => extraSigner(`pool ${i}`)));
+    return { world, wallets: [alice, aliceSecond, bob, carol, ...extra] };
+  }
+
+  it("keeps holderCount, holdingWalletCount and investorBalanceOf equal to the token's records", async function () {
+    await fc.assert(
+      fc.asyncProperty(fc.array(worldOpArbitrary, { minLength: 6, maxLength: 18 }), async (ops) => {
+        const { world, wallets } = await loadFixture(poolFixture);
+        const token = world.contracts.token;
+        const agent = token.connect(world.accounts.agent);
+        const identity = world.contracts.identity.connect(world.accounts.kycProvider);
+        const addresses = wallets.map((w) => w.address);
+        const balances = new Map<string, bigint>(addresses.map((a) => [a, 0n]));
+        const cached = new Map<string, bigint>(addresses.map((a) => [a, 0n]));
+        let registrations = 0;
+        const indexOf = async (wallet: string) => (await identity.eligibilityOf(wallet)) & 0xffffffffn;
+        const amountOf = (holder: string, part: number) => (balances.get(holder)! * BigInt(part)) / 100n;
+
+        for (const op of ops) {
+          // The registry's index of every wallet before the operation: what a wallet starting to hold caches.
+          const before = new Map<string, bigint>();
+          for (const a of addresses) before.set(a, await indexOf(a));
+          const move = (from: string | null, to: string | null, amount: bigint) => {
+            if (from) balances.set(from, balances.get(from)! - amount);
+            if (to) {
+              if (balances.get(to) === 0n && amount !== 0n) cached.set(to, before.get(to)!);
+              balances.set(to, balances.get(to)! + amount);
+            }
+          };
+          if (op.kind === "mint") {
+            const to = addresses[op.to];
+            if (await attempt(() => agent.mint(to, op.amount))) move(null, to, op.amount);
+          } else if (op.kind === "transfer" || op.kind === "forced") {
+            const [from, to] = [addresses[op.from], addresses[op.to]];
+            const amount = amountOf(from, op.share);
+            const sent = await attempt(() =>
+              op.kind === "transfer"
+                ? token.connect(wallets[op.from]).transfer(to, amount)
+                : agent.forcedTransfer(from, to, amount),
+            );
+            if (sent && from !== to) {
+              // The recipient's cache is taken before the sender's balance changes.
+              move(null, to, amount);
+              move(from, null, amount);
+            }
+          } else if (op.kind === "burn") {
+            const from = addresses[op.from];
+            const amount = amountOf(from, op.share);
+            if (await attempt(() => agent.burn(from, amount))) move(from, null, amount);
+          } else if (op.kind === "recoveryAddress") {
+            const [lost, fresh] = [addresses[op.from], addresses[op.to]];
+            const amount = balances.get(lost)!;
+            if (await attempt(() => agent.recoveryAddress(lost, fresh, ethers.ZeroAddress))) {
+              move(null, fresh, amount);
+              move(lost, null, amount);
+            }
+          } else if (op.kind === "removeInvestor") {
+            const investor = await identity.investorOf(addresses[op.wallet]);
+            await attempt(() => identity.removeInvestor(investor));
+          } else if (op.kind === "removeWallet") {
+            await attempt(() => identity.removeWallet(addresses[op.wallet]));
+          } else if (op.kind === "recoverWallet") {
+            const [lost, fresh] = [addresses[op.wallet], addresses[op.fresh]];
+            const amount = balances.get(lost)!;
+            const recovered = await attempt(() => identity.recoverWallet(lost, fresh));
+            if (recovered && op.follow && amount !== 0n) {
+              for (const a of addresses) before.set(a, await indexOf(a));
+              await agent.recoveryAddress(lost, fresh, ethers.ZeroAddress);
+              move(null, fresh, amount);
+              move(lost, null, amount);
+            }
+          } else if (op.kind === "addWallet") {
+            const investor = await identity.investorOf(addresses[op.wallet]);
+            await attempt(() => identity.addWallet(investor, addresses[op.fresh]));
+          } else {
+            await attempt(() => registerInvestor(world, `re-registered ${registrations++}`, [addresses[op.fresh]]));
+          }
+
+          const holding = addresses.filter((a) => balances.get(a)! > 0n);
+          const indexes = new Set(holding.filter((a) => cached.get(a)! !== 0n).map((a) => cached.get(a)!));
+          const ownInvestors = holding.filter((a) => cached.get(a)! === 0n).length;
+          expect(await token.holdingWalletCount(), `wallets after ${op.kind}`).to.equal(BigInt(holding.length));
+          expect(await token.holderCount(), `investors after ${op.kind}`).to.equal(BigInt(indexes.size + ownInvestors));
+          for (const wallet of holding) {
+            const index = cached.get(wallet)!;
+            const expected =
+              index === 0n
+                ? balances.get(wallet)!
+                : holding.filter((a) => cached.get(a) === index).reduce((sum, a) => sum + balances.get(a)!, 0n);
+            expect(await token.investorBalanceOf(wallet), `investorBalanceOf after ${op.kind}`).to.equal(expected);
+          }
+        }
+        for (const wallet of addresses) {
+          expect(await token.balanceOf(wallet), "balance").to.equal(balances.get(wallet));
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -882,6 +882,21 @@ describe("SecurityToken", function () {
       );
       expect(await token.detectTransferRestriction(alice.address, bob.address, 1n)).to.equal(Restriction.TokenPaused);
     });
+
+    it("refuses a mint while paused and stopped as its ERC-1404 code says: stopped (a pause does not reach mints)", async function () {
+      const world = await loadFixture(fundedFixture);
+      const { agent, bob } = world.accounts;
+      const token = world.contracts.token;
+      await token.exposedSetTransfersStopped(true);
+      await token.connect(agent).pause();
+      expect(await token.detectTransferRestriction(ethers.ZeroAddress, bob.address, 1n)).to.equal(
+        Restriction.TransfersStopped,
+      );
+      await expect(token.connect(agent).mint(bob.address, 1n)).to.be.revertedWithCustomError(
+        token,
+        "SecurityTokenTransfersStopped",
+      );
+    });
   });
 
   describe("ERC-1404", function () {
@@ -1310,6 +1325,122 @@ describe("SecurityToken", function () {
       expect([await token.holderCount(), await token.holdingWalletCount()]).to.deep.equal([2n, 2n]);
       await token.exposedBurnUnchecked(dave.address, 5n);
       expect([await token.holderCount(), await token.holdingWalletCount()]).to.deep.equal([1n, 1n]);
+    });
+  });
+
+  describe("register after registry changes (counts follow what the token recorded)", function () {
+    /** alice's two wallets hold 10 each; bob holds 10. */
+    async function twoWalletsHold(): Promise<SecurityWorld> {
+      const world = await loadFixture(fixture);
+      await mintTo(world, {
+        [world.accounts.alice.address]: 10n,
+        [world.accounts.aliceSecond.address]: 10n,
+        [world.accounts.bob.address]: 10n,
+      });
+      return world;
+    }
+    const counts = async (world: SecurityWorld) => [
+      await world.contracts.token.holderCount(),
+      await world.contracts.token.holdingWalletCount(),
+    ];
+
+    it("counts a removed investor's two holding wallets once, down to zero and no further", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, alice, aliceSecond, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      await world.contracts.identity.connect(kycProvider).removeInvestor(investors.alice);
+      await token.burn(alice.address, 10n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      expect(await world.contracts.token.investorBalanceOf(aliceSecond.address)).to.equal(10n);
+      await token.forcedTransfer(aliceSecond.address, world.accounts.bob.address, 10n);
+      expect(await counts(world)).to.deep.equal([1n, 1n]);
+    });
+
+    it("never wraps the count: after the removal a new investor is still admitted under a cap", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, alice, aliceSecond, bob, carol, kycProvider, regulator } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      await world.contracts.compliance
+        .connect(regulator)
+        .configureAsset(await token.getAddress(), assetRules({ maxInvestors: 2 }));
+      await world.contracts.identity.connect(kycProvider).removeInvestor(investors.alice);
+      await token.burn(alice.address, 10n);
+      await token.burn(aliceSecond.address, 10n);
+      await token.burn(bob.address, 10n);
+      expect(await counts(world)).to.deep.equal([0n, 0n]);
+      await token.mint(carol.address, 1n);
+      await token.mint(bob.address, 1n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+    });
+
+    it("keeps the investor counted while a wallet removed from it still holds", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, alice, aliceSecond, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      await world.contracts.identity.connect(kycProvider).removeWallet(aliceSecond.address);
+      await token.burn(alice.address, 10n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      await token.burn(aliceSecond.address, 10n);
+      expect(await counts(world)).to.deep.equal([1n, 1n]);
+    });
+
+    it("keeps the investor counted while a recovered wallet still holds (recoveryAddress not yet called)", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, alice, aliceSecond, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      const fresh = await extraSigner("alice fresh");
+      await world.contracts.identity.connect(kycProvider).recoverWallet(aliceSecond.address, fresh.address);
+      await token.burn(alice.address, 10n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      await token.mint(fresh.address, 5n);
+      expect(await counts(world)).to.deep.equal([2n, 3n]);
+      await token.recoveryAddress(aliceSecond.address, fresh.address, ethers.ZeroAddress);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      await token.burn(fresh.address, 15n);
+      expect(await counts(world)).to.deep.equal([1n, 1n]);
+    });
+
+    it("does not count a sole wallet's replacement as a second investor before recoveryAddress", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, bob, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      const fresh = await extraSigner("bob fresh");
+      await world.contracts.identity.connect(kycProvider).recoverWallet(bob.address, fresh.address);
+      await token.mint(fresh.address, 5n);
+      expect(await counts(world)).to.deep.equal([2n, 4n]);
+      expect(await world.contracts.token.investorBalanceOf(fresh.address)).to.equal(15n);
+    });
+
+    it("keeps counting a sole wallet's investor after a sibling added later was removed while holding", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, bob, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      const identity = world.contracts.identity.connect(kycProvider);
+      const extra = await extraSigner("bob extra");
+      await identity.addWallet(investors.bob, extra.address);
+      await token.mint(extra.address, 5n);
+      expect(await counts(world)).to.deep.equal([2n, 4n]);
+      await identity.removeWallet(extra.address);
+      await token.burn(bob.address, 10n);
+      expect(await counts(world)).to.deep.equal([2n, 3n]);
+      await token.burn(extra.address, 5n);
+      expect(await counts(world)).to.deep.equal([1n, 2n]);
+    });
+
+    it("counts a wallet re-registered to another investor under the investor it held for", async function () {
+      const world = await loadFixture(twoWalletsHold);
+      const { agent, alice, aliceSecond, kycProvider } = world.accounts;
+      const token = world.contracts.token.connect(agent);
+      await world.contracts.identity.connect(kycProvider).removeWallet(aliceSecond.address);
+      await registerInvestor(world, "frank", [aliceSecond.address]);
+      await token.burn(alice.address, 10n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      await token.mint(aliceSecond.address, 1n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
+      await token.burn(aliceSecond.address, 11n);
+      expect(await counts(world)).to.deep.equal([1n, 1n]);
+      await token.mint(aliceSecond.address, 1n);
+      expect(await counts(world)).to.deep.equal([2n, 2n]);
     });
   });
 
