@@ -676,13 +676,14 @@ describe("Distributions", function () {
     it("revert with DistributionsUnknownDistribution for an unknown id", async function () {
       const { token, accounts } = await loadFixture(declaredFixture);
       const alice = accounts.alice.address;
+      // Each call is made when awaited: a rejection never waits unhandled while an earlier one is checked.
       for (const call of [
-        token.distribution(5n),
-        token.entitlementOf(5n, alice),
-        token.isPaid(5n, alice),
-        token.claimableOf(5n, alice),
+        () => token.distribution(5n),
+        () => token.entitlementOf(5n, alice),
+        () => token.isPaid(5n, alice),
+        () => token.claimableOf(5n, alice),
       ]) {
-        await expect(call).to.be.revertedWithCustomError(token, "DistributionsUnknownDistribution").withArgs(5n);
+        await expect(call()).to.be.revertedWithCustomError(token, "DistributionsUnknownDistribution").withArgs(5n);
       }
     });
 
