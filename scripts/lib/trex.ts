@@ -90,6 +90,7 @@ const ARTIFACTS = {
   identityAuthority: () => onchainIdArtifact("proxy/ImplementationAuthority.sol/ImplementationAuthority.json"),
   idFactory: () => onchainIdArtifact("factory/IdFactory.sol/IdFactory.json"),
   claimIssuer: () => onchainIdArtifact("ClaimIssuer.sol/ClaimIssuer.json"),
+  dvdTransferManager: () => trexArtifact("DVD/DVDTransferManager.sol/DVDTransferManager.json"),
 };
 
 /**
@@ -496,6 +497,8 @@ export interface TrexSuiteBench {
 /** `trex.*`: the main suite (every module of {@link TREX_MODULES}), the like-for-like variants, the infrastructure. */
 export interface TrexBench extends TrexSuiteBench {
   variants: Record<TrexBenchVariant, TrexSuiteBench>;
+  /** The DvD swap through T-REX's DVDTransferManager (see {@link benchTrexDvd}). */
+  dvd: TrexDvdBench;
   /** One-time infrastructure, by step, and its sum. */
   infrastructure: { total: number; steps: Record<string, number> };
   version: TrexVersion;
@@ -503,10 +506,12 @@ export interface TrexBench extends TrexSuiteBench {
 
 /**
  * The bench scenario: infrastructure, then one suite per module set (the main one first, then each of
- * {@link TREX_BENCH_VARIANTS}), each with its own investors (see {@link benchTrexSuite}). Every account is a
- * wallet with a fixed key funded by `funder`, so every run sends the same call data.
+ * {@link TREX_BENCH_VARIANTS}), each with its own investors (see {@link benchTrexSuite}), then the DvD swap on the
+ * `country` suite ({@link benchTrexDvd}) against an ERC-20 made by `erc20` (a factory whose constructor takes the
+ * supply minted to the deployer: the bench's OpenZeppelin `PlainERC20`). Every account is a wallet with a fixed
+ * key funded by `funder`, so every run sends the same call data.
  */
-export async function benchTrex(funder: Signer): Promise<TrexBench> {
+export async function benchTrex(funder: Signer, erc20: ContractFactory): Promise<TrexBench> {
   const wallet = benchWallets(funder);
   const deployer = await wallet("deployer");
   const claimIssuerOwner = await wallet("claimIssuerOwner");
@@ -514,18 +519,108 @@ export async function benchTrex(funder: Signer): Promise<TrexBench> {
   const infra = await deployTrexInfrastructure({ deployer, claimIssuerOwner, claimSigner });
   const main = await benchTrexSuite(infra, wallet, "", TREX_MODULES);
   const variants = {} as Record<TrexBenchVariant, TrexSuiteBench>;
+  let dvd: TrexDvdBench | undefined;
   for (const [label, modules] of Object.entries(TREX_BENCH_VARIANTS) as [
     TrexBenchVariant,
     readonly TrexModuleName[],
   ][]) {
-    variants[label] = await benchTrexSuite(infra, wallet, label, modules);
+    const run = await benchTrexSuite(infra, wallet, label, modules);
+    variants[label] = run.bench;
+    if (label === TREX_DVD_SUITE) dvd = await benchTrexDvd(deployer, erc20, run);
   }
   return {
-    ...main,
+    ...main.bench,
     variants,
+    dvd: dvd!,
     infrastructure: { total: totalGas(infra.gas), steps: infra.gas },
     version: infra.version,
   };
+}
+
+/** The like-for-like suite the DvD swaps (eligibility + country allow-list: CountryAllowModule only). */
+export const TREX_DVD_SUITE: TrexBenchVariant = "country";
+
+/** The swap {@link benchTrexDvd} measures: shares the maker delivers, ERC-20 units the taker pays. */
+export const TREX_DVD_TRADE = { shares: 1n, price: 100n * 10n ** 18n } as const;
+
+/** `trex.dvd.*`: one swap between two existing holders of both tokens, step by step. */
+export interface TrexDvdBench {
+  /** The maker's `initiateDVDTransfer` (records both deliveries; moves nothing). */
+  initiate: number;
+  /** The taker's `takeDVDTransfer`: the settlement (both `transferFrom`s). */
+  take: number;
+  /** The standing allowances each party granted the manager once, before any swap (not in the sum). */
+  approvals: { token: number; erc20: number };
+  /** The suite whose token is swapped. */
+  suite: TrexBenchVariant;
+}
+
+/**
+ * T-REX's own DvP: its `DVDTransferManager` (4.1.6, the package's compiled artifact) swapping the suite's token for
+ * an ERC-20 between alice and bob of `run`, who both hold both before the measured swap. Setup, not measured: the
+ * manager is deployed with no fee for the pair (`modifyFee` never called: our `dvp.settle` has no fee leg either);
+ * the ERC-20 is deployed and both parties get some; each party grants the manager a standing allowance once (alice
+ * on the token, bob on the ERC-20) — T-REX's manager moves both legs by `transferFrom`, our engine needs none. One
+ * warm-up swap runs first (the manager's nonce leaves zero, the allowances are in use), then the measured one:
+ * alice (maker) `initiateDVDTransfer(token, 1 share, bob, erc20, price)`, bob (taker) `takeDVDTransfer(id)`, which
+ * moves the share to bob and the price to alice. Throws unless the measured swap moved exactly both legs and
+ * cleared the transfer.
+ */
+async function benchTrexDvd(deployer: Signer, erc20Factory: ContractFactory, run: TrexSuiteRun): Promise<TrexDvdBench> {
+  const { suite, alice, bob } = run;
+  const fail = (what: string) => new Error(`bench setup (T-REX DvD): ${what}`);
+  const artifact = ARTIFACTS.dvdTransferManager();
+  const manager = (await new ContractFactory(artifact.abi, artifact.bytecode, deployer).deploy()) as Contract;
+  await manager.waitForDeployment();
+  const managerAddress = await manager.getAddress();
+  const { shares, price } = TREX_DVD_TRADE;
+  const erc20 = (await erc20Factory.connect(deployer).deploy(1_000_000n * price)) as Contract;
+  await erc20.waitForDeployment();
+  const tokenAddress = await suite.token.getAddress();
+  const erc20Address = await erc20.getAddress();
+  for (const investor of [alice, bob]) await (await erc20.transfer(investor.address, 1_000n * price)).wait();
+  const gasOf = async (tx: Promise<ethers.ContractTransactionResponse>) => Number((await (await tx).wait())!.gasUsed);
+  const approvals = {
+    token: await gasOf((suite.token.connect(alice) as Contract).approve(managerAddress, 100n * shares)),
+    erc20: await gasOf((erc20.connect(bob) as Contract).approve(managerAddress, 100n * price)),
+  };
+  const balances = async () =>
+    Promise.all([
+      suite.token.balanceOf(alice.address),
+      suite.token.balanceOf(bob.address),
+      erc20.balanceOf(alice.address),
+      erc20.balanceOf(bob.address),
+    ]) as Promise<bigint[]>;
+  const swap = async () => {
+    const initiate = (await (
+      await (manager.connect(alice) as Contract).initiateDVDTransfer(
+        tokenAddress,
+        shares,
+        bob.address,
+        erc20Address,
+        price,
+      )
+    ).wait())!;
+    const initiated = initiate.logs
+      .map((log: ethers.Log) => manager.interface.parseLog(log))
+      .find((parsed: ethers.LogDescription | null) => parsed?.name === "DVDTransferInitiated");
+    if (!initiated) throw fail("initiateDVDTransfer emitted no DVDTransferInitiated");
+    const transferId = initiated.args[0] as string;
+    const take = await gasOf((manager.connect(bob) as Contract).takeDVDTransfer(transferId));
+    const [delivery] = (await manager.token1ToDeliver(transferId)) as [string];
+    if (delivery !== ethers.ZeroAddress) throw fail("the executed transfer must be cleared");
+    return { initiate: Number(initiate.gasUsed), take };
+  };
+  await swap(); // warm-up
+  const before = await balances();
+  if (before.some((balance) => balance === 0n)) throw fail("both parties must hold both tokens before the swap");
+  const measured = await swap();
+  const after = await balances();
+  const expected = [before[0] - shares, before[1] + shares, before[2] + price, before[3] - price];
+  if (after.some((balance, i) => balance !== expected[i])) {
+    throw fail(`balances ${after.join(", ")} after the swap, expected ${expected.join(", ")}`);
+  }
+  return { ...measured, approvals, suite: TREX_DVD_SUITE };
 }
 
 type BenchWallet = (name: string, fund?: boolean) => Promise<ethers.Wallet>;
@@ -555,7 +650,7 @@ async function benchTrexSuite(
   wallet: BenchWallet,
   label: string,
   modules: readonly TrexModuleName[],
-): Promise<TrexSuiteBench> {
+): Promise<TrexSuiteRun> {
   const name = (who: string) => (label ? `${label}:${who}` : who);
   const owner = await wallet("owner", false);
   const agent = await wallet("agent", !label);
@@ -590,13 +685,24 @@ async function benchTrexSuite(
   const transferNew = await transferGas();
   const transferExisting = await transferGas();
   if ((await suite.token.balanceOf(bob.address)) !== 2n) throw new Error("bench setup: bob must hold 2");
-  return {
+  const bench = {
     issue: { total: totalGas(suite.gas), steps: suite.gas },
     transferNew,
     transferExisting,
     onboard: { total: totalGas(onboard.gas), steps: onboard.gas },
     modules,
   };
+  return { bench, suite, alice, bob };
+}
+
+/** A measured suite, with its token (connected to the agent) and two of its holding investors. */
+interface TrexSuiteRun {
+  bench: TrexSuiteBench;
+  suite: TrexSuite;
+  /** Holds the suite's token (sent to carol and bob). */
+  alice: ethers.Wallet;
+  /** Holds the suite's token (received twice from alice). */
+  bob: ethers.Wallet;
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Contract, Signer } from "ethers";
 import {
   benchTrex,
+  TREX_DVD_SUITE,
   deployTrexInfrastructure,
   expectTrexRulesOn,
   issueTrexSuite,
@@ -339,9 +340,9 @@ describe("T-REX reference suite (bench peer)", function () {
   });
 
   describe("benchTrex", function () {
-    it("measures the suite's issue, a transfer to a new holder above one to an existing holder, and onboarding", async function () {
+    it("measures the suite's issue, a transfer to a new holder above one to an existing holder, onboarding and a DvD swap", async function () {
       const [funder] = await ethers.getSigners();
-      const bench = await benchTrex(funder);
+      const bench = await benchTrex(funder, await ethers.getContractFactory("PlainERC20"));
       expect(Object.keys(bench.issue.steps)).to.deep.equal(["deployTREXSuite", "unpause"]);
       expect(bench.issue.total).to.equal(bench.issue.steps.deployTREXSuite + bench.issue.steps.unpause);
       expect(Object.keys(bench.onboard.steps)).to.deep.equal([
@@ -364,6 +365,12 @@ describe("T-REX reference suite (bench peer)", function () {
       }
       expect(country.transferNew).to.be.greaterThan(country.transferExisting);
       expect(countryMaxBalance.transferNew).to.be.greaterThan(countryMaxBalance.transferExisting);
+      // The DvD swaps the like-for-like suite's token; the settlement (take) moves both legs, each a transfer at least.
+      expect(bench.dvd.suite).to.equal(TREX_DVD_SUITE);
+      expect(bench.dvd.initiate).to.be.greaterThan(21_000);
+      expect(bench.dvd.take).to.be.greaterThan(country.transferExisting);
+      expect(bench.dvd.approvals.token).to.be.greaterThan(21_000);
+      expect(bench.dvd.approvals.erc20).to.be.greaterThan(21_000);
     });
   });
 });
