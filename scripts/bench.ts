@@ -755,7 +755,7 @@ function trexDvdRows(trex: TrexBench): Row[] {
   const modules = trex.variants[dvd.suite].modules.join(", ");
   const swap =
     `T-REX 4.1.6's DVDTransferManager swapping ${shares} share of the \`trex.*.${dvd.suite}\` suite's token (modules ` +
-    `${modules}) for ${ethers.formatUnits(price, 18)} units of an OpenZeppelin ERC-20, between two verified ` +
+    `${modules}) for ${ethers.formatUnits(price, 18).replace(/\.0$/, "")} units of an OpenZeppelin ERC-20 (18 decimals), between two verified ` +
     "investors who both hold both tokens, no fee set for the pair, after one warm-up swap";
   return [
     {

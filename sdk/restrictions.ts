@@ -29,6 +29,40 @@ export enum Restriction {
   TransfersStopped = 17,
 }
 
+/**
+ * What each code means, in the words of the README's table (the contracts' own short messages come from
+ * `messageForTransferRestriction`): one place for the SDK's sentences — `describeRestriction`, and through it the
+ * settlement helpers' (`sdk/settlement.ts`). Code 16 counts units frozen or held for a settlement (IHoldable).
+ */
+export const RESTRICTION_MEANINGS: Readonly<Record<Restriction, string>> = {
+  [Restriction.None]: "allowed",
+  [Restriction.SenderNotVerified]: "the sender's wallet is not registered, has expired, or lacks the baseline claims",
+  [Restriction.RecipientNotVerified]:
+    "the recipient's wallet is not registered, has expired, or lacks the baseline claims",
+  [Restriction.RecipientMissingClaims]: "the recipient lacks a claim the asset requires",
+  [Restriction.CountryNotAllowed]: "the recipient's country is not on the asset's allow-list",
+  [Restriction.CountryBlocked]: "a party's country is on the asset's block-list",
+  [Restriction.MaxInvestorsReached]: "the transfer would add an investor beyond the cap",
+  [Restriction.MaxBalanceExceeded]: "the recipient investor would hold more than the cap",
+  [Restriction.LockedUp]: "the asset is locked up",
+  [Restriction.TradingHalted]: "trading is halted",
+  [Restriction.OutsideTradingWindow]: "outside the asset's trading hours",
+  [Restriction.ExternalRuleFailed]: "a custom rule refused",
+  [Restriction.AssetNotConfigured]: "the asset has no compliance configuration",
+  [Restriction.TokenPaused]: "transfers between holders are paused",
+  [Restriction.SenderFrozen]: "the sender's address is frozen",
+  [Restriction.RecipientFrozen]: "the recipient's address is frozen",
+  [Restriction.InsufficientUnfrozenBalance]: "the sender's balance not frozen or held is below the amount",
+  [Restriction.TransfersStopped]: "the product stopped transfers (a bond in default or matured)",
+};
+
+/** A restriction code as one phrase: "RecipientNotVerified (2): the recipient's wallet is not registered, …". */
+export function describeRestriction(code: number | bigint): string {
+  const n = Number(code);
+  const meaning = RESTRICTION_MEANINGS[n as Restriction];
+  return meaning === undefined ? `unknown restriction code ${n}` : `${Restriction[n]} (${n}): ${meaning}`;
+}
+
 /** The explanation `Compliance.explainTransfer` returns, as ethers decodes it. */
 export interface Explanation {
   code: bigint;

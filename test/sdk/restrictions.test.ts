@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { describeExplanation, Restriction } from "../../sdk/restrictions";
+import { describeExplanation, describeRestriction, Restriction, RESTRICTION_MEANINGS } from "../../sdk/restrictions";
 import { Claim, claimNames, claimsOf } from "../../sdk/claims";
 import { coreFixture } from "../fixtures/core";
 
@@ -11,6 +11,23 @@ describe("sdk", function () {
 
     it("numbers the codes 0…17 without gaps, as contracts/types/Restriction.sol does", function () {
       expect(codes).to.deep.equal(Array.from({ length: 18 }, (_, i) => i));
+    });
+  });
+
+  describe("describeRestriction", function () {
+    it("names every code and says what it means", function () {
+      for (let code = 0; code <= 17; code++) {
+        expect(RESTRICTION_MEANINGS[code as Restriction], `code ${code}`)
+          .to.be.a("string")
+          .and.not.equal("");
+        expect(describeRestriction(code)).to.equal(
+          `${Restriction[code]} (${code}): ${RESTRICTION_MEANINGS[code as Restriction]}`,
+        );
+      }
+      expect(describeRestriction(16n)).to.equal(
+        "InsufficientUnfrozenBalance (16): the sender's balance not frozen or held is below the amount",
+      );
+      expect(describeRestriction(18)).to.equal("unknown restriction code 18");
     });
   });
 

@@ -1,0 +1,447 @@
+/**
+ * Settlement for dApps, relayers and back offices: the engine's EIP-712 instruction (types, domain, id, signing),
+ * the consents and held-legs mask `ISettlement.settle` takes, `explainSettlement` in sentences, and a decoder of
+ * custom-error revert data for any list of contract interfaces.
+ *
+ * Signing goes through one generic helper, {@link signTyped}, with {@link typedSigner} and {@link structHash}
+ * beside it: the engine's instruction uses them here, and the payment gateway's trade and receipt types are
+ * signed with the same helpers once their type strings are fixed in `IGatewaySettlement` (add the types as a
+ * constant next to {@link INSTRUCTION_TYPES} and a thin `sign…` wrapper, as {@link signInstruction} is).
+ */
+import {
+  ethers,
+  type BaseContract,
+  type BytesLike,
+  type Interface,
+  type InterfaceAbi,
+  type ParamType,
+  type Signer,
+  type TypedDataDomain,
+  type TypedDataField,
+} from "ethers";
+import { describeRestriction } from "./restrictions";
+
+/* EIP-712: THE ENGINE'S DOMAIN AND TYPES (ISettlement's NatSpec) */
+
+/** The engine's EIP-712 domain name and version. */
+export const SETTLEMENT_DOMAIN_NAME = "AssetLedger Settlement";
+export const SETTLEMENT_DOMAIN_VERSION = "1";
+
+/** `Leg(address token,address from,address to,uint256 amount)`: the exact string the engine hashes. */
+export const LEG_TYPE = "Leg(address token,address from,address to,uint256 amount)";
+/** `Instruction(bytes32 tradeRef,uint48 deadline,uint256 nonce,Leg[] legs)`: the exact string the engine hashes. */
+export const INSTRUCTION_TYPE = "Instruction(bytes32 tradeRef,uint48 deadline,uint256 nonce,Leg[] legs)";
+export const LEG_TYPEHASH = ethers.id(LEG_TYPE);
+/** EIP-712 appends the referenced struct's type: `Instruction(…)Leg(…)`. */
+export const INSTRUCTION_TYPEHASH = ethers.id(INSTRUCTION_TYPE + LEG_TYPE);
+
+/** The instruction's types, ready for `signer.signTypedData` (primary type `Instruction`). */
+export const INSTRUCTION_TYPES: Record<string, TypedDataField[]> = {
+  Instruction: [
+    { name: "tradeRef", type: "bytes32" },
+    { name: "deadline", type: "uint48" },
+    { name: "nonce", type: "uint256" },
+    { name: "legs", type: "Leg[]" },
+  ],
+  Leg: [
+    { name: "token", type: "address" },
+    { name: "from", type: "address" },
+    { name: "to", type: "address" },
+    { name: "amount", type: "uint256" },
+  ],
+};
+
+/** One movement: `amount` of `token` from `from` to `to` (`ISettlement.Leg`). */
+export interface Leg {
+  token: string;
+  from: string;
+  to: string;
+  amount: bigint;
+}
+
+/** What the parties agree to (`ISettlement.Instruction`): every leg moves before `deadline`, or none does. */
+export interface Instruction {
+  /** The trade's reference (e.g. a hash of the venue's trade id). */
+  tradeRef: string;
+  /** Unix seconds (uint48). */
+  deadline: bigint | number;
+  /** An unordered nonce of the initiator (the first leg's `from`). */
+  nonce: bigint;
+  legs: Leg[];
+}
+
+/** The engine's domain on chain `chainId` at `engine`: what every party's signature is bound to. */
+export function settlementDomain(chainId: bigint | number, engine: string): TypedDataDomain {
+  return {
+    name: SETTLEMENT_DOMAIN_NAME,
+    version: SETTLEMENT_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: ethers.getAddress(engine),
+  };
+}
+
+/** The domain of a deployed engine (its address, and the chain id of the provider it is connected to). */
+export async function settlementDomainOf(engine: BaseContract): Promise<TypedDataDomain> {
+  const provider = engine.runner?.provider;
+  if (!provider) throw new Error("settlementDomainOf: the engine is not connected to a provider");
+  const { chainId } = await provider.getNetwork();
+  return settlementDomain(chainId, await engine.getAddress());
+}
+
+/* GENERIC EIP-712 HELPERS (the extension point for every settlement type) */
+
+/** `signer`'s 65-byte EIP-712 signature of `value`, a struct of `types`' primary type, under `domain`. */
+export function signTyped(
+  signer: Signer,
+  domain: TypedDataDomain,
+  types: Record<string, TypedDataField[]>,
+  value: Record<string, unknown>,
+): Promise<string> {
+  return signer.signTypedData(domain, types, value);
+}
+
+/** The address `signature` of `value` recovers to (an ECDSA signer; ERC-1271 wallets are asked on chain). */
+export function typedSigner(
+  domain: TypedDataDomain,
+  types: Record<string, TypedDataField[]>,
+  value: Record<string, unknown>,
+  signature: string,
+): string {
+  return ethers.verifyTypedData(domain, types, value, signature);
+}
+
+/** The EIP-712 struct hash of `value`, a struct of `types`' primary type (no domain). */
+export function structHash(types: Record<string, TypedDataField[]>, value: Record<string, unknown>): string {
+  return ethers.TypedDataEncoder.from(types).hash(value);
+}
+
+/** The digest a wallet signs for `value` under `domain` (`\x19\x01 ‖ domain separator ‖ struct hash`). */
+export function typedDigest(
+  domain: TypedDataDomain,
+  types: Record<string, TypedDataField[]>,
+  value: Record<string, unknown>,
+): string {
+  return ethers.TypedDataEncoder.hash(domain, types, value);
+}
+
+/* INSTRUCTIONS */
+
+const abi = ethers.AbiCoder.defaultAbiCoder();
+
+/** `instruction` as a plain record for the EIP-712 encoders. */
+function instructionValue(instruction: Instruction): Record<string, unknown> {
+  return {
+    tradeRef: instruction.tradeRef,
+    deadline: BigInt(instruction.deadline),
+    nonce: instruction.nonce,
+    legs: instruction.legs.map(({ token, from, to, amount }) => ({ token, from, to, amount })),
+  };
+}
+
+/** A leg's EIP-712 struct hash: `keccak256(abi.encode(LEG_TYPEHASH, token, from, to, amount))`. */
+export function legHash(leg: Leg): string {
+  return ethers.keccak256(
+    abi.encode(
+      ["bytes32", "address", "address", "address", "uint256"],
+      [LEG_TYPEHASH, leg.token, leg.from, leg.to, leg.amount],
+    ),
+  );
+}
+
+/**
+ * The instruction's id, as the engine computes it: its EIP-712 struct hash,
+ * `keccak256(abi.encode(INSTRUCTION_TYPEHASH, tradeRef, deadline, nonce, keccak256(legHash₀ ‖ legHash₁ ‖ …)))`.
+ * Written out from the type strings (the tests check it against ethers' generic encoder).
+ */
+export function instructionId(instruction: Instruction): string {
+  const deadline = BigInt(instruction.deadline);
+  if (deadline < 0n || deadline >= 1n << 48n)
+    throw new RangeError(`instructionId: deadline ${deadline} is not a uint48`);
+  const legs = ethers.keccak256(ethers.concat(instruction.legs.map(legHash)));
+  return ethers.keccak256(
+    abi.encode(
+      ["bytes32", "bytes32", "uint48", "uint256", "bytes32"],
+      [INSTRUCTION_TYPEHASH, instruction.tradeRef, deadline, instruction.nonce, legs],
+    ),
+  );
+}
+
+/** The digest a party signs for `instruction` under the engine's `domain`. */
+export function instructionDigest(domain: TypedDataDomain, instruction: Instruction): string {
+  return typedDigest(domain, INSTRUCTION_TYPES, instructionValue(instruction));
+}
+
+/** A party's signature of `instruction` for the engine of `domain` (one per sender; see {@link consentsOf}). */
+export function signInstruction(signer: Signer, domain: TypedDataDomain, instruction: Instruction): Promise<string> {
+  return signTyped(signer, domain, INSTRUCTION_TYPES, instructionValue(instruction));
+}
+
+/** The address `signature` of `instruction` recovers to under `domain`. */
+export function instructionSigner(domain: TypedDataDomain, instruction: Instruction, signature: string): string {
+  return typedSigner(domain, INSTRUCTION_TYPES, instructionValue(instruction), signature);
+}
+
+/**
+ * `settle`'s `consents`: for each leg, its sender's signature at the first leg that sender sends, and empty
+ * (`0x`) where the sender signed at an earlier leg or consents otherwise (affirmed on chain, is the caller, or
+ * pre-funded the leg with a hold) — `signatures` maps a sender's address to its signature.
+ */
+export function consentsOf(instruction: Instruction, signatures: Readonly<Record<string, string>>): string[] {
+  const bySender = new Map(Object.entries(signatures).map(([sender, sig]) => [ethers.getAddress(sender), sig]));
+  const used = new Set<string>();
+  return instruction.legs.map(({ from }) => {
+    const sender = ethers.getAddress(from);
+    const signature = bySender.get(sender);
+    if (signature === undefined || used.has(sender)) return "0x";
+    used.add(sender);
+    return signature;
+  });
+}
+
+/**
+ * `settle`'s `heldLegs`: bit `i` set when leg `i` is pre-funded by a hold. Takes the held legs' indices, or one
+ * flag per leg.
+ */
+export function legsHeldMask(held: readonly number[] | readonly boolean[]): bigint {
+  let mask = 0n;
+  held.forEach((entry: number | boolean, position: number) => {
+    if (typeof entry === "boolean") {
+      if (entry) mask |= 1n << BigInt(position);
+      return;
+    }
+    if (!Number.isInteger(entry) || entry < 0 || entry > 255) {
+      throw new RangeError(`legsHeldMask: leg index ${entry} is not an integer in 0…255`);
+    }
+    mask |= 1n << BigInt(entry);
+  });
+  return mask;
+}
+
+/* EXPLAINING A SETTLEMENT */
+
+/** How one leg stands (`ISettlement.LegCheck`, as ethers decodes it). */
+export interface LegCheck {
+  restriction: bigint | number;
+  consented: boolean;
+  held: boolean;
+  registered: boolean;
+}
+
+/** Anything with the engine's `explainSettlement` view (a typed contract, or an ethers `Contract`). */
+export interface SettlementExplainer {
+  explainSettlement(
+    instruction: Instruction,
+    consents: BytesLike[],
+    heldLegs: bigint,
+  ): Promise<{ ok?: boolean; id?: string; legs?: LegCheck[] } | readonly unknown[]>;
+}
+
+/** One leg, explained. */
+export interface LegExplanation {
+  leg: number;
+  /** Whether this leg would move now (registered token, consent in hand, no restriction). */
+  ok: boolean;
+  check: LegCheck;
+  sentence: string;
+}
+
+/** The engine's verdict on an instruction, leg by leg. */
+export interface SettlementExplanation {
+  ok: boolean;
+  id: string;
+  legs: LegExplanation[];
+  /** The instruction's verdict in one sentence. */
+  summary: string;
+}
+
+/** A short name for a token: `names[token]` when given, else the address. */
+function nameOf(token: string, names: Readonly<Record<string, string>>): string {
+  const key = Object.keys(names).find((address) => address.toLowerCase() === token.toLowerCase());
+  return key === undefined ? token : names[key];
+}
+
+/**
+ * Asks `engine` how `instruction` would settle now (`explainSettlement`, a view: nothing is sent) and says it in
+ * one sentence per leg: what moves, then whether it would and, if not, every reason the engine gave — an
+ * unregistered token, the sender's missing consent, the token's restriction code (in `sdk/restrictions.ts`'s
+ * words), a leg marked held without an active hold. `names` maps token addresses to symbols for the sentences.
+ */
+export async function explainSettlement(
+  engine: SettlementExplainer,
+  instruction: Instruction,
+  consents: BytesLike[],
+  heldLegs: bigint,
+  names: Readonly<Record<string, string>> = {},
+): Promise<SettlementExplanation> {
+  const result = await engine.explainSettlement(instruction, consents, heldLegs);
+  const tuple = result as readonly unknown[];
+  const named = result as { ok?: boolean; id?: string; legs?: LegCheck[] };
+  const ok = (named.ok ?? tuple[0]) as boolean;
+  const id = (named.id ?? tuple[1]) as string;
+  const checks = (named.legs ?? tuple[2]) as LegCheck[];
+  if (checks.length !== instruction.legs.length) {
+    throw new Error(`explainSettlement: the engine explained ${checks.length} legs of ${instruction.legs.length}`);
+  }
+  const legs = checks.map((check, leg) => {
+    const { token, from, to, amount } = instruction.legs[leg];
+    const marked = ((heldLegs >> BigInt(leg)) & 1n) === 1n;
+    const restriction = Number(check.restriction);
+    const reasons: string[] = [];
+    if (!check.registered) reasons.push("the token is not a registered asset");
+    if (!check.consented) reasons.push(`the sender ${from} has not consented (no signature, affirmation or hold)`);
+    if (restriction !== 0) reasons.push(describeRestriction(restriction));
+    if (marked && !check.held) reasons.push("it is marked held but no hold for it is active");
+    const what = `leg ${leg}: ${amount} of ${nameOf(token, names)} from ${from} to ${to}`;
+    const funding = check.held ? "executing its hold" : "from the sender's available balance";
+    const sentence =
+      reasons.length === 0 ? `${what} would move (${funding})` : `${what} would not move: ${reasons.join("; ")}`;
+    return { leg, ok: reasons.length === 0, check, sentence };
+  });
+  const summary = ok
+    ? "the instruction would settle now"
+    : legs.every((leg) => leg.ok)
+      ? "the instruction would not settle although every leg would move: its deadline has passed, its nonce is " +
+        "used or cancelled, or it is malformed"
+      : `the instruction would not settle: leg${legs.filter((leg) => !leg.ok).length > 1 ? "s" : ""} ` +
+        `${legs
+          .filter((leg) => !leg.ok)
+          .map((leg) => leg.leg)
+          .join(", ")} would not move`;
+  return { ok, id, legs, summary };
+}
+
+/* REVERT DATA */
+
+/** An ethers `Interface`, an ABI, or a contract (anything with an `interface`). */
+export type InterfaceLike = Interface | InterfaceAbi | { interface: Interface };
+
+/** A custom error (or `Error(string)` / `Panic(uint256)`), decoded. */
+export interface DecodedRevert {
+  name: string;
+  /** E.g. `ERC20InsufficientBalance(address,uint256,uint256)`. */
+  signature: string;
+  selector: string;
+  /** Arguments by name (and in order: `argList`). */
+  args: Record<string, unknown>;
+  argList: unknown[];
+  /** One line a person can read, nested errors decoded. */
+  sentence: string;
+}
+
+function toInterface(like: InterfaceLike): Interface {
+  if (like instanceof ethers.Interface) return like;
+  if (typeof like === "object" && like !== null && "interface" in like) return like.interface;
+  return new ethers.Interface(like as InterfaceAbi);
+}
+
+/** "SecurityTokenTransferRestricted" → "security token transfer restricted"; acronyms stay: "ERC20 insufficient…". */
+function words(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(" ")
+    .map((word) => (/^[A-Z][a-z]/.test(word) ? word.toLowerCase() : word))
+    .join(" ");
+}
+
+const PANICS: Record<number, string> = {
+  0x01: "assertion failed",
+  0x11: "arithmetic overflow or underflow",
+  0x12: "division or modulo by zero",
+  0x21: "invalid enum value",
+  0x22: "invalid storage byte array",
+  0x31: "pop on an empty array",
+  0x32: "array index out of bounds",
+  0x41: "out of memory",
+  0x51: "call to an uninitialized function",
+};
+
+/** One argument as text; `bytes` that hold revert data known to `interfaces` are decoded in place. */
+function formatValue(type: ParamType, value: unknown, interfaces: Interface[], depth: number): string {
+  if (type.isArray()) {
+    return `[${(value as unknown[]).map((item) => formatValue(type.arrayChildren!, item, interfaces, depth)).join(", ")}]`;
+  }
+  if (type.isTuple()) {
+    const items = value as unknown[];
+    return `{${type.components!.map((c, i) => `${c.name || i} ${formatValue(c, items[i], interfaces, depth)}`).join(", ")}}`;
+  }
+  if (type.type === "uint8" && (type.name === "restriction" || type.name === "code")) {
+    return `${value} (${describeRestriction(value as bigint)})`;
+  }
+  if (type.type === "bytes" && depth < 4) {
+    const inner = decode(value as string, interfaces, depth + 1);
+    if (inner) return `(${inner.sentence})`;
+    return (value as string) === "0x" ? "empty" : (value as string);
+  }
+  return String(value);
+}
+
+function decode(data: BytesLike, interfaces: Interface[], depth: number): DecodedRevert | undefined {
+  const hex = ethers.hexlify(data);
+  if (ethers.dataLength(hex) < 4) return undefined;
+  for (const iface of interfaces) {
+    let parsed: ethers.ErrorDescription | null;
+    try {
+      parsed = iface.parseError(hex);
+    } catch {
+      continue; // selector known, data malformed for it: let another interface try
+    }
+    if (!parsed) continue;
+    const inputs = parsed.fragment.inputs;
+    const argList = inputs.map((_, i) => parsed.args[i] as unknown);
+    const args: Record<string, unknown> = {};
+    inputs.forEach((input, i) => (args[input.name || String(i)] = argList[i]));
+    let sentence: string;
+    if (parsed.name === "Error" && parsed.signature === "Error(string)") {
+      sentence = `reverted: ${String(argList[0])}`;
+    } else if (parsed.name === "Panic" && parsed.signature === "Panic(uint256)") {
+      const code = Number(argList[0]);
+      sentence = `panic 0x${code.toString(16).padStart(2, "0")}: ${PANICS[code] ?? "unknown panic code"}`;
+    } else {
+      const shown = inputs.map(
+        (input, i) => `${input.name || `#${i}`} ${formatValue(input, argList[i], interfaces, depth)}`,
+      );
+      sentence = shown.length ? `${words(parsed.name)}: ${shown.join(", ")}` : words(parsed.name);
+    }
+    return { name: parsed.name, signature: parsed.signature, selector: parsed.selector, args, argList, sentence };
+  }
+  return undefined;
+}
+
+/**
+ * Decodes revert `data` with the first of `interfaces` that knows its selector (custom errors, and Solidity's
+ * `Error(string)` and `Panic(uint256)`): its name, arguments and a sentence. `bytes` arguments holding revert data
+ * (a leg's underlying reason) are decoded in the sentence with the same interfaces; a `uint8` named `restriction`
+ * or `code` is read as a restriction code. Undefined when no interface knows the selector.
+ */
+export function decodeRevert(data: BytesLike, interfaces: readonly InterfaceLike[]): DecodedRevert | undefined {
+  return decode(data, interfaces.map(toInterface), 0);
+}
+
+/** A sentence for any revert data: decoded when an interface knows it, else its selector and length. */
+export function describeRevert(data: BytesLike, interfaces: readonly InterfaceLike[]): string {
+  const hex = ethers.hexlify(data);
+  if (hex === "0x") return "reverted without data";
+  const decoded = decodeRevert(hex, interfaces);
+  if (decoded) return decoded.sentence;
+  return `unknown error ${ethers.dataSlice(hex, 0, Math.min(4, ethers.dataLength(hex)))} (${ethers.dataLength(hex)} bytes)`;
+}
+
+/**
+ * The revert data carried by an error thrown by ethers or a provider (`error.data`, or that of a wrapped error),
+ * or undefined when it carries none.
+ */
+export function revertDataOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (typeof current !== "object" || current === null || seen.has(current)) continue;
+    seen.add(current);
+    const { data, error: inner, info, cause } = current as Record<string, unknown>;
+    if (typeof data === "string" && ethers.isHexString(data)) return data;
+    if (typeof data === "object" && data !== null) queue.push(data);
+    queue.push(inner, cause, (info as Record<string, unknown> | undefined)?.error);
+  }
+  return undefined;
+}
