@@ -236,6 +236,18 @@ export interface SettlementExplainer {
   ): Promise<{ ok?: boolean; id?: string; legs?: LegCheck[] } | readonly unknown[]>;
 }
 
+/** A `LegCheck` whether ethers decoded it with its field names or as a bare tuple. */
+function legCheckOf(raw: LegCheck | readonly unknown[]): LegCheck {
+  const named = raw as Partial<LegCheck>;
+  const tuple = raw as readonly unknown[];
+  return {
+    restriction: (named.restriction ?? tuple[0]) as bigint | number,
+    consented: (named.consented ?? tuple[1]) as boolean,
+    held: (named.held ?? tuple[2]) as boolean,
+    registered: (named.registered ?? tuple[3]) as boolean,
+  };
+}
+
 /** One leg, explained. */
 export interface LegExplanation {
   leg: number;
@@ -278,7 +290,7 @@ export async function explainSettlement(
   const named = result as { ok?: boolean; id?: string; legs?: LegCheck[] };
   const ok = (named.ok ?? tuple[0]) as boolean;
   const id = (named.id ?? tuple[1]) as string;
-  const checks = (named.legs ?? tuple[2]) as LegCheck[];
+  const checks = ((named.legs ?? tuple[2]) as (LegCheck | readonly unknown[])[]).map(legCheckOf);
   if (checks.length !== instruction.legs.length) {
     throw new Error(`explainSettlement: the engine explained ${checks.length} legs of ${instruction.legs.length}`);
   }

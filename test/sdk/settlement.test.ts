@@ -230,7 +230,9 @@ describe("sdk/settlement", function () {
         explainSettlement: async (...args) => {
           asked.push(args);
           const id = instructionId(args[0]);
-          return asTuple ? [ok, id, legs] : { ok, id, legs };
+          // Unnamed, as ethers decodes a result whose ABI gives no names.
+          const tuples = legs.map((leg) => [leg.restriction, leg.consented, leg.held, leg.registered]);
+          return asTuple ? [ok, id, tuples] : { ok, id, legs };
         },
       };
       return { engine, asked };
@@ -267,7 +269,7 @@ describe("sdk/settlement", function () {
           },
           { ...good, registered: false },
         ],
-        true, // as ethers returns an unnamed tuple
+        true,
       );
       const explanation = await explainSettlement(engine, instruction, [], 0b01n);
       const [first, second] = explanation.legs;
