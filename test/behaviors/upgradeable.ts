@@ -26,8 +26,9 @@ export function shouldBehaveLikeUpgradeable(
   describe(`${contractName} upgrades`, function () {
     it("has an upgrade-safe implementation (ERC-7201 storage, no constructor state)", async function () {
       const factory = await ethers.getContractFactory(contractName);
-      await upgrades.validateImplementation(factory, { kind: "uups" });
-      await upgrades.validateUpgrade(factory, factory, { kind: "uups" });
+      const options = { kind: "uups" as const, constructorArgs: await constructorArgs() };
+      await upgrades.validateImplementation(factory, options);
+      await upgrades.validateUpgrade(factory, factory, options);
     });
 
     context("when the upgrader schedules the upgrade and waits its execution delay", function () {
