@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { deployments, ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { BaseContract, ContractTransactionResponse } from "ethers";
+import type { BaseContract, ContractTransactionResponse, FunctionFragment } from "ethers";
 import fc from "fast-check";
 import type { IHoldable, SettlementCoin } from "../../../typechain-types";
 import { Claim, claimsOf } from "../../../sdk/claims";
@@ -245,10 +245,7 @@ describe("SettlementCoin holds (IHoldable)", function () {
       const abi = new ethers.Interface((await deployments.get("SettlementCoinUSD")).abi);
       for (const fragment of f.holds.interface.fragments) {
         if (fragment.type !== "function") continue;
-        expect(
-          abi.getFunction((fragment as ethers.FunctionFragment).format("sighash")),
-          fragment.format(),
-        ).to.not.equal(null);
+        expect(abi.getFunction((fragment as FunctionFragment).format("sighash")), fragment.format()).to.not.equal(null);
       }
     });
   });
