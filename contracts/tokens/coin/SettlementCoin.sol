@@ -92,7 +92,9 @@ import {SettlementCoinHolds} from "./SettlementCoinHolds.sol";
 /// `HoldableInsufficientAvailableBalance` beyond `availableBalanceOf`; the REGULATOR cancels a hold first
 /// (`cancelHold`, with a reason), so a court order never silently cuts a trade a counterparty relies on. Frozen
 /// or paused: no hold placed or executed; holds released and cancelled. The engine, like the coin, is always
-/// eligible (a coin leg funded by `receiveWithAuthorization` passes through it). Invariants H1–H3: `IHoldable`.
+/// eligible (a coin leg funded by `receiveWithAuthorization` passes through it): `initialize` caches it, and on a
+/// coin upgraded to this implementation anyone's `syncHolder(settlementEngine())` does. Invariants H1–H3:
+/// `IHoldable`.
 ///
 /// @dev Warning: the coin's own address holds the redemption escrow and is always eligible, so a plain transfer to
 /// it succeeds; such coins back no request and stay locked (`rescue` refuses this coin). `escrowed()` then exceeds
