@@ -290,6 +290,8 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "pause()": "COMPLIANCE_OFFICER",
     "unpause()": "COMPLIANCE_OFFICER",
     "seize(address,address,uint256,bytes32)": "REGULATOR",
+    // Cancelling a hold is what the officer who seizes does first (held units cannot be seized): IHoldable.
+    "cancelHold(bytes32,bytes32)": "REGULATOR",
     "rescue(address,address,uint256)": "GOVERNOR",
     "upgradeToAndCall(address,bytes)": "UPGRADER",
   },
@@ -348,6 +350,12 @@ export const publicFunctions: Record<string, string[]> = {
     "syncHolder(address)",
     "syncHolders(address[])",
     "syncBaselineClaims()",
+    // IHoldable: the settlement engine's (the coin checks `msg.sender == settlementEngine()`, no authority call on
+    // the DvP path); anyone releases an expired hold.
+    "placeHold(bytes32,address,uint256,uint48)",
+    "executeHold(bytes32,address,uint256)",
+    "releaseHold(bytes32)",
+    "settlementTransfer(address,address,uint256)",
   ],
 };
 

@@ -6,7 +6,10 @@ const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Pro
 /**
  * Deploys `contract` behind an ERC-1967 proxy (UUPS) and saves it under `name` with the implementation's ABI.
  *
- * Several proxies may share one implementation (`implementationName`), as every settlement coin does.
+ * Several proxies may share one implementation (`implementationName`), as every settlement coin does. The
+ * implementation's constructor gets `constructorArgs` (its immutables, e.g. the coin's settlement engine). `abis`
+ * names interfaces whose functions the implementation serves through its `fallback` (a module's, e.g. the coin's
+ * `IHoldable`): the saved deployment's ABI includes them, deduplicated.
  *
  * Idempotent: the implementation is reused when its bytecode is unchanged, and an existing proxy is never
  * replaced. When the implementation changed, the proxy is left alone and the function says so: upgrades go
@@ -15,14 +18,22 @@ const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Pro
 export async function deployProxy(
   hre: HardhatRuntimeEnvironment,
   name: string,
-  options: { from: string; initializer: string; args: unknown[]; contract?: string; implementationName?: string },
+  options: {
+    from: string;
+    initializer: string;
+    args: unknown[];
+    contract?: string;
+    implementationName?: string;
+    constructorArgs?: unknown[];
+    abis?: string[];
+  },
 ): Promise<Deployment> {
   const { deployments, ethers } = hre;
   const contract = options.contract ?? name;
   const implementation = await deployments.deploy(options.implementationName ?? `${name}_Implementation`, {
     contract,
     from: options.from,
-    args: [],
+    args: options.constructorArgs ?? [],
     log: true,
   });
   const existing = await deployments.getOrNull(name);
@@ -43,7 +54,21 @@ export async function deployProxy(
     args: [implementation.address, data],
     log: true,
   });
-  const deployment: Deployment = { ...proxy, abi: artifact.abi, implementation: implementation.address };
+  // A function, event or error once, however many of the ABIs declare it.
+  const key = (fragment: { type: string }) =>
+    ["function", "event", "error"].includes(fragment.type)
+      ? `${fragment.type} ${ethers.Fragment.from(fragment).format("sighash")}`
+      : fragment.type;
+  const abi = [...artifact.abi];
+  const seen = new Set(abi.map(key));
+  for (const name of options.abis ?? []) {
+    for (const fragment of (await deployments.getExtendedArtifact(name)).abi) {
+      if (seen.has(key(fragment))) continue;
+      seen.add(key(fragment));
+      abi.push(fragment);
+    }
+  }
+  const deployment: Deployment = { ...proxy, abi, implementation: implementation.address };
   await deployments.save(name, deployment);
   return deployment;
 }

@@ -20,19 +20,22 @@ export function shouldBehaveLikeUpgradeable(
     /** A view of the state that must survive an upgrade. */
     snapshot: () => Promise<unknown>;
   }>,
+  /** The implementation's constructor arguments (its immutables), when it takes any. */
+  constructorArgs: () => Promise<unknown[]> = async () => [],
 ): void {
   describe(`${contractName} upgrades`, function () {
     it("has an upgrade-safe implementation (ERC-7201 storage, no constructor state)", async function () {
       const factory = await ethers.getContractFactory(contractName);
-      await upgrades.validateImplementation(factory, { kind: "uups" });
-      await upgrades.validateUpgrade(factory, factory, { kind: "uups" });
+      const options = { kind: "uups" as const, constructorArgs: await constructorArgs() };
+      await upgrades.validateImplementation(factory, options);
+      await upgrades.validateUpgrade(factory, factory, options);
     });
 
     context("when the upgrader schedules the upgrade and waits its execution delay", function () {
       it("moves the proxy to the new implementation and keeps its state", async function () {
         const { authority, proxy, upgrader, snapshot } = await setup();
         const before = await snapshot();
-        const implementation = await ethers.deployContract(contractName);
+        const implementation = await ethers.deployContract(contractName, await constructorArgs());
         const data = proxy.interface.encodeFunctionData("upgradeToAndCall", [await implementation.getAddress(), "0x"]);
         const target = await proxy.getAddress();
         const [, delay] = await authority.canCall(upgrader.address, target, data.slice(0, 10));
@@ -62,7 +65,7 @@ export function shouldBehaveLikeUpgradeable(
         const { proxy, strangers } = await setup();
         const target = await proxy.getAddress();
         const current = await upgrades.erc1967.getImplementationAddress(target);
-        const implementation = await ethers.deployContract(contractName);
+        const implementation = await ethers.deployContract(contractName, await constructorArgs());
         const data = proxy.interface.encodeFunctionData("upgradeToAndCall", [await implementation.getAddress(), "0x"]);
         for (const stranger of strangers) {
           await expect(stranger.sendTransaction({ to: target, data }))
@@ -75,7 +78,7 @@ export function shouldBehaveLikeUpgradeable(
 
     context("when the implementation is called directly", function () {
       it("cannot be initialized", async function () {
-        const implementation = await ethers.deployContract(contractName);
+        const implementation = await ethers.deployContract(contractName, await constructorArgs());
         const fragment = implementation.interface.getFunction("initialize")!;
         const args = fragment.inputs.map(placeholder);
         await expect(implementation.getFunction("initialize")(...args)).to.be.revertedWithCustomError(

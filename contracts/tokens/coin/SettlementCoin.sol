@@ -10,12 +10,10 @@ import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/
 // solhint-disable-next-line max-line-length
 import {ERC3009Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/draft-ERC3009Upgradeable.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
-import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
@@ -25,6 +23,9 @@ import {IMemberRegistry} from "../../interfaces/access/IMemberRegistry.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilitySubscriber} from "../../interfaces/identity/IEligibilitySubscriber.sol";
 import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
+import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
+import {SettlementCoinBase} from "./SettlementCoinBase.sol";
+import {SettlementCoinHolds} from "./SettlementCoinHolds.sol";
 
 /// @title SettlementCoin
 /// @notice The alliance's fiat-pegged settlement coin (see `ISettlementCoin`): ERC-20 with EIP-2612 `permit` and
@@ -47,7 +48,8 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 ///   never eligible or frozen, and only mints take from it and burns add to it. Every balance change moves value
 ///   from one word to another (`_move`), so the sum of all words stays `type(uint128).max`: that is C1.
 ///
-/// The transfer hot path reads no storage slot besides the two balance words and makes no external call
+/// The transfer hot path reads no storage slot besides the two balance words (and, for a sender with holds, its
+/// held amount) and makes no external call
 /// (DESIGN.md §6: ≤ 1.15 × a plain ERC-20 transfer behind a UUPS proxy). Everything a transfer checks about an
 /// account lives in the account's word:
 ///
@@ -58,7 +60,9 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// | 128     | frozen         | set by `freeze`, cleared by `unfreeze`                                     |
 /// | 129–168 | eligibleUntil  | `uint40` unix time the cached eligibility lapses; 0 = not eligible;        |
 /// |         |                | `type(uint40).max` for active members and the coin itself (the escrow)     |
-/// | 169–191 | —              | zero                                                                       |
+/// | 169     | hasHolds       | set while the account has units on hold (`heldBalanceOf > 0`): a transfer  |
+/// |         |                | tests it with `frozen` in one mask and reads `held` only when it is set    |
+/// | 170–191 | —              | zero                                                                       |
 /// | 192–255 | missingClaims  | the claims (`uint64` bitmap) the investor lacked when synced; 0 for        |
 /// |         |                | members, assets, the escrow and ineligible accounts                        |
 ///
@@ -76,7 +80,21 @@ import {ISettlementCoin} from "../../interfaces/tokens/ISettlementCoin.sol";
 /// for every holder at once without re-syncing any.
 ///
 /// Pause stops every movement of coins (transfers, mints, burns, redemption requests, confirmations and
-/// rejections) except seizure.
+/// rejections, placing and executing holds) except seizure.
+///
+/// Holds (`IHoldable`): the settlement engine (`settlementEngine()`, an immutable of the implementation) locks
+/// part of a holder's balance in place for a settlement, and executes it (a checked transfer) or releases it.
+/// `settlementTransfer` (the DvP hot path) and `settlementEngine` run here; the rest of `IHoldable` runs in the
+/// hold module `SettlementCoinHolds` (an immutable of this implementation, reached from `fallback` by
+/// `delegatecall` in this coin's storage), which shares this storage and `_move` through `SettlementCoinBase`.
+/// Held units stay the holder's (`balanceOf`) but no path takes them: transfers, EIP-3009 transfers, burns,
+/// redemption requests and seizures (which ignore freezes and pause, never holds) revert with
+/// `HoldableInsufficientAvailableBalance` beyond `availableBalanceOf`; the REGULATOR cancels a hold first
+/// (`cancelHold`, with a reason), so a court order never silently cuts a trade a counterparty relies on. Frozen
+/// or paused: no hold placed or executed; holds released and cancelled. The engine, like the coin, is always
+/// eligible (a coin leg funded by `receiveWithAuthorization` passes through it): `initialize` caches it, and on a
+/// coin upgraded to this implementation anyone's `syncHolder(settlementEngine())` does. Invariants H1–H3:
+/// `IHoldable`.
 ///
 /// @dev Warning: the coin's own address holds the redemption escrow and is always eligible, so a plain transfer to
 /// it succeeds; such coins back no request and stay locked (`rescue` refuses this coin). `escrowed()` then exceeds
@@ -94,76 +112,19 @@ contract SettlementCoin is
     ERC3009Upgradeable,
     AccessManagedUpgradeable,
     UUPSUpgradeable,
-    ISettlementCoin
+    ISettlementCoin,
+    SettlementCoinBase
 {
     using SafeERC20 for IERC20;
 
-    /* ACCOUNT WORD LAYOUT (see the table above) */
+    /// @dev The hold module (`SettlementCoinHolds`), created by the constructor: part of this implementation.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _HOLDS;
 
-    uint256 private constant _BALANCE_MASK = type(uint128).max;
-    uint256 private constant _FROZEN_BIT = 1 << 128;
-    uint256 private constant _ELIGIBLE_SHIFT = 129;
-    uint256 private constant _ELIGIBLE_MASK = uint256(type(uint40).max) << _ELIGIBLE_SHIFT;
-    /// @dev Where `missingClaims` starts in a word, and the baseline claims in the implementation slot.
-    uint256 private constant _CLAIMS_SHIFT = 192;
-
-    /* HOT FLAGS (upper bits of the ERC-1967 implementation slot, see `_hotFlags`) */
-
-    /// @dev Set while the coin is paused.
-    uint256 private constant _FLAG_PAUSED = 1 << 0;
-    /// @dev Set while the holder policy is `Open`. Stored inverted so that the deployed configuration (policy
-    /// `Eligible`, not paused) leaves the slot a bare address.
-    uint256 private constant _FLAG_OPEN = 1 << 1;
-    /// @dev The baseline claims: flag bits 32–95, the slot's bits 192–255 (`_CLAIMS_SHIFT`). Zero until the first
-    /// `syncBaselineClaims`: every sync checks the registry's baseline itself, so the cached copy need only follow
-    /// changes made since (which the identity registry pushes).
-    uint256 private constant _FLAG_BASELINE_SHIFT = _CLAIMS_SHIFT - HotFlagsLib.SHIFT;
-    uint256 private constant _SLOT_PAUSED = _FLAG_PAUSED << HotFlagsLib.SHIFT;
-    uint256 private constant _SLOT_OPEN = _FLAG_OPEN << HotFlagsLib.SHIFT;
-
-    /* EXEMPTIONS OF `_move` (tested only where a rule would refuse) */
-
-    /// @dev Moves while paused (seizure).
-    uint256 private constant _EXEMPT_PAUSE = 1 << 0;
-    /// @dev Moves from or to a frozen account (seizure, the return of a rejected redemption).
-    uint256 private constant _EXEMPT_FREEZE = 1 << 1;
-    /// @dev Lets the zero address receive: a burn (OpenZeppelin's `_burn`, through `_update`).
-    uint256 private constant _BURN = 1 << 2;
-
-    /// @custom:storage-location erc7201:assetledger.storage.SettlementCoin
-    struct SettlementCoinStorage {
-        /// @dev Each account's word: balance, frozen bit, cached eligibility (layout above).
-        mapping(address account => Account) accounts;
-        /// @dev Unused: the supply is kept as the zero address's word (see the word table). Kept for the layout.
-        uint256 totalSupply;
-        IIdentityRegistry identityRegistry;
-        uint8 decimals;
-        uint32 maxAttestationAge;
-        IMemberRegistry memberRegistry;
-        mapping(address minter => MinterRecord) minters;
-        Attestation[] attestations;
-        uint256 lastRedemptionId;
-        mapping(uint256 id => Redemption) redemptions;
-        mapping(address holder => uint256[] ids) redemptionsOf;
-    }
-
-    /// @dev An account's word, in a struct so that a function can hold a storage reference to it and read and write
-    /// it with one slot computation (a transfer saves a keccak per account).
-    struct Account {
-        uint256 word;
-    }
-
-    /// @dev A minter: whether it is configured, and what it may still mint.
-    struct MinterRecord {
-        bool isMinter;
-        uint256 allowance;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("assetledger.storage.SettlementCoin")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE_LOCATION = 0x9cb1e366514bca754bdf1c7b9a06fd361647b0dd049d3c91291cd9117d32da00;
-
+    /// @param settlementEngine_ The settlement engine, the holds' only notary (`settlementEngine`), not zero.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address settlementEngine_) SettlementCoinBase(settlementEngine_) {
+        _HOLDS = address(new SettlementCoinHolds(settlementEngine_));
         _disableInitializers();
     }
 
@@ -197,8 +158,9 @@ contract SettlementCoin is
         $.identityRegistry = IIdentityRegistry(identityRegistry_);
         $.memberRegistry = IMemberRegistry(memberRegistry_);
         $.decimals = decimals_;
-        // The coin holds the redemption escrow: it is always eligible.
+        // The coin holds the redemption escrow, the engine passes coin legs through: both are always eligible.
         _writeEligibility($, address(this), type(uint40).max, 0);
+        _syncHolder($, _ENGINE);
         // Nothing minted: the whole 128-bit range is headroom.
         $.accounts[address(0)].word = _BALANCE_MASK;
         _setHolderPolicy(policy);
@@ -579,70 +541,51 @@ contract SettlementCoin is
         return true;
     }
 
+    /* SETTLEMENT (IHoldable) */
+
+    /// @notice Moves `amount` of `from`'s available balance to `to`, without an allowance (IHoldable: the
+    /// settlement engine only, `HoldableUnauthorizedEngine`).
+    /// @dev Exactly `transferFrom` without the allowance: the hot path (`_move`) with every check, held units
+    /// excluded. The DvP path: here, not behind the hold module's `delegatecall`.
+    function settlementTransfer(address from, address to, uint256 amount) external {
+        if (msg.sender != _ENGINE) revert IHoldable.HoldableUnauthorizedEngine(msg.sender);
+        if (from == address(0)) revert ERC20InvalidSender(from);
+        _move(from, to, amount, 0);
+    }
+
+    /// @notice The settlement engine, the only notary of this coin's holds (IHoldable).
+    function settlementEngine() external view returns (address) {
+        return _ENGINE;
+    }
+
+    /// @notice Runs the rest of `IHoldable` (`placeHold`, `executeHold`, `releaseHold`, `cancelHold`, `holdOf`,
+    /// `heldBalanceOf`, `availableBalanceOf`) in the hold module (`SettlementCoinHolds`), in this coin's storage;
+    /// reverts bubble up, and a selector the module lacks reverts without data.
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address holds = _HOLDS;
+        // A bare forwarder in assembly (a few dozen bytes of code where OpenZeppelin's `Address` takes ≈ 150: the
+        // coin is close to EIP-170's limit). It overwrites memory from 0 freely: it returns or reverts, so no
+        // Solidity code runs after it.
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let success := delegatecall(gas(), holds, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if success {
+                return(0, returndatasize())
+            }
+            revert(0, returndatasize())
+        }
+    }
+
     /// @dev OpenZeppelin's `_transfer`, `_mint` and `_burn` come here: EIP-3009 transfers, redemption requests
     /// (to the escrow), mints (from the zero address), burns and redemption confirmations (to it). Never calls
     /// `super`: balances and supply live in this contract's storage. OpenZeppelin's `_transfer` has refused a zero
     /// sender or recipient, so a zero recipient here is a burn (`_BURN`) and a zero sender a mint.
     function _update(address from, address to, uint256 value) internal override {
         _move(from, to, value, _BURN);
-    }
-
-    /// @dev The one path of every balance change (as OpenZeppelin's `_update`): mints (from the zero address),
-    /// burns (to it, with `_BURN`), transfers, seizures (`_EXEMPT_PAUSE | _EXEMPT_FREEZE`) and the return of a
-    /// rejected redemption (`_EXEMPT_FREEZE`). Checks, in order: not paused, the sender not frozen and its balance
-    /// (a mint: the zero address's word, the supply's headroom below `type(uint128).max`: W1), the recipient not
-    /// frozen and, under the `Eligible` policy, its cached eligibility (expiry and baseline claims). A sender need
-    /// not be eligible: it may always send out what it holds, unless frozen (as ERC-3643's tokens let a holder who
-    /// lost its verification leave; a regulator who wants it stuck freezes it). Every exemption is tested only in
-    /// the branch that would refuse, so a transfer pays for none of them. Moves `value` from one word to another:
-    /// the sum of all words, the zero address's included, never changes, which is C1.
-    function _move(address from, address to, uint256 value, uint256 exemptions) private {
-        // `if (…) revert` rather than `require` on this path: `require` evaluates the error's arguments before
-        // the test, which costs gas on every transfer.
-        // `_hotFlags()` written out: the optimizer leaves that function out of line, and the call costs gas.
-        uint256 slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT).value;
-        // Nested `if`s, not `&&`: a transfer then pays for the first test alone.
-        if (slot & _SLOT_PAUSED != 0) {
-            if (exemptions & _EXEMPT_PAUSE == 0) revert SettlementCoinPaused();
-        }
-        mapping(address account => Account) storage accounts = _getStorage().accounts;
-        Account storage acct = accounts[from];
-        uint256 word = acct.word;
-        if (word & _FROZEN_BIT != 0) {
-            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(from);
-        }
-        uint256 balance = word & _BALANCE_MASK;
-        if (balance < value) {
-            // The zero address's balance is the supply's headroom: a mint beyond it would overflow 128 bits.
-            if (from == address(0)) revert SettlementCoinBalanceOverflow(_BALANCE_MASK - balance + value);
-            revert ERC20InsufficientBalance(from, balance, value);
-        }
-        unchecked {
-            // value ≤ balance, the word's low 128 bits: no borrow from the frozen bit or eligibility.
-            acct.word = word - value;
-        }
-        // Read after the write above, so a transfer to oneself sees its own debit.
-        acct = accounts[to];
-        word = acct.word;
-        if (word & _FROZEN_BIT != 0) {
-            if (exemptions & _EXEMPT_FREEZE == 0) revert SettlementCoinAccountFrozen(to);
-        }
-        // Lapsed, or lacking a baseline claim: the slot's bits 192–255 are the baseline, the word's its missing claims.
-        if (uint40(word >> _ELIGIBLE_SHIFT) <= block.timestamp || (word & slot) >> _CLAIMS_SHIFT != 0) {
-            // The zero address is never eligible (its eligibility is never written), so a burn comes here, off the
-            // path of eligible recipients; so does a transfer to it, which is refused.
-            if (to == address(0)) {
-                if (exemptions & _BURN == 0) revert ERC20InvalidReceiver(to);
-            } else if (slot & _SLOT_OPEN == 0) {
-                revert SettlementCoinIneligibleHolder(to);
-            }
-        }
-        unchecked {
-            // Every word's balance is at most type(uint128).max minus the others' (C1: their sum is that): no
-            // carry into the frozen bit or eligibility (W1).
-            acct.word = word + value;
-        }
-        emit Transfer(from, to, value);
     }
 
     /* INTERNALS */
@@ -682,7 +625,12 @@ contract SettlementCoin is
         require(account != address(0), SettlementCoinInvalidAddress(account));
         uint40 until;
         uint64 missing;
-        if (account == address(this) || $.memberRegistry.isActiveMember(account) || _isAsset(account)) {
+        if (
+            account == address(this) ||
+            account == _ENGINE ||
+            $.memberRegistry.isActiveMember(account) ||
+            _isAsset(account)
+        ) {
             until = type(uint40).max;
         } else {
             (Eligibility word, , uint64 baseline) = $.identityRegistry.eligibilityStore().partiesOf(
@@ -710,7 +658,7 @@ contract SettlementCoin is
     function _writeEligibility(SettlementCoinStorage storage $, address account, uint40 until, uint64 missing) private {
         Account storage acct = $.accounts[account];
         acct.word =
-            (acct.word & (_BALANCE_MASK | _FROZEN_BIT)) |
+            (acct.word & (_BALANCE_MASK | _FROZEN_BIT | _HELD_BIT)) |
             (uint256(until) << _ELIGIBLE_SHIFT) |
             (uint256(missing) << _CLAIMS_SHIFT);
         emit HolderEligibilitySynced(account, until != 0, until);
@@ -757,12 +705,4 @@ contract SettlementCoin is
     /// @dev Upgrades are restricted to the authority's UPGRADER role (with its execution delay).
     // solhint-disable-next-line no-empty-blocks
     function _authorizeUpgrade(address) internal override restricted {}
-
-    function _getStorage() private pure returns (SettlementCoinStorage storage $) {
-        // The one assembly block: Solidity can bind a storage struct to an ERC-7201 slot only this way.
-        // solhint-disable-next-line no-inline-assembly
-        assembly {
-            $.slot := _STORAGE_LOCATION
-        }
-    }
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers, upgrades } from "hardhat";
+import { deployments, ethers, upgrades } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { coins } from "../../../config/coins";
@@ -36,6 +36,9 @@ const RESERVES = usd(10_000);
 const REPORT = ethers.id("reserve report 1");
 const PAYOUT = ethers.id("IBAN CH00 0000 (hashed)");
 const ORDER = ethers.id("court order 42");
+
+/** The settlement engine every coin implementation names (deploy/35_settlement.ts). */
+const engineAddress = async () => (await deployments.get("Settlement")).address;
 
 /**
  * The core with the USD coin ready to use: alice, bob and carol are verified investors (KYC + AML, one year) and
@@ -171,7 +174,7 @@ describe("SettlementCoin", function () {
 
     it("emits HolderPolicySet, MaxAttestationAgeSet and the escrow's HolderEligibilitySynced", async function () {
       const { contracts } = await loadFixture(coreFixture);
-      const implementation = await ethers.deployContract("SettlementCoin");
+      const implementation = await ethers.deployContract("SettlementCoin", [await engineAddress()]);
       const data = implementation.interface.encodeFunctionData("initialize", [
         await contracts.authority.getAddress(),
         await contracts.identity.getAddress(),
@@ -228,7 +231,7 @@ describe("SettlementCoin", function () {
     context("when a registry is the zero address", function () {
       it("reverts with SettlementCoinInvalidAddress", async function () {
         const { contracts } = await loadFixture(coreFixture);
-        const implementation = await ethers.deployContract("SettlementCoin");
+        const implementation = await ethers.deployContract("SettlementCoin", [await engineAddress()]);
         const authority = await contracts.authority.getAddress();
         const identity = await contracts.identity.getAddress();
         const members = await contracts.members.getAddress();
@@ -257,7 +260,7 @@ describe("SettlementCoin", function () {
     context("when the authority is not a contract", function () {
       it("reverts with AccessManagedInvalidAuthority", async function () {
         const { accounts, contracts } = await loadFixture(coreFixture);
-        const implementation = await ethers.deployContract("SettlementCoin");
+        const implementation = await ethers.deployContract("SettlementCoin", [await engineAddress()]);
         const data = implementation.interface.encodeFunctionData("initialize", [
           accounts.stranger.address,
           await contracts.identity.getAddress(),
@@ -1636,7 +1639,7 @@ describe("SettlementCoin", function () {
   describe("hot flags in the implementation slot", function () {
     /** Upgrades the coin to a fresh implementation through the authority (UPGRADER's two-day delay). */
     async function upgrade(f: Fixture) {
-      const implementation = await ethers.deployContract("SettlementCoin");
+      const implementation = await ethers.deployContract("SettlementCoin", [await engineAddress()]);
       const target = await implementation.getAddress();
       await expect(throughAuthority(f, f.accounts.governor, "upgradeToAndCall", [target, "0x"]))
         .to.emit(f.coin, "Upgraded")
@@ -1711,19 +1714,23 @@ describe("SettlementCoin", function () {
     });
   });
 
-  shouldBehaveLikeUpgradeable("SettlementCoin", async () => {
-    const f = await deployed();
-    const { accounts } = f;
-    await f.coin.connect(accounts.regulator).freeze(accounts.bob.address);
-    await f.coin.connect(accounts.alice).requestRedemption(usd(5), PAYOUT);
-    return {
-      authority: f.contracts.authority,
-      proxy: f.coin,
-      upgrader: accounts.governor,
-      strangers: [accounts.stranger, accounts.issuer, accounts.regulator, accounts.deployer],
-      snapshot: () => snapshot(f),
-    };
-  });
+  shouldBehaveLikeUpgradeable(
+    "SettlementCoin",
+    async () => {
+      const f = await deployed();
+      const { accounts } = f;
+      await f.coin.connect(accounts.regulator).freeze(accounts.bob.address);
+      await f.coin.connect(accounts.alice).requestRedemption(usd(5), PAYOUT);
+      return {
+        authority: f.contracts.authority,
+        proxy: f.coin,
+        upgrader: accounts.governor,
+        strangers: [accounts.stranger, accounts.issuer, accounts.regulator, accounts.deployer],
+        snapshot: () => snapshot(f),
+      };
+    },
+    async () => [await engineAddress()],
+  );
 
   /* INVARIANTS */
 
