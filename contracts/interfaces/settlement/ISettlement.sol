@@ -49,24 +49,31 @@ interface ISettlement {
     /// sender's EIP-712 signature over the instruction, or empty when that sender already consented otherwise
     /// (an earlier leg's signature, `affirm`, being the caller, or a hold placed with `prefund`). `heldLegs`: bit
     /// `i` set when leg `i` is pre-funded by a hold. Returns the instruction's id.
-    function settle(Instruction calldata instruction, bytes[] calldata consents, uint256 heldLegs)
-        external
-        returns (bytes32 id);
+    function settle(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external returns (bytes32 id);
 
     /// @notice Every leg's standing and the instruction's (`ok` when it would settle now), without sending.
-    function explainSettlement(Instruction calldata instruction, bytes[] calldata consents, uint256 heldLegs)
-        external
-        view
-        returns (bool ok, bytes32 id, LegCheck[] memory legs);
+    function explainSettlement(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external view returns (bool ok, bytes32 id, LegCheck[] memory legs);
 
     /* HOLD DESK: settlement clients (the payment-gateway settlement; later net settlement) hold and move units
        through the engine, the tokens' only notary. Restricted to the SETTLEMENT_CLIENT role (config/roles.ts).
        A client's hold id on the token is keccak256(abi.encode(client, clientHoldId)). */
 
     /// @notice Places `IHoldable.placeHold` on `token` for the calling client.
-    function placeClientHold(address token, bytes32 clientHoldId, address holder, uint256 amount, uint48 expiry)
-        external
-        returns (bytes32 holdId);
+    function placeClientHold(
+        address token,
+        bytes32 clientHoldId,
+        address holder,
+        uint256 amount,
+        uint48 expiry
+    ) external returns (bytes32 holdId);
 
     /// @notice `IHoldable.executeHold` of the calling client's hold.
     function executeClientHold(address token, bytes32 clientHoldId, address to, uint256 amount) external;

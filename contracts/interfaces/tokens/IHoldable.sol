@@ -45,12 +45,24 @@ interface IHoldable {
     /// @notice `amount` of `holder`'s balance was held under `holdId` until `expiry`.
     event HoldPlaced(bytes32 indexed holdId, address indexed holder, uint256 amount, uint48 expiry);
     /// @notice `amount` of hold `holdId` moved from `holder` to `to`; `remaining` is still held.
-    event HoldExecuted(bytes32 indexed holdId, address indexed holder, address indexed to, uint256 amount, uint256 remaining);
+    event HoldExecuted(
+        bytes32 indexed holdId,
+        address indexed holder,
+        address indexed to,
+        uint256 amount,
+        uint256 remaining
+    );
     /// @notice Hold `holdId`'s remaining `amount` went back to `holder`'s available balance, released by `by` (the
     /// engine, or anyone once expired).
     event HoldReleased(bytes32 indexed holdId, address indexed holder, uint256 amount, address by);
     /// @notice An officer cancelled hold `holdId` (its remaining `amount` is available again) for `reason`.
-    event HoldCancelled(bytes32 indexed holdId, address indexed holder, uint256 amount, address officer, bytes32 reason);
+    event HoldCancelled(
+        bytes32 indexed holdId,
+        address indexed holder,
+        uint256 amount,
+        address officer,
+        bytes32 reason
+    );
 
     /// @notice The caller is not the token's settlement engine.
     error HoldableUnauthorizedEngine(address caller);
