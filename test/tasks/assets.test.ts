@@ -190,6 +190,7 @@ describe("asset tasks", function () {
       await recordImplementation(hre, await implementations.equity.getAddress(), "ProductMock", [
         await contracts.compliance.getAddress(),
         await contracts.identity.getAddress(),
+        await contracts.settlement.getAddress(),
       ]);
       const assets: string[] = [];
       for (let i = 0; i < 2; i++) {
@@ -281,6 +282,7 @@ describe("asset tasks", function () {
       const v2 = await ethers.deployContract("ProductMockV2", [
         await contracts.compliance.getAddress(),
         await contracts.identity.getAddress(),
+        await contracts.settlement.getAddress(),
       ]);
       const data = contracts.factory.interface.encodeFunctionData("setProductImplementation", [
         ProductType.Equity,

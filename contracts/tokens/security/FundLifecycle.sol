@@ -216,7 +216,7 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
     }
 
     /// @inheritdoc IFundLifecycle
-    /// @dev The token's own restrictions (pause, stop, freezes, the balance not frozen) are decided by the core
+    /// @dev The token's own restrictions (pause, stop, freezes, the balance neither frozen nor held) are decided by the core
     /// when the units move into the escrow (`fundMoveEscrow`), where a transfer's are; the pipeline's are not asked
     /// (see `IFundLifecycle.requestRedemption`).
     function requestRedemption(uint256 units) external returns (uint256 id) {

@@ -144,6 +144,7 @@ describe("Bond", function () {
         ethers.deployContract("Bond", [
           await contracts.compliance.getAddress(),
           await contracts.identity.getAddress(),
+          await contracts.settlement.getAddress(),
           accounts.stranger.address,
         ]),
       )

@@ -162,6 +162,7 @@ describe("Fund", function () {
           factory.deploy(
             await contracts.compliance.getAddress(),
             await contracts.identity.getAddress(),
+            await contracts.settlement.getAddress(),
             accounts.stranger.address,
           ),
         )

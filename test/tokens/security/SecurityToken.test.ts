@@ -164,7 +164,7 @@ describe("SecurityToken", function () {
         const { contracts } = await loadFixture(fixture);
         const other = ethers.Wallet.createRandom().address;
         const factory = await ethers.getContractFactory("SecurityTokenMock");
-        await expect(factory.deploy(await contracts.compliance.getAddress(), other))
+        await expect(factory.deploy(await contracts.compliance.getAddress(), other, contracts.settlement))
           .to.be.revertedWithCustomError(factory, "SecurityTokenRegistryMismatch")
           .withArgs(await contracts.identity.getAddress(), other);
       });
@@ -191,7 +191,11 @@ describe("SecurityToken", function () {
         // 3.9 leave `constructorArgs` out of these two functions' options: passed as a variable).
         const options = {
           kind: "uups" as const,
-          constructorArgs: [await contracts.compliance.getAddress(), await contracts.identity.getAddress()],
+          constructorArgs: [
+            await contracts.compliance.getAddress(),
+            await contracts.identity.getAddress(),
+            await contracts.settlement.getAddress(),
+          ],
         };
         await upgrades.validateImplementation(factory, options);
         await upgrades.validateUpgrade(factory, factory, options);
@@ -1454,6 +1458,7 @@ describe("SecurityToken", function () {
       const next = await ethers.deployContract("SecurityTokenMock", [
         await world.contracts.compliance.getAddress(),
         await world.contracts.identity.getAddress(),
+        await world.contracts.settlement.getAddress(),
       ]);
       return { world, factory, next: await next.getAddress() };
     }
