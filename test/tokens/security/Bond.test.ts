@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BondTerms } from "../../../sdk/products/bond";
 import { COUPON_DISTRIBUTION, timestampOf as at } from "../../../sdk/products/bond";
 import { bondFixture, bondInstrument, DAY, issueBond, type BondWorld, USD } from "../../fixtures/bond";
+import { impersonateEngine } from "../../behaviors/HoldableSecurity.behavior";
 import { quarterlyAct365In2028, semiAnnual30360In2028, type HandSchedule } from "./bondSchedules";
 
 const HOUR = 3_600n;
@@ -740,6 +741,30 @@ describe("Bond", function () {
       expect(await bond.totalSupply()).to.equal(7n);
       expect(await bond.holderCount()).to.equal(2n);
       expect((await bond.redemption()).paid).to.equal(300n * USD);
+    });
+
+    it("redeems only the units not held; the rest once the hold is released (no hold executes after funding)", async function () {
+      const world = await loadFixture(quarterly);
+      await payCoupons(world, 4);
+      const { bond, coin } = world.contracts;
+      const { carol, payingAgent, alice, agent } = world.accounts;
+      const engine = await impersonateEngine(bond);
+      const expiry = (await time.latest()) + 30 * 86_400;
+      await bond.connect(engine).placeHold(ethers.id("carol's trade"), carol.address, 2n, expiry);
+      await bond.connect(payingAgent).fundRedemption();
+      await expect(bond.connect(carol).redeem())
+        .to.emit(bond, "BondRedeemed")
+        .withArgs(carol.address, 3n, 300n * USD);
+      expect(await bond.balanceOf(carol.address)).to.equal(2n);
+      // Transfers are stopped for good: the hold cannot execute, and the agent's push skips the held units too.
+      await expect(
+        bond.connect(engine).executeHold(ethers.id("carol's trade"), alice.address, 1n),
+      ).to.be.revertedWithCustomError(bond, "SecurityTokenTransfersStopped");
+      await bond.connect(agent).redeemFor([carol.address]);
+      expect(await bond.balanceOf(carol.address)).to.equal(2n);
+      await bond.connect(engine).releaseHold(ethers.id("carol's trade"));
+      await expect(bond.connect(carol).redeem()).to.changeTokenBalance(coin, carol, 200n * USD);
+      expect(await bond.balanceOf(carol.address)).to.equal(0n);
     });
 
     it("redeems only the units not frozen; the rest after they are unfrozen", async function () {

@@ -238,11 +238,13 @@ describe("SecurityToken", function () {
         IERC1404: await own("IERC1404", []),
         IERC1643: await own("IERC1643", []),
         IComplianceSubject: await own("IComplianceSubject", []),
+        IHoldable: await own("IHoldable", []),
         ISecurityToken: await own("ISecurityToken", [
           "ISecurityTokenOperations",
           "IERC20Metadata",
           "IERC1404",
           "IComplianceSubject",
+          "IHoldable",
         ]),
       };
       for (const [name, id] of Object.entries(expected)) {
@@ -924,7 +926,7 @@ describe("SecurityToken", function () {
         [Restriction.TokenPaused, "Transfers of the token are paused"],
         [Restriction.SenderFrozen, "The sender's address is frozen"],
         [Restriction.RecipientFrozen, "The recipient's address is frozen"],
-        [Restriction.InsufficientUnfrozenBalance, "The sender's balance not frozen is below the amount"],
+        [Restriction.InsufficientUnfrozenBalance, "The sender's balance not frozen or held is below the amount"],
         [Restriction.TransfersStopped, "Transfers of the token are stopped"],
       ];
       for (const [code, sentence] of own) expect(await token.messageForTransferRestriction(code)).to.equal(sentence);
