@@ -248,7 +248,7 @@ describe("asset tasks", function () {
       );
       expect(error.message).to.match(/New storage layout is incompatible/);
       expect(error.message).to.match(/SecurityToken(Core)?: Deleted `accounts`/);
-      expect(error.message).to.match(/Replaced `instrument` with `accounts` of incompatible type/);
+      expect(error.message).to.match(/Replaced `totalHeld` with `accounts` of incompatible type/);
       expect(await ethers.provider.getBlockNumber()).to.equal(before);
       expect(await contracts.factory.productImplementation(ProductType.Equity)).to.equal(
         await implementations.equity.getAddress(),

@@ -312,8 +312,8 @@ interface IBondLifecycle is IDistributions {
     function redeem() external returns (uint256 amount);
 
     /// @notice Redeems each listed wallet (push): burns its tokens neither frozen nor held and pays it. Skips
-    /// wallets that are
-    /// frozen or hold nothing redeemable; a payment the coin refuses is skipped with `BondRedemptionFailed`.
+    /// wallets that are frozen or hold nothing redeemable; a payment the coin refuses is skipped with
+    /// `BondRedemptionFailed`.
     /// @custom:access ASSET_AGENT
     function redeemFor(address[] calldata wallets) external returns (uint256 total);
 

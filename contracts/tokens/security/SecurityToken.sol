@@ -41,9 +41,10 @@ import {SecurityTokenOperations} from "./SecurityTokenOperations.sol";
 /// cancelling run in the operations module.
 ///
 /// Products: `contract P is SecurityToken` with `constructor(ICompliance c, IIdentityRegistry r, address engine)
-/// SecurityToken(c, r, engine)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an `initialize(authority,
-/// instrument, documents, terms) external initializer` calling `__SecurityToken_init` and decoding the terms, and
-/// `_productType()`. They move balances only through the internal API, never by writing this contract's storage.
+/// SecurityToken(c, r, engine)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an
+/// `initialize(authority, instrument, documents, terms) external initializer` calling `__SecurityToken_init` and
+/// decoding the terms, and `_productType()`. They move balances only through the internal API, never by writing
+/// this contract's storage.
 abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, Documents, UUPSUpgradeable {
     using Checkpoints for Checkpoints.Trace208;
 

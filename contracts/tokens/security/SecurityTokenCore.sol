@@ -299,7 +299,8 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         if (checked) {
             (fromWord, toWord, toEligibility) = _check(from, fromWord, to, toWord, amount, hot >> HotFlagsLib.SHIFT);
         } else if (from != address(0)) {
-            if (fromWord & _BALANCE_MASK < amount) revert ERC20InsufficientBalance(from, fromWord & _BALANCE_MASK, amount);
+            if (fromWord & _BALANCE_MASK < amount)
+                revert ERC20InsufficientBalance(from, fromWord & _BALANCE_MASK, amount);
             if (fromWord & _HELD_BIT != 0) _requireUnheld($, from, fromWord, amount);
         }
         if (from == address(0)) _requireSupplyRoom($, amount);
@@ -518,7 +519,10 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// @dev `IHoldable.placeHold`, the engine checked: not paused nor stopped, `holder` not frozen, `amount` at
     /// most its available balance, `expiry` in the future, a new id.
     function _placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) internal {
-        require(holder != address(0) && holder != address(this) && amount != 0, IHoldable.HoldableInvalidHold(holder, amount));
+        require(
+            holder != address(0) && holder != address(this) && amount != 0,
+            IHoldable.HoldableInvalidHold(holder, amount)
+        );
         require(expiry > block.timestamp, IHoldable.HoldableInvalidExpiry(expiry));
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         IHoldable.Hold storage hold = $.holds[holdId];
@@ -532,7 +536,12 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 available = _unfrozenBalance(holder, word);
         require(amount <= available, IHoldable.HoldableInsufficientAvailableBalance(holder, available, amount));
         // amount ≤ available < 2^104 (W1): it fits the record's 128 bits.
-        (hold.holder, hold.expiry, hold.status, hold.amount) = (holder, expiry, IHoldable.HoldStatus.Active, uint128(amount));
+        (hold.holder, hold.expiry, hold.status, hold.amount) = (
+            holder,
+            expiry,
+            IHoldable.HoldStatus.Active,
+            uint128(amount)
+        );
         $.heldTokens[holder] += amount;
         $.totalHeld += amount;
         if (word & _HELD_BIT == 0) account.word = word | _HELD_BIT;

@@ -268,7 +268,8 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         uint256 held = word & _HELD_BIT != 0 ? $.heldTokens[account] : 0;
         // frozen + held ≤ balance (T4), so the subtractions cannot underflow.
         if (amount > balance - frozen - held) {
-            if (held == 0) revert SecurityTokenFreezeExceedsBalance(account, balance, Math.saturatingAdd(frozen, amount));
+            if (held == 0)
+                revert SecurityTokenFreezeExceedsBalance(account, balance, Math.saturatingAdd(frozen, amount));
             revert IHoldable.HoldableInsufficientAvailableBalance(account, balance - frozen - held, amount);
         }
         if (amount != 0) {
