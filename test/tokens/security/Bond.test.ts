@@ -268,6 +268,22 @@ describe("Bond", function () {
       expect(await bond.entitlementOf(1, bob.address)).to.equal(2n * 997_260n);
     });
 
+    it("pays the coupon on held units to the holder of the record date, not to the buyer the hold goes to", async function () {
+      const world = await loadFixture(quarterly);
+      const { bond } = world.contracts;
+      const { agent, alice, bob, payingAgent } = world.accounts;
+      const engine = await impersonateEngine(bond);
+      const trade = ethers.id("alice sells 3");
+      await bond.connect(engine).placeHold(trade, alice.address, 3n, Number(at("2028-04-30")));
+      await reach(at("2028-04-08"));
+      await bond.connect(agent).recordCoupon(1);
+      await bond.connect(engine).executeHold(trade, bob.address, 3n);
+      await reach(at("2028-04-15"));
+      await bond.connect(payingAgent).fundCoupon(1);
+      expect(await bond.entitlementOf(1, alice.address)).to.equal(3n * 997_260n);
+      expect(await bond.entitlementOf(1, bob.address)).to.equal(2n * 997_260n);
+    });
+
     context("before the record date", function () {
       it("reverts with BondRecordDateNotReached and takes no snapshot", async function () {
         const world = await loadFixture(quarterly);
