@@ -115,6 +115,8 @@ export const securityTokenPermissions: Record<string, RoleName> = {
   "batchSetAddressFrozen(address[],bool[])": "ASSET_AGENT",
   "batchFreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
   "batchUnfreezePartialTokens(address[],uint256[])": "ASSET_AGENT",
+  // IHoldable: the officer who forces transfers cancels a hold (with a reason) before taking its units.
+  "cancelHold(bytes32,bytes32)": "ASSET_AGENT",
   "setDocument(bytes32,string,bytes32)": "ASSET_ISSUER",
   "removeDocument(bytes32)": "ASSET_ISSUER",
   "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
@@ -126,6 +128,12 @@ export const securityTokenPublicFunctions: string[] = [
   "transfer(address,uint256)",
   "transferFrom(address,address,uint256)",
   "batchTransfer(address[],uint256[])",
+  // IHoldable: the settlement engine alone (`msg.sender == settlementEngine()`, `HoldableUnauthorizedEngine`); a
+  // hold's release is anyone's once it has expired.
+  "placeHold(bytes32,address,uint256,uint48)",
+  "executeHold(bytes32,address,uint256)",
+  "releaseHold(bytes32)",
+  "settlementTransfer(address,address,uint256)",
 ];
 
 /**

@@ -3,8 +3,8 @@ import { products } from "../config/products";
 import { productConstructorArgs, productImplementationName, recordImplementation } from "../scripts/lib/products";
 
 /**
- * One implementation per product type (config/products.ts), each built with the alliance's compliance pipeline
- * and identity registry (and its lifecycle contract, if it has one) as immutables. Assets are proxies of these,
+ * One implementation per product type (config/products.ts), each built with the alliance's compliance pipeline,
+ * identity registry and settlement engine (and its lifecycle contract, if it has one) as immutables. Assets are proxies of these,
  * issued by the AssetFactory. Each implementation is also recorded in the OpenZeppelin upgrades manifest, so
  * that `product:upgrade` can check a new implementation's storage layout against the one assets run on.
  * Products whose contract is not in this build are left out.
@@ -25,5 +25,5 @@ const func: DeployFunction = async (hre) => {
   }
 };
 func.tags = ["products", "core"];
-func.dependencies = ["compliance", "identity"];
+func.dependencies = ["compliance", "identity", "settlement"];
 export default func;

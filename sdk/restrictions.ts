@@ -25,6 +25,7 @@ export enum Restriction {
   TokenPaused = 13,
   SenderFrozen = 14,
   RecipientFrozen = 15,
+  /** The sender's balance not frozen or held (for a settlement) is below the amount. */
   InsufficientUnfrozenBalance = 16,
   TransfersStopped = 17,
 }

@@ -13,7 +13,11 @@ import {ProductType} from "../types/ProductType.sol";
 /// internal snapshots).
 contract SecurityTokenMock is SecurityToken {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry registry_) SecurityToken(compliance_, registry_) {}
+    constructor(
+        ICompliance compliance_,
+        IIdentityRegistry registry_,
+        address settlementEngine_
+    ) SecurityToken(compliance_, registry_, settlementEngine_) {}
 
     function initialize(
         address authority,

@@ -21,6 +21,6 @@ enum Restriction {
     TokenPaused, //              13  transfers between holders are paused
     SenderFrozen, //             14  the sender's address is frozen
     RecipientFrozen, //          15  the recipient's address is frozen
-    InsufficientUnfrozenBalance, // 16  the sender's balance not frozen is below the amount
+    InsufficientUnfrozenBalance, // 16  the sender's balance not frozen or held is below the amount
     TransfersStopped //          17  the product stopped transfers (e.g. a bond in default or matured)
 }

@@ -8,12 +8,14 @@ export function productImplementationName(product: string): string {
 
 /**
  * The constructor arguments of `product`'s implementation on this network: the compliance pipeline, the
- * identity registry and, for products with a lifecycle contract (config/products.ts), its deployment.
+ * identity registry, the settlement engine (deploy/35_settlement.ts, the notary of the token's holds) and, for
+ * products with a lifecycle contract (config/products.ts), its deployment.
  */
 export async function productConstructorArgs(hre: HardhatRuntimeEnvironment, product: string): Promise<string[]> {
   const compliance = await hre.deployments.get("Compliance");
   const identity = await hre.deployments.get("IdentityRegistry");
-  const args = [compliance.address, identity.address];
+  const settlement = await hre.deployments.get("Settlement");
+  const args = [compliance.address, identity.address, settlement.address];
   const lifecycle = products[product]?.lifecycle;
   if (lifecycle) args.push((await hre.deployments.get(lifecycle)).address);
   return args;

@@ -435,6 +435,7 @@ describe("AssetFactory", function () {
       v2 = (await ethers.deployContract("ProductMockV2", [
         await compliance.getAddress(),
         await identity.getAddress(),
+        await f.contracts.settlement.getAddress(),
       ])) as unknown as ProductMockV2;
     });
 
@@ -548,6 +549,7 @@ describe("AssetFactory", function () {
       v2 = (await ethers.deployContract("ProductMockV2", [
         await compliance.getAddress(),
         await identity.getAddress(),
+        await f.contracts.settlement.getAddress(),
       ])) as unknown as ProductMockV2;
       await setProductImplementation(
         f.contracts.authority,

@@ -66,6 +66,7 @@ describe("sdk/products/bond", function () {
     const constructorArgs = [
       await contracts.compliance.getAddress(),
       await contracts.identity.getAddress(),
+      await contracts.settlement.getAddress(),
       await contracts.lifecycle.getAddress(),
     ];
     const bond = await ethers.getContractFactory("Bond");

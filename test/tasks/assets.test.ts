@@ -190,6 +190,7 @@ describe("asset tasks", function () {
       await recordImplementation(hre, await implementations.equity.getAddress(), "ProductMock", [
         await contracts.compliance.getAddress(),
         await contracts.identity.getAddress(),
+        await contracts.settlement.getAddress(),
       ]);
       const assets: string[] = [];
       for (let i = 0; i < 2; i++) {
@@ -247,7 +248,7 @@ describe("asset tasks", function () {
       );
       expect(error.message).to.match(/New storage layout is incompatible/);
       expect(error.message).to.match(/SecurityToken(Core)?: Deleted `accounts`/);
-      expect(error.message).to.match(/Replaced `instrument` with `accounts` of incompatible type/);
+      expect(error.message).to.match(/Replaced `totalHeld` with `accounts` of incompatible type/);
       expect(await ethers.provider.getBlockNumber()).to.equal(before);
       expect(await contracts.factory.productImplementation(ProductType.Equity)).to.equal(
         await implementations.equity.getAddress(),
@@ -281,6 +282,7 @@ describe("asset tasks", function () {
       const v2 = await ethers.deployContract("ProductMockV2", [
         await contracts.compliance.getAddress(),
         await contracts.identity.getAddress(),
+        await contracts.settlement.getAddress(),
       ]);
       const data = contracts.factory.interface.encodeFunctionData("setProductImplementation", [
         ProductType.Equity,

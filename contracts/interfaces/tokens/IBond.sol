@@ -233,7 +233,7 @@ interface IBondLifecycle is IDistributions {
     error BondRedemptionClosed();
     /// @notice The claim period runs until `deadline`.
     error BondClaimPeriodNotOver(uint256 deadline);
-    /// @notice `holder` has nothing redeemable (no balance, or only frozen tokens).
+    /// @notice `holder` has nothing redeemable (no balance, or only frozen or held tokens).
     error BondNothingToRedeem(address holder);
     /// @notice `holder` is frozen: its tokens are not redeemed until it is unfrozen.
     error BondWalletFrozen(address holder);
@@ -305,13 +305,15 @@ interface IBondLifecycle is IDistributions {
     /// @custom:access ASSET_ADMINISTRATOR (the paying agent)
     function fundRedemption() external returns (uint256 amount);
 
-    /// @notice Redeems the caller's tokens not frozen: burns them and pays ⌊units × pricePerUnit / 10^decimals⌋.
-    /// Open from the funding until the remainder is reclaimed.
+    /// @notice Redeems the caller's tokens neither frozen nor held (`availableBalanceOf`): burns them and pays
+    /// ⌊units × pricePerUnit / 10^decimals⌋. Open from the funding until the remainder is reclaimed. Held tokens
+    /// are redeemed once their hold is released or cancelled (transfers are stopped: no hold executes).
     /// @custom:access PUBLIC (a holder)
     function redeem() external returns (uint256 amount);
 
-    /// @notice Redeems each listed wallet (push): burns its tokens not frozen and pays it. Skips wallets that are
-    /// frozen or hold nothing redeemable; a payment the coin refuses is skipped with `BondRedemptionFailed`.
+    /// @notice Redeems each listed wallet (push): burns its tokens neither frozen nor held and pays it. Skips
+    /// wallets that are frozen or hold nothing redeemable; a payment the coin refuses is skipped with
+    /// `BondRedemptionFailed`.
     /// @custom:access ASSET_AGENT
     function redeemFor(address[] calldata wallets) external returns (uint256 total);
 

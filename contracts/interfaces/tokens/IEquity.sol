@@ -106,6 +106,8 @@ interface IEquityLifecycle is IDistributions {
     error EquitySplitInProgress(uint256 splitId);
     error EquityNoSplitInProgress();
     error EquitySplitIncomplete(uint256 splitId, uint256 walletsConverted, uint256 walletsToConvert);
+    /// @notice `totalHeld` units are held for settlements: a split waits until no hold is active.
+    error EquityHoldsActive(uint256 totalHeld);
     /// @notice Split `splitId` cannot be aborted: `walletsConverted` wallets converted already (complete it).
     error EquitySplitAlreadyApplied(uint256 splitId, uint256 walletsConverted);
     error EquityClaimPeriodTooShort(uint48 deadline, uint256 earliestDeadline);
@@ -133,7 +135,10 @@ interface IEquityLifecycle is IDistributions {
     /* SPLITS AND CONSOLIDATIONS */
 
     /// @notice Begins a split (`numerator > denominator`) or consolidation (`numerator < denominator`): takes the
-    /// record snapshot and stops transfers. Ratios run from 1 to 1,000,000 on each side.
+    /// record snapshot and stops transfers. Ratios run from 1 to 1,000,000 on each side. Refused while any hold is
+    /// active (`EquityHoldsActive`): a split rewrites every holding, and a held amount backs a pending settlement
+    /// in units the split would change. Let the settlements execute, or release or cancel their holds, first; no
+    /// hold is placed while the split runs (transfers are stopped).
     /// @return splitId The split's id.
     /// @custom:access ASSET_ISSUER
     function beginSplit(uint32 numerator, uint32 denominator) external returns (uint256 splitId);

@@ -211,11 +211,12 @@ interface IFundLifecycle {
     /// with for the token's own restrictions, decided in the same place: `SecurityTokenPaused`,
     /// `SecurityTokenTransfersStopped`, `SecurityTokenAddressFrozen` (the caller, or the fund's own address),
     /// `ERC20InsufficientBalance` beyond the balance and `SecurityTokenInsufficientUnfrozenBalance` beyond the
-    /// balance not frozen. The compliance pipeline is not asked: a redemption is a transaction with the fund at
-    /// its next NAV, not a trade between investors, so the market's rules — trading halts, the lock-up, trading
-    /// hours, the eligibility and caps of a recipient, external rules written for transfers between investors — do
-    /// not apply, and an investor who has lost its eligibility can still exit. The administrator governs
-    /// redemptions itself: pause or stop (a suspension), freezes, and `rejectRequests` (a gate).
+    /// balance neither frozen nor held for a settlement (`IHoldable`). The compliance pipeline is not asked: a
+    /// redemption is a transaction with the fund at its next NAV, not a trade between investors, so the market's
+    /// rules — trading halts, the lock-up, trading hours, the eligibility and caps of a recipient, external rules
+    /// written for transfers between investors — do not apply, and an investor who has lost its eligibility can
+    /// still exit. The administrator governs redemptions itself: pause or stop (a suspension), freezes, and
+    /// `rejectRequests` (a gate).
     /// @return id The request's id.
     /// @custom:access anyone (not restricted: the caller's own units)
     function requestRedemption(uint256 units) external returns (uint256 id);
@@ -340,7 +341,7 @@ interface IFundHooks {
 ///
 /// While the token is paused, investors can neither request nor cancel; the administrator still deals and
 /// rejects, as agents' functions keep working. A redemption request is held to the token's own restrictions
-/// (pause, stop, freezes, balance not frozen), not to the market's (halts, lock-up, external rules): see
+/// (pause, stop, freezes, balance neither frozen nor held), not to the market's (halts, lock-up, external rules): see
 /// `requestRedemption`.
 ///
 /// @dev Invariants (test/tokens/security/Fund*.test.ts):

@@ -9,6 +9,7 @@ import {IIdentityRegistry} from "../identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../identity/IEligibilityStore.sol";
 import {IERC1404} from "./IERC1404.sol";
 import {IERC1643} from "./IERC1643.sol";
+import {IHoldable} from "./IHoldable.sol";
 import {ISecurityTokenOperations} from "./ISecurityTokenOperations.sol";
 import {ProductType} from "../../types/ProductType.sol";
 
@@ -22,8 +23,10 @@ import {ProductType} from "../../types/ProductType.sol";
 /// through several wallets) and an exact count of investors holding it.
 ///
 /// Who may call what is data (config/roles.ts `securityTokenPermissions`): ASSET_AGENT mints, burns, forces
-/// transfers, freezes, recovers, pauses and takes snapshots; ASSET_ISSUER manages documents; ASSET_FACTORY rolls
-/// out upgrades.
+/// transfers, freezes, recovers, pauses, takes snapshots and cancels holds; ASSET_ISSUER manages documents;
+/// ASSET_FACTORY rolls out upgrades. The settlement engine (`settlementEngine()`, an immutable of the
+/// implementation) alone places, executes and releases holds (`IHoldable`) and moves agreed legs
+/// (`settlementTransfer`).
 ///
 /// ERC-3643 functions this token does not have, by design: `setIdentityRegistry` and `setCompliance` (the
 /// registry and the pipeline are immutables of the product's implementation: re-pointing an asset is a product
@@ -37,10 +40,18 @@ import {ProductType} from "../../types/ProductType.sol";
 ///   `holdingWalletCount()` the number of accounts other than `address(this)` with a non-zero balance.
 /// - T3: `balanceOfAt(a, id)` and `totalSupplyAt(id)` equal `balanceOf(a)` and `totalSupply()` as they were when
 ///   snapshot `id` was taken, for every `id` from 1 to `currentSnapshotId()`.
-/// - T4: `getFrozenTokens(a) ≤ balanceOf(a)`.
+/// - T4: `getFrozenTokens(a) + heldBalanceOf(a) ≤ balanceOf(a)`, and `totalHeld()` is the sum of
+///   `heldBalanceOf(a)` over every account (IHoldable's H1 and H2 hold as well).
 /// - T5: a transfer or mint that `detectTransferRestriction` refuses reverts; one it allows succeeds (given the
 ///   sender's balance).
-interface ISecurityToken is ISecurityTokenOperations, IERC20Metadata, IERC20Errors, IERC1404, IComplianceSubject {
+interface ISecurityToken is
+    ISecurityTokenOperations,
+    IERC20Metadata,
+    IERC20Errors,
+    IERC1404,
+    IComplianceSubject,
+    IHoldable
+{
     /* ISSUANCE */
 
     /// @notice Initializes a product's proxy: the authority, the instrument, the initial documents and the
@@ -89,6 +100,9 @@ interface ISecurityToken is ISecurityTokenOperations, IERC20Metadata, IERC20Erro
 
     /// @notice ERC-3643: how many of `userAddress`'s tokens are frozen.
     function getFrozenTokens(address userAddress) external view returns (uint256);
+
+    /// @notice The sum of every holder's held tokens: zero exactly when no hold is active (a split waits for it).
+    function totalHeld() external view returns (uint256);
 
     /// @notice ERC-3643: the implementation's version.
     function version() external view returns (string memory);

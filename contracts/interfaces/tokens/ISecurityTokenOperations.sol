@@ -139,12 +139,16 @@ interface ISecurityTokenOperations is IERC1643 {
     function mint(address to, uint256 amount) external;
 
     /// @notice ERC-3643: burns `amount` of `userAddress`'s tokens (no compliance check); frozen tokens the burn
-    /// needs are released first (`TokensUnfrozen`).
+    /// needs are released first (`TokensUnfrozen`). Held tokens are never burned: beyond the balance less its held
+    /// tokens it reverts with `IHoldable.HoldableInsufficientAvailableBalance(userAddress, balance − held, amount)`
+    /// (cancel the hold first, `cancelHold`).
     /// @custom:access ASSET_AGENT
     function burn(address userAddress, uint256 amount) external;
 
     /// @notice ERC-3643: moves `amount` from `from` to `to` without the compliance pipeline, the pause or either
-    /// address's freeze; `to` must be a verified investor. Frozen tokens the move needs are released first.
+    /// address's freeze; `to` must be a verified investor. Frozen tokens the move needs are released first; held
+    /// tokens are never moved: beyond the balance less its held tokens it reverts with
+    /// `IHoldable.HoldableInsufficientAvailableBalance(from, balance − held, amount)` (cancel the hold first).
     /// @custom:access ASSET_AGENT
     function forcedTransfer(address from, address to, uint256 amount) external returns (bool);
 
@@ -152,7 +156,10 @@ interface ISecurityTokenOperations is IERC1643 {
     /// @custom:access ASSET_AGENT
     function setAddressFrozen(address userAddress, bool freeze) external;
 
-    /// @notice ERC-3643: freezes `amount` more of `userAddress`'s tokens (in total at most its balance).
+    /// @notice ERC-3643: freezes `amount` more of `userAddress`'s tokens (in total at most its balance less its
+    /// held tokens: frozen and held units never overlap). Beyond the balance `SecurityTokenFreezeExceedsBalance`;
+    /// beyond what is neither frozen nor held, while holds are active,
+    /// `IHoldable.HoldableInsufficientAvailableBalance(userAddress, available, amount)`.
     /// @custom:access ASSET_AGENT
     function freezePartialTokens(address userAddress, uint256 amount) external;
 
@@ -162,7 +169,9 @@ interface ISecurityTokenOperations is IERC1643 {
 
     /// @notice ERC-3643: moves every token of `lostWallet` to `newWallet`, which must belong to the same investor
     /// in the identity registry (recover the wallet there first, or add `newWallet` to the investor). Frozen
-    /// tokens stay frozen and an address freeze follows the holdings. `investorOnchainID` must be zero.
+    /// tokens stay frozen and an address freeze follows the holdings. `investorOnchainID` must be zero. A wallet with
+    /// held tokens is not recovered (`IHoldable.HoldableInsufficientAvailableBalance(lostWallet, balance − held,
+    /// balance)`): the settlement engine releases, or the agent cancels, its holds first.
     /// @custom:access ASSET_AGENT
     function recoveryAddress(address lostWallet, address newWallet, address investorOnchainID) external returns (bool);
 

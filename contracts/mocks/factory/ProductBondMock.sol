@@ -10,7 +10,11 @@ import {ProductMock} from "./ProductMock.sol";
 /// @notice Test-only: `ProductMock` as a Bond, so factory tests have assets of two product types.
 contract ProductBondMock is ProductMock {
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry registry_) ProductMock(compliance_, registry_) {}
+    constructor(
+        ICompliance compliance_,
+        IIdentityRegistry registry_,
+        address settlementEngine_
+    ) ProductMock(compliance_, registry_, settlementEngine_) {}
 
     function _productType() internal pure override returns (ProductType) {
         return ProductType.Bond;

@@ -21,7 +21,11 @@ contract ProductMock is SecurityToken {
     bytes32 private constant _STORAGE_LOCATION = 0x08b131a24a6d78cb3848e0634c5852e54a5223f8cd7df4625436da234e001d00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry registry_) SecurityToken(compliance_, registry_) {}
+    constructor(
+        ICompliance compliance_,
+        IIdentityRegistry registry_,
+        address settlementEngine_
+    ) SecurityToken(compliance_, registry_, settlementEngine_) {}
 
     /// @dev The core initializes AccessManaged in its operations module (by delegatecall), out of the validator's sight.
     /// @custom:oz-upgrades-unsafe-allow missing-initializer-call

@@ -20,7 +20,11 @@ contract ProductMockV2 is ProductMock {
     bytes32 private constant _STORAGE_LOCATION_V2 = 0x86db25842db63ab3ec9a2440edc4e1384161d15ac347c9c03137a1bcc9119000;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry registry_) ProductMock(compliance_, registry_) {}
+    constructor(
+        ICompliance compliance_,
+        IIdentityRegistry registry_,
+        address settlementEngine_
+    ) ProductMock(compliance_, registry_, settlementEngine_) {}
 
     /// @notice Sets the new field (anyone: test only).
     function setExtra(uint256 extra_) external {

@@ -34,13 +34,15 @@ contract Bond is SecurityToken, IBondHooks {
 
     /// @param compliance_ The pipeline every transfer and mint asks.
     /// @param identityRegistry_ The identity registry.
+    /// @param settlementEngine_ The settlement engine, the only notary of the token's holds.
     /// @param lifecycle_ The lifecycle logic this implementation runs (`BondLifecycle`).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         ICompliance compliance_,
         IIdentityRegistry identityRegistry_,
+        address settlementEngine_,
         BondLifecycle lifecycle_
-    ) SecurityToken(compliance_, identityRegistry_) {
+    ) SecurityToken(compliance_, identityRegistry_, settlementEngine_) {
         require(address(lifecycle_).code.length != 0, BondInvalidLifecycle(address(lifecycle_)));
         _lifecycle = lifecycle_;
     }

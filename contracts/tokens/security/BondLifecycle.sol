@@ -300,7 +300,7 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         address holder = _msgSender();
         ISecurityToken token = _token();
         require(!token.isFrozen(holder), BondWalletFrozen(holder));
-        uint256 units = token.balanceOf(holder) - token.getFrozenTokens(holder);
+        uint256 units = token.availableBalanceOf(holder);
         require(units != 0, BondNothingToRedeem(holder));
         amount = Math.mulDiv(units, $.redemption.pricePerUnit, $.unit);
         _addPaid($.redemption, amount);
@@ -321,7 +321,7 @@ contract BondLifecycle is Distributions, ReentrancyGuardTransient, IBondLifecycl
         for (uint256 i; i < wallets.length; ++i) {
             address holder = wallets[i];
             if (holder == address(this) || token.isFrozen(holder)) continue;
-            uint256 units = token.balanceOf(holder) - token.getFrozenTokens(holder);
+            uint256 units = token.availableBalanceOf(holder);
             if (units == 0) continue;
             uint256 amount = Math.mulDiv(units, price, unit);
             // Pay first: a refused payment leaves the holder's tokens in place (nonReentrant guards the order).

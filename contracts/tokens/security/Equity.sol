@@ -33,13 +33,15 @@ contract Equity is SecurityToken, IEquityHooks {
 
     /// @param compliance_ The pipeline every transfer and mint asks.
     /// @param identityRegistry_ The identity registry.
+    /// @param settlementEngine_ The settlement engine, the only notary of the token's holds.
     /// @param lifecycle_ The corporate-action logic this implementation runs (`EquityLifecycle`).
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         ICompliance compliance_,
         IIdentityRegistry identityRegistry_,
+        address settlementEngine_,
         EquityLifecycle lifecycle_
-    ) SecurityToken(compliance_, identityRegistry_) {
+    ) SecurityToken(compliance_, identityRegistry_, settlementEngine_) {
         require(address(lifecycle_).code.length != 0, EquityInvalidLifecycle(address(lifecycle_)));
         _lifecycle = lifecycle_;
     }

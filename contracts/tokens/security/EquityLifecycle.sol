@@ -95,6 +95,8 @@ contract EquityLifecycle is Distributions, IEquityLifecycle {
     function beginSplit(uint32 numerator, uint32 denominator) external restricted returns (uint256 splitId) {
         EquityStorage storage $ = _getEquityStorage();
         require(!$.split.inProgress, EquitySplitInProgress($.splitCount));
+        uint256 held = _token().totalHeld();
+        require(held == 0, EquityHoldsActive(held));
         require(
             numerator != 0 &&
                 denominator != 0 &&

@@ -216,9 +216,9 @@ contract FundLifecycle is AccessManagedUpgradeable, ReentrancyGuardTransient, IF
     }
 
     /// @inheritdoc IFundLifecycle
-    /// @dev The token's own restrictions (pause, stop, freezes, the balance not frozen) are decided by the core
-    /// when the units move into the escrow (`fundMoveEscrow`), where a transfer's are; the pipeline's are not asked
-    /// (see `IFundLifecycle.requestRedemption`).
+    /// @dev The token's own restrictions (pause, stop, freezes, the balance neither frozen nor held) are decided by
+    /// the core when the units move into the escrow (`fundMoveEscrow`), where a transfer's are; the pipeline's are
+    /// not asked (see `IFundLifecycle.requestRedemption`).
     function requestRedemption(uint256 units) external returns (uint256 id) {
         require(units != 0, FundInvalidAmount(units));
         FundStorage storage $ = _fund();

@@ -13,6 +13,7 @@ import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol
 import {IEligibilityStore} from "../../interfaces/identity/IEligibilityStore.sol";
 import {IERC1404} from "../../interfaces/tokens/IERC1404.sol";
 import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
+import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
@@ -36,10 +37,14 @@ import {SecurityTokenOperations} from "./SecurityTokenOperations.sol";
 /// implementation, its code fixed, so a product upgrade replaces both. This keeps each product's code under
 /// EIP-170's limit; it costs the operations one cold call, never the transfer path.
 ///
-/// Products: `contract P is SecurityToken` with `constructor(ICompliance c, IIdentityRegistry r)
-/// SecurityToken(c, r)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an `initialize(authority,
-/// instrument, documents, terms) external initializer` calling `__SecurityToken_init` and decoding the terms, and
-/// `_productType()`. They move balances only through the internal API, never by writing this contract's storage.
+/// Holds (`IHoldable`): `executeHold` and `settlementTransfer`, the DvP path, run here; placing, releasing and
+/// cancelling run in the operations module.
+///
+/// Products: `contract P is SecurityToken` with `constructor(ICompliance c, IIdentityRegistry r, address engine)
+/// SecurityToken(c, r, engine)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an
+/// `initialize(authority, instrument, documents, terms) external initializer` calling `__SecurityToken_init` and
+/// decoding the terms, and `_productType()`. They move balances only through the internal API, never by writing
+/// this contract's storage.
 abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, Documents, UUPSUpgradeable {
     using Checkpoints for Checkpoints.Trace208;
 
@@ -48,12 +53,14 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
 
     /// @param compliance_ The pipeline every transfer and mint asks; it must read `identityRegistry_`.
     /// @param identityRegistry_ The identity registry (its eligibility store is read at zero crossings).
+    /// @param settlementEngine_ The settlement engine, the only notary of the token's holds.
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(
         ICompliance compliance_,
-        IIdentityRegistry identityRegistry_
-    ) SecurityTokenCore(compliance_, identityRegistry_) {
-        _OPERATIONS = address(new SecurityTokenOperations(compliance_, identityRegistry_));
+        IIdentityRegistry identityRegistry_,
+        address settlementEngine_
+    ) SecurityTokenCore(compliance_, identityRegistry_, settlementEngine_) {
+        _OPERATIONS = address(new SecurityTokenOperations(compliance_, identityRegistry_, settlementEngine_));
     }
 
     /// @dev Initializes the core: the authority, the instrument and the initial documents (the latter two in the
@@ -125,6 +132,64 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     /// @inheritdoc IERC20Metadata
     function decimals() external view returns (uint8) {
         return _getSecurityTokenStorage().instrument.decimals;
+    }
+
+    /* HOLDS AND SETTLEMENT (IHoldable; the settlement engine is the notary) */
+
+    /// @inheritdoc IHoldable
+    function settlementEngine() external view returns (address) {
+        return _settlementEngine;
+    }
+
+    /// @inheritdoc IHoldable
+    function placeHold(bytes32, address, uint256, uint48) external {
+        _operate(msg.data);
+    }
+
+    /// @inheritdoc IHoldable
+    /// @dev The hold and the holder's held tokens are lowered first; the move is `transfer`'s checked `_update`.
+    function executeHold(bytes32 holdId, address to, uint256 amount) external {
+        _requireEngine();
+        _executeHold(holdId, to, amount);
+    }
+
+    /// @inheritdoc IHoldable
+    function releaseHold(bytes32) external {
+        _operate(msg.data);
+    }
+
+    /// @inheritdoc IHoldable
+    function cancelHold(bytes32, bytes32) external {
+        _operate(msg.data);
+    }
+
+    /// @inheritdoc IHoldable
+    /// @dev `transfer`'s checked `_update` from `from`: pause, stop, freezes, the available balance, the pipeline.
+    function settlementTransfer(address from, address to, uint256 amount) external {
+        _requireEngine();
+        if (from == address(0)) revert ERC20InvalidSender(from);
+        if (to == address(0)) revert ERC20InvalidReceiver(to);
+        _update(from, to, amount, true);
+    }
+
+    /// @inheritdoc IHoldable
+    function holdOf(bytes32 holdId) external view returns (Hold memory) {
+        return _getSecurityTokenStorage().holds[holdId];
+    }
+
+    /// @inheritdoc IHoldable
+    function heldBalanceOf(address holder) external view returns (uint256) {
+        return _getSecurityTokenStorage().heldTokens[holder];
+    }
+
+    /// @inheritdoc IHoldable
+    function availableBalanceOf(address holder) external view returns (uint256) {
+        return _unfrozenBalance(holder, _getSecurityTokenStorage().accounts[holder].word);
+    }
+
+    /// @inheritdoc ISecurityToken
+    function totalHeld() external view returns (uint256) {
+        return _getSecurityTokenStorage().totalHeld;
     }
 
     /* OPERATIONS (run by the operations module, `SecurityTokenOperations`) */
@@ -231,7 +296,8 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
 
     /// @inheritdoc IERC1404
     /// @dev The token's own codes first, decided where `_update` decides them (`_ownRestriction`: paused
-    /// (transfers only), transfers stopped, sender frozen, recipient frozen, balance not frozen below the amount),
+    /// (transfers only), transfers stopped, sender frozen, recipient frozen, balance neither frozen nor held below
+    /// the amount),
     /// then the pipeline's.
     function detectTransferRestriction(address from, address to, uint256 amount) external view returns (uint8) {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
@@ -249,7 +315,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
         if (restrictionCode == uint8(Restriction.SenderFrozen)) return "The sender's address is frozen";
         if (restrictionCode == uint8(Restriction.RecipientFrozen)) return "The recipient's address is frozen";
         if (restrictionCode == uint8(Restriction.InsufficientUnfrozenBalance)) {
-            return "The sender's balance not frozen is below the amount";
+            return "The sender's balance not frozen or held is below the amount";
         }
         if (restrictionCode == uint8(Restriction.TransfersStopped)) return "Transfers of the token are stopped";
         return _compliance.messageForTransferRestriction(restrictionCode);
@@ -386,6 +452,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
             interfaceId == type(IERC1404).interfaceId ||
             interfaceId == type(IERC1643).interfaceId ||
             interfaceId == type(IComplianceSubject).interfaceId ||
+            interfaceId == type(IHoldable).interfaceId ||
             interfaceId == type(ISecurityToken).interfaceId;
     }
 

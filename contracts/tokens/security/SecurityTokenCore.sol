@@ -12,6 +12,7 @@ import {StorageSlot} from "@openzeppelin/contracts/utils/StorageSlot.sol";
 import {ICompliance} from "../../interfaces/compliance/ICompliance.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../../interfaces/identity/IEligibilityStore.sol";
+import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
@@ -28,6 +29,18 @@ import {Restriction} from "../../types/Restriction.sol";
 /// - W2: the zero address's word is never written.
 /// - W3: an account's `lastSnapshot` field is the snapshot id current at its last balance change, and it has a
 ///   checkpoint for that id holding its balance when that snapshot was taken.
+/// - W4: an account's `held` bit is set exactly while `heldTokens[account] != 0`, its `partial` bit whenever
+///   `frozenTokens[account] != 0`; `frozenTokens + heldTokens ≤ balance` (IHoldable), and `totalHeld` is the sum
+///   of `heldTokens`.
+///
+/// Holds (`IHoldable`): units held for a settlement stay the holder's (balance, register, snapshots, dividends,
+/// coupons, holder counts) until the settlement engine executes them. A checked change (a transfer, a hold's
+/// execution) may move only the balance neither frozen nor held; an unchecked change that takes units from a
+/// holder (a burn, a forced transfer, a recovery, a redemption) may release frozen units, never held ones: it
+/// reverts with `IHoldable.HoldableInsufficientAvailableBalance(holder, balance − held, amount)` and the agent
+/// cancels the hold first (`cancelHold`, with its reason). Why: a hold backs a trade a counterparty relies on;
+/// taking held units must be an explicit act with its own event, and the settlement then fails with a clear error
+/// instead of finding less than was promised.
 ///
 /// Balance word, one slot per account:
 ///
@@ -39,6 +52,11 @@ import {Restriction} from "../../types/Restriction.sol";
 /// | 224–247 | lastSnapshot   | W3                                                                         |
 /// | 248     | frozen         | ERC-3643 address freeze                                                    |
 /// | 249     | partial        | some of the balance is frozen (amount in `frozenTokens`)                  |
+/// | 250     | held           | some of the balance is held for a settlement (amount in `heldTokens`)     |
+/// | 251–255 | —              | zero                                                                       |
+///
+/// `partial` and `held` are tested together (`_unfrozenBalance`): a transfer from an account with neither tests one
+/// mask, as before holds existed, and reads `frozenTokens` / `heldTokens` only when its bit is set.
 ///
 /// Supply word: totalSupply (0–103) | lastSnapshot of the supply (104–127).
 ///
@@ -90,6 +108,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     uint256 internal constant _LAST_SNAPSHOT_MASK = uint256(type(uint24).max) << _LAST_SNAPSHOT_SHIFT;
     uint256 internal constant _FROZEN_BIT = 1 << 248;
     uint256 internal constant _PARTIAL_BIT = 1 << 249;
+    uint256 internal constant _HELD_BIT = 1 << 250;
 
     /* SUPPLY WORD LAYOUT */
 
@@ -128,6 +147,12 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         mapping(address account => Checkpoints.Trace208) balanceCheckpoints;
         Checkpoints.Trace208 supplyCheckpoints;
         Instrument instrument;
+        /// @dev Every hold ever placed (ids are never reused).
+        mapping(bytes32 holdId => IHoldable.Hold) holds;
+        /// @dev The sum of each account's active holds; read only when the account's `held` bit is set (W4).
+        mapping(address account => uint256) heldTokens;
+        /// @dev The sum of `heldTokens` (W4): zero exactly when no hold is active.
+        uint256 totalHeld;
     }
 
     /// @dev An account's word, in a struct so that a function holds a storage reference to it and reads and writes
@@ -158,16 +183,21 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     IIdentityRegistry internal immutable _identityRegistry;
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IEligibilityStore internal immutable _eligibilityStore;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address internal immutable _settlementEngine;
 
     /// @param compliance_ The pipeline every transfer and mint asks; it must read `identityRegistry_`.
     /// @param identityRegistry_ The identity registry (its eligibility store is read at zero crossings).
+    /// @param settlementEngine_ The settlement engine, the only notary of the token's holds (non-zero).
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(ICompliance compliance_, IIdentityRegistry identityRegistry_) {
+    constructor(ICompliance compliance_, IIdentityRegistry identityRegistry_, address settlementEngine_) {
         address complianceRegistry = address(compliance_.identityRegistry());
         require(
             complianceRegistry == address(identityRegistry_),
             SecurityTokenRegistryMismatch(complianceRegistry, address(identityRegistry_))
         );
+        require(settlementEngine_ != address(0), SecurityTokenInvalidAddress(settlementEngine_));
+        _settlementEngine = settlementEngine_;
         _compliance = compliance_;
         _identityRegistry = identityRegistry_;
         _eligibilityStore = identityRegistry_.eligibilityStore();
@@ -268,8 +298,10 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         Eligibility toEligibility;
         if (checked) {
             (fromWord, toWord, toEligibility) = _check(from, fromWord, to, toWord, amount, hot >> HotFlagsLib.SHIFT);
-        } else if (from != address(0) && fromWord & _BALANCE_MASK < amount) {
-            revert ERC20InsufficientBalance(from, fromWord & _BALANCE_MASK, amount);
+        } else if (from != address(0)) {
+            if (fromWord & _BALANCE_MASK < amount)
+                revert ERC20InsufficientBalance(from, fromWord & _BALANCE_MASK, amount);
+            if (fromWord & _HELD_BIT != 0) _requireUnheld($, from, fromWord, amount);
         }
         if (from == address(0)) _requireSupplyRoom($, amount);
         if (from == to) {
@@ -477,6 +509,94 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return _subtractCounts(counts, held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER);
     }
 
+    /* HOLDS (IHoldable: the settlement engine is the notary) */
+
+    /// @dev Reverts unless the caller is the settlement engine (`msg.sender`: no authority call on the DvP path).
+    function _requireEngine() internal view {
+        if (msg.sender != _settlementEngine) revert IHoldable.HoldableUnauthorizedEngine(msg.sender);
+    }
+
+    /// @dev `IHoldable.placeHold`, the engine checked: not paused nor stopped, `holder` not frozen, `amount` at
+    /// most its available balance, `expiry` in the future, a new id.
+    function _placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) internal {
+        require(
+            holder != address(0) && holder != address(this) && amount != 0,
+            IHoldable.HoldableInvalidHold(holder, amount)
+        );
+        require(expiry > block.timestamp, IHoldable.HoldableInvalidExpiry(expiry));
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        IHoldable.Hold storage hold = $.holds[holdId];
+        require(hold.status == IHoldable.HoldStatus.None, IHoldable.HoldableHoldExists(holdId));
+        uint256 flags = HotFlagsLib.read();
+        require(flags & _FLAG_PAUSED == 0, SecurityTokenPaused());
+        require(flags & _FLAG_STOPPED == 0, SecurityTokenTransfersStopped());
+        Account storage account = $.accounts[holder];
+        uint256 word = account.word;
+        require(word & _FROZEN_BIT == 0, SecurityTokenAddressFrozen(holder));
+        uint256 available = _unfrozenBalance(holder, word);
+        require(amount <= available, IHoldable.HoldableInsufficientAvailableBalance(holder, available, amount));
+        // amount ≤ available < 2^104 (W1): it fits the record's 128 bits.
+        (hold.holder, hold.expiry, hold.status, hold.amount) = (
+            holder,
+            expiry,
+            IHoldable.HoldStatus.Active,
+            uint128(amount)
+        );
+        $.heldTokens[holder] += amount;
+        $.totalHeld += amount;
+        if (word & _HELD_BIT == 0) account.word = word | _HELD_BIT;
+        emit IHoldable.HoldPlaced(holdId, holder, amount, expiry);
+    }
+
+    /// @dev `IHoldable.executeHold`, the engine checked: lowers the hold and the holder's held tokens first, then
+    /// moves `amount` from the holder to `to` through the checked `_update`, as a transfer between them.
+    function _executeHold(bytes32 holdId, address to, uint256 amount) internal {
+        require(to != address(0) && amount != 0, IHoldable.HoldableInvalidHold(to, amount));
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        IHoldable.Hold storage hold = $.holds[holdId];
+        IHoldable.Hold memory h = hold;
+        require(h.status == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, h.status));
+        require(block.timestamp < h.expiry, IHoldable.HoldableHoldExpired(holdId, h.expiry));
+        require(amount <= h.amount, IHoldable.HoldableExceedsHold(holdId, h.amount, amount));
+        uint256 remaining;
+        unchecked {
+            // amount ≤ h.amount, checked above; executed + amount ≤ the amount placed (H2), below 2^128.
+            remaining = h.amount - amount;
+            (hold.amount, hold.executed) = (uint128(remaining), h.executed + uint128(amount));
+        }
+        if (remaining == 0) hold.status = IHoldable.HoldStatus.Executed;
+        _unhold($, h.holder, amount);
+        _update(h.holder, to, amount, true);
+        emit IHoldable.HoldExecuted(holdId, h.holder, to, amount, remaining);
+    }
+
+    /// @dev Ends active hold `holdId` as `status` (Released or Cancelled): its remaining amount is available again.
+    /// Returns its holder and that amount. Allowed while paused, stopped or frozen: nothing moves.
+    function _endHold(bytes32 holdId, IHoldable.HoldStatus status) internal returns (address holder, uint256 amount) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        IHoldable.Hold storage hold = $.holds[holdId];
+        IHoldable.HoldStatus current = hold.status;
+        require(current == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, current));
+        if (status == IHoldable.HoldStatus.Released && msg.sender != _settlementEngine) {
+            require(block.timestamp >= hold.expiry, IHoldable.HoldableHoldNotExpired(holdId, hold.expiry));
+        }
+        (holder, amount) = (hold.holder, hold.amount);
+        (hold.status, hold.amount) = (status, 0);
+        _unhold($, holder, amount);
+    }
+
+    /// @dev Lowers `holder`'s held tokens and the total by `amount` (at most its held tokens), clearing its `held`
+    /// bit when none remain (W4).
+    function _unhold(SecurityTokenStorage storage $, address holder, uint256 amount) private {
+        uint256 left = $.heldTokens[holder] - amount;
+        $.heldTokens[holder] = left;
+        $.totalHeld -= amount;
+        if (left == 0) {
+            Account storage account = $.accounts[holder];
+            account.word &= ~_HELD_BIT;
+        }
+    }
+
     /* INTERNALS */
 
     /// @dev Takes the scheduled snapshot if its time has come, as `_snapshot` would; `hot` is the raw
@@ -501,15 +621,24 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
     }
 
-    /// @dev Caps `account`'s frozen tokens at its new balance (in `word`), emitting `TokensUnfrozen` for the
-    /// released amount; clears the partial bit when nothing stays frozen.
+    /// @dev Caps `account`'s frozen tokens at its new balance (in `word`) less its held tokens, emitting
+    /// `TokensUnfrozen` for the released amount; clears the partial bit when nothing stays frozen.
     function _releaseFrozen(SecurityTokenStorage storage $, address account, uint256 word) private returns (uint256) {
-        uint256 balance = word & _BALANCE_MASK;
+        // held ≤ the new balance: an unchecked change never takes held units (`_requireUnheld`).
+        uint256 free = (word & _BALANCE_MASK) - (word & _HELD_BIT != 0 ? $.heldTokens[account] : 0);
         uint256 frozen = $.frozenTokens[account];
-        if (frozen <= balance) return word;
-        $.frozenTokens[account] = balance;
-        emit TokensUnfrozen(account, frozen - balance);
-        return balance == 0 ? word & ~_PARTIAL_BIT : word;
+        if (frozen <= free) return word;
+        $.frozenTokens[account] = free;
+        emit TokensUnfrozen(account, frozen - free);
+        return free == 0 ? word & ~_PARTIAL_BIT : word;
+    }
+
+    /// @dev Reverts unless an unchecked change may take `amount` of `from`'s balance (in `word`, at least
+    /// `amount`): never its held units.
+    function _requireUnheld(SecurityTokenStorage storage $, address from, uint256 word, uint256 amount) private view {
+        // held ≤ balance (W4).
+        uint256 unheld = (word & _BALANCE_MASK) - $.heldTokens[from];
+        if (unheld < amount) revert IHoldable.HoldableInsufficientAvailableBalance(from, unheld, amount);
     }
 
     /// @dev Reverts unless minting `amount` keeps the supply within 2^104 − 1 (W1).
@@ -597,11 +726,14 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return word & _BALANCE_MASK != 0;
     }
 
-    /// @dev `from`'s balance (in `word`) not frozen (frozen ≤ balance, T4).
-    function _unfrozenBalance(address from, uint256 word) internal view returns (uint256) {
-        uint256 balance = word & _BALANCE_MASK;
-        if (word & _PARTIAL_BIT == 0) return balance;
-        return balance - _getSecurityTokenStorage().frozenTokens[from];
+    /// @dev `from`'s balance (in `word`) neither frozen nor held — its available balance (frozen + held ≤
+    /// balance, W4). One mask tests both bits: an account with neither costs what it cost before holds existed.
+    function _unfrozenBalance(address from, uint256 word) internal view returns (uint256 available) {
+        available = word & _BALANCE_MASK;
+        if (word & (_PARTIAL_BIT | _HELD_BIT) == 0) return available;
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        if (word & _PARTIAL_BIT != 0) available -= $.frozenTokens[from];
+        if (word & _HELD_BIT != 0) available -= $.heldTokens[from];
     }
 
     /// @dev Reverts with the error of the token's own restriction `code` (`_ownRestriction`).

@@ -4,6 +4,7 @@ pragma solidity ^0.8.27;
 import {ICompliance} from "../../interfaces/compliance/ICompliance.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
 import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
+import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -27,10 +28,12 @@ import {SecurityTokenCore} from "./SecurityTokenCore.sol";
 contract SecurityTokenOperations is SecurityTokenCore, Documents {
     /// @param compliance_ The product's pipeline.
     /// @param identityRegistry_ The product's identity registry.
+    /// @param settlementEngine_ The product's settlement engine.
     constructor(
         ICompliance compliance_,
-        IIdentityRegistry identityRegistry_
-    ) SecurityTokenCore(compliance_, identityRegistry_) {}
+        IIdentityRegistry identityRegistry_,
+        address settlementEngine_
+    ) SecurityTokenCore(compliance_, identityRegistry_, settlementEngine_) {}
 
     /* INITIALIZATION */
 
@@ -199,6 +202,26 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         for (uint256 i; i < userAddresses.length; ++i) _unfreezePartialTokens(userAddresses[i], amounts[i]);
     }
 
+    /* HOLDS (IHoldable; `executeHold` and `settlementTransfer` run in the product itself) */
+
+    /// @notice IHoldable: holds `amount` of `holder`'s available balance under `holdId` until `expiry`.
+    function placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) external {
+        _requireEngine();
+        _placeHold(holdId, holder, amount, expiry);
+    }
+
+    /// @notice IHoldable: releases what remains of hold `holdId` (the engine any time; anyone once expired).
+    function releaseHold(bytes32 holdId) external {
+        (address holder, uint256 amount) = _endHold(holdId, IHoldable.HoldStatus.Released);
+        emit IHoldable.HoldReleased(holdId, holder, amount, msg.sender);
+    }
+
+    /// @notice IHoldable: the agent cancels hold `holdId` for `reason` (its units become available again).
+    function cancelHold(bytes32 holdId, bytes32 reason) external restricted {
+        (address holder, uint256 amount) = _endHold(holdId, IHoldable.HoldStatus.Cancelled);
+        emit IHoldable.HoldCancelled(holdId, holder, amount, _msgSender(), reason);
+    }
+
     /* REGISTER */
 
     /// @inheritdoc ISecurityTokenOperations
@@ -242,9 +265,12 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         uint256 word = acct.word;
         uint256 balance = word & _BALANCE_MASK;
         uint256 frozen = word & _PARTIAL_BIT != 0 ? $.frozenTokens[account] : 0;
-        // frozen ≤ balance (T4), so the subtraction cannot underflow.
-        if (amount > balance - frozen) {
-            revert SecurityTokenFreezeExceedsBalance(account, balance, Math.saturatingAdd(frozen, amount));
+        uint256 held = word & _HELD_BIT != 0 ? $.heldTokens[account] : 0;
+        // frozen + held ≤ balance (T4), so the subtractions cannot underflow.
+        if (amount > balance - frozen - held) {
+            if (held == 0)
+                revert SecurityTokenFreezeExceedsBalance(account, balance, Math.saturatingAdd(frozen, amount));
+            revert IHoldable.HoldableInsufficientAvailableBalance(account, balance - frozen - held, amount);
         }
         if (amount != 0) {
             $.frozenTokens[account] = frozen + amount;

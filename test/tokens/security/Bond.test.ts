@@ -4,6 +4,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BondTerms } from "../../../sdk/products/bond";
 import { COUPON_DISTRIBUTION, timestampOf as at } from "../../../sdk/products/bond";
 import { bondFixture, bondInstrument, DAY, issueBond, type BondWorld, USD } from "../../fixtures/bond";
+import { impersonateEngine } from "../../behaviors/HoldableSecurity.behavior";
 import { quarterlyAct365In2028, semiAnnual30360In2028, type HandSchedule } from "./bondSchedules";
 
 const HOUR = 3_600n;
@@ -144,6 +145,7 @@ describe("Bond", function () {
         ethers.deployContract("Bond", [
           await contracts.compliance.getAddress(),
           await contracts.identity.getAddress(),
+          await contracts.settlement.getAddress(),
           accounts.stranger.address,
         ]),
       )
@@ -260,6 +262,22 @@ describe("Bond", function () {
       await reach(at("2028-04-08"));
       await bond.connect(agent).recordCoupon(1);
       await bond.connect(alice).transfer(bob.address, 3n);
+      await reach(at("2028-04-15"));
+      await bond.connect(payingAgent).fundCoupon(1);
+      expect(await bond.entitlementOf(1, alice.address)).to.equal(3n * 997_260n);
+      expect(await bond.entitlementOf(1, bob.address)).to.equal(2n * 997_260n);
+    });
+
+    it("pays the coupon on held units to the holder of the record date, not to the buyer the hold goes to", async function () {
+      const world = await loadFixture(quarterly);
+      const { bond } = world.contracts;
+      const { agent, alice, bob, payingAgent } = world.accounts;
+      const engine = await impersonateEngine(bond);
+      const trade = ethers.id("alice sells 3");
+      await bond.connect(engine).placeHold(trade, alice.address, 3n, Number(at("2028-04-30")));
+      await reach(at("2028-04-08"));
+      await bond.connect(agent).recordCoupon(1);
+      await bond.connect(engine).executeHold(trade, bob.address, 3n);
       await reach(at("2028-04-15"));
       await bond.connect(payingAgent).fundCoupon(1);
       expect(await bond.entitlementOf(1, alice.address)).to.equal(3n * 997_260n);
@@ -739,6 +757,30 @@ describe("Bond", function () {
       expect(await bond.totalSupply()).to.equal(7n);
       expect(await bond.holderCount()).to.equal(2n);
       expect((await bond.redemption()).paid).to.equal(300n * USD);
+    });
+
+    it("redeems only the units not held; the rest once the hold is released (no hold executes after funding)", async function () {
+      const world = await loadFixture(quarterly);
+      await payCoupons(world, 4);
+      const { bond, coin } = world.contracts;
+      const { carol, payingAgent, alice, agent } = world.accounts;
+      const engine = await impersonateEngine(bond);
+      const expiry = (await time.latest()) + 30 * 86_400;
+      await bond.connect(engine).placeHold(ethers.id("carol's trade"), carol.address, 2n, expiry);
+      await bond.connect(payingAgent).fundRedemption();
+      await expect(bond.connect(carol).redeem())
+        .to.emit(bond, "BondRedeemed")
+        .withArgs(carol.address, 3n, 300n * USD);
+      expect(await bond.balanceOf(carol.address)).to.equal(2n);
+      // Transfers are stopped for good: the hold cannot execute, and the agent's push skips the held units too.
+      await expect(
+        bond.connect(engine).executeHold(ethers.id("carol's trade"), alice.address, 1n),
+      ).to.be.revertedWithCustomError(bond, "SecurityTokenTransfersStopped");
+      await bond.connect(agent).redeemFor([carol.address]);
+      expect(await bond.balanceOf(carol.address)).to.equal(2n);
+      await bond.connect(engine).releaseHold(ethers.id("carol's trade"));
+      await expect(bond.connect(carol).redeem()).to.changeTokenBalance(coin, carol, 200n * USD);
+      expect(await bond.balanceOf(carol.address)).to.equal(0n);
     });
 
     it("redeems only the units not frozen; the rest after they are unfrozen", async function () {

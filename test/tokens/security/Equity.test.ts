@@ -65,6 +65,7 @@ async function newImplementation(world: EquityWorld): Promise<Equity> {
   return (await ethers.deployContract("Equity", [
     world.contracts.compliance,
     world.contracts.identity,
+    world.contracts.settlement,
     lifecycle,
   ])) as unknown as Equity;
 }
@@ -159,7 +160,12 @@ describe("Equity", function () {
       it("reverts with EquityInvalidLifecycle", async function () {
         const { contracts, token, accounts } = await loadFixture(equityFixture);
         await expect(
-          ethers.deployContract("Equity", [contracts.compliance, contracts.identity, accounts.stranger.address]),
+          ethers.deployContract("Equity", [
+            contracts.compliance,
+            contracts.identity,
+            contracts.settlement,
+            accounts.stranger.address,
+          ]),
         )
           .to.be.revertedWithCustomError(token, "EquityInvalidLifecycle")
           .withArgs(accounts.stranger.address);
@@ -695,6 +701,7 @@ describe("Equity", function () {
       const constructorArgs = [
         await contracts.compliance.getAddress(),
         await contracts.identity.getAddress(),
+        await contracts.settlement.getAddress(),
         await token.equityLifecycle(),
       ];
       // The plugin encodes the constructor arguments (its option types leave `constructorArgs` out).

@@ -15,6 +15,7 @@ import {
   previewSubscription,
 } from "../../../sdk/products/fund";
 import { shouldBehaveLikeRestricted } from "../../behaviors/restricted";
+import { impersonateEngine } from "../../behaviors/HoldableSecurity.behavior";
 import { DAY, fundFixture, fundInstrument, fundTable, HOUR, USD, type FundWorld } from "../../fixtures/fund";
 
 const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
@@ -162,6 +163,7 @@ describe("Fund", function () {
           factory.deploy(
             await contracts.compliance.getAddress(),
             await contracts.identity.getAddress(),
+            await contracts.settlement.getAddress(),
             accounts.stranger.address,
           ),
         )
@@ -634,6 +636,25 @@ describe("Fund", function () {
           .to.be.revertedWithCustomError(world.contracts.fund, "FundInvalidAmount")
           .withArgs(0);
         expect(await fundState(world)).to.deep.equal(before);
+      });
+    });
+
+    context("when units are held for a settlement", function () {
+      it("escrows only units not held: beyond, SecurityTokenInsufficientUnfrozenBalance, changing nothing", async function () {
+        const world = await loadFixture(seededFixture);
+        const { fund } = world.contracts;
+        const { alice } = world.accounts;
+        const engine = await impersonateEngine(fund);
+        await fund
+          .connect(engine)
+          .placeHold(ethers.id("trade"), alice.address, 900n * USD, (await time.latest()) + DAY);
+        const before = await fundState(world);
+        await expect(fund.connect(alice).requestRedemption(100n * USD))
+          .to.be.revertedWithCustomError(fund, "SecurityTokenInsufficientUnfrozenBalance")
+          .withArgs(alice.address, 90n * USD, 100n * USD);
+        expect(await fundState(world)).to.deep.equal(before);
+        await fund.connect(alice).requestRedemption(90n * USD);
+        expect(await fund.heldBalanceOf(alice.address)).to.equal(900n * USD);
       });
     });
 

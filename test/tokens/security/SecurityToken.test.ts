@@ -164,7 +164,7 @@ describe("SecurityToken", function () {
         const { contracts } = await loadFixture(fixture);
         const other = ethers.Wallet.createRandom().address;
         const factory = await ethers.getContractFactory("SecurityTokenMock");
-        await expect(factory.deploy(await contracts.compliance.getAddress(), other))
+        await expect(factory.deploy(await contracts.compliance.getAddress(), other, contracts.settlement))
           .to.be.revertedWithCustomError(factory, "SecurityTokenRegistryMismatch")
           .withArgs(await contracts.identity.getAddress(), other);
       });
@@ -191,7 +191,11 @@ describe("SecurityToken", function () {
         // 3.9 leave `constructorArgs` out of these two functions' options: passed as a variable).
         const options = {
           kind: "uups" as const,
-          constructorArgs: [await contracts.compliance.getAddress(), await contracts.identity.getAddress()],
+          constructorArgs: [
+            await contracts.compliance.getAddress(),
+            await contracts.identity.getAddress(),
+            await contracts.settlement.getAddress(),
+          ],
         };
         await upgrades.validateImplementation(factory, options);
         await upgrades.validateUpgrade(factory, factory, options);
@@ -234,11 +238,13 @@ describe("SecurityToken", function () {
         IERC1404: await own("IERC1404", []),
         IERC1643: await own("IERC1643", []),
         IComplianceSubject: await own("IComplianceSubject", []),
+        IHoldable: await own("IHoldable", []),
         ISecurityToken: await own("ISecurityToken", [
           "ISecurityTokenOperations",
           "IERC20Metadata",
           "IERC1404",
           "IComplianceSubject",
+          "IHoldable",
         ]),
       };
       for (const [name, id] of Object.entries(expected)) {
@@ -920,7 +926,7 @@ describe("SecurityToken", function () {
         [Restriction.TokenPaused, "Transfers of the token are paused"],
         [Restriction.SenderFrozen, "The sender's address is frozen"],
         [Restriction.RecipientFrozen, "The recipient's address is frozen"],
-        [Restriction.InsufficientUnfrozenBalance, "The sender's balance not frozen is below the amount"],
+        [Restriction.InsufficientUnfrozenBalance, "The sender's balance not frozen or held is below the amount"],
         [Restriction.TransfersStopped, "Transfers of the token are stopped"],
       ];
       for (const [code, sentence] of own) expect(await token.messageForTransferRestriction(code)).to.equal(sentence);
@@ -1454,6 +1460,7 @@ describe("SecurityToken", function () {
       const next = await ethers.deployContract("SecurityTokenMock", [
         await world.contracts.compliance.getAddress(),
         await world.contracts.identity.getAddress(),
+        await world.contracts.settlement.getAddress(),
       ]);
       return { world, factory, next: await next.getAddress() };
     }
