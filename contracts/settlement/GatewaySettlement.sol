@@ -20,15 +20,15 @@ import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 /// from the deadline on by this contract before the token would refuse it.
 contract GatewaySettlement is IGatewaySettlement, AccessManaged, EIP712, ReentrancyGuardTransient {
     /// @dev The EIP-712 type of a trade's terms; its struct hash is the trade's id.
-    bytes32 private constant _TRADE_TYPEHASH =
-        keccak256(
-            "GatewayTrade(address token,address seller,address buyer,address gateway,uint256 quantity,"
-            "bytes32 paymentRef,uint48 deadline,uint256 nonce,address feeCoin,address feePayer,address feeAccount,"
-            "uint256 feeAmount)"
-        );
+    bytes32 private constant _TRADE_TYPEHASH = keccak256(
+        "GatewayTrade(address token,address seller,address buyer,address gateway,uint256 quantity,"
+        "bytes32 paymentRef,uint48 deadline,uint256 nonce,address feeCoin,address feePayer,address feeAccount,"
+        "uint256 feeAmount)"
+    );
     /// @dev The EIP-712 type of a gateway's receipt for one tranche.
-    bytes32 private constant _RECEIPT_TYPEHASH =
-        keccak256("PaymentReceipt(bytes32 tradeId,uint256 quantity,bytes32 trancheRef)");
+    bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
+        "PaymentReceipt(bytes32 tradeId,uint256 quantity,bytes32 trancheRef)"
+    );
     /// @dev Mixed into a trade's id to name its fee hold (distinct from the asset hold even in the same token).
     bytes32 private constant _FEE_HOLD_SALT = keccak256("AssetLedger.GatewaySettlement.feeHold");
 
@@ -194,10 +194,7 @@ contract GatewaySettlement is IGatewaySettlement, AccessManaged, EIP712, Reentra
             GatewaySettlementInvalidQuantity(terms.quantity)
         );
         require(terms.paymentRef != bytes32(0), GatewaySettlementInvalidReference(terms.paymentRef));
-        require(
-            terms.deadline > block.timestamp,
-            GatewaySettlementInvalidDeadline(terms.deadline, block.timestamp)
-        );
+        require(terms.deadline > block.timestamp, GatewaySettlementInvalidDeadline(terms.deadline, block.timestamp));
         bool feeLeg = terms.feeAmount != 0;
         require(
             feeLeg

@@ -125,7 +125,13 @@ interface IGatewaySettlement {
         uint48 deadline
     );
     /// @notice Trade `id`'s fee leg: `amount` of `coin` held from `payer` for `account`.
-    event TradeFeeLegHeld(bytes32 indexed id, address indexed coin, address indexed payer, address account, uint256 amount);
+    event TradeFeeLegHeld(
+        bytes32 indexed id,
+        address indexed coin,
+        address indexed payer,
+        address account,
+        uint256 amount
+    );
     /// @notice `gateway` confirmed tranche `trancheRef` of trade `id`: `quantity` units went to the buyer and `fee`
     /// to the fee account; `remaining` units stay held. `submitter` sent the transaction (the gateway itself, or
     /// whoever submitted its receipt).
@@ -142,7 +148,13 @@ interface IGatewaySettlement {
     event TradeCompleted(bytes32 indexed id);
     /// @notice `gateway` reported trade `id`'s payment failed for `reason`; `released` units and `feeReleased` of
     /// the fee went back to the seller and the fee payer.
-    event TradeFailed(bytes32 indexed id, address indexed gateway, bytes32 reason, uint256 released, uint256 feeReleased);
+    event TradeFailed(
+        bytes32 indexed id,
+        address indexed gateway,
+        bytes32 reason,
+        uint256 released,
+        uint256 feeReleased
+    );
     /// @notice Trade `id`'s deadline passed; `by` closed it and `released` units and `feeReleased` of the fee went
     /// back to the seller and the fee payer.
     event TradeExpired(bytes32 indexed id, address indexed by, uint256 released, uint256 feeReleased);

@@ -72,7 +72,10 @@ contract HoldableTokenMock2 is ERC20, IHoldable {
     /// @inheritdoc IHoldable
     function placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) external onlyEngine {
         require(!_paused, HoldableTokenMock2Paused());
-        require(holder != address(0) && amount != 0 && amount <= type(uint128).max, HoldableInvalidHold(holder, amount));
+        require(
+            holder != address(0) && amount != 0 && amount <= type(uint128).max,
+            HoldableInvalidHold(holder, amount)
+        );
         require(!_frozen[holder], HoldableTokenMock2Frozen(holder));
         require(expiry > block.timestamp, HoldableInvalidExpiry(expiry));
         require(_holds[holdId].status == HoldStatus.None, HoldableHoldExists(holdId));
