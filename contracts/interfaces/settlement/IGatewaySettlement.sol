@@ -27,7 +27,9 @@ pragma solidity ^0.8.27;
 /// remainder and a completed trade pays exactly `feeAmount`); a failure or expiry releases the unpaid rest. The
 /// fee is HELD from the payer when the trade opens, like the asset, so that nobody — the seller least of all when
 /// it pays the fee — can make the buyer's delivery fail by emptying the payer's coin balance after the buyer paid.
-/// The payer consents by being the seller, the caller, or by signing the same trade.
+/// The payer consents by being the seller, the caller, or by signing the same trade. A tranche and its fee share
+/// move in one transaction: when the fee leg cannot move (the coin paused, the fee account frozen) the
+/// confirmation reverts with the coin's error, and the gateway retries once it can.
 ///
 /// Tranches. Each confirmation names a quantity and a tranche reference (the hash of that payment's end-to-end
 /// id). A gateway's tranche reference confirms one tranche, ever, across all of its trades (one payment is never
@@ -230,7 +232,8 @@ interface IGatewaySettlement {
     ) external;
 
     /// @notice Reports that trade `id`'s payment failed: what remains held goes back to the seller (and the unpaid
-    /// fee to its payer). Tranches already confirmed stay with the buyer.
+    /// fee to its payer). Tranches already confirmed stay with the buyer. Allowed after the deadline too. A
+    /// suspended gateway can no longer report: its open trades then run to their deadlines.
     /// @custom:access PAYMENT_GATEWAY, and the caller must be the trade's gateway
     function reportFailure(bytes32 id, bytes32 reason) external;
 
