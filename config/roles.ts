@@ -26,6 +26,7 @@ export const Role = {
   AUDITOR: 15n,
   REGULATOR: 16n,
   ASSET_FACTORY: 17n,
+  SETTLEMENT_CLIENT: 18n,
   ASSET_ISSUER: 100n,
   ASSET_AGENT: 101n,
   ASSET_ADMINISTRATOR: 102n,
@@ -69,6 +70,8 @@ export const grants: { role: RoleName; to: { account: string } | { contract: str
   { role: "UPGRADER", to: { account: "governor" }, executionDelay: 2 * DAY },
   { role: "MEMBERSHIP", to: { contract: "MemberRegistry" }, executionDelay: 0 },
   { role: "ASSET_FACTORY", to: { contract: "AssetFactory" }, executionDelay: 0 },
+  // The payment-gateway settlement holds and moves units through the settlement engine's hold desk.
+  { role: "SETTLEMENT_CLIENT", to: { contract: "GatewaySettlement" }, executionDelay: 0 },
 ];
 
 /**
@@ -283,6 +286,13 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "liftHalt(address)": "REGULATOR",
     "approveSuccessor(address)": "GOVERNOR",
   },
+  // Payment-gateway settlement (contracts/settlement/GatewaySettlement.sol): the trade's own gateway confirms or
+  // fails it (the contract also checks the caller is that gateway); a suspended gateway member holds no
+  // PAYMENT_GATEWAY, so it can do neither. Opening, receipts and expiry are public (`publicFunctions`).
+  GatewaySettlement: {
+    "confirmPayment(bytes32,uint256,bytes32)": "PAYMENT_GATEWAY",
+    "reportFailure(bytes32,bytes32)": "PAYMENT_GATEWAY",
+  },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
     "removeMinter(address)": "MASTER_MINTER",
@@ -343,6 +353,14 @@ export const publicFunctions: Record<string, string[]> = {
   AssetFactory: ["rollOut(uint8,address[])"],
   // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
   Compliance: ["claimSuccession()"],
+  // The seller's own act (or with its signature), a receipt the trade's gateway signed, an expired trade's release,
+  // the caller's own nonces.
+  GatewaySettlement: [
+    "openTrade((address,address,address,address,uint256,bytes32,uint48,uint256,address,address,address,uint256),bytes,bytes)",
+    "cancelNonce(uint256)",
+    "confirmPaymentWithReceipt(bytes32,uint256,bytes32,bytes)",
+    "expireTrade(bytes32)",
+  ],
   SettlementCoin: [
     "approve(address,uint256)",
     "transfer(address,uint256)",

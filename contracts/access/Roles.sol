@@ -42,6 +42,10 @@ library Roles {
     /// compliance, and rolls out product upgrades.
     uint64 internal constant ASSET_FACTORY = 17;
 
+    /// @notice Held by the settlement engine's clients alone (the payment-gateway settlement; later net
+    /// settlement): holds and moves units through the engine's hold desk.
+    uint64 internal constant SETTLEMENT_CLIENT = 18;
+
     /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never
     /// granted globally. The issuing member of an asset: documents, corporate actions, the asset's agents.
     uint64 internal constant ASSET_ISSUER = 100;
