@@ -26,6 +26,7 @@ export const Role = {
   AUDITOR: 15n,
   REGULATOR: 16n,
   ASSET_FACTORY: 17n,
+  SETTLEMENT_CLIENT: 18n,
   ASSET_ISSUER: 100n,
   ASSET_AGENT: 101n,
   ASSET_ADMINISTRATOR: 102n,
@@ -275,6 +276,16 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "liftHalt(address)": "REGULATOR",
     "approveSuccessor(address)": "GOVERNOR",
   },
+  // The settlement engine (contracts/settlement/Settlement.sol): the governor registers the settlement coins legs may
+  // move (directory assets need no registration); settlement client contracts (the gateway settlement) use the hold
+  // desk. Settling, affirming, pre-funding and cancelling are the parties' own acts (`publicFunctions.Settlement`).
+  Settlement: {
+    "setCoin(address,bool)": "GOVERNOR",
+    "placeClientHold(address,bytes32,address,uint256,uint48)": "SETTLEMENT_CLIENT",
+    "executeClientHold(address,bytes32,address,uint256)": "SETTLEMENT_CLIENT",
+    "releaseClientHold(address,bytes32)": "SETTLEMENT_CLIENT",
+    "clientTransfer(address,address,address,uint256)": "SETTLEMENT_CLIENT",
+  },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
     "removeMinter(address)": "MASTER_MINTER",
@@ -333,6 +344,15 @@ export const publicFunctions: Record<string, string[]> = {
   AssetFactory: ["rollOut(uint8,address[])"],
   // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
   Compliance: ["claimSuccession()"],
+  // Each checks the parties' consent (signatures, affirmations, holds) or the caller's part in the instruction.
+  Settlement: [
+    "settle((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes[],uint256)",
+    "settleWithAuthorizations((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes[],uint256,(uint256,uint256,uint256,bytes)[])",
+    "affirm((bytes32,uint48,uint256,(address,address,address,uint256)[]))",
+    "prefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
+    "releasePrefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
+    "cancel((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes)",
+  ],
   SettlementCoin: [
     "approve(address,uint256)",
     "transfer(address,uint256)",

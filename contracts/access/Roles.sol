@@ -41,6 +41,10 @@ library Roles {
     /// @notice Held by the AssetFactory contract alone: registers issued assets with the authority, configures their
     /// compliance, and rolls out product upgrades.
     uint64 internal constant ASSET_FACTORY = 17;
+    /// @notice A settlement client contract (the payment-gateway settlement; later net settlement): uses the
+    /// settlement engine's hold desk (`ISettlement.placeClientHold`, `executeClientHold`, `releaseClientHold`,
+    /// `clientTransfer`). Granted to contracts alone.
+    uint64 internal constant SETTLEMENT_CLIENT = 18;
 
     /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never
     /// granted globally. The issuing member of an asset: documents, corporate actions, the asset's agents.

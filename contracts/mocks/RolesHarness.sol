@@ -7,7 +7,7 @@ import {Roles} from "../access/Roles.sol";
 /// @notice Test-only: exposes the role ids of `Roles` so a test can prove `config/roles.ts` mirrors them.
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
-    function ids() external pure returns (uint64[22] memory) {
+    function ids() external pure returns (uint64[23] memory) {
         return
             [
                 Roles.ADMIN,
@@ -28,6 +28,7 @@ contract RolesHarness {
                 Roles.AUDITOR,
                 Roles.REGULATOR,
                 Roles.ASSET_FACTORY,
+                Roles.SETTLEMENT_CLIENT,
                 Roles.ASSET_ISSUER,
                 Roles.ASSET_AGENT,
                 Roles.ASSET_ADMINISTRATOR,
@@ -36,7 +37,7 @@ contract RolesHarness {
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
-    function names() external pure returns (string[22] memory) {
+    function names() external pure returns (string[23] memory) {
         return
             [
                 "ADMIN",
@@ -57,6 +58,7 @@ contract RolesHarness {
                 "AUDITOR",
                 "REGULATOR",
                 "ASSET_FACTORY",
+                "SETTLEMENT_CLIENT",
                 "ASSET_ISSUER",
                 "ASSET_AGENT",
                 "ASSET_ADMINISTRATOR",
