@@ -112,6 +112,8 @@ interface Pending {
 describe("Settlement property", function () {
   it("settles atomically, releases holds once, and keeps supplies and holds consistent", async function () {
     this.timeout(600_000);
+    /** How often each outcome happened over all runs (the property must exercise each). */
+    const seen = { settled: 0, refused: 0, prefunded: 0, released: 0, heldSettled: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
         const world: SettlementWorld = await loadFixture(settlementFixture);
@@ -142,6 +144,8 @@ describe("Settlement property", function () {
             settled = false;
           }
           expect(settled, "explainSettlement agrees with settle").to.equal(ok);
+          seen[settled ? "settled" : "refused"]++;
+          if (settled && p.held !== 0) seen.heldSettled++;
           const after = await balances();
           const expected = before.map((row) => [...row]);
           if (settled) {
@@ -191,6 +195,7 @@ describe("Settlement property", function () {
                 try {
                   await (await engine.connect(parties[o.legs[i].from]).prefund(instruction, i)).wait();
                   held |= 1 << i;
+                  seen.prefunded++;
                   holds.set(legKey(id, i), {
                     token: o.legs[i].t,
                     holder: o.legs[i].from,
@@ -239,7 +244,10 @@ describe("Settlement property", function () {
               }
               // Released exactly when the instruction is dead and the hold was active: never twice.
               expect(released).to.equal(!live && hold !== undefined && !hold.done);
-              if (released) hold!.done = true;
+              if (released) {
+                hold!.done = true;
+                seen.released++;
+              }
               break;
             }
             case "wait":
@@ -276,5 +284,6 @@ describe("Settlement property", function () {
       }),
       { numRuns: 20 },
     );
+    for (const [outcome, count] of Object.entries(seen)) expect(count, outcome).to.be.greaterThan(0);
   });
 });
