@@ -26,11 +26,10 @@ contract HoldableTokenMock is ERC20, EIP712, IHoldable {
     /// @notice Only the officer cancels holds.
     error HoldableTokenMockNotOfficer(address caller);
 
-    bytes32 private constant _RECEIVE_TYPEHASH =
-        keccak256(
-            "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,"
-            "bytes32 nonce)"
-        );
+    bytes32 private constant _RECEIVE_TYPEHASH = keccak256(
+        "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,"
+        "bytes32 nonce)"
+    );
 
     address private immutable _engine;
     address private immutable _officer;
@@ -47,11 +46,7 @@ contract HoldableTokenMock is ERC20, EIP712, IHoldable {
     bytes private _reentryData;
 
     /// @param engine_ The settlement engine (notary). @param coinStyle_ Coin errors and views, else a security's.
-    constructor(
-        string memory name_,
-        address engine_,
-        bool coinStyle_
-    ) ERC20(name_, name_) EIP712(name_, "1") {
+    constructor(string memory name_, address engine_, bool coinStyle_) ERC20(name_, name_) EIP712(name_, "1") {
         _engine = engine_;
         _officer = msg.sender;
         _coinStyle = coinStyle_;
@@ -269,7 +264,12 @@ contract HoldableTokenMock is ERC20, EIP712, IHoldable {
             ISecurityTokenOperations.SecurityTokenInsufficientUnfrozenBalance(from, available, amount)
         );
         if (_refusal[to] != 0) {
-            revert ISecurityTokenOperations.SecurityTokenTransferRestricted(from, to, amount, _restriction(_refusal[to]));
+            revert ISecurityTokenOperations.SecurityTokenTransferRestricted(
+                from,
+                to,
+                amount,
+                _restriction(_refusal[to])
+            );
         }
     }
 

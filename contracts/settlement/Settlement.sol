@@ -328,8 +328,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     }
 
     /// @dev Moves leg `i` by `executeHold(holdId)` when `holdId` is set, else by `settlementTransfer`; a refusal
-    /// reverts with `SettlementLegFailed`.
+    /// reverts with `SettlementLegFailed`. Low-level calls keep the token's revert data for the error (every
+    /// registered token has code: `setCoin` checks it, directory assets are the factory's proxies).
     function _move(uint256 i, Leg calldata leg, bytes32 holdId) private {
+        // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory reason) = leg.token.call(
             holdId != bytes32(0)
                 ? abi.encodeCall(IHoldable.executeHold, (holdId, leg.to, leg.amount))
@@ -342,6 +344,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// in the same call (S5: the engine's balance is back where it was).
     function _moveAuthorized(bytes32 id, uint256 i, Leg calldata leg, Authorization[] calldata authorizations) private {
         Authorization calldata authorization = authorizations[_authorizationOf(i, authorizations)];
+        // solhint-disable-next-line avoid-low-level-calls
         (bool success, bytes memory reason) = leg.token.call(
             abi.encodeCall(
                 IERC3009Receive.receiveWithAuthorization,
@@ -357,6 +360,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             )
         );
         if (!success) _revertLeg(i, leg, reason);
+        // solhint-disable-next-line avoid-low-level-calls
         (success, reason) = leg.token.call(abi.encodeCall(IERC20.transfer, (leg.to, leg.amount)));
         if (!success || (reason.length != 0 && !abi.decode(reason, (bool)))) _revertLeg(i, leg, reason);
     }

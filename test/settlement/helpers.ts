@@ -96,9 +96,9 @@ export async function settlementFixture() {
   for (const token of [equity, equityB, usd, cny, rogue]) {
     for (const party of [alice, bob, carol]) await token.mint(party.address, 1_000_000n);
   }
-  const clientSelectors = ["placeClientHold", "executeClientHold", "releaseClientHold", "clientTransfer"].map(
-    (name) => engine.interface.getFunction(name)!.selector,
-  );
+  const clientSelectors = (
+    ["placeClientHold", "executeClientHold", "releaseClientHold", "clientTransfer"] as const
+  ).map((name) => engine.interface.getFunction(name).selector);
   await authority.setTargetFunctionRole(engineAddress, clientSelectors, Role.SETTLEMENT_CLIENT);
   await authority.grantRole(Role.SETTLEMENT_CLIENT, client.address, 0);
   return {

@@ -189,9 +189,11 @@ interface ISettlement {
     /// `SettlementInvalidHeldLegs`, `SettlementInvalidLeg`, `SettlementUnregisteredAsset`, `SettlementExpired`,
     /// `SettlementNonceUsed`, `SettlementInvalidSignature`, `SettlementNotConsented`, `SettlementLegFailed`.
     /// @custom:access anyone (the parties' consents are checked).
-    function settle(Instruction calldata instruction, bytes[] calldata consents, uint256 heldLegs)
-        external
-        returns (bytes32 id);
+    function settle(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external returns (bytes32 id);
 
     /// @notice `settle`, where the coin legs named by `authorizations` are paid by their senders' EIP-3009
     /// `receiveWithAuthorization` to the engine (nonce `legKey(id, leg)`), which forwards the amount to the leg's
@@ -211,10 +213,11 @@ interface ISettlement {
     /// without sending. A leg's `restriction` is the code `settle` would revert with for it.
     /// @dev Reverts on malformed input as `settle` does (`SettlementNoLegs`, `SettlementTooManyLegs`,
     /// `SettlementLengthMismatch`, `SettlementInvalidHeldLegs`, `SettlementInvalidLeg`).
-    function explainSettlement(Instruction calldata instruction, bytes[] calldata consents, uint256 heldLegs)
-        external
-        view
-        returns (bool ok, bytes32 id, LegCheck[] memory legs);
+    function explainSettlement(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external view returns (bool ok, bytes32 id, LegCheck[] memory legs);
 
     /// @notice Records the caller's consent to `instruction` as the sender of its legs.
     /// @dev Reverts with `SettlementNotSender`, `SettlementAlreadyAffirmed`, `SettlementExpired`,
@@ -257,9 +260,13 @@ interface ISettlement {
     /// @notice Places `IHoldable.placeHold` on `token` for the calling client.
     /// @dev Reverts with `SettlementUnknownAsset` and the token's `placeHold` errors.
     /// @custom:access SETTLEMENT_CLIENT
-    function placeClientHold(address token, bytes32 clientHoldId, address holder, uint256 amount, uint48 expiry)
-        external
-        returns (bytes32 holdId);
+    function placeClientHold(
+        address token,
+        bytes32 clientHoldId,
+        address holder,
+        uint256 amount,
+        uint48 expiry
+    ) external returns (bytes32 holdId);
 
     /// @notice `IHoldable.executeHold` of the calling client's hold.
     /// @dev Reverts with `SettlementUnknownAsset` and the token's `executeHold` errors.
