@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { deployments, ethers } from "hardhat";
+import { coreFixture } from "../fixtures/core";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Role } from "../../config/roles";
 import {
   HOLD_UNAVAILABLE,
+  INSTRUCTION_TYPES,
   UNCLASSIFIED,
   domainOf,
   instructionId,
@@ -129,7 +131,7 @@ describe("Settlement", function () {
       const otherEngine = await ethers.deployContract("Settlement", [await contracts.authority.getAddress()]);
       const foreign = await bob.signTypedData(
         { ...(await domainOf(engine)), verifyingContract: await otherEngine.getAddress() },
-        (await import("./helpers")).INSTRUCTION_TYPES,
+        INSTRUCTION_TYPES,
         wrong,
       );
       await expect(
@@ -737,7 +739,7 @@ describe("Settlement", function () {
       const id = instructionId(ins);
       expect(await engine.instructionId(ins)).to.equal(id);
       expect(await engine.instructionDigest(ins)).to.equal(
-        ethers.TypedDataEncoder.hash(await domainOf(engine), (await import("./helpers")).INSTRUCTION_TYPES, ins),
+        ethers.TypedDataEncoder.hash(await domainOf(engine), INSTRUCTION_TYPES, ins),
       );
       expect(await engine.legKey(id, 3)).to.equal(legKey(id, 3));
       expect(await engine.domainSeparator()).to.equal(ethers.TypedDataEncoder.hashDomain(await domainOf(engine)));
@@ -745,5 +747,16 @@ describe("Settlement", function () {
       expect(await engine.isRegisteredAsset(await equity.getAddress())).to.equal(true);
       expect(await engine.isRegisteredAsset(await contracts.rogue.getAddress())).to.equal(false);
     });
+  });
+});
+
+describe("Settlement deployment", function () {
+  it("registers every coin of config/coins.ts and no directory asset needs registering", async function () {
+    const { contracts } = await loadFixture(coreFixture);
+    const engine = await ethers.getContractAt("Settlement", (await deployments.get("Settlement")).address);
+    for (const coin of [contracts.coin, contracts.coinCNY]) {
+      expect(await engine.isCoin(await coin.getAddress())).to.equal(true);
+    }
+    expect(await engine.authority()).to.equal(await contracts.authority.getAddress());
   });
 });
