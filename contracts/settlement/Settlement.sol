@@ -139,9 +139,11 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             block.timestamp >= instruction.deadline || _isNonceUsed(legs[0].from, instruction.nonce),
             SettlementInstructionLive(id, instruction.deadline)
         );
+        address token = legs[legIndex].token;
+        require(_kindOf(token) != 0, SettlementUnregisteredAsset(legIndex, token));
         bytes32 holdId = _legKey(id, legIndex);
         emit SettlementPrefundReleased(id, legIndex, holdId, msg.sender);
-        IHoldable(legs[legIndex].token).releaseHold(holdId);
+        IHoldable(token).releaseHold(holdId);
     }
 
     /// @inheritdoc ISettlement

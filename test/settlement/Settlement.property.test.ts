@@ -51,7 +51,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant("instruct" as const),
       legs: fc.array(legSpec, { minLength: 1, maxLength: 4 }),
       unsigned: fc.integer({ min: -6, max: 3 }),
-      prefund: fc.integer({ min: 0, max: 15 }),
+      prefund: fc.integer({ min: 1, max: 15 }),
       settleNow: fc.boolean(),
       reuseNonce: fc.boolean(),
     }),
@@ -115,7 +115,7 @@ describe("Settlement property", function () {
     /** How often each outcome happened over all runs (the property must exercise each). */
     const seen = { settled: 0, refused: 0, prefunded: 0, released: 0, heldSettled: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 6, maxLength: 16 }), async (ops) => {
         const world: SettlementWorld = await loadFixture(settlementFixture);
         const { alice, bob, carol, submitter, stranger } = world.accounts;
         const { engine, equity, equityB, usd } = world.contracts;
@@ -163,6 +163,27 @@ describe("Settlement property", function () {
           }
           expect(after, settled ? "every leg moved" : "no leg moved").to.deep.equal(expected);
           return settled;
+        };
+
+        /** Anyone releases leg `legIndex`'s pre-funding hold: exactly when the instruction is dead and the hold
+         * active, never twice. */
+        const release = async (p: Pending, legIndex: number) => {
+          const id = instructionId(p.instruction);
+          const hold = holds.get(legKey(id, legIndex));
+          const live =
+            BigInt(await time.latest()) + 1n < p.instruction.deadline &&
+            !(await engine.isNonceUsed(p.instruction.legs[0].from, p.instruction.nonce));
+          let released = true;
+          try {
+            await (await engine.connect(stranger).releasePrefund(p.instruction, legIndex)).wait();
+          } catch {
+            released = false;
+          }
+          expect(released).to.equal(!live && hold !== undefined && !hold.done);
+          if (released) {
+            hold!.done = true;
+            seen.released++;
+          }
         };
 
         for (const o of ops) {
@@ -225,29 +246,14 @@ describe("Settlement property", function () {
               const tx = engine.connect(initiator).cancel(p.instruction, "0x");
               if (used) await expect(tx).to.be.revertedWithCustomError(engine, "SettlementNonceUsed");
               else await expect(tx).to.emit(engine, "SettlementCancelled");
+              // Its pre-funding holds are now anyone's to release, once.
+              for (let i = 0; i < p.instruction.legs.length; i++) await release(p, i);
               break;
             }
             case "release": {
               if (pending.length === 0) break;
               const p = pending[o.pick % pending.length];
-              const legIndex = o.leg % p.instruction.legs.length;
-              const id = instructionId(p.instruction);
-              const hold = holds.get(legKey(id, legIndex));
-              const live =
-                BigInt(await time.latest()) + 1n < p.instruction.deadline &&
-                !(await engine.isNonceUsed(p.instruction.legs[0].from, p.instruction.nonce));
-              let released = true;
-              try {
-                await (await engine.connect(stranger).releasePrefund(p.instruction, legIndex)).wait();
-              } catch {
-                released = false;
-              }
-              // Released exactly when the instruction is dead and the hold was active: never twice.
-              expect(released).to.equal(!live && hold !== undefined && !hold.done);
-              if (released) {
-                hold!.done = true;
-                seen.released++;
-              }
+              await release(p, o.leg % p.instruction.legs.length);
               break;
             }
             case "wait":

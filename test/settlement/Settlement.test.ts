@@ -142,7 +142,10 @@ describe("Settlement", function () {
       await expect(engine.connect(submitter).settle(wrong, sigsWrong, 0))
         .to.be.revertedWithCustomError(engine, "SettlementExpired")
         .withArgs(instructionId(wrong), wrong.deadline, wrong.deadline);
-      const cancelled = await instructionOf([await leg(equity, alice, bob, 1n)], 2n);
+      const cancelled = {
+        ...(await instructionOf([await leg(equity, alice, bob, 1n)], 2n)),
+        deadline: wrong.deadline + 3600n,
+      };
       await expect(engine.connect(alice).cancel(cancelled, "0x"))
         .to.emit(engine, "SettlementCancelled")
         .withArgs(instructionId(cancelled), alice.address, 2n, alice.address);
@@ -359,6 +362,11 @@ describe("Settlement", function () {
       await expect(engine.releasePrefund(ins, 5))
         .to.be.revertedWithCustomError(engine, "SettlementInvalidLegIndex")
         .withArgs(5n, 2n);
+      await engine.connect(alice).cancel(ins, "0x");
+      // Released only on a registered token: the engine calls no other contract.
+      await expect(engine.releasePrefund(ins, 1))
+        .to.be.revertedWithCustomError(engine, "SettlementUnregisteredAsset")
+        .withArgs(1n, await rogue.getAddress());
       expect(await engine.isAffirmed(id, bob.address)).to.equal(false);
     });
   });
@@ -639,26 +647,27 @@ describe("Settlement", function () {
       const { accounts, contracts } = await loadFixture(settlementFixture);
       const { engine, usd, rogue, equity } = contracts;
       const rogueAddress = await rogue.getAddress();
-      await expect(engine.setCoin(rogueAddress, true))
+      await expect(engine.connect(accounts.governor).setCoin(rogueAddress, true))
         .to.emit(engine, "SettlementCoinSet")
         .withArgs(rogueAddress, true);
       expect(await engine.isCoin(rogueAddress)).to.equal(true);
       expect(await engine.isRegisteredAsset(rogueAddress)).to.equal(true);
-      await expect(engine.setCoin(rogueAddress, true))
+      await expect(engine.connect(accounts.governor).setCoin(rogueAddress, true))
         .to.be.revertedWithCustomError(engine, "SettlementInvalidCoin")
         .withArgs(rogueAddress, true);
-      await expect(engine.setCoin(rogueAddress, false))
+      await expect(engine.connect(accounts.governor).setCoin(rogueAddress, false))
         .to.emit(engine, "SettlementCoinSet")
         .withArgs(rogueAddress, false);
-      await expect(engine.setCoin(rogueAddress, false)).to.be.revertedWithCustomError(engine, "SettlementInvalidCoin");
-      await expect(engine.setCoin(accounts.alice.address, true)).to.be.revertedWithCustomError(
+      await expect(engine.connect(accounts.governor).setCoin(rogueAddress, false)).to.be.revertedWithCustomError(
         engine,
         "SettlementInvalidCoin",
       );
-      await expect(engine.setCoin(await equity.getAddress(), true)).to.be.revertedWithCustomError(
-        engine,
-        "SettlementInvalidCoin",
-      );
+      await expect(
+        engine.connect(accounts.governor).setCoin(accounts.alice.address, true),
+      ).to.be.revertedWithCustomError(engine, "SettlementInvalidCoin");
+      await expect(
+        engine.connect(accounts.governor).setCoin(await equity.getAddress(), true),
+      ).to.be.revertedWithCustomError(engine, "SettlementInvalidCoin");
       expect(await engine.isCoin(await usd.getAddress())).to.equal(true);
       await expect(engine.connect(accounts.stranger).setCoin(rogueAddress, true)).to.be.revertedWithCustomError(
         engine,

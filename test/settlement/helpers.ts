@@ -1,7 +1,7 @@
 import { deployments, ethers } from "hardhat";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { AbiCoder, keccak256, TypedDataEncoder, type Signer } from "ethers";
+import { coreFixture } from "../fixtures/core";
+import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { AbiCoder, keccak256, TypedDataEncoder, Wallet, type Signer } from "ethers";
 import type { AllianceAuthority, HoldableTokenMock, Settlement } from "../../typechain-types";
 import { Role } from "../../config/roles";
 
@@ -61,14 +61,22 @@ export function legKey(id: string, leg: number): string {
 }
 
 /**
- * The engine on a bare authority (the deployer is its ADMIN: no table applied), two security-style tokens
- * registered in the authority's directory as equities, two coin-style tokens registered with `setCoin`, one
- * unregistered token, every party funded; the hold desk restricted to SETTLEMENT_CLIENT, granted to `client`.
+ * The core deployment (every test file shares hardhat-deploy's one deployment record, so fixtures build on "core"),
+ * plus two security-style mock tokens registered in the authority's directory as equities, two coin-style mock
+ * tokens registered with `setCoin` (by the governor), one unregistered token, every party funded, and `client`
+ * holding SETTLEMENT_CLIENT. The parties are fresh keys, none a named account: they hold no role.
  */
 export async function settlementFixture() {
-  await deployments.fixture(["authority", "settlement"]);
-  const signers = await ethers.getSigners();
-  const [deployer, alice, bob, carol, submitter, client, stranger, issuer] = signers;
+  await coreFixture();
+  const [deployer, governor] = await ethers.getSigners();
+  const party = async (name: string) => {
+    const wallet = new Wallet(ethers.id(`settlement test party: ${name}`), ethers.provider);
+    await setBalance(wallet.address, 10n ** 21n);
+    return wallet;
+  };
+  const [alice, bob, carol, submitter, client, stranger, issuer] = await Promise.all(
+    ["alice", "bob", "carol", "submitter", "client", "stranger", "issuer"].map(party),
+  );
   const authority = (await ethers.getContractAt(
     "AllianceAuthority",
     (await deployments.get("AllianceAuthority")).address,
@@ -89,20 +97,18 @@ export async function settlementFixture() {
   const usd = await deploy("aUSD", true);
   const cny = await deploy("aCNY", true);
   const rogue = await deploy("ROGUE", false);
+  // The deployer (ADMIN) stands in for the factory to register the mock equities.
+  await authority.grantRole(Role.ASSET_FACTORY, deployer.address, 0);
   await authority.registerAsset(await equity.getAddress(), 1, issuer.address);
   await authority.registerAsset(await equityB.getAddress(), 1, issuer.address);
-  await engine.setCoin(await usd.getAddress(), true);
-  await engine.setCoin(await cny.getAddress(), true);
+  await engine.connect(governor).setCoin(await usd.getAddress(), true);
+  await engine.connect(governor).setCoin(await cny.getAddress(), true);
   for (const token of [equity, equityB, usd, cny, rogue]) {
     for (const party of [alice, bob, carol]) await token.mint(party.address, 1_000_000n);
   }
-  const clientSelectors = (
-    ["placeClientHold", "executeClientHold", "releaseClientHold", "clientTransfer"] as const
-  ).map((name) => engine.interface.getFunction(name).selector);
-  await authority.setTargetFunctionRole(engineAddress, clientSelectors, Role.SETTLEMENT_CLIENT);
   await authority.grantRole(Role.SETTLEMENT_CLIENT, client.address, 0);
   return {
-    accounts: { deployer, alice, bob, carol, submitter, client, stranger, issuer },
+    accounts: { deployer, governor, alice, bob, carol, submitter, client, stranger, issuer },
     contracts: { authority, engine, equity, equityB, usd, cny, rogue },
   };
 }
@@ -116,8 +122,8 @@ export async function instructionOf(legs: Leg[], nonce = 0n, tradeRef = ethers.i
 
 export async function leg(
   token: { getAddress(): Promise<string> },
-  from: HardhatEthersSigner | { getAddress(): Promise<string> },
-  to: HardhatEthersSigner | { getAddress(): Promise<string> },
+  from: { getAddress(): Promise<string> },
+  to: { getAddress(): Promise<string> },
   amount: bigint,
 ): Promise<Leg> {
   return { token: await token.getAddress(), from: await from.getAddress(), to: await to.getAddress(), amount };

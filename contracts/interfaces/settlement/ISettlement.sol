@@ -145,7 +145,7 @@ interface ISettlement {
     error SettlementInvalidSignature(bytes32 id, uint256 leg, address signer);
     /// @notice Leg `leg`'s sender `party` has not consented to instruction `id`.
     error SettlementNotConsented(bytes32 id, uint256 leg, address party);
-    /// @notice `heldLegs` names a leg beyond the instruction's `legs`, or a leg also paid by an authorization.
+    /// @notice `heldLegs` names a leg beyond the instruction's `legs`.
     error SettlementInvalidHeldLegs(uint256 heldLegs, uint256 legs);
     /// @notice Leg `leg` (`amount` of `token` from `from` to `to`) was refused by its token with `restriction`
     /// (a `Restriction` code, 254 hold unavailable, 255 unclassified) and the token's revert data `reason`.
@@ -235,7 +235,8 @@ interface ISettlement {
 
     /// @notice Releases leg `legIndex`'s pre-funding hold once the instruction can no longer settle with it:
     /// its nonce consumed (settled without it, or cancelled) or its deadline passed.
-    /// @dev Reverts with `SettlementInstructionLive`, `SettlementInvalidLegIndex`, and the token's
+    /// @dev Reverts with `SettlementInstructionLive`, `SettlementInvalidLegIndex`, `SettlementUnregisteredAsset`,
+    /// and the token's
     /// `IHoldable.releaseHold` errors (e.g. `HoldableHoldNotActive`: a hold is released at most once).
     /// @custom:access anyone.
     function releasePrefund(Instruction calldata instruction, uint256 legIndex) external;
