@@ -293,6 +293,16 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "confirmPayment(bytes32,uint256,bytes32)": "PAYMENT_GATEWAY",
     "reportFailure(bytes32,bytes32)": "PAYMENT_GATEWAY",
   },
+  // The settlement engine (contracts/settlement/Settlement.sol): the governor registers the settlement coins legs may
+  // move (directory assets need no registration); settlement client contracts (the gateway settlement) use the hold
+  // desk. Settling, affirming, pre-funding and cancelling are the parties' own acts (`publicFunctions.Settlement`).
+  Settlement: {
+    "setCoin(address,bool)": "GOVERNOR",
+    "placeClientHold(address,bytes32,address,uint256,uint48)": "SETTLEMENT_CLIENT",
+    "executeClientHold(address,bytes32,address,uint256)": "SETTLEMENT_CLIENT",
+    "releaseClientHold(address,bytes32)": "SETTLEMENT_CLIENT",
+    "clientTransfer(address,address,address,uint256)": "SETTLEMENT_CLIENT",
+  },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
     "removeMinter(address)": "MASTER_MINTER",
@@ -360,6 +370,15 @@ export const publicFunctions: Record<string, string[]> = {
     "cancelNonce(uint256)",
     "confirmPaymentWithReceipt(bytes32,uint256,bytes32,bytes)",
     "expireTrade(bytes32)",
+  ],
+  // Each checks the parties' consent (signatures, affirmations, holds) or the caller's part in the instruction.
+  Settlement: [
+    "settle((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes[],uint256)",
+    "settleWithAuthorizations((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes[],uint256,(uint256,uint256,uint256,bytes)[])",
+    "affirm((bytes32,uint48,uint256,(address,address,address,uint256)[]))",
+    "prefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
+    "releasePrefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
+    "cancel((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes)",
   ],
   SettlementCoin: [
     "approve(address,uint256)",

@@ -41,9 +41,9 @@ library Roles {
     /// @notice Held by the AssetFactory contract alone: registers issued assets with the authority, configures their
     /// compliance, and rolls out product upgrades.
     uint64 internal constant ASSET_FACTORY = 17;
-
-    /// @notice Held by the settlement engine's clients alone (the payment-gateway settlement; later net
-    /// settlement): holds and moves units through the engine's hold desk.
+    /// @notice A settlement client contract (the payment-gateway settlement; later net settlement): uses the
+    /// settlement engine's hold desk (`ISettlement.placeClientHold`, `executeClientHold`, `releaseClientHold`,
+    /// `clientTransfer`). Granted to contracts alone.
     uint64 internal constant SETTLEMENT_CLIENT = 18;
 
     /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never

@@ -2,11 +2,645 @@
 pragma solidity ^0.8.27;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Bytes} from "@openzeppelin/contracts/utils/Bytes.sol";
+import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
+import {IERC3009Receive, ISettlement} from "../interfaces/settlement/ISettlement.sol";
+import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
+import {ISecurityToken} from "../interfaces/tokens/ISecurityToken.sol";
+import {ISecurityTokenOperations} from "../interfaces/tokens/ISecurityTokenOperations.sol";
+import {ISettlementCoin} from "../interfaces/tokens/ISettlementCoin.sol";
+import {ProductType} from "../types/ProductType.sol";
+import {Restriction} from "../types/Restriction.sol";
 
 /// @title Settlement
-/// @notice The alliance's settlement engine (`ISettlement`): a placeholder deployed so that token implementations
-/// can name it as their notary; the engine's implementation replaces this body.
-contract Settlement is AccessManaged {
-    /// @param initialAuthority The alliance authority (AccessManager).
-    constructor(address initialAuthority) AccessManaged(initialAuthority) {}
+/// @notice The alliance's settlement engine (`ISettlement`): atomic N-leg settlement agreed by EIP-712 signatures,
+/// affirmations, pre-funding holds or EIP-3009 authorizations, and the hold desk of settlement clients.
+/// @dev A plain (non-upgradeable) AccessManaged contract: tokens name it as an immutable, and a proxy hop would cost
+/// ≈ 4.7 k gas of the DvP budget. The settle path makes no AccessManager call: the registered assets are read from
+/// the engine's own storage (settlement coins set by `setCoin`; assets of the authority's directory cached on first
+/// use, safe because `AllianceAuthority` never de-registers an asset: `registerAsset` refuses a registered one and
+/// nothing clears a record). Every state-changing entry point is `nonReentrant` (transient storage): a malicious
+/// token or wallet cannot re-enter the engine while a leg moves.
+///
+/// Invariants (each tested in test/settlement/):
+/// - S1 (atomicity): `settle` moves every leg of an instruction or none.
+/// - S2 (once): an initiator's nonce is consumed at most once, by `settle` or `cancel`; an instruction settles at
+///   most once and never after its cancel or deadline.
+/// - S3 (consent): no leg moves without its sender's consent to that very instruction id (signature, affirmation,
+///   being the caller, a pre-funding hold, or an authorization bound to the id).
+/// - S4 (registered assets): no leg moves a token that is neither a registered coin nor a directory asset.
+/// - S5 (custody): the engine holds no token balance between transactions.
+/// - S6 (cancel rule): a party other than the initiator burns the initiator's nonce only for an instruction the
+///   initiator consented to.
+contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlement {
+    /// @dev EIP-712 type hashes (the SDK signs exactly these strings).
+    bytes32 private constant _LEG_TYPEHASH = keccak256("Leg(address token,address from,address to,uint256 amount)");
+    bytes32 private constant _INSTRUCTION_TYPEHASH = keccak256(
+        "Instruction(bytes32 tradeRef,uint48 deadline,uint256 nonce,Leg[] legs)"
+        "Leg(address token,address from,address to,uint256 amount)"
+    );
+
+    /// @dev The most legs of an instruction: `heldLegs` is a 256-bit map, and consent lookups are quadratic.
+    uint256 private constant _MAX_LEGS = 64;
+
+    /// @dev A pre-funding hold is missing, expired or short.
+    uint8 private constant _HOLD_UNAVAILABLE = 254;
+    /// @dev The token refused for a reason that is not a known transfer restriction.
+    uint8 private constant _UNCLASSIFIED = 255;
+
+    /// @dev `_kinds` values: a coin registered by `setCoin`, an asset found in the directory.
+    uint8 private constant _COIN = 1;
+    uint8 private constant _ASSET = 2;
+
+    mapping(address token => uint8 kind) private _kinds;
+    mapping(address initiator => mapping(uint256 wordPosition => uint256 bits)) private _nonces;
+    mapping(bytes32 id => mapping(address party => bool)) private _affirmed;
+
+    /// @param initialAuthority The alliance authority (AccessManager and asset directory).
+    constructor(address initialAuthority) AccessManaged(initialAuthority) EIP712("AssetLedger Settlement", "1") {}
+
+    /* SETTLEMENT */
+
+    /// @inheritdoc ISettlement
+    function settle(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external nonReentrant returns (bytes32 id) {
+        id = _authorize(instruction, consents, heldLegs, 0);
+        Leg[] calldata legs = instruction.legs;
+        for (uint256 i; i < legs.length; ++i) _move(i, legs[i], (heldLegs >> i) & 1 != 0 ? _legKey(id, i) : bytes32(0));
+        emit SettlementExecuted(id, legs[0].from, instruction.tradeRef, instruction.nonce);
+    }
+
+    /// @inheritdoc ISettlement
+    function settleWithAuthorizations(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs,
+        Authorization[] calldata authorizations
+    ) external nonReentrant returns (bytes32 id) {
+        Leg[] calldata legs = instruction.legs;
+        _checkShape(legs.length, consents.length, heldLegs);
+        uint256 authorized = _authorizedLegs(legs, heldLegs, authorizations);
+        id = _authorize(instruction, consents, heldLegs, authorized);
+        for (uint256 i; i < legs.length; ++i) {
+            if ((authorized >> i) & 1 != 0) _moveAuthorized(id, i, legs[i], authorizations);
+            else _move(i, legs[i], (heldLegs >> i) & 1 != 0 ? _legKey(id, i) : bytes32(0));
+        }
+        emit SettlementExecuted(id, legs[0].from, instruction.tradeRef, instruction.nonce);
+    }
+
+    /// @inheritdoc ISettlement
+    function affirm(Instruction calldata instruction) external nonReentrant returns (bytes32 id) {
+        id = _checkLive(instruction);
+        Leg[] calldata legs = instruction.legs;
+        bool sender;
+        for (uint256 i; i < legs.length && !sender; ++i) sender = legs[i].from == msg.sender;
+        require(sender, SettlementNotSender(id, msg.sender));
+        require(!_affirmed[id][msg.sender], SettlementAlreadyAffirmed(id, msg.sender));
+        _affirmed[id][msg.sender] = true;
+        emit SettlementAffirmed(id, msg.sender);
+    }
+
+    /// @inheritdoc ISettlement
+    function prefund(
+        Instruction calldata instruction,
+        uint256 legIndex
+    ) external nonReentrant returns (bytes32 holdId) {
+        bytes32 id = _checkLive(instruction);
+        Leg[] calldata legs = instruction.legs;
+        require(legIndex < legs.length, SettlementInvalidLegIndex(legIndex, legs.length));
+        Leg calldata leg = legs[legIndex];
+        require(leg.from == msg.sender, SettlementNotLegSender(id, legIndex, msg.sender, leg.from));
+        _requireRegistered(legIndex, leg.token);
+        holdId = _legKey(id, legIndex);
+        if (!_affirmed[id][msg.sender]) {
+            _affirmed[id][msg.sender] = true;
+            emit SettlementAffirmed(id, msg.sender);
+        }
+        emit SettlementLegPrefunded(id, legIndex, msg.sender, holdId, leg.amount);
+        IHoldable(leg.token).placeHold(holdId, msg.sender, leg.amount, instruction.deadline);
+    }
+
+    /// @inheritdoc ISettlement
+    function releasePrefund(Instruction calldata instruction, uint256 legIndex) external nonReentrant {
+        Leg[] calldata legs = instruction.legs;
+        _checkShape(legs.length, 0, 0);
+        bytes32 id = _hashInstruction(instruction);
+        require(legIndex < legs.length, SettlementInvalidLegIndex(legIndex, legs.length));
+        require(
+            block.timestamp >= instruction.deadline || _isNonceUsed(legs[0].from, instruction.nonce),
+            SettlementInstructionLive(id, instruction.deadline)
+        );
+        address token = legs[legIndex].token;
+        require(_kindOf(token) != 0, SettlementUnregisteredAsset(legIndex, token));
+        bytes32 holdId = _legKey(id, legIndex);
+        emit SettlementPrefundReleased(id, legIndex, holdId, msg.sender);
+        IHoldable(token).releaseHold(holdId);
+    }
+
+    /// @inheritdoc ISettlement
+    function cancel(
+        Instruction calldata instruction,
+        bytes calldata initiatorConsent
+    ) external nonReentrant returns (bytes32 id) {
+        Leg[] calldata legs = instruction.legs;
+        _checkShape(legs.length, 0, 0);
+        id = _hashInstruction(instruction);
+        address initiator = legs[0].from;
+        if (msg.sender != initiator) {
+            bool party;
+            for (uint256 i; i < legs.length && !party; ++i)
+                party = legs[i].from == msg.sender || legs[i].to == msg.sender;
+            require(party, SettlementNotParty(id, msg.sender));
+            if (initiatorConsent.length != 0) {
+                require(
+                    _isValidSignature(initiator, _hashTypedDataV4(id), initiatorConsent),
+                    SettlementInvalidSignature(id, 0, initiator)
+                );
+            } else {
+                require(_affirmed[id][initiator], SettlementInitiatorNotConsented(id, initiator));
+            }
+        }
+        _useNonce(initiator, instruction.nonce);
+        emit SettlementCancelled(id, initiator, instruction.nonce, msg.sender);
+    }
+
+    /// @inheritdoc ISettlement
+    function setCoin(address coin, bool registered) external restricted {
+        uint8 kind = _kinds[coin];
+        require(
+            coin.code.length != 0 &&
+                kind != _ASSET &&
+                (registered ? kind == 0 : kind == _COIN) &&
+                IAssetDirectory(authority()).productOf(coin) == ProductType.None,
+            SettlementInvalidCoin(coin, registered)
+        );
+        _kinds[coin] = registered ? _COIN : 0;
+        emit SettlementCoinSet(coin, registered);
+    }
+
+    /* HOLD DESK */
+
+    /// @inheritdoc ISettlement
+    function placeClientHold(
+        address token,
+        bytes32 clientHoldId_,
+        address holder,
+        uint256 amount,
+        uint48 expiry
+    ) external restricted nonReentrant returns (bytes32 holdId) {
+        _requireKnown(token);
+        holdId = _clientHoldId(msg.sender, clientHoldId_);
+        emit SettlementClientHoldPlaced(msg.sender, token, clientHoldId_, holdId, holder, amount, expiry);
+        IHoldable(token).placeHold(holdId, holder, amount, expiry);
+    }
+
+    /// @inheritdoc ISettlement
+    function executeClientHold(
+        address token,
+        bytes32 clientHoldId_,
+        address to,
+        uint256 amount
+    ) external restricted nonReentrant {
+        _requireKnown(token);
+        emit SettlementClientHoldExecuted(msg.sender, token, clientHoldId_, to, amount);
+        IHoldable(token).executeHold(_clientHoldId(msg.sender, clientHoldId_), to, amount);
+    }
+
+    /// @inheritdoc ISettlement
+    function releaseClientHold(address token, bytes32 clientHoldId_) external restricted nonReentrant {
+        _requireKnown(token);
+        emit SettlementClientHoldReleased(msg.sender, token, clientHoldId_);
+        IHoldable(token).releaseHold(_clientHoldId(msg.sender, clientHoldId_));
+    }
+
+    /// @inheritdoc ISettlement
+    function clientTransfer(address token, address from, address to, uint256 amount) external restricted nonReentrant {
+        _requireKnown(token);
+        emit SettlementClientTransferred(msg.sender, token, from, to, amount);
+        IHoldable(token).settlementTransfer(from, to, amount);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc ISettlement
+    function explainSettlement(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) external view returns (bool ok, bytes32 id, LegCheck[] memory checks) {
+        _checkShape(instruction.legs.length, consents.length, heldLegs);
+        id = _hashInstruction(instruction);
+        (ok, checks) = _explainLegs(id, instruction.legs, consents, heldLegs);
+        ok = ok && block.timestamp < instruction.deadline && !_isNonceUsed(instruction.legs[0].from, instruction.nonce);
+    }
+
+    /// @inheritdoc ISettlement
+    function clientHoldId(address client, bytes32 clientHoldId_) external pure returns (bytes32) {
+        return _clientHoldId(client, clientHoldId_);
+    }
+
+    /// @inheritdoc ISettlement
+    function legKey(bytes32 id, uint256 leg) external pure returns (bytes32) {
+        return _legKey(id, leg);
+    }
+
+    /// @inheritdoc ISettlement
+    function instructionId(Instruction calldata instruction) external pure returns (bytes32) {
+        return _hashInstruction(instruction);
+    }
+
+    /// @inheritdoc ISettlement
+    function instructionDigest(Instruction calldata instruction) external view returns (bytes32) {
+        return _hashTypedDataV4(_hashInstruction(instruction));
+    }
+
+    /// @inheritdoc ISettlement
+    function isNonceUsed(address initiator, uint256 nonce) external view returns (bool) {
+        return _isNonceUsed(initiator, nonce);
+    }
+
+    /// @inheritdoc ISettlement
+    function nonceBitmap(address initiator, uint256 wordPosition) external view returns (uint256) {
+        return _nonces[initiator][wordPosition];
+    }
+
+    /// @inheritdoc ISettlement
+    function isAffirmed(bytes32 id, address party) external view returns (bool) {
+        return _affirmed[id][party];
+    }
+
+    /// @inheritdoc ISettlement
+    function isRegisteredAsset(address token) external view returns (bool) {
+        return _kindOf(token) != 0;
+    }
+
+    /// @inheritdoc ISettlement
+    function isCoin(address coin) external view returns (bool) {
+        return _kinds[coin] == _COIN;
+    }
+
+    /// @inheritdoc ISettlement
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc ISettlement
+    function maxLegs() external pure returns (uint256) {
+        return _MAX_LEGS;
+    }
+
+    /* INTERNAL: SETTLING */
+
+    /// @dev Checks the instruction (shape, deadline, registered assets) and every leg's consent, and consumes the
+    /// initiator's nonce (S2, S3, S4); the caller then moves every leg in order (S1: any refusal reverts all).
+    function _authorize(
+        Instruction calldata instruction,
+        bytes[] calldata consents,
+        uint256 heldLegs,
+        uint256 authorized
+    ) private returns (bytes32 id) {
+        Leg[] calldata legs = instruction.legs;
+        _checkShape(legs.length, consents.length, heldLegs);
+        id = _hashInstruction(instruction);
+        require(block.timestamp < instruction.deadline, SettlementExpired(id, instruction.deadline, block.timestamp));
+        bytes32 digest = _hashTypedDataV4(id);
+        // A held leg's sender consented by placing the hold (`prefund`: only the sender can, and the hold id binds
+        // the instruction id and leg); an authorized leg's by its EIP-3009 signature, bound the same way.
+        authorized |= heldLegs;
+        for (uint256 i; i < legs.length; ++i) {
+            Leg calldata leg = legs[i];
+            _checkLegShape(i, leg);
+            _requireRegistered(i, leg.token);
+            if (!_hasConsent(id, digest, legs, i, consents, authorized)) {
+                // Tell a bad signature from a missing consent.
+                require(consents.length == 0 || consents[i].length == 0, SettlementInvalidSignature(id, i, leg.from));
+                revert SettlementNotConsented(id, i, leg.from);
+            }
+        }
+        _useNonce(legs[0].from, instruction.nonce);
+    }
+
+    /// @dev Moves leg `i` by `executeHold(holdId)` when `holdId` is set, else by `settlementTransfer`; a refusal
+    /// reverts with `SettlementLegFailed`. Low-level calls keep the token's revert data for the error (every
+    /// registered token has code: `setCoin` checks it, directory assets are the factory's proxies).
+    function _move(uint256 i, Leg calldata leg, bytes32 holdId) private {
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool success, bytes memory reason) = leg.token.call(
+            holdId != bytes32(0)
+                ? abi.encodeCall(IHoldable.executeHold, (holdId, leg.to, leg.amount))
+                : abi.encodeCall(IHoldable.settlementTransfer, (leg.from, leg.to, leg.amount))
+        );
+        if (!success) _revertLeg(i, leg, reason);
+    }
+
+    /// @dev Takes leg `i` by its sender's `receiveWithAuthorization` to the engine and forwards it to the recipient
+    /// in the same call (S5: the engine's balance is back where it was).
+    function _moveAuthorized(bytes32 id, uint256 i, Leg calldata leg, Authorization[] calldata authorizations) private {
+        Authorization calldata authorization = authorizations[_authorizationOf(i, authorizations)];
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool success, bytes memory reason) = leg.token.call(
+            abi.encodeCall(
+                IERC3009Receive.receiveWithAuthorization,
+                (
+                    leg.from,
+                    address(this),
+                    leg.amount,
+                    authorization.validAfter,
+                    authorization.validBefore,
+                    _legKey(id, i),
+                    authorization.signature
+                )
+            )
+        );
+        if (!success) _revertLeg(i, leg, reason);
+        // solhint-disable-next-line avoid-low-level-calls
+        (success, reason) = leg.token.call(abi.encodeCall(IERC20.transfer, (leg.to, leg.amount)));
+        if (!success || (reason.length != 0 && !abi.decode(reason, (bool)))) _revertLeg(i, leg, reason);
+    }
+
+    /// @dev The index in `authorizations` of the one naming leg `i` (`_authorizedLegs` proved it exists and is
+    /// unique).
+    function _authorizationOf(uint256 i, Authorization[] calldata authorizations) private pure returns (uint256 k) {
+        while (authorizations[k].leg != i) ++k;
+    }
+
+    /// @dev The map of legs paid by authorization; each must be a distinct, unheld leg of a registered coin.
+    function _authorizedLegs(
+        Leg[] calldata legs,
+        uint256 heldLegs,
+        Authorization[] calldata authorizations
+    ) private view returns (uint256 authorized) {
+        for (uint256 k; k < authorizations.length; ++k) {
+            uint256 leg = authorizations[k].leg;
+            require(
+                leg < legs.length && (authorized | heldLegs) & (1 << leg) == 0 && _kinds[legs[leg].token] == _COIN,
+                SettlementInvalidAuthorization(k, leg)
+            );
+            authorized |= 1 << leg;
+        }
+    }
+
+    function _revertLeg(uint256 i, Leg calldata leg, bytes memory reason) private pure {
+        revert SettlementLegFailed(
+            i,
+            leg.token,
+            leg.from,
+            leg.to,
+            leg.amount,
+            _restrictionOf(reason, leg.from, leg.to),
+            reason
+        );
+    }
+
+    /// @dev Whether leg `i`'s sender consented: its signature in `consents[i]` (which must then be valid), being the
+    /// caller, bit `i` of `consentedOtherwise`, an earlier leg of the same sender (whose consent was checked), or
+    /// an affirmation.
+    function _hasConsent(
+        bytes32 id,
+        bytes32 digest,
+        Leg[] calldata legs,
+        uint256 i,
+        bytes[] calldata consents,
+        uint256 consentedOtherwise
+    ) private view returns (bool) {
+        address from = legs[i].from;
+        if (consents.length != 0 && consents[i].length != 0) {
+            return _isValidSignature(from, digest, consents[i]);
+        }
+        if (from == msg.sender || (consentedOtherwise >> i) & 1 != 0) return true;
+        // `settle` checked (or reverted on) every earlier leg's consent; `explainSettlement` copies its answer.
+        for (uint256 j; j < i; ++j) if (legs[j].from == from) return true;
+        return _affirmed[id][from];
+    }
+
+    /// @dev ECDSA first, then ERC-1271 (OpenZeppelin's `SignatureChecker`) only when that fails and `signer` has
+    /// code: an EOA's valid signature then costs no cold `EXTCODESIZE` (2,600 gas per signer on the DvP path). A
+    /// contract's address has no known key, so ECDSA never speaks for a contract wallet.
+    function _isValidSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        (address recovered, ECDSA.RecoverError recoverError, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (recoverError == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return
+            signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature);
+    }
+
+    /* INTERNAL: CHECKS */
+
+    /// @dev The instruction's id, after checking its shape, that it is before its deadline and its nonce unused.
+    function _checkLive(Instruction calldata instruction) private view returns (bytes32 id) {
+        Leg[] calldata legs = instruction.legs;
+        _checkShape(legs.length, 0, 0);
+        id = _hashInstruction(instruction);
+        for (uint256 i; i < legs.length; ++i) _checkLegShape(i, legs[i]);
+        require(block.timestamp < instruction.deadline, SettlementExpired(id, instruction.deadline, block.timestamp));
+        require(!_isNonceUsed(legs[0].from, instruction.nonce), SettlementNonceUsed(legs[0].from, instruction.nonce));
+    }
+
+    function _checkShape(uint256 n, uint256 consents, uint256 heldLegs) private pure {
+        require(n != 0, SettlementNoLegs());
+        require(n <= _MAX_LEGS, SettlementTooManyLegs(n, _MAX_LEGS));
+        require(consents == 0 || consents == n, SettlementLengthMismatch(n, consents));
+        require(heldLegs >> n == 0, SettlementInvalidHeldLegs(heldLegs, n));
+    }
+
+    function _checkLegShape(uint256 i, Leg calldata leg) private pure {
+        require(
+            leg.amount != 0 && leg.from != address(0) && leg.to != address(0) && leg.from != leg.to,
+            SettlementInvalidLeg(i, leg.from, leg.to, leg.amount)
+        );
+    }
+
+    /// @dev Reverts unless `token` is registered, caching a directory asset on first use (assets are never
+    /// de-registered, so the cache never goes stale).
+    function _requireRegistered(uint256 i, address token) private {
+        if (_kinds[token] != 0) return;
+        ProductType productType = IAssetDirectory(authority()).productOf(token);
+        require(productType != ProductType.None, SettlementUnregisteredAsset(i, token));
+        _kinds[token] = _ASSET;
+        emit SettlementAssetCached(token, productType);
+    }
+
+    /// @dev Reverts unless `token` is registered (hold desk; no caching needed off the DvP path).
+    function _requireKnown(address token) private view {
+        require(_kindOf(token) != 0, SettlementUnknownAsset(token));
+    }
+
+    /// @dev `_COIN`, `_ASSET` (cached or in the directory) or 0.
+    function _kindOf(address token) private view returns (uint8 kind) {
+        kind = _kinds[token];
+        if (kind == 0 && IAssetDirectory(authority()).productOf(token) != ProductType.None) kind = _ASSET;
+    }
+
+    function _isNonceUsed(address initiator, uint256 nonce) private view returns (bool) {
+        return (_nonces[initiator][nonce >> 8] >> (nonce & 0xff)) & 1 != 0;
+    }
+
+    /// @dev Consumes `initiator`'s `nonce` (S2).
+    function _useNonce(address initiator, uint256 nonce) private {
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 bits = _nonces[initiator][nonce >> 8];
+        require(bits & bit == 0, SettlementNonceUsed(initiator, nonce));
+        _nonces[initiator][nonce >> 8] = bits | bit;
+    }
+
+    /* INTERNAL: HASHING */
+
+    /// @dev The EIP-712 struct hash of `instruction` (its id).
+    function _hashInstruction(Instruction calldata instruction) private pure returns (bytes32) {
+        Leg[] calldata legs = instruction.legs;
+        bytes32[] memory legHashes = new bytes32[](legs.length);
+        for (uint256 i; i < legs.length; ++i) {
+            Leg calldata leg = legs[i];
+            legHashes[i] = keccak256(abi.encode(_LEG_TYPEHASH, leg.token, leg.from, leg.to, leg.amount));
+        }
+        return
+            keccak256(
+                abi.encode(
+                    _INSTRUCTION_TYPEHASH,
+                    instruction.tradeRef,
+                    instruction.deadline,
+                    instruction.nonce,
+                    keccak256(abi.encodePacked(legHashes))
+                )
+            );
+    }
+
+    function _legKey(bytes32 id, uint256 leg) private pure returns (bytes32) {
+        return keccak256(abi.encode(id, leg));
+    }
+
+    function _clientHoldId(address client, bytes32 clientHoldId_) private pure returns (bytes32) {
+        return keccak256(abi.encode(client, clientHoldId_));
+    }
+
+    /* INTERNAL: EXPLAINING */
+
+    /// @dev Every leg's standing, and whether all would move.
+    function _explainLegs(
+        bytes32 id,
+        Leg[] calldata legs,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) private view returns (bool ok, LegCheck[] memory checks) {
+        bytes32 digest = _hashTypedDataV4(id);
+        checks = new LegCheck[](legs.length);
+        ok = true;
+        for (uint256 i; i < legs.length; ++i) {
+            _checkLegShape(i, legs[i]);
+            LegCheck memory check = _explainLegCheck(id, digest, legs, i, consents, heldLegs);
+            if (consents.length == 0 || consents[i].length == 0) {
+                // Consent inherited from the sender's first leg: as that leg's.
+                for (uint256 j; j < i; ++j) {
+                    if (legs[j].from == legs[i].from) {
+                        check.consented =
+                            check.consented && (checks[j].consented || _directConsent(id, legs[i].from, i, heldLegs));
+                        break;
+                    }
+                }
+            }
+            checks[i] = check;
+            ok = ok && check.registered && check.consented && check.restriction == 0;
+        }
+    }
+
+    /// @dev Whether `from` consented to leg `i` without relying on its earlier legs (signatures aside).
+    function _directConsent(bytes32 id, address from, uint256 i, uint256 heldLegs) private view returns (bool) {
+        return from == msg.sender || (heldLegs >> i) & 1 != 0 || _affirmed[id][from];
+    }
+
+    /// @dev Leg `i`'s standing (`explainSettlement`).
+    function _explainLegCheck(
+        bytes32 id,
+        bytes32 digest,
+        Leg[] calldata legs,
+        uint256 i,
+        bytes[] calldata consents,
+        uint256 heldLegs
+    ) private view returns (LegCheck memory check) {
+        Leg calldata leg = legs[i];
+        bool isHeld = (heldLegs >> i) & 1 != 0;
+        check.consented = _hasConsent(id, digest, legs, i, consents, heldLegs);
+        uint8 kind = _kindOf(leg.token);
+        check.registered = kind != 0;
+        if (!check.registered) return check;
+        IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(_legKey(id, i));
+        check.held = hold.status == IHoldable.HoldStatus.Active && hold.holder == leg.from && hold.amount >= leg.amount;
+        check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, leg, isHeld);
+    }
+
+    /// @dev The restriction code `settle` would meet for `leg`, asked of the token without sending: a security's
+    /// ERC-1404 answer (for a held leg, its own pause, stop and freeze checks, then its pipeline's, since the held
+    /// units are the ones to move); a coin's composed from its views in the order its transfer checks them.
+    function _explainLeg(uint8 kind, Leg calldata leg, bool isHeld) private view returns (uint8) {
+        if (kind == _COIN) {
+            ISettlementCoin coin = ISettlementCoin(leg.token);
+            if (coin.isPaused()) return uint8(Restriction.TokenPaused);
+            if (coin.isFrozen(leg.from)) return uint8(Restriction.SenderFrozen);
+            if (!isHeld && IHoldable(leg.token).availableBalanceOf(leg.from) < leg.amount) {
+                return uint8(Restriction.InsufficientUnfrozenBalance);
+            }
+            if (coin.isFrozen(leg.to)) return uint8(Restriction.RecipientFrozen);
+            if (!coin.isEligible(leg.to)) return uint8(Restriction.RecipientNotVerified);
+            return 0;
+        }
+        ISecurityToken security = ISecurityToken(leg.token);
+        if (!isHeld) return security.detectTransferRestriction(leg.from, leg.to, leg.amount);
+        if (security.paused()) return uint8(Restriction.TokenPaused);
+        if (security.transfersStopped()) return uint8(Restriction.TransfersStopped);
+        if (security.isFrozen(leg.from)) return uint8(Restriction.SenderFrozen);
+        if (security.isFrozen(leg.to)) return uint8(Restriction.RecipientFrozen);
+        return security.compliance().detectTransferRestriction(leg.token, leg.from, leg.to, leg.amount);
+    }
+
+    /// @dev Maps a token's revert data to a restriction code: the securities' and the coin's known errors (their
+    /// `_revertOwn` and `_move`), the hold errors (`_HOLD_UNAVAILABLE`), anything else `_UNCLASSIFIED`.
+    function _restrictionOf(bytes memory reason, address from, address to) private pure returns (uint8) {
+        if (reason.length < 4) return _UNCLASSIFIED;
+        bytes4 selector = bytes4(reason);
+        if (
+            selector == ISecurityTokenOperations.SecurityTokenPaused.selector ||
+            selector == ISettlementCoin.SettlementCoinPaused.selector
+        ) return uint8(Restriction.TokenPaused);
+        if (selector == ISecurityTokenOperations.SecurityTokenTransfersStopped.selector) {
+            return uint8(Restriction.TransfersStopped);
+        }
+        if (
+            selector == IERC20Errors.ERC20InsufficientBalance.selector ||
+            selector == ISecurityTokenOperations.SecurityTokenInsufficientUnfrozenBalance.selector ||
+            selector == IHoldable.HoldableInsufficientAvailableBalance.selector
+        ) return uint8(Restriction.InsufficientUnfrozenBalance);
+        if (
+            selector == IHoldable.HoldableHoldNotActive.selector ||
+            selector == IHoldable.HoldableHoldExpired.selector ||
+            selector == IHoldable.HoldableExceedsHold.selector
+        ) return _HOLD_UNAVAILABLE;
+        if (reason.length < 36) return _UNCLASSIFIED;
+        bytes memory args = Bytes.slice(reason, 4);
+        if (
+            selector == ISecurityTokenOperations.SecurityTokenAddressFrozen.selector ||
+            selector == ISettlementCoin.SettlementCoinAccountFrozen.selector
+        ) {
+            address account = abi.decode(args, (address));
+            if (account == from) return uint8(Restriction.SenderFrozen);
+            return account == to ? uint8(Restriction.RecipientFrozen) : _UNCLASSIFIED;
+        }
+        if (
+            selector == ISettlementCoin.SettlementCoinIneligibleHolder.selector ||
+            selector == ISecurityTokenOperations.SecurityTokenRecipientNotVerified.selector ||
+            selector == IERC20Errors.ERC20InvalidReceiver.selector
+        ) return uint8(Restriction.RecipientNotVerified);
+        if (selector == ISecurityTokenOperations.SecurityTokenTransferRestricted.selector && args.length >= 128) {
+            (, , , uint256 code) = abi.decode(args, (address, address, uint256, uint256));
+            return code < _HOLD_UNAVAILABLE ? uint8(code) : _UNCLASSIFIED;
+        }
+        return _UNCLASSIFIED;
+    }
 }
