@@ -4,9 +4,8 @@
  * custom-error revert data for any list of contract interfaces.
  *
  * Signing goes through one generic helper, {@link signTyped}, with {@link typedSigner} and {@link structHash}
- * beside it: the engine's instruction uses them here, and the payment gateway's trade and receipt types are
- * signed with the same helpers once their type strings are fixed in `IGatewaySettlement` (add the types as a
- * constant next to {@link INSTRUCTION_TYPES} and a thin `sign…` wrapper, as {@link signInstruction} is).
+ * beside it: the engine's instruction ({@link signInstruction}) and the payment-gateway settlement's trade terms
+ * ({@link signGatewayTrade}) and tranche receipts ({@link signPaymentReceipt}) use them.
  */
 import {
   ethers,
@@ -122,6 +121,134 @@ export function typedDigest(
   value: Record<string, unknown>,
 ): string {
   return ethers.TypedDataEncoder.hash(domain, types, value);
+}
+
+/* PAYMENT-GATEWAY SETTLEMENT: THE TRADE AND RECEIPT TYPES (IGatewaySettlement's NatSpec) */
+
+/** The payment-gateway settlement's EIP-712 domain name and version. */
+export const GATEWAY_DOMAIN_NAME = "AssetLedger Gateway Settlement";
+export const GATEWAY_DOMAIN_VERSION = "1";
+
+/** The exact string `GatewaySettlement` hashes for a trade's terms (the struct hash is the trade's id). */
+export const GATEWAY_TRADE_TYPE =
+  "GatewayTrade(address token,address seller,address buyer,address gateway,uint256 quantity,bytes32 paymentRef," +
+  "uint48 deadline,uint256 nonce,address feeCoin,address feePayer,address feeAccount,uint256 feeAmount)";
+/** The exact string `GatewaySettlement` hashes for a gateway's receipt of one tranche. */
+export const PAYMENT_RECEIPT_TYPE = "PaymentReceipt(bytes32 tradeId,uint256 quantity,bytes32 trancheRef)";
+export const GATEWAY_TRADE_TYPEHASH = ethers.id(GATEWAY_TRADE_TYPE);
+export const PAYMENT_RECEIPT_TYPEHASH = ethers.id(PAYMENT_RECEIPT_TYPE);
+
+/** A trade's types, ready for `signTyped` (primary type `GatewayTrade`). */
+export const GATEWAY_TRADE_TYPES: Record<string, TypedDataField[]> = {
+  GatewayTrade: [
+    { name: "token", type: "address" },
+    { name: "seller", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "gateway", type: "address" },
+    { name: "quantity", type: "uint256" },
+    { name: "paymentRef", type: "bytes32" },
+    { name: "deadline", type: "uint48" },
+    { name: "nonce", type: "uint256" },
+    { name: "feeCoin", type: "address" },
+    { name: "feePayer", type: "address" },
+    { name: "feeAccount", type: "address" },
+    { name: "feeAmount", type: "uint256" },
+  ],
+};
+
+/** A receipt's types, ready for `signTyped` (primary type `PaymentReceipt`). */
+export const PAYMENT_RECEIPT_TYPES: Record<string, TypedDataField[]> = {
+  PaymentReceipt: [
+    { name: "tradeId", type: "bytes32" },
+    { name: "quantity", type: "uint256" },
+    { name: "trancheRef", type: "bytes32" },
+  ],
+};
+
+/** A gateway trade's terms (`IGatewaySettlement.TradeTerms`); without a fee leg the four fee fields are zero. */
+export interface GatewayTradeTerms {
+  token: string;
+  seller: string;
+  buyer: string;
+  gateway: string;
+  quantity: bigint;
+  /** The off-chain payment's reference (a hash of its ISO 20022 end-to-end id). */
+  paymentRef: string;
+  /** Unix seconds (uint48): the holds expire then, and anyone may refund the trade. */
+  deadline: bigint | number;
+  /** An unordered nonce of the seller. */
+  nonce: bigint;
+  feeCoin: string;
+  feePayer: string;
+  feeAccount: string;
+  feeAmount: bigint;
+}
+
+/** A gateway's receipt of one tranche of trade `tradeId`: `quantity` units paid, tranche `trancheRef`. */
+export interface PaymentReceipt {
+  tradeId: string;
+  quantity: bigint;
+  trancheRef: string;
+}
+
+/** The payment-gateway settlement's domain on chain `chainId` at `gatewaySettlement`. */
+export function gatewayDomain(chainId: bigint | number, gatewaySettlement: string): TypedDataDomain {
+  return {
+    name: GATEWAY_DOMAIN_NAME,
+    version: GATEWAY_DOMAIN_VERSION,
+    chainId,
+    verifyingContract: ethers.getAddress(gatewaySettlement),
+  };
+}
+
+/** The domain of a deployed payment-gateway settlement (its address and its provider's chain id). */
+export async function gatewayDomainOf(gatewaySettlement: BaseContract): Promise<TypedDataDomain> {
+  const provider = gatewaySettlement.runner?.provider;
+  if (!provider) throw new Error("gatewayDomainOf: the contract is not connected to a provider");
+  const { chainId } = await provider.getNetwork();
+  return gatewayDomain(chainId, await gatewaySettlement.getAddress());
+}
+
+function tradeValue(terms: GatewayTradeTerms): Record<string, unknown> {
+  return { ...terms, deadline: BigInt(terms.deadline) };
+}
+
+/** A trade's id, as `GatewaySettlement.tradeId` computes it: the EIP-712 struct hash of its terms. */
+export function gatewayTradeId(terms: GatewayTradeTerms): string {
+  return structHash(GATEWAY_TRADE_TYPES, tradeValue(terms));
+}
+
+/** The digest the seller (and a fee payer other than the seller) signs for `terms` under `domain`. */
+export function gatewayTradeDigest(domain: TypedDataDomain, terms: GatewayTradeTerms): string {
+  return typedDigest(domain, GATEWAY_TRADE_TYPES, tradeValue(terms));
+}
+
+/**
+ * The seller's (or a third-party fee payer's) signature of `terms`, for `openTrade` submitted by someone else
+ * (a seller opening the trade itself needs none).
+ */
+export function signGatewayTrade(signer: Signer, domain: TypedDataDomain, terms: GatewayTradeTerms): Promise<string> {
+  return signTyped(signer, domain, GATEWAY_TRADE_TYPES, tradeValue(terms));
+}
+
+/** The address a trade signature recovers to under `domain`. */
+export function gatewayTradeSigner(domain: TypedDataDomain, terms: GatewayTradeTerms, signature: string): string {
+  return typedSigner(domain, GATEWAY_TRADE_TYPES, tradeValue(terms), signature);
+}
+
+/** The digest a gateway signs for `receipt` under `domain` (`GatewaySettlement.receiptDigest`). */
+export function paymentReceiptDigest(domain: TypedDataDomain, receipt: PaymentReceipt): string {
+  return typedDigest(domain, PAYMENT_RECEIPT_TYPES, { ...receipt });
+}
+
+/** The gateway's signed receipt of one tranche, which anyone may submit (`confirmPaymentWithReceipt`). */
+export function signPaymentReceipt(signer: Signer, domain: TypedDataDomain, receipt: PaymentReceipt): Promise<string> {
+  return signTyped(signer, domain, PAYMENT_RECEIPT_TYPES, { ...receipt });
+}
+
+/** The address a receipt signature recovers to under `domain`. */
+export function paymentReceiptSigner(domain: TypedDataDomain, receipt: PaymentReceipt, signature: string): string {
+  return typedSigner(domain, PAYMENT_RECEIPT_TYPES, { ...receipt }, signature);
 }
 
 /* INSTRUCTIONS */

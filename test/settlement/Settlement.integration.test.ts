@@ -1,0 +1,301 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { explainSettlement as sdkExplain } from "../../sdk/settlement";
+import { signAuthorization, domainOf as tokenDomainOf } from "../../sdk/signatures";
+import { Restriction } from "../../sdk/restrictions";
+import { HOLD_UNAVAILABLE, instructionId, legKey, signInstruction, type Instruction } from "./helpers";
+import {
+  consents,
+  FRANCE,
+  instruction,
+  integrationFixture,
+  legOf,
+  positions,
+  START,
+  type IntegrationWorld,
+} from "./integration";
+
+/** Every leg's restriction code as the engine's view and the SDK give it. */
+async function explainCodes(world: IntegrationWorld, ins: Instruction, sigs: string[], held = 0n) {
+  const { engine } = world.contracts;
+  const [, , checks] = await engine.explainSettlement(ins, sigs, held);
+  const view = checks.map((c) => Number(c.restriction));
+  const sdk = await sdkExplain(engine, ins, sigs, held);
+  expect(sdk.legs.map((l) => Number(l.check.restriction))).to.deep.equal(view);
+  return view;
+}
+
+/**
+ * Settles `ins` (signed by every sender, submitted by the stranger) expecting leg `failing` to fail with `code`;
+ * checks that explainSettlement (view and SDK) gives `codes` for the legs, and that nothing moved.
+ */
+async function expectRefused(world: IntegrationWorld, ins: Instruction, failing: number, codes: number[], held = 0n) {
+  const { accounts, contracts } = world;
+  const { alice, bob, carol, stranger } = accounts;
+  const { engine } = contracts;
+  const sigs = await consents(world, ins, [alice, bob, carol]);
+  expect(await explainCodes(world, ins, sigs, held)).to.deep.equal(codes);
+  const [ok] = await engine.explainSettlement(ins, sigs, held);
+  expect(ok).to.equal(false);
+  const holders = [alice.address, bob.address, carol.address, stranger.address, await engine.getAddress()];
+  const before = await positions(world, holders);
+  const leg = ins.legs[failing];
+  await expect(engine.connect(stranger).settle(ins, sigs, held))
+    .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
+    .withArgs(failing, leg.token, leg.from, leg.to, leg.amount, codes[failing], (reason: string) => reason !== "0x");
+  expect(await positions(world, holders)).to.deep.equal(before);
+  expect(await engine.isNonceUsed(ins.legs[0].from, ins.nonce)).to.equal(false);
+}
+
+describe("Settlement on the real deployment (integration)", function () {
+  let world: IntegrationWorld;
+  beforeEach(async function () {
+    world = await loadFixture(integrationFixture);
+  });
+
+  describe("settling", function () {
+    it("settles a DvP of the equity against aCNY signed by both parties and submitted by a third party", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      const price = 5_000n * 100n;
+      const ins = await instruction([await legOf(equity, alice, bob, 100n), await legOf(cny, bob, alice, price)], 1n);
+      const sigs = await consents(world, ins, [alice, bob]);
+      const [ok, id] = await engine.explainSettlement(ins, sigs, 0n);
+      expect(ok).to.equal(true);
+      expect(id).to.equal(instructionId(ins));
+      await expect(engine.connect(stranger).settle(ins, sigs, 0n))
+        .to.emit(engine, "SettlementExecuted")
+        .withArgs(id, alice.address, ins.tradeRef, 1n);
+      expect(await equity.balanceOf(alice.address)).to.equal(START.equity.alice - 100n);
+      expect(await equity.balanceOf(bob.address)).to.equal(START.equity.bob + 100n);
+      expect(await cny.balanceOf(alice.address)).to.equal(START.cny + price);
+      expect(await cny.balanceOf(bob.address)).to.equal(START.cny - price);
+      expect(await cny.balanceOf(engine)).to.equal(0n);
+      expect(await equity.balanceOf(engine)).to.equal(0n);
+      // Replay: the nonce is spent.
+      await expect(engine.connect(stranger).settle(ins, sigs, 0n))
+        .to.be.revertedWithCustomError(engine, "SettlementNonceUsed")
+        .withArgs(alice.address, 1n);
+    });
+
+    it("settles a PvP of aCNY against aUSD at an agreed rate", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, usd, cny } = world.contracts;
+      // 1,000 USD at 7.1234 CNY per USD: 7,123.40 CNY.
+      const usdAmount = 1_000n * 10n ** 6n;
+      const cnyAmount = (usdAmount * 71_234n * 100n) / (10_000n * 10n ** 6n);
+      expect(cnyAmount).to.equal(712_340n);
+      const ins = await instruction(
+        [await legOf(cny, alice, bob, cnyAmount), await legOf(usd, bob, alice, usdAmount)],
+        2n,
+      );
+      await engine.connect(stranger).settle(ins, await consents(world, ins, [alice, bob]), 0n);
+      expect(await cny.balanceOf(bob.address)).to.equal(START.cny + cnyAmount);
+      expect(await usd.balanceOf(alice.address)).to.equal(START.usd + usdAmount);
+      expect(await cny.totalSupply()).to.equal(3n * START.cny);
+    });
+
+    it("settles a DvD of the equity against the bond", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, equity, bond } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 30n), await legOf(bond, bob, alice, 7n)], 3n);
+      await engine.connect(stranger).settle(ins, await consents(world, ins, [alice, bob]), 0n);
+      expect(await equity.balanceOf(bob.address)).to.equal(START.equity.bob + 30n);
+      expect(await bond.balanceOf(alice.address)).to.equal(START.bond.alice + 7n);
+    });
+
+    it("settles a prefunded DvP: the seller stays the owner in a snapshot taken while held, then execution", async function () {
+      const { alice, bob, stranger, agent } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 200n), await legOf(cny, bob, alice, 9_900n)], 4n);
+      const id = instructionId(ins);
+      await expect(engine.connect(alice).prefund(ins, 0n))
+        .to.emit(engine, "SettlementLegPrefunded")
+        .withArgs(id, 0n, alice.address, legKey(id, 0), 200n);
+      expect(await equity.heldBalanceOf(alice.address)).to.equal(200n);
+      expect(await equity.availableBalanceOf(alice.address)).to.equal(START.equity.alice - 200n);
+      // The held units cannot go elsewhere.
+      await expect(equity.connect(alice).transfer(bob.address, START.equity.alice - 199n)).to.be.reverted;
+      await equity.connect(agent).snapshot();
+      const snapshotId = await equity.currentSnapshotId();
+      expect(await equity.balanceOf(alice.address)).to.equal(START.equity.alice);
+      // bob signs only; the held leg needs no signature of alice's.
+      const sigs = ["0x", await signInstruction(engine, bob, ins)];
+      const [ok, , checks] = await engine.explainSettlement(ins, sigs, 1n);
+      expect(ok).to.equal(true);
+      expect(checks[0].held).to.equal(true);
+      await engine.connect(stranger).settle(ins, sigs, 1n);
+      expect(await equity.balanceOfAt(alice.address, snapshotId)).to.equal(START.equity.alice);
+      expect(await equity.balanceOfAt(bob.address, snapshotId)).to.equal(START.equity.bob);
+      expect(await equity.balanceOf(bob.address)).to.equal(START.equity.bob + 200n);
+      expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
+      expect((await equity.holdOf(legKey(id, 0))).status).to.equal(2n); // Executed
+      // Executed once: a release now refuses.
+      await expect(engine.releasePrefund(ins, 0n)).to.be.revertedWithCustomError(equity, "HoldableHoldNotActive");
+    });
+
+    it("pays a coin leg by EIP-3009 receiveWithAuthorization (the engine is an eligible coin holder)", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      expect(await cny.isEligible(engine)).to.equal(true);
+      const ins = await instruction([await legOf(equity, alice, bob, 10n), await legOf(cny, bob, alice, 777n)], 5n);
+      const id = instructionId(ins);
+      const signature = await signAuthorization(bob, await tokenDomainOf(cny), "receive", {
+        from: bob.address,
+        to: await engine.getAddress(),
+        value: 777n,
+        validAfter: 0n,
+        validBefore: ins.deadline,
+        nonce: legKey(id, 1),
+      });
+      const auth = { leg: 1n, validAfter: 0n, validBefore: ins.deadline, signature };
+      await engine
+        .connect(stranger)
+        .settleWithAuthorizations(ins, [await signInstruction(engine, alice, ins), "0x"], 0n, [auth]);
+      expect(await cny.balanceOf(alice.address)).to.equal(START.cny + 777n);
+      expect(await cny.balanceOf(engine)).to.equal(0n);
+      expect(await cny.authorizationState(bob.address, legKey(id, 1))).to.equal(true);
+    });
+  });
+
+  describe("refusals by the real tokens, and explainSettlement's same answer", function () {
+    it("a buyer not verified in the identity registry: RecipientNotVerified on the equity leg", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, stranger, 5n), await legOf(cny, bob, alice, 50n)], 6n);
+      await expectRefused(world, ins, 0, [Restriction.RecipientNotVerified, 0]);
+    });
+
+    it("a country blocked by the asset's compliance: CountryBlocked", async function () {
+      const { alice, carol, regulator } = world.accounts;
+      const { compliance, equity, cny } = world.contracts;
+      await compliance.connect(regulator).setCountriesBlocked(equity, [FRANCE], true);
+      const ins = await instruction([await legOf(equity, alice, carol, 5n), await legOf(cny, carol, alice, 50n)], 7n);
+      await expectRefused(world, ins, 0, [Restriction.CountryBlocked, 0]);
+    });
+
+    it("a halted asset: TradingHalted", async function () {
+      const { alice, bob, regulator } = world.accounts;
+      const { compliance, equity, cny } = world.contracts;
+      await compliance.connect(regulator).imposeHalt(equity, (await time.latest()) + 86_400, ethers.id("news"));
+      const ins = await instruction([await legOf(equity, alice, bob, 5n), await legOf(cny, bob, alice, 50n)], 8n);
+      await expectRefused(world, ins, 0, [Restriction.TradingHalted, 0]);
+    });
+
+    it("the coin's checks in its order: paused, sender frozen, available balance, recipient frozen, eligibility", async function () {
+      const { alice, bob, regulator, stranger } = world.accounts;
+      const { equity, cny } = world.contracts;
+      const officer = cny.connect(regulator);
+      // Recipient not eligible (the stranger is registered nowhere).
+      let ins = await instruction([await legOf(cny, bob, stranger, 50n)], 9n);
+      await expectRefused(world, ins, 0, [Restriction.RecipientNotVerified]);
+      // Recipient frozen comes before eligibility.
+      await officer.freeze(stranger.address);
+      await expectRefused(world, ins, 0, [Restriction.RecipientFrozen]);
+      // The available balance comes before the recipient's freeze.
+      ins = await instruction(
+        [await legOf(equity, alice, bob, 5n), await legOf(cny, bob, stranger, START.cny + 1n)],
+        10n,
+      );
+      await expectRefused(world, ins, 1, [0, Restriction.InsufficientUnfrozenBalance]);
+      // The sender's freeze comes before the balance.
+      await officer.freeze(bob.address);
+      await expectRefused(world, ins, 1, [0, Restriction.SenderFrozen]);
+      // The pause comes first.
+      await officer.pause();
+      await expectRefused(world, ins, 1, [0, Restriction.TokenPaused]);
+    });
+
+    it("the securities' checks: paused, sender frozen, recipient frozen, frozen units", async function () {
+      const { alice, bob, agent } = world.accounts;
+      const { equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 900n), await legOf(cny, bob, alice, 50n)], 11n);
+      await equity.connect(agent).freezePartialTokens(alice.address, 200n);
+      await expectRefused(world, ins, 0, [Restriction.InsufficientUnfrozenBalance, 0]);
+      await equity.connect(agent).setAddressFrozen(bob.address, true);
+      await expectRefused(world, ins, 0, [Restriction.RecipientFrozen, 0]);
+      await equity.connect(agent).setAddressFrozen(alice.address, true);
+      await expectRefused(world, ins, 0, [Restriction.SenderFrozen, 0]);
+      await equity.connect(agent).pause();
+      await expectRefused(world, ins, 0, [Restriction.TokenPaused, 0]);
+    });
+
+    it("a held leg: the hold is checked first, then the token's own checks and its pipeline", async function () {
+      const { alice, bob, agent, regulator } = world.accounts;
+      const { compliance, equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 100n), await legOf(cny, bob, alice, 50n)], 12n);
+      const id = instructionId(ins);
+      await world.contracts.engine.connect(alice).prefund(ins, 0n);
+      // Halted: the pipeline refuses the held units' move.
+      await compliance.connect(regulator).imposeHalt(equity, (await time.latest()) + 86_400, ethers.id("news"));
+      await expectRefused(world, ins, 0, [Restriction.TradingHalted, 0], 1n);
+      // Paused comes before the pipeline.
+      await equity.connect(agent).pause();
+      await expectRefused(world, ins, 0, [Restriction.TokenPaused, 0], 1n);
+      // An officer cancels the hold: the hold comes first.
+      await equity.connect(agent).cancelHold(legKey(id, 0), ethers.id("court order"));
+      await expectRefused(world, ins, 0, [HOLD_UNAVAILABLE, 0], 1n);
+    });
+
+    it("a held coin leg: the hold first, then paused, sender frozen, recipient frozen, eligibility", async function () {
+      const { alice, bob, regulator } = world.accounts;
+      const { engine, equity, cny, cnyHolds } = world.contracts;
+      const ins = await instruction([await legOf(cny, bob, alice, 500n), await legOf(equity, alice, bob, 5n)], 13n);
+      const id = instructionId(ins);
+      await engine.connect(bob).prefund(ins, 0n);
+      expect(await cnyHolds.heldBalanceOf(bob.address)).to.equal(500n);
+      await cny.connect(regulator).freeze(alice.address);
+      await expectRefused(world, ins, 0, [Restriction.RecipientFrozen, 0], 1n);
+      await cny.connect(regulator).freeze(bob.address);
+      await expectRefused(world, ins, 0, [Restriction.SenderFrozen, 0], 1n);
+      await cny.connect(regulator).pause();
+      await expectRefused(world, ins, 0, [Restriction.TokenPaused, 0], 1n);
+      await cnyHolds.connect(regulator).cancelHold(legKey(id, 0), ethers.id("seizure"));
+      await expectRefused(world, ins, 0, [HOLD_UNAVAILABLE, 0], 1n);
+      expect(await cnyHolds.heldBalanceOf(bob.address)).to.equal(0n);
+    });
+  });
+
+  describe("cancel and expiry", function () {
+    it("the initiator cancels: the instruction can no longer settle, and anyone releases a prefund", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, equity, cny, cnyHolds } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 100n), await legOf(cny, bob, alice, 50n)], 14n);
+      const id = instructionId(ins);
+      await engine.connect(bob).prefund(ins, 1n);
+      const sigs = await consents(world, ins, [alice, bob]);
+      await expect(engine.connect(alice).cancel(ins, "0x"))
+        .to.emit(engine, "SettlementCancelled")
+        .withArgs(id, alice.address, 14n, alice.address);
+      await expect(engine.connect(stranger).settle(ins, sigs, 2n))
+        .to.be.revertedWithCustomError(engine, "SettlementNonceUsed")
+        .withArgs(alice.address, 14n);
+      expect(await cnyHolds.heldBalanceOf(bob.address)).to.equal(50n);
+      await engine.connect(stranger).releasePrefund(ins, 1n);
+      expect(await cnyHolds.heldBalanceOf(bob.address)).to.equal(0n);
+      await expect(engine.connect(stranger).releasePrefund(ins, 1n)).to.be.revertedWithCustomError(
+        cnyHolds,
+        "HoldableHoldNotActive",
+      );
+    });
+
+    it("an expired instruction refuses to settle, and its prefund is released by anyone (on the token too)", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 100n), await legOf(cny, bob, alice, 50n)], 15n);
+      const id = instructionId(ins);
+      await engine.connect(alice).prefund(ins, 0n);
+      const sigs = await consents(world, ins, [alice, bob]);
+      await expect(engine.releasePrefund(ins, 0n)).to.be.revertedWithCustomError(engine, "SettlementInstructionLive");
+      await time.increaseTo(ins.deadline);
+      await expect(engine.connect(stranger).settle(ins, sigs, 1n)).to.be.revertedWithCustomError(
+        engine,
+        "SettlementExpired",
+      );
+      await equity.connect(stranger).releaseHold(legKey(id, 0));
+      expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
+      expect(await equity.balanceOf(alice.address)).to.equal(START.equity.alice);
+    });
+  });
+});
