@@ -47,7 +47,11 @@ export async function integrationFixture() {
   await kyc.registerInvestor(investorId("bob"), CHINA, claims, expiry, [bob.address]);
   await kyc.registerInvestor(investorId("carol"), FRANCE, claims, expiry, [carol.address]);
   const wallets = [alice.address, bob.address, carol.address];
-  for (const coin of [contracts.coin, contracts.coinCNY]) await coin.syncHolders(wallets);
+  // Registries push only what makes a holder less eligible: the coins read new investors and members (the
+  // exchange, the gateway trades' fee account) when anyone syncs them.
+  for (const coin of [contracts.coin, contracts.coinCNY]) {
+    await coin.syncHolders([...wallets, accounts.exchange.address]);
+  }
 
   const issue = async (productType: ProductType, name: string) => {
     const { asset } = await issueAsset(contracts.factory, accounts.issuer, {
