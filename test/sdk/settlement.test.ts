@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import fc from "fast-check";
 import { deployments, ethers } from "hardhat";
@@ -8,6 +9,14 @@ import {
   decodeRevert,
   describeRevert,
   explainSettlement,
+  GATEWAY_TRADE_TYPE,
+  GATEWAY_TRADE_TYPEHASH,
+  GATEWAY_TRADE_TYPES,
+  gatewayDomain,
+  gatewayDomainOf,
+  gatewayTradeDigest,
+  gatewayTradeId,
+  gatewayTradeSigner,
   INSTRUCTION_TYPE,
   INSTRUCTION_TYPEHASH,
   INSTRUCTION_TYPES,
@@ -16,13 +25,21 @@ import {
   instructionSigner,
   LEG_TYPE,
   legsHeldMask,
+  PAYMENT_RECEIPT_TYPE,
+  PAYMENT_RECEIPT_TYPEHASH,
+  PAYMENT_RECEIPT_TYPES,
+  paymentReceiptDigest,
+  paymentReceiptSigner,
   revertDataOf,
   settlementDomain,
   settlementDomainOf,
+  signGatewayTrade,
   signInstruction,
+  signPaymentReceipt,
   signTyped,
   structHash,
   typedSigner,
+  type GatewayTradeTerms,
   type Instruction,
   type LegCheck,
   type SettlementExplainer,
@@ -381,6 +398,85 @@ describe("sdk/settlement", function () {
       expect(revertDataOf({ info: { error: { data: { data: "0xabcd" } } } })).to.equal("0xabcd");
       expect(revertDataOf(new Error("no data"))).to.equal(undefined);
       expect(revertDataOf(undefined)).to.equal(undefined);
+    });
+  });
+
+  describe("the payment-gateway settlement's trade and receipt", function () {
+    /** Reads a type string's `name(…)` out of IGatewaySettlement.sol's NatSpec (its documented EIP-712 types). */
+    function documentedType(name: string): string {
+      const source = readFileSync("contracts/interfaces/settlement/IGatewaySettlement.sol", "utf8");
+      const natspec = source
+        .split("\n")
+        .filter((line) => line.trim().startsWith("///"))
+        .map((line) => line.trim().replace(/^\/\/\/\s?/, ""))
+        .join("");
+      const match = new RegExp(`${name}\\([^)]*\\)`).exec(natspec.replace(/,\s+/g, ","));
+      if (!match) throw new Error(`IGatewaySettlement.sol documents no ${name} type`);
+      return match[0];
+    }
+
+    function trade(overrides: Partial<GatewayTradeTerms> = {}): GatewayTradeTerms {
+      return {
+        token: address("equity"),
+        seller: address("seller"),
+        buyer: address("buyer"),
+        gateway: address("gateway"),
+        quantity: 100n,
+        paymentRef: ethers.id("E2E-1"),
+        deadline: 1_900_000_000n,
+        nonce: 3n,
+        feeCoin: address("coin"),
+        feePayer: address("buyer"),
+        feeAccount: address("fees"),
+        feeAmount: 1_001n,
+        ...overrides,
+      };
+    }
+
+    it("encode to the type strings IGatewaySettlement documents", function () {
+      expect(ethers.TypedDataEncoder.from(GATEWAY_TRADE_TYPES).encodeType("GatewayTrade")).to.equal(GATEWAY_TRADE_TYPE);
+      expect(ethers.TypedDataEncoder.from(PAYMENT_RECEIPT_TYPES).encodeType("PaymentReceipt")).to.equal(
+        PAYMENT_RECEIPT_TYPE,
+      );
+      expect(documentedType("GatewayTrade")).to.equal(GATEWAY_TRADE_TYPE);
+      expect(documentedType("PaymentReceipt")).to.equal(PAYMENT_RECEIPT_TYPE);
+      expect(GATEWAY_TRADE_TYPEHASH).to.equal(ethers.id(GATEWAY_TRADE_TYPE));
+      expect(PAYMENT_RECEIPT_TYPEHASH).to.equal(ethers.id(PAYMENT_RECEIPT_TYPE));
+    });
+
+    it("sign what the wallet shows, and the signatures recover to their signers", async function () {
+      const [, seller, gateway] = await ethers.getSigners();
+      const domain = gatewayDomain(31_337n, address("gateway settlement"));
+      const terms = trade({ seller: seller.address });
+      const signature = await signGatewayTrade(seller, domain, terms);
+      expect(gatewayTradeSigner(domain, terms, signature)).to.equal(seller.address);
+      expect(ethers.recoverAddress(gatewayTradeDigest(domain, terms), signature)).to.equal(seller.address);
+      const receipt = { tradeId: gatewayTradeId(terms), quantity: 30n, trancheRef: ethers.id("T-1") };
+      const receiptSignature = await signPaymentReceipt(gateway, domain, receipt);
+      expect(paymentReceiptSigner(domain, receipt, receiptSignature)).to.equal(gateway.address);
+      expect(ethers.recoverAddress(paymentReceiptDigest(domain, receipt), receiptSignature)).to.equal(gateway.address);
+      // Another domain (another contract) recovers someone else.
+      const other = gatewayDomain(31_337n, address("other"));
+      expect(gatewayTradeSigner(other, terms, signature)).to.not.equal(seller.address);
+    });
+
+    it("agree with the deployed GatewaySettlement: id, digests, and signatures it accepts", async function () {
+      const { accounts } = await loadFixture(coreFixture);
+      const settlement = await ethers.getContractAt(
+        "GatewaySettlement",
+        (await deployments.get("GatewaySettlement")).address,
+      );
+      const domain = await gatewayDomainOf(settlement);
+      expect(domain.verifyingContract).to.equal(await settlement.getAddress());
+      const terms = trade({ seller: accounts.alice.address, deadline: 1_900_000_000n });
+      expect(await settlement.tradeId(terms)).to.equal(gatewayTradeId(terms));
+      expect(await settlement.tradeDigest(terms)).to.equal(gatewayTradeDigest(domain, terms));
+      const receipt = { tradeId: gatewayTradeId(terms), quantity: 40n, trancheRef: ethers.id("T-2") };
+      expect(await settlement.receiptDigest(receipt.tradeId, receipt.quantity, receipt.trancheRef)).to.equal(
+        paymentReceiptDigest(domain, receipt),
+      );
+      const signature = await signGatewayTrade(accounts.alice, domain, terms);
+      expect(ethers.recoverAddress(await settlement.tradeDigest(terms), signature)).to.equal(accounts.alice.address);
     });
   });
 });
