@@ -3,9 +3,17 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { gatewayDomainOf, gatewayTradeId, signGatewayTrade, signPaymentReceipt } from "../../sdk/settlement";
+import {
+  gatewayDomainOf,
+  gatewayTradeId,
+  revertDataOf,
+  signGatewayTrade,
+  signPaymentReceipt,
+} from "../../sdk/settlement";
+import { Claim, claimsOf } from "../../sdk/claims";
+import { investorId } from "../identity/helpers";
 import { instructionId, legKey, type Instruction } from "./helpers";
-import { consents, FRANCE, instruction, integrationFixture, legOf, type IntegrationWorld } from "./integration";
+import { CHINA, consents, FRANCE, instruction, integrationFixture, legOf, type IntegrationWorld } from "./integration";
 
 /** `IHoldable.HoldStatus`: Active is 1; Executed, Released and Cancelled (2–4) are final. */
 const ACTIVE = 1n;
@@ -24,6 +32,7 @@ type Op =
   | { kind: "pause"; token: "equity" | "cny"; on: boolean }
   | { kind: "block"; on: boolean }
   | { kind: "suspend"; on: boolean }
+  | { kind: "kyc"; who: number; verified: boolean }
   | { kind: "cancelHold"; k: number };
 
 const party = fc.integer({ min: 0, max: 2 });
@@ -88,6 +97,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("block" as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("suspend" as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancelHold" as const), k: fc.nat(15) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("kyc" as const), who: party, verified: fc.boolean() }),
+  },
 );
 
 interface Token {
@@ -108,29 +121,44 @@ describe("Settlement and GatewaySettlement on the real deployment: property (int
     const counts: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: 24 }), async (random) => {
-        // Each run opens with a settled DvP and a trade with a confirmed tranche, then goes random.
+        // Each run opens with a settled DvP, a trade with a confirmed tranche and a PvP beyond the payer's balance
+        // (a leg failure), then goes random.
         const ops: Op[] = [
           { kind: "instruct", shape: "dvp", a: 0, b: 1, x: 10n, y: 100n, prefund: false },
           { kind: "settle", i: 0 },
           { kind: "open", a: 0, b: 1, q: 50n, fee: 7n },
           { kind: "confirm", k: 0, q: 20n, receipt: true },
+          { kind: "instruct", shape: "pvp", a: 1, b: 2, x: 1n, y: 10n ** 12n, prefund: false },
+          { kind: "settle", i: 1 },
           ...random,
         ];
         const world = await loadFixture(integrationFixture);
         await run(world, ops, counts);
       }),
-      { numRuns: 8 },
+      { numRuns: Number(process.env.SETTLEMENT_PROPERTY_RUNS ?? 8) },
     );
     if (process.env.DEBUG_PROP) console.log(counts);
     // The runs exercised both settlement paths, their refusals and the gateway.
-    for (const outcome of ["settle ok", "open ok", "confirm ok"]) expect(counts[outcome] ?? 0).to.be.greaterThan(0);
+    for (const outcome of ["settle ok", "open ok", "confirm ok", "leg failed"])
+      expect(counts[outcome] ?? 0).to.be.greaterThan(0);
   });
 });
 
 async function run(world: IntegrationWorld, ops: Op[], counts: Record<string, number>) {
   const { accounts, contracts } = world;
-  const { alice, bob, carol, agent, regulator, gateway, governor, stranger, exchange } = accounts;
-  const { engine, gatewaySettlement: gs, equity, usd, cny, cnyHolds, usdHolds, compliance, members } = contracts;
+  const { alice, bob, carol, agent, regulator, gateway, governor, stranger, exchange, kycProvider } = accounts;
+  const {
+    engine,
+    gatewaySettlement: gs,
+    equity,
+    usd,
+    cny,
+    cnyHolds,
+    usdHolds,
+    compliance,
+    members,
+    identity,
+  } = contracts;
   const parties: HardhatEthersSigner[] = [alice, bob, carol];
   const tokens: Token[] = [
     { address: await equity.getAddress(), name: "equity" },
@@ -208,12 +236,26 @@ async function run(world: IntegrationWorld, ops: Op[], counts: Record<string, nu
         const { ins, prefunded } = entry;
         const sigs = await consents(world, ins, parties);
         if (prefunded) sigs[0] = "0x";
-        const ok = await attempt("settle", () =>
-          engine
-            .connect(stranger)
-            .settle(ins, sigs, prefunded ? 1n : 0n)
-            .then((tx) => tx.wait()),
-        );
+        const mask = prefunded ? 1n : 0n;
+        // explainSettlement, asked in the same state, must agree with what settle does, leg for leg.
+        const [wouldSettle, , checks] = await engine.connect(stranger).explainSettlement(ins, sigs, mask);
+        let failure: string | undefined;
+        const ok = await attempt("settle", async () => {
+          try {
+            return await (await engine.connect(stranger).settle(ins, sigs, mask)).wait();
+          } catch (error) {
+            failure = revertDataOf(error);
+            throw error;
+          }
+        });
+        expect(ok, "explainSettlement's verdict").to.equal(wouldSettle);
+        const parsed = failure ? engine.interface.parseError(failure) : null;
+        if (parsed?.name === "SettlementLegFailed") {
+          counts["leg failed"] = (counts["leg failed"] ?? 0) + 1;
+          const leg = Number(parsed.args[0]);
+          expect(Number(checks[leg].restriction), `leg ${leg}'s explained code`).to.equal(Number(parsed.args[5]));
+          for (let j = 0; j < leg; j++) expect(checks[j].restriction, `leg ${j} before it`).to.equal(0n);
+        }
         if (ok) for (const leg of ins.legs) move(leg.token, leg.from, leg.to, leg.amount);
         break;
       }
@@ -336,6 +378,18 @@ async function run(world: IntegrationWorld, ops: Op[], counts: Record<string, nu
             : members.connect(governor).reinstateMember(gateway.address),
         );
         break;
+      case "kyc": {
+        // The KYC provider drops (or restores) a party's AML claim: it is no longer (again) verified.
+        const who = parties[op.who];
+        const label = ["alice", "bob", "carol"][op.who];
+        const claims = claimsOf(op.verified ? [Claim.KYC, Claim.AML] : [Claim.KYC]);
+        const country = op.who === 2 ? FRANCE : CHINA;
+        const expiry = (await time.latest()) + 365 * 86_400;
+        await identity.connect(kycProvider).updateInvestor(investorId(label), country, claims, expiry);
+        // The registries push what makes a holder less eligible; anyone syncs the rest.
+        for (const coin of [usd, cny]) await coin.syncHolder(who.address);
+        break;
+      }
       case "cancelHold": {
         const hold = holds[op.k % Math.max(holds.length, 1)];
         if (!hold) break;
