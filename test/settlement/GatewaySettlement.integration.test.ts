@@ -163,6 +163,25 @@ describe("GatewaySettlement on the real deployment (integration)", function () {
     await expectCustodyFree(world);
   });
 
+  it("holds released on the tokens by anyone after the deadline: the refund still closes the trade once", async function () {
+    const { alice, bob, stranger } = world.accounts;
+    const { gatewaySettlement, equity, cnyHolds } = world.contracts;
+    const t = await terms(world, 9n, 100n, 30n);
+    const id = gatewayTradeId(t);
+    const domain = await gatewayDomainOf(gatewaySettlement);
+    await gatewaySettlement.connect(alice).openTrade(t, "0x", await signGatewayTrade(bob, domain, t));
+    const [assetHold, feeHold] = await gatewaySettlement.holdIdsOf(id);
+    await time.increaseTo(t.deadline);
+    await equity.connect(stranger).releaseHold(assetHold);
+    await cnyHolds.connect(stranger).releaseHold(feeHold);
+    await expect(gatewaySettlement.connect(stranger).expireTrade(id))
+      .to.emit(gatewaySettlement, "TradeExpired")
+      .withArgs(id, stranger.address, 0n, 0n);
+    expect(await gatewaySettlement.statusOf(id)).to.equal(TradeStatus.Expired);
+    expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
+    await expectCustodyFree(world);
+  });
+
   it("a gateway member suspended in the MemberRegistry can no longer confirm, by transaction or receipt", async function () {
     const { alice, gateway, governor, stranger } = world.accounts;
     const { gatewaySettlement, members, equity } = world.contracts;

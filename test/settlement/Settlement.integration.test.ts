@@ -4,8 +4,11 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { explainSettlement as sdkExplain } from "../../sdk/settlement";
 import { signAuthorization, domainOf as tokenDomainOf } from "../../sdk/signatures";
 import { Restriction } from "../../sdk/restrictions";
+import { Claim, claimsOf } from "../../sdk/claims";
+import { investorId } from "../identity/helpers";
 import { HOLD_UNAVAILABLE, instructionId, legKey, signInstruction, type Instruction } from "./helpers";
 import {
+  CHINA,
   consents,
   FRANCE,
   instruction,
@@ -181,6 +184,28 @@ describe("Settlement on the real deployment (integration)", function () {
       await compliance.connect(regulator).imposeHalt(equity, (await time.latest()) + 86_400, ethers.id("news"));
       const ins = await instruction([await legOf(equity, alice, bob, 5n), await legOf(cny, bob, alice, 50n)], 8n);
       await expectRefused(world, ins, 0, [Restriction.TradingHalted, 0]);
+    });
+
+    it("registry changes: a seller and a buyer no longer verified, on plain and held legs", async function () {
+      const { alice, bob, kycProvider } = world.accounts;
+      const { engine, identity, equity, cny } = world.contracts;
+      const expiry = (await time.latest()) + 86_400 * 365;
+      const ins = await instruction([await legOf(equity, alice, bob, 5n), await legOf(cny, bob, alice, 50n)], 20n);
+      const held = await instruction([await legOf(equity, alice, bob, 6n), await legOf(cny, bob, alice, 60n)], 21n);
+      await engine.connect(alice).prefund(held, 0n);
+      // The buyer loses its AML claim: the equity refuses it as a recipient on a plain and a held leg; the coin
+      // still lets it pay (a coin checks the recipient only).
+      await identity.connect(kycProvider).updateInvestor(investorId("bob"), CHINA, claimsOf([Claim.KYC]), expiry);
+      await expectRefused(world, ins, 0, [Restriction.RecipientNotVerified, 0]);
+      await expectRefused(world, held, 0, [Restriction.RecipientNotVerified, 0], 1n);
+      // Restored, then the seller loses it: SenderNotVerified, and the coin (told in the same transaction by the
+      // registry) no longer lets it receive the price.
+      await identity
+        .connect(kycProvider)
+        .updateInvestor(investorId("bob"), CHINA, claimsOf([Claim.KYC, Claim.AML]), expiry);
+      await identity.connect(kycProvider).updateInvestor(investorId("alice"), CHINA, claimsOf([Claim.KYC]), expiry);
+      await expectRefused(world, ins, 0, [Restriction.SenderNotVerified, Restriction.RecipientNotVerified]);
+      await expectRefused(world, held, 0, [Restriction.SenderNotVerified, Restriction.RecipientNotVerified], 1n);
     });
 
     it("the coin's checks in its order: paused, sender frozen, available balance, recipient frozen, eligibility", async function () {
