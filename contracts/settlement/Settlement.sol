@@ -573,18 +573,33 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         if (!check.registered) return check;
         IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(_legKey(id, i));
         check.held = hold.status == IHoldable.HoldStatus.Active && hold.holder == leg.from && hold.amount >= leg.amount;
-        check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, leg, isHeld);
+        check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, legs, i, isHeld);
     }
 
-    /// @dev The restriction code `settle` would meet for `leg`, asked of the token without sending: a security's
+    /// @dev What the legs before leg `i` take from and give to its sender in its token (`settle` moves them first).
+    function _earlierFlows(Leg[] calldata legs, uint256 i) private pure returns (uint256 debited, uint256 credited) {
+        Leg calldata leg = legs[i];
+        for (uint256 j; j < i; ++j) {
+            Leg calldata earlier = legs[j];
+            if (earlier.token != leg.token) continue;
+            if (earlier.from == leg.from) debited += earlier.amount;
+            else if (earlier.to == leg.from) credited += earlier.amount;
+        }
+    }
+
+    /// @dev The restriction code `settle` would meet for leg `i`, asked of the token without sending: a security's
     /// ERC-1404 answer (for a held leg, its own pause, stop and freeze checks, then its pipeline's, since the held
-    /// units are the ones to move); a coin's composed from its views in the order its transfer checks them.
-    function _explainLeg(uint8 kind, Leg calldata leg, bool isHeld) private view returns (uint8) {
+    /// units are the ones to move); a coin's composed from its views in the order its transfer checks them. An
+    /// unheld leg's available balance counts what the earlier legs of the instruction take from and give to its
+    /// sender in the same token (a held leg moves held units, which no earlier leg touches).
+    function _explainLeg(uint8 kind, Leg[] calldata legs, uint256 i, bool isHeld) private view returns (uint8) {
+        Leg calldata leg = legs[i];
+        (uint256 debited, uint256 credited) = isHeld ? (0, 0) : _earlierFlows(legs, i);
         if (kind == _COIN) {
             ISettlementCoin coin = ISettlementCoin(leg.token);
             if (coin.isPaused()) return uint8(Restriction.TokenPaused);
             if (coin.isFrozen(leg.from)) return uint8(Restriction.SenderFrozen);
-            if (!isHeld && IHoldable(leg.token).availableBalanceOf(leg.from) < leg.amount) {
+            if (!isHeld && IHoldable(leg.token).availableBalanceOf(leg.from) + credited < leg.amount + debited) {
                 return uint8(Restriction.InsufficientUnfrozenBalance);
             }
             if (coin.isFrozen(leg.to)) return uint8(Restriction.RecipientFrozen);
@@ -592,7 +607,20 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             return 0;
         }
         ISecurityToken security = ISecurityToken(leg.token);
-        if (!isHeld) return security.detectTransferRestriction(leg.from, leg.to, leg.amount);
+        if (!isHeld) {
+            uint8 code = security.detectTransferRestriction(leg.from, leg.to, leg.amount);
+            if ((debited | credited) == 0) return code;
+            // The token's own codes before the balance (paused, stopped, frozen) stand; then the balance after the
+            // earlier legs; then the pipeline.
+            if (code >= uint8(Restriction.TokenPaused) && code != uint8(Restriction.InsufficientUnfrozenBalance)) {
+                return code;
+            }
+            if (IHoldable(leg.token).availableBalanceOf(leg.from) + credited < leg.amount + debited) {
+                return uint8(Restriction.InsufficientUnfrozenBalance);
+            }
+            if (code != uint8(Restriction.InsufficientUnfrozenBalance)) return code;
+            return security.compliance().detectTransferRestriction(leg.token, leg.from, leg.to, leg.amount);
+        }
         if (security.paused()) return uint8(Restriction.TokenPaused);
         if (security.transfersStopped()) return uint8(Restriction.TransfersStopped);
         if (security.isFrozen(leg.from)) return uint8(Restriction.SenderFrozen);

@@ -19,7 +19,7 @@ import { CHINA, consents, FRANCE, instruction, integrationFixture, legOf, type I
 const ACTIVE = 1n;
 
 type Op =
-  | { kind: "instruct"; shape: "dvp" | "pvp"; a: number; b: number; x: bigint; y: bigint; prefund: boolean }
+  | { kind: "instruct"; shape: "dvp" | "pvp" | "split"; a: number; b: number; x: bigint; y: bigint; prefund: boolean }
   | { kind: "settle"; i: number }
   | { kind: "release"; i: number }
   | { kind: "cancel"; i: number }
@@ -41,7 +41,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant("instruct" as const),
-      shape: fc.constantFrom("dvp" as const, "pvp" as const),
+      shape: fc.constantFrom("dvp" as const, "pvp" as const, "split" as const),
       a: party,
       b: party,
       x: fc.bigInt({ min: 1n, max: 400n }),
@@ -212,10 +212,15 @@ async function run(world: IntegrationWorld, ops: Op[], counts: Record<string, nu
       case "instruct": {
         if (op.a === op.b) break;
         const [a, b] = [parties[op.a], parties[op.b]];
+        // A split: the seller delivers to both others in two legs of the same token (explainSettlement counts
+        // the first leg's debit when it explains the second).
+        const c = parties[3 - op.a - op.b];
         const legs =
           op.shape === "dvp"
             ? [await legOf(equity, a, b, op.x), await legOf(cny, b, a, op.y)]
-            : [await legOf(cny, a, b, op.y), await legOf(usd, b, a, op.y * 7n)];
+            : op.shape === "pvp"
+              ? [await legOf(cny, a, b, op.y), await legOf(usd, b, a, op.y * 7n)]
+              : [await legOf(equity, a, b, op.x), await legOf(equity, a, c, op.x * 2n), await legOf(cny, b, a, op.y)];
         const ins = await instruction(legs, nonce++);
         let prefunded = false;
         if (op.prefund) {

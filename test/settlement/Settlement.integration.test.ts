@@ -282,6 +282,49 @@ describe("Settlement on the real deployment (integration)", function () {
     });
   });
 
+  describe("legs of one sender in one token (explainSettlement counts the earlier legs' balance effects)", function () {
+    it("a seller allocating more than it has over two legs: the second leg is refused, explained and settled", async function () {
+      const { alice, bob, carol } = world.accounts;
+      const { equity, cny } = world.contracts;
+      // alice has 1,000 shares: 600 to bob and 600 to carol cannot both move.
+      const ins = await instruction(
+        [
+          await legOf(equity, alice, bob, 600n),
+          await legOf(equity, alice, carol, 600n),
+          await legOf(cny, bob, alice, 100n),
+        ],
+        30n,
+      );
+      await expectRefused(world, ins, 1, [0, Restriction.InsufficientUnfrozenBalance, 0]);
+      // The same on the coin: bob pays more than he has over two legs.
+      const pay = await instruction(
+        [await legOf(cny, bob, alice, START.cny / 2n + 1n), await legOf(cny, bob, carol, START.cny / 2n)],
+        31n,
+      );
+      await expectRefused(world, pay, 1, [0, Restriction.InsufficientUnfrozenBalance]);
+    });
+
+    it("a chain (carol buys from bob what she delivers to alice): explained as moving, and settled", async function () {
+      const { alice, bob, carol, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      expect(await equity.balanceOf(carol.address)).to.equal(0n);
+      const ins = await instruction(
+        [
+          await legOf(equity, bob, carol, 50n),
+          await legOf(equity, carol, alice, 50n),
+          await legOf(cny, alice, bob, 100n),
+        ],
+        32n,
+      );
+      const sigs = await consents(world, ins, [alice, bob, carol]);
+      expect(await explainCodes(world, ins, sigs)).to.deep.equal([0, 0, 0]);
+      expect((await engine.explainSettlement(ins, sigs, 0n))[0]).to.equal(true);
+      await engine.connect(stranger).settle(ins, sigs, 0n);
+      expect(await equity.balanceOf(alice.address)).to.equal(START.equity.alice + 50n);
+      expect(await equity.balanceOf(carol.address)).to.equal(0n);
+    });
+  });
+
   describe("cancel and expiry", function () {
     it("the initiator cancels: the instruction can no longer settle, and anyone releases a prefund", async function () {
       const { alice, bob, stranger } = world.accounts;
