@@ -210,7 +210,9 @@ interface ISettlement {
     ) external returns (bytes32 id);
 
     /// @notice Every leg's standing and the instruction's (`ok` when it would settle now, submitted by the caller),
-    /// without sending. A leg's `restriction` is the code `settle` would revert with for it.
+    /// without sending. A leg's `restriction` is the code `settle` would revert with for it; an unheld leg's
+    /// available balance counts what the instruction's earlier legs take from and give to its sender in the same
+    /// token (the pipeline is asked about each leg in the current state).
     /// @dev Reverts on malformed input as `settle` does (`SettlementNoLegs`, `SettlementTooManyLegs`,
     /// `SettlementLengthMismatch`, `SettlementInvalidHeldLegs`, `SettlementInvalidLeg`).
     function explainSettlement(
