@@ -162,6 +162,86 @@ describe("Settlement on the real deployment (integration)", function () {
     });
   });
 
+  describe("refusals of an EIP-3009 coin leg (taken by the engine, forwarded in the same call)", function () {
+    async function authorizedDvp(nonce: bigint, price: bigint) {
+      const { alice, bob } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, bob, 10n), await legOf(cny, bob, alice, price)], nonce);
+      const signature = await signAuthorization(bob, await tokenDomainOf(cny), "receive", {
+        from: bob.address,
+        to: await engine.getAddress(),
+        value: price,
+        validAfter: 0n,
+        validBefore: ins.deadline,
+        nonce: legKey(instructionId(ins), 1),
+      });
+      const auth = { leg: 1n, validAfter: 0n, validBefore: ins.deadline, signature };
+      return { ins, auths: [auth], sigs: [await signInstruction(engine, alice, ins), "0x"] };
+    }
+
+    for (const [label, code, setUp] of [
+      [
+        "the recipient frozen",
+        Restriction.RecipientFrozen,
+        (w: IntegrationWorld) => w.contracts.cny.connect(w.accounts.regulator).freeze(w.accounts.alice.address),
+      ],
+      [
+        "the payer frozen",
+        Restriction.SenderFrozen,
+        (w: IntegrationWorld) => w.contracts.cny.connect(w.accounts.regulator).freeze(w.accounts.bob.address),
+      ],
+      [
+        "the coin paused",
+        Restriction.TokenPaused,
+        (w: IntegrationWorld) => w.contracts.cny.connect(w.accounts.regulator).pause(),
+      ],
+    ] as const) {
+      it(`${label}: SettlementLegFailed with code ${code}, nothing moves, the authorization unused`, async function () {
+        const { bob, stranger } = world.accounts;
+        const { engine, cny } = world.contracts;
+        const { ins, auths, sigs } = await authorizedDvp(40n, 500n);
+        await setUp(world);
+        const before = await positions(world, [world.accounts.alice.address, bob.address, await engine.getAddress()]);
+        const leg = ins.legs[1];
+        await expect(engine.connect(stranger).settleWithAuthorizations(ins, sigs, 0n, auths))
+          .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
+          .withArgs(1n, leg.token, leg.from, leg.to, leg.amount, code, (reason: string) => reason !== "0x");
+        expect(
+          await positions(world, [world.accounts.alice.address, bob.address, await engine.getAddress()]),
+        ).to.deep.equal(before);
+        expect(await cny.authorizationState(bob.address, legKey(instructionId(ins), 1))).to.equal(false);
+      });
+    }
+
+    it("held units are not paid by authorization: InsufficientUnfrozenBalance", async function () {
+      const { bob, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      // bob holds nearly all his aCNY for another instruction.
+      const other = await instruction(
+        [
+          await legOf(cny, bob, world.accounts.carol, START.cny - 100n),
+          await legOf(equity, world.accounts.alice, bob, 1n),
+        ],
+        41n,
+      );
+      await engine.connect(bob).prefund(other, 0n);
+      const { ins, auths, sigs } = await authorizedDvp(42n, 500n);
+      const leg = ins.legs[1];
+      await expect(engine.connect(stranger).settleWithAuthorizations(ins, sigs, 0n, auths))
+        .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
+        .withArgs(
+          1n,
+          leg.token,
+          leg.from,
+          leg.to,
+          leg.amount,
+          Restriction.InsufficientUnfrozenBalance,
+          (reason: string) => reason !== "0x",
+        );
+      expect(await cny.balanceOf(engine)).to.equal(0n);
+    });
+  });
+
   describe("refusals by the real tokens, and explainSettlement's same answer", function () {
     it("a buyer not verified in the identity registry: RecipientNotVerified on the equity leg", async function () {
       const { alice, bob, stranger } = world.accounts;
