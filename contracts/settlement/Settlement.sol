@@ -573,17 +573,25 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         if (!check.registered) return check;
         IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(_legKey(id, i));
         check.held = hold.status == IHoldable.HoldStatus.Active && hold.holder == leg.from && hold.amount >= leg.amount;
-        check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, legs, i, isHeld);
+        check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, legs, i, heldLegs);
     }
 
-    /// @dev What the legs before leg `i` take from and give to its sender in its token (`settle` moves them first).
-    function _earlierFlows(Leg[] calldata legs, uint256 i) private pure returns (uint256 debited, uint256 credited) {
+    /// @dev What the legs before leg `i` take from the available balance of its sender in its token and give to it
+    /// (`settle` moves them first). A held earlier leg takes held units, not available ones.
+    function _earlierFlows(
+        Leg[] calldata legs,
+        uint256 i,
+        uint256 heldLegs
+    ) private pure returns (uint256 debited, uint256 credited) {
         Leg calldata leg = legs[i];
         for (uint256 j; j < i; ++j) {
             Leg calldata earlier = legs[j];
             if (earlier.token != leg.token) continue;
-            if (earlier.from == leg.from) debited += earlier.amount;
-            else if (earlier.to == leg.from) credited += earlier.amount;
+            if (earlier.from == leg.from) {
+                if ((heldLegs >> j) & 1 == 0) debited += earlier.amount;
+            } else if (earlier.to == leg.from) {
+                credited += earlier.amount;
+            }
         }
     }
 
@@ -592,9 +600,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// units are the ones to move); a coin's composed from its views in the order its transfer checks them. An
     /// unheld leg's available balance counts what the earlier legs of the instruction take from and give to its
     /// sender in the same token (a held leg moves held units, which no earlier leg touches).
-    function _explainLeg(uint8 kind, Leg[] calldata legs, uint256 i, bool isHeld) private view returns (uint8) {
+    function _explainLeg(uint8 kind, Leg[] calldata legs, uint256 i, uint256 heldLegs) private view returns (uint8) {
         Leg calldata leg = legs[i];
-        (uint256 debited, uint256 credited) = isHeld ? (0, 0) : _earlierFlows(legs, i);
+        bool isHeld = (heldLegs >> i) & 1 != 0;
+        (uint256 debited, uint256 credited) = isHeld ? (0, 0) : _earlierFlows(legs, i, heldLegs);
         if (kind == _COIN) {
             ISettlementCoin coin = ISettlementCoin(leg.token);
             if (coin.isPaused()) return uint8(Restriction.TokenPaused);

@@ -384,6 +384,27 @@ describe("Settlement on the real deployment (integration)", function () {
       await expectRefused(world, pay, 1, [0, Restriction.InsufficientUnfrozenBalance]);
     });
 
+    it("a held leg before an unheld leg of the same seller: the held units are not counted twice", async function () {
+      const { alice, bob, carol, stranger } = world.accounts;
+      const { engine, equity, cny } = world.contracts;
+      // alice holds 900 of her 1,000 shares for bob, and sends 100 unheld to carol.
+      const ins = await instruction(
+        [
+          await legOf(equity, alice, bob, 900n),
+          await legOf(equity, alice, carol, 100n),
+          await legOf(cny, bob, alice, 1n),
+        ],
+        33n,
+      );
+      await engine.connect(alice).prefund(ins, 0n);
+      const sigs = await consents(world, ins, [bob]);
+      expect(await explainCodes(world, ins, sigs, 1n)).to.deep.equal([0, 0, 0]);
+      expect((await engine.explainSettlement(ins, sigs, 1n))[0]).to.equal(true);
+      await engine.connect(stranger).settle(ins, sigs, 1n);
+      expect(await equity.balanceOf(alice.address)).to.equal(0n);
+      expect(await equity.balanceOf(carol.address)).to.equal(100n);
+    });
+
     it("a chain (carol buys from bob what she delivers to alice): explained as moving, and settled", async function () {
       const { alice, bob, carol, stranger } = world.accounts;
       const { engine, equity, cny } = world.contracts;
