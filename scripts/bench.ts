@@ -26,7 +26,7 @@ import { Claim, claimsOf } from "../sdk/claims";
 import { assetRules } from "../sdk/rules";
 import { deployFiatToken } from "./lib/fiattoken";
 import { benchTrex, TREX_DVD_TRADE, type TrexBench, type TrexBenchVariant } from "./lib/trex";
-import { freshSlotWrites, issueGasBreakdown } from "./lib/gas";
+import { freshSlotWrites, issueGasBreakdown, topFrameGas, type TopFrameGas } from "./lib/gas";
 import { instrumentCode, ProductType } from "../sdk/assets";
 import { encodeEquityTerms } from "../sdk/products/equity";
 import {
@@ -655,6 +655,10 @@ const DVP_OVERHEAD_TARGET = 30_000;
 interface SettlementFacts {
   settleCalldata: number;
   transfersCalldata: number;
+  /** The engine's own frame in the measured `dvp.settle`. */
+  engine: TopFrameGas;
+  /** The two transfers' gas less their intrinsic and call data costs (what the tokens' code ran). */
+  transfersExecution: number;
 }
 const settlementFacts: Partial<SettlementFacts> = {};
 
@@ -725,6 +729,9 @@ async function benchSettlement(parties: SettlementBenchParties): Promise<Row[]> 
     calldataGas(equity.interface.encodeFunctionData("transfer", [payeeAddress, 10n])) +
     calldataGas(usd.interface.encodeFunctionData("transfer", [payerAddress, 5n * usdUnit]));
   const overhead = dvpGas - (parties.transfers.security + parties.transfers.coin - 21_000);
+  settlementFacts.engine = await topFrameGas(ethers.provider, settleTx.hash);
+  settlementFacts.transfersExecution =
+    parties.transfers.security + parties.transfers.coin - 42_000 - settlementFacts.transfersCalldata;
 
   const pvp = instruction(2n, [
     { token: usdAddress, from: payerAddress, to: payeeAddress, amount: 100n * usdUnit },
@@ -893,6 +900,7 @@ function report(): void {
     ...coinLines(results.gas),
     ...trexLines(results.gas, facts),
     ...dvdLines(results.gas),
+    ...settlementLines(results.gas),
   ];
   writeFileSync(join(dir, "results.md"), lines.join("\n"));
 }
@@ -1207,6 +1215,66 @@ function dvdLines(gas: Record<string, number>): string[] {
     );
   }
   return lines;
+}
+
+/** The settlement rows against their targets, and where `dvp.overhead` goes (from this run's trace of `dvp.settle`). */
+function settlementLines(gas: Record<string, number>): string[] {
+  if (gas["dvp.settle"] === undefined) return [];
+  const facts = settlementFacts as SettlementFacts;
+  const n = (value: number) => Math.round(value).toLocaleString("en-US");
+  const e = facts.engine;
+  const calldata = facts.settleCalldata - facts.transfersCalldata;
+  const tokens = e.calls - facts.transfersExecution;
+  const parts: [string, number][] = [
+    ["call data: the instruction and two 65-byte signatures, less the two transfers' call data", calldata],
+    ["two ecrecovers (precompile 3,000 + call 100 each)", e.precompiles],
+    [
+      `storage: ${e.slotReads} cold slots read (two registered-asset entries, the nonce word), ${e.slotWrites} rewritten (the nonce word)`,
+      e.storage,
+    ],
+    ["`SettlementExecuted` (4 topics, 1 word)", e.events],
+    ["transient re-entrancy guard", e.transient],
+    ["keccak256 (two legs, the leg array, the instruction, the digest, three mapping slots)", e.hashing],
+    [
+      "the two token calls less the two transfers' own execution: two cold accounts (2 × 2,600), call set-up, and " +
+        "`settlementTransfer` against `transfer` inside the tokens",
+      tokens,
+    ],
+    [`the engine's other steps (ABI decoding and validation, checks, memory, jumps; ${e.steps} steps in all)`, e.other],
+  ];
+  const sum = parts.reduce((total, [, value]) => total + value, 0);
+  const floor = sum - e.other;
+  const overhead = gas["dvp.overhead"];
+  const met = overhead <= DVP_OVERHEAD_TARGET;
+  return [
+    "## Settlement",
+    "",
+    `- \`dvp.settle\` ${n(gas["dvp.settle"])} gas: the engine adds **${n(overhead)}** over the two transfers with one ` +
+      `intrinsic cost removed (\`security.transfer.existing\` + \`coin.transfer.existing\` − 21,000 = ` +
+      `${n(gas["security.transfer.existing"] + gas["coin.transfer.existing"] - 21_000)}); target ≤ ` +
+      `${n(DVP_OVERHEAD_TARGET)}: **${met ? "met" : `not met, by ${n(overhead - DVP_OVERHEAD_TARGET)}`}**.`,
+    ...(gas["trex.dvd"] === undefined
+      ? []
+      : [
+          `- Against T-REX's DvP: \`trex.dvd\` ${n(gas["trex.dvd"])} is ${(gas["trex.dvd"] / gas["dvp.settle"]).toFixed(2)}× ` +
+            `\`dvp.settle\` (target ≥ ${TREX_DVD_FACTOR}×: **${gas["dvp.settle"] * TREX_DVD_FACTOR <= gas["trex.dvd"] ? "met" : "not met"}**).`,
+        ]),
+    `- \`pvp.settle\` ${n(gas["pvp.settle"])}; \`hold.place\` ${n(gas["hold.place"])} and \`hold.release\` ` +
+      `${n(gas["hold.release"])} (through the engine's \`prefund\` / \`releasePrefund\`); \`gateway.hold\` ` +
+      `${n(gas["gateway.hold"])} and \`gateway.confirm\` ${n(gas["gateway.confirm"])}.`,
+    "",
+    "Where `dvp.overhead` goes (this run's trace of the measured `dvp.settle`):",
+    "",
+    "| part | gas |",
+    "| --- | ---: |",
+    ...parts.map(([part, value]) => `| ${part} | ${signed(value)} |`),
+    `| sum (= \`dvp.overhead\`) | ${n(sum)} |`,
+    "",
+    `Every row but the engine's other steps is a floor for an engine that checks two ECDSA signatures, reads the ` +
+      `registered assets and a nonce from storage and calls two tokens: ${n(floor)} gas. ` +
+      `\`dvp.overhead\` is ${((overhead / floor - 1) * 100).toFixed(0)} % above it.`,
+    "",
+  ];
 }
 
 function signed(value: number): string {
