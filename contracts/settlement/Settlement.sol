@@ -9,6 +9,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Bytes} from "@openzeppelin/contracts/utils/Bytes.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
 import {IERC3009Receive, ISettlement} from "../interfaces/settlement/ISettlement.sol";
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
@@ -342,13 +343,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// reverts with `SettlementLegFailed`. Low-level calls keep the token's revert data for the error (every
     /// registered token has code: `setCoin` checks it, directory assets are the factory's proxies).
     function _move(uint256 i, Leg calldata leg, bytes32 holdId) private {
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool success, bytes memory reason) = leg.token.call(
+        // OpenZeppelin's `LowLevelCall`: no copy of the token's return data unless the leg failed.
+        bool success = LowLevelCall.callNoReturn(
+            leg.token,
             holdId != bytes32(0)
                 ? abi.encodeCall(IHoldable.executeHold, (holdId, leg.to, leg.amount))
                 : abi.encodeCall(IHoldable.settlementTransfer, (leg.from, leg.to, leg.amount))
         );
-        if (!success) _revertLeg(i, leg, reason);
+        if (!success) _revertLeg(i, leg, LowLevelCall.returnData());
     }
 
     /// @dev Takes leg `i` by its sender's `receiveWithAuthorization` to the engine and forwards it to the recipient
