@@ -13,9 +13,11 @@ import type {
   AllianceAuthority,
   AssetFactory,
   Compliance,
+  GatewaySettlement,
   IdentityRegistry,
   ISecurityToken,
   MemberRegistry,
+  Settlement,
   SettlementCoin,
 } from "../typechain-types";
 import { coinIssuerRoles, memberKindRoles } from "../config/roles";
@@ -24,7 +26,7 @@ import { Claim, claimsOf } from "../sdk/claims";
 import { assetRules } from "../sdk/rules";
 import { deployFiatToken } from "./lib/fiattoken";
 import { benchTrex, TREX_DVD_TRADE, type TrexBench, type TrexBenchVariant } from "./lib/trex";
-import { freshSlotWrites, issueGasBreakdown } from "./lib/gas";
+import { freshSlotWrites, issueGasBreakdown, topFrameGas, type TopFrameGas } from "./lib/gas";
 import { instrumentCode, ProductType } from "../sdk/assets";
 import { encodeEquityTerms } from "../sdk/products/equity";
 import {
@@ -34,6 +36,7 @@ import {
   signAuthorization,
   TRANSFER_WITH_AUTHORIZATION_VRS,
 } from "../sdk/signatures";
+import { consentsOf, type Instruction, settlementDomainOf, signInstruction } from "../sdk/settlement";
 
 interface Row {
   id: string;
@@ -313,7 +316,24 @@ async function main(): Promise<void> {
   });
 
   /* SECURITY TOKEN: an Equity issued through the deployed AssetFactory, with the rules T-REX is given below */
-  rows.push(...(await benchSecurity({ deployer, kyc, issuer, payer, payee, coinAddress, kycClaims })));
+  const security = await benchSecurity({ deployer, kyc, issuer, payer, payee, coinAddress, kycClaims });
+  rows.push(...security.rows);
+
+  /* SETTLEMENT: the engine and the payment-gateway settlement, over the Equity and coins above */
+  rows.push(
+    ...(await benchSettlement({
+      deployer,
+      kyc,
+      issuer,
+      custodian,
+      payer,
+      payee,
+      submitter: relayer,
+      equity: security.equity,
+      kycClaims,
+      transfers: { security: security.transferExisting, coin: coinExisting },
+    })),
+  );
 
   /* THROUGHPUT on the embedded network */
   const registrations = await rate(4, 50, async (round) => {
@@ -393,7 +413,9 @@ const ABOVE_ANY_CAP = SECURITY_MAX_BALANCE + 1n;
  * unregistered recipient and a verified one from a country not allowed are refused, a receipt above the cap is
  * refused by the pipeline where the cap is on (allowed where it is off), the lock-up refuses until it ends.
  */
-async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
+async function benchSecurity(
+  parties: SecurityBenchParties,
+): Promise<{ rows: Row[]; equity: ISecurityToken; transferExisting: number }> {
   const { deployer, kyc, issuer, payer, payee } = parties;
   const factory = await at<AssetFactory>("AssetFactory");
   const identity = await at<IdentityRegistry>("IdentityRegistry");
@@ -498,7 +520,7 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
     const transferExisting = await gasOf(token.connect(payer).transfer(payeeAddress, 1n));
     if ((await token.holderCount()) !== 3n) throw new Error("bench setup: the asset must have 3 holding investors");
     const freshSlots = await freshSlotWrites(ethers.provider, issueReceipt.hash);
-    return { issue, breakdown, freshSlots, transferNew, transferExisting };
+    return { issue, breakdown, freshSlots, transferNew, transferExisting, token };
   };
   const plain = await issueAndTrade(1, 0n);
   const capped = await issueAndTrade(2, SECURITY_MAX_BALANCE);
@@ -511,7 +533,7 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
     `like-for-like with \`${peer}\`: an Equity issued the same way with eligibility (KYC + AML baseline and a required ` +
     `PROFESSIONAL claim)${capped ? "," : " and"} a country allow-list (CN, HK)` +
     `${capped ? " and a per-investor balance cap" : ""} only (no investor cap, no lock-up)`;
-  return [
+  const securityRows: Row[] = [
     {
       id: "security.issue",
       kind: "gas",
@@ -605,6 +627,229 @@ async function benchSecurity(parties: SecurityBenchParties): Promise<Row[]> {
       note: "the same, to an existing holder",
     },
   ];
+  return { rows: securityRows, equity: plain.token, transferExisting: plain.transferExisting };
+}
+
+interface SettlementBenchParties {
+  deployer: Signer;
+  kyc: Signer;
+  /** A member holding MASTER_MINTER and MINTER. */
+  issuer: Signer;
+  custodian: Signer;
+  /** Investors holding the Equity and aUSD (`benchSecurity` and the coin's section). */
+  payer: Signer;
+  payee: Signer;
+  /** A third party that submits signed instructions. */
+  submitter: Signer;
+  /** The `security.*` (plain rules) Equity. */
+  equity: ISecurityToken;
+  kycClaims: bigint;
+  /** `security.transfer.existing` and `coin.transfer.existing` of this run. */
+  transfers: { security: number; coin: number };
+}
+
+/** What the engine adds to the two transfers of a DvP, at most (DESIGN.md §6, issue 18). */
+const DVP_OVERHEAD_TARGET = 30_000;
+
+/** Figures `settlementLines` quotes: the DvP's call data against the two transfers'. */
+interface SettlementFacts {
+  settleCalldata: number;
+  transfersCalldata: number;
+  /** The engine's own frame in the measured `dvp.settle`. */
+  engine: TopFrameGas;
+  /** The two transfers' gas less their intrinsic and call data costs (what the tokens' code ran). */
+  transfersExecution: number;
+}
+const settlementFacts: Partial<SettlementFacts> = {};
+
+/**
+ * `dvp.settle`, `dvp.overhead`, `pvp.settle`, `hold.place`, `hold.release`, `gateway.hold` and `gateway.confirm`,
+ * through the deployed engine and gateway settlement, between the bench's two investors (existing holders of the
+ * Equity, aUSD and aCNY).
+ */
+async function benchSettlement(parties: SettlementBenchParties): Promise<Row[]> {
+  const { deployer, issuer, custodian, payer, payee, submitter, equity } = parties;
+  const engine = await at<Settlement>("Settlement");
+  const gatewaySettlement = await at<GatewaySettlement>("GatewaySettlement");
+  const usd = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD");
+  const cny = await at<SettlementCoin>("SettlementCoin", "SettlementCoinCNY");
+  const authority = await at<AccessManager>("AccessManager", "AllianceAuthority");
+  const members = await at<MemberRegistry>("MemberRegistry");
+  const [payerAddress, payeeAddress] = await Promise.all([payer.getAddress(), payee.getAddress()]);
+  const [equityAddress, usdAddress, cnyAddress] = await Promise.all(
+    [equity, usd, cny].map((token) => token.getAddress()),
+  );
+
+  // aCNY: reserves attested, the issuer a minter, both investors synced holders; the payee holds aCNY and sends
+  // some to the payer, so both are existing holders of both coins.
+  const cnyUnit = 10n ** (await cny.decimals());
+  const reserves = 1_000_000_000n * cnyUnit;
+  const attestedAt = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await (await cny.connect(custodian).attestReserves(reserves, attestedAt, ethers.id("bench:cny:reserves"))).wait();
+  const configureMinter = cny.interface.encodeFunctionData("configureMinter", [await issuer.getAddress(), reserves]);
+  const [, delay] = await authority.canCall(await issuer.getAddress(), cnyAddress, configureMinter.slice(0, 10));
+  await (await authority.connect(issuer).schedule(cnyAddress, configureMinter, 0)).wait();
+  await ethers.provider.send("evm_increaseTime", [Number(delay)]);
+  await ethers.provider.send("evm_mine", []);
+  await (await authority.connect(issuer).execute(cnyAddress, configureMinter)).wait();
+  await (await cny.syncHolders([payerAddress, payeeAddress])).wait();
+  await (await cny.connect(issuer).mint(payeeAddress, 1_000_000n * cnyUnit)).wait();
+  await (await cny.connect(payee).transfer(payerAddress, cnyUnit)).wait();
+  const usdUnit = 10n ** (await usd.decimals());
+  await (await usd.connect(payer).transfer(payeeAddress, 1_000n * usdUnit)).wait();
+
+  const domain = await settlementDomainOf(engine);
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 30 * 86_400);
+  const instruction = (nonce: bigint, legs: Instruction["legs"]): Instruction => ({
+    tradeRef: ethers.id(`bench:settlement:${nonce}`),
+    deadline,
+    nonce,
+    legs,
+  });
+  const signedBy = async (ins: Instruction) =>
+    consentsOf(ins, {
+      [payerAddress]: await signInstruction(payer, domain, ins),
+      [payeeAddress]: await signInstruction(payee, domain, ins),
+    });
+  const dvp = (nonce: bigint) =>
+    instruction(nonce, [
+      { token: equityAddress, from: payerAddress, to: payeeAddress, amount: 10n },
+      { token: usdAddress, from: payeeAddress, to: payerAddress, amount: 5n * usdUnit },
+    ]);
+
+  // Warm-up: the engine caches the Equity's directory entry on its first settlement, and the payer's nonce word
+  // (nonces 0–255) is written from zero; the measured settlement finds both.
+  const warm = dvp(0n);
+  await (await engine.connect(submitter).settle(warm, await signedBy(warm), 0)).wait();
+  const measured = dvp(1n);
+  const settleTx = await engine.connect(submitter).settle(measured, await signedBy(measured), 0);
+  const dvpGas = Number((await settleTx.wait())!.gasUsed);
+  settlementFacts.settleCalldata = calldataGas(settleTx.data);
+  settlementFacts.transfersCalldata =
+    calldataGas(equity.interface.encodeFunctionData("transfer", [payeeAddress, 10n])) +
+    calldataGas(usd.interface.encodeFunctionData("transfer", [payerAddress, 5n * usdUnit]));
+  const overhead = dvpGas - (parties.transfers.security + parties.transfers.coin - 21_000);
+  settlementFacts.engine = await topFrameGas(ethers.provider, settleTx.hash);
+  settlementFacts.transfersExecution =
+    parties.transfers.security + parties.transfers.coin - 42_000 - settlementFacts.transfersCalldata;
+
+  const pvp = instruction(2n, [
+    { token: usdAddress, from: payerAddress, to: payeeAddress, amount: 100n * usdUnit },
+    { token: cnyAddress, from: payeeAddress, to: payerAddress, amount: 720n * cnyUnit },
+  ]);
+  const pvpGas = await gasOf(engine.connect(submitter).settle(pvp, await signedBy(pvp), 0));
+
+  // A pre-funded leg: the payer holds its Equity leg (`prefund`), then cancels the instruction, and anyone
+  // releases the hold (`releasePrefund`).
+  const prefunded = dvp(3n);
+  const holdPlace = await gasOf(engine.connect(payer).prefund(prefunded, 0));
+  await (await engine.connect(payer).cancel(prefunded, "0x")).wait();
+  const holdRelease = await gasOf(engine.connect(submitter).releasePrefund(prefunded, 0));
+  if ((await equity.availableBalanceOf(payerAddress)) !== (await equity.balanceOf(payerAddress))) {
+    throw new Error("bench setup: the released hold must leave the payer's whole balance available");
+  }
+
+  // Payment-gateway mode: a gateway member; the payer sells Equity to the payee, a warm-up trade first (the
+  // seller's nonce word, the gateway's tranche word and the Equity's first hold desk use).
+  const gatewayWallet = new ethers.Wallet(ethers.id("bench:gateway"), ethers.provider);
+  await (await deployer.sendTransaction({ to: gatewayWallet.address, value: ethers.parseEther("10") })).wait();
+  await seatMember(
+    members.connect(await ethers.getSigner((await getNamedAccounts()).governor)),
+    gatewayWallet.address,
+    "PaymentGateway",
+    "Bench Gateway",
+  );
+  const gatewayDeadline = (await ethers.provider.getBlock("latest"))!.timestamp + 86_400;
+  const terms = (nonce: bigint) => ({
+    token: equityAddress,
+    seller: payerAddress,
+    buyer: payeeAddress,
+    gateway: gatewayWallet.address,
+    quantity: 20n,
+    paymentRef: ethers.id(`bench:gateway:E2E-${nonce}`),
+    deadline: gatewayDeadline,
+    nonce,
+    feeCoin: ethers.ZeroAddress,
+    feePayer: ethers.ZeroAddress,
+    feeAccount: ethers.ZeroAddress,
+    feeAmount: 0n,
+  });
+  const seller = gatewaySettlement.connect(payer);
+  const gateway = gatewaySettlement.connect(gatewayWallet);
+  const warmId = await seller.openTrade.staticCall(terms(1n), "0x", "0x");
+  await (await seller.openTrade(terms(1n), "0x", "0x")).wait();
+  await (await gateway.confirmPayment(warmId, 20n, ethers.id("bench:gateway:tranche:1"))).wait();
+  const tradeId = await seller.openTrade.staticCall(terms(2n), "0x", "0x");
+  const gatewayHold = await gasOf(seller.openTrade(terms(2n), "0x", "0x"));
+  const gatewayConfirm = await gasOf(gateway.confirmPayment(tradeId, 20n, ethers.id("bench:gateway:tranche:2")));
+  if ((await gatewaySettlement.statusOf(tradeId)) !== 2n) throw new Error("bench setup: the trade must complete");
+
+  const legs = "Equity (the `security.transfer.existing` asset, every rule on) vs aUSD";
+  return [
+    {
+      id: "dvp.settle",
+      kind: "gas",
+      value: dvpGas,
+      unit: "gas",
+      note:
+        `Settlement.settle, one instruction of 2 legs (${legs}) between existing holders of both, 2 EIP-712 ` +
+        "ECDSA signatures, submitted by a third party; the engine's cache of the Equity's directory entry and the " +
+        "initiator's nonce word were warmed by an earlier settlement",
+    },
+    {
+      id: "dvp.overhead",
+      kind: "gas",
+      value: overhead,
+      unit: "gas",
+      note:
+        "dvp.settle − (security.transfer.existing + coin.transfer.existing − 21,000): what the engine adds over " +
+        `the two legs' own transfers with one intrinsic cost removed; target ≤ ${DVP_OVERHEAD_TARGET.toLocaleString("en-US")}`,
+    },
+    {
+      id: "pvp.settle",
+      kind: "gas",
+      value: pvpGas,
+      unit: "gas",
+      note: "the same for aUSD vs aCNY (payment versus payment) between existing holders of both coins",
+    },
+    {
+      id: "hold.place",
+      kind: "gas",
+      value: holdPlace,
+      unit: "gas",
+      note:
+        "Settlement.prefund of an instruction's Equity leg by its sender: the hold placed in the token " +
+        "(IHoldable.placeHold by the engine; the hold record and the holder's held amount written from zero) and " +
+        "the sender's affirmation recorded in the engine (one slot written from zero)",
+    },
+    {
+      id: "hold.release",
+      kind: "gas",
+      value: holdRelease,
+      unit: "gas",
+      note:
+        "Settlement.releasePrefund by a third party after the initiator cancelled the instruction: " +
+        "IHoldable.releaseHold by the engine (the holder's held amount back to zero)",
+    },
+    {
+      id: "gateway.hold",
+      kind: "gas",
+      value: gatewayHold,
+      unit: "gas",
+      note:
+        "GatewaySettlement.openTrade by the seller, no fee leg: the trade recorded (written from zero) and the " +
+        "Equity held through the engine's hold desk; the seller's nonce word warmed by an earlier trade",
+    },
+    {
+      id: "gateway.confirm",
+      kind: "gas",
+      value: gatewayConfirm,
+      unit: "gas",
+      note:
+        "GatewaySettlement.confirmPayment of the whole quantity by the trade's gateway member: the hold executed " +
+        "to the buyer (an existing holder) through the Equity's checked transfer path",
+    },
+  ];
 }
 
 function expectCode(code: bigint, expected: bigint): void {
@@ -655,6 +900,7 @@ function report(): void {
     ...coinLines(results.gas),
     ...trexLines(results.gas, facts),
     ...dvdLines(results.gas),
+    ...settlementLines(results.gas),
   ];
   writeFileSync(join(dir, "results.md"), lines.join("\n"));
 }
@@ -969,6 +1215,66 @@ function dvdLines(gas: Record<string, number>): string[] {
     );
   }
   return lines;
+}
+
+/** The settlement rows against their targets, and where `dvp.overhead` goes (from this run's trace of `dvp.settle`). */
+function settlementLines(gas: Record<string, number>): string[] {
+  if (gas["dvp.settle"] === undefined) return [];
+  const facts = settlementFacts as SettlementFacts;
+  const n = (value: number) => Math.round(value).toLocaleString("en-US");
+  const e = facts.engine;
+  const calldata = facts.settleCalldata - facts.transfersCalldata;
+  const tokens = e.calls - facts.transfersExecution;
+  const parts: [string, number][] = [
+    ["call data: the instruction and two 65-byte signatures, less the two transfers' call data", calldata],
+    ["two ecrecovers (precompile 3,000 + call 100 each)", e.precompiles],
+    [
+      `storage: ${e.slotReads} cold slots read (two registered-asset entries, the nonce word), ${e.slotWrites} rewritten (the nonce word)`,
+      e.storage,
+    ],
+    ["`SettlementExecuted` (4 topics, 1 word)", e.events],
+    ["transient re-entrancy guard", e.transient],
+    ["keccak256 (two legs, the leg array, the instruction, the digest, three mapping slots)", e.hashing],
+    [
+      "the two token calls less the two transfers' own execution: two cold accounts (2 × 2,600), call set-up, and " +
+        "`settlementTransfer` against `transfer` inside the tokens",
+      tokens,
+    ],
+    [`the engine's other steps (ABI decoding and validation, checks, memory, jumps; ${e.steps} steps in all)`, e.other],
+  ];
+  const sum = parts.reduce((total, [, value]) => total + value, 0);
+  const floor = sum - e.other;
+  const overhead = gas["dvp.overhead"];
+  const met = overhead <= DVP_OVERHEAD_TARGET;
+  return [
+    "## Settlement",
+    "",
+    `- \`dvp.settle\` ${n(gas["dvp.settle"])} gas: the engine adds **${n(overhead)}** over the two transfers with one ` +
+      `intrinsic cost removed (\`security.transfer.existing\` + \`coin.transfer.existing\` − 21,000 = ` +
+      `${n(gas["security.transfer.existing"] + gas["coin.transfer.existing"] - 21_000)}); target ≤ ` +
+      `${n(DVP_OVERHEAD_TARGET)}: **${met ? "met" : `not met, by ${n(overhead - DVP_OVERHEAD_TARGET)}`}**.`,
+    ...(gas["trex.dvd"] === undefined
+      ? []
+      : [
+          `- Against T-REX's DvP: \`trex.dvd\` ${n(gas["trex.dvd"])} is ${(gas["trex.dvd"] / gas["dvp.settle"]).toFixed(2)}× ` +
+            `\`dvp.settle\` (target ≥ ${TREX_DVD_FACTOR}×: **${gas["dvp.settle"] * TREX_DVD_FACTOR <= gas["trex.dvd"] ? "met" : "not met"}**).`,
+        ]),
+    `- \`pvp.settle\` ${n(gas["pvp.settle"])}; \`hold.place\` ${n(gas["hold.place"])} and \`hold.release\` ` +
+      `${n(gas["hold.release"])} (through the engine's \`prefund\` / \`releasePrefund\`); \`gateway.hold\` ` +
+      `${n(gas["gateway.hold"])} and \`gateway.confirm\` ${n(gas["gateway.confirm"])}.`,
+    "",
+    "Where `dvp.overhead` goes (this run's trace of the measured `dvp.settle`):",
+    "",
+    "| part | gas |",
+    "| --- | ---: |",
+    ...parts.map(([part, value]) => `| ${part} | ${signed(value)} |`),
+    `| sum (= \`dvp.overhead\`) | ${n(sum)} |`,
+    "",
+    `Every row but the engine's other steps is a floor for an engine that checks two ECDSA signatures, reads the ` +
+      `registered assets and a nonce from storage and calls two tokens: ${n(floor)} gas. ` +
+      `\`dvp.overhead\` is ${((overhead / floor - 1) * 100).toFixed(0)} % above it.`,
+    "",
+  ];
 }
 
 function signed(value: number): string {

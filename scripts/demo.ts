@@ -16,6 +16,12 @@
  * dust returns to the issuer after the deadline; the register at the snapshot is exported as CSV with
  * sdk/register.ts. Last, an asset manager joins and issues a fund the custodian administers: alice subscribes, and
  * after the cut-off the administrator posts the NAV and deals her subscription.
+ *
+ * Last, settlement (contracts/settlement/). Alice sells bob shares against aUSD in one atomic DvP: the exchange
+ * asks the engine to explain the instruction (nothing sent), both sign it (EIP-712) and the exchange submits it; a
+ * replay is refused. Alice buys aCNY from bob with aUSD in a PvP. A payment gateway joins; alice sells shares to bob
+ * through it, the shares held in place until the gateway's signed receipt (submitted by anyone) delivers them, and
+ * a second trade whose payment never comes is refunded at its deadline by anyone.
  */
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -27,7 +33,9 @@ import type {
   IdentityRegistry,
   IEquity,
   IFund,
+  GatewaySettlement,
   MemberRegistry,
+  Settlement,
   SettlementCoin,
 } from "../typechain-types";
 import { coinIssuerRoles, memberRoleExecutionDelay } from "../config/roles";
@@ -46,6 +54,15 @@ import {
   signAuthorization,
   TRANSFER_WITH_AUTHORIZATION_VRS,
 } from "../sdk/signatures";
+import {
+  consentsOf,
+  describeRevert,
+  explainSettlement,
+  type Instruction,
+  revertDataOf,
+  settlementDomainOf,
+  signInstruction,
+} from "../sdk/settlement";
 
 const DAY = 24 * 3_600;
 const YEAR = 365 * DAY;
@@ -286,7 +303,9 @@ async function main(): Promise<void> {
   }
   console.log(`  supply stays ${usd(await coin.totalSupply())}`);
 
-  await securities({ authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol });
+  const cast = { authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol };
+  const equity = await securities(cast);
+  await settlement(cast, equity);
   console.log("\nDemo complete.");
 }
 
@@ -342,7 +361,7 @@ function issuedAsset(factory: AssetFactory, receipt: ContractTransactionReceipt)
  * The security-token chapters: an equity issued through the factory, traded under its rules, disclosed, paying a
  * dividend on a record date with its register exported; then a fund dealing a subscription at its NAV.
  */
-async function securities(cast: Cast): Promise<void> {
+async function securities(cast: Cast): Promise<IEquity> {
   const { authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol } = cast;
   const factory = (await ethers.getContractAt(
     "AssetFactory",
@@ -636,6 +655,186 @@ async function securities(cast: Cast): Promise<void> {
   console.log(
     `  alice holds ${units(await fund.balanceOf(alice.address))}; the fund's cash ${usd(await fund.cash())}, ` +
       `${managerName} received ${usd((await coin.balanceOf(manager.address)) - managerCoin)} in fees`,
+  );
+  return equity;
+}
+
+/** `IGatewaySettlement`'s EIP-712 payment receipt (its NatSpec gives the same string). */
+const PAYMENT_RECEIPT_TYPES = {
+  PaymentReceipt: [
+    { name: "tradeId", type: "bytes32" },
+    { name: "quantity", type: "uint256" },
+    { name: "trancheRef", type: "bytes32" },
+  ],
+};
+
+/**
+ * The settlement chapters: a DvP of the equity against aUSD between alice and bob (explained, signed by both,
+ * submitted by the exchange), an aCNY/aUSD PvP, and two payment-gateway trades: one confirmed by the gateway's
+ * signed receipt, one refunded at its deadline by anyone.
+ */
+async function settlement(cast: Cast, equity: IEquity): Promise<void> {
+  const { authority, coin, members, governor, issuer, exchange, custodian, alice, bob, carol } = cast;
+  const engine = (await ethers.getContractAt(
+    "Settlement",
+    (await deployments.get("Settlement")).address,
+  )) as unknown as Settlement;
+  const gatewaySettlement = (await ethers.getContractAt(
+    "GatewaySettlement",
+    (await deployments.get("GatewaySettlement")).address,
+  )) as unknown as GatewaySettlement;
+  const cny = (await ethers.getContractAt(
+    "SettlementCoin",
+    (await deployments.get("SettlementCoinCNY")).address,
+  )) as unknown as SettlementCoin;
+  const [equityAddress, usdAddress, cnyAddress] = await Promise.all(
+    [equity, coin, cny].map((token) => token.getAddress()),
+  );
+  const [usdSymbol, usdDecimals, cnySymbol, cnyDecimals, shareSymbol] = await Promise.all([
+    coin.symbol(),
+    coin.decimals(),
+    cny.symbol(),
+    cny.decimals(),
+    equity.symbol(),
+  ]);
+  const usd = (amount: bigint) => `${ethers.formatUnits(amount, usdDecimals)} ${usdSymbol}`;
+  const yuan = (amount: bigint) => `${ethers.formatUnits(amount, cnyDecimals)} ${cnySymbol}`;
+  const names = { [equityAddress]: shareSymbol, [usdAddress]: usdSymbol, [cnyAddress]: cnySymbol };
+  const holdings = async (who: HardhatEthersSigner) =>
+    `${await equity.balanceOf(who.address)} ${shareSymbol} (${await equity.availableBalanceOf(who.address)} ` +
+    `available), ${usd(await coin.balanceOf(who.address))}`;
+  const domain = await settlementDomainOf(engine);
+
+  chapter(`Delivery versus payment: bob buys 200 ${shareSymbol} from alice for ${usd(2_000n * 10n ** usdDecimals)}`);
+  const dvp: Instruction = {
+    tradeRef: ethers.id("HSE trade 2026-12-07 #0001"),
+    deadline: BigInt((await latest()) + DAY),
+    nonce: 1n,
+    legs: [
+      { token: equityAddress, from: alice.address, to: bob.address, amount: 200n },
+      { token: usdAddress, from: bob.address, to: alice.address, amount: 2_000n * 10n ** usdDecimals },
+    ],
+  };
+  const unsigned = await explainSettlement(engine.connect(exchange), dvp, [], 0n, names);
+  console.log(`  the exchange asks the engine first (nothing sent): ${unsigned.summary}`);
+  for (const leg of unsigned.legs) console.log(`    ${leg.sentence}`);
+  const consents = consentsOf(dvp, {
+    [alice.address]: await signInstruction(alice, domain, dvp),
+    [bob.address]: await signInstruction(bob, domain, dvp),
+  });
+  console.log(`  alice and bob each sign the instruction (EIP-712, id ${unsigned.id.slice(0, 10)}…)`);
+  const signed = await explainSettlement(engine.connect(exchange), dvp, consents, 0n, names);
+  console.log(`  asked again with both signatures: ${signed.summary}`);
+  const settled = await (await engine.connect(exchange).settle(dvp, consents, 0n)).wait();
+  console.log(`  Harbour Stock Exchange submits it: both legs move in one transaction (${settled!.gasUsed} gas)`);
+  console.log(`  alice ${await holdings(alice)}; bob ${await holdings(bob)}`);
+  try {
+    await engine.connect(exchange).settle.staticCall(dvp, consents, 0n);
+  } catch (error) {
+    console.log(`  submitting it again is refused: ${describeRevert(revertDataOf(error) ?? "0x", [engine])}`);
+  }
+
+  chapter(`Payment versus payment: alice buys ${cnySymbol} from bob with ${usdSymbol} at 7.20`);
+  const cnyUnit = 10n ** cnyDecimals;
+  const cnyReserves = 10_000_000n * cnyUnit;
+  await (await cny.connect(custodian).attestReserves(cnyReserves, await latest(), ethers.id("CNY reserves"))).wait();
+  const configureMinter = cny.interface.encodeFunctionData("configureMinter", [issuer.address, cnyReserves]);
+  const [, delay] = await authority.canCall(issuer.address, cnyAddress, configureMinter.slice(0, 10));
+  await (await authority.connect(issuer).schedule(cnyAddress, configureMinter, 0)).wait();
+  await ethers.provider.send("evm_increaseTime", [Number(delay)]);
+  await ethers.provider.send("evm_mine", []);
+  await (await authority.connect(issuer).execute(cnyAddress, configureMinter)).wait();
+  await (await cny.syncHolders([alice.address, bob.address])).wait();
+  await (await cny.connect(issuer).mint(bob.address, 100_000n * cnyUnit)).wait();
+  console.log(`  the issuer, also the ${cnySymbol} issuing bank, mints ${yuan(100_000n * cnyUnit)} to bob`);
+  const pvp: Instruction = {
+    tradeRef: ethers.id("FX deal 2026-12-07 #0042"),
+    deadline: BigInt((await latest()) + DAY),
+    nonce: 2n,
+    legs: [
+      { token: usdAddress, from: alice.address, to: bob.address, amount: 1_000n * 10n ** usdDecimals },
+      { token: cnyAddress, from: bob.address, to: alice.address, amount: 7_200n * cnyUnit },
+    ],
+  };
+  const pvpConsents = consentsOf(pvp, {
+    [alice.address]: await signInstruction(alice, domain, pvp),
+    [bob.address]: await signInstruction(bob, domain, pvp),
+  });
+  const pvpExplained = await explainSettlement(engine.connect(exchange), pvp, pvpConsents, 0n, names);
+  console.log(`  explained: ${pvpExplained.summary}`);
+  const pvpSettled = await (await engine.connect(exchange).settle(pvp, pvpConsents, 0n)).wait();
+  console.log(
+    `  settled in one transaction (${pvpSettled!.gasUsed} gas): alice ${usd(await coin.balanceOf(alice.address))}, ` +
+      `${yuan(await cny.balanceOf(alice.address))}; bob ${usd(await coin.balanceOf(bob.address))}, ` +
+      `${yuan(await cny.balanceOf(bob.address))}`,
+  );
+
+  chapter("A payment gateway joins; alice sells shares to bob against a payment made off chain");
+  // A wallet with its own key (not impersonated): the gateway signs payment receipts.
+  const gateway = new ethers.Wallet(ethers.id("demo:pearl-delta-payments"), ethers.provider);
+  await ethers.provider.send("hardhat_setBalance", [gateway.address, ethers.toQuantity(ethers.parseEther("100"))]);
+  const gatewayName = "Pearl Delta Payments";
+  const gatewayRoles = await seatMember(members.connect(governor), gateway.address, "PaymentGateway", gatewayName);
+  console.log(`  ${gatewayName} joins as PaymentGateway, holding ${gatewayRoles.join(", ")}`);
+  const gatewayDomain = {
+    name: "AssetLedger Gateway Settlement",
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await gatewaySettlement.getAddress(),
+  };
+  const trade = (nonce: bigint, quantity: bigint, endToEndId: string, deadline: number) => ({
+    token: equityAddress,
+    seller: alice.address,
+    buyer: bob.address,
+    gateway: gateway.address,
+    quantity,
+    paymentRef: ethers.id(endToEndId),
+    deadline,
+    nonce,
+    feeCoin: ethers.ZeroAddress,
+    feePayer: ethers.ZeroAddress,
+    feeAccount: ethers.ZeroAddress,
+    feeAmount: 0n,
+  });
+  const first = trade(1n, 150n, "E2E-PDP-20261207-0001", (await latest()) + DAY);
+  const firstId = await gatewaySettlement.tradeId(first);
+  await (await gatewaySettlement.connect(alice).openTrade(first, "0x", "0x")).wait();
+  console.log(
+    `  alice opens trade ${firstId.slice(0, 10)}…: ${first.quantity} ${shareSymbol} held in place for bob, payment ` +
+      `ref ${first.paymentRef.slice(0, 10)}…; alice still owns them: ${await holdings(alice)}`,
+  );
+  const trancheRef = ethers.id("E2E-PDP-20261207-0001/1");
+  const receipt = await gateway.signTypedData(gatewayDomain, PAYMENT_RECEIPT_TYPES, {
+    tradeId: firstId,
+    quantity: first.quantity,
+    trancheRef,
+  });
+  console.log(`  bob pays through ${gatewayName}, which signs a payment receipt (EIP-712) for the whole quantity`);
+  const confirmed = await (
+    await gatewaySettlement.connect(carol).confirmPaymentWithReceipt(firstId, first.quantity, trancheRef, receipt)
+  ).wait();
+  const tradeStatus = ["None", "Open", "Completed", "Failed", "Expired"];
+  console.log(
+    `  carol, anyone, submits the receipt (${confirmed!.gasUsed} gas): trade ` +
+      `${tradeStatus[Number(await gatewaySettlement.statusOf(firstId))]}; bob ${await holdings(bob)}`,
+  );
+
+  chapter("A gateway trade whose payment never comes is refunded at its deadline, by anyone");
+  const second = trade(2n, 80n, "E2E-PDP-20261207-0002", (await latest()) + 2 * 3_600);
+  const secondId = await gatewaySettlement.tradeId(second);
+  await (await gatewaySettlement.connect(alice).openTrade(second, "0x", "0x")).wait();
+  console.log(`  alice opens a second trade of ${second.quantity} ${shareSymbol}, due ${isoDate(second.deadline)}`);
+  console.log(`  alice ${await holdings(alice)}`);
+  try {
+    await gatewaySettlement.connect(carol).expireTrade.staticCall(secondId);
+  } catch (error) {
+    console.log(`  before the deadline nobody can close it: ${refusal(gatewaySettlement, error)}`);
+  }
+  await travelTo(second.deadline);
+  await (await gatewaySettlement.connect(carol).expireTrade(secondId)).wait();
+  console.log(
+    `  at ${isoDate(await latest())} carol closes it: trade ` +
+      `${tradeStatus[Number(await gatewaySettlement.statusOf(secondId))]}, the hold released; alice ${await holdings(alice)}`,
   );
 }
 

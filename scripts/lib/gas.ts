@@ -146,3 +146,71 @@ export async function freshSlotWrites(provider: RpcProvider, hash: string): Prom
   }
   return count;
 }
+
+/** Where the top frame of a transaction spent its gas, from `debug_traceTransaction`'s steps. */
+export interface TopFrameGas {
+  /** Calls that opened a frame (into contracts), each with everything it ran; cold-account surcharges included. */
+  calls: number;
+  /** Calls into precompiles (no frame of their own, e.g. ecrecover), with their own cost. */
+  precompiles: number;
+  /** SLOAD and SSTORE of the top frame, with their cold-slot surcharges. */
+  storage: number;
+  /** LOG0–LOG4. */
+  events: number;
+  /** TLOAD and TSTORE (a transient re-entrancy guard). */
+  transient: number;
+  /** KECCAK256. */
+  hashing: number;
+  /** Every other step of the top frame: ABI decoding, checks, memory, jumps. */
+  other: number;
+  /** Steps the top frame ran. */
+  steps: number;
+  /** SLOADs of the top frame. */
+  slotReads: number;
+  /** SSTOREs of the top frame. */
+  slotWrites: number;
+}
+
+/** The top frame's gas of transaction `hash` (its execution only: no intrinsic or call data cost), by kind. */
+export async function topFrameGas(provider: RpcProvider, hash: string): Promise<TopFrameGas> {
+  const trace = (await provider.send("debug_traceTransaction", [
+    hash,
+    { disableStorage: true, disableMemory: true, disableStack: true },
+  ])) as { structLogs: (StructLog & { gasCost: number })[] };
+  const logs = trace.structLogs;
+  const out: TopFrameGas = {
+    calls: 0,
+    precompiles: 0,
+    storage: 0,
+    events: 0,
+    transient: 0,
+    hashing: 0,
+    other: 0,
+    steps: 0,
+    slotReads: 0,
+    slotWrites: 0,
+  };
+  for (let i = 0; i < logs.length; i++) {
+    const log = logs[i];
+    if (log.depth !== 1) continue;
+    out.steps++;
+    if (["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"].includes(log.op)) {
+      let j = i + 1;
+      while (j < logs.length && logs[j].depth !== 1) j++;
+      const spent = j < logs.length ? log.gas - logs[j].gas : log.gasCost;
+      if (j === i + 1) out.precompiles += spent;
+      else out.calls += spent;
+      continue;
+    }
+    const cost = log.gasCost;
+    if (log.op === "SLOAD" || log.op === "SSTORE") {
+      out.storage += cost;
+      if (log.op === "SLOAD") out.slotReads++;
+      else out.slotWrites++;
+    } else if (log.op.startsWith("LOG")) out.events += cost;
+    else if (log.op === "TLOAD" || log.op === "TSTORE") out.transient += cost;
+    else if (log.op === "KECCAK256") out.hashing += cost;
+    else out.other += cost;
+  }
+  return out;
+}
