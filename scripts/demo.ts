@@ -62,6 +62,8 @@ import {
   revertDataOf,
   settlementDomainOf,
   signInstruction,
+  gatewayDomainOf,
+  signPaymentReceipt,
 } from "../sdk/settlement";
 
 const DAY = 24 * 3_600;
@@ -659,15 +661,6 @@ async function securities(cast: Cast): Promise<IEquity> {
   return equity;
 }
 
-/** `IGatewaySettlement`'s EIP-712 payment receipt (its NatSpec gives the same string). */
-const PAYMENT_RECEIPT_TYPES = {
-  PaymentReceipt: [
-    { name: "tradeId", type: "bytes32" },
-    { name: "quantity", type: "uint256" },
-    { name: "trancheRef", type: "bytes32" },
-  ],
-};
-
 /**
  * The settlement chapters: a DvP of the equity against aUSD between alice and bob (explained, signed by both,
  * submitted by the exchange), an aCNY/aUSD PvP, and two payment-gateway trades: one confirmed by the gateway's
@@ -776,12 +769,7 @@ async function settlement(cast: Cast, equity: IEquity): Promise<void> {
   const gatewayName = "Pearl Delta Payments";
   const gatewayRoles = await seatMember(members.connect(governor), gateway.address, "PaymentGateway", gatewayName);
   console.log(`  ${gatewayName} joins as PaymentGateway, holding ${gatewayRoles.join(", ")}`);
-  const gatewayDomain = {
-    name: "AssetLedger Gateway Settlement",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await gatewaySettlement.getAddress(),
-  };
+  const gatewayDomain = await gatewayDomainOf(gatewaySettlement);
   const trade = (nonce: bigint, quantity: bigint, endToEndId: string, deadline: number) => ({
     token: equityAddress,
     seller: alice.address,
@@ -804,7 +792,7 @@ async function settlement(cast: Cast, equity: IEquity): Promise<void> {
       `ref ${first.paymentRef.slice(0, 10)}…; alice still owns them: ${await holdings(alice)}`,
   );
   const trancheRef = ethers.id("E2E-PDP-20261207-0001/1");
-  const receipt = await gateway.signTypedData(gatewayDomain, PAYMENT_RECEIPT_TYPES, {
+  const receipt = await signPaymentReceipt(gateway, gatewayDomain, {
     tradeId: firstId,
     quantity: first.quantity,
     trancheRef,
