@@ -273,7 +273,8 @@ describe("GatewaySettlement (property)", function () {
           }
         }
       }),
-      { numRuns: 20 },
+      // A fixed seed: the test's guards below (every kind of operation exercised) must hold on every CI run.
+      { numRuns: 20, seed: 18_002 },
     );
     expect(seen.opened, "trades opened").to.be.greaterThan(0);
     expect(seen.confirmed, "tranches confirmed").to.be.greaterThan(0);

@@ -135,7 +135,8 @@ describe("Settlement and GatewaySettlement on the real deployment: property (int
         const world = await loadFixture(integrationFixture);
         await run(world, ops, counts);
       }),
-      { numRuns: Number(process.env.SETTLEMENT_PROPERTY_RUNS ?? 8) },
+      // A fixed seed: the test's guards below (every kind of operation exercised) must hold on every CI run.
+      { numRuns: Number(process.env.SETTLEMENT_PROPERTY_RUNS ?? 8), seed: 18_003 },
     );
     if (process.env.DEBUG_PROP) console.log(counts);
     // The runs exercised both settlement paths, their refusals and the gateway.

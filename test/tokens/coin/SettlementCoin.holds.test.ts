@@ -1433,7 +1433,8 @@ describe("SettlementCoin holds: property (model, with the registries and members
           await compare(f, model, signers, step);
         }
       }),
-      { numRuns: 12 },
+      // A fixed seed: the test's guards below (every kind of operation exercised) must hold on every CI run.
+      { numRuns: 12, seed: 18_004 },
     );
   });
 });

@@ -388,7 +388,8 @@ describe("SecurityToken holds (property, the world changing around an Equity)", 
           expect(onChain.amount + onChain.executed <= hold.placed, "H2").to.equal(true);
         }
       }),
-      { numRuns: 12 },
+      // A fixed seed: the test's guards below (every kind of operation exercised) must hold on every CI run.
+      { numRuns: 12, seed: 18_005 },
     );
     expect(done.placed, "holds placed").to.be.greaterThan(0);
     expect(done.executed, "tranches executed").to.be.greaterThan(0);
