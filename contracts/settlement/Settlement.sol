@@ -74,10 +74,15 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         bytes[] calldata consents,
         uint256 heldLegs
     ) external nonReentrant returns (bytes32 id) {
-        id = _authorize(instruction, consents, heldLegs, 0);
         Leg[] calldata legs = instruction.legs;
-        for (uint256 i; i < legs.length; ++i) _move(i, legs[i], (heldLegs >> i) & 1 != 0 ? _legKey(id, i) : bytes32(0));
-        emit SettlementExecuted(id, legs[0].from, instruction.tradeRef, instruction.nonce);
+        address initiator;
+        (id, initiator) = _authorize(instruction, legs, consents, heldLegs, 0);
+        uint256 n = legs.length;
+        // `_authorize` checked 0 < n ≤ `_MAX_LEGS`: `++i` cannot overflow.
+        unchecked {
+            for (uint256 i; i < n; ++i) _move(i, legs[i], (heldLegs >> i) & 1 != 0 ? _legKey(id, i) : bytes32(0));
+        }
+        emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce);
     }
 
     /// @inheritdoc ISettlement
@@ -90,12 +95,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         Leg[] calldata legs = instruction.legs;
         _checkShape(legs.length, consents.length, heldLegs);
         uint256 authorized = _authorizedLegs(legs, heldLegs, authorizations);
-        id = _authorize(instruction, consents, heldLegs, authorized);
+        address initiator;
+        (id, initiator) = _authorize(instruction, legs, consents, heldLegs, authorized);
         for (uint256 i; i < legs.length; ++i) {
             if ((authorized >> i) & 1 != 0) _moveAuthorized(id, i, legs[i], authorizations);
             else _move(i, legs[i], (heldLegs >> i) & 1 != 0 ? _legKey(id, i) : bytes32(0));
         }
-        emit SettlementExecuted(id, legs[0].from, instruction.tradeRef, instruction.nonce);
+        emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce);
     }
 
     /// @inheritdoc ISettlement
@@ -305,26 +311,30 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// initiator's nonce (S2, S3, S4); the caller then moves every leg in order (S1: any refusal reverts all).
     function _authorize(
         Instruction calldata instruction,
+        Leg[] calldata legs,
         bytes[] calldata consents,
         uint256 heldLegs,
         uint256 authorized
-    ) private returns (bytes32 id) {
-        Leg[] calldata legs = instruction.legs;
+    ) private returns (bytes32 id, address initiator) {
         uint256 n = legs.length;
         _checkShape(n, consents.length, heldLegs);
-        id = _hashInstruction(instruction);
-        require(block.timestamp < instruction.deadline, SettlementExpired(id, instruction.deadline, block.timestamp));
+        id = _hashInstruction(instruction, legs);
+        uint48 deadline = instruction.deadline;
+        require(block.timestamp < deadline, SettlementExpired(id, deadline, block.timestamp));
         bytes32 digest = _hashTypedDataV4(id);
         // A held leg's sender consented by placing the hold (`prefund`: only the sender can, and the hold id binds
         // the instruction id and leg); an authorized leg's by its EIP-3009 signature, bound the same way.
         authorized |= heldLegs;
-        for (uint256 i; i < n; ++i) {
+        bool hasConsents = consents.length != 0;
+        // `_checkShape` bounded n by `_MAX_LEGS`: `++i` cannot overflow.
+        for (uint256 i; i < n; i = _inc(i)) {
             // Each field read from calldata once: every access to a calldata struct member re-validates it.
             Leg calldata leg = legs[i];
             (address token, address from) = (leg.token, leg.from);
             _checkLegFields(i, from, leg.to, leg.amount);
             _requireRegistered(i, token);
-            bytes calldata consent = consents.length != 0 ? consents[i] : msg.data[0:0];
+            if (i == 0) initiator = from;
+            bytes calldata consent = hasConsents ? consents[i] : msg.data[0:0];
             bool hasSignature = consent.length != 0;
             bool consented =
                 hasSignature
@@ -336,7 +346,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 revert SettlementNotConsented(id, i, from);
             }
         }
-        _useNonce(legs[0].from, instruction.nonce);
+        _useNonce(initiator, instruction.nonce);
+    }
+
+    /// @dev `i + 1` for loop counters bounded by `_MAX_LEGS` (cannot overflow).
+    function _inc(uint256 i) private pure returns (uint256) {
+        unchecked {
+            return i + 1;
+        }
     }
 
     /// @dev Moves leg `i` by `executeHold(holdId)` when `holdId` is set, else by `settlementTransfer`; a refusal
@@ -513,16 +530,21 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev Consumes `initiator`'s `nonce` (S2).
     function _useNonce(address initiator, uint256 nonce) private {
         uint256 bit = 1 << (nonce & 0xff);
-        uint256 bits = _nonces[initiator][nonce >> 8];
+        mapping(uint256 => uint256) storage words = _nonces[initiator];
+        uint256 bits = words[nonce >> 8];
         require(bits & bit == 0, SettlementNonceUsed(initiator, nonce));
-        _nonces[initiator][nonce >> 8] = bits | bit;
+        words[nonce >> 8] = bits | bit;
     }
 
     /* INTERNAL: HASHING */
 
     /// @dev The EIP-712 struct hash of `instruction` (its id).
     function _hashInstruction(Instruction calldata instruction) private pure returns (bytes32) {
-        Leg[] calldata legs = instruction.legs;
+        return _hashInstruction(instruction, instruction.legs);
+    }
+
+    /// @dev As `_hashInstruction(instruction)`, with `legs` = `instruction.legs` already read from calldata.
+    function _hashInstruction(Instruction calldata instruction, Leg[] calldata legs) private pure returns (bytes32) {
         bytes32 legTypehash = _LEG_TYPEHASH;
         bytes32 legsHash;
         // Inline assembly, measured to pay (`dvp.settle`, test/settlement/Settlement.gas.test.ts): hashing each leg

@@ -22,8 +22,10 @@ function calldataGas(data: string): number {
  * cold slots read (two registered-asset entries, the nonce word) 6.3 k and one rewritten (the nonce word) 2.9 k,
  * two cold calls into the tokens 5.2 k, the event 2.1 k, the transient guard 0.3 k, eight keccaks ≈ 0.5 k. The
  * rest (≈ 7.5 k, 25 % above the floor) is the compiler's ABI decoding and validation of the calldata, the shape and
- * consent checks and the calls' encoding. The test prints the breakdown and guards against regression (ceiling
- * 37,700) rather than asserting the 30 k target.
+ * consent checks and the calls' encoding. Reading `instruction.legs`, the deadline and the initiator once (the
+ * settle loop reuses them), one nonce slot computation and unchecked leg counters took it from ≈ 37.05 k to
+ * ≈ 36.5 k. The test prints the breakdown and guards against regression (ceiling 37,100) rather than asserting the
+ * 30 k target.
  */
 describe("Settlement gas", function () {
   it("dvp.settle: the engine's overhead over the two transfers less one intrinsic cost does not regress", async function () {
@@ -66,6 +68,6 @@ describe("Settlement gas", function () {
     for (const [item, gas] of Object.entries(known)) console.log(`        ${item}: ${gas}`);
     console.log(`        hashing, ABI decoding, memory, guard, checks: ${overhead - knownSum}`);
     console.log(`      target 30,000: ${overhead <= 30_000 ? "met" : `missed by ${overhead - 30_000}`}`);
-    expect(overhead).to.be.at.most(37_700);
+    expect(overhead).to.be.at.most(37_100);
   });
 });
