@@ -24,8 +24,9 @@ function calldataGas(data: string): number {
  * rest (≈ 7.5 k, 25 % above the floor) is the compiler's ABI decoding and validation of the calldata, the shape and
  * consent checks and the calls' encoding. Reading `instruction.legs`, the deadline and the initiator once (the
  * settle loop reuses them), one nonce slot computation and unchecked leg counters took it from ≈ 37.05 k to
- * ≈ 36.5 k. The test prints the breakdown and guards against regression (ceiling 37,100) rather than asserting the
- * 30 k target.
+ * ≈ 36.5 k; recovering 65-byte signatures inline (ECDSA's checks, no error enum) to ≈ 36.2 k; writing each leg's
+ * call data in scratch memory instead of `abi.encodeCall` to ≈ 35.9 k. The test prints the breakdown and guards
+ * against regression (ceiling 36,500) rather than asserting the 30 k target.
  */
 describe("Settlement gas", function () {
   it("dvp.settle: the engine's overhead over the two transfers less one intrinsic cost does not regress", async function () {
@@ -68,6 +69,6 @@ describe("Settlement gas", function () {
     for (const [item, gas] of Object.entries(known)) console.log(`        ${item}: ${gas}`);
     console.log(`        hashing, ABI decoding, memory, guard, checks: ${overhead - knownSum}`);
     console.log(`      target 30,000: ${overhead <= 30_000 ? "met" : `missed by ${overhead - 30_000}`}`);
-    expect(overhead).to.be.at.most(37_100);
+    expect(overhead).to.be.at.most(36_500);
   });
 });
