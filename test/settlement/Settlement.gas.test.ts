@@ -71,4 +71,28 @@ describe("Settlement gas", function () {
     console.log(`      target 30,000: ${overhead <= 30_000 ? "met" : `missed by ${overhead - 30_000}`}`);
     expect(overhead).to.be.at.most(36_500);
   });
+
+  it("the inline signature recovery keeps ECDSA's refusals: high s, bad v, zero or short signatures", async function () {
+    const { accounts, contracts } = await loadFixture(settlementFixture);
+    const { alice, bob, submitter } = accounts;
+    const { engine, equity, usd } = contracts;
+    const ins = await instructionOf([await leg(equity, alice, bob, 1n), await leg(usd, bob, alice, 1n)], 0n);
+    const a = await signInstruction(engine, alice, ins);
+    const b = ethers.Signature.from(await signInstruction(engine, bob, ins));
+    const order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    // The same signature in its malleable twin (s' = n − s, v flipped) recovers bob, and must still be refused.
+    const highS = ethers.concat([
+      b.r,
+      ethers.toBeHex(order - BigInt(b.s), 32),
+      ethers.toBeHex(b.v === 27 ? 28 : 27, 1),
+    ]);
+    const badV = ethers.concat([b.r, b.s, ethers.toBeHex(b.v + 2, 1)]);
+    const zero = ethers.concat([ethers.ZeroHash, ethers.ZeroHash, "0x1b"]);
+    for (const bad of [highS, badV, zero, b.serialized.slice(0, 130)]) {
+      await expect(engine.connect(submitter).settle(ins, [a, bad], 0))
+        .to.be.revertedWithCustomError(engine, "SettlementInvalidSignature")
+        .withArgs(await engine.instructionId(ins), 1n, bob.address);
+    }
+    await expect(engine.connect(submitter).settle(ins, [a, b.serialized], 0)).to.emit(engine, "SettlementExecuted");
+  });
 });
