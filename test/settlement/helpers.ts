@@ -4,6 +4,7 @@ import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, TypedDataEncoder, Wallet, type Signer } from "ethers";
 import type { AllianceAuthority, HoldableTokenMock, Settlement } from "../../typechain-types";
 import { Role } from "../../config/roles";
+import { INSTRUCTION_TYPES } from "../../sdk/settlement";
 
 /** A leg and an instruction as the engine takes them. */
 export interface Leg {
@@ -19,21 +20,8 @@ export interface Instruction {
   legs: Leg[];
 }
 
-/** The EIP-712 types the SDK signs (design note: exact strings). */
-export const INSTRUCTION_TYPES = {
-  Instruction: [
-    { name: "tradeRef", type: "bytes32" },
-    { name: "deadline", type: "uint48" },
-    { name: "nonce", type: "uint256" },
-    { name: "legs", type: "Leg[]" },
-  ],
-  Leg: [
-    { name: "token", type: "address" },
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "amount", type: "uint256" },
-  ],
-};
+/** The EIP-712 types the SDK signs. */
+export { INSTRUCTION_TYPES };
 
 export const HOLD_UNAVAILABLE = 254;
 export const UNCLASSIFIED = 255;
