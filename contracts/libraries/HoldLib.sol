@@ -71,7 +71,10 @@ library HoldLib {
         address to,
         uint256 amount
     ) internal returns (address holder, uint256 remaining) {
-        (IHoldable.Hold storage hold, IHoldable.Hold memory h) = _active(holds, holdId);
+        IHoldable.Hold storage hold = holds[holdId];
+        // One read of each of the record's two slots: every field is needed.
+        IHoldable.Hold memory h = hold;
+        require(h.status == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, h.status));
         require(block.timestamp < h.expiry, IHoldable.HoldableHoldExpired(holdId, h.expiry));
         require(to != address(0) && amount != 0, IHoldable.HoldableInvalidHold(to, amount));
         require(amount <= h.amount, IHoldable.HoldableExceedsHold(holdId, h.amount, amount));
@@ -93,9 +96,12 @@ library HoldLib {
         bytes32 holdId,
         bool byEngine
     ) internal returns (address holder, uint256 amount) {
-        (IHoldable.Hold storage hold, IHoldable.Hold memory h) = _active(holds, holdId);
-        if (!byEngine) require(block.timestamp >= h.expiry, IHoldable.HoldableHoldNotExpired(holdId, h.expiry));
-        (holder, amount) = _close(hold, h, IHoldable.HoldStatus.Released);
+        IHoldable.Hold storage hold = _active(holds, holdId);
+        if (!byEngine) {
+            uint48 expiry = hold.expiry;
+            require(block.timestamp >= expiry, IHoldable.HoldableHoldNotExpired(holdId, expiry));
+        }
+        (holder, amount) = _close(hold, IHoldable.HoldStatus.Released);
         emit IHoldable.HoldReleased(holdId, holder, amount, msg.sender);
     }
 
@@ -107,28 +113,26 @@ library HoldLib {
         address officer,
         bytes32 reason
     ) internal returns (address holder, uint256 amount) {
-        (IHoldable.Hold storage hold, IHoldable.Hold memory h) = _active(holds, holdId);
-        (holder, amount) = _close(hold, h, IHoldable.HoldStatus.Cancelled);
+        (holder, amount) = _close(_active(holds, holdId), IHoldable.HoldStatus.Cancelled);
         emit IHoldable.HoldCancelled(holdId, holder, amount, officer, reason);
     }
 
-    /// @dev Hold `holdId`'s record and a copy of it (one read of each of its two slots), reverting unless Active.
+    /// @dev Hold `holdId`'s record, reverting unless Active (only the fields used are read: `executed` is not).
     function _active(
         mapping(bytes32 => IHoldable.Hold) storage holds,
         bytes32 holdId
-    ) private view returns (IHoldable.Hold storage hold, IHoldable.Hold memory h) {
+    ) private view returns (IHoldable.Hold storage hold) {
         hold = holds[holdId];
-        h = hold;
-        require(h.status == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, h.status));
+        IHoldable.HoldStatus status = hold.status;
+        require(status == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, status));
     }
 
-    /// @dev Ends the Active `hold` (copied in `h`) as `status`: nothing remains held.
+    /// @dev Ends the Active `hold` as `status`: nothing remains held. Returns its holder and what it held.
     function _close(
         IHoldable.Hold storage hold,
-        IHoldable.Hold memory h,
         IHoldable.HoldStatus status
     ) private returns (address holder, uint256 amount) {
-        (holder, amount) = (h.holder, h.amount);
+        (holder, amount) = (hold.holder, hold.amount);
         (hold.status, hold.amount) = (status, 0);
     }
 }
