@@ -7,11 +7,12 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 import {ISecurityTokenOperations} from "../interfaces/tokens/ISecurityTokenOperations.sol";
 import {ISettlementCoin} from "../interfaces/tokens/ISettlementCoin.sol";
+import {HoldLib} from "../libraries/HoldLib.sol";
 import {Restriction} from "../types/Restriction.sol";
 
 /// @title HoldableTokenMock
 /// @notice Test-only ERC-20 implementing `IHoldable` as the design prescribes (holds in place, engine-only notary,
-/// available = balance − held), with switches to make it refuse like the real tokens do: pause, transfers stopped,
+/// available = balance − held; the records are `HoldLib`'s, as in the real tokens), with switches to make it refuse like the real tokens do: pause, transfers stopped,
 /// frozen addresses, a refusal code per recipient (a security's pipeline code, or a coin's ineligible holder). In
 /// "coin style" it reverts with the settlement coin's errors in the coin's order and answers the coin's views; in
 /// "security style" with a security token's errors and ERC-1404 views (its `compliance()` is itself). It also
@@ -19,6 +20,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// middle of every transfer (a malicious token).
 /// @dev Never shipped. Mints and burns skip every check.
 contract HoldableTokenMock is ERC20, EIP712, IHoldable {
+    using HoldLib for mapping(bytes32 => Hold);
+    using HoldLib for Hold;
+
     /// @notice The caller of `receiveWithAuthorization` is not its payee.
     error HoldableTokenMockCallerNotPayee(address caller, address payee);
     /// @notice The authorization is not valid now, was used, or its signature is wrong.
@@ -89,54 +93,35 @@ contract HoldableTokenMock is ERC20, EIP712, IHoldable {
 
     function placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) external {
         _onlyEngine();
+        Hold storage hold = _holds.requireNew(holdId, holder, amount, expiry);
         _requireNotPaused();
-        require(holder != address(0) && amount != 0, HoldableInvalidHold(holder, amount));
         if (_frozen[holder]) {
             if (_coinStyle) revert ISettlementCoin.SettlementCoinAccountFrozen(holder);
             revert ISecurityTokenOperations.SecurityTokenAddressFrozen(holder);
         }
-        require(expiry > block.timestamp, HoldableInvalidExpiry(expiry));
-        require(_holds[holdId].status == HoldStatus.None, HoldableHoldExists(holdId));
         uint256 available = availableBalanceOf(holder);
         require(amount <= available, HoldableInsufficientAvailableBalance(holder, available, amount));
-        _holds[holdId] = Hold(holder, expiry, HoldStatus.Active, uint128(amount), 0);
         _held[holder] += amount;
-        emit HoldPlaced(holdId, holder, amount, expiry);
+        hold.place(holdId, holder, amount, expiry);
     }
 
     function executeHold(bytes32 holdId, address to, uint256 amount) external {
         _onlyEngine();
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        require(block.timestamp < hold.expiry, HoldableHoldExpired(holdId, hold.expiry));
-        require(to != address(0) && amount != 0, HoldableInvalidHold(to, amount));
-        require(amount <= hold.amount, HoldableExceedsHold(holdId, hold.amount, amount));
-        hold.amount -= uint128(amount);
-        hold.executed += uint128(amount);
-        if (hold.amount == 0) hold.status = HoldStatus.Executed;
-        _held[hold.holder] -= amount;
-        emit HoldExecuted(holdId, hold.holder, to, amount, hold.amount);
-        _transfer(hold.holder, to, amount);
+        (address holder, uint256 remaining) = _holds.execute(holdId, to, amount);
+        _held[holder] -= amount;
+        _transfer(holder, to, amount);
+        emit HoldExecuted(holdId, holder, to, amount, remaining);
     }
 
     function releaseHold(bytes32 holdId) external {
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        if (block.timestamp < hold.expiry) require(msg.sender == _engine, HoldableHoldNotExpired(holdId, hold.expiry));
-        uint256 amount = hold.amount;
-        hold.status = HoldStatus.Released;
-        _held[hold.holder] -= amount;
-        emit HoldReleased(holdId, hold.holder, amount, msg.sender);
+        (address holder, uint256 amount) = _holds.release(holdId, msg.sender == _engine);
+        _held[holder] -= amount;
     }
 
     function cancelHold(bytes32 holdId, bytes32 reason) external {
         require(msg.sender == _officer, HoldableTokenMockNotOfficer(msg.sender));
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        uint256 amount = hold.amount;
-        hold.status = HoldStatus.Cancelled;
-        _held[hold.holder] -= amount;
-        emit HoldCancelled(holdId, hold.holder, amount, msg.sender, reason);
+        (address holder, uint256 amount) = _holds.cancel(holdId, msg.sender, reason);
+        _held[holder] -= amount;
     }
 
     function settlementTransfer(address from, address to, uint256 amount) external {

@@ -338,6 +338,47 @@ export function shouldBehaveLikeHoldableSecurityToken(worldFixture: () => Promis
       });
     });
 
+    describe("the order of the checks (HoldLib's, then the product's own)", function () {
+      it("placeHold: holder and amount, expiry, id, then paused, frozen", async function () {
+        const setup = await loadFixture(heldFixture);
+        const { token, engine, world, id } = setup;
+        const agent = token.connect(world.accounts.agent);
+        const alice = world.accounts.alice.address;
+        const past = await time.latest();
+        const expiry = past + HOUR;
+        await agent.setAddressFrozen(alice, true);
+        await agent.pause();
+        // Every later fault is present in each call; the first one in the order is reported.
+        const place = (label: string, amount: bigint, until: number) =>
+          token.connect(engine).placeHold(id(label), alice, amount, until);
+        await expectRefused(setup, () => place("a", 0n, past), "HoldableInvalidHold", [alice, 0n]);
+        await expectRefused(setup, () => place("a", 5_000n, past), "HoldableInvalidExpiry", [past]);
+        await expectRefused(setup, () => place("a", 5_000n, expiry), "HoldableHoldExists", [id("a")]);
+        await expectRefused(setup, () => place("b", 5_000n, expiry), "SecurityTokenPaused", []);
+        await agent.unpause();
+        await expectRefused(setup, () => place("b", 5_000n, expiry), "SecurityTokenAddressFrozen", [alice]);
+      });
+
+      it("executeHold: recipient and amount first, then active, not expired, within what remains", async function () {
+        const setup = await loadFixture(heldFixture);
+        const { token, engine, id, expiry } = setup;
+        const execute = (label: string, to: string, amount: bigint) =>
+          token.connect(engine).executeHold(id(label), to, amount);
+        // The products have always checked the recipient and amount before the record (the coin after expiry).
+        await expectRefused(setup, () => execute("none", ethers.ZeroAddress, 0n), "HoldableInvalidHold", [
+          ethers.ZeroAddress,
+          0n,
+        ]);
+        const bob = setup.world.accounts.bob.address;
+        await expectRefused(setup, () => execute("none", bob, 1_000n), "HoldableHoldNotActive", [
+          id("none"),
+          HoldStatus.None,
+        ]);
+        await time.increaseTo(expiry);
+        await expectRefused(setup, () => execute("a", bob, 1_000n), "HoldableHoldExpired", [id("a"), expiry]);
+      });
+    });
+
     describe("executeHold", function () {
       it("moves a tranche to the recipient, then the rest, and ends the hold (HoldExecuted, Transfer)", async function () {
         const setup = await loadFixture(heldFixture);

@@ -4,8 +4,9 @@ pragma solidity ^0.8.27;
 /// @title IHoldable
 /// @notice ERC-1996-style holds: an amount of a holder's balance locked in place for a named settlement until an
 /// expiry, executed (moved to a recipient, in one go or in tranches) or released by the token's settlement engine —
-/// its notary — alone. The settlement coin and every security product implement it; commodity receipts will
-/// implement the same functions per lot.
+/// its notary — alone. The settlement coin and every security product implement it on one state machine of the
+/// hold records (`HoldLib`: the checks below in one order, the records, the events), each keeping its own
+/// accounting of held units; commodity receipts will implement the same functions per lot on the same library.
 ///
 /// While held, units stay the holder's: `balanceOf`, the register, snapshots, dividends and coupons count them. They
 /// cannot be transferred, held again, burned, redeemed, force-transferred or seized: every path that takes units

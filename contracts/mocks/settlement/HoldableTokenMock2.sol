@@ -3,15 +3,19 @@ pragma solidity ^0.8.27;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
+import {HoldLib} from "../../libraries/HoldLib.sol";
 
 /// @title HoldableTokenMock2
-/// @notice Test-only ERC-20 implementing `IHoldable` as its NatSpec says, for the payment-gateway settlement's
-/// unit tests (the tokens' own holds land on another branch): only the engine places, executes and moves; the
+/// @notice Test-only ERC-20 implementing `IHoldable` as its NatSpec says (the records are `HoldLib`'s, as in the
+/// real tokens), for the payment-gateway settlement's unit tests: only the engine places, executes and moves; the
 /// engine releases any time, anyone once expired (`block.timestamp >= expiry`); an officer (the deployer) cancels,
 /// pauses and freezes. Every transfer, an executed hold's included, takes only the available balance
 /// (balance − held) and is refused while paused or when either party is frozen.
 /// @dev Never shipped. Anyone may mint.
 contract HoldableTokenMock2 is ERC20, IHoldable {
+    using HoldLib for mapping(bytes32 => Hold);
+    using HoldLib for Hold;
+
     /// @notice The officer paused or unpaused the token.
     event PausedSet(bool paused);
     /// @notice The officer froze or unfroze `account`.
@@ -71,59 +75,36 @@ contract HoldableTokenMock2 is ERC20, IHoldable {
 
     /// @inheritdoc IHoldable
     function placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) external onlyEngine {
+        Hold storage hold = _holds.requireNew(holdId, holder, amount, expiry);
+        // Anyone mints: a balance, and so a hold, may exceed the record's 128 bits.
+        require(amount <= type(uint128).max, HoldableInvalidHold(holder, amount));
         require(!_paused, HoldableTokenMock2Paused());
-        require(
-            holder != address(0) && amount != 0 && amount <= type(uint128).max,
-            HoldableInvalidHold(holder, amount)
-        );
         require(!_frozen[holder], HoldableTokenMock2Frozen(holder));
-        require(expiry > block.timestamp, HoldableInvalidExpiry(expiry));
-        require(_holds[holdId].status == HoldStatus.None, HoldableHoldExists(holdId));
         uint256 available = _available(holder);
         require(amount <= available, HoldableInsufficientAvailableBalance(holder, available, amount));
-        _holds[holdId] = Hold(holder, expiry, HoldStatus.Active, uint128(amount), 0);
         _held[holder] += amount;
-        emit HoldPlaced(holdId, holder, amount, expiry);
+        hold.place(holdId, holder, amount, expiry);
     }
 
     /// @inheritdoc IHoldable
     function executeHold(bytes32 holdId, address to, uint256 amount) external onlyEngine {
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        require(block.timestamp < hold.expiry, HoldableHoldExpired(holdId, hold.expiry));
-        require(to != address(0) && amount != 0, HoldableInvalidHold(to, amount));
-        require(amount <= hold.amount, HoldableExceedsHold(holdId, hold.amount, amount));
-        address holder = hold.holder;
         // Lower the hold and the held total first, so the transfer's available-balance check counts the units.
-        hold.amount -= uint128(amount);
-        hold.executed += uint128(amount);
-        if (hold.amount == 0) hold.status = HoldStatus.Executed;
+        (address holder, uint256 remaining) = _holds.execute(holdId, to, amount);
         _held[holder] -= amount;
-        emit HoldExecuted(holdId, holder, to, amount, hold.amount);
         _transfer(holder, to, amount);
+        emit HoldExecuted(holdId, holder, to, amount, remaining);
     }
 
     /// @inheritdoc IHoldable
     function releaseHold(bytes32 holdId) external {
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        require(msg.sender == _engine || block.timestamp >= hold.expiry, HoldableHoldNotExpired(holdId, hold.expiry));
-        uint256 amount = hold.amount;
-        hold.status = HoldStatus.Released;
-        hold.amount = 0;
-        _held[hold.holder] -= amount;
-        emit HoldReleased(holdId, hold.holder, amount, msg.sender);
+        (address holder, uint256 amount) = _holds.release(holdId, msg.sender == _engine);
+        _held[holder] -= amount;
     }
 
     /// @inheritdoc IHoldable
     function cancelHold(bytes32 holdId, bytes32 reason) external onlyOfficer {
-        Hold storage hold = _holds[holdId];
-        require(hold.status == HoldStatus.Active, HoldableHoldNotActive(holdId, hold.status));
-        uint256 amount = hold.amount;
-        hold.status = HoldStatus.Cancelled;
-        hold.amount = 0;
-        _held[hold.holder] -= amount;
-        emit HoldCancelled(holdId, hold.holder, amount, msg.sender, reason);
+        (address holder, uint256 amount) = _holds.cancel(holdId, msg.sender, reason);
+        _held[holder] -= amount;
     }
 
     /// @inheritdoc IHoldable

@@ -14,6 +14,7 @@ import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol
 import {IEligibilityStore} from "../../interfaces/identity/IEligibilityStore.sol";
 import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
+import {HoldLib} from "../../libraries/HoldLib.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
 import {ProductType} from "../../types/ProductType.sol";
@@ -40,7 +41,9 @@ import {Restriction} from "../../types/Restriction.sol";
 /// reverts with `IHoldable.HoldableInsufficientAvailableBalance(holder, balance − held, amount)` and the agent
 /// cancels the hold first (`cancelHold`, with its reason). Why: a hold backs a trade a counterparty relies on;
 /// taking held units must be an explicit act with its own event, and the settlement then fails with a clear error
-/// instead of finding less than was promised.
+/// instead of finding less than was promised. The hold records' state machine (checks in IHoldable's order, the
+/// records, their events) is `HoldLib`'s, shared with every holdable token; this contract keeps the products' own
+/// accounting of held units (`heldTokens`, `totalHeld`, the `held` bit).
 ///
 /// Balance word, one slot per account:
 ///
@@ -96,6 +99,8 @@ import {Restriction} from "../../types/Restriction.sol";
 /// never let `_update` be bypassed (T1, T2, T3 depend on it).
 abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, AccessManagedUpgradeable {
     using Checkpoints for Checkpoints.Trace208;
+    using HoldLib for mapping(bytes32 => IHoldable.Hold);
+    using HoldLib for IHoldable.Hold;
 
     /* BALANCE WORD LAYOUT (see the table above) */
 
@@ -516,17 +521,11 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         if (msg.sender != _settlementEngine) revert IHoldable.HoldableUnauthorizedEngine(msg.sender);
     }
 
-    /// @dev `IHoldable.placeHold`, the engine checked: not paused nor stopped, `holder` not frozen, `amount` at
-    /// most its available balance, `expiry` in the future, a new id.
+    /// @dev `IHoldable.placeHold`, the engine checked: the record's checks (`HoldLib.requireNew`), then not paused
+    /// nor stopped, `holder` not frozen, `amount` at most its available balance.
     function _placeHold(bytes32 holdId, address holder, uint256 amount, uint48 expiry) internal {
-        require(
-            holder != address(0) && holder != address(this) && amount != 0,
-            IHoldable.HoldableInvalidHold(holder, amount)
-        );
-        require(expiry > block.timestamp, IHoldable.HoldableInvalidExpiry(expiry));
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        IHoldable.Hold storage hold = $.holds[holdId];
-        require(hold.status == IHoldable.HoldStatus.None, IHoldable.HoldableHoldExists(holdId));
+        IHoldable.Hold storage hold = $.holds.requireNew(holdId, holder, amount, expiry);
         uint256 flags = HotFlagsLib.read();
         require(flags & _FLAG_PAUSED == 0, SecurityTokenPaused());
         require(flags & _FLAG_STOPPED == 0, SecurityTokenTransfersStopped());
@@ -535,53 +534,37 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         require(word & _FROZEN_BIT == 0, SecurityTokenAddressFrozen(holder));
         uint256 available = _unfrozenBalance(holder, word);
         require(amount <= available, IHoldable.HoldableInsufficientAvailableBalance(holder, available, amount));
-        // amount ≤ available < 2^104 (W1): it fits the record's 128 bits.
-        (hold.holder, hold.expiry, hold.status, hold.amount) = (
-            holder,
-            expiry,
-            IHoldable.HoldStatus.Active,
-            uint128(amount)
-        );
         $.heldTokens[holder] += amount;
         $.totalHeld += amount;
         if (word & _HELD_BIT == 0) account.word = word | _HELD_BIT;
-        emit IHoldable.HoldPlaced(holdId, holder, amount, expiry);
+        // amount ≤ available < 2^104 (W1): it fits the record's 128 bits.
+        hold.place(holdId, holder, amount, expiry);
     }
 
-    /// @dev `IHoldable.executeHold`, the engine checked: lowers the hold and the holder's held tokens first, then
-    /// moves `amount` from the holder to `to` through the checked `_update`, as a transfer between them.
+    /// @dev `IHoldable.executeHold`, the engine checked: the record's checks and update (`HoldLib.execute`, after
+    /// the recipient and amount check these products have always made first), then the holder's held tokens are
+    /// lowered and `amount` moves from the holder to `to` through the checked `_update`, as a transfer.
     function _executeHold(bytes32 holdId, address to, uint256 amount) internal {
         require(to != address(0) && amount != 0, IHoldable.HoldableInvalidHold(to, amount));
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        IHoldable.Hold storage hold = $.holds[holdId];
-        IHoldable.Hold memory h = hold;
-        require(h.status == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, h.status));
-        require(block.timestamp < h.expiry, IHoldable.HoldableHoldExpired(holdId, h.expiry));
-        require(amount <= h.amount, IHoldable.HoldableExceedsHold(holdId, h.amount, amount));
-        uint256 remaining;
-        unchecked {
-            // amount ≤ h.amount, checked above; executed + amount ≤ the amount placed (H2), below 2^128.
-            remaining = h.amount - amount;
-            (hold.amount, hold.executed) = (uint128(remaining), h.executed + uint128(amount));
-        }
-        if (remaining == 0) hold.status = IHoldable.HoldStatus.Executed;
-        _unhold($, h.holder, amount);
-        _update(h.holder, to, amount, true);
-        emit IHoldable.HoldExecuted(holdId, h.holder, to, amount, remaining);
+        (address holder, uint256 remaining) = $.holds.execute(holdId, to, amount);
+        _unhold($, holder, amount);
+        _update(holder, to, amount, true);
+        emit IHoldable.HoldExecuted(holdId, holder, to, amount, remaining);
     }
 
-    /// @dev Ends active hold `holdId` as `status` (Released or Cancelled): its remaining amount is available again.
-    /// Returns its holder and that amount. Allowed while paused, stopped or frozen: nothing moves.
-    function _endHold(bytes32 holdId, IHoldable.HoldStatus status) internal returns (address holder, uint256 amount) {
+    /// @dev `IHoldable.releaseHold` (`HoldLib.release`: the engine any time, anyone once expired); its remaining
+    /// amount is available again. Allowed while paused, stopped or frozen: nothing moves.
+    function _releaseHold(bytes32 holdId) internal {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        IHoldable.Hold storage hold = $.holds[holdId];
-        IHoldable.HoldStatus current = hold.status;
-        require(current == IHoldable.HoldStatus.Active, IHoldable.HoldableHoldNotActive(holdId, current));
-        if (status == IHoldable.HoldStatus.Released && msg.sender != _settlementEngine) {
-            require(block.timestamp >= hold.expiry, IHoldable.HoldableHoldNotExpired(holdId, hold.expiry));
-        }
-        (holder, amount) = (hold.holder, hold.amount);
-        (hold.status, hold.amount) = (status, 0);
+        (address holder, uint256 amount) = $.holds.release(holdId, msg.sender == _settlementEngine);
+        _unhold($, holder, amount);
+    }
+
+    /// @dev `IHoldable.cancelHold` for `reason`, the officer checked; as `_releaseHold` otherwise.
+    function _cancelHold(bytes32 holdId, bytes32 reason) internal {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        (address holder, uint256 amount) = $.holds.cancel(holdId, _msgSender(), reason);
         _unhold($, holder, amount);
     }
 

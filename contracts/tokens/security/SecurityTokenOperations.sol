@@ -212,14 +212,12 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
 
     /// @notice IHoldable: releases what remains of hold `holdId` (the engine any time; anyone once expired).
     function releaseHold(bytes32 holdId) external {
-        (address holder, uint256 amount) = _endHold(holdId, IHoldable.HoldStatus.Released);
-        emit IHoldable.HoldReleased(holdId, holder, amount, msg.sender);
+        _releaseHold(holdId);
     }
 
     /// @notice IHoldable: the agent cancels hold `holdId` for `reason` (its units become available again).
     function cancelHold(bytes32 holdId, bytes32 reason) external restricted {
-        (address holder, uint256 amount) = _endHold(holdId, IHoldable.HoldStatus.Cancelled);
-        emit IHoldable.HoldCancelled(holdId, holder, amount, _msgSender(), reason);
+        _cancelHold(holdId, reason);
     }
 
     /* REGISTER */

@@ -1036,6 +1036,50 @@ describe("SettlementCoin holds (IHoldable)", function () {
     });
   });
 
+  describe("the order of the checks (HoldLib's, then the coin's own)", function () {
+    it("placeHold: holder and amount, expiry, id, then paused, frozen", async function () {
+      const f = await deployed();
+      const { alice, regulator } = f.accounts;
+      await place(f, H1, alice, usd(10));
+      const past = BigInt(await time.latest());
+      await f.coin.connect(regulator).freeze(alice.address);
+      await f.coin.connect(regulator).pause();
+      // Every later fault is present in each call; the first one in the order is reported.
+      await expectRevert(f, () => place(f, H1, alice, 0n, past), f.holds, "HoldableInvalidHold", [alice.address, 0n]);
+      await expectRevert(f, () => place(f, H1, alice, usd(5_000), past), f.holds, "HoldableInvalidExpiry", [past]);
+      await expectRevert(f, () => place(f, H1, alice, usd(5_000)), f.holds, "HoldableHoldExists", [H1]);
+      await expectRevert(f, () => place(f, H2, alice, usd(5_000)), f.coin, "SettlementCoinPaused", []);
+      await f.coin.connect(regulator).unpause();
+      await expectRevert(f, () => place(f, H2, alice, usd(5_000)), f.coin, "SettlementCoinAccountFrozen", [
+        alice.address,
+      ]);
+    });
+
+    it("executeHold: active, not expired, recipient and amount, within what remains", async function () {
+      const f = await deployed();
+      const { alice } = f.accounts;
+      const engine = f.holds.connect(f.engine);
+      await expectRevert(
+        f,
+        () => engine.executeHold(UNKNOWN, ethers.ZeroAddress, 0n),
+        f.holds,
+        "HoldableHoldNotActive",
+        [UNKNOWN, Status.None],
+      );
+      const expiry = await expiryIn(DAY);
+      await place(f, H1, alice, usd(10), expiry);
+      await expectRevert(f, () => engine.executeHold(H1, ethers.ZeroAddress, usd(11)), f.holds, "HoldableInvalidHold", [
+        ethers.ZeroAddress,
+        usd(11),
+      ]);
+      await time.increaseTo(expiry);
+      await expectRevert(f, () => engine.executeHold(H1, ethers.ZeroAddress, 0n), f.holds, "HoldableHoldExpired", [
+        H1,
+        expiry,
+      ]);
+    });
+  });
+
   describe("the hold module", function () {
     it("acts on its own (empty) storage when called directly, never on the coin's", async function () {
       const f = await deployed();
