@@ -721,6 +721,8 @@ async function settlement(cast: Cast, equity: IEquity): Promise<void> {
   const settled = await (await engine.connect(exchange).settle(dvp, consents, 0n)).wait();
   console.log(`  Harbour Stock Exchange submits it: both legs move in one transaction (${settled!.gasUsed} gas)`);
   console.log(`  alice ${await holdings(alice)}; bob ${await holdings(bob)}`);
+  const after = await explainSettlement(engine.connect(exchange), dvp, consents, 0n, names);
+  console.log(`  asked once more, the SDK says why: ${after.summary}`);
   try {
     await engine.connect(exchange).settle.staticCall(dvp, consents, 0n);
   } catch (error) {

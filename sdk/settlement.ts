@@ -18,7 +18,7 @@ import {
   type TypedDataDomain,
   type TypedDataField,
 } from "ethers";
-import { describeRestriction } from "./restrictions";
+import { describeRestriction, Restriction } from "./restrictions";
 
 /* EIP-712: THE ENGINE'S DOMAIN AND TYPES (ISettlement's NatSpec) */
 
@@ -354,13 +354,34 @@ export interface LegCheck {
   registered: boolean;
 }
 
-/** Anything with the engine's `explainSettlement` view (a typed contract, or an ethers `Contract`). */
+/**
+ * Anything with the engine's `explainSettlement` view (a typed contract, or an ethers `Contract`). A connected
+ * engine contract also answers `isNonceUsed`, `isCoin` and its event queries, and its runner's provider gives the
+ * block time and each token's `decimals()`: {@link explainSettlement} uses them when present to say why an
+ * instruction whose legs are fine would not settle and to write amounts in token units.
+ */
 export interface SettlementExplainer {
   explainSettlement(
     instruction: Instruction,
     consents: BytesLike[],
     heldLegs: bigint,
   ): Promise<{ ok?: boolean; id?: string; legs?: LegCheck[] } | readonly unknown[]>;
+  isNonceUsed?(initiator: string, nonce: bigint): Promise<boolean>;
+  isCoin?(token: string): Promise<boolean>;
+  runner?: ethers.ContractRunner | null;
+}
+
+/** What {@link explainSettlement} may be told instead of asking the chain. */
+export interface ExplainOptions {
+  /** Each token's decimals by address (else read from the token's `decimals()`; raw units when neither works). */
+  decimals?: Readonly<Record<string, number | bigint>>;
+  /** The time (Unix seconds) to judge the deadline against (else the latest block's). */
+  now?: bigint | number;
+  /**
+   * The identity registry (anything with `isVerified(wallet)`): a coin leg refused as "recipient not verified"
+   * whose recipient the registry verifies is explained as the coin's stale cached eligibility (`syncHolder`).
+   */
+  identity?: { isVerified(wallet: string): Promise<boolean> };
 }
 
 /** A `LegCheck` whether ethers decoded it with its field names or as a bare tuple. */
@@ -389,6 +410,12 @@ export interface SettlementExplanation {
   ok: boolean;
   id: string;
   legs: LegExplanation[];
+  /**
+   * Why the instruction as a whole would not settle, whatever its legs (the view's legs cannot say it): "it
+   * expired at …", "it was cancelled …", "it settled already …", "its initiator's nonce … is used". Empty when
+   * none applies or none could be read.
+   */
+  reasons: string[];
   /** The instruction's verdict in one sentence. */
   summary: string;
 }
@@ -399,11 +426,101 @@ function nameOf(token: string, names: Readonly<Record<string, string>>): string 
   return key === undefined ? token : names[key];
 }
 
+/** `decimals[token]`, matching addresses in any case. */
+function lookup<T>(table: Readonly<Record<string, T>> | undefined, token: string): T | undefined {
+  if (!table) return undefined;
+  const key = Object.keys(table).find((address) => address.toLowerCase() === token.toLowerCase());
+  return key === undefined ? undefined : table[key];
+}
+
+/**
+ * `amount` smallest units as a decimal number of `decimals` places, grouped by thousands and without trailing
+ * zeros: 500000n with 2 decimals is "5,000", 1250500000n with 6 is "1,250.5".
+ */
+export function formatAmount(amount: bigint, decimals: number | bigint): string {
+  const text = ethers.formatUnits(amount, Number(decimals));
+  const [whole, fraction = ""] = text.split(".");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const digits = sign ? whole.slice(1) : whole;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const trimmed = fraction.replace(/0+$/, "");
+  return `${sign}${grouped}${trimmed ? `.${trimmed}` : ""}`;
+}
+
+/** A call that may be absent or fail (a mock engine, an RPC without logs): undefined then. */
+async function attempt<T>(call: (() => Promise<T>) | undefined): Promise<T | undefined> {
+  if (!call) return undefined;
+  try {
+    return await call();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each distinct token's decimals: given, else its `decimals()` through `provider`; missing when neither works. */
+async function decimalsOf(
+  tokens: string[],
+  given: ExplainOptions["decimals"],
+  runner: ethers.ContractRunner | null | undefined,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const abi = ["function decimals() view returns (uint8)"];
+  for (const token of new Set(tokens.map((t) => t.toLowerCase()))) {
+    const known = lookup(given, token);
+    if (known !== undefined) out.set(token, Number(known));
+    else if (runner?.provider) {
+      const read = await attempt(() => new ethers.Contract(token, abi, runner).decimals() as Promise<bigint>);
+      if (read !== undefined) out.set(token, Number(read));
+    }
+  }
+  return out;
+}
+
+/** An ISO-8601 UTC time for Unix seconds `seconds`. */
+function isoTime(seconds: bigint | number): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * Why the instruction cannot settle as a whole: its deadline (against `options.now` or the latest block), its
+ * initiator's nonce (`isNonceUsed`), told apart as cancelled or settled by the engine's `SettlementCancelled` and
+ * `SettlementExecuted` events for its id when the engine can query them.
+ */
+async function instructionReasons(
+  engine: SettlementExplainer,
+  instruction: Instruction,
+  id: string,
+  options: ExplainOptions,
+): Promise<string[]> {
+  const reasons: string[] = [];
+  const now =
+    options.now ?? (await attempt(async () => (await engine.runner!.provider!.getBlock("latest"))!.timestamp));
+  if (now !== undefined && BigInt(now) >= BigInt(instruction.deadline)) {
+    reasons.push(`it expired at ${isoTime(instruction.deadline)} (deadline ${instruction.deadline})`);
+  }
+  const initiator = instruction.legs[0]?.from;
+  const used =
+    initiator && (await attempt(engine.isNonceUsed && (() => engine.isNonceUsed!(initiator, instruction.nonce))));
+  if (used) {
+    const contract = engine as unknown as ethers.Contract;
+    const count = (event: string) =>
+      attempt(async () => (await contract.queryFilter(contract.filters[event](id))).length);
+    const nonce = `its initiator ${initiator}'s nonce ${instruction.nonce} is used`;
+    if (((await count("SettlementCancelled")) ?? 0) > 0) reasons.push(`it was cancelled (${nonce})`);
+    else if (((await count("SettlementExecuted")) ?? 0) > 0) reasons.push(`it settled already (${nonce})`);
+    else reasons.push(`${nonce} (by another instruction settled or cancelled with it)`);
+  }
+  return reasons;
+}
+
 /**
  * Asks `engine` how `instruction` would settle now (`explainSettlement`, a view: nothing is sent) and says it in
- * one sentence per leg: what moves, then whether it would and, if not, every reason the engine gave — an
- * unregistered token, the sender's missing consent, the token's restriction code (in `sdk/restrictions.ts`'s
- * words), a leg marked held without an active hold. `names` maps token addresses to symbols for the sentences.
+ * one sentence per leg: what moves (in token units when the decimals are known), then whether it would and, if
+ * not, every reason the engine gave — an unregistered token, the sender's missing consent, the token's
+ * restriction code (in `sdk/restrictions.ts`'s words), a leg marked held without a hold that would execute — and,
+ * for a coin leg refused as "recipient not verified" whose recipient `options.identity` verifies, that the coin's
+ * cached eligibility needs `syncHolder(wallet)`. The instruction's own reasons (expired at a time, cancelled,
+ * settled, nonce used) are in `reasons` and the summary. `names` maps token addresses to symbols.
  */
 export async function explainSettlement(
   engine: SettlementExplainer,
@@ -411,6 +528,7 @@ export async function explainSettlement(
   consents: BytesLike[],
   heldLegs: bigint,
   names: Readonly<Record<string, string>> = {},
+  options: ExplainOptions = {},
 ): Promise<SettlementExplanation> {
   const result = await engine.explainSettlement(instruction, consents, heldLegs);
   const tuple = result as readonly unknown[];
@@ -421,7 +539,13 @@ export async function explainSettlement(
   if (checks.length !== instruction.legs.length) {
     throw new Error(`explainSettlement: the engine explained ${checks.length} legs of ${instruction.legs.length}`);
   }
-  const legs = checks.map((check, leg) => {
+  const decimals = await decimalsOf(
+    instruction.legs.map((l) => l.token),
+    options.decimals,
+    engine.runner,
+  );
+  const legs: LegExplanation[] = [];
+  for (const [leg, check] of checks.entries()) {
     const { token, from, to, amount } = instruction.legs[leg];
     const marked = ((heldLegs >> BigInt(leg)) & 1n) === 1n;
     const restriction = Number(check.restriction);
@@ -429,24 +553,36 @@ export async function explainSettlement(
     if (!check.registered) reasons.push("the token is not a registered asset");
     if (!check.consented) reasons.push(`the sender ${from} has not consented (no signature, affirmation or hold)`);
     if (restriction !== 0) reasons.push(describeRestriction(restriction));
-    if (marked && !check.held) reasons.push("it is marked held but no hold for it is active");
-    const what = `leg ${leg}: ${amount} of ${nameOf(token, names)} from ${from} to ${to}`;
+    if (restriction === Restriction.RecipientNotVerified && options.identity) {
+      const coin = await attempt(engine.isCoin && (() => engine.isCoin!(token)));
+      if (coin && (await attempt(() => options.identity!.isVerified(to)))) {
+        reasons.push(
+          `the identity registry verifies ${to}, but the coin's cached eligibility is stale: call ` +
+            `syncHolder(${to}) on the coin (anyone may), then settle`,
+        );
+      }
+    }
+    if (marked && !check.held)
+      reasons.push("it is marked held but no hold for it is active and executable (none, expired, short or spent)");
+    const units = decimals.get(token.toLowerCase());
+    const shown = units === undefined ? String(amount) : formatAmount(BigInt(amount), units);
+    const what = `leg ${leg}: ${shown} of ${nameOf(token, names)} from ${from} to ${to}`;
     const funding = check.held ? "executing its hold" : "from the sender's available balance";
     const sentence =
       reasons.length === 0 ? `${what} would move (${funding})` : `${what} would not move: ${reasons.join("; ")}`;
-    return { leg, ok: reasons.length === 0, check, sentence };
-  });
+    legs.push({ leg, ok: reasons.length === 0, check, sentence });
+  }
+  const reasons = ok ? [] : await instructionReasons(engine, instruction, id, options);
+  const failing = legs.filter((leg) => !leg.ok).map((leg) => leg.leg);
+  const parts = [...reasons];
+  if (failing.length > 0) parts.push(`leg${failing.length > 1 ? "s" : ""} ${failing.join(", ")} would not move`);
   const summary = ok
     ? "the instruction would settle now"
-    : legs.every((leg) => leg.ok)
-      ? "the instruction would not settle although every leg would move: its deadline has passed, its nonce is " +
-        "used or cancelled, or it is malformed"
-      : `the instruction would not settle: leg${legs.filter((leg) => !leg.ok).length > 1 ? "s" : ""} ` +
-        `${legs
-          .filter((leg) => !leg.ok)
-          .map((leg) => leg.leg)
-          .join(", ")} would not move`;
-  return { ok, id, legs, summary };
+    : parts.length > 0
+      ? `the instruction would not settle: ${parts.join("; ")}`
+      : "the instruction would not settle although every leg would move: its deadline has passed, its nonce is " +
+        "used or cancelled, or it is malformed";
+  return { ok, id, legs, reasons, summary };
 }
 
 /* REVERT DATA */

@@ -205,6 +205,11 @@ contract GatewaySettlement is IGatewaySettlement, AccessManaged, EIP712, Reentra
                 : terms.feeCoin == address(0) && terms.feePayer == address(0) && terms.feeAccount == address(0),
             GatewaySettlementInvalidFee(terms.feeCoin, terms.feePayer, terms.feeAccount, terms.feeAmount)
         );
+        // The fee leg is paid in a settlement coin, not in any asset the engine knows.
+        require(
+            !feeLeg || _engine.isCoin(terms.feeCoin),
+            GatewaySettlementFeeCoinNotRegistered(terms.feeCoin, address(_engine))
+        );
         require(_canConfirm(terms.gateway), GatewaySettlementNotGateway(terms.gateway));
     }
 

@@ -679,7 +679,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         check.registered = kind != 0;
         if (!check.registered) return check;
         IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(_legKey(id, i));
-        check.held = hold.status == IHoldable.HoldStatus.Active && hold.holder == leg.from && hold.amount >= leg.amount;
+        // As `executeHold` checks it: active, not expired, enough left (and the leg's sender's, as `prefund` placed
+        // it). An expired hold can only be released.
+        check.held =
+            hold.status == IHoldable.HoldStatus.Active &&
+            block.timestamp < hold.expiry &&
+            hold.holder == leg.from &&
+            hold.amount >= leg.amount;
         check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, legs, i, heldLegs);
     }
 

@@ -9,6 +9,7 @@ import {
   decodeRevert,
   describeRevert,
   explainSettlement,
+  formatAmount,
   GATEWAY_TRADE_TYPE,
   GATEWAY_TRADE_TYPEHASH,
   GATEWAY_TRADE_TYPES,
@@ -303,6 +304,61 @@ describe("sdk/settlement", function () {
       const { engine } = engineAnswering(false, [good, good]);
       const explanation = await explainSettlement(engine, dvp(), [], 0n);
       expect(explanation.summary).to.contain("deadline has passed, its nonce is used or cancelled");
+    });
+
+    it("writes amounts in each token's units when told its decimals (raw units otherwise)", async function () {
+      const instruction = dvp();
+      const { engine } = engineAnswering(true, [good, good]);
+      const decimals = { [instruction.legs[1].token.toLowerCase()]: 6 };
+      const explanation = await explainSettlement(
+        engine,
+        instruction,
+        [],
+        0n,
+        { [instruction.legs[1].token]: "aUSD" },
+        {
+          decimals,
+        },
+      );
+      expect(explanation.legs[0].sentence).to.contain("leg 0: 10 of ");
+      expect(explanation.legs[1].sentence).to.contain("leg 1: 1.25 of aUSD from");
+    });
+
+    it("says when the instruction expired and which nonce is used, from the engine's own views", async function () {
+      const instruction = dvp();
+      const asked: unknown[][] = [];
+      const engine: SettlementExplainer = {
+        ...engineAnswering(false, [good, good]).engine,
+        isNonceUsed: async (...args) => {
+          asked.push(args);
+          return true;
+        },
+      };
+      const explanation = await explainSettlement(engine, instruction, [], 0n, {}, { now: 1_900_000_000 });
+      expect(asked).to.deep.equal([[instruction.legs[0].from, 7n]]);
+      expect(explanation.reasons).to.deep.equal([
+        "it expired at 2030-03-17T17:46:40Z (deadline 1900000000)",
+        `its initiator ${instruction.legs[0].from}'s nonce 7 is used (by another instruction settled or cancelled with it)`,
+      ]);
+      expect(explanation.summary).to.equal(`the instruction would not settle: ${explanation.reasons.join("; ")}`);
+      const live = await explainSettlement(
+        engineAnswering(false, [good, good]).engine,
+        instruction,
+        [],
+        0n,
+        {},
+        {
+          now: 1_899_999_999,
+        },
+      );
+      expect(live.reasons).to.deep.equal([]);
+    });
+
+    it("formatAmount groups thousands and drops trailing zeros", function () {
+      expect(formatAmount(500_000n, 2)).to.equal("5,000");
+      expect(formatAmount(1_250_500_000n, 6)).to.equal("1,250.5");
+      expect(formatAmount(1n, 18)).to.equal("0.000000000000000001");
+      expect(formatAmount(1_234_567n, 0)).to.equal("1,234,567");
     });
 
     it("rejects an answer that does not explain every leg", async function () {

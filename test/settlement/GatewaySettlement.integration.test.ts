@@ -57,6 +57,20 @@ describe("GatewaySettlement on the real deployment (integration)", function () {
     expect(await gatewaySettlement.settlementEngine()).to.equal(await engine.getAddress());
   });
 
+  it("refuses a fee in a registered asset that is not a settlement coin (the bond) before any signature, holding nothing", async function () {
+    const { alice, bob } = world.accounts;
+    const { gatewaySettlement, engine, equity, bond } = world.contracts;
+    const t = { ...(await terms(world, 9n, 100n, 5n)), feeCoin: await bond.getAddress() };
+    expect(await engine.isRegisteredAsset(bond)).to.equal(true);
+    expect(await engine.isCoin(bond)).to.equal(false);
+    await expect(gatewaySettlement.connect(alice).openTrade(t, "0x", "0x"))
+      .to.be.revertedWithCustomError(gatewaySettlement, "GatewaySettlementFeeCoinNotRegistered")
+      .withArgs(t.feeCoin, await engine.getAddress());
+    expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
+    expect(await bond.heldBalanceOf(bob.address)).to.equal(0n);
+    expect(await gatewaySettlement.isNonceUsed(alice.address, 9n)).to.equal(false);
+  });
+
   it("opened by the seller, confirmed by the gateway's transaction; the register shows the seller until then", async function () {
     const { alice, bob, gateway, agent } = world.accounts;
     const { gatewaySettlement, equity } = world.contracts;

@@ -168,15 +168,16 @@ describe("GatewaySettlement", function () {
         expect(await f.coin.heldBalanceOf(alice)).to.equal(30n);
       });
 
-      it("holds the asset and the fee apart when the fee is paid in the asset itself", async function () {
-        const terms = { ...(await tradeTerms(f)), feeCoin: await f.asset.getAddress(), feePayer: alice.address };
-        const withAssetFee = { ...terms, feeAccount: carol.address, feeAmount: 10n };
-        const id = await openAsSeller(f, withAssetFee);
-        expect(await f.asset.heldBalanceOf(alice)).to.equal(110n);
-        await f.settlement.connect(gateway).confirmPayment(id, 100n, ref("T-1"));
-        expect(await f.asset.balanceOf(bob)).to.equal(600n);
-        expect(await f.asset.balanceOf(carol)).to.equal(10n);
-        expect(await f.asset.heldBalanceOf(alice)).to.equal(0n);
+      it("reverts with GatewaySettlementFeeCoinNotRegistered for a fee in a token the engine has not registered as a settlement coin (the asset itself, or a de-registered coin), changing nothing", async function () {
+        for (const feeCoin of [await f.asset.getAddress(), await f.coin.getAddress()]) {
+          if (feeCoin === (await f.coin.getAddress())) await f.desk.setCoin(f.coin, false);
+          const terms = { ...(await withFee(f, await tradeTerms(f), 10n)), feeCoin };
+          const before = await worldOf(f, terms);
+          await expect(f.settlement.connect(alice).openTrade(terms, "0x", "0x"))
+            .to.be.revertedWithCustomError(f.settlement, "GatewaySettlementFeeCoinNotRegistered")
+            .withArgs(feeCoin, await f.desk.getAddress());
+          expect(await worldOf(f, terms)).to.deep.equal(before);
+        }
       });
     });
 

@@ -6,6 +6,7 @@ import { signAuthorization, domainOf as tokenDomainOf } from "../../sdk/signatur
 import { Restriction } from "../../sdk/restrictions";
 import { Claim, claimsOf } from "../../sdk/claims";
 import { investorId } from "../identity/helpers";
+import { extraSigner } from "../fixtures/security";
 import { HOLD_UNAVAILABLE, instructionId, legKey, signInstruction, type Instruction } from "./helpers";
 import {
   CHINA,
@@ -465,6 +466,99 @@ describe("Settlement on the real deployment (integration)", function () {
       await equity.connect(stranger).releaseHold(legKey(id, 0));
       expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
       expect(await equity.balanceOf(alice.address)).to.equal(START.equity.alice);
+    });
+  });
+
+  describe("the SDK's explainSettlement in words (instruction reasons, token units, syncHolder)", function () {
+    /** alice delivers 100 equity to bob against 5,000.25 aCNY (500,025 cents), nonce 31. */
+    async function dvp() {
+      const { alice, bob } = world.accounts;
+      const { equity, cny } = world.contracts;
+      return instruction([await legOf(equity, alice, bob, 100n), await legOf(cny, bob, alice, 500_025n)], 31n);
+    }
+
+    it("writes each amount in its token's units (aCNY has 2 decimals)", async function () {
+      const { alice, bob } = world.accounts;
+      const { engine, cny, equity } = world.contracts;
+      const ins = await dvp();
+      const names = { [await equity.getAddress()]: "EQ", [await cny.getAddress()]: "aCNY" };
+      const equityUnits = (await equity.decimals()) === 0n ? "100" : ethers.formatUnits(100n, await equity.decimals());
+      const explanation = await sdkExplain(engine, ins, await consents(world, ins, [alice, bob]), 0n, names);
+      expect(explanation.ok).to.equal(true);
+      expect(explanation.legs[0].sentence).to.contain(`leg 0: ${equityUnits} of EQ from`);
+      expect(explanation.legs[1].sentence).to.contain("leg 1: 5,000.25 of aCNY from");
+      expect(explanation.reasons).to.deep.equal([]);
+    });
+
+    it("says when it expired, in UTC", async function () {
+      const { alice, bob } = world.accounts;
+      const { engine } = world.contracts;
+      const ins = await dvp();
+      await time.increaseTo(ins.deadline);
+      const explanation = await sdkExplain(engine, ins, await consents(world, ins, [alice, bob]), 0n);
+      const at = new Date(Number(ins.deadline) * 1000).toISOString().replace(".000Z", "Z");
+      expect(explanation.ok).to.equal(false);
+      expect(explanation.legs.every((leg) => leg.ok)).to.equal(true);
+      expect(explanation.reasons).to.deep.equal([`it expired at ${at} (deadline ${ins.deadline})`]);
+      expect(explanation.summary).to.equal(
+        `the instruction would not settle: it expired at ${at} (deadline ${ins.deadline})`,
+      );
+    });
+
+    it("says it was cancelled, or settled already, or that its nonce went with another instruction", async function () {
+      const { alice, bob, stranger } = world.accounts;
+      const { engine } = world.contracts;
+      const cancelled = await dvp();
+      const sigs = await consents(world, cancelled, [alice, bob]);
+      await engine.connect(alice).cancel(cancelled, "0x");
+      const nonce = `its initiator ${alice.address}'s nonce 31 is used`;
+      expect((await sdkExplain(engine, cancelled, sigs, 0n)).reasons).to.deep.equal([`it was cancelled (${nonce})`]);
+      const other = { ...cancelled, nonce: 32n };
+      const otherSigs = await consents(world, other, [alice, bob]);
+      await engine.connect(stranger).settle(other, otherSigs, 0n);
+      expect((await sdkExplain(engine, other, otherSigs, 0n)).summary).to.equal(
+        `the instruction would not settle: it settled already (${nonce.replace("31", "32")})`,
+      );
+      const sameNonce = { ...other, tradeRef: ethers.id("another trade") };
+      expect(
+        (await sdkExplain(engine, sameNonce, await consents(world, sameNonce, [alice, bob]), 0n)).reasons,
+      ).to.deep.equal([`${nonce.replace("31", "32")} (by another instruction settled or cancelled with it)`]);
+    });
+
+    it("a coin leg to a wallet the registry verifies but the coin has not synced: says to call syncHolder", async function () {
+      const { alice, bob, kycProvider } = world.accounts;
+      const { engine, equity, cny, identity } = world.contracts;
+      const dave = await extraSigner("settlement dave");
+      await identity
+        .connect(kycProvider)
+        .registerInvestor(
+          investorId("dave"),
+          CHINA,
+          claimsOf([Claim.KYC, Claim.AML]),
+          BigInt(await time.latest()) + 86_400n * 365n,
+          [dave.address],
+        );
+      expect(await identity.isVerified(dave.address)).to.equal(true);
+      expect(await cny.isEligible(dave.address)).to.equal(false);
+      // bob sells equity to alice, paid by alice to dave (bob's payee wallet).
+      const ins = await instruction([await legOf(equity, bob, alice, 10n), await legOf(cny, alice, dave, 1_000n)], 33n);
+      const sigs = await consents(world, ins, [alice, bob]);
+      const explanation = await sdkExplain(engine, ins, sigs, 0n, {}, { identity });
+      expect(Number(explanation.legs[1].check.restriction)).to.equal(Restriction.RecipientNotVerified);
+      expect(explanation.legs[1].sentence).to.contain(`call syncHolder(${dave.address}) on the coin`);
+      // Without the registry the SDK cannot tell, and says only what the coin says.
+      expect((await sdkExplain(engine, ins, sigs, 0n)).legs[1].sentence).to.not.contain("syncHolder");
+      await cny.syncHolder(dave.address);
+      expect((await sdkExplain(engine, ins, sigs, 0n, {}, { identity })).ok).to.equal(true);
+    });
+
+    it("an equity leg refused as recipient not verified gets no syncHolder hint (only coins cache eligibility)", async function () {
+      const { alice, stranger } = world.accounts;
+      const { engine, equity, identity } = world.contracts;
+      const ins = await instruction([await legOf(equity, alice, stranger, 1n)], 34n);
+      const explanation = await sdkExplain(engine, ins, await consents(world, ins, [alice]), 0n, {}, { identity });
+      expect(Number(explanation.legs[0].check.restriction)).to.equal(Restriction.RecipientNotVerified);
+      expect(explanation.legs[0].sentence).to.not.contain("syncHolder");
     });
   });
 });

@@ -22,7 +22,8 @@ pragma solidity ^0.8.27;
 /// withdraws a signature not yet used). The gateway named must be able to call `confirmPayment` when the trade
 /// opens and whenever it confirms.
 ///
-/// Fee leg. `feeAmount` units of `feeCoin` go from `feePayer` to `feeAccount`, PRO RATA to the tranches confirmed:
+/// Fee leg. `feeAmount` units of `feeCoin` (a settlement coin registered in the engine, `ISettlement.isCoin`;
+/// checked when the trade opens) go from `feePayer` to `feeAccount`, PRO RATA to the tranches confirmed:
 /// after each tranche the fee paid is ⌊feeAmount × settled / quantity⌋ (so the last tranche pays the rounding
 /// remainder and a completed trade pays exactly `feeAmount`); a failure or expiry releases the unpaid rest. The
 /// fee is HELD from the payer when the trade opens, like the asset, so that nobody — the seller least of all when
@@ -175,6 +176,8 @@ interface IGatewaySettlement {
     error GatewaySettlementInvalidDeadline(uint48 deadline, uint256 currentTime);
     /// @notice A fee leg with a zero coin, payer or account, a fee above 2^128 − 1, or fee fields without a fee.
     error GatewaySettlementInvalidFee(address coin, address payer, address account, uint256 amount);
+    /// @notice The fee leg's `coin` is not a settlement coin registered in `engine` (`ISettlement.isCoin`).
+    error GatewaySettlementFeeCoinNotRegistered(address coin, address engine);
     /// @notice `gateway` cannot call `confirmPayment` now (no PAYMENT_GATEWAY, or a suspended member).
     error GatewaySettlementNotGateway(address gateway);
     /// @notice `seller`'s `nonce` was used or cancelled.
@@ -196,7 +199,8 @@ interface IGatewaySettlement {
 
     /// @notice Opens a trade: holds `terms.quantity` of the seller's `terms.token` (and the fee from its payer)
     /// until `terms.deadline` through the engine. Reverts with the token's error when a hold cannot be placed
-    /// (available balance short, frozen holder, paused token) and the engine's when the token is not registered.
+    /// (available balance short, frozen holder, paused token) and the engine's when the token is not registered;
+    /// with `GatewaySettlementFeeCoinNotRegistered` when the fee coin is not a settlement coin of the engine.
     /// @param terms The trade.
     /// @param sellerSignature The seller's EIP-712 signature over `terms`; ignored (may be empty) when the seller
     /// is the caller.

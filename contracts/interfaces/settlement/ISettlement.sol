@@ -8,7 +8,9 @@ import {ProductType} from "../../types/ProductType.sol";
 /// registered assets — securities and settlement coins — agreed by the parties' EIP-712 signatures (ECDSA or
 /// ERC-1271) or on-chain affirmations, and the hold desk through which settlement clients (the payment-gateway
 /// settlement, later net settlement) hold and move units. Every token's `IHoldable.settlementEngine()` is this
-/// contract: it is the notary of every hold, and moves legs with `settlementTransfer` (no allowance). It never holds
+/// contract: it is the notary of every hold, and moves legs with `settlementTransfer` or `executeHold`, never with
+/// `transferFrom`: no allowance is read or spent, so a party needs no `approve` and no EIP-2612 `permit` (one signed
+/// for the engine changes nothing; the coin's gasless way in is EIP-3009, `settleWithAuthorizations`). It never holds
 /// customer assets between transactions (holds stay in the tokens; an EIP-3009 coin leg passes through it within one
 /// call).
 ///
@@ -58,7 +60,8 @@ interface ISettlement {
     /// @notice How one leg stands (`explainSettlement`): `restriction` is the token's restriction code
     /// (`Restriction`, 0 = would move; 254 hold unavailable; 255 unclassified), `consented` whether its sender's
     /// consent is in hand (signature given, affirmation, the caller itself, a hold placed for it), `held` whether a
-    /// hold for it is active, `registered` whether the token is a registered asset.
+    /// hold for it would execute (active, before its expiry, the sender's, covering the amount; otherwise a held leg
+    /// is explained as 254), `registered` whether the token is a registered asset.
     struct LegCheck {
         uint8 restriction;
         bool consented;
@@ -212,7 +215,9 @@ interface ISettlement {
     /// @notice Every leg's standing and the instruction's (`ok` when it would settle now, submitted by the caller),
     /// without sending. A leg's `restriction` is the code `settle` would revert with for it; an unheld leg's
     /// available balance counts what the instruction's earlier legs take from and give to its sender in the same
-    /// token (the pipeline is asked about each leg in the current state).
+    /// token (the pipeline is asked about each leg in the current state). `ok` is also false when the instruction
+    /// itself cannot settle (its deadline passed, or its initiator's nonce consumed by a settle or cancel) even if
+    /// every leg is fine: `isNonceUsed` and the deadline tell which (the SDK's `explainSettlement` says it).
     /// @dev Reverts on malformed input as `settle` does (`SettlementNoLegs`, `SettlementTooManyLegs`,
     /// `SettlementLengthMismatch`, `SettlementInvalidHeldLegs`, `SettlementInvalidLeg`).
     function explainSettlement(

@@ -6,7 +6,7 @@ import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 
 /// @title SettlementDeskMock
 /// @notice Test-only stand-in for the settlement engine's hold desk (`ISettlement.placeClientHold`,
-/// `executeClientHold`, `releaseClientHold`, `clientTransfer`, `clientHoldId`; the engine lands on another
+/// `executeClientHold`, `releaseClientHold`, `clientTransfer`, `clientHoldId`, `isCoin`; the engine lands on another
 /// branch). As the engine does: the desk functions are `restricted` (the test fixture maps them to
 /// SETTLEMENT_CLIENT), a client's hold id on the token is `keccak256(abi.encode(client, clientHoldId))`, a token
 /// must be registered, and the token's own errors bubble up unchanged.
@@ -15,11 +15,14 @@ import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 contract SettlementDeskMock is AccessManaged {
     /// @notice `token` was registered (or de-registered) as an asset.
     event AssetSet(address indexed token, bool registered);
+    /// @notice `coin` was registered (or de-registered) as a settlement coin.
+    event CoinSet(address indexed coin, bool registered);
 
     /// @notice `token` is not a registered asset.
     error SettlementDeskMockUnregisteredAsset(address token);
 
     mapping(address token => bool) private _registered;
+    mapping(address coin => bool) private _coins;
 
     /// @param initialAuthority The alliance authority (AccessManager).
     constructor(address initialAuthority) AccessManaged(initialAuthority) {}
@@ -28,6 +31,17 @@ contract SettlementDeskMock is AccessManaged {
     function setAsset(address token, bool registered) external restricted {
         _registered[token] = registered;
         emit AssetSet(token, registered);
+    }
+
+    /// @notice Registers (or de-registers) `coin` as a settlement coin (ADMIN: no table entry).
+    function setCoin(address coin, bool registered) external restricted {
+        _coins[coin] = registered;
+        emit CoinSet(coin, registered);
+    }
+
+    /// @notice Whether `coin` is a registered settlement coin (`ISettlement.isCoin`).
+    function isCoin(address coin) external view returns (bool) {
+        return _coins[coin];
     }
 
     /// @notice `IHoldable.placeHold` on `token` for the calling client.
