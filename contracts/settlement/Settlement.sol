@@ -429,51 +429,63 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 all.offset := data
                 all.length := n
                 initiator := calldataload(add(data, 0x20))
+                ok, pending := legsChecked(data, n, consents.offset, m, digest, _kinds.slot, scratch)
+            }
+
+            // Leg by leg: `_checkLegFields`, clean addresses (the decoder's check) and the token in `_kinds`, then
+            // the sender's ECDSA signature when `consents[i]` is 65 bytes within the call data. `passed` is 0 when a
+            // leg fails; bit i of `unsigned` is set when leg i's consent is to be checked in Solidity (no
+            // signature, another length, or ECDSA did not recover the sender). A `consents[i]` that is not taken
+            // here is read there through the decoder, which bounds it.
+            function legsChecked(legsAt, count, table, tableLength, signed, kinds, buffer) -> passed, unsigned {
                 for {
                     let i := 0
-                } and(ok, lt(i, n)) {
+                } lt(i, count) {
                     i := add(i, 1)
                 } {
-                    let p := add(data, shl(7, i))
+                    let p := add(legsAt, shl(7, i))
                     let token := calldataload(p)
                     let from := calldataload(add(p, 0x20))
                     let to := calldataload(add(p, 0x40))
+                    if or(
+                        or(shr(160, or(token, or(from, to))), iszero(calldataload(add(p, 0x60)))),
+                        or(or(iszero(from), iszero(to)), eq(from, to))
+                    ) {
+                        leave
+                    }
                     mstore(0x00, token)
-                    mstore(0x20, _kinds.slot)
-                    // `_checkLegFields`, clean addresses (the decoder's check) and the token in `_kinds`.
-                    ok := and(
-                        and(iszero(shr(160, or(token, or(from, to)))), iszero(iszero(calldataload(add(p, 0x60))))),
-                        and(
-                            and(iszero(iszero(from)), iszero(iszero(to))),
-                            and(iszero(eq(from, to)), iszero(iszero(and(sload(keccak256(0x00, 0x40)), 0xff))))
-                        )
-                    )
+                    mstore(0x20, kinds)
+                    if iszero(and(sload(keccak256(0x00, 0x40)), 0xff)) {
+                        leave
+                    }
                     let consented := 0
-                    if and(ok, iszero(iszero(m))) {
-                        let at := calldataload(add(consents.offset, shl(5, i)))
-                        let start := add(add(consents.offset, at), 0x20)
-                        let len := calldataload(sub(start, 0x20))
-                        ok := and(
-                            and(lt(at, 0x100000000), lt(len, 0x100000000)),
-                            iszero(gt(add(start, len), calldatasize()))
-                        )
-                        // `_recover`: s in the lower half order; the precompile refuses a bad v or point.
+                    if tableLength {
+                        let at := calldataload(add(table, shl(5, i)))
+                        let start := add(add(table, at), 0x20)
                         let s := calldataload(add(start, 0x20))
-                        if and(and(ok, eq(len, 65)), iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))) {
-                            mstore(scratch, digest)
-                            mstore(add(scratch, 0x20), byte(0, calldataload(add(start, 0x40))))
-                            mstore(add(scratch, 0x40), calldataload(start))
-                            mstore(add(scratch, 0x60), s)
+                        // `_recover`: 65 bytes, s in the lower half order; the precompile refuses a bad v or point.
+                        if and(
+                            and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                            and(
+                                iszero(gt(add(start, 65), calldatasize())),
+                                iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
+                            )
+                        ) {
+                            mstore(buffer, signed)
+                            mstore(add(buffer, 0x20), byte(0, calldataload(add(start, 0x40))))
+                            mstore(add(buffer, 0x40), calldataload(start))
+                            mstore(add(buffer, 0x60), s)
                             mstore(0x00, 0)
-                            pop(staticcall(gas(), 0x01, scratch, 0x80, 0x00, 0x20))
+                            pop(staticcall(gas(), 0x01, buffer, 0x80, 0x00, 0x20))
                             // `from` is not 0 (checked above), so a failed recovery never matches.
                             consented := eq(mload(0x00), from)
                         }
                     }
                     if iszero(consented) {
-                        pending := or(pending, shl(i, 1))
+                        unsigned := or(unsigned, shl(i, 1))
                     }
                 }
+                passed := 1
             }
         }
         if (!ok) return (id, initiator, legs);
