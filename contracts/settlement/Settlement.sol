@@ -389,47 +389,64 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         assembly ("memory-safe") {
             legs.offset := 0
             legs.length := 0
-            all.offset := 0
-            all.length := 0
-            let rel := calldataload(add(instruction, 0x60))
-            let data := add(add(instruction, rel), 0x20)
-            let n := calldataload(sub(data, 0x20))
-            let deadline := calldataload(add(instruction, 0x20))
-            let m := consents.length
-            ok := and(
-                and(and(lt(rel, 0x100000000), lt(sub(n, 1), _MAX_LEGS)), iszero(gt(add(data, shl(7, n)), calldatasize()))),
-                and(
-                    and(or(iszero(m), eq(m, n)), iszero(shr(n, heldLegs))),
-                    and(iszero(shr(48, deadline)), lt(timestamp(), deadline))
-                )
+            let data, n
+            ok, id, digest, data, n, pending := prepared(
+                instruction,
+                consents.offset,
+                consents.length,
+                heldLegs,
+                domain,
+                legTypehash,
+                instructionTypehash,
+                _kinds.slot
             )
-            if ok {
+            all.offset := data
+            all.length := n
+            initiator := calldataload(add(data, 0x20))
+
+            // The shape and deadline checks, the instruction's id and digest, then every leg's checks.
+            function prepared(ins, table, m, held, dom, legTh, insTh, kinds) -> passed, hash, signed, at, count, unsigned {
+                let rel := calldataload(add(ins, 0x60))
+                at := add(add(ins, rel), 0x20)
+                count := calldataload(sub(at, 0x20))
+                let deadline := calldataload(add(ins, 0x20))
+                if iszero(
+                    and(
+                        and(
+                            and(lt(rel, 0x100000000), lt(sub(count, 1), _MAX_LEGS)),
+                            iszero(gt(add(at, shl(7, count)), calldatasize()))
+                        ),
+                        and(
+                            and(or(iszero(m), eq(m, count)), iszero(shr(count, held))),
+                            and(iszero(shr(48, deadline)), lt(timestamp(), deadline))
+                        )
+                    )
+                ) {
+                    leave
+                }
                 let scratch := mload(0x40)
                 let hashes := add(scratch, 0xa0)
-                mstore(scratch, legTypehash)
+                mstore(scratch, legTh)
                 for {
                     let i := 0
-                } lt(i, n) {
+                } lt(i, count) {
                     i := add(i, 1)
                 } {
-                    calldatacopy(add(scratch, 0x20), add(data, shl(7, i)), 0x80)
+                    calldatacopy(add(scratch, 0x20), add(at, shl(7, i)), 0x80)
                     mstore(add(hashes, shl(5, i)), keccak256(scratch, 0xa0))
                 }
-                let legsHash := keccak256(hashes, shl(5, n))
-                mstore(scratch, instructionTypehash)
-                mstore(add(scratch, 0x20), calldataload(instruction))
+                let legsHash := keccak256(hashes, shl(5, count))
+                mstore(scratch, insTh)
+                mstore(add(scratch, 0x20), calldataload(ins))
                 mstore(add(scratch, 0x40), deadline)
-                mstore(add(scratch, 0x60), calldataload(add(instruction, 0x40)))
+                mstore(add(scratch, 0x60), calldataload(add(ins, 0x40)))
                 mstore(add(scratch, 0x80), legsHash)
-                id := keccak256(scratch, 0xa0)
+                hash := keccak256(scratch, 0xa0)
                 mstore(scratch, shl(240, 0x1901))
-                mstore(add(scratch, 0x02), domain)
-                mstore(add(scratch, 0x22), id)
-                digest := keccak256(scratch, 0x42)
-                all.offset := data
-                all.length := n
-                initiator := calldataload(add(data, 0x20))
-                ok, pending := legsChecked(data, n, consents.offset, m, digest, _kinds.slot, scratch)
+                mstore(add(scratch, 0x02), dom)
+                mstore(add(scratch, 0x22), hash)
+                signed := keccak256(scratch, 0x42)
+                passed, unsigned := legsChecked(at, count, table, m, signed, kinds, scratch)
             }
 
             // Leg by leg: `_checkLegFields`, clean addresses (the decoder's check) and the token in `_kinds`, then
