@@ -446,7 +446,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 mstore(add(scratch, 0x02), dom)
                 mstore(add(scratch, 0x22), hash)
                 signed := keccak256(scratch, 0x42)
-                passed, unsigned := legsChecked(at, count, table, m, signed, kinds, scratch)
+                // The precompile's first input word for every leg; `legsChecked` writes v, r and s after it.
+                mstore(scratch, signed)
+                passed, unsigned := legsChecked(at, count, table, m, kinds, scratch)
             }
 
             // Leg by leg: `_checkLegFields`, clean addresses (the decoder's check) and the token in `_kinds`, then
@@ -454,7 +456,8 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             // leg fails; bit i of `unsigned` is set when leg i's consent is to be checked in Solidity (no
             // signature, another length, or ECDSA did not recover the sender). A `consents[i]` that is not taken
             // here is read there through the decoder, which bounds it.
-            function legsChecked(legsAt, count, table, tableLength, signed, kinds, buffer) -> passed, unsigned {
+            function legsChecked(legsAt, count, table, tableLength, kinds, buffer) -> passed, unsigned {
+                mstore(0x20, kinds)
                 for {
                     let i := 0
                 } lt(i, count) {
@@ -470,8 +473,8 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     ) {
                         leave
                     }
+                    // The key of `_kinds[token]` (0x20 holds the mapping's slot: the precompile writes only 0x00).
                     mstore(0x00, token)
-                    mstore(0x20, kinds)
                     if iszero(and(sload(keccak256(0x00, 0x40)), 0xff)) {
                         leave
                     }
@@ -488,7 +491,6 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                                 iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
                             )
                         ) {
-                            mstore(buffer, signed)
                             mstore(add(buffer, 0x20), byte(0, calldataload(add(start, 0x40))))
                             mstore(add(buffer, 0x40), calldataload(start))
                             mstore(add(buffer, 0x60), s)
