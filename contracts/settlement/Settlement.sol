@@ -363,6 +363,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// nonce unused, which it then consumes. Otherwise it returns `legs` empty, having written nothing, and
     /// `settle` runs `_authorize`, which reverts with the error the input deserves (or accepts it, e.g. caching a
     /// new asset).
+    // One pass over the calldata, its checks and the signatures: split up, the parts would hand their values back
+    // and forth on the stack, which is the cost this path removes.
+    // solhint-disable-next-line function-max-lines
     function _authorizeFast(
         Instruction calldata instruction,
         bytes[] calldata consents,
@@ -405,7 +408,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             initiator := calldataload(add(data, 0x20))
 
             // The shape and deadline checks, the instruction's id and digest, then every leg's checks.
-            function prepared(ins, table, m, held, dom, legTh, insTh, kinds) -> passed, hash, signed, at, count, unsigned {
+            function prepared(ins, table, m, held, dom, legTh, insTh, kinds)
+                -> passed, hash, signed, at, count, unsigned
+            {
                 let rel := calldataload(add(ins, 0x60))
                 at := add(add(ins, rel), 0x20)
                 count := calldataload(sub(at, 0x20))
@@ -559,9 +564,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let m := mload(0x40)
-            for {
-
-            } lt(i, legs.length) {
+            for {} lt(i, legs.length) {
                 i := add(i, 1)
             } {
                 let p := add(legs.offset, shl(7, i))
