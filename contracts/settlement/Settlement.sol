@@ -352,7 +352,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     }
 
     /// @dev `_authorize` for `settle` without the compiler's calldata decoder, measured to pay (`dvp.settle`,
-    /// test/settlement/Settlement.gas.test.ts and `npm run bench`: ≈ 2.3 k gas for two signed legs, the decoder
+    /// test/settlement/Settlement.gas.test.ts and `npm run bench`: ≈ 2.9 k gas for two signed legs, the decoder
     /// re-validating every calldata access and the checks running through internal jumps).
     /// It accepts an instruction only when `_authorize` would accept it with the same effects: the calldata lies
     /// within the decoder's bounds (stricter: offsets and lengths below 2^32, so no sum overflows), the shape is
