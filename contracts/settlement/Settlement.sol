@@ -355,7 +355,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// test/settlement/Settlement.gas.test.ts and `npm run bench`: ≈ 2.9 k gas for two signed legs, the decoder
     /// re-validating every calldata access and the checks running through internal jumps).
     /// It accepts an instruction only when `_authorize` would accept it with the same effects: the calldata lies
-    /// within the decoder's bounds (stricter: offsets and lengths below 2^32, so no sum overflows), the shape is
+    /// within the decoder's bounds (stricter: offsets below 2^32, so no sum overflows), the shape is
     /// valid, the deadline a clean `uint48` not reached, every leg's addresses clean and its fields valid, its token
     /// already registered (`_kinds` set: a directory asset seen for the first time takes the checked path, which
     /// caches it), its sender's consent shown as `_authorize` checks it (a 65-byte ECDSA signature recovered here
@@ -383,9 +383,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // and `_hashTypedDataV4`) and ECDSA recovery (as `_recover`). Safe: `instruction` (its four head words)
         // and `consents` (its offset table) were bounded by the decoder of `settle`'s parameters; the legs are
         // taken only when their offset is below 2^32 and all `n` of them (1 ≤ n ≤ `_MAX_LEGS`) end within the call
-        // data, and `consents[i]` only when its offset and length are below 2^32 and its bytes end within the call
-        // data: the bounds the decoder requires of `instruction.legs` and `consents[i]`. Nothing read is used
-        // before its bounds are checked. Scratch memory past the free memory pointer (not allocated; nothing else
+        // data, and `consents[i]` only when it is 65 bytes long, its offset below 2^32 and its bytes end within the
+        // call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other `consents[i]`
+        // is read below through the decoder). Nothing read is used before its bounds are checked. Scratch memory past the free memory pointer (not allocated; nothing else
         // runs meanwhile) holds the words to hash and the precompile's input, scratch slots 0x00–0x3f the mapping
         // keys and the precompile's output (zeroed first: a failed recovery returns no data).
         // solhint-disable-next-line no-inline-assembly
