@@ -385,9 +385,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // taken only when their offset is below 2^32 and all `n` of them (1 ≤ n ≤ `_MAX_LEGS`) end within the call
         // data, and `consents[i]` only when it is 65 bytes long, its offset below 2^32 and its bytes end within the
         // call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other `consents[i]`
-        // is read below through the decoder). Nothing read is used before its bounds are checked. Scratch memory past the free memory pointer (not allocated; nothing else
-        // runs meanwhile) holds the words to hash and the precompile's input, scratch slots 0x00–0x3f the mapping
-        // keys and the precompile's output (zeroed first: a failed recovery returns no data).
+        // is read below through the decoder). Nothing read is used before its bounds are checked. Scratch memory
+        // past the free memory pointer (not allocated; nothing else runs meanwhile) holds the words to hash and the
+        // precompile's input, scratch slots 0x00–0x3f the mapping keys and the precompile's output (zeroed first: a
+        // failed recovery returns no data).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             legs.offset := 0
