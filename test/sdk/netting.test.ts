@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "ethers";
-import { keccakWords } from "../../sdk/keccak";
+import { keccakWords, keccakWordsJs, keccakWordsWasm, type KeccakWords } from "../../sdk/keccak";
 import {
   applyGross,
   applyNet,
@@ -118,17 +118,64 @@ const INSTRUMENTS: Instrument[] = Array.from({ length: 6 }, (_, i) => ({
 
 describe("sdk/netting", function () {
   describe("keccakWords", function () {
-    it("equals ethers' keccak256 on 32- and 64-byte inputs", function () {
-      fc.assert(
-        fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.boolean(), (bytes, wide) => {
-          const input = new Int32Array(bytes.buffer.slice(0));
-          const out = new Int32Array(8);
-          keccakWords(input, 0, wide ? 16 : 8, out, 0);
-          const digest = ethers.hexlify(new Uint8Array(out.buffer));
-          expect(digest).to.equal(ethers.keccak256(wide ? bytes : bytes.slice(0, 32)));
-        }),
-        { seed: 19, numRuns: 300 },
+    const kernels: [string, KeccakWords | undefined][] = [
+      ["WebAssembly", keccakWordsWasm],
+      ["JavaScript", keccakWordsJs],
+    ];
+
+    it("runs the WebAssembly kernel on Node", function () {
+      expect(keccakWordsWasm).to.be.a("function");
+      expect(keccakWords).to.equal(keccakWordsWasm);
+    });
+
+    for (const [name, kernel] of kernels) {
+      it(`${name}: equals ethers' keccak256 on 32- and 64-byte inputs, at any offsets`, function () {
+        fc.assert(
+          fc.property(
+            fc.uint8Array({ minLength: 64, maxLength: 64 }),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 5 }),
+            fc.integer({ min: 0, max: 5 }),
+            (bytes, wide, inOffset, outOffset) => {
+              const input = new Int32Array(22);
+              input.set(new Int32Array(bytes.buffer.slice(0)), inOffset);
+              const out = new Int32Array(14);
+              kernel!(input, inOffset, wide ? 16 : 8, out, outOffset);
+              const digest = ethers.hexlify(new Uint8Array(out.buffer, 4 * outOffset, 32));
+              expect(digest).to.equal(ethers.keccak256(wide ? bytes : bytes.slice(0, 32)));
+            },
+          ),
+          { seed: 19, numRuns: 300 },
+        );
+      });
+    }
+
+    it("speed: leaves hashed into a streaming root per second, by kernel (printed)", function () {
+      this.timeout(60_000);
+      const trades = collectTrades(memberWorkload({ seed: 9, trades: 100_000 }));
+      const cpu = () => process.cpuUsage().user / 1e6;
+      const rates: string[] = [];
+      const time = (label: string, run: () => void, count: number) => {
+        const start = cpu();
+        run();
+        rates.push(`${label} ${Math.round(count / (cpu() - start)).toLocaleString("en-US")}`);
+      };
+      const root = merkleRoot(trades);
+      time(
+        "leaves into merkleRoot (a leaf and a node hash each)",
+        () => expect(merkleRoot(trades)).to.equal(root),
+        trades.length,
       );
+      const words = Int32Array.from({ length: 16 * 4096 }, (_, i) => Math.imul(i, 0x9e3779b1));
+      const out = new Int32Array(8);
+      const hashes = (kernel: KeccakWords, count: number) => () => {
+        for (let i = 0; i < count; i++) kernel(words, 16 * (i & 4095), 16, out, 0);
+      };
+      time("hashes (64 bytes): WebAssembly kernel", hashes(keccakWordsWasm!, 400_000), 400_000);
+      time("JavaScript kernel", hashes(keccakWordsJs, 100_000), 100_000);
+      const inputs = Array.from({ length: 4096 }, (_, i) => ethers.hexlify(new Uint8Array(words.buffer, 64 * i, 64)));
+      time("ethers.keccak256", () => inputs.forEach((hex) => ethers.keccak256(hex)), inputs.length);
+      console.log(`      per CPU second: ${rates.join("; ")}`);
     });
   });
 
