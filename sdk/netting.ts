@@ -1263,20 +1263,51 @@ export function collectTrades(chunks: Iterable<readonly NetTrade[]>): NetTrade[]
 const TRADE_TUPLE = "(uint64 tradeId, uint32 buyer, uint32 seller, uint32 instrument, uint32 quantity, uint32 price)";
 
 /**
- * The part of `INetSettlement` (attached at the settlement engine's address) the SDK uses, from the design of
- * issue 19; the engine's compiled interface supersedes it where they differ (pass its contract to the functions
- * below and its errors are decoded too). With the tokens' `INetSettleable` errors, which a refusal may carry.
+ * `INetSettlement` (attached at the settlement engine's address) as the SDK uses it: its functions, events and
+ * errors, with the tokens' `INetSettleable` errors a refusal may carry. The engine's compiled interface is the
+ * reference: pass its contract to the functions below and its own ABI decodes first.
  */
 export const NET_SETTLEMENT_ABI: InterfaceAbi = [
-  "function submitBatch(bytes batch) returns (uint64 batchNo, bytes32 root)",
-  `function verifyTrade(address clearer, uint64 batchNo, ${TRADE_TUPLE} trade, bytes32[] proof) view returns (bool)`,
-  `function tradeLeaf(${TRADE_TUPLE} trade) pure returns (bytes32)`,
-  "function nextTradeId(address clearer) view returns (uint64)",
-  "function lastCycle(address clearer) view returns (uint32)",
   "function addParticipants(address[] wallets) returns (uint32 first)",
   "function setParticipantActive(uint32 index, bool active)",
   "function addInstrument(address token, address coin, uint96 lotSize, uint96 tickSize) returns (uint32 index)",
   "function setInstrumentActive(uint32 index, bool active)",
+  "function submitBatch(bytes batch) returns (uint64 batchNo, bytes32 root)",
+  `function verifyTrade(address clearer, uint64 batchNo, ${TRADE_TUPLE} trade, bytes32[] proof) view returns (bool)`,
+  `function tradeLeaf(${TRADE_TUPLE} trade) pure returns (bytes32)`,
+  "function batchCount(address clearer) view returns (uint64)",
+  "function nextTradeId(address clearer) view returns (uint64)",
+  "function lastCycle(address clearer) view returns (uint32)",
+  "function participantCount(address clearer) view returns (uint32)",
+  "function participantOf(address clearer, uint32 index) view returns (address wallet, bool active)",
+  "function participantIndexOf(address clearer, address wallet) view returns (bool found, uint32 index)",
+  "function instrumentCount(address clearer) view returns (uint32)",
+  "event NetBatchSettled(address indexed clearer, uint64 indexed batchNo, uint32 cycle, uint64 firstTradeId, " +
+    "uint32 tradeCount, bytes32 root)",
+  "error NetInvalidParticipant(uint256 position, address wallet)",
+  "error NetParticipantExists(address wallet, uint32 index)",
+  "error NetNoParticipants()",
+  "error NetTableFull(uint256 size)",
+  "error NetUnknownParticipant(uint32 index, uint32 count)",
+  "error NetUnknownInstrument(uint32 index, uint32 count)",
+  "error NetActiveUnchanged(uint32 index, bool active)",
+  "error NetNotAnAsset(address token)",
+  "error NetNotACoin(address coin)",
+  "error NetInvalidSizes(uint96 lotSize, uint96 tickSize)",
+  "error NetBatchTruncated(uint256 offset, uint256 length)",
+  "error NetBatchTrailingBytes(uint256 end, uint256 length)",
+  "error NetBatchVersion(uint8 version)",
+  "error NetBatchEmpty(uint256 offset)",
+  "error NetBatchNotAscending(uint256 offset, uint256 previous, uint256 value)",
+  "error NetBatchLocalIndex(uint256 offset, uint256 local, uint256 participants)",
+  "error NetCycleRegressed(uint32 cycle, uint32 lastCycle)",
+  "error NetTradeIdMismatch(uint64 firstTradeId, uint64 expected)",
+  "error NetParticipantInactive(uint32 index, address wallet)",
+  "error NetInstrumentInactive(uint32 index, address token)",
+  "error NetTradeInvalidPositions(uint256 tradeIndex, uint16 buyerPos, uint16 sellerPos, uint256 positions)",
+  "error NetSelfTrade(uint256 tradeIndex, uint32 participant)",
+  "error NetTradeZero(uint256 tradeIndex, uint32 quantity, uint32 price)",
+  "error NetPositionUnused(uint256 position, uint32 participant, uint32 instrument)",
   "error NetTradeFailed(uint256 tradeIndex, address participant, address token, uint8 code, bytes reason)",
   "error NetPositionRefused(uint256 index, address account, int256 delta, uint8 code)",
   "error NetUnbalanced(int256 sum)",
@@ -1298,6 +1329,10 @@ export interface NetFailure {
   code?: number;
   /** The token's raw revert data when `code` is 255. */
   reason?: string;
+  /** A participant table index the engine refuses as a whole (`NetParticipantInactive`, `NetUnknownParticipant`). */
+  participantIndex?: number;
+  /** An instrument table index the engine refuses (`NetInstrumentInactive`, `NetUnknownInstrument`). */
+  instrumentIndex?: number;
   /** One sentence. */
   sentence: string;
   /** The decoded error, when an interface knows it. */
@@ -1339,6 +1374,9 @@ export function netFailureOf(data: string, interfaces: readonly InterfaceLike[] 
   const token = typeof args.token === "string" ? args.token : undefined;
   const code = asNumber(args.code);
   const reason = typeof args.reason === "string" ? args.reason : undefined;
+  const index = asNumber(args.index);
+  const participantIndex = /^Net(ParticipantInactive|UnknownParticipant)$/.test(error.name) ? index : undefined;
+  const instrumentIndex = /^Net(InstrumentInactive|UnknownInstrument)$/.test(error.name) ? index : undefined;
   let sentence = error.sentence;
   if (error.name === "NetTradeFailed") {
     const why =
@@ -1347,7 +1385,7 @@ export function netFailureOf(data: string, interfaces: readonly InterfaceLike[] 
         : describeRestriction(code ?? 0);
     sentence = `trade ${tradeIndex} fails: ${token} refuses participant ${participant}: ${why}`;
   }
-  return { tradeIndex, participant, token, code, reason, sentence, error, data };
+  return { tradeIndex, participant, token, code, reason, participantIndex, instrumentIndex, sentence, error, data };
 }
 
 /** The result of {@link precheckBatch}. */
@@ -1401,9 +1439,10 @@ export interface SplitResult {
  * failing trade's buyer or seller whose wallet (`participants`, the clearer's participant table by index) is the
  * refused participant, and the token refusing — the instrument's token (its (participant, instrument) position) or
  * its coin (the participant's cash in that coin: every trade of the batch paying in it). Without the tables, or
- * when the wallet or token matches neither, only the failing trade is left out. A refusal naming no trade (a
- * malformed batch, an inactive table entry, a cycle or trade-id mismatch) is thrown as an Error with the
- * failure's sentence. The remaining trades keep their order and are renumbered from `firstTradeId` (ids are
+ * when the wallet or token matches neither (an unclassified refusal names no participant), only the failing trade
+ * is left out. An inactive or unknown participant or instrument (`NetParticipantInactive`, `NetInstrumentInactive`,
+ * `NetUnknown…`) takes every trade naming it out. A refusal naming neither a trade nor a table entry (a cycle or
+ * trade-id mismatch, a malformed batch) is thrown as an Error with the failure's sentence. The remaining trades keep their order and are renumbered from `firstTradeId` (ids are
  * positional); the left-out trades are to be sent again in a later batch.
  */
 export async function splitAroundFailures(
@@ -1432,6 +1471,21 @@ export async function splitAroundFailures(
     if (verdict.ok) return { batch: candidate, bytes, included: current.map(({ index }) => index), excluded, rounds };
     const failure = verdict.failure;
     const t = failure.tradeIndex;
+    // An inactive or unknown participant or instrument: every trade naming it goes.
+    const { participantIndex: p, instrumentIndex: i } = failure;
+    const named = (trade: NetTrade) => trade.buyer === p || trade.seller === p || trade.instrument === i;
+    if ((p !== undefined || i !== undefined) && current.some(({ trade }) => named(trade))) {
+      if (rounds >= maxRounds) {
+        throw new Error(`splitAroundFailures: still refused after ${rounds} rounds: ${failure.sentence}`);
+      }
+      const keep: typeof current = [];
+      for (const entry of current) {
+        if (named(entry.trade)) excluded.push({ ...entry, failure });
+        else keep.push(entry);
+      }
+      current = keep;
+      continue;
+    }
     if (t === undefined || !(t >= 0 && t < current.length)) {
       throw new Error(`splitAroundFailures: the engine refuses the batch as a whole: ${failure.sentence}`);
     }

@@ -706,12 +706,30 @@ describe("sdk/netting", function () {
      * A fake engine: decodes the batch, nets it, and refuses the first position (instruments in order, then coins)
      * of a frozen wallet or whose debit exceeds its balance, as `NetTradeFailed` naming the position's first trade.
      */
-    function fakeEngine(frozen: Map<string, Set<string>>, balances: Balances, other?: string): NetSettlementLike {
+    function fakeEngine(
+      frozen: Map<string, Set<string>>,
+      balances: Balances,
+      other?: string,
+      inactive: { participants?: number[]; instruments?: number[] } = {},
+    ): NetSettlementLike {
+      const revert = (data: string) => Object.assign(new Error("execution reverted"), { data });
       return {
         submitBatch: {
           async staticCall(bytes) {
-            if (other) throw Object.assign(new Error("execution reverted"), { data: other });
-            const { trades } = decodeBatch(bytes);
+            if (other) throw revert(other);
+            const { trades, participants, instruments: listed } = decodeBatch(bytes);
+            for (const p of participants) {
+              if (inactive.participants?.includes(p)) {
+                throw revert(NET_SETTLEMENT_INTERFACE.encodeErrorResult("NetParticipantInactive", [p, wallets[p]]));
+              }
+            }
+            for (const { instrument: i } of listed) {
+              if (inactive.instruments?.includes(i)) {
+                throw revert(
+                  NET_SETTLEMENT_INTERFACE.encodeErrorResult("NetInstrumentInactive", [i, instruments[i].token]),
+                );
+              }
+            }
             const net = netPositions(trades, instruments);
             const entries = [
               ...net.positions.map((p) => ({ ...p, asset: p.token, delta: p.units })),
@@ -735,7 +753,7 @@ describe("sdk/netting", function () {
                   code,
                   "0x",
                 ]);
-                throw Object.assign(new Error("execution reverted"), { data });
+                throw revert(data);
               }
             }
             return [1n, merkleRoot(trades)];
@@ -889,6 +907,31 @@ describe("sdk/netting", function () {
       const blind = await splitAroundFailures(fakeEngine(new Map(), balances), { cycle: 0, firstTradeId: 0n, trades });
       expect(blind.excluded.map((e) => e.index)).to.deep.equal([0, 2]);
       expect(blind.rounds).to.equal(3);
+    });
+
+    it("an inactive participant or instrument takes out every trade naming it", async function () {
+      const trades = [trade(0, 1, 2, 0), trade(1, 3, 4, 1), trade(2, 2, 5, 2), trade(3, 3, 6, 0), trade(4, 5, 6, 1)];
+      const engine = fakeEngine(new Map(), rich(), undefined, { participants: [2], instruments: [1] });
+      const verdict = await precheckBatch(engine, { cycle: 0, firstTradeId: 0n, trades });
+      expect(verdict.ok).to.equal(false);
+      if (!verdict.ok) {
+        expect(verdict.failure).to.include({ participantIndex: 2, instrumentIndex: undefined, tradeIndex: undefined });
+        expect(verdict.failure.sentence).to.equal(`net participant inactive: index 2, wallet ${wallets[2]}`);
+      }
+      const result = await splitAroundFailures(
+        engine,
+        { cycle: 0, firstTradeId: 0n, trades },
+        { participants: wallets, instruments },
+      );
+      expect(result.excluded.map((e) => [e.index, e.failure.error?.name])).to.deep.equal([
+        [0, "NetParticipantInactive"],
+        [2, "NetParticipantInactive"],
+        [1, "NetInstrumentInactive"],
+        [4, "NetInstrumentInactive"],
+      ]);
+      expect(result.included).to.deep.equal([3]);
+      expect(result.batch!.trades).to.deep.equal([{ ...trades[3], tradeId: 0n }]);
+      expect(result.rounds).to.equal(3);
     });
   });
 });
