@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "ethers";
+import { ethers as network } from "hardhat";
 import { keccakWords, keccakWordsJs, keccakWordsWasm, type KeccakWords } from "../../sdk/keccak";
 import {
   applyGross,
@@ -23,6 +24,7 @@ import {
   MerkleStream,
   NET_DELIVERED,
   NET_RECEIVED,
+  NET_SETTLEMENT_ABI,
   NET_SETTLEMENT_INTERFACE,
   netPositions,
   planBatches,
@@ -434,6 +436,10 @@ describe("sdk/netting", function () {
           expect(proof.length).to.be.at.most(Math.ceil(Math.log2(n)));
           expect(verifyProof(proof, root, referenceLeaf(slice[i])), `n = ${n}, i = ${i}`).to.equal(true);
           expect(processProof(proof, tradeLeaf(slice[i]))).to.equal(root);
+          expect(
+            proof.reduce(referenceNode, referenceLeaf(slice[i])),
+            "OpenZeppelin's processProof, by ethers",
+          ).to.equal(root);
           if (n > 1) {
             expect(verifyProof(proof, root, referenceLeaf(slice[(i + 1) % n])), "another trade of the batch").to.equal(
               false,
@@ -907,6 +913,35 @@ describe("sdk/netting", function () {
       const blind = await splitAroundFailures(fakeEngine(new Map(), balances), { cycle: 0, firstTradeId: 0n, trades });
       expect(blind.excluded.map((e) => e.index)).to.deep.equal([0, 2]);
       expect(blind.rounds).to.equal(3);
+    });
+
+    it("precheckBatch reads the revert of a real contract through ethers (a stub that always reverts)", async function () {
+      const [signer] = await network.getSigners();
+      const data = NET_SETTLEMENT_INTERFACE.encodeErrorResult("NetTradeFailed", [
+        3n,
+        wallets[1],
+        instruments[2].token,
+        Restriction.SenderFrozen,
+        "0x",
+      ]);
+      const hex2 = (n: number) => n.toString(16).padStart(4, "0");
+      const length = ethers.dataLength(data);
+      // Runtime: CODECOPY(0, 15, length); REVERT(0, length); then the revert data.
+      const runtime = ethers.concat([`0x61${hex2(length)}61000f600039` + `61${hex2(length)}6000fd`, data]);
+      // Init: CODECOPY(0, 13, runtime length); RETURN(0, runtime length).
+      const init = ethers.concat([`0x61${hex2(ethers.dataLength(runtime))}8061000d6000396000f3`, runtime]);
+      const receipt = await (await signer.sendTransaction({ data: init })).wait();
+      const engine = new ethers.Contract(receipt!.contractAddress!, NET_SETTLEMENT_ABI) as unknown as NetSettlementLike;
+      const verdict = await precheckBatch(
+        engine,
+        { cycle: 0, firstTradeId: 0n, trades: [trade(0, 1, 2, 0)] },
+        { signer },
+      );
+      expect(verdict.ok).to.equal(false);
+      if (!verdict.ok) {
+        expect(verdict.failure).to.include({ tradeIndex: 3, participant: wallets[1], code: Restriction.SenderFrozen });
+        expect(verdict.failure.sentence).to.contain("SenderFrozen (14)");
+      }
     });
 
     it("an inactive participant or instrument takes out every trade naming it", async function () {
