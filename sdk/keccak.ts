@@ -452,26 +452,53 @@ function keccakModule(): Uint8Array<ArrayBuffer> {
   ]);
 }
 
-/** The WebAssembly kernel, or undefined where the runtime has no WebAssembly. */
-function wasmKernel(): KeccakWords | undefined {
+/**
+ * A kernel's own buffers, for callers that build the input in place and read the digest in place (no copies):
+ * write 8 or 16 words to `input`, call `hash(words)`, read 8 words from `output`.
+ */
+export interface KeccakScratch {
+  input: Int32Array;
+  output: Int32Array;
+  hash(words: 8 | 16): void;
+}
+
+/** The WebAssembly kernel's buffers, or undefined where the runtime has no WebAssembly. */
+function wasmScratch(): KeccakScratch | undefined {
   if (typeof WebAssembly !== "object") return undefined;
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(keccakModule()), {});
     const keccak = instance.exports.keccak as (src: number, words: number, dst: number) => void;
-    // Words 64…79 (bytes 256…319) the input, 80…87 the digest.
-    const memory = new Int32Array((instance.exports.memory as WebAssembly.Memory).buffer);
-    return (input, inputOffset, words, out, outOffset) => {
-      for (let k = 0; k < words; k++) memory[64 + k] = input[inputOffset + k];
-      keccak(256, words, 320);
-      for (let k = 0; k < 8; k++) out[outOffset + k] = memory[80 + k];
+    // Bytes 256…319 the input, 320…351 the digest (the page never grows: the views stay valid).
+    const buffer = (instance.exports.memory as WebAssembly.Memory).buffer;
+    return {
+      input: new Int32Array(buffer, 256, 16),
+      output: new Int32Array(buffer, 320, 8),
+      hash: (words) => keccak(256, words, 320),
     };
   } catch {
     return undefined;
   }
 }
 
+const wasm = wasmScratch();
+
 /** The WebAssembly kernel (undefined without WebAssembly). */
-export const keccakWordsWasm: KeccakWords | undefined = wasmKernel();
+export const keccakWordsWasm: KeccakWords | undefined =
+  wasm &&
+  ((input, inputOffset, words, out, outOffset) => {
+    for (let k = 0; k < words; k++) wasm.input[k] = input[inputOffset + k];
+    wasm.hash(words);
+    for (let k = 0; k < 8; k++) out[outOffset + k] = wasm.output[k];
+  });
 
 /** Keccak-256 of 8 or 16 words: the fastest kernel the runtime has. */
 export const keccakWords: KeccakWords = keccakWordsWasm ?? keccakWordsJs;
+
+/** The fastest kernel's buffers. */
+export const keccakScratch: KeccakScratch = wasm ?? {
+  input: new Int32Array(16),
+  output: new Int32Array(8),
+  hash(words) {
+    keccakWordsJs(this.input, 0, words, this.output, 0);
+  },
+};

@@ -10,7 +10,7 @@
  * each participant and each (participant, instrument) position once, and its trades point at positions.
  */
 import { ethers, type BytesLike, type InterfaceAbi, type Signer } from "ethers";
-import { keccakWords } from "./keccak";
+import { keccakScratch } from "./keccak";
 import { describeRestriction } from "./restrictions";
 import { decodeRevert, describeRevert, revertDataOf, type DecodedRevert, type InterfaceLike } from "./settlement";
 
@@ -367,8 +367,8 @@ function hexOf(words: Int32Array, offset: number): string {
   return hex;
 }
 
-/** Scratch: the leaf word of a trade, or a node's two children (16 words). */
-const pair = new Int32Array(16);
+/** The hashing kernel's input (the leaf word of a trade, or a node's two children) and digest, in place. */
+const { input: pair, output: digest } = keccakScratch;
 
 /** Writes trade's leaf hash to `out` at `offset`. */
 function leafInto(trade: NetTrade, out: Int32Array, offset: number): void {
@@ -382,7 +382,8 @@ function leafInto(trade: NetTrade, out: Int32Array, offset: number): void {
   pair[5] = swap(trade.quantity);
   pair[6] = swap(trade.price);
   pair[7] = 0;
-  keccakWords(pair, 0, 8, out, offset);
+  keccakScratch.hash(8);
+  for (let k = 0; k < 8; k++) out[offset + k] = digest[k];
 }
 
 /** `node(a, b) = keccak256(min ‖ max)` of the hashes at `a` (in `left`) and `b` (in `right`), into `out`. */
@@ -402,7 +403,8 @@ function nodeInto(left: Int32Array, a: number, right: Int32Array, b: number, out
     pair[low + k] = left[a + k];
     pair[high + k] = right[b + k];
   }
-  keccakWords(pair, 0, 16, out, offset);
+  keccakScratch.hash(16);
+  for (let k = 0; k < 8; k++) out[offset + k] = digest[k];
 }
 
 /**
