@@ -883,8 +883,8 @@ export interface SizingOptions {
    */
   instruments?: InstrumentTable;
   /**
-   * Whether `participant` holds a balance of `asset` (a token or a coin address) before the batch; without it every
-   * position counts as created (an upper bound). Tokens' and coins' addresses come from `instruments`.
+   * Whether `participant` holds a balance of `asset` (a token's or a coin's address, in lower case) before the
+   * batch; without it (or without `instruments`) every position counts as created (an upper bound).
    */
   holds?: (participant: number, asset: string) => boolean;
   /** At most this many trades a batch (default none). */
@@ -927,7 +927,7 @@ class BatchTally {
   private tokenOf(instrument: number): string {
     let token = this.tokens.get(instrument);
     if (token === undefined) {
-      token = this.options.instruments ? instrumentAt(this.options.instruments, instrument).token : "";
+      token = this.options.instruments ? instrumentAt(this.options.instruments, instrument).token.toLowerCase() : "";
       this.tokens.set(instrument, token);
     }
     return token;
