@@ -625,6 +625,36 @@ describe("sdk/netting", function () {
       expect(() => splitIntoBatches([trades[0], trades[2]])).to.throw(RangeError, "consecutive");
     });
 
+    it("counts positions written from zero or rewritten by what the participants hold", function () {
+      const trades = [trade(0, 1, 2, 0, 3, 4), trade(1, 2, 3, 0), trade(2, 1, 3, 60), trade(3, 3, 1, 60)];
+      const batch = { cycle: 0, firstTradeId: 0n, trades };
+      const seen: string[] = [];
+      const counts = batchCounts(batch, {
+        instruments,
+        holds: (p, asset) => (seen.push(asset), p === 1),
+      });
+      // Positions: instrument 0 × {1, 2, 3}, instrument 60 × {1, 3}; cash: COIN × {1, 2, 3}, COIN2 × {1, 3}.
+      expect(counts).to.include({
+        trades: 4,
+        participants: 3,
+        instruments: 2,
+        coins: 2,
+        positions: 5,
+        cashPositions: 5,
+      });
+      expect(counts).to.include({ positionsRewritten: 4, positionsCreated: 6 }); // participant 1's four
+      expect(seen.every((asset) => asset === asset.toLowerCase())).to.equal(true);
+      expect(new Set(seen)).to.deep.equal(
+        new Set([instruments[0].token, instruments[60].token, COIN, COIN2].map((a) => a.toLowerCase())),
+      );
+      expect(batchCounts(batch, { instruments, holds: () => true })).to.include({ positionsCreated: 0 });
+      // Without the table every instrument is its own coin and every position counts as created (upper bounds).
+      expect(batchCounts(batch)).to.include({ coins: 2, cashPositions: 5, positionsCreated: 10 });
+      const data = NET_SETTLEMENT_INTERFACE.encodeFunctionData("submitBatch", [encodeBatch(batch)]);
+      expect(counts.calldataBytes).to.equal(ethers.dataLength(data));
+      expect(counts.calldataZeroBytes).to.equal(ethers.getBytes(data).filter((byte) => byte === 0).length);
+    });
+
     it("streams: batches come before the input ends", function () {
       let pulled = 0;
       function* source() {
