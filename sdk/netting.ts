@@ -539,6 +539,23 @@ export function merkleProof(trades: readonly NetTrade[], index: number): string[
   return path;
 }
 
+/** What a participant or the regulator needs to check one trade of a batch with the engine's `verifyTrade`. */
+export interface TradeProof {
+  /** The trade, as `verifyTrade`'s `NetTrade` argument. */
+  trade: NetTrade;
+  leaf: string;
+  proof: string[];
+  /** The batch's root (`NetBatchSettled`'s). */
+  root: string;
+}
+
+/** The proof of trade `index` of a batch's `trades`, with its leaf and the batch's root. */
+export function tradeProof(trades: readonly NetTrade[], index: number): TradeProof {
+  const proof = merkleProof(trades, index);
+  const trade = trades[index];
+  return { trade, leaf: tradeLeaf(trade), proof, root: merkleRoot(trades) };
+}
+
 /** The root `proof` leads to from `leaf`: OpenZeppelin's `MerkleProof.processProof`. */
 export function processProof(proof: readonly string[], leaf: string): string {
   return proof.reduce((hash, sibling) => merkleNode(hash, sibling), leaf);

@@ -34,6 +34,7 @@ import {
   splitAroundFailures,
   splitIntoBatches,
   tradeLeaf,
+  tradeProof,
   verifyProof,
   type Balances,
   type Instrument,
@@ -449,6 +450,15 @@ describe("sdk/netting", function () {
       }
     });
 
+    it("tradeProof gives the trade, its leaf, its proof and the root", function () {
+      const slice = trades.slice(0, 77);
+      const { trade: t, leaf, proof, root } = tradeProof(slice, 40);
+      expect(t).to.equal(slice[40]);
+      expect(leaf).to.equal(referenceLeaf(slice[40]));
+      expect(root).to.equal(referenceRoot(slice.map(referenceLeaf)));
+      expect(proof.reduce(referenceNode, leaf)).to.equal(root);
+    });
+
     it("tampered proofs, trades and trades not in the batch fail", function () {
       const slice = trades.slice(0, 100);
       const root = merkleRoot(slice);
@@ -726,6 +736,14 @@ describe("sdk/netting", function () {
         expect(perTrade).to.be.within(size === 5_000 ? 0.45 : 0.08, size === 5_000 ? 0.6 : 0.12);
       }
       console.log(`      member-level positions per trade (seeds 1–3): ${figures.join(", ")}`);
+      const investors = collectTrades(investorWorkload({ seed: 1, trades: 5_000 }));
+      const spread =
+        netPositions(
+          investors,
+          Array.from({ length: 100 }, () => INSTRUMENTS[0]),
+        ).positions.length / 5_000;
+      console.log(`      investor-level positions per trade (5,000 trades): ${spread.toFixed(3)}`);
+      expect(spread).to.be.greaterThan(1.8); // uniform flow barely nets: almost two new positions a trade
     });
   });
 
