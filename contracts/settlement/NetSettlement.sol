@@ -484,72 +484,99 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /* INTERNAL: NETTING */
 
     /// @dev Validates every trade, accumulates per position the units bought and sold and per cash position the
-    /// coin received and paid, and returns the Merkle root of the trades' leaves.
-    /// Inline assembly, measured to pay (test/settlement/NetSettlement.gas.test.ts): this loop runs once per trade.
-    /// Bounds: a trade is 12 bytes at `p`, and `_decode` checked that T trades end exactly at the batch's end, so
-    /// `calldataload(p)` reads the trade (and bytes after it, masked off). Both positions are checked < N before
-    /// their entries are read (entries lie in allocated memory: `Batch.positions`); a cash index is < C × P by
-    /// construction (`_appendPositions`). Sums cannot overflow: units per trade < 2^32 × 2^96, coin < 2^32 × 2^32 ×
-    /// 2^96, at most 2^32 trades, so every accumulator stays below 2^192. A bad trade stops the loop and is reported
-    /// by `_revertTrade`. The Merkle tree is built streaming (RFC 6962 shape): after leaf i, the peaks of the
-    /// perfect subtrees are merged as many times as i has trailing one bits; the ≤ 32 peaks live in 33 allocated
-    /// words; the scratch space (0x00–0x3f) holds what is hashed.
-    // solhint-disable-next-line function-max-lines
+    /// coin received and paid, and returns the Merkle root of the trades' leaves (`_netLoop`, then `_fold`).
     function _netTrades(bytes calldata batch, Batch memory b) internal pure returns (bytes32 root) {
         uint256 peaks = _pointer(new uint256[](33));
         uint256 positions = b.positions;
-        uint256 n = b.positionCount;
         uint256 cash = b.cash;
-        uint256 tid = uint256(b.firstTradeId) << 192;
+        // The cash array is allocated right after the positions (`_decode`): `_netLoop` bounds a position's entry by
+        // the cash array's length word.
+        assert(cash == positions + (b.positionCount << 7) + 0x20);
         uint256 tradesAt = b.tradesAt;
-        uint256 tradeCount = b.tradeCount;
-        uint256 bad;
+        uint256 first;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            let p := add(batch.offset, tradesAt)
-            let end := add(p, mul(_TRADE, tradeCount))
-            let top := peaks
-            let i := 0
+            first := add(batch.offset, tradesAt)
+        }
+        (uint256 done, uint256 top) = _netLoop(
+            positions,
+            cash,
+            first,
+            first + _TRADE * b.tradeCount,
+            uint256(b.firstTradeId) << 192,
+            peaks
+        );
+        if (done != b.tradeCount) _revertTrade(batch, b, done);
+        root = _fold(peaks, top);
+    }
+
+    /// @dev The trade loop, from calldata address `p` to `end`: returns how many trades passed (all, or the index
+    /// of the first bad one) and the top of the Merkle peaks' stack that starts at `peaks`.
+    /// Inline assembly, measured to pay (test/settlement/NetSettlement.gas.test.ts): it runs once per trade, and is
+    /// written to keep few values live (no compiler stack spills into memory). Bounds: a trade is 12 bytes at `p`,
+    /// and `_decode` checked that T trades end exactly at the batch's end, so `calldataload(p)` reads the trade (and
+    /// bytes after it, masked off). Both positions' entries are checked to lie below the end of the positions (the
+    /// cash array's length word at `cash − 0x20`) before they are read; a cash index is < C × P by construction
+    /// (`_appendPositions`). Sums cannot overflow: units per trade < 2^32 × 2^96, coin < 2^32 × 2^32 × 2^96, at
+    /// most 2^32 trades, so every accumulator stays below 2^192. The Merkle tree is built streaming (RFC 6962
+    /// shape): after leaf i, the peaks of the perfect subtrees are merged as many times as i has trailing one bits;
+    /// the ≤ 32 peaks live in 33 allocated words; the scratch space (0x00–0x3f) holds what is hashed.
+    // solhint-disable-next-line function-max-lines
+    function _netLoop(
+        uint256 positions,
+        uint256 cash,
+        uint256 p,
+        uint256 end,
+        uint256 tid,
+        uint256 peaks
+    ) private pure returns (uint256 i, uint256 top) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            top := peaks
             for {} lt(p, end) {
                 p := add(p, _TRADE)
             } {
+                // buyerPos u16 ‖ sellerPos u16 ‖ quantity u32 ‖ price u32, then other bytes.
                 let w := calldataload(p)
-                let bp := shr(240, w)
-                let sp := and(shr(224, w), 0xffff)
-                // quantity << 32 | price
-                let qp := and(shr(160, w), 0xffffffffffffffff)
-                if iszero(and(lt(bp, n), lt(sp, n))) {
-                    bad := add(i, 1)
+                let ba := add(positions, shl(7, shr(240, w)))
+                let sa := add(positions, shl(7, and(shr(224, w), 0xffff)))
+                if iszero(and(lt(ba, sub(cash, 0x20)), lt(sa, sub(cash, 0x20)))) {
                     break
                 }
-                let ba := add(positions, shl(7, bp))
-                let sa := add(positions, shl(7, sp))
                 let mb := mload(ba)
                 let x := xor(mb, mload(sa))
-                let qty := shr(32, qp)
+                let qty := and(shr(192, w), 0xffffffff)
                 // quantity × price < 2^64: zero iff either is.
-                let qxp := mul(qty, and(qp, 0xffffffff))
+                let qxp := mul(qty, and(shr(160, w), 0xffffffff))
                 // Same instrument, different participants, quantity and price ≥ 1.
                 if or(or(and(x, _GI_MASK), iszero(and(x, _GP_MASK))), iszero(qxp)) {
-                    bad := add(i, 1)
                     break
                 }
-                let sizes := mload(add(ba, 0x20))
-                let units := mul(qty, and(sizes, 0xffffffffffffffffffffffffffffffff))
-                mstore(add(ba, 0x40), add(mload(add(ba, 0x40)), units))
-                mstore(add(sa, 0x60), add(mload(add(sa, 0x60)), units))
-                let amount := mul(qxp, shr(128, sizes))
-                // The buyer pays (word 1 of its cash position), the seller receives (word 0).
-                let cb := add(cash, add(shl(6, and(mb, 0xffffffff)), 0x20))
-                mstore(cb, add(mload(cb), amount))
-                let ms := xor(mb, x)
-                let cs := add(cash, shl(6, and(ms, 0xffffffff)))
-                mstore(cs, add(mload(cs), amount))
-                // Leaf: tradeId ‖ buyer ‖ seller ‖ instrument ‖ quantity ‖ price ‖ 0.
+                // The leaf word: tradeId ‖ buyer ‖ seller ‖ instrument ‖ quantity ‖ price ‖ 0 (hashed below).
                 mstore(
                     0x00,
-                    or(or(tid, and(mb, _GP_MASK)), or(shr(32, and(ms, _GP_MASK)), or(and(mb, _GI_MASK), shl(32, qp))))
+                    or(
+                        or(tid, and(mb, _GP_MASK)),
+                        or(
+                            shr(32, and(xor(mb, x), _GP_MASK)),
+                            or(and(mb, _GI_MASK), shl(32, and(shr(160, w), 0xffffffffffffffff)))
+                        )
+                    )
                 )
+                // Units: quantity × lotSize, bought by the buyer's position, sold by the seller's.
+                let sizes := mload(add(ba, 0x20))
+                qty := mul(qty, and(sizes, 0xffffffffffffffffffffffffffffffff))
+                ba := add(ba, 0x40)
+                mstore(ba, add(mload(ba), qty))
+                sa := add(sa, 0x60)
+                mstore(sa, add(mload(sa), qty))
+                // Coin: quantity × price × tickSize, paid by the buyer (word 1), received by the seller (word 0).
+                qxp := mul(qxp, shr(128, sizes))
+                ba := add(cash, add(shl(6, and(mb, 0xffffffff)), 0x20))
+                mstore(ba, add(mload(ba), qxp))
+                sa := add(cash, shl(6, and(xor(mb, x), 0xffffffff)))
+                mstore(sa, add(mload(sa), qxp))
+                // The leaf, merged with the peaks it completes.
                 let h := keccak256(0x00, 0x20)
                 for {
                     let k := i
@@ -574,27 +601,31 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
                 tid := add(tid, shl(192, 1))
                 i := add(i, 1)
             }
-            if iszero(bad) {
-                // Fold the peaks right to left: root = node(P0, node(P1, … node(Pm−2, Pm−1))).
+        }
+    }
+
+    /// @dev The root of the peaks `peaks` .. `top` (exclusive), folded right to left: node(P0, node(P1, …
+    /// node(Pm−2, Pm−1))), RFC 6962's shape.
+    function _fold(uint256 peaks, uint256 top) private pure returns (bytes32 root) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            top := sub(top, 0x20)
+            root := mload(top)
+            for {} gt(top, peaks) {} {
                 top := sub(top, 0x20)
-                root := mload(top)
-                for {} gt(top, peaks) {} {
-                    top := sub(top, 0x20)
-                    let a := mload(top)
-                    switch lt(a, root)
-                    case 0 {
-                        mstore(0x00, root)
-                        mstore(0x20, a)
-                    }
-                    default {
-                        mstore(0x00, a)
-                        mstore(0x20, root)
-                    }
-                    root := keccak256(0x00, 0x40)
+                let a := mload(top)
+                switch lt(a, root)
+                case 0 {
+                    mstore(0x00, root)
+                    mstore(0x20, a)
                 }
+                default {
+                    mstore(0x00, a)
+                    mstore(0x20, root)
+                }
+                root := keccak256(0x00, 0x40)
             }
         }
-        if (bad != 0) _revertTrade(batch, b, bad - 1);
     }
 
     /// @dev Reverts with what is wrong with trade `t` (`_netTrades` stopped there).

@@ -27,6 +27,11 @@ contract NetSettlementHarness is NetSettlement {
         c.counters.instrumentCount = index + 1;
     }
 
+    /// @notice Sets the id the caller's next batch must start at (no checks).
+    function seedNextTradeId(uint64 next) external {
+        _clearer(msg.sender).counters.nextTradeId = next;
+    }
+
     /// @notice The gas `submitBatch(batch)` of the caller spends decoding the header and in the trade loop (decode,
     /// net, Merkle), and the root.
     function measure(bytes calldata batch) external view returns (uint256 decodeGas, uint256 loopGas, bytes32 root) {
