@@ -23,11 +23,11 @@ import {ProductType} from "../types/ProductType.sol";
 /// instruments never appears): positions 4 words each, cash positions 2 words per (participant, coin of the
 /// batch), a stack of ≤ 33 Merkle peaks, one call buffer reused for every token call.
 ///
-/// The trade loop (`_netTrades`) is inline assembly, measured to pay (test/settlement/NetSettlement.gas.test.ts
-/// prints it): per trade it reads one calldata word, checks the two positions against the batch's position count,
-/// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The first trade touching a refused
-/// position is found by scanning the batch again on the failure path only, so the loop keeps no per-position
-/// "first trade" (the design's wording; the result is the same).
+/// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
+/// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
+/// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
+/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a refused position is found by
+/// scanning the batch again on the failure path only, so the loop keeps no per-position "first trade".
 contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement {
     /// @dev A clearer's counters, one slot.
     struct Counters {
@@ -219,6 +219,13 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     }
 
     /// @inheritdoc INetSettlement
+    function batchRoot(address clearer, bytes calldata batch) external view returns (bytes32 root) {
+        Batch memory b = _decode(_clearer(clearer), batch);
+        root = _netTrades(batch, b);
+        _checkPositionsUsed(b);
+    }
+
+    /// @inheritdoc INetSettlement
     function tradeLeaf(NetTrade calldata trade) external pure returns (bytes32) {
         return _leaf(trade);
     }
@@ -404,7 +411,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
 
     /// @dev Appends the `k` positions of one instrument whose local participant indices start at `at`: each a meta
     /// word, its lot and tick sizes, and two zeroed accumulators.
-    /// Inline assembly, measured to pay (≈ 60 gas a position instead of ≈ 200 through `_read`): the list's bytes
+    /// Inline assembly (a few dozen opcodes a position, where a checked `_read` call per entry costs several times
+    /// that; not measured separately): the list's bytes
     /// are checked to lie in the batch once (`NetBatchTruncated` naming the first missing entry), then each u16 is
     /// read with one `calldataload`; an entry out of order or ≥ P stops the loop and is reported by
     /// `_revertLocalIndex` with its offset. Writes only at and past the free memory pointer (positions not yet
@@ -512,8 +520,10 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
 
     /// @dev The trade loop, from calldata address `p` to `end`: returns how many trades passed (all, or the index
     /// of the first bad one) and the top of the Merkle peaks' stack that starts at `peaks`.
-    /// Inline assembly, measured to pay (test/settlement/NetSettlement.gas.test.ts): it runs once per trade, and is
-    /// written to keep few values live (no compiler stack spills into memory). Bounds: a trade is 12 bytes at `p`,
+    /// Inline assembly, measured by test/settlement/NetSettlement.gas.test.ts (it runs once per trade); written to
+    /// keep few values live. `_netTrades` has two callers (`submitBatch`, `batchRoot`), so the optimizer keeps it a
+    /// function of its own instead of inlining it into `submitBatch`, whose decoding makes the compiler move values
+    /// to memory: inlined, the loop's values moved too. Bounds: a trade is 12 bytes at `p`,
     /// and `_decode` checked that T trades end exactly at the batch's end, so `calldataload(p)` reads the trade (and
     /// bytes after it, masked off). Both positions' entries are checked to lie below the end of the positions (the
     /// cash array's length word at `cash − 0x20`) before they are read; a cash index is < C × P by construction

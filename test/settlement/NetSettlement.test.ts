@@ -674,11 +674,30 @@ describe("NetSettlement", function () {
           });
         }
         const root = merkleRoot(trades.map(tradeLeaf));
+        expect(await contracts.net.batchRoot(accounts.exchange.address, encodeBatch(1, next, trades))).to.equal(root);
         await expect(clearer.submitBatch(encodeBatch(1, next, trades)))
           .to.emit(contracts.net, "NetBatchSettled")
           .withArgs(accounts.exchange.address, ++batchNo, 1, next, size, root);
         next += BigInt(size);
       }
+    });
+
+    it("batchRoot checks a batch as submitBatch does, against the named clearer's tables", async function () {
+      const world = await loadFixture(netFixture);
+      const { contracts, accounts } = world;
+      const batch = encodeBatch(1, 0n, sampleTrades());
+      expect(await contracts.net.batchRoot(accounts.exchange.address, batch)).to.equal(
+        merkleRoot(sampleTrades().map(tradeLeaf)),
+      );
+      // Another clearer has no participants.
+      await expect(contracts.net.batchRoot(accounts.custodian.address, batch))
+        .to.be.revertedWithCustomError(contracts.net, "NetUnknownParticipant")
+        .withArgs(0, 0);
+      const raw = rawBatch(1, 0n, sampleTrades());
+      const bad = { ...raw, trades: raw.trades.map((t, i) => (i === 1 ? { ...t, price: 0 } : t)) };
+      await expect(contracts.net.batchRoot(accounts.exchange.address, serialize(bad)))
+        .to.be.revertedWithCustomError(contracts.net, "NetTradeZero")
+        .withArgs(1, raw.trades[1].quantity, 0);
     });
 
     it("tradeLeaf is the packed word's keccak; verifyTrade accepts every proof, refuses tampered ones and others' trades", async function () {

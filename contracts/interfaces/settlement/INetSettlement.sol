@@ -235,6 +235,10 @@ interface INetSettlement {
         bytes32[] calldata proof
     ) external view returns (bool);
 
+    /// @notice The Merkle root `submitBatch(batch)` sent by `clearer` would commit, after the same decoding and trade
+    /// checks against `clearer`'s tables (reverting with the same errors); the tokens are not asked.
+    function batchRoot(address clearer, bytes calldata batch) external view returns (bytes32 root);
+
     /// @notice The Merkle leaf of `trade` (see the commitment above).
     function tradeLeaf(NetTrade calldata trade) external pure returns (bytes32);
 
