@@ -68,6 +68,17 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 }, viaIR: true },
       },
+      // Its net-settlement module, which the engine's constructor deploys: compiled as the engine compiles it, so
+      // its artifact is the code that runs (and its test harness likewise).
+      ...Object.fromEntries(
+        ["settlement/NetSettlement", "mocks/settlement/NetSettlementHarness"].map((file) => [
+          `contracts/${file}.sol`,
+          {
+            version: SOLC_VERSION,
+            settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 10_000 }, viaIR: true },
+          },
+        ]),
+      ),
       "contracts/tokens/coin/SettlementCoin.sol": {
         version: SOLC_VERSION,
         settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 3_000 }, viaIR: false },

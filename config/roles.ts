@@ -27,6 +27,7 @@ export const Role = {
   REGULATOR: 16n,
   ASSET_FACTORY: 17n,
   SETTLEMENT_CLIENT: 18n,
+  CLEARING_MEMBER: 19n,
   ASSET_ISSUER: 100n,
   ASSET_AGENT: 101n,
   ASSET_ADMINISTRATOR: 102n,
@@ -59,6 +60,7 @@ export const roleSettings: Partial<Record<RoleName, { admin?: RoleName; guardian
   KYC_PROVIDER: { admin: "MEMBERSHIP" },
   AUDITOR: { admin: "MEMBERSHIP" },
   REGULATOR: { admin: "MEMBERSHIP" },
+  CLEARING_MEMBER: { admin: "MEMBERSHIP" },
 };
 
 /**
@@ -302,6 +304,13 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "executeClientHold(address,bytes32,address,uint256)": "SETTLEMENT_CLIENT",
     "releaseClientHold(address,bytes32)": "SETTLEMENT_CLIENT",
     "clientTransfer(address,address,address,uint256)": "SETTLEMENT_CLIENT",
+    // Batch net settlement (INetSettlement, the engine's NetSettlement module behind its fallback): a clearing member
+    // keeps its own participant and instrument tables and submits its own batches (every table is the caller's).
+    "addParticipants(address[])": "CLEARING_MEMBER",
+    "setParticipantActive(uint32,bool)": "CLEARING_MEMBER",
+    "addInstrument(address,address,uint96,uint96)": "CLEARING_MEMBER",
+    "setInstrumentActive(uint32,bool)": "CLEARING_MEMBER",
+    "submitBatch(bytes)": "CLEARING_MEMBER",
   },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
@@ -406,7 +415,8 @@ export const publicFunctions: Record<string, string[]> = {
 
 /** The roles each member kind is granted on admission by the deploy seed and the operator tasks. */
 export const memberKindRoles: Record<string, RoleName[]> = {
-  Exchange: ["EXCHANGE", "MARKET_SUPERVISOR"],
+  // An exchange clears its own trades in net batches (INetSettlement): CLEARING_MEMBER.
+  Exchange: ["EXCHANGE", "MARKET_SUPERVISOR", "CLEARING_MEMBER"],
   Issuer: ["ISSUER"],
   Custodian: ["CUSTODIAN", "RESERVE_ATTESTOR"],
   PaymentGateway: ["PAYMENT_GATEWAY"],

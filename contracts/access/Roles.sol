@@ -45,6 +45,9 @@ library Roles {
     /// settlement engine's hold desk (`ISettlement.placeClientHold`, `executeClientHold`, `releaseClientHold`,
     /// `clientTransfer`). Granted to contracts alone.
     uint64 internal constant SETTLEMENT_CLIENT = 18;
+    /// @notice A clearing member (member-held: exchanges, CCPs): keeps its participant and instrument tables and
+    /// submits its batches of matched trades for net settlement (`INetSettlement`, at the settlement engine).
+    uint64 internal constant CLEARING_MEMBER = 19;
 
     /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never
     /// granted globally. The issuing member of an asset: documents, corporate actions, the asset's agents.

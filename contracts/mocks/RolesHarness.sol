@@ -7,7 +7,7 @@ import {Roles} from "../access/Roles.sol";
 /// @notice Test-only: exposes the role ids of `Roles` so a test can prove `config/roles.ts` mirrors them.
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
-    function ids() external pure returns (uint64[23] memory) {
+    function ids() external pure returns (uint64[24] memory) {
         return
             [
                 Roles.ADMIN,
@@ -29,6 +29,7 @@ contract RolesHarness {
                 Roles.REGULATOR,
                 Roles.ASSET_FACTORY,
                 Roles.SETTLEMENT_CLIENT,
+                Roles.CLEARING_MEMBER,
                 Roles.ASSET_ISSUER,
                 Roles.ASSET_AGENT,
                 Roles.ASSET_ADMINISTRATOR,
@@ -37,7 +38,7 @@ contract RolesHarness {
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
-    function names() external pure returns (string[23] memory) {
+    function names() external pure returns (string[24] memory) {
         return
             [
                 "ADMIN",
@@ -59,6 +60,7 @@ contract RolesHarness {
                 "REGULATOR",
                 "ASSET_FACTORY",
                 "SETTLEMENT_CLIENT",
+                "CLEARING_MEMBER",
                 "ASSET_ISSUER",
                 "ASSET_AGENT",
                 "ASSET_ADMINISTRATOR",

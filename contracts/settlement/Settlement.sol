@@ -11,6 +11,7 @@ import {Bytes} from "@openzeppelin/contracts/utils/Bytes.sol";
 import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
 import {IERC3009Receive, ISettlement} from "../interfaces/settlement/ISettlement.sol";
+import {NetSettlement} from "./NetSettlement.sol";
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 import {ISecurityToken} from "../interfaces/tokens/ISecurityToken.sol";
 import {ISecurityTokenOperations} from "../interfaces/tokens/ISecurityTokenOperations.sol";
@@ -20,7 +21,10 @@ import {Restriction} from "../types/Restriction.sol";
 
 /// @title Settlement
 /// @notice The alliance's settlement engine (`ISettlement`): atomic N-leg settlement agreed by EIP-712 signatures,
-/// affirmations, pre-funding holds or EIP-3009 authorizations, and the hold desk of settlement clients.
+/// affirmations, pre-funding holds or EIP-3009 authorizations, and the hold desk of settlement clients. Batch net
+/// settlement (`INetSettlement`: attach its ABI at this address) runs in the module `NetSettlement`, created by the
+/// constructor (an immutable) and reached from `fallback` by `delegatecall` in this contract's storage, so the tokens
+/// see this engine as the caller of `settleNet` and `restricted` asks this engine's authority about this address.
 /// @dev A plain (non-upgradeable) AccessManaged contract: tokens name it as an immutable, and a proxy hop would cost
 /// ≈ 4.7 k gas of the DvP budget. The settle path makes no AccessManager call: the registered assets are read from
 /// the engine's own storage (settlement coins set by `setCoin`; assets of the authority's directory cached on first
@@ -62,8 +66,32 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     mapping(address initiator => mapping(uint256 wordPosition => uint256 bits)) private _nonces;
     mapping(bytes32 id => mapping(address party => bool)) private _affirmed;
 
+    /// @dev The batch net-settlement module (`NetSettlement`), run by `delegatecall` from `fallback`.
+    address private immutable _NET;
+
     /// @param initialAuthority The alliance authority (AccessManager and asset directory).
-    constructor(address initialAuthority) AccessManaged(initialAuthority) EIP712("AssetLedger Settlement", "1") {}
+    constructor(address initialAuthority) AccessManaged(initialAuthority) EIP712("AssetLedger Settlement", "1") {
+        _NET = address(new NetSettlement());
+    }
+
+    /// @notice Runs every other function (`INetSettlement`'s) in the net-settlement module, in this contract's
+    /// storage; reverts as the module does (a selector the module lacks reverts without data).
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address net = _NET;
+        // A bare forwarder: it overwrites memory from 0 freely, as it returns or reverts and no Solidity code runs
+        // after it.
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let success := delegatecall(gas(), net, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if success {
+                return(0, returndatasize())
+            }
+            revert(0, returndatasize())
+        }
+    }
 
     /* SETTLEMENT */
 

@@ -1,0 +1,963 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
+import {INetSettlement} from "../interfaces/settlement/INetSettlement.sol";
+import {ISettlement} from "../interfaces/settlement/ISettlement.sol";
+import {INetSettleable} from "../interfaces/tokens/INetSettleable.sol";
+import {ProductType} from "../types/ProductType.sol";
+
+/// @title NetSettlement
+/// @notice Batch net settlement (`INetSettlement`): a module the settlement engine (`Settlement`) creates in its
+/// constructor and reaches from its `fallback` by `delegatecall`, in the engine's storage, under the engine's
+/// address and authority. So the tokens see the engine they already trust (`msg.sender` of `settleNet` is the
+/// engine), and `restricted` asks the engine's authority about the engine's address (this contract inherits
+/// `AccessManaged` first: its `_authority` is the engine's slot 0, test/settlement/NetSettlement.test.ts checks the
+/// compiler's storage layouts). Its own state lives in the ERC-7201 namespace `assetledger.storage.NetSettlement`,
+/// which the engine does not use; the transient re-entrancy guard is the engine's (same slot). Called directly, the
+/// module has no authority (every restricted function refuses) and empty tables.
+/// @dev Invariants N1–N6: `INetSettlement`. Memory of a batch is linear in its positions (participants ×
+/// instruments never appears): positions 4 words each, cash positions 2 words per (participant, coin of the
+/// batch), a stack of ≤ 33 Merkle peaks, one call buffer reused for every token call.
+///
+/// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
+/// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
+/// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
+/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a refused position is found by
+/// scanning the batch again on the failure path only, so the loop keeps no per-position "first trade".
+contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement {
+    /// @dev A clearer's counters, one slot.
+    struct Counters {
+        uint32 participantCount;
+        uint32 instrumentCount;
+        uint32 lastCycle;
+        uint64 nextTradeId;
+        uint64 batchCount;
+    }
+
+    struct Participant {
+        address wallet;
+        bool inactive;
+    }
+
+    /// @dev Two slots; the active flag lives in `inactiveInstruments` (a batch reads one bitmap word per 256).
+    struct Instrument {
+        address token;
+        uint96 lotSize;
+        address coin;
+        uint96 tickSize;
+    }
+
+    struct Clearer {
+        Counters counters;
+        mapping(uint256 index => Participant) participants;
+        mapping(address wallet => uint256 indexPlusOne) participantIndex;
+        mapping(uint256 index => Instrument) instruments;
+        mapping(uint256 word => uint256 bits) inactiveInstruments;
+        mapping(uint256 batchNo => NetBatch) batches;
+    }
+
+    /// @custom:storage-location erc7201:assetledger.storage.NetSettlement
+    struct NetSettlementStorage {
+        mapping(address clearer => Clearer) clearers;
+    }
+
+    /// @dev A batch being settled, in memory. Pointers are memory addresses of the first entry.
+    /// - parts: P words, `globalIndex << 160 | wallet` by local participant index.
+    /// - instrs: I entries of 4 words: token, coin's local index, first position, K | globalIndex << 32.
+    /// - coins: C words (C ≤ I), the batch's coins in order of first use.
+    /// - positions: N entries of 4 words: meta, lotSize | tickSize << 128, units bought, units sold; meta =
+    ///   globalParticipant << 160 | globalInstrument << 96 | localParticipant << 32 | cash index.
+    /// - cash: C × P entries of 2 words (received, paid) at cash index `coin × P + localParticipant`.
+    struct Batch {
+        uint32 cycle;
+        uint64 firstTradeId;
+        uint256 participants;
+        uint256 parts;
+        uint256 instruments;
+        uint256 instrs;
+        uint256 coinCount;
+        uint256 coins;
+        uint256 positionCount;
+        uint256 positions;
+        uint256 cash;
+        uint256 maxGroup;
+        uint256 tradesAt;
+        uint256 tradeCount;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("assetledger.storage.NetSettlement")) - 1))
+    /// & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE_LOCATION = 0xa02fb0b4894ca44eda4e72d13d234bbfb531e40074529509bed8f96d9db40500;
+
+    /// @dev `settleNet` flags.
+    uint256 private constant _RECEIVED = 1;
+    uint256 private constant _DELIVERED = 2;
+    /// @dev The refusal code of a refusal that is not `NetPositionRefused` (`ISettlement`'s unclassified).
+    uint8 private constant _UNCLASSIFIED = 255;
+
+    /// @dev Meta word fields (see `Batch`).
+    uint256 private constant _GP_MASK = 0xffffffff0000000000000000000000000000000000000000;
+    uint256 private constant _GI_MASK = 0xffffffff000000000000000000000000;
+
+    /// @dev Batch layout: the fixed header (version, cycle, firstTradeId) and a trade's size.
+    uint256 private constant _HEADER = 13;
+    uint256 private constant _TRADE = 12;
+
+    /// @dev No authority: called directly, every restricted function refuses. Through the engine's `fallback`,
+    /// `authority()` is the engine's.
+    constructor() AccessManaged(address(0)) {}
+
+    /* TABLES */
+
+    /// @inheritdoc INetSettlement
+    function addParticipants(address[] calldata wallets) external restricted nonReentrant returns (uint32 first) {
+        uint256 n = wallets.length;
+        require(n != 0, NetNoParticipants());
+        Clearer storage c = _clearer(msg.sender);
+        first = c.counters.participantCount;
+        uint256 size = first + n;
+        require(size <= type(uint32).max, NetTableFull(size));
+        for (uint256 i; i < n; ++i) {
+            address wallet = wallets[i];
+            require(wallet != address(0) && wallet != address(this), NetInvalidParticipant(i, wallet));
+            uint256 existing = c.participantIndex[wallet];
+            if (existing != 0) revert NetParticipantExists(wallet, uint32(existing - 1));
+            // size ≤ 2^32 − 1, checked above.
+            uint32 index = uint32(first + i);
+            c.participantIndex[wallet] = uint256(index) + 1;
+            c.participants[index].wallet = wallet;
+            emit NetParticipantAdded(msg.sender, index, wallet);
+        }
+        c.counters.participantCount = uint32(size);
+    }
+
+    /// @inheritdoc INetSettlement
+    function setParticipantActive(uint32 index, bool active) external restricted nonReentrant {
+        Clearer storage c = _clearer(msg.sender);
+        uint32 count = c.counters.participantCount;
+        require(index < count, NetUnknownParticipant(index, count));
+        Participant storage p = c.participants[index];
+        require(p.inactive == active, NetActiveUnchanged(index, active));
+        p.inactive = !active;
+        emit NetParticipantActiveSet(msg.sender, index, active);
+    }
+
+    /// @inheritdoc INetSettlement
+    function addInstrument(
+        address token,
+        address coin,
+        uint96 lotSize,
+        uint96 tickSize
+    ) external restricted nonReentrant returns (uint32 index) {
+        require(lotSize != 0 && tickSize != 0, NetInvalidSizes(lotSize, tickSize));
+        require(IAssetDirectory(authority()).productOf(token) != ProductType.None, NetNotAnAsset(token));
+        require(ISettlement(address(this)).isCoin(coin), NetNotACoin(coin));
+        Clearer storage c = _clearer(msg.sender);
+        index = c.counters.instrumentCount;
+        require(index < type(uint32).max, NetTableFull(uint256(index) + 1));
+        c.instruments[index] = Instrument({token: token, lotSize: lotSize, coin: coin, tickSize: tickSize});
+        c.counters.instrumentCount = index + 1;
+        emit NetInstrumentAdded(msg.sender, index, token, coin, lotSize, tickSize);
+    }
+
+    /// @inheritdoc INetSettlement
+    function setInstrumentActive(uint32 index, bool active) external restricted nonReentrant {
+        Clearer storage c = _clearer(msg.sender);
+        uint32 count = c.counters.instrumentCount;
+        require(index < count, NetUnknownInstrument(index, count));
+        uint256 bit = 1 << (index & 0xff);
+        uint256 bits = c.inactiveInstruments[index >> 8];
+        require((bits & bit == 0) != active, NetActiveUnchanged(index, active));
+        c.inactiveInstruments[index >> 8] = bits ^ bit;
+        emit NetInstrumentActiveSet(msg.sender, index, active);
+    }
+
+    /* SETTLING */
+
+    /// @inheritdoc INetSettlement
+    function submitBatch(bytes calldata batch) external restricted nonReentrant returns (uint64 batchNo, bytes32 root) {
+        Clearer storage c = _clearer(msg.sender);
+        Batch memory b = _decode(c, batch);
+        root = _netTrades(batch, b);
+        _checkPositionsUsed(b);
+        // Effects, then the token calls (N1: a refusal reverts them all).
+        Counters storage counters = c.counters;
+        batchNo = counters.batchCount + 1;
+        // firstTradeId + tradeCount ≤ 2^64 − 1 (`_decode`); tradeCount < 2^32.
+        counters.batchCount = batchNo;
+        counters.lastCycle = b.cycle;
+        counters.nextTradeId = b.firstTradeId + uint64(b.tradeCount);
+        c.batches[batchNo] = NetBatch({
+            root: root,
+            cycle: b.cycle,
+            firstTradeId: b.firstTradeId,
+            tradeCount: uint32(b.tradeCount),
+            timestamp: uint48(block.timestamp)
+        });
+        emit NetBatchSettled(msg.sender, batchNo, b.cycle, b.firstTradeId, uint32(b.tradeCount), root);
+        _settleTokens(batch, b);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc INetSettlement
+    function verifyTrade(
+        address clearer,
+        uint64 batchNo,
+        NetTrade calldata trade,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        NetBatch storage b = _clearer(clearer).batches[batchNo];
+        uint64 first = b.firstTradeId;
+        uint32 count = b.tradeCount;
+        if (count == 0 || trade.tradeId < first || trade.tradeId - first >= count) return false;
+        return MerkleProof.verifyCalldata(proof, b.root, _leaf(trade));
+    }
+
+    /// @inheritdoc INetSettlement
+    function batchRoot(address clearer, bytes calldata batch) external view returns (bytes32 root) {
+        Batch memory b = _decode(_clearer(clearer), batch);
+        root = _netTrades(batch, b);
+        _checkPositionsUsed(b);
+    }
+
+    /// @inheritdoc INetSettlement
+    function tradeLeaf(NetTrade calldata trade) external pure returns (bytes32) {
+        return _leaf(trade);
+    }
+
+    /// @inheritdoc INetSettlement
+    function batchOf(address clearer, uint64 batchNo) external view returns (NetBatch memory) {
+        return _clearer(clearer).batches[batchNo];
+    }
+
+    /// @inheritdoc INetSettlement
+    function batchCount(address clearer) external view returns (uint64) {
+        return _clearer(clearer).counters.batchCount;
+    }
+
+    /// @inheritdoc INetSettlement
+    function nextTradeId(address clearer) external view returns (uint64) {
+        return _clearer(clearer).counters.nextTradeId;
+    }
+
+    /// @inheritdoc INetSettlement
+    function lastCycle(address clearer) external view returns (uint32) {
+        return _clearer(clearer).counters.lastCycle;
+    }
+
+    /// @inheritdoc INetSettlement
+    function participantCount(address clearer) external view returns (uint32) {
+        return _clearer(clearer).counters.participantCount;
+    }
+
+    /// @inheritdoc INetSettlement
+    function participantOf(address clearer, uint32 index) external view returns (address wallet, bool active) {
+        Participant storage p = _clearer(clearer).participants[index];
+        wallet = p.wallet;
+        active = wallet != address(0) && !p.inactive;
+    }
+
+    /// @inheritdoc INetSettlement
+    function participantIndexOf(address clearer, address wallet) external view returns (bool found, uint32 index) {
+        uint256 indexPlusOne = _clearer(clearer).participantIndex[wallet];
+        found = indexPlusOne != 0;
+        // indexPlusOne ≤ 2^32 − 1 (`addParticipants`).
+        if (found) index = uint32(indexPlusOne - 1);
+    }
+
+    /// @inheritdoc INetSettlement
+    function instrumentCount(address clearer) external view returns (uint32) {
+        return _clearer(clearer).counters.instrumentCount;
+    }
+
+    /// @inheritdoc INetSettlement
+    function instrumentOf(address clearer, uint32 index) external view returns (NetInstrument memory instrument) {
+        Clearer storage c = _clearer(clearer);
+        Instrument storage i = c.instruments[index];
+        instrument = NetInstrument({
+            token: i.token,
+            coin: i.coin,
+            lotSize: i.lotSize,
+            tickSize: i.tickSize,
+            active: i.token != address(0) && (c.inactiveInstruments[index >> 8] >> (index & 0xff)) & 1 == 0
+        });
+    }
+
+    /* INTERNAL: DECODING */
+
+    /// @dev Reads and checks the batch's header (every table entry it names, every list's order and bounds) and the
+    /// trades' framing, and lays out the batch in memory (see `Batch`).
+    function _decode(Clearer storage c, bytes calldata batch) internal view returns (Batch memory b) {
+        uint256 version = _read(batch, 0, 1);
+        require(version == 1, NetBatchVersion(uint8(version)));
+        Counters memory counters = c.counters;
+        b.cycle = uint32(_read(batch, 1, 4));
+        require(b.cycle >= counters.lastCycle, NetCycleRegressed(b.cycle, counters.lastCycle));
+        b.firstTradeId = uint64(_read(batch, 5, 8));
+        require(b.firstTradeId == counters.nextTradeId, NetTradeIdMismatch(b.firstTradeId, counters.nextTradeId));
+        uint256 at = _HEADER;
+        at = _decodeParticipants(c, batch, at, counters.participantCount, b);
+        at = _decodeInstruments(c, batch, at, counters.instrumentCount, b);
+
+        b.tradeCount = _read(batch, at, 4);
+        require(b.tradeCount != 0, NetBatchEmpty(at));
+        at += 4;
+        b.tradesAt = at;
+        uint256 length = batch.length;
+        uint256 end = at + _TRADE * b.tradeCount;
+        // The first trade not wholly in the batch.
+        require(end <= length, NetBatchTruncated(at + _TRADE * ((length - at) / _TRADE), length));
+        require(end == length, NetBatchTrailingBytes(end, length));
+        require(
+            uint256(b.firstTradeId) + b.tradeCount <= type(uint64).max,
+            NetTradeIdMismatch(b.firstTradeId, counters.nextTradeId)
+        );
+
+        // Zeroed by the allocation: received and paid per cash position.
+        b.cash = _pointer(new uint256[](2 * b.coinCount * b.participants));
+    }
+
+    /// @dev The participant list: strictly ascending indices of known, active participants.
+    function _decodeParticipants(
+        Clearer storage c,
+        bytes calldata batch,
+        uint256 at,
+        uint32 count,
+        Batch memory b
+    ) private view returns (uint256) {
+        uint256 n = _read(batch, at, 2);
+        require(n != 0, NetBatchEmpty(at));
+        at += 2;
+        uint256[] memory parts = new uint256[](n);
+        uint256 previous;
+        for (uint256 i; i < n; ++i) {
+            uint256 index = _read(batch, at, 4);
+            require(i == 0 || index > previous, NetBatchNotAscending(at, previous, index));
+            require(index < count, NetUnknownParticipant(uint32(index), count));
+            Participant storage p = c.participants[index];
+            address wallet = p.wallet;
+            require(!p.inactive, NetParticipantInactive(uint32(index), wallet));
+            parts[i] = (index << 160) | uint160(wallet);
+            previous = index;
+            at += 4;
+        }
+        b.participants = n;
+        b.parts = _pointer(parts);
+        return at;
+    }
+
+    /// @dev The instrument groups: strictly ascending indices of known, active instruments, each with its strictly
+    /// ascending local participant indices below P. Lays out the positions.
+    // solhint-disable-next-line function-max-lines
+    function _decodeInstruments(
+        Clearer storage c,
+        bytes calldata batch,
+        uint256 at,
+        uint32 count,
+        Batch memory b
+    ) private view returns (uint256) {
+        uint256 n = _read(batch, at, 2);
+        require(n != 0, NetBatchEmpty(at));
+        at += 2;
+        b.instruments = n;
+        b.instrs = _pointer(new uint256[](4 * n));
+        b.coins = _pointer(new uint256[](n));
+        // Positions are appended at the free memory pointer while nothing else allocates (only storage reads and
+        // `_read` run in this loop), and the pointer is moved past them at the end.
+        uint256 positions;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            positions := mload(0x40)
+        }
+        b.positions = positions;
+        uint256 previous;
+        uint256 inactiveWord = type(uint256).max;
+        uint256 inactiveBits;
+        for (uint256 j; j < n; ++j) {
+            uint256 index = _read(batch, at, 4);
+            require(j == 0 || index > previous, NetBatchNotAscending(at, previous, index));
+            require(index < count, NetUnknownInstrument(uint32(index), count));
+            previous = index;
+            Instrument storage instrument = c.instruments[index];
+            address token = instrument.token;
+            if (index >> 8 != inactiveWord) {
+                inactiveWord = index >> 8;
+                inactiveBits = c.inactiveInstruments[inactiveWord];
+            }
+            require((inactiveBits >> (index & 0xff)) & 1 == 0, NetInstrumentInactive(uint32(index), token));
+            uint256 coin = _coinIndex(b, instrument.coin);
+            at += 4;
+            uint256 k = _read(batch, at, 2);
+            require(k != 0, NetBatchEmpty(at));
+            at += 2;
+            _setInstrument(b, j, token, coin, k | (index << 32));
+            uint256 lotTick = uint256(instrument.lotSize) | (uint256(instrument.tickSize) << 128);
+            // `meta` without the local participant and cash index: globalInstrument << 96.
+            at = _appendPositions(batch, at, k, b, (index << 96), coin * b.participants, lotTick);
+            if (k > b.maxGroup) b.maxGroup = k;
+        }
+        uint256 end = positions + (b.positionCount << 7);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x40, end)
+        }
+        return at;
+    }
+
+    /// @dev Appends the `k` positions of one instrument whose local participant indices start at `at`: each a meta
+    /// word, its lot and tick sizes, and two zeroed accumulators.
+    /// Inline assembly (a few dozen opcodes a position, where a checked `_read` call per entry costs several times
+    /// that; not measured separately): the list's bytes
+    /// are checked to lie in the batch once (`NetBatchTruncated` naming the first missing entry), then each u16 is
+    /// read with one `calldataload`; an entry out of order or ≥ P stops the loop and is reported by
+    /// `_revertLocalIndex` with its offset. Writes only at and past the free memory pointer (positions not yet
+    /// allocated: `_decodeInstruments` moves the pointer past them).
+    function _appendPositions(
+        bytes calldata batch,
+        uint256 at,
+        uint256 k,
+        Batch memory b,
+        uint256 instrumentMeta,
+        uint256 cashBase,
+        uint256 lotTick
+    ) private pure returns (uint256) {
+        uint256 length = batch.length;
+        require(at + 2 * k <= length, NetBatchTruncated(at + 2 * ((length - at) / 2), length));
+        uint256 parts = b.parts;
+        uint256 participants = b.participants;
+        uint256 next = b.positions + (b.positionCount << 7);
+        uint256 bad;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let p := add(batch.offset, at)
+            let end := add(p, shl(1, k))
+            let previous := not(0)
+            for {} lt(p, end) {
+                p := add(p, 2)
+            } {
+                let local := shr(240, calldataload(p))
+                // Strictly ascending (the first against "none": previous = 2^256 − 1 wraps to 0 with add 1) and < P.
+                if or(iszero(lt(local, participants)), iszero(or(eq(previous, not(0)), gt(local, previous)))) {
+                    bad := add(sub(p, batch.offset), 1)
+                    break
+                }
+                previous := local
+                // globalParticipant << 160 from `parts`.
+                let gp := and(mload(add(parts, shl(5, local))), _GP_MASK)
+                mstore(next, or(or(gp, instrumentMeta), or(shl(32, local), add(cashBase, local))))
+                mstore(add(next, 0x20), lotTick)
+                mstore(add(next, 0x40), 0)
+                mstore(add(next, 0x60), 0)
+                next := add(next, 0x80)
+            }
+        }
+        if (bad != 0) _revertLocalIndex(batch, bad - 1, participants);
+        b.positionCount += k;
+        return at + 2 * k;
+    }
+
+    /// @dev Reverts for the bad local index at `offset` (`_appendPositions`).
+    function _revertLocalIndex(bytes calldata batch, uint256 offset, uint256 participants) private pure {
+        uint256 local = _read(batch, offset, 2);
+        require(local < participants, NetBatchLocalIndex(offset, local, participants));
+        revert NetBatchNotAscending(offset, _read(batch, offset - 2, 2), local);
+    }
+
+    /// @dev The local index of `coin` among the batch's coins, appending it on first use.
+    function _coinIndex(Batch memory b, address coin) private pure returns (uint256 i) {
+        uint256 coins = b.coins;
+        uint256 n = b.coinCount;
+        for (; i < n; ++i) if (_word(coins, i) == uint160(coin)) return i;
+        _setWord(coins, n, uint160(coin));
+        b.coinCount = n + 1;
+    }
+
+    function _setInstrument(Batch memory b, uint256 j, address token, uint256 coin, uint256 kAndIndex) private pure {
+        uint256 base = b.instrs + (j << 7);
+        uint256 first = b.positionCount;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(base, token)
+            mstore(add(base, 0x20), coin)
+            mstore(add(base, 0x40), first)
+            mstore(add(base, 0x60), kAndIndex)
+        }
+    }
+
+    /* INTERNAL: NETTING */
+
+    /// @dev Validates every trade, accumulates per position the units bought and sold and per cash position the
+    /// coin received and paid, and returns the Merkle root of the trades' leaves (`_netLoop`, then `_fold`).
+    function _netTrades(bytes calldata batch, Batch memory b) internal pure returns (bytes32 root) {
+        uint256 peaks = _pointer(new uint256[](33));
+        uint256 positions = b.positions;
+        uint256 cash = b.cash;
+        // The cash array is allocated right after the positions (`_decode`): `_netLoop` bounds a position's entry by
+        // the cash array's length word.
+        assert(cash == positions + (b.positionCount << 7) + 0x20);
+        uint256 tradesAt = b.tradesAt;
+        uint256 first;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            first := add(batch.offset, tradesAt)
+        }
+        (uint256 done, uint256 top) = _netLoop(
+            positions,
+            cash,
+            first,
+            first + _TRADE * b.tradeCount,
+            uint256(b.firstTradeId) << 192,
+            peaks
+        );
+        if (done != b.tradeCount) _revertTrade(batch, b, done);
+        root = _fold(peaks, top);
+    }
+
+    /// @dev The trade loop, from calldata address `p` to `end`: returns how many trades passed (all, or the index
+    /// of the first bad one) and the top of the Merkle peaks' stack that starts at `peaks`.
+    /// Inline assembly, measured by test/settlement/NetSettlement.gas.test.ts (it runs once per trade); written to
+    /// keep few values live. `_netTrades` has two callers (`submitBatch`, `batchRoot`), so the optimizer keeps it a
+    /// function of its own instead of inlining it into `submitBatch`, whose decoding makes the compiler move values
+    /// to memory: inlined, the loop's values moved too. Bounds: a trade is 12 bytes at `p`,
+    /// and `_decode` checked that T trades end exactly at the batch's end, so `calldataload(p)` reads the trade (and
+    /// bytes after it, masked off). Both positions' entries are checked to lie below the end of the positions (the
+    /// cash array's length word at `cash − 0x20`) before they are read; a cash index is < C × P by construction
+    /// (`_appendPositions`). Sums cannot overflow: units per trade < 2^32 × 2^96, coin < 2^32 × 2^32 × 2^96, at
+    /// most 2^32 trades, so every accumulator stays below 2^192. The Merkle tree is built streaming (RFC 6962
+    /// shape): after leaf i, the peaks of the perfect subtrees are merged as many times as i has trailing one bits;
+    /// the ≤ 32 peaks live in 33 allocated words; the scratch space (0x00–0x3f) holds what is hashed.
+    // solhint-disable-next-line function-max-lines
+    function _netLoop(
+        uint256 positions,
+        uint256 cash,
+        uint256 p,
+        uint256 end,
+        uint256 tid,
+        uint256 peaks
+    ) private pure returns (uint256 i, uint256 top) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            top := peaks
+            for {} lt(p, end) {
+                p := add(p, _TRADE)
+            } {
+                // buyerPos u16 ‖ sellerPos u16 ‖ quantity u32 ‖ price u32, then other bytes.
+                let w := calldataload(p)
+                let ba := add(positions, shl(7, shr(240, w)))
+                let sa := add(positions, shl(7, and(shr(224, w), 0xffff)))
+                if iszero(and(lt(ba, sub(cash, 0x20)), lt(sa, sub(cash, 0x20)))) {
+                    break
+                }
+                let mb := mload(ba)
+                let x := xor(mb, mload(sa))
+                let qty := and(shr(192, w), 0xffffffff)
+                // quantity × price < 2^64: zero iff either is.
+                let qxp := mul(qty, and(shr(160, w), 0xffffffff))
+                // Same instrument, different participants, quantity and price ≥ 1.
+                if or(or(and(x, _GI_MASK), iszero(and(x, _GP_MASK))), iszero(qxp)) {
+                    break
+                }
+                // The leaf word: tradeId ‖ buyer ‖ seller ‖ instrument ‖ quantity ‖ price ‖ 0 (hashed below).
+                mstore(
+                    0x00,
+                    or(
+                        or(tid, and(mb, _GP_MASK)),
+                        or(
+                            shr(32, and(xor(mb, x), _GP_MASK)),
+                            or(and(mb, _GI_MASK), shl(32, and(shr(160, w), 0xffffffffffffffff)))
+                        )
+                    )
+                )
+                // Units: quantity × lotSize, bought by the buyer's position, sold by the seller's.
+                let sizes := mload(add(ba, 0x20))
+                qty := mul(qty, and(sizes, 0xffffffffffffffffffffffffffffffff))
+                ba := add(ba, 0x40)
+                mstore(ba, add(mload(ba), qty))
+                sa := add(sa, 0x60)
+                mstore(sa, add(mload(sa), qty))
+                // Coin: quantity × price × tickSize, paid by the buyer (word 1), received by the seller (word 0).
+                qxp := mul(qxp, shr(128, sizes))
+                ba := add(cash, add(shl(6, and(mb, 0xffffffff)), 0x20))
+                mstore(ba, add(mload(ba), qxp))
+                sa := add(cash, shl(6, and(xor(mb, x), 0xffffffff)))
+                mstore(sa, add(mload(sa), qxp))
+                // The leaf, merged with the peaks it completes.
+                let h := keccak256(0x00, 0x20)
+                for {
+                    let k := i
+                } and(k, 1) {
+                    k := shr(1, k)
+                } {
+                    top := sub(top, 0x20)
+                    let a := mload(top)
+                    switch lt(a, h)
+                    case 0 {
+                        mstore(0x00, h)
+                        mstore(0x20, a)
+                    }
+                    default {
+                        mstore(0x00, a)
+                        mstore(0x20, h)
+                    }
+                    h := keccak256(0x00, 0x40)
+                }
+                mstore(top, h)
+                top := add(top, 0x20)
+                tid := add(tid, shl(192, 1))
+                i := add(i, 1)
+            }
+        }
+    }
+
+    /// @dev The root of the peaks `peaks` .. `top` (exclusive), folded right to left: node(P0, node(P1, …
+    /// node(Pm−2, Pm−1))), RFC 6962's shape.
+    function _fold(uint256 peaks, uint256 top) private pure returns (bytes32 root) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            top := sub(top, 0x20)
+            root := mload(top)
+            for {} gt(top, peaks) {} {
+                top := sub(top, 0x20)
+                let a := mload(top)
+                switch lt(a, root)
+                case 0 {
+                    mstore(0x00, root)
+                    mstore(0x20, a)
+                }
+                default {
+                    mstore(0x00, a)
+                    mstore(0x20, root)
+                }
+                root := keccak256(0x00, 0x40)
+            }
+        }
+    }
+
+    /// @dev Reverts with what is wrong with trade `t` (`_netTrades` stopped there).
+    function _revertTrade(bytes calldata batch, Batch memory b, uint256 t) private pure {
+        (uint256 bp, uint256 sp, uint256 quantity, uint256 price) = _trade(batch, b, t);
+        uint256 n = b.positionCount;
+        require(bp < n && sp < n, NetTradeInvalidPositions(t, uint16(bp), uint16(sp), n));
+        uint256 mb = _word(b.positions, bp << 2);
+        uint256 ms = _word(b.positions, sp << 2);
+        require((mb ^ ms) & _GI_MASK == 0, NetTradeInvalidPositions(t, uint16(bp), uint16(sp), n));
+        require((mb ^ ms) & _GP_MASK != 0, NetSelfTrade(t, uint32(mb >> 160)));
+        revert NetTradeZero(t, uint32(quantity), uint32(price));
+    }
+
+    /// @dev Reverts with `NetPositionUnused` for the first position no trade bought or sold in.
+    function _checkPositionsUsed(Batch memory b) private pure {
+        uint256 positions = b.positions;
+        uint256 n = b.positionCount;
+        uint256 unused = n;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let e := add(positions, shl(7, i))
+                if iszero(or(mload(add(e, 0x40)), mload(add(e, 0x60)))) {
+                    unused := i
+                    break
+                }
+            }
+        }
+        if (unused != n) {
+            uint256 meta = _word(positions, unused << 2);
+            revert NetPositionUnused(unused, uint32(meta >> 160), uint32(meta >> 96));
+        }
+    }
+
+    /* INTERNAL: APPLYING */
+
+    /// @dev One `settleNet` call per instrument (its positions in header order), then per coin (the participants
+    /// that paid or received it, ascending). A refusal reverts with `NetTradeFailed`.
+    function _settleTokens(bytes calldata batch, Batch memory b) private {
+        uint256 size = b.maxGroup > b.participants ? b.maxGroup : b.participants;
+        // The call: selector (the last 4 bytes of the first word), 3 offsets, 3 arrays (length and `size` words).
+        uint256 buffer = _pointer(new uint256[](7 + 3 * size));
+        for (uint256 j; j < b.instruments; ++j) {
+            uint256 base = b.instrs + (j << 7);
+            (address token, uint256 first, uint256 k) = (
+                address(uint160(_at(base))),
+                _at(base + 0x40),
+                _at(base + 0x60)
+            );
+            k &= 0xffffffff;
+            _fillInstrumentCall(b, buffer, first, k);
+            (bool ok, bytes memory reason) = _call(token, buffer, k);
+            if (!ok) _revertRefused(batch, b, token, false, j, k, reason);
+        }
+        for (uint256 coin; coin < b.coinCount; ++coin) {
+            address token = address(uint160(_word(b.coins, coin)));
+            uint256 k = _fillCoinCall(b, buffer, coin);
+            (bool ok, bytes memory reason) = _call(token, buffer, k);
+            if (!ok) _revertRefused(batch, b, token, true, coin, k, reason);
+        }
+    }
+
+    /// @dev Writes the arrays of an instrument's call: positions `first` .. `first + k − 1`.
+    function _fillInstrumentCall(Batch memory b, uint256 buffer, uint256 first, uint256 k) private pure {
+        uint256 parts = b.parts;
+        uint256 e = b.positions + (first << 7);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let accounts := add(buffer, 0x80)
+            let deltas := add(accounts, shl(5, add(k, 1)))
+            let flags := add(deltas, shl(5, add(k, 1)))
+            for {
+                let i := 0
+            } lt(i, k) {
+                i := add(i, 1)
+            } {
+                let bought := mload(add(e, 0x40))
+                let sold := mload(add(e, 0x60))
+                let local := and(shr(32, mload(e)), 0xffffffff)
+                let o := shl(5, add(i, 1))
+                mstore(
+                    add(accounts, o),
+                    and(mload(add(parts, shl(5, local))), 0xffffffffffffffffffffffffffffffffffffffff)
+                )
+                mstore(add(deltas, o), sub(bought, sold))
+                mstore(add(flags, o), or(gt(bought, 0), shl(1, gt(sold, 0))))
+                e := add(e, 0x80)
+            }
+        }
+    }
+
+    /// @dev Writes the arrays of `coin`'s call: the participants with a non-zero cash position, ascending. Returns
+    /// how many.
+    function _fillCoinCall(Batch memory b, uint256 buffer, uint256 coin) private pure returns (uint256 k) {
+        uint256 parts = b.parts;
+        uint256 participants = b.participants;
+        uint256 e = b.cash + ((coin * participants) << 6);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let accounts := add(buffer, 0x80)
+            let deltas := add(accounts, shl(5, add(participants, 1)))
+            let flags := add(deltas, shl(5, add(participants, 1)))
+            for {
+                let i := 0
+            } lt(i, participants) {
+                i := add(i, 1)
+            } {
+                let received := mload(add(e, shl(6, i)))
+                let paid := mload(add(e, add(shl(6, i), 0x20)))
+                if or(received, paid) {
+                    k := add(k, 1)
+                    let o := shl(5, k)
+                    mstore(
+                        add(accounts, o),
+                        and(mload(add(parts, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
+                    )
+                    mstore(add(deltas, o), sub(received, paid))
+                    mstore(add(flags, o), or(gt(received, 0), shl(1, gt(paid, 0))))
+                }
+            }
+            // The arrays were laid out for P entries: move deltas and flags next to k accounts.
+            let deltasTo := add(accounts, shl(5, add(k, 1)))
+            mcopy(add(deltasTo, 0x20), add(deltas, 0x20), shl(5, k))
+            let flagsTo := add(deltasTo, shl(5, add(k, 1)))
+            mcopy(add(flagsTo, 0x20), add(flags, 0x20), shl(5, k))
+        }
+    }
+
+    /// @dev Calls `token.settleNet` with the `k`-entry arrays in `buffer`; returns whether it succeeded and, if not,
+    /// its revert data.
+    function _call(address token, uint256 buffer, uint256 k) private returns (bool ok, bytes memory reason) {
+        bytes4 selector = INetSettleable.settleNet.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let args := add(buffer, 0x20)
+            mstore(buffer, shr(224, selector))
+            mstore(args, 0x60)
+            mstore(add(args, 0x20), add(0x80, shl(5, k)))
+            mstore(add(args, 0x40), add(0xa0, shl(6, k)))
+            mstore(add(args, 0x60), k)
+            mstore(add(args, add(0x80, shl(5, k))), k)
+            mstore(add(args, add(0xa0, shl(6, k))), k)
+            ok := call(gas(), token, 0, add(buffer, 28), add(0xc4, mul(96, k)), 0, 0)
+        }
+        if (!ok) {
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                reason := mload(0x40)
+                mstore(reason, returndatasize())
+                returndatacopy(add(reason, 0x20), 0, returndatasize())
+                mstore(0x40, and(add(add(reason, 0x3f), returndatasize()), not(0x1f)))
+            }
+        }
+    }
+
+    /// @dev Maps a token's refusal of instrument (or coin) group `group`'s call of `k` entries to `NetTradeFailed`.
+    function _revertRefused(
+        bytes calldata batch,
+        Batch memory b,
+        address token,
+        bool isCoin,
+        uint256 group,
+        uint256 k,
+        bytes memory reason
+    ) private pure {
+        uint256 index = type(uint256).max;
+        uint8 code = _UNCLASSIFIED;
+        if (reason.length >= 4 + 128 && bytes4(reason) == INetSettleable.NetPositionRefused.selector) {
+            uint256 word0;
+            uint256 word3;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                word0 := mload(add(reason, 0x24))
+                word3 := mload(add(reason, 0x84))
+            }
+            if (word0 < k && word3 <= type(uint8).max) (index, code) = (word0, uint8(word3));
+        }
+        address participant;
+        uint256 trade;
+        if (isCoin) {
+            uint256 local = type(uint256).max;
+            if (index < k) {
+                local = _coinParticipant(b, group, index);
+                participant = address(uint160(_word(b.parts, local)));
+            }
+            trade = _firstCoinTrade(batch, b, group, local);
+        } else {
+            uint256 position = type(uint256).max;
+            if (index < k) {
+                position = _at(b.instrs + (group << 7) + 0x40) + index;
+                uint256 local = (_word(b.positions, position << 2) >> 32) & 0xffffffff;
+                participant = address(uint160(_word(b.parts, local)));
+            }
+            trade = _firstInstrumentTrade(batch, b, group, position);
+        }
+        revert NetTradeFailed(trade, participant, token, code, reason);
+    }
+
+    /// @dev The local participant of entry `index` of coin `coin`'s call (the index-th non-zero cash position).
+    function _coinParticipant(Batch memory b, uint256 coin, uint256 index) private pure returns (uint256 local) {
+        uint256 base = (coin * b.participants) << 1;
+        for (; local < b.participants; ++local) {
+            if (_word(b.cash, base + (local << 1)) | _word(b.cash, base + (local << 1) + 1) == 0) continue;
+            if (index == 0) return local;
+            --index;
+        }
+    }
+
+    /// @dev The first trade with a side at `position` (any position of instrument group `group` when `position`
+    /// is 2^256 − 1).
+    function _firstInstrumentTrade(
+        bytes calldata batch,
+        Batch memory b,
+        uint256 group,
+        uint256 position
+    ) private pure returns (uint256 t) {
+        uint256 first = _at(b.instrs + (group << 7) + 0x40);
+        uint256 k = _at(b.instrs + (group << 7) + 0x60) & 0xffffffff;
+        for (; t < b.tradeCount; ++t) {
+            (uint256 bp, uint256 sp, , ) = _trade(batch, b, t);
+            if (position == type(uint256).max ? (bp >= first && bp < first + k) : (bp == position || sp == position))
+                return t;
+        }
+    }
+
+    /// @dev The first trade paid in coin `coin` with `local` as buyer or seller (any participant when `local` is
+    /// 2^256 − 1).
+    function _firstCoinTrade(
+        bytes calldata batch,
+        Batch memory b,
+        uint256 coin,
+        uint256 local
+    ) private pure returns (uint256 t) {
+        for (; t < b.tradeCount; ++t) {
+            (uint256 bp, uint256 sp, , ) = _trade(batch, b, t);
+            uint256 mb = _word(b.positions, bp << 2);
+            if ((mb & 0xffffffff) / b.participants != coin) continue;
+            uint256 ms = _word(b.positions, sp << 2);
+            if (local == type(uint256).max || (mb >> 32) & 0xffffffff == local || (ms >> 32) & 0xffffffff == local) {
+                return t;
+            }
+        }
+    }
+
+    /* INTERNAL: HELPERS */
+
+    /// @dev Trade `t`'s fields.
+    function _trade(
+        bytes calldata batch,
+        Batch memory b,
+        uint256 t
+    ) private pure returns (uint256 bp, uint256 sp, uint256 quantity, uint256 price) {
+        uint256 at = b.tradesAt + t * _TRADE;
+        bp = _read(batch, at, 2);
+        sp = _read(batch, at + 2, 2);
+        quantity = _read(batch, at + 4, 4);
+        price = _read(batch, at + 8, 4);
+    }
+
+    /// @dev The `size`-byte (≤ 32) big-endian unsigned integer at byte `at` of `batch`.
+    function _read(bytes calldata batch, uint256 at, uint256 size) private pure returns (uint256 value) {
+        require(at + size <= batch.length, NetBatchTruncated(at, batch.length));
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            value := shr(sub(256, shl(3, size)), calldataload(add(batch.offset, at)))
+        }
+    }
+
+    /// @dev keccak256 of the trade's packed word (see `INetSettlement`).
+    function _leaf(NetTrade calldata trade) private pure returns (bytes32) {
+        uint256 word =
+            (uint256(trade.tradeId) << 192) |
+                (uint256(trade.buyer) << 160) |
+                (uint256(trade.seller) << 128) |
+                (uint256(trade.instrument) << 96) |
+                (uint256(trade.quantity) << 64) |
+                (uint256(trade.price) << 32);
+        return keccak256(abi.encode(word));
+    }
+
+    /// @dev The memory address of `array`'s first entry.
+    function _pointer(uint256[] memory array) private pure returns (uint256 p) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            p := add(array, 0x20)
+        }
+    }
+
+    /// @dev The word at memory address `p`.
+    function _at(uint256 p) private pure returns (uint256 value) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            value := mload(p)
+        }
+    }
+
+    /// @dev Word `i` from memory address `p`.
+    function _word(uint256 p, uint256 i) private pure returns (uint256 value) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            value := mload(add(p, shl(5, i)))
+        }
+    }
+
+    function _setWord(uint256 p, uint256 i, uint256 value) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(add(p, shl(5, i)), value)
+        }
+    }
+
+    function _clearer(address clearer) internal view returns (Clearer storage) {
+        NetSettlementStorage storage $;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            $.slot := _STORAGE_LOCATION
+        }
+        return $.clearers[clearer];
+    }
+}
