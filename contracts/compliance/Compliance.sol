@@ -466,6 +466,56 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    /// @dev The party's steps of the evaluation (skipped when a valid memo vouches at the level asked), the market,
+    /// the caps as `_checkCaps` applies them to one recipient, then the external rules, which cannot judge a net
+    /// position. Off the transfer path.
+    function checkNetPosition(
+        address account,
+        uint8 roles,
+        uint88 memo,
+        bool newInvestor,
+        uint256 holderCount
+    ) external view returns (Restriction code, uint88 newMemo) {
+        AssetConfig config = _configs[msg.sender];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0);
+        bool receives = roles & 1 != 0;
+        newMemo = memo;
+        if (
+            !ComplianceMemoLib.holds(memo, config.version(), _serialBits, receives) ||
+            !memo.inEpoch(_eligibilityStore.epoch())
+        ) {
+            (, Eligibility word, uint64 baseline, uint64 epoch) = _eligibilityStore.partiesAndHeaderOf(
+                address(0),
+                account
+            );
+            if (!word.isVerified(baseline, block.timestamp)) {
+                return (roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
+            }
+            if (receives) {
+                code = _recipientCode(msg.sender, config, baseline, word);
+                newMemo = _recipientMemo(config, word, epoch);
+            } else {
+                if (config.hasBlockList() && _isListed(_blockedCountries[msg.sender], word.country())) {
+                    code = Restriction.CountryBlocked;
+                }
+                newMemo = _senderMemoOf(msg.sender, config, word, epoch);
+            }
+            if (code != Restriction.None) return (code, 0);
+        }
+        (code, ) = _checkMarket(config);
+        if (code == Restriction.None && receives) {
+            uint256 maxInvestors = config.maxInvestors();
+            if (newInvestor && maxInvestors != 0 && holderCount >= maxInvestors) code = Restriction.MaxInvestorsReached;
+            else if (
+                config.hasBalanceCap() &&
+                IComplianceSubject(msg.sender).investorBalanceOf(account) > _maxBalances[msg.sender]
+            ) code = Restriction.MaxBalanceExceeded;
+        }
+        if (code == Restriction.None && config.ruleCount() != 0) code = Restriction.ExternalRuleFailed;
+        if (code != Restriction.None) return (code, 0);
+    }
+
+    /// @inheritdoc ICompliance
     function detectTransferRestriction(
         address asset,
         address from,
@@ -927,11 +977,20 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
     /// allow-list on, comes from an allowed country (it passed the sender's steps already).
     function _senderMemo(address asset, AssetConfig config, Parties memory parties) private view returns (uint88) {
-        Eligibility word = parties.fromWord;
+        return _senderMemoOf(asset, config, parties.fromWord, parties.epoch);
+    }
+
+    /// @dev The memo of a party with eligibility `word` that passed the sender's steps at `epoch`.
+    function _senderMemoOf(
+        address asset,
+        AssetConfig config,
+        Eligibility word,
+        uint64 epoch
+    ) private view returns (uint88) {
         bool recipientLevel =
             config.requiredClaims() & ~word.claims() == 0 &&
                 (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
-        return ComplianceMemoLib.make(word.expiry(), parties.epoch, config.version(), _serialBits, recipientLevel);
+        return ComplianceMemoLib.make(word.expiry(), epoch, config.version(), _serialBits, recipientLevel);
     }
 
     function _readFrom(Parties memory parties) private view {
