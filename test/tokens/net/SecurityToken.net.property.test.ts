@@ -38,9 +38,18 @@ type Op =
 
 const WALLETS = 7;
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("verify" as const), investor: fc.nat(4), verified: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("freeze" as const), wallet: fc.nat(WALLETS - 1), frozen: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("partial" as const), wallet: fc.nat(WALLETS - 1), amount: fc.nat(300) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("verify" as const), investor: fc.nat(4), verified: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("freeze" as const), wallet: fc.nat(WALLETS - 1), frozen: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("partial" as const), wallet: fc.nat(WALLETS - 1), amount: fc.nat(300) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -88,7 +97,8 @@ async function ledger(setup: NetSetup, wallets: string[]) {
  */
 describe("SecurityToken net settlement (property: net equals gross in a changing world)", function () {
   it("refuses iff some trade is refused, and otherwise leaves the state gross settlement leaves", async function () {
-    const fixture = async () => netSetup(await loadFixture(equitySecurityFixture as () => Promise<SecurityWorld<BaseContract>>));
+    const fixture = async () =>
+      netSetup(await loadFixture(equitySecurityFixture as () => Promise<SecurityWorld<BaseContract>>));
     let passed = 0;
     let refused = 0;
     await fc.assert(

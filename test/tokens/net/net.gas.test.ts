@@ -27,10 +27,7 @@ async function perPosition(
     [existing[0], 1n],
   ]);
   const n = BigInt(EXTRA);
-  const debits = await measure([
-    ...seller.slice(0, EXTRA + 1).map((s): Position => [s, -1n]),
-    [existing[0], n + 1n],
-  ]);
+  const debits = await measure([...seller.slice(0, EXTRA + 1).map((s): Position => [s, -1n]), [existing[0], n + 1n]]);
   const credits = await measure([
     [seller[0], -(n + 1n)],
     ...existing.slice(0, EXTRA + 1).map((e): Position => [e, 1n]),
@@ -130,7 +127,9 @@ describe("settleNet gas per position", function () {
   it("Equity (no rules): debit, credit to a holder, credit to a new holder", async function () {
     const { setup, sellers, existing, fresh } = await loadFixture(equityNetFixture);
     const gas = await perPosition(measurer(setup.net, setup.engine), sellers, existing, fresh);
-    console.log(`      Equity settleNet gas: ${JSON.stringify(gas, (_, v) => (typeof v === "bigint" ? Number(v) : v))}`);
+    console.log(
+      `      Equity settleNet gas: ${JSON.stringify(gas, (_, v) => (typeof v === "bigint" ? Number(v) : v))}`,
+    );
     expect(gas.debit).to.be.lessThan(16_500n);
     expect(gas.credit).to.be.lessThan(16_000n);
     expect(gas.newHolder).to.be.lessThan(40_000n);

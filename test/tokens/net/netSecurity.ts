@@ -624,9 +624,7 @@ export function shouldSettleNetLikeASecurity(
         const setup = await loadFixture(fixture);
         const { alice, bob, carol, regulator } = setup.world.accounts;
         await setRules(setup, { maxBalance: true });
-        await setup.world.contracts.compliance
-          .connect(regulator)
-          .setMaxBalance(await setup.token.getAddress(), 500n);
+        await setup.world.contracts.compliance.connect(regulator).setMaxBalance(await setup.token.getAddress(), 500n);
         await expectRefusedAt(
           setup,
           [
@@ -676,9 +674,7 @@ export function shouldSettleNetLikeASecurity(
           tradingDays: 0x7f,
         });
         await expectRefusedAt(setup, positions, 0, Restriction.OutsideTradingWindow);
-        expect(await detect(setup, alice.address, bob.address, 10n)).to.equal(
-          BigInt(Restriction.OutsideTradingWindow),
-        );
+        expect(await detect(setup, alice.address, bob.address, 10n)).to.equal(BigInt(Restriction.OutsideTradingWindow));
         await setRules(setup, {});
         await setup.world.contracts.compliance
           .connect(regulator)
