@@ -111,6 +111,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// - I6: a halt in force was set by a regulator or by a venue of the asset at the time, and then ends at most
 ///   `maxHaltDuration` (as it was then) after it was set; only its setter or a regulator ends it early or replaces
 ///   it.
+/// - I7: `checkNetPosition` (net settlement) gives an account the code `detectTransferRestriction` gives a transfer
+///   in which it takes the roles named, the balance cap judged on its investor's final balance; an asset with an
+///   external rule gets `ExternalRuleFailed` (a net position has no (from, to) pair to show the rule).
 contract Compliance is ICompliance, AccessManaged {
     using ComplianceMemoLib for uint88;
 

@@ -39,7 +39,7 @@ import {SecurityTokenOperations} from "./SecurityTokenOperations.sol";
 /// EIP-170's limit; it costs the operations one cold call, never the transfer path.
 ///
 /// Holds (`IHoldable`): `executeHold` and `settlementTransfer`, the DvP path, run here; placing, releasing and
-/// cancelling run in the operations module.
+/// cancelling run in the operations module, and so does net settlement (`INetSettleable.settleNet`).
 ///
 /// Products: `contract P is SecurityToken` with `constructor(ICompliance c, IIdentityRegistry r, address engine)
 /// SecurityToken(c, r, engine)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an

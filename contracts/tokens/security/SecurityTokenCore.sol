@@ -283,8 +283,8 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// `checked` (transfers and checked mints): refuses while paused (transfers only) or stopped, when either party
     /// is frozen or the sender's balance not frozen is short, and asks the compliance pipeline, storing the memos
     /// it returns in the parties' words. Unchecked changes release frozen tokens they need.
-    /// A later batch path applying many deltas (net settlement) keeps the same invariants with one eligibility
-    /// check per participant. A scheduled snapshot fallen due is taken first (the first change at or after its
+    /// The batch path of net settlement (`_settleNet`) keeps the same invariants with one check per account and
+    /// batch. A scheduled snapshot fallen due is taken first (the first change at or after its
     /// time: a bond's record date). The implementation slot is warm (the proxy just read it); `if … revert` (not
     /// `require`) on this hot path.
     function _update(address from, address to, uint256 amount, bool checked) internal {
