@@ -111,7 +111,7 @@ import {Restriction} from "../types/Restriction.sol";
 /// - I6: a halt in force was set by a regulator or by a venue of the asset at the time, and then ends at most
 ///   `maxHaltDuration` (as it was then) after it was set; only its setter or a regulator ends it early or replaces
 ///   it.
-/// - I7: `checkNetPosition` (net settlement) gives an account the code `detectTransferRestriction` gives a transfer
+/// - I7: `checkNetPositions` (net settlement) gives an account the code `detectTransferRestriction` gives a transfer
 ///   in which it takes the roles named, the balance cap judged on its investor's final balance; an asset with an
 ///   external rule gets `ExternalRuleFailed` (a net position has no (from, to) pair to show the rule).
 contract Compliance is ICompliance, AccessManaged {
@@ -469,53 +469,30 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
-    /// @dev The party's steps of the evaluation (skipped when a valid memo vouches at the level asked), the market,
-    /// the caps as `_checkCaps` applies them to one recipient, then the external rules, which cannot judge a net
-    /// position. Off the transfer path.
-    function checkNetPosition(
-        address account,
-        uint8 roles,
-        uint88 memo,
-        bool newInvestor,
-        uint256 holderCount
-    ) external view returns (Restriction code, uint88 newMemo) {
+    /// @dev Per position: the party's steps of the evaluation (skipped when a valid memo vouches at the level
+    /// asked), the market (read once), the caps as `_checkCaps` applies them to one recipient, then the external
+    /// rules, which cannot judge a net position. Off the transfer path.
+    function checkNetPositions(
+        NetPosition[] calldata positions
+    ) external view returns (Restriction code, uint256 index, uint88[] memory memos) {
         AssetConfig config = _configs[msg.sender];
-        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0);
-        bool receives = roles & 1 != 0;
-        newMemo = memo;
-        if (
-            !ComplianceMemoLib.holds(memo, config.version(), _serialBits, receives) ||
-            !memo.inEpoch(_eligibilityStore.epoch())
-        ) {
-            (, Eligibility word, uint64 baseline, uint64 epoch) = _eligibilityStore.partiesAndHeaderOf(
-                address(0),
-                account
-            );
-            if (!word.isVerified(baseline, block.timestamp)) {
-                return (roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, memos);
+        (uint64 baseline, uint64 epoch) = _eligibilityStore.header();
+        (Restriction market, ) = _checkMarket(config);
+        memos = new uint88[](positions.length);
+        for (; index < positions.length; ++index) {
+            NetPosition calldata position = positions[index];
+            if (position.roles & 3 == 0) {
+                memos[index] = position.memo;
+                continue;
             }
-            if (receives) {
-                code = _recipientCode(msg.sender, config, baseline, word);
-                newMemo = _recipientMemo(config, word, epoch);
-            } else {
-                if (config.hasBlockList() && _isListed(_blockedCountries[msg.sender], word.country())) {
-                    code = Restriction.CountryBlocked;
-                }
-                newMemo = _senderMemoOf(msg.sender, config, word, epoch);
-            }
-            if (code != Restriction.None) return (code, 0);
+            (code, memos[index]) = _checkNetParty(config, position, baseline, epoch);
+            if (code == Restriction.None) code = market;
+            if (code == Restriction.None && position.roles & 1 != 0) code = _checkNetCaps(config, position);
+            if (code == Restriction.None && config.ruleCount() != 0) code = Restriction.ExternalRuleFailed;
+            if (code != Restriction.None) return (code, index, new uint88[](0));
         }
-        (code, ) = _checkMarket(config);
-        if (code == Restriction.None && receives) {
-            uint256 maxInvestors = config.maxInvestors();
-            if (newInvestor && maxInvestors != 0 && holderCount >= maxInvestors) code = Restriction.MaxInvestorsReached;
-            else if (
-                config.hasBalanceCap() &&
-                IComplianceSubject(msg.sender).investorBalanceOf(account) > _maxBalances[msg.sender]
-            ) code = Restriction.MaxBalanceExceeded;
-        }
-        if (code == Restriction.None && config.ruleCount() != 0) code = Restriction.ExternalRuleFailed;
-        if (code != Restriction.None) return (code, 0);
+        return (Restriction.None, 0, memos);
     }
 
     /// @inheritdoc ICompliance
@@ -863,6 +840,46 @@ contract Compliance is ICompliance, AccessManaged {
         }
         if (code == Restriction.None) newToMemo = _recipientMemo(config, toWord, epoch);
         return (Filter.Decided, code, newToMemo, toWord);
+    }
+
+    /// @dev A net position's party steps, skipped when its memo vouches at the level its roles ask (recipient level
+    /// when it receives) in the store's `epoch`; else its word is read and judged. Returns the code and its memo.
+    function _checkNetParty(
+        AssetConfig config,
+        NetPosition calldata position,
+        uint64 baseline,
+        uint64 epoch
+    ) private view returns (Restriction code, uint88 memo) {
+        bool receives = position.roles & 1 != 0;
+        memo = position.memo;
+        if (ComplianceMemoLib.holds(memo, config.version(), _serialBits, receives) && memo.inEpoch(epoch)) {
+            return (Restriction.None, memo);
+        }
+        Eligibility word = _eligibilityStore.eligibilityOf(position.account);
+        if (!word.isVerified(baseline, block.timestamp)) {
+            return (position.roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
+        }
+        if (receives) {
+            return (_recipientCode(msg.sender, config, baseline, word), _recipientMemo(config, word, epoch));
+        }
+        if (config.hasBlockList() && _isListed(_blockedCountries[msg.sender], word.country())) {
+            return (Restriction.CountryBlocked, 0);
+        }
+        return (Restriction.None, _senderMemoOf(msg.sender, config, word, epoch));
+    }
+
+    /// @dev A receiving net position's caps: the investor cap at the holder count it joined at (a new investor
+    /// only), the balance cap on its investor's final balance (the asset's balances are final).
+    function _checkNetCaps(AssetConfig config, NetPosition calldata position) private view returns (Restriction) {
+        uint256 maxInvestors = config.maxInvestors();
+        if (position.newInvestor && maxInvestors != 0 && position.holderCount >= maxInvestors) {
+            return Restriction.MaxInvestorsReached;
+        }
+        if (
+            config.hasBalanceCap() &&
+            IComplianceSubject(msg.sender).investorBalanceOf(position.account) > _maxBalances[msg.sender]
+        ) return Restriction.MaxBalanceExceeded;
+        return Restriction.None;
     }
 
     /// @dev Halts, lock-up and trading hours: rules on transfers between holders.

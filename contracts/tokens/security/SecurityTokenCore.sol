@@ -607,9 +607,10 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// checkpoint, holder accounting when the balance reaches zero); then credits, through `_credit` (a new holder's
     /// investor index cached, the counts as a transfer keeps them), noting for each account that starts holding as
     /// a new investor the holder count just before it joined. Last, with every balance final, the pipeline judges
-    /// each account in its roles (`ICompliance.checkNetPosition`: the investor cap at the count it joined at, the
-    /// balance cap on the final balance) and its fresh memo is stored when the account holds. Supply, and so T1,
-    /// never moves: Σ deltas is zero and every debit takes at most a balance, so every credit fits (W1).
+    /// every account in its roles in one call (`ICompliance.checkNetPositions`: the investor cap at the count it
+    /// joined at, the balance cap on the final balance) and its fresh memo is stored when the account holds.
+    /// Supply, and so T1, never moves: Σ deltas is zero and every debit takes at most a balance, so every credit
+    /// fits (W1).
     function _settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) internal {
         _requireEngine();
         uint256 n = accounts.length;
@@ -722,35 +723,36 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return (joinedAt, counts);
     }
 
-    /// @dev Asks the pipeline about each account in its roles, balances final; stores the fresh memo of an account
-    /// that holds (one holding nothing is judged afresh next time).
+    /// @dev Asks the pipeline about every account in its roles, balances final, in one call
+    /// (`ICompliance.checkNetPositions`); stores the fresh memo of each account that holds (one holding nothing is
+    /// judged afresh next time).
     function _netAskPipeline(
         address[] calldata accounts,
         int256[] calldata deltas,
         uint8[] calldata flags,
         uint256[] memory joinedAt
     ) private {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        ICompliance.NetPosition[] memory positions = new ICompliance.NetPosition[](accounts.length);
         for (uint256 i; i < accounts.length; ++i) {
-            int256 delta = deltas[i];
-            uint256 roles = _netRoles(flags[i], delta);
-            if (roles != 0) _netAskPipelineAbout(i, accounts[i], delta, roles, joinedAt[i]);
+            uint256 joined = joinedAt[i];
+            positions[i] = ICompliance.NetPosition({
+                account: accounts[i],
+                roles: uint8(_netRoles(flags[i], deltas[i])),
+                memo: uint88($.accounts[accounts[i]].word >> _MEMO_SHIFT),
+                newInvestor: joined != 0,
+                // A count below 2^32 (T2), plus one.
+                holderCount: uint32(joined == 0 ? 0 : joined - 1)
+            });
         }
-    }
-
-    /// @dev `_netAskPipeline` for position `i`.
-    function _netAskPipelineAbout(uint256 i, address account, int256 delta, uint256 roles, uint256 joined) private {
-        Account storage acct = _getSecurityTokenStorage().accounts[account];
-        uint256 word = acct.word;
-        uint88 memo = uint88(word >> _MEMO_SHIFT);
-        (Restriction code, uint88 newMemo) = _compliance.checkNetPosition(
-            account,
-            uint8(roles),
-            memo,
-            joined != 0,
-            joined == 0 ? 0 : joined - 1
-        );
-        if (code != Restriction.None) _refuseNet(i, account, delta, code);
-        if (newMemo != memo && _holds(word)) acct.word = _withMemo(word, newMemo);
+        (Restriction code, uint256 index, uint88[] memory memos) = _compliance.checkNetPositions(positions);
+        if (code != Restriction.None) _refuseNet(index, accounts[index], deltas[index], code);
+        for (uint256 i; i < accounts.length; ++i) {
+            if (memos[i] == positions[i].memo) continue;
+            Account storage acct = $.accounts[accounts[i]];
+            uint256 word = acct.word;
+            if (_holds(word)) acct.word = _withMemo(word, memos[i]);
+        }
     }
 
     /// @dev The roles of a net position: bit 0 recipient (it received in a trade, or gains), bit 1 sender (it
