@@ -139,6 +139,8 @@ export const securityTokenPublicFunctions: string[] = [
   "executeHold(bytes32,address,uint256)",
   "releaseHold(bytes32)",
   "settlementTransfer(address,address,uint256)",
+  // INetSettleable: the settlement engine alone, as the holds (`HoldableUnauthorizedEngine`).
+  "settleNet(address[],int256[],uint8[])",
 ];
 
 /**
@@ -410,6 +412,8 @@ export const publicFunctions: Record<string, string[]> = {
     "executeHold(bytes32,address,uint256)",
     "releaseHold(bytes32)",
     "settlementTransfer(address,address,uint256)",
+    // INetSettleable (in the hold module): the settlement engine alone.
+    "settleNet(address[],int256[],uint8[])",
   ],
 };
 

@@ -111,6 +111,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// - I6: a halt in force was set by a regulator or by a venue of the asset at the time, and then ends at most
 ///   `maxHaltDuration` (as it was then) after it was set; only its setter or a regulator ends it early or replaces
 ///   it.
+/// - I7: `checkNetPositions` (net settlement) gives an account the code `detectTransferRestriction` gives a transfer
+///   in which it takes the roles named, the balance cap judged on its investor's final balance; an asset with an
+///   external rule gets `ExternalRuleFailed` (a net position has no (from, to) pair to show the rule).
 contract Compliance is ICompliance, AccessManaged {
     using ComplianceMemoLib for uint88;
 
@@ -466,6 +469,33 @@ contract Compliance is ICompliance, AccessManaged {
     }
 
     /// @inheritdoc ICompliance
+    /// @dev Per position: the party's steps of the evaluation (skipped when a valid memo vouches at the level
+    /// asked), the market (read once), the caps as `_checkCaps` applies them to one recipient, then the external
+    /// rules, which cannot judge a net position. Off the transfer path.
+    function checkNetPositions(
+        NetPosition[] calldata positions
+    ) external view returns (Restriction code, uint256 index, uint88[] memory memos) {
+        AssetConfig config = _configs[msg.sender];
+        if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, memos);
+        (uint64 baseline, uint64 epoch) = _eligibilityStore.header();
+        (Restriction market, ) = _checkMarket(config);
+        memos = new uint88[](positions.length);
+        for (; index < positions.length; ++index) {
+            NetPosition calldata position = positions[index];
+            if (position.roles & 3 == 0) {
+                memos[index] = position.memo;
+                continue;
+            }
+            (code, memos[index]) = _checkNetParty(config, position, baseline, epoch);
+            if (code == Restriction.None) code = market;
+            if (code == Restriction.None && position.roles & 1 != 0) code = _checkNetCaps(config, position);
+            if (code == Restriction.None && config.ruleCount() != 0) code = Restriction.ExternalRuleFailed;
+            if (code != Restriction.None) return (code, index, new uint88[](0));
+        }
+        return (Restriction.None, 0, memos);
+    }
+
+    /// @inheritdoc ICompliance
     function detectTransferRestriction(
         address asset,
         address from,
@@ -812,6 +842,46 @@ contract Compliance is ICompliance, AccessManaged {
         return (Filter.Decided, code, newToMemo, toWord);
     }
 
+    /// @dev A net position's party steps, skipped when its memo vouches at the level its roles ask (recipient level
+    /// when it receives) in the store's `epoch`; else its word is read and judged. Returns the code and its memo.
+    function _checkNetParty(
+        AssetConfig config,
+        NetPosition calldata position,
+        uint64 baseline,
+        uint64 epoch
+    ) private view returns (Restriction code, uint88 memo) {
+        bool receives = position.roles & 1 != 0;
+        memo = position.memo;
+        if (ComplianceMemoLib.holds(memo, config.version(), _serialBits, receives) && memo.inEpoch(epoch)) {
+            return (Restriction.None, memo);
+        }
+        Eligibility word = _eligibilityStore.eligibilityOf(position.account);
+        if (!word.isVerified(baseline, block.timestamp)) {
+            return (position.roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
+        }
+        if (receives) {
+            return (_recipientCode(msg.sender, config, baseline, word), _recipientMemo(config, word, epoch));
+        }
+        if (config.hasBlockList() && _isListed(_blockedCountries[msg.sender], word.country())) {
+            return (Restriction.CountryBlocked, 0);
+        }
+        return (Restriction.None, _senderMemoOf(msg.sender, config, word, epoch));
+    }
+
+    /// @dev A receiving net position's caps: the investor cap at the holder count it joined at (a new investor
+    /// only), the balance cap on its investor's final balance (the asset's balances are final).
+    function _checkNetCaps(AssetConfig config, NetPosition calldata position) private view returns (Restriction) {
+        uint256 maxInvestors = config.maxInvestors();
+        if (position.newInvestor && maxInvestors != 0 && position.holderCount >= maxInvestors) {
+            return Restriction.MaxInvestorsReached;
+        }
+        if (
+            config.hasBalanceCap() &&
+            IComplianceSubject(msg.sender).investorBalanceOf(position.account) > _maxBalances[msg.sender]
+        ) return Restriction.MaxBalanceExceeded;
+        return Restriction.None;
+    }
+
     /// @dev Halts, lock-up and trading hours: rules on transfers between holders.
     function _checkMarket(AssetConfig config) private view returns (Restriction, uint256) {
         uint40 halt = config.haltedUntil();
@@ -927,11 +997,20 @@ contract Compliance is ICompliance, AccessManaged {
     /// @dev The sender's fresh memo: recipient level when it also holds the required claims and, with the
     /// allow-list on, comes from an allowed country (it passed the sender's steps already).
     function _senderMemo(address asset, AssetConfig config, Parties memory parties) private view returns (uint88) {
-        Eligibility word = parties.fromWord;
+        return _senderMemoOf(asset, config, parties.fromWord, parties.epoch);
+    }
+
+    /// @dev The memo of a party with eligibility `word` that passed the sender's steps at `epoch`.
+    function _senderMemoOf(
+        address asset,
+        AssetConfig config,
+        Eligibility word,
+        uint64 epoch
+    ) private view returns (uint88) {
         bool recipientLevel =
             config.requiredClaims() & ~word.claims() == 0 &&
                 (!config.hasAllowList() || _isListed(_allowedCountries[asset], word.country()));
-        return ComplianceMemoLib.make(word.expiry(), parties.epoch, config.version(), _serialBits, recipientLevel);
+        return ComplianceMemoLib.make(word.expiry(), epoch, config.version(), _serialBits, recipientLevel);
     }
 
     function _readFrom(Parties memory parties) private view {

@@ -14,6 +14,7 @@ import {IEligibilityStore} from "../../interfaces/identity/IEligibilityStore.sol
 import {IERC1404} from "../../interfaces/tokens/IERC1404.sol";
 import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
 import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
+import {INetSettleable} from "../../interfaces/tokens/INetSettleable.sol";
 import {ISecurityToken} from "../../interfaces/tokens/ISecurityToken.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
@@ -38,14 +39,21 @@ import {SecurityTokenOperations} from "./SecurityTokenOperations.sol";
 /// EIP-170's limit; it costs the operations one cold call, never the transfer path.
 ///
 /// Holds (`IHoldable`): `executeHold` and `settlementTransfer`, the DvP path, run here; placing, releasing and
-/// cancelling run in the operations module.
+/// cancelling run in the operations module, and so does net settlement (`INetSettleable.settleNet`).
 ///
 /// Products: `contract P is SecurityToken` with `constructor(ICompliance c, IIdentityRegistry r, address engine)
 /// SecurityToken(c, r, engine)` (annotated `/// @custom:oz-upgrades-unsafe-allow constructor`), an
 /// `initialize(authority, instrument, documents, terms) external initializer` calling `__SecurityToken_init` and
 /// decoding the terms, and `_productType()`. They move balances only through the internal API, never by writing
 /// this contract's storage.
-abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, Documents, UUPSUpgradeable {
+abstract contract SecurityToken is
+    ISecurityToken,
+    INetSettleable,
+    IERC165,
+    SecurityTokenCore,
+    Documents,
+    UUPSUpgradeable
+{
     using Checkpoints for Checkpoints.Trace208;
 
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
@@ -190,6 +198,13 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
     /// @inheritdoc ISecurityToken
     function totalHeld() external view returns (uint256) {
         return _getSecurityTokenStorage().totalHeld;
+    }
+
+    /// @inheritdoc INetSettleable
+    /// @dev Runs in the operations module (`SecurityTokenCore._settleNet`): the engine is checked there, as
+    /// `msg.sender` of this call.
+    function settleNet(address[] calldata, int256[] calldata, uint8[] calldata) external {
+        _operate(msg.data);
     }
 
     /* OPERATIONS (run by the operations module, `SecurityTokenOperations`) */
@@ -453,6 +468,7 @@ abstract contract SecurityToken is ISecurityToken, IERC165, SecurityTokenCore, D
             interfaceId == type(IERC1643).interfaceId ||
             interfaceId == type(IComplianceSubject).interfaceId ||
             interfaceId == type(IHoldable).interfaceId ||
+            interfaceId == type(INetSettleable).interfaceId ||
             interfaceId == type(ISecurityToken).interfaceId;
     }
 

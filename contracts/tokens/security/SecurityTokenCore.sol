@@ -13,6 +13,7 @@ import {ICompliance} from "../../interfaces/compliance/ICompliance.sol";
 import {IIdentityRegistry} from "../../interfaces/identity/IIdentityRegistry.sol";
 import {IEligibilityStore} from "../../interfaces/identity/IEligibilityStore.sol";
 import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
+import {INetSettleable} from "../../interfaces/tokens/INetSettleable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HoldLib} from "../../libraries/HoldLib.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
@@ -287,8 +288,8 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// `checked` (transfers and checked mints): refuses while paused (transfers only) or stopped, when either party
     /// is frozen or the sender's balance not frozen is short, and asks the compliance pipeline, storing the memos
     /// it returns in the parties' words. Unchecked changes release frozen tokens they need.
-    /// A later batch path applying many deltas (net settlement) keeps the same invariants with one eligibility
-    /// check per participant. A scheduled snapshot fallen due is taken first (the first change at or after its
+    /// The batch path of net settlement (`_settleNet`) keeps the same invariants with one check per account and
+    /// batch. A scheduled snapshot fallen due is taken first (the first change at or after its
     /// time: a bond's record date). The implementation slot is warm (the proxy just read it); `if … revert` (not
     /// `require`) on this hot path.
     function _update(address from, address to, uint256 amount, bool checked) internal {
@@ -578,6 +579,176 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             Account storage account = $.accounts[holder];
             account.word &= ~_HELD_BIT;
         }
+    }
+
+    /* NET SETTLEMENT (INetSettleable: the settlement engine applies a batch's net changes) */
+
+    /// @dev `INetSettleable.settleNet`, run by the operations module. Refuses (`NetPositionRefused`, position 0 for
+    /// the token-wide codes) while paused or stopped; then, before anything moves, every account that takes a role
+    /// (received or delivered in a trade, or a non-zero change) must not be frozen. Debits first, in order: each
+    /// within the available balance (neither frozen nor held), through `_debit` as a checked transfer's (snapshot
+    /// checkpoint, holder accounting when the balance reaches zero); then credits, through `_credit` (a new holder's
+    /// investor index cached, the counts as a transfer keeps them), noting for each account that starts holding as
+    /// a new investor the holder count just before it joined. Last, with every balance final, the pipeline judges
+    /// every account in its roles in one call (`ICompliance.checkNetPositions`: the investor cap at the count it
+    /// joined at, the balance cap on the final balance) and its fresh memo is stored when the account holds.
+    /// Supply, and so T1, never moves: Σ deltas is zero and every debit takes at most a balance, so every credit
+    /// fits (W1).
+    function _settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) internal {
+        _requireEngine();
+        uint256 n = accounts.length;
+        require(
+            n == deltas.length && n == flags.length,
+            INetSettleable.NetLengthMismatch(n, deltas.length, flags.length)
+        );
+        int256 sum;
+        for (uint256 i; i < n; ++i) sum += deltas[i];
+        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+        if (n == 0) return;
+        StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
+        uint256 hot = slot.value;
+        if (hot & ((_FLAG_PAUSED | _FLAG_STOPPED) << HotFlagsLib.SHIFT) != 0) {
+            bool paused = hot & (_FLAG_PAUSED << HotFlagsLib.SHIFT) != 0;
+            _refuseNet(0, accounts[0], deltas[0], paused ? Restriction.TokenPaused : Restriction.TransfersStopped);
+        }
+        if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
+        _netRequireUnfrozen(accounts, deltas, flags);
+        uint256 counts = _netDebits(accounts, deltas, hot);
+        uint256[] memory joinedAt;
+        (joinedAt, counts) = _netCredits(accounts, deltas, hot, counts);
+        if (counts != hot) slot.value = counts;
+        _netAskPipeline(accounts, deltas, flags, joinedAt);
+    }
+
+    /// @dev Refuses the first account taking a role (`_netRoles`) that is frozen, or is no holder's address.
+    function _netRequireUnfrozen(
+        address[] calldata accounts,
+        int256[] calldata deltas,
+        uint8[] calldata flags
+    ) private view {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        for (uint256 i; i < accounts.length; ++i) {
+            address account = accounts[i];
+            require(account != address(0) && account != address(this), SecurityTokenInvalidAddress(account));
+            uint256 roles = _netRoles(flags[i], deltas[i]);
+            if (roles != 0 && $.accounts[account].word & _FROZEN_BIT != 0) {
+                _refuseNet(
+                    i,
+                    account,
+                    deltas[i],
+                    roles & 2 != 0 ? Restriction.SenderFrozen : Restriction.RecipientFrozen
+                );
+            }
+        }
+    }
+
+    /// @dev Applies the debits in order, each within the available balance, as a transfer's sender; returns the
+    /// implementation slot `hot` with the counts of the holders that left.
+    function _netDebits(
+        address[] calldata accounts,
+        int256[] calldata deltas,
+        uint256 hot
+    ) private returns (uint256 counts) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
+        counts = hot;
+        for (uint256 i; i < accounts.length; ++i) {
+            int256 delta = deltas[i];
+            if (delta >= 0) continue;
+            address account = accounts[i];
+            // |delta| without negating type(int256).min.
+            uint256 amount = uint256(-(delta + 1)) + 1;
+            Account storage acct = $.accounts[account];
+            uint256 word = acct.word;
+            if (_unfrozenBalance(account, word) < amount) {
+                _refuseNet(i, account, delta, Restriction.InsufficientUnfrozenBalance);
+            }
+            word = _debit($, account, word, amount, snapshotId, true);
+            acct.word = word;
+            if (word & _BALANCE_MASK == 0) counts = _leaving(account, word, 0, counts);
+            emit IERC20.Transfer(account, _settlementEngine, amount);
+        }
+    }
+
+    /// @dev Applies the credits in order, as a transfer's recipient; returns, for each account that started holding
+    /// as a new investor, the holder count just before it joined plus one (else 0), and `counts` with the joins.
+    function _netCredits(
+        address[] calldata accounts,
+        int256[] calldata deltas,
+        uint256 hot,
+        uint256 counts
+    ) private returns (uint256[] memory joinedAt, uint256) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
+        joinedAt = new uint256[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            int256 delta = deltas[i];
+            if (delta <= 0) continue;
+            address account = accounts[i];
+            Account storage acct = $.accounts[account];
+            (uint256 word, uint256 change) = _credit(
+                $,
+                account,
+                acct.word,
+                uint256(delta),
+                snapshotId,
+                0,
+                Eligibility.wrap(0)
+            );
+            acct.word = word;
+            if (change & _ONE_HOLDER != 0) joinedAt[i] = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) + 1;
+            unchecked {
+                // As in `_update`: each count is bounded by the accounts that ever held, far below 2^32.
+                counts += change;
+            }
+            emit IERC20.Transfer(_settlementEngine, account, uint256(delta));
+        }
+        return (joinedAt, counts);
+    }
+
+    /// @dev Asks the pipeline about every account in its roles, balances final, in one call
+    /// (`ICompliance.checkNetPositions`); stores the fresh memo of each account that holds (one holding nothing is
+    /// judged afresh next time).
+    function _netAskPipeline(
+        address[] calldata accounts,
+        int256[] calldata deltas,
+        uint8[] calldata flags,
+        uint256[] memory joinedAt
+    ) private {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        ICompliance.NetPosition[] memory positions = new ICompliance.NetPosition[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            uint256 joined = joinedAt[i];
+            positions[i] = ICompliance.NetPosition({
+                account: accounts[i],
+                roles: uint8(_netRoles(flags[i], deltas[i])),
+                memo: uint88($.accounts[accounts[i]].word >> _MEMO_SHIFT),
+                newInvestor: joined != 0,
+                // A count below 2^32 (T2), plus one.
+                holderCount: uint32(joined == 0 ? 0 : joined - 1)
+            });
+        }
+        (Restriction code, uint256 index, uint88[] memory memos) = _compliance.checkNetPositions(positions);
+        if (code != Restriction.None) _refuseNet(index, accounts[index], deltas[index], code);
+        for (uint256 i; i < accounts.length; ++i) {
+            if (memos[i] == positions[i].memo) continue;
+            Account storage acct = $.accounts[accounts[i]];
+            uint256 word = acct.word;
+            if (_holds(word)) acct.word = _withMemo(word, memos[i]);
+        }
+    }
+
+    /// @dev The roles of a net position: bit 0 recipient (it received in a trade, or gains), bit 1 sender (it
+    /// delivered, or loses).
+    function _netRoles(uint8 flags, int256 delta) private pure returns (uint256 roles) {
+        roles = flags & 3;
+        if (delta > 0) roles |= 1;
+        if (delta < 0) roles |= 2;
+    }
+
+    /// @dev Reverts with `NetPositionRefused` for position `i`.
+    function _refuseNet(uint256 i, address account, int256 delta, Restriction code) private pure {
+        revert INetSettleable.NetPositionRefused(i, account, delta, uint8(code));
     }
 
     /* INTERNALS */

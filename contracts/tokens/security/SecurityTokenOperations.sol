@@ -220,6 +220,13 @@ contract SecurityTokenOperations is SecurityTokenCore, Documents {
         _cancelHold(holdId, reason);
     }
 
+    /* NET SETTLEMENT */
+
+    /// @notice INetSettleable: applies one batch's net changes (the settlement engine only; `_settleNet`).
+    function settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) external {
+        _settleNet(accounts, deltas, flags);
+    }
+
     /* REGISTER */
 
     /// @inheritdoc ISecurityTokenOperations
