@@ -17,11 +17,17 @@
  * sdk/register.ts. Last, an asset manager joins and issues a fund the custodian administers: alice subscribes, and
  * after the cut-off the administrator posts the NAV and deals her subscription.
  *
- * Last, settlement (contracts/settlement/). Alice sells bob shares against aUSD in one atomic DvP: the exchange
+ * Then settlement (contracts/settlement/). Alice sells bob shares against aUSD in one atomic DvP: the exchange
  * asks the engine to explain the instruction (nothing sent), both sign it (EIP-712) and the exchange submits it; a
  * replay is refused. Alice buys aCNY from bob with aUSD in a PvP. A payment gateway joins; alice sells shares to bob
  * through it, the shares held in place until the gateway's signed receipt (submitted by anyone) delivers them, and
  * a second trade whose payment never comes is refunded at its deadline by anyone.
+ *
+ * Last, batch net settlement (INetSettlement, sdk/netting.ts): the exchange, a clearing member, registers 40
+ * verified investors as participants and the equity and the fund against aUSD as instruments, and settles a cycle
+ * of 30,000 trades (the SDK's member-level workload, fixed seed) in batches the SDK sizes under the 16,777,216-gas
+ * ceiling, each pre-checked; every final balance equals the SDK's gross model, the regulator verifies one trade's
+ * Merkle proof (a tampered one fails), and a batch naming a frozen participant is refused, explained and split.
  */
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -1151,9 +1157,10 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   const { failure } = verdict; // netFailureOf: NetTradeFailed decoded
   console.log(
     `  cycle ${next.cycle}'s batch of ${grouped(later.length)} trades, pre-checked: ` +
-      `${failure.error?.name}(trade ${failure.tradeIndex}, participant ${failure.participant}, token ${failure.token}, code ${failure.code})`,
+      `${failure.error?.name}(trade ${failure.tradeIndex}, participant ${failure.participant}, token ` +
+      `${failure.token} (${assets.find((a) => a.address === failure.token)?.name ?? "?"}), code ${failure.code})`,
   );
-  console.log(`  netFailureOf: ${failure.sentence}`);
+  console.log(`  the SDK's reading (netFailureOf): ${failure.sentence}`);
   const split = await splitAroundFailures(clearer, next, { participants: walletOf, instruments });
   const left = await submit(split.bytes!);
   console.log(
