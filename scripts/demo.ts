@@ -877,6 +877,12 @@ function grouped(n: bigint | number): string {
   return n.toLocaleString("en-US");
 }
 
+/** `amount` of a token with `decimals`, its whole part grouped, without a trailing `.0`. */
+function amountOf(amount: bigint, decimals: bigint | number): string {
+  const [whole, fraction] = ethers.formatUnits(amount, decimals).split(".");
+  return `${grouped(BigInt(whole))}${fraction === "0" ? "" : `.${fraction}`}`;
+}
+
 /**
  * The netted settlement cycle (INetSettlement, sdk/netting.ts): the exchange, a clearing member, registers verified
  * investors as participants and the equity and the fund against aUSD as instruments, and settles a cycle of
@@ -900,14 +906,14 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
     coin.decimals(),
     fund.decimals(),
   ]);
-  const usd = (amount: bigint) => `${ethers.formatUnits(amount, usdDecimals)} ${usdSymbol}`;
+  const usd = (amount: bigint) => `${amountOf(amount, usdDecimals)} ${usdSymbol}`;
   const assets = [
     { name: shareSymbol, token: equity, address: equityAddress, show: (a: bigint) => `${grouped(a)} ${shareSymbol}` },
     {
       name: fundSymbol,
       token: fund,
       address: fundAddress,
-      show: (a: bigint) => `${ethers.formatUnits(a, fundDecimals)} ${fundSymbol}`,
+      show: (a: bigint) => `${amountOf(a, fundDecimals)} ${fundSymbol}`,
     },
     { name: usdSymbol, token: coin, address: coinAddress, show: usd },
   ];
