@@ -330,9 +330,21 @@ async function main(): Promise<void> {
   }
   console.log(`  supply stays ${usd(await coin.totalSupply())}`);
 
-  const cast = {
-    ...{ authority, compliance, coin, members, identity, governor, kyc, issuer, exchange, regulator, custodian },
-    ...{ alice, bob, carol },
+  const cast: Cast = {
+    authority,
+    compliance,
+    coin,
+    members,
+    identity,
+    governor,
+    kyc,
+    issuer,
+    exchange,
+    regulator,
+    custodian,
+    alice,
+    bob,
+    carol,
   };
   const { equity, fund } = await securities(cast);
   await settlement(cast, equity);
