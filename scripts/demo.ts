@@ -892,7 +892,7 @@ function grouped(n: bigint | number): string {
 /** `amount` of a token with `decimals`, its whole part grouped, without a trailing `.0`. */
 function amountOf(amount: bigint, decimals: bigint | number): string {
   const [whole, fraction] = ethers.formatUnits(amount, decimals).split(".");
-  return `${grouped(BigInt(whole))}${fraction === "0" ? "" : `.${fraction}`}`;
+  return `${grouped(BigInt(whole))}${fraction === undefined || fraction === "0" ? "" : `.${fraction}`}`;
 }
 
 /**
@@ -911,16 +911,22 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   const [equityAddress, fundAddress, coinAddress] = await Promise.all(
     [equity, fund, coin].map((token) => token.getAddress()),
   );
-  const [shareSymbol, fundSymbol, usdSymbol, usdDecimals, fundDecimals] = await Promise.all([
+  const [shareSymbol, fundSymbol, usdSymbol, usdDecimals, shareDecimals, fundDecimals] = await Promise.all([
     equity.symbol(),
     fund.symbol(),
     coin.symbol(),
     coin.decimals(),
+    equity.decimals(),
     fund.decimals(),
   ]);
   const usd = (amount: bigint) => `${amountOf(amount, usdDecimals)} ${usdSymbol}`;
   const assets = [
-    { name: shareSymbol, token: equity, address: equityAddress, show: (a: bigint) => `${grouped(a)} ${shareSymbol}` },
+    {
+      name: shareSymbol,
+      token: equity,
+      address: equityAddress,
+      show: (a: bigint) => `${amountOf(a, shareDecimals)} ${shareSymbol}`,
+    },
     {
       name: fundSymbol,
       token: fund,
@@ -955,11 +961,11 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   await (await coin.syncHolders(wallets)).wait();
   await (await clearer.addParticipants(wallets)).wait();
   const terms: Instrument[] = [
-    { token: equityAddress, coin: coinAddress, lotSize: 1n, tickSize: 10n },
+    { token: equityAddress, coin: coinAddress, lotSize: 10n ** shareDecimals, tickSize: 10n },
     { token: fundAddress, coin: coinAddress, lotSize: 10n ** fundDecimals, tickSize: 10n },
   ];
   for (const i of terms) await (await clearer.addInstrument(i.token, i.coin, i.lotSize, i.tickSize)).wait();
-  const instruments = new Map(terms.map((terms, i) => [firstInstrument + i, terms]));
+  const instruments = new Map(terms.map((t, i) => [firstInstrument + i, t]));
   console.log(
     `  the KYC provider registers ${NET_PARTICIPANTS} professional investors (one registerInvestors call); the ` +
       `exchange adds them as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
