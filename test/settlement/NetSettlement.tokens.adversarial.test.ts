@@ -194,7 +194,8 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       const regulator = compliance.connect(world.accounts.regulator);
       const asset = await bond.getAddress();
       await regulator.imposeHalt(asset, (await time.latest()) + 86_400, ethers.id("halt"));
-      await expectRefused(world, around(t(2, 3, INS.BOND_USD, 1, 1_000)), 1, 6, asset, Restriction.TradingHalted);
+      // A halt refuses the whole call: position 0 of the bond's call, participant 2, whose first trade is trade 2.
+      await expectRefused(world, around(t(2, 3, INS.BOND_USD, 1, 1_000)), 2, 2, asset, Restriction.TradingHalted);
       await regulator.liftHalt(asset);
       await settles(world, around(t(2, 3, INS.BOND_USD, 1, 1_000)));
     });
@@ -203,10 +204,25 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       const world = await netTokensFixture();
       const { fund, usd } = world.contracts;
       await fund.connect(world.accounts.agent).pause();
-      await expectRefused(world, around(t(2, 3, INS.FUND_USD, 1, 1_000)), 2, 5, await fund.getAddress(), 13);
+      // Token-wide: the call's position 0 (participant 2, first trade 2).
+      await expectRefused(
+        world,
+        around(t(2, 3, INS.FUND_USD, 1, 1_000)),
+        2,
+        2,
+        await fund.getAddress(),
+        Restriction.TokenPaused,
+      );
       await fund.connect(world.accounts.agent).unpause();
       await usd.connect(world.accounts.regulator).pause();
-      await expectRefused(world, around(t(2, 3, INS.FUND_USD, 1, 1_000)), 0, 5, await usd.getAddress(), 13);
+      await expectRefused(
+        world,
+        around(t(2, 3, INS.FUND_USD, 1, 1_000)),
+        2,
+        2,
+        await usd.getAddress(),
+        Restriction.TokenPaused,
+      );
       // aCNY is another coin.
       await settles(world, [t(2, 3, INS.EQ_CNY, 1, 1_000)]);
     });
@@ -321,7 +337,8 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       expect(verdict.failure.tradeIndex).to.equal(2);
       expect(verdict.failure.participant).to.equal(world.wallets[4]);
       expect(verdict.failure.token).to.equal(await equity.getAddress());
-      expect(verdict.failure.code).to.equal(Restriction.RecipientFrozen);
+      // It received (trade 2) and delivered (trade 6): the sender's check comes first.
+      expect(verdict.failure.code).to.equal(Restriction.SenderFrozen);
       expect(await stateOf(world)).to.deep.equal(before);
       const split = await splitAroundFailures(clearer, batch, {
         participants: world.wallets,

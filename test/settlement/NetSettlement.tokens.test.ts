@@ -196,12 +196,25 @@ describe("NetSettlement on the real tokens", function () {
         .withArgs(anyIndex, anyWallet, asset, Restriction.MaxBalanceExceeded, anyBytes);
       expect(await stateOf(world)).to.deep.equal(before);
       // A buy and a sale that net to the cap pass: the cap judges the final balance.
-      await settleAndCompare(world, [
-        t(1, 3, INS.EQ_USD, 15, 900),
-        t(4, 0, INS.EQ_USD, 5, 900),
-        t(0, 5, INS.EQ_CNY, 1, 900),
-      ]);
-      expect(await equity.investorBalanceOf(world.wallets[0])).to.equal(2n * START.equity + 11n);
+      await settleAndCompare(world, [t(1, 3, INS.EQ_USD, 15, 900), t(4, 0, INS.EQ_USD, 5, 900)]);
+      expect(await equity.investorBalanceOf(world.wallets[0])).to.equal(2n * START.equity + 10n);
+    });
+
+    it("two instruments of one token are judged one settleNet call each, in instrument order", async function () {
+      const world = await netTokensFixture();
+      const { equity, compliance } = world.contracts;
+      const asset = await equity.getAddress();
+      const admin = compliance.connect(world.accounts.regulator);
+      await admin.configureAsset(asset, assetRules({ maxBalance: true }));
+      await admin.setMaxBalance(asset, 2n * START.equity + 10n);
+      // Bought 11 against aUSD (instrument 0), sold 1 against aCNY (instrument 3): the batch would leave investor 0
+      // at the cap, but the aUSD call sees 11 more first. Positions net per (participant, instrument), not per token.
+      const before = await stateOf(world);
+      const batch = await nextBatch(world, [t(5, 0, INS.EQ_CNY, 1, 900), t(1, 3, INS.EQ_USD, 11, 900)]);
+      await expect(submit(world, batch))
+        .to.be.revertedWithCustomError(world.contracts.net, "NetTradeFailed")
+        .withArgs(1, world.wallets[1], asset, Restriction.MaxBalanceExceeded, anyBytes);
+      expect(await stateOf(world)).to.deep.equal(before);
     });
   });
 
@@ -210,8 +223,8 @@ describe("NetSettlement on the real tokens", function () {
       const world = await netTokensFixture();
       const { bond, bondLifecycle, usd } = world.contracts;
       const { agent, payingAgent } = world.accounts;
-      const recordDate = timestampOf("2027-07-10");
-      const paymentDate = timestampOf("2027-07-15");
+      const recordDate = Number(timestampOf("2027-07-10"));
+      const paymentDate = Number(timestampOf("2027-07-15"));
       await time.increaseTo(recordDate - 3_600);
       // A batch before the record date.
       await settleAndCompare(world, [t(NEWCOMER, 2, INS.BOND_USD, 300, 10_000), t(3, 4, INS.BOND_USD, 50, 10_000)]);
@@ -263,7 +276,7 @@ describe("NetSettlement on the real tokens", function () {
       const { net } = world.contracts;
       for (let i = 0; i < batch.trades.length; i++) {
         const proof = tradeProof(batch.trades, i);
-        expect(await net.verifyTrade(clearer, 0, proof.trade, proof.proof)).to.equal(true);
+        expect(await net.verifyTrade(clearer, 1, proof.trade, proof.proof)).to.equal(true);
       }
       const proof = tradeProof(batch.trades, 2);
       const forged = [
@@ -273,10 +286,10 @@ describe("NetSettlement on the real tokens", function () {
         { ...proof.trade, tradeId: proof.trade.tradeId + 1n },
         { ...proof.trade, instrument: INS.EQ_USD },
       ];
-      for (const trade of forged) expect(await net.verifyTrade(clearer, 0, trade, proof.proof)).to.equal(false);
+      for (const trade of forged) expect(await net.verifyTrade(clearer, 1, trade, proof.proof)).to.equal(false);
       // A trade of no batch, with a proof of its own one-leaf "batch".
       const alone = tradeProof([{ ...proof.trade, tradeId: 99n }], 0);
-      expect(await net.verifyTrade(clearer, 0, alone.trade, alone.proof)).to.equal(false);
+      expect(await net.verifyTrade(clearer, 1, alone.trade, alone.proof)).to.equal(false);
     });
   });
 });
