@@ -46,8 +46,11 @@ const trade: fc.Arbitrary<Trade> = fc
     step: fc.integer({ min: 1, max: PARTICIPANTS - 1 }),
     instrument: fc.integer({ min: 0, max: 3 }),
     // Up to the starting holdings, so shorts happen.
-    quantity: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 500, max: 6_000 })),
-    price: fc.integer({ min: 1, max: 2_000_000 }),
+    quantity: fc.oneof(
+      { weight: 8, arbitrary: fc.integer({ min: 1, max: 60 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 200, max: 1_500 }) },
+    ),
+    price: fc.integer({ min: 1, max: 2_000 }),
   })
   .map(({ buyer, step, instrument, quantity, price }) => ({
     buyer,
@@ -62,7 +65,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 6,
     arbitrary: fc.record({
       kind: fc.constant("batch" as const),
-      trades: fc.array(trade, { minLength: 1, maxLength: 8 }),
+      trades: fc.array(trade, { minLength: 1, maxLength: 5 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("revoke" as const), participant }) },
@@ -317,6 +320,7 @@ describe("NetSettlement on the real tokens: property (the world changes between 
       { seed: 19_019, numRuns: 14, endOnFailure: true },
     );
     // The generator reaches both sides.
+    console.log(`      batches settled: ${passed}, refused: ${refused}`);
     expect(passed).to.be.greaterThan(5);
     expect(refused).to.be.greaterThan(5);
   });
