@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { Restriction } from "../../sdk/restrictions";
 import { Claim, claimsOf } from "../../sdk/claims";
+import { assetRules } from "../../sdk/rules";
 import { encodeBatch, precheckBatch, splitAroundFailures, applyGross, type NetTrade } from "../../sdk/netting";
 import { investorId } from "../identity/helpers";
 import {
@@ -15,9 +16,11 @@ import {
   stateOf,
   submit,
   CHINA,
+  FRANCE,
   KYC_AML,
   balancesOf,
   copy,
+  participantsOf,
   type NetTokensWorld,
 } from "../fixtures/netTokens";
 
@@ -53,8 +56,17 @@ async function expectRefused(
   const batch = await nextBatch(world, trades);
   await expect(submit(world, batch))
     .to.be.revertedWithCustomError(world.contracts.net, "NetTradeFailed")
-    .withArgs(tradeIndex, world.wallets[participant], token, code, anyBytes);
+    .withArgs(tradeIndex, (await participantsOf(world))[participant], token, code, anyBytes);
   expect(await stateOf(world)).to.deep.equal(before);
+}
+
+/** Gives `wallet` aUSD and aCNY (the issuer mints after fresh reserves). */
+async function mintCoin(world: NetTokensWorld, wallet: string) {
+  const { custodian, issuer } = world.accounts;
+  for (const coin of [world.contracts.usd, world.contracts.cny]) {
+    await coin.connect(custodian).attestReserves(10n ** 36n, await time.latest(), ethers.id("reserves"));
+    await coin.connect(issuer).mint(wallet, 10n ** 12n);
+  }
 }
 
 async function settles(world: NetTokensWorld, trades: Trade[]) {
@@ -184,6 +196,130 @@ describe("NetSettlement on the real tokens: adversarial", function () {
         await equity.getAddress(),
         Restriction.RecipientNotVerified,
       );
+    });
+  });
+
+  describe("the world around the tokens (caches see every change)", function () {
+    it("a baseline raised by governance: the next batch refuses investors lacking the new claim, on securities and coins", async function () {
+      const world = await netTokensFixture();
+      const { equity, identity } = world.contracts;
+      await settles(world, [t(4, 2, INS.EQ_USD, 5, 1_000)]);
+      // Participant 3's investor gains PROFESSIONAL: the only one verified under the new baseline.
+      const kyc = identity.connect(world.accounts.kycProvider);
+      const professional = claimsOf([Claim.KYC, Claim.AML, Claim.PROFESSIONAL]);
+      await kyc.updateInvestor(investorId(investorLabel(3)), CHINA, professional, (await time.latest()) + 86_400 * 300);
+      await identity.connect(world.accounts.governor).setBaselineClaims(professional);
+      await expectRefused(
+        world,
+        [t(4, 3, INS.EQ_USD, 5, 1_000)],
+        0,
+        4,
+        await equity.getAddress(),
+        Restriction.RecipientNotVerified,
+      );
+      // The coin too: participant 4 sells its bond (a security refusing the sender first)…
+      await expectRefused(
+        world,
+        [t(3, 4, INS.BOND_USD, 5, 1_000)],
+        0,
+        4,
+        await world.contracts.bond.getAddress(),
+        Restriction.SenderNotVerified,
+      );
+      await identity.connect(world.accounts.governor).setBaselineClaims(KYC_AML);
+      await settles(world, [t(4, 3, INS.EQ_USD, 5, 1_000)]);
+    });
+
+    it("a recovered wallet: the lost wallet is refused, the new one settles once the clearer lists it", async function () {
+      const world = await netTokensFixture();
+      const { fund, identity, clearer } = world.contracts;
+      const fresh = ethers.Wallet.createRandom().address;
+      await identity.connect(world.accounts.kycProvider).recoverWallet(world.wallets[6], fresh);
+      await expectRefused(
+        world,
+        [t(6, 2, INS.FUND_USD, 5, 1_000)],
+        0,
+        6,
+        await fund.getAddress(),
+        Restriction.RecipientNotVerified,
+      );
+      await fund.connect(world.accounts.agent).recoveryAddress(world.wallets[6], fresh, ethers.ZeroAddress);
+      for (const coin of [world.contracts.usd, world.contracts.cny]) await coin.syncHolders([fresh]);
+      await clearer.addParticipants([fresh]);
+      await mintCoin(world, fresh);
+      const before = await fund.holderCount();
+      await (await submit(world, await nextBatch(world, [t(8, 2, INS.FUND_USD, 5, 1_000)]))).wait();
+      expect(await fund.balanceOf(fresh)).to.equal(START.fund + 5n);
+      expect(await fund.holderCount()).to.equal(before);
+    });
+
+    it("a participant that is also an alliance member: suspended, the coin re-reads it as the investor it is", async function () {
+      const world = await netTokensFixture();
+      const { equity, members, identity, clearer } = world.contracts;
+      const custodian = world.accounts.custodian.address;
+      await identity
+        .connect(world.accounts.kycProvider)
+        .registerInvestor(investorId("custodian as investor"), CHINA, KYC_AML, (await time.latest()) + 86_400 * 30, [
+          custodian,
+        ]);
+      await clearer.addParticipants([custodian]);
+      await mintCoin(world, custodian);
+      await equity.connect(world.accounts.agent).mint(custodian, 100n);
+      await settles(world, [t(8, 2, INS.EQ_USD, 5, 1_000), t(2, 8, INS.EQ_CNY, 3, 1_000)]);
+      await members.connect(world.accounts.governor).suspendMember(custodian, ethers.id("suspended"));
+      await settles(world, [t(8, 2, INS.EQ_USD, 5, 1_000), t(2, 8, INS.EQ_CNY, 3, 1_000)]);
+      // Its investor record lapses: refused on the security as a buyer.
+      await time.increase(86_400 * 31);
+      await expectRefused(
+        world,
+        [t(8, 2, INS.EQ_USD, 5, 1_000)],
+        0,
+        8,
+        await equity.getAddress(),
+        Restriction.RecipientNotVerified,
+      );
+    });
+
+    it("transfers stopped by the product (an equity's split, a bond's default): TransfersStopped", async function () {
+      const world = await netTokensFixture();
+      const { equity, bond } = world.contracts;
+      const split = await ethers.getContractAt("IEquity", await equity.getAddress());
+      await split.connect(world.accounts.issuer).beginSplit(2, 1);
+      await expectRefused(world, [t(2, 3, INS.EQ_USD, 1, 1_000)], 0, 2, await equity.getAddress(), 17);
+      await world.contracts.bondLifecycle.connect(world.accounts.regulator).declareDefault(ethers.id("default"));
+      await expectRefused(world, [t(2, 3, INS.BOND_USD, 1, 1_000)], 0, 2, await bond.getAddress(), 17);
+      await settles(world, [t(2, 3, INS.FUND_USD, 1, 1_000)]);
+    });
+
+    it("the pipeline's other rules: lock-up, blocked country", async function () {
+      const world = await netTokensFixture();
+      const { equity, fund, compliance } = world.contracts;
+      const admin = compliance.connect(world.accounts.regulator);
+      await admin.configureAsset(
+        await equity.getAddress(),
+        assetRules({ lockupUntil: (await time.latest()) + 86_400 }),
+      );
+      // The market's rules (lock-up, halts, hours) are asset-wide: the call's first position is named.
+      await expectRefused(
+        world,
+        [t(4, 3, INS.EQ_USD, 1, 1_000)],
+        0,
+        3,
+        await equity.getAddress(),
+        Restriction.LockedUp,
+      );
+      await admin.configureAsset(await fund.getAddress(), assetRules({ countryBlockList: true }));
+      await admin.setCountriesBlocked(await fund.getAddress(), [FRANCE], true);
+      // Participant 5 is in France.
+      await expectRefused(
+        world,
+        [t(2, 3, INS.FUND_USD, 1, 1_000), t(5, 3, INS.FUND_USD, 1, 1_000)],
+        1,
+        5,
+        await fund.getAddress(),
+        Restriction.CountryBlocked,
+      );
+      await settles(world, [t(2, 3, INS.FUND_USD, 1, 1_000)]);
     });
   });
 
