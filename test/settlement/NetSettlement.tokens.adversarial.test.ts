@@ -110,6 +110,43 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       await settles(world, [t(2, 3, INS.BOND_USD, 5, 1_000)]);
     });
 
+    it("names the first trade of the refused position: the coin's (participant, coin), the security's (participant, instrument)", async function () {
+      const world = await netTokensFixture();
+      const { usd, equity } = world.contracts;
+      await usd.connect(world.accounts.regulator).freeze(world.wallets[3]);
+      // Participant 3 pays aCNY in trade 0 (not frozen there), aUSD first in trade 2.
+      await expectRefused(
+        world,
+        [
+          t(3, 6, INS.EQ_CNY, 1, 1_000),
+          t(2, 4, INS.FUND_USD, 1, 1_000),
+          t(3, 5, INS.BOND_USD, 1, 1_000),
+          t(6, 3, INS.EQ_USD, 1, 1_000),
+        ],
+        2,
+        3,
+        await usd.getAddress(),
+        Restriction.SenderFrozen,
+      );
+      await usd.connect(world.accounts.regulator).unfreeze(world.wallets[3]);
+      await equity.connect(world.accounts.agent).setAddressFrozen(world.wallets[3], true);
+      // The equity's aUSD instrument (0) is called before its aCNY one (3): participant 3's position there, whose
+      // first trade is trade 3, is refused, though trade 2 (aCNY) touches it earlier.
+      await expectRefused(
+        world,
+        [
+          t(5, 6, INS.EQ_CNY, 1, 1_000),
+          t(2, 4, INS.EQ_USD, 1, 1_000),
+          t(3, 6, INS.EQ_CNY, 1, 1_000),
+          t(2, 3, INS.EQ_USD, 1, 1_000),
+        ],
+        3,
+        3,
+        await equity.getAddress(),
+        Restriction.SenderFrozen,
+      );
+    });
+
     it("a partial freeze: only the unfrozen balance can be sold", async function () {
       const world = await netTokensFixture();
       const { equity } = world.contracts;

@@ -181,6 +181,34 @@ describe("NetSettlement on the real tokens", function () {
       expect(await equity.balanceOf(world.wallets[4])).to.equal(0n);
     });
 
+    it("the investor cap counts investors, not wallets: an investor rejoining on two wallets takes one seat", async function () {
+      const world = await netTokensFixture();
+      const { equity, compliance } = world.contracts;
+      // Investor 0 sells out of both wallets.
+      await settleAndCompare(world, [
+        t(2, 0, INS.EQ_USD, Number(START.equity), 900),
+        t(3, 1, INS.EQ_CNY, Number(START.equity), 900),
+      ]);
+      const holders = await equity.holderCount();
+      await compliance
+        .connect(world.accounts.regulator)
+        .configureAsset(await equity.getAddress(), assetRules({ maxInvestors: Number(holders) + 1 }));
+      // Both wallets buy back in one call: one new investor, within the cap; the newcomer would be a second.
+      const before = await stateOf(world);
+      const over = await nextBatch(world, [
+        t(0, 2, INS.EQ_USD, 3, 900),
+        t(1, 3, INS.EQ_USD, 4, 900),
+        t(NEWCOMER, 4, INS.EQ_USD, 1, 900),
+      ]);
+      await expect(submit(world, over))
+        .to.be.revertedWithCustomError(world.contracts.net, "NetTradeFailed")
+        .withArgs(2, world.wallets[NEWCOMER], await equity.getAddress(), Restriction.MaxInvestorsReached, anyBytes);
+      expect(await stateOf(world)).to.deep.equal(before);
+      await settleAndCompare(world, [t(0, 2, INS.EQ_USD, 3, 900), t(1, 3, INS.EQ_USD, 4, 900)]);
+      expect(await equity.holderCount()).to.equal(holders + 1n);
+      expect(await equity.investorBalanceOf(world.wallets[1])).to.equal(7n);
+    });
+
     it("the balance cap applies to the investor's final balance, both wallets counted", async function () {
       const world = await netTokensFixture();
       const { equity, compliance } = world.contracts;
