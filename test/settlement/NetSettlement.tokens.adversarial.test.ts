@@ -435,6 +435,39 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       await settles(world, [t(3, 2, INS.EQ_USD, 2, 5), t(4, 3, INS.EQ_USD, 1, 10)]);
     });
 
+    it("units and coin held for a DvP (Settlement I's prefund) cannot be netted away", async function () {
+      const world = await netTokensFixture();
+      const { equity, usd, settlement } = world.contracts;
+      const [p2, p3] = [world.accounts.participants[2], world.accounts.participants[3]];
+      const deadline = BigInt(await time.latest()) + 86_400n;
+      const legs = [
+        { token: await equity.getAddress(), from: p2.address, to: p3.address, amount: START.equity - 5n },
+        { token: await usd.getAddress(), from: p3.address, to: p2.address, amount: START.usd - 10_000n },
+      ];
+      const instruction = { tradeRef: ethers.id("dvp"), deadline, nonce: 1n, legs };
+      await settlement.connect(p2).prefund(instruction, 0);
+      await settlement.connect(p3).prefund(instruction, 1);
+      await expectRefused(
+        world,
+        around(t(4, 2, INS.EQ_USD, 6, 1)),
+        2,
+        2,
+        await equity.getAddress(),
+        Restriction.InsufficientUnfrozenBalance,
+      );
+      // 0.01 aUSD a lot: participant 3 has 0.01 aUSD free.
+      await expectRefused(
+        world,
+        around(t(3, 4, INS.EQ_USD, 2, 1)),
+        2,
+        3,
+        await usd.getAddress(),
+        Restriction.InsufficientUnfrozenBalance,
+      );
+      await settles(world, [t(4, 2, INS.EQ_USD, 5, 1), t(3, 4, INS.EQ_USD, 1, 1)]);
+      expect(await equity.heldBalanceOf(p2.address)).to.equal(START.equity - 5n);
+    });
+
     it("an asset with an external compliance rule cannot be netted: ExternalRuleFailed", async function () {
       const world = await netTokensFixture();
       const { equity, compliance } = world.contracts;
