@@ -69,7 +69,7 @@ async function mintCoin(world: NetTokensWorld, wallet: string) {
   }
 }
 
-async function settles(world: NetTokensWorld, trades: Trade[]) {
+async function settles(world: NetTokensWorld, trades: readonly Trade[]) {
   const batch = await nextBatch(world, trades);
   const before = await balancesOf(world);
   await (await submit(world, batch)).wait();

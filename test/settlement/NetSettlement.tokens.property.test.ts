@@ -112,7 +112,7 @@ interface Rules {
  * then credits, a new investor admitted only under the cap, no halted security. Returns whether the batch passes;
  * the final balances are the trades applied one by one.
  */
-function modelPasses(world: NetTokensWorld, rules: Rules, balances: Balances, trades: NetTrade[]): boolean {
+function modelPasses(world: NetTokensWorld, rules: Rules, balances: Balances, trades: readonly NetTrade[]): boolean {
   const net = netPositions(trades, world.instruments);
   const working = copy(balances);
   const nameOf = new Map<string, Security | "usd" | "cny">();
