@@ -267,6 +267,25 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       await settles(world, [t(4, 3, INS.EQ_USD, 5, 1_000)]);
     });
 
+    it("a re-attested investor: the securities read the registry, the coin its cache until anyone syncs it", async function () {
+      const world = await netTokensFixture();
+      const { usd, identity, clearer } = world.contracts;
+      const kyc = identity.connect(world.accounts.kycProvider);
+      const id = investorId(investorLabel(4));
+      const expiry = (await time.latest()) + 86_400 * 300;
+      // Less eligible (pushed to the coins), then eligible again (not pushed: registries push only losses).
+      await kyc.updateInvestor(id, CHINA, claimsOf([Claim.KYC]), expiry);
+      await kyc.updateInvestor(id, CHINA, KYC_AML, expiry);
+      // The equity lets participant 4 sell; the coin refuses to pay it.
+      const trades = [t(2, 4, INS.EQ_USD, 5, 1_000)];
+      await expectRefused(world, trades, 0, 4, await usd.getAddress(), Restriction.RecipientNotVerified);
+      const verdict = await precheckBatch(clearer, await nextBatch(world, trades));
+      expect(verdict.ok).to.equal(false);
+      if (!verdict.ok) expect(verdict.failure.token).to.equal(await usd.getAddress());
+      await usd.syncHolder(world.wallets[4]);
+      await settles(world, trades);
+    });
+
     it("a recovered wallet: the lost wallet is refused, the new one settles once the clearer lists it", async function () {
       const world = await netTokensFixture();
       const { fund, identity, clearer } = world.contracts;
