@@ -267,22 +267,44 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       await settles(world, [t(4, 3, INS.EQ_USD, 5, 1_000)]);
     });
 
-    it("a re-attested investor: the securities read the registry, the coin its cache until anyone syncs it", async function () {
+    it("a re-attested investor settles at once: every update reaches the coins, not only losses", async function () {
       const world = await netTokensFixture();
-      const { usd, identity, clearer } = world.contracts;
+      const { identity } = world.contracts;
       const kyc = identity.connect(world.accounts.kycProvider);
       const id = investorId(investorLabel(4));
       const expiry = (await time.latest()) + 86_400 * 300;
-      // Less eligible (pushed to the coins), then eligible again (not pushed: registries push only losses).
       await kyc.updateInvestor(id, CHINA, claimsOf([Claim.KYC]), expiry);
+      await expectRefused(
+        world,
+        [t(2, 4, INS.EQ_USD, 5, 1_000)],
+        0,
+        4,
+        await world.contracts.equity.getAddress(),
+        Restriction.SenderNotVerified,
+      );
       await kyc.updateInvestor(id, CHINA, KYC_AML, expiry);
-      // The equity lets participant 4 sell; the coin refuses to pay it.
-      const trades = [t(2, 4, INS.EQ_USD, 5, 1_000)];
-      await expectRefused(world, trades, 0, 4, await usd.getAddress(), Restriction.RecipientNotVerified);
+      await settles(world, [t(2, 4, INS.EQ_USD, 5, 1_000)]);
+    });
+
+    it("a new investor: the securities read the registry, the coin its cache until anyone syncs the wallet", async function () {
+      const world = await netTokensFixture();
+      const { usd, equity, identity, clearer } = world.contracts;
+      const fresh = ethers.Wallet.createRandom().address;
+      await identity
+        .connect(world.accounts.kycProvider)
+        .registerInvestor(investorId("net fresh investor"), CHINA, KYC_AML, (await time.latest()) + 86_400 * 30, [
+          fresh,
+        ]);
+      await equity.connect(world.accounts.agent).mint(fresh, 100n);
+      await clearer.addParticipants([fresh]);
+      // The equity lets participant 8 sell; the aUSD coin, which has not synced it, refuses to pay it.
+      const trades = [t(2, 8, INS.EQ_USD, 5, 1_000)];
+      await expectRefused(world, trades, 0, 8, await usd.getAddress(), Restriction.RecipientNotVerified);
       const verdict = await precheckBatch(clearer, await nextBatch(world, trades));
       expect(verdict.ok).to.equal(false);
-      if (!verdict.ok) expect(verdict.failure.token).to.equal(await usd.getAddress());
-      await usd.syncHolder(world.wallets[4]);
+      if (!verdict.ok)
+        expect([verdict.failure.tradeIndex, verdict.failure.token]).to.deep.equal([0, await usd.getAddress()]);
+      await usd.syncHolder(fresh);
       await settles(world, trades);
     });
 
