@@ -32,7 +32,15 @@ const t = (buyer: number, seller: number, instrument: number, quantity: number, 
   quantity,
   price,
 });
-const anyBytes = () => true;
+const NET_SETTLEABLE = new ethers.Interface([
+  "error NetPositionRefused(uint256 index, address account, int256 delta, uint8 code)",
+]);
+
+/** A `NetTradeFailed` reason that is the token's own `NetPositionRefused` for `account` with `code`. */
+const refusedBy = (account: string, code: number) => (reason: string) => {
+  const error = NET_SETTLEABLE.parseError(reason);
+  return error?.name === "NetPositionRefused" && error.args.account === account && Number(error.args.code) === code;
+};
 
 /** A batch of innocent trades around the one under test (`trade` is trade `at`). */
 function around(trade: Trade, at = 2): Trade[] {
@@ -54,9 +62,11 @@ async function expectRefused(
 ) {
   const before = await stateOf(world);
   const batch = await nextBatch(world, trades);
+  const wallet = (await participantsOf(world))[participant];
+  // The reason is the token's refusal, unchanged.
   await expect(submit(world, batch))
     .to.be.revertedWithCustomError(world.contracts.net, "NetTradeFailed")
-    .withArgs(tradeIndex, (await participantsOf(world))[participant], token, code, anyBytes);
+    .withArgs(tradeIndex, wallet, token, code, refusedBy(wallet, code));
   expect(await stateOf(world)).to.deep.equal(before);
 }
 
