@@ -956,10 +956,7 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     }
 
     /// @dev Whether `token`'s hold `holdId` is Active, whether it is live (Active and unexpired) and what it holds.
-    function _tokenHold(
-        address token,
-        bytes32 holdId
-    ) private view returns (bool active, bool live, uint256 amount) {
+    function _tokenHold(address token, bytes32 holdId) private view returns (bool active, bool live, uint256 amount) {
         IHoldable.Hold memory hold = IHoldable(token).holdOf(holdId);
         active = hold.status == IHoldable.HoldStatus.Active;
         live = active && block.timestamp < hold.expiry;
