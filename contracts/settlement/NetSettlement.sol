@@ -27,8 +27,15 @@ import {ProductType} from "../types/ProductType.sol";
 /// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
 /// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
 /// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
-/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a refused position is found by
-/// scanning the batch again on the failure path only, so the loop keeps no per-position "first trade".
+/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a
+/// refused position is found by scanning the batch again on the failure path only, so the loop keeps no
+/// per-position "first trade".
+///
+/// Cycle holds (N7): the participant's slot, which decoding reads anyway, carries its count of active cycle-hold
+/// records, so a batch whose participants have none pays nothing for them; otherwise each debit of such a
+/// participant costs one look at its record for that asset (a cold slot), and each covered position a
+/// `holdOf`, a `releaseHold` before the token's `settleNet` and a `placeHold` of the rest after it
+/// (test/settlement/NetSettlement.gas.test.ts measures both).
 contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement {
     /// @dev A clearer's counters, one slot.
     struct Counters {
