@@ -826,21 +826,44 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             );
             k &= 0xffffffff;
             _fillInstrumentCall(b, buffer, first, k);
-            Draw[] memory draws;
-            if (b.holds) draws = _drawHolds(c, b, token, _instrumentDebits(b, first, k));
+            if (b.holds) {
+                _callDrawing(c, batch, b, token, buffer, k, false, j, _instrumentDebits(b, first, k), batchNo);
+                continue;
+            }
             (bool ok, bytes memory reason) = _call(token, buffer, k);
             if (!ok) _revertRefused(batch, b, token, false, j, k, reason);
-            if (draws.length != 0) _replaceHolds(c, token, draws, batchNo);
         }
         for (uint256 coin; coin < b.coinCount; ++coin) {
             address token = address(uint160(_word(b.coins, coin)));
             uint256 k = _fillCoinCall(b, buffer, coin);
-            Draw[] memory draws;
-            if (b.holds) draws = _drawHolds(c, b, token, _coinDebits(b, coin));
+            if (b.holds) {
+                _callDrawing(c, batch, b, token, buffer, k, true, coin, _coinDebits(b, coin), batchNo);
+                continue;
+            }
             (bool ok, bytes memory reason) = _call(token, buffer, k);
             if (!ok) _revertRefused(batch, b, token, true, coin, k, reason);
-            if (draws.length != 0) _replaceHolds(c, token, draws, batchNo);
         }
+    }
+
+    /// @dev `_settleTokens`' call of one group when some participant of the batch has cycle holds: draws the holds
+    /// covering `debits` (`_drawHolds`), calls the token, re-places what remains (`_replaceHolds`). A function of
+    /// its own so that the loop of a batch without holds stays as lean as before.
+    function _callDrawing(
+        Clearer storage c,
+        bytes calldata batch,
+        Batch memory b,
+        address token,
+        uint256 buffer,
+        uint256 k,
+        bool isCoin,
+        uint256 group,
+        uint256[] memory debits,
+        uint64 batchNo
+    ) private {
+        Draw[] memory draws = _drawHolds(c, b, token, debits);
+        (bool ok, bytes memory reason) = _call(token, buffer, k);
+        if (!ok) _revertRefused(batch, b, token, isCoin, group, k, reason);
+        if (draws.length != 0) _replaceHolds(c, token, draws, batchNo);
     }
 
     /* INTERNAL: CYCLE HOLDS */
