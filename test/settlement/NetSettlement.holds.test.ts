@@ -5,6 +5,7 @@ import { AbiCoder, keccak256, Wallet, ZeroHash, type Signer } from "ethers";
 import { netFixture } from "./netFixture";
 import { encodeBatch, withIds, type NetTrade } from "./netHelpers";
 import { instructionId, instructionOf, legKey } from "./helpers";
+import { Role } from "../../config/roles";
 import type { INetSettlement, NetTokenMock } from "../../typechain-types";
 
 const INSUFFICIENT = 16;
@@ -398,6 +399,31 @@ describe("NetSettlement cycle holds", function () {
       expect([prefund.status, prefund.amount]).to.deep.equal([ACTIVE, 600_000n]);
       expect(await eqa.heldBalanceOf(world.a.address)).to.equal(600_000n);
       expect(await eqa.balanceOf(world.a.address)).to.equal(600_000n);
+    });
+
+    it("never takes units held for a settlement client (a gateway trade's hold desk hold)", async function () {
+      const world = await loadFixture(holdsFixture);
+      const { net, engine, authority } = world.contracts;
+      const { eqa } = world.tokens;
+      const token = await eqa.getAddress();
+      // The deployer (ADMIN) stands in for the gateway settlement contract.
+      const [deployer] = await ethers.getSigners();
+      await authority.grantRole(Role.SETTLEMENT_CLIENT, deployer.address, 0);
+      const clientRef = ethers.id("gateway trade");
+      const holdId = await engine
+        .connect(deployer)
+        .placeClientHold.staticCall(token, clientRef, world.a.address, 900_000n, 2 ** 40);
+      await engine.connect(deployer).placeClientHold(token, clientRef, world.a.address, 900_000n, 2 ** 40);
+      await hold(world, world.a, 1, eqa, 50_000n);
+      // Free: 50,000; cycle hold 50,000; the gateway's 900,000 is out of reach.
+      await expect(submit(world, 1, [sellEqa(A, 100_010n)]))
+        .to.be.revertedWithCustomError(net, "NetTradeFailed")
+        .withArgs(0, world.a.address, token, INSUFFICIENT, (data: string) => data.length > 2);
+      await submit(world, 1, [sellEqa(A, 100_000n)]);
+      const gateway = await eqa.holdOf(holdId);
+      expect([gateway.status, gateway.amount]).to.deep.equal([ACTIVE, 900_000n]);
+      expect(await eqa.heldBalanceOf(world.a.address)).to.equal(900_000n);
+      expect(await net.cycleHoldCount(world.clearerAddress, A)).to.equal(0n);
     });
 
     it("a refused batch that would draw a hold changes nothing (the hold stays as it was)", async function () {
