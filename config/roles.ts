@@ -390,6 +390,10 @@ export const publicFunctions: Record<string, string[]> = {
     "prefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
     "releasePrefund((bytes32,uint48,uint256,(address,address,address,uint256)[]),uint256)",
     "cancel((bytes32,uint48,uint256,(address,address,address,uint256)[]),bytes)",
+    // Cycle holds (INetSettlement): a participant holds its own units for its clearer's cycle; the engine checks who
+    // releases (the clearer, the participant once the cycle is past, anyone once expired).
+    "holdForCycle(address,uint32,address,uint256,uint48)",
+    "releaseCycleHold(address,uint32,address)",
   ],
   SettlementCoin: [
     "approve(address,uint256)",

@@ -7,6 +7,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
 import {INetSettlement} from "../interfaces/settlement/INetSettlement.sol";
 import {ISettlement} from "../interfaces/settlement/ISettlement.sol";
+import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 import {INetSettleable} from "../interfaces/tokens/INetSettleable.sol";
 import {ProductType} from "../types/ProductType.sol";
 
@@ -26,8 +27,15 @@ import {ProductType} from "../types/ProductType.sol";
 /// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
 /// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
 /// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
-/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a refused position is found by
-/// scanning the batch again on the failure path only, so the loop keeps no per-position "first trade".
+/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a
+/// refused position is found by scanning the batch again on the failure path only, so the loop keeps no
+/// per-position "first trade".
+///
+/// Cycle holds (N7): the participant's slot, which decoding reads anyway, carries its count of active cycle-hold
+/// records, so a batch whose participants have none pays nothing for them; otherwise each debit of such a
+/// participant costs one look at its record for that asset (a cold slot), and each covered position a
+/// `holdOf`, a `releaseHold` before the token's `settleNet` and a `placeHold` of the rest after it
+/// (test/settlement/NetSettlement.gas.test.ts measures both).
 contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement {
     /// @dev A clearer's counters, one slot.
     struct Counters {
@@ -38,9 +46,30 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         uint64 batchCount;
     }
 
+    /// @dev One slot: a batch reads it once per participant, the has-cycle-holds bit (`cycleHolds != 0`) included.
     struct Participant {
         address wallet;
         bool inactive;
+        /// @dev The number of the participant's active cycle-hold records (N7), changed with each record.
+        uint32 cycleHolds;
+    }
+
+    /// @dev The engine's record of a (participant, asset)'s cycle hold, one slot. The token's hold `nonce`
+    /// (`_cycleHoldId`) is the current one while `active`, the last one after; nonces never repeat.
+    struct CycleHold {
+        uint32 cycle;
+        uint48 expiry;
+        uint32 nonce;
+        bool active;
+    }
+
+    /// @dev A cycle hold a batch released before a token's `settleNet`, to re-place what remains after it.
+    struct Draw {
+        uint256 participant;
+        address wallet;
+        uint256 debit;
+        uint256 held;
+        bytes32 holdId;
     }
 
     /// @dev Two slots; the active flag lives in `inactiveInstruments` (a batch reads one bitmap word per 256).
@@ -58,6 +87,10 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         mapping(uint256 index => Instrument) instruments;
         mapping(uint256 word => uint256 bits) inactiveInstruments;
         mapping(uint256 batchNo => NetBatch) batches;
+        /// @dev The tokens and coins of the clearer's instruments: what a cycle hold may lock.
+        mapping(address asset => bool) deliverable;
+        /// @dev Cycle holds by `participant << 160 | asset`.
+        mapping(uint256 key => CycleHold) cycleHolds;
     }
 
     /// @custom:storage-location erc7201:assetledger.storage.NetSettlement
@@ -66,7 +99,7 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     }
 
     /// @dev A batch being settled, in memory. Pointers are memory addresses of the first entry.
-    /// - parts: P words, `globalIndex << 160 | wallet` by local participant index.
+    /// - parts: P words, `hasCycleHolds << 255 | globalIndex << 160 | wallet` by local participant index.
     /// - instrs: I entries of 4 words: token, coin's local index, first position, K | globalIndex << 32.
     /// - coins: C words (C ≤ I), the batch's coins in order of first use.
     /// - positions: N entries of 4 words: meta, lotSize | tickSize << 128, units bought, units sold; meta =
@@ -87,6 +120,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         uint256 maxGroup;
         uint256 tradesAt;
         uint256 tradeCount;
+        /// @dev Some participant of the batch has cycle holds (N7): only then are debits looked at.
+        bool holds;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("assetledger.storage.NetSettlement")) - 1))
@@ -102,6 +137,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /// @dev Meta word fields (see `Batch`).
     uint256 private constant _GP_MASK = 0xffffffff0000000000000000000000000000000000000000;
     uint256 private constant _GI_MASK = 0xffffffff000000000000000000000000;
+    /// @dev The has-cycle-holds bit of a `parts` word.
+    uint256 private constant _HOLDS_BIT = 1 << 255;
 
     /// @dev Batch layout: the fixed header (version, cycle, firstTradeId) and a trade's size.
     uint256 private constant _HEADER = 13;
@@ -161,6 +198,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         require(index < type(uint32).max, NetTableFull(uint256(index) + 1));
         c.instruments[index] = Instrument({token: token, lotSize: lotSize, coin: coin, tickSize: tickSize});
         c.counters.instrumentCount = index + 1;
+        c.deliverable[token] = true;
+        c.deliverable[coin] = true;
         emit NetInstrumentAdded(msg.sender, index, token, coin, lotSize, tickSize);
     }
 
@@ -199,7 +238,68 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             timestamp: uint48(block.timestamp)
         });
         emit NetBatchSettled(msg.sender, batchNo, b.cycle, b.firstTradeId, uint32(b.tradeCount), root);
-        _settleTokens(batch, b);
+        _settleTokens(c, batch, b, batchNo);
+    }
+
+    /* CYCLE HOLDS */
+
+    /// @inheritdoc INetSettlement
+    function holdForCycle(
+        address clearer,
+        uint32 cycle,
+        address token,
+        uint256 amount,
+        uint48 expiry
+    ) external nonReentrant returns (bytes32 holdId) {
+        Clearer storage c = _clearer(clearer);
+        Counters memory counters = c.counters;
+        require(counters.participantCount != 0, NetUnknownClearer(clearer));
+        uint256 indexPlusOne = c.participantIndex[msg.sender];
+        require(indexPlusOne != 0, NetNotParticipant(clearer, msg.sender));
+        require(c.deliverable[token], NetNotDeliverable(clearer, token));
+        require(cycle >= counters.lastCycle, NetCycleHoldPast(cycle, counters.lastCycle));
+        require(amount != 0, NetCycleHoldZero());
+        require(expiry > block.timestamp, NetCycleHoldExpiry(expiry, block.timestamp));
+        uint256 participant = indexPlusOne - 1;
+        CycleHold storage h = c.cycleHolds[(participant << 160) | uint160(token)];
+        if (h.active) {
+            bytes32 current = _cycleHoldId(clearer, participant, token, h.nonce);
+            (bool active, bool live, ) = _tokenHold(token, current);
+            require(!live, NetCycleHoldExists(uint32(participant), token, current, h.cycle));
+            _lapse(c, clearer, participant, token, h, current, active);
+        }
+        uint32 nonce = h.nonce + 1;
+        holdId = _cycleHoldId(clearer, participant, token, nonce);
+        (h.cycle, h.expiry, h.nonce, h.active) = (cycle, expiry, nonce, true);
+        ++c.participants[participant].cycleHolds;
+        emit NetCycleHoldPlaced(clearer, uint32(participant), token, holdId, cycle, amount, expiry);
+        IHoldable(token).placeHold(holdId, msg.sender, amount, expiry);
+    }
+
+    /// @inheritdoc INetSettlement
+    function releaseCycleHold(address clearer, uint32 participant, address token) external nonReentrant {
+        Clearer storage c = _clearer(clearer);
+        Counters memory counters = c.counters;
+        require(participant < counters.participantCount, NetUnknownParticipant(participant, counters.participantCount));
+        CycleHold storage h = c.cycleHolds[(uint256(participant) << 160) | uint160(token)];
+        require(h.active, NetNoCycleHold(participant, token));
+        bytes32 holdId = _cycleHoldId(clearer, participant, token, h.nonce);
+        (bool active, , ) = _tokenHold(token, holdId);
+        if (!active) {
+            // Released through the token after its expiry, or cancelled: nothing to release, anyone closes it.
+            _lapse(c, clearer, participant, token, h, holdId, false);
+            return;
+        }
+        require(
+            msg.sender == clearer ||
+                (msg.sender == c.participants[participant].wallet && counters.lastCycle > h.cycle) ||
+                block.timestamp >= h.expiry,
+            NetCycleHoldLocked(msg.sender, h.cycle, counters.lastCycle, h.expiry)
+        );
+        h.active = false;
+        --c.participants[participant].cycleHolds;
+        emit NetCycleHoldReleased(clearer, participant, token, holdId, msg.sender);
+        IHoldable(token).releaseHold(holdId);
     }
 
     /* VIEWS */
@@ -223,6 +323,28 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         Batch memory b = _decode(_clearer(clearer), batch);
         root = _netTrades(batch, b);
         _checkPositionsUsed(b);
+    }
+
+    /// @inheritdoc INetSettlement
+    function cycleHoldOf(
+        address clearer,
+        uint32 participant,
+        address token
+    ) external view returns (NetCycleHold memory hold) {
+        CycleHold storage h = _clearer(clearer).cycleHolds[(uint256(participant) << 160) | uint160(token)];
+        uint32 nonce = h.nonce;
+        if (nonce == 0) return hold;
+        hold.holdId = _cycleHoldId(clearer, participant, token, nonce);
+        (hold.cycle, hold.expiry) = (h.cycle, h.expiry);
+        if (h.active) {
+            (, bool live, uint256 amount) = _tokenHold(token, hold.holdId);
+            if (live) (hold.live, hold.amount) = (true, amount);
+        }
+    }
+
+    /// @inheritdoc INetSettlement
+    function cycleHoldCount(address clearer, uint32 participant) external view returns (uint32) {
+        return _clearer(clearer).participants[participant].cycleHolds;
     }
 
     /// @inheritdoc INetSettlement
@@ -335,19 +457,29 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         at += 2;
         uint256[] memory parts = new uint256[](n);
         uint256 previous;
+        uint256 anyHolds;
         for (uint256 i; i < n; ++i) {
             uint256 index = _read(batch, at, 4);
             require(i == 0 || index > previous, NetBatchNotAscending(at, previous, index));
             require(index < count, NetUnknownParticipant(uint32(index), count));
             Participant storage p = c.participants[index];
-            address wallet = p.wallet;
-            require(!p.inactive, NetParticipantInactive(uint32(index), wallet));
-            parts[i] = (index << 160) | uint160(wallet);
+            // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199).
+            uint256 slot;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                slot := sload(p.slot)
+            }
+            address wallet = address(uint160(slot));
+            require((slot >> 160) & 0xff == 0, NetParticipantInactive(uint32(index), wallet));
+            uint256 holdsBit = (slot >> 168) & 0xffffffff == 0 ? 0 : _HOLDS_BIT;
+            anyHolds |= holdsBit;
+            parts[i] = holdsBit | (index << 160) | uint160(wallet);
             previous = index;
             at += 4;
         }
         b.participants = n;
         b.parts = _pointer(parts);
+        b.holds = anyHolds != 0;
         return at;
     }
 
@@ -678,8 +810,10 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /* INTERNAL: APPLYING */
 
     /// @dev One `settleNet` call per instrument (its positions in header order), then per coin (the participants
-    /// that paid or received it, ascending). A refusal reverts with `NetTradeFailed`.
-    function _settleTokens(bytes calldata batch, Batch memory b) private {
+    /// that paid or received it, ascending). A refusal reverts with `NetTradeFailed`. Cycle holds (N7) are looked at
+    /// only when a participant of the batch has some (`b.holds`, read with the participants' slots), and then only
+    /// for the debits of those participants: a batch without them pays one branch per call.
+    function _settleTokens(Clearer storage c, bytes calldata batch, Batch memory b, uint64 batchNo) private {
         uint256 size = b.maxGroup > b.participants ? b.maxGroup : b.participants;
         // The call: selector (the last 4 bytes of the first word), 3 offsets, 3 arrays (length and `size` words).
         uint256 buffer = _pointer(new uint256[](7 + 3 * size));
@@ -692,14 +826,188 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             );
             k &= 0xffffffff;
             _fillInstrumentCall(b, buffer, first, k);
+            if (b.holds) {
+                _callDrawing(c, batch, b, token, buffer, k, false, j, _instrumentDebits(b, first, k), batchNo);
+                continue;
+            }
             (bool ok, bytes memory reason) = _call(token, buffer, k);
             if (!ok) _revertRefused(batch, b, token, false, j, k, reason);
         }
         for (uint256 coin; coin < b.coinCount; ++coin) {
             address token = address(uint160(_word(b.coins, coin)));
             uint256 k = _fillCoinCall(b, buffer, coin);
+            if (b.holds) {
+                _callDrawing(c, batch, b, token, buffer, k, true, coin, _coinDebits(b, coin), batchNo);
+                continue;
+            }
             (bool ok, bytes memory reason) = _call(token, buffer, k);
             if (!ok) _revertRefused(batch, b, token, true, coin, k, reason);
+        }
+    }
+
+    /// @dev `_settleTokens`' call of one group when some participant of the batch has cycle holds: draws the holds
+    /// covering `debits` (`_drawHolds`), calls the token, re-places what remains (`_replaceHolds`). A function of
+    /// its own so that the loop of a batch without holds stays as lean as before.
+    function _callDrawing(
+        Clearer storage c,
+        bytes calldata batch,
+        Batch memory b,
+        address token,
+        uint256 buffer,
+        uint256 k,
+        bool isCoin,
+        uint256 group,
+        uint256[] memory debits,
+        uint64 batchNo
+    ) private {
+        Draw[] memory draws = _drawHolds(c, b, token, debits);
+        (bool ok, bytes memory reason) = _call(token, buffer, k);
+        if (!ok) _revertRefused(batch, b, token, isCoin, group, k, reason);
+        if (draws.length != 0) _replaceHolds(c, token, draws, batchNo);
+    }
+
+    /* INTERNAL: CYCLE HOLDS */
+
+    /// @dev The debits of instrument positions `first` .. `first + k − 1` whose participant has cycle holds, as
+    /// `local << 192 | debit` (a debit is below 2^192: `_netLoop`).
+    function _instrumentDebits(
+        Batch memory b,
+        uint256 first,
+        uint256 k
+    ) private pure returns (uint256[] memory debits) {
+        debits = new uint256[](k);
+        uint256 n;
+        for (uint256 i; i < k; ++i) {
+            uint256 e = (first + i) << 2;
+            (uint256 bought, uint256 sold) = (_word(b.positions, e + 2), _word(b.positions, e + 3));
+            if (bought >= sold) continue;
+            uint256 local = (_word(b.positions, e) >> 32) & 0xffffffff;
+            if (_word(b.parts, local) & _HOLDS_BIT == 0) continue;
+            debits[n++] = (local << 192) | (sold - bought);
+        }
+        _shorten(debits, n);
+    }
+
+    /// @dev The debits in coin `coin` of the participants with cycle holds, as `_instrumentDebits`.
+    function _coinDebits(Batch memory b, uint256 coin) private pure returns (uint256[] memory debits) {
+        uint256 participants = b.participants;
+        debits = new uint256[](participants);
+        uint256 base = (coin * participants) << 1;
+        uint256 n;
+        for (uint256 local; local < participants; ++local) {
+            if (_word(b.parts, local) & _HOLDS_BIT == 0) continue;
+            uint256 e = base + (local << 1);
+            (uint256 received, uint256 paid) = (_word(b.cash, e), _word(b.cash, e + 1));
+            if (received < paid) debits[n++] = (local << 192) | (paid - received);
+        }
+        _shorten(debits, n);
+    }
+
+    /// @dev For each debit (`_instrumentDebits`) of a participant holding `token` for the batch's cycle: releases
+    /// the live hold so that the token's `settleNet` can take its units, and returns what to re-place after it
+    /// (`_replaceHolds`). A record that is no longer live is closed (`_lapse`) and covers nothing; a hold for
+    /// another cycle is not touched.
+    function _drawHolds(
+        Clearer storage c,
+        Batch memory b,
+        address token,
+        uint256[] memory debits
+    ) private returns (Draw[] memory draws) {
+        draws = new Draw[](debits.length);
+        uint256 n;
+        for (uint256 i; i < debits.length; ++i) {
+            uint256 part = _word(b.parts, debits[i] >> 192);
+            uint256 participant = (part >> 160) & 0xffffffff;
+            CycleHold storage h = c.cycleHolds[(participant << 160) | uint160(token)];
+            if (!h.active || h.cycle != b.cycle) continue;
+            bytes32 holdId = _cycleHoldId(msg.sender, participant, token, h.nonce);
+            (bool active, bool live, uint256 held) = _tokenHold(token, holdId);
+            if (!live) {
+                _lapse(c, msg.sender, participant, token, h, holdId, active);
+                continue;
+            }
+            draws[n++] = Draw({
+                participant: participant,
+                wallet: address(uint160(part)),
+                debit: debits[i] & type(uint192).max,
+                held: held,
+                holdId: holdId
+            });
+            IHoldable(token).releaseHold(holdId);
+        }
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(draws, n)
+        }
+    }
+
+    /// @dev After `token`'s `settleNet`: re-places what remains of each drawn hold under a fresh id with the same
+    /// expiry, or closes the record when the debit took it all. It always fits: before the batch the hold H sat in
+    /// the participant's balance B beside its other holds O and frozen units F (H + O + F ≤ B: IHoldable's H1,
+    /// frozen and held units never overlap); released, `settleNet` took the debit d from the available balance
+    /// (d ≤ B − O − F), and that call's credits only add. So the available balance afterwards is at least
+    /// B − d − O − F ≥ H − d, all that is re-placed when d < H (nothing is when d ≥ H); the hold was live, so its
+    /// expiry is still ahead, and a frozen or paused participant would have been refused by `settleNet`.
+    function _replaceHolds(Clearer storage c, address token, Draw[] memory draws, uint64 batchNo) private {
+        for (uint256 i; i < draws.length; ++i) {
+            Draw memory d = draws[i];
+            CycleHold storage h = c.cycleHolds[(d.participant << 160) | uint160(token)];
+            uint256 drawn = d.debit < d.held ? d.debit : d.held;
+            uint256 remaining = d.held - drawn;
+            bytes32 next;
+            if (remaining != 0) {
+                uint32 nonce = h.nonce + 1;
+                h.nonce = nonce;
+                next = _cycleHoldId(msg.sender, d.participant, token, nonce);
+            } else {
+                h.active = false;
+                --c.participants[d.participant].cycleHolds;
+            }
+            emit NetCycleHoldDrawn(msg.sender, uint32(d.participant), token, d.holdId, batchNo, drawn, next, remaining);
+            if (remaining != 0) IHoldable(token).placeHold(next, d.wallet, remaining, h.expiry);
+        }
+    }
+
+    /// @dev Closes record `h` (token hold `holdId`) that is no longer live, releasing the token's hold if it is
+    /// still `active` (expired: the engine may release it any time).
+    function _lapse(
+        Clearer storage c,
+        address clearer,
+        uint256 participant,
+        address token,
+        CycleHold storage h,
+        bytes32 holdId,
+        bool active
+    ) private {
+        h.active = false;
+        --c.participants[participant].cycleHolds;
+        emit NetCycleHoldLapsed(clearer, uint32(participant), token, holdId);
+        if (active) IHoldable(token).releaseHold(holdId);
+    }
+
+    /// @dev Whether `token`'s hold `holdId` is Active, whether it is live (Active and unexpired) and what it holds.
+    function _tokenHold(address token, bytes32 holdId) private view returns (bool active, bool live, uint256 amount) {
+        IHoldable.Hold memory hold = IHoldable(token).holdOf(holdId);
+        active = hold.status == IHoldable.HoldStatus.Active;
+        live = active && block.timestamp < hold.expiry;
+        amount = hold.amount;
+    }
+
+    /// @dev The token hold id of `clearer`'s participant's cycle hold number `nonce` on `token` (`INetSettlement`).
+    function _cycleHoldId(
+        address clearer,
+        uint256 participant,
+        address token,
+        uint32 nonce
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(clearer, participant, token, nonce));
+    }
+
+    /// @dev Sets `array`'s length to `n` (≤ its length).
+    function _shorten(uint256[] memory array, uint256 n) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(array, n)
         }
     }
 

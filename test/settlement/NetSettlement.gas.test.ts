@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { deployments, ethers, network } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
+import { Wallet } from "ethers";
 import { coreFixture } from "../fixtures/core";
 import { Role } from "../../config/roles";
 import type { INetSettlement, NetSettlementHarness, NetTokenMock, Settlement } from "../../typechain-types";
@@ -9,6 +10,7 @@ import {
   calldataGas,
   encodeBatch,
   merkleRoot,
+  netCalls,
   rawBatch,
   rng,
   tradeLeaf,
@@ -133,5 +135,58 @@ describe("NetSettlement gas", function () {
     console.table(rows);
     // The trade loop (decode + validate + net + Merkle) stays lean.
     for (const loop of loops) expect(loop).to.be.lessThan(900);
+  });
+
+  it("cycle holds: what a batch pays for them, per covered position (1,000 member-level trades)", async function () {
+    this.timeout(600_000);
+    const HOLDERS = 10;
+    const HELD = 10; // instruments 0–9 and the coin
+    const trades = memberTrades(3, 1_000, 0n);
+    /** Holders (the first members: the most active of the Zipf draw) hold every asset for `cycle`, then batch. */
+    const run = async (cycle: number | undefined) => {
+      const { accounts, net, coin, instruments } = await loadFixture(gasFixture);
+      await network.provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
+      const clearer = accounts.exchange.address;
+      if (cycle !== undefined) {
+        const expiry = (await time.latest()) + 86_400;
+        for (let i = 0; i < HOLDERS; i++) {
+          const wallet = new Wallet(ethers.id(`gas participant ${i}`), ethers.provider);
+          await setBalance(wallet.address, 10n ** 20n);
+          const held = [await coin.getAddress(), ...instruments.slice(0, HELD).map((t) => t.token)];
+          for (const token of held) await net.connect(wallet).holdForCycle(clearer, cycle, token, 10n ** 20n, expiry);
+        }
+      }
+      const receipt = (await (await net.submitBatch(encodeBatch(1, 0n, trades), { gasLimit: 900_000_000 })).wait())!;
+      const topic = net.interface.getEvent("NetCycleHoldDrawn").topicHash;
+      return { gas: Number(receipt.gasUsed), drawn: receipt.logs.filter((l) => l.topics[0] === topic).length };
+    };
+    const none = await run(undefined);
+    const otherCycle = await run(2);
+    const covered = await run(1);
+    // Every debit (any asset) of a participant with cycle holds costs a look at its record (one cold slot).
+    const { instruments } = await loadFixture(gasFixture);
+    const wallets = participantWallets(MEMBERS, "gas participant");
+    const holders = new Set(wallets.slice(0, HOLDERS));
+    const lookups = netCalls(trades, instruments, wallets).reduce(
+      (n, call) => n + call.accounts.filter((a, i) => holders.has(a) && call.deltas[i] < 0n).length,
+      0,
+    );
+    console.table({
+      "no cycle holds": { "gas/trade": Math.round(none.gas / trades.length) },
+      "holds for another cycle": {
+        "gas/trade": Math.round(otherCycle.gas / trades.length),
+        "holders' debits looked up": lookups,
+        "gas per look-up": Math.round((otherCycle.gas - none.gas) / lookups),
+      },
+      "holds for this cycle": {
+        "gas/trade": Math.round(covered.gas / trades.length),
+        "holders' debits looked up": lookups,
+        "covered positions": covered.drawn,
+        "gas per covered position beyond its look-up": Math.round((covered.gas - otherCycle.gas) / covered.drawn),
+      },
+    });
+    expect(none.drawn).to.equal(0);
+    expect(otherCycle.drawn).to.equal(0);
+    expect(covered.drawn).to.be.greaterThan(0);
   });
 });

@@ -63,6 +63,24 @@ pragma solidity ^0.8.27;
 /// - N5 (commitment): `batchOf(clearer, n).root` is the Merkle root of batch n's trades as above, and every trade
 ///   of it (and no other) has a proof that `verifyTrade` accepts.
 /// - N6 (tables): an index keeps its wallet or instrument terms forever; only the active flag changes.
+/// - N7 (cycle holds): a debit (net change < 0) of a participant on an asset on which it holds a live cycle hold
+///   (engine record active, the token's hold Active and unexpired) for the batch's cycle is drawn from that hold
+///   first: after the batch the participant holds previous − min(previous, debit) of it for the cycle (same expiry,
+///   a fresh hold id), and nothing else it holds (prefunds, gateway trades, other cycles' holds) is taken; credits
+///   never grow a hold. A participant's `cycleHoldCount` is the number of its active records, changed in the same
+///   transaction as each record; a record whose token hold stopped being live (released by the token's expiry
+///   path, cancelled by an officer, expired) covers nothing and is closed (`NetCycleHoldLapsed`) when the engine
+///   next looks at it (a batch debiting it, `holdForCycle` on the same asset, `releaseCycleHold`).
+///
+/// Cycle holds (issue 19: "every participant's net obligations are covered: balance, or a hold placed for the
+/// cycle"): a participant (its wallet) locks units of an asset it may deliver (a token or coin of one of its
+/// clearer's instruments) for one of the clearer's cycles: `holdForCycle` places a token hold (`IHoldable`) whose
+/// notary is the engine. Those units cannot be moved away until a batch of that cycle draws them (the engine
+/// releases the hold just before the token's `settleNet` and re-places what remains after it), the participant
+/// releases them once the cycle is past, the clearer releases them, or anyone once expired. One active cycle hold
+/// per (clearer, participant, asset). Hold ids: keccak256(abi.encode(clearer, participant, asset, nonce)) with a
+/// nonce per (clearer, participant, asset) counting placements from 1 (four words: never a prefund's or a client
+/// hold's id, which hash two).
 interface INetSettlement {
     /// @notice A trade as committed (`tradeLeaf`, `verifyTrade`): the clearer's table indices.
     struct NetTrade {
@@ -93,6 +111,17 @@ interface INetSettlement {
         uint48 timestamp;
     }
 
+    /// @notice A participant's cycle hold on an asset (`cycleHoldOf`): the current (or last) hold id, its cycle and
+    /// expiry, whether it is live (the engine's record active, the token's hold Active and unexpired) and what it
+    /// holds (0 unless live).
+    struct NetCycleHold {
+        bytes32 holdId;
+        uint32 cycle;
+        uint48 expiry;
+        bool live;
+        uint256 amount;
+    }
+
     /* EVENTS */
 
     /// @notice `clearer`'s participant `index` is `wallet` (for good).
@@ -120,6 +149,46 @@ interface INetSettlement {
         uint64 firstTradeId,
         uint32 tradeCount,
         bytes32 root
+    );
+
+    /// @notice `clearer`'s participant `participant` holds `amount` of `token` for cycle `cycle` until `expiry`
+    /// under token hold `holdId` (placed by `holdForCycle`).
+    event NetCycleHoldPlaced(
+        address indexed clearer,
+        uint32 indexed participant,
+        address indexed token,
+        bytes32 holdId,
+        uint32 cycle,
+        uint256 amount,
+        uint48 expiry
+    );
+    /// @notice Batch `batchNo` drew `drawn` of cycle hold `holdId` (released before the token's `settleNet`);
+    /// `remaining` stays held under `nextHoldId` (zero when nothing remains: the record is closed).
+    event NetCycleHoldDrawn(
+        address indexed clearer,
+        uint32 indexed participant,
+        address indexed token,
+        bytes32 holdId,
+        uint64 batchNo,
+        uint256 drawn,
+        bytes32 nextHoldId,
+        uint256 remaining
+    );
+    /// @notice `by` released cycle hold `holdId` (`releaseCycleHold`); its units are available again.
+    event NetCycleHoldReleased(
+        address indexed clearer,
+        uint32 indexed participant,
+        address indexed token,
+        bytes32 holdId,
+        address by
+    );
+    /// @notice The engine closed its record of cycle hold `holdId`: the token's hold was no longer live (released
+    /// through the token after its expiry, cancelled by an officer, or expired: then the engine released it).
+    event NetCycleHoldLapsed(
+        address indexed clearer,
+        uint32 indexed participant,
+        address indexed token,
+        bytes32 holdId
     );
 
     /* ERRORS: TABLES */
@@ -184,6 +253,28 @@ interface INetSettlement {
     /// the batch touching that position (of that token, when unclassified).
     error NetTradeFailed(uint256 tradeIndex, address participant, address token, uint8 code, bytes reason);
 
+    /* ERRORS: CYCLE HOLDS */
+
+    /// @notice `clearer` has no participant (it never cleared here).
+    error NetUnknownClearer(address clearer);
+    /// @notice `caller` is not a participant of `clearer`.
+    error NetNotParticipant(address clearer, address caller);
+    /// @notice `token` is neither the token nor the coin of any of `clearer`'s instruments.
+    error NetNotDeliverable(address clearer, address token);
+    /// @notice Cycle `cycle` is past: `clearer`'s last batch was of cycle `lastCycle`.
+    error NetCycleHoldPast(uint32 cycle, uint32 lastCycle);
+    /// @notice A cycle hold of zero units.
+    error NetCycleHoldZero();
+    /// @notice The expiry `expiry` is not after the block's time `time`.
+    error NetCycleHoldExpiry(uint48 expiry, uint256 time);
+    /// @notice Participant `participant` already holds `token` for cycle `cycle` under live hold `holdId`.
+    error NetCycleHoldExists(uint32 participant, address token, bytes32 holdId, uint32 cycle);
+    /// @notice Participant `participant` has no active cycle hold on `token`.
+    error NetNoCycleHold(uint32 participant, address token);
+    /// @notice `caller` may not release the cycle hold yet: only the clearer may before the cycle is past
+    /// (`lastCycle` > `cycle`, then also the participant) or the hold expired (`expiry`, then anyone).
+    error NetCycleHoldLocked(address caller, uint32 cycle, uint32 lastCycle, uint48 expiry);
+
     /* TABLES */
 
     /// @notice Appends `wallets` to the caller's participants; returns the index of the first (the others follow).
@@ -220,11 +311,49 @@ interface INetSettlement {
     /// @dev Reverts with the encoding errors (`NetBatch…`, `NetCycleRegressed`, `NetTradeIdMismatch`,
     /// `NetUnknownParticipant`, `NetUnknownInstrument`, `NetParticipantInactive`, `NetInstrumentInactive`), the
     /// trade errors (`NetTradeInvalidPositions`, `NetSelfTrade`, `NetTradeZero`, `NetPositionUnused`) and
-    /// `NetTradeFailed` (a token refused; N1: nothing changes).
+    /// `NetTradeFailed` (a token refused; N1: nothing changes). A debit of a participant with a live cycle hold
+    /// for the batch's cycle on that asset draws the hold first (N7: `NetCycleHoldDrawn`, `NetCycleHoldLapsed`).
     /// @custom:access CLEARING_MEMBER
     function submitBatch(bytes calldata batch) external returns (uint64 batchNo, bytes32 root);
 
+    /* CYCLE HOLDS */
+
+    /// @notice Holds `amount` of the caller's `token` for `clearer`'s cycle `cycle` until `expiry`: the caller is
+    /// `clearer`'s participant, `token` an asset it may deliver there (a token or coin of one of `clearer`'s
+    /// instruments). The engine places the token hold (`IHoldable.placeHold`, the caller's available balance) and
+    /// returns its id. Batches of cycle `cycle` draw it before the caller's free balance (N7).
+    /// @dev Reverts with `NetUnknownClearer`, `NetNotParticipant`, `NetNotDeliverable`, `NetCycleHoldPast` (cycle
+    /// below `lastCycle(clearer)`), `NetCycleHoldZero`, `NetCycleHoldExpiry`, `NetCycleHoldExists` (a live cycle
+    /// hold on `token`; a record that is no longer live is closed first, `NetCycleHoldLapsed`), and the token's
+    /// refusals (`IHoldable`: available balance, frozen, paused).
+    /// @custom:access the participant itself (public: the caller's own units).
+    function holdForCycle(
+        address clearer,
+        uint32 cycle,
+        address token,
+        uint256 amount,
+        uint48 expiry
+    ) external returns (bytes32 holdId);
+
+    /// @notice Releases `clearer`'s participant `participant`'s cycle hold on `token`: by the clearer any time, by
+    /// the participant once its cycle is past (`lastCycle(clearer)` > its cycle), by anyone once expired. A record
+    /// whose token hold is no longer live is closed by anyone (`NetCycleHoldLapsed`, nothing to release).
+    /// @dev Reverts with `NetUnknownParticipant`, `NetNoCycleHold`, `NetCycleHoldLocked`.
+    /// @custom:access the clearer, the participant (its cycle past), anyone (expired): checked by the engine.
+    function releaseCycleHold(address clearer, uint32 participant, address token) external;
+
     /* VIEWS */
+
+    /// @notice `clearer`'s participant `participant`'s cycle hold on `token` (see `NetCycleHold`; all zero if it
+    /// never held one).
+    function cycleHoldOf(
+        address clearer,
+        uint32 participant,
+        address token
+    ) external view returns (NetCycleHold memory);
+
+    /// @notice How many active cycle-hold records `clearer`'s participant `participant` has (N7).
+    function cycleHoldCount(address clearer, uint32 participant) external view returns (uint32);
 
     /// @notice Whether `proof` proves `trade` a trade of `clearer`'s batch `batchNo` (its id in the batch's range
     /// and its leaf under the batch's root).
