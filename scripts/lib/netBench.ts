@@ -13,7 +13,14 @@
  * tracked from the world's funding with the SDK's `netPositions` / `applyNet` and checked against the chain after
  * the run.
  */
-import { ethers } from "hardhat";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { artifacts, ethers } from "hardhat";
+import { ANVIL_CHAIN_ID } from "../../config/networks";
+import { anvilBinary, startAnvil } from "./anvil";
 import {
   applyNet,
   DEFAULT_CALLDATA_CEILING,
@@ -47,12 +54,14 @@ const CREATE_GAS = 22_100;
 /** Assumed execution rate of one Besu node on large transactions (the issue's estimate). */
 const BESU_GAS_PER_SECOND = 120_000_000;
 /** The workloads' sizes (issue 19). */
+/** The anvil half's bound (deploy, world, batches). */
+const ANVIL_TIMEOUT_MS = 300_000;
 export const MEMBERS = 100;
 export const INVESTORS = 1_000;
 export const INSTRUMENTS = 100;
 /** Seeds and trades generated per workload and ceiling (enough for a warm-up and the measured batches). */
 export const MEMBER_100M = { seed: 1_901, trades: 360_000, batches: 3 };
-const MEMBER_16M = { seed: 1_902, trades: 40_000, batches: 5 };
+const MEMBER_16M = { seed: 1_902, trades: 40_000, batches: 3 };
 const INVESTOR_16M = { seed: 1_903, trades: 12_000, batches: 5 };
 
 /** One measured workload at one ceiling. */
@@ -73,6 +82,87 @@ export interface NetMeasure {
   floorPerTrade: number;
   /** The calibration factor of the SDK's default model (measured ÷ estimated on the warm-up). */
   calibration: number;
+  /** Where the first measured batch's gas went (a call trace; only where the node traces cheaply: anvil). */
+  breakdown?: NetBreakdown;
+}
+
+/** A batch's gas by part, from `debug_traceTransaction`'s call tracer. */
+export interface NetBreakdown {
+  trades: number;
+  total: number;
+  intrinsic: number;
+  calldata: number;
+  /** The securities' `settleNet` frames (their compliance calls included), their count, and the positions they got. */
+  securities: number;
+  securityCalls: number;
+  securityPositions: number;
+  /** The compliance pipeline's frames inside them (`checkNetPositions`). */
+  compliance: number;
+  /** The coin's `settleNet` frame(s) and the cash positions. */
+  coin: number;
+  cashPositions: number;
+  /** The engine's own execution: the rest (decoding, netting, Merkle, the record, the calls' set-up and cold accounts). */
+  engine: number;
+}
+
+interface CallFrame {
+  type: string;
+  to?: string;
+  input: string;
+  gasUsed: string;
+  calls?: CallFrame[];
+}
+
+/** `ICompliance.checkNetPositions`'s selector (the securities' one pipeline call per batch). */
+const CHECK_NET_POSITIONS = new ethers.Interface(artifacts.readArtifactSync("ICompliance").abi).getFunction(
+  "checkNetPositions",
+)!.selector;
+const SETTLE_NET = ethers.id("settleNet(address[],int256[],uint8[])").slice(0, 10);
+
+/** The breakdown of transaction `hash` (a `submitBatch` of `trades` trades) from the node's call tracer. */
+async function breakdownOf(hash: string, data: string, trades: number, coin: string): Promise<NetBreakdown> {
+  const root = (await ethers.provider.send("debug_traceTransaction", [hash, { tracer: "callTracer" }])) as CallFrame;
+  const total = Number((await ethers.provider.getTransactionReceipt(hash))!.gasUsed);
+  const calldata = calldataGasOf(data);
+  const b: NetBreakdown = {
+    trades,
+    total,
+    intrinsic: 21_000,
+    calldata,
+    securities: 0,
+    securityCalls: 0,
+    securityPositions: 0,
+    compliance: 0,
+    coin: 0,
+    cashPositions: 0,
+    engine: 0,
+  };
+  const positions = (input: string) => Number(BigInt("0x" + input.slice(10 + 3 * 64, 10 + 4 * 64)));
+  const complianceIn = (frame: CallFrame): number =>
+    (frame.calls ?? []).reduce(
+      (sum, c) => sum + (c.input.startsWith(CHECK_NET_POSITIONS) ? Number(c.gasUsed) : complianceIn(c)),
+      0,
+    );
+  const walk = (frame: CallFrame) => {
+    if (frame.type === "CALL" && frame.input.startsWith(SETTLE_NET)) {
+      const gas = Number(frame.gasUsed);
+      const accounts = positions(frame.input);
+      if (frame.to?.toLowerCase() === coin.toLowerCase()) {
+        b.coin += gas;
+        b.cashPositions += accounts;
+      } else {
+        b.securities += gas;
+        b.securityCalls++;
+        b.securityPositions += accounts;
+        b.compliance += complianceIn(frame);
+      }
+      return;
+    }
+    for (const c of frame.calls ?? []) walk(c);
+  };
+  walk(root);
+  b.engine = total - b.intrinsic - calldata - b.securities - b.coin;
+  return b;
 }
 
 function calldataGasOf(data: string): number {
@@ -166,6 +256,7 @@ export async function measure(
   seed: number,
   count: number,
   log: (line: string) => void,
+  trace = false,
 ): Promise<NetMeasure> {
   const firstTradeId = await world.net.nextTradeId(world.clearerAddress);
   const cycle = Number(await world.net.lastCycle(world.clearerAddress)) + 1;
@@ -242,6 +333,16 @@ export async function measure(
     floorPerTrade: Math.round((REWRITE_GAS * (written - created) + CREATE_GAS * created + calldata) / tradeCount),
     calibration,
   };
+  if (trace) {
+    const first = pending[0];
+    result.breakdown = await breakdownOf(
+      first.sent.tx.hash,
+      first.sent.tx.data,
+      first.batch.trades.length,
+      world.coinAddress,
+    );
+    log(`net ${workload} ${ceiling}: breakdown ${JSON.stringify(result.breakdown)}`);
+  }
   log(
     `net ${workload} ${ceiling}: ${result.batches} batches, ${tradeCount} trades, ${result.gasPerTrade} gas/trade ` +
       `(floor ${result.floorPerTrade}; ${(written / tradeCount).toFixed(3)} positions written/trade), ` +
@@ -275,18 +376,38 @@ async function checkLedger(world: NetWorld, ledger: Ledger, participants: number
 
 export interface NetBenchResult {
   rows: NetRow[];
-  measures: NetMeasure[];
-  world: { participants: number; instruments: number; seconds: Record<string, number> };
+  /** Every measure, with where it ran. */
+  measures: (NetMeasure & { node: "embedded" | "anvil" })[];
+  worlds: { node: "embedded" | "anvil"; participants: number; instruments: number; seconds: Record<string, number> }[];
+  /** Why the anvil half did not run, when it did not. */
+  skipped?: string;
 }
 
-/** The `net.*` rows (see the file's comment). */
-export async function benchNet(log: (line: string) => void = console.log): Promise<NetBenchResult> {
-  // Funded beforehand: every member every Equity; an investor the Equities its trades touch (minting is slow).
+/** What the anvil half (scripts/bench-net-rpc.ts) writes. */
+export interface NetRpcResult {
+  memberBig: NetMeasure;
+  investorSmall: NetMeasure;
+  participants: number;
+  seconds: Record<string, number>;
+}
+
+/** The (participant, instrument) pairs (participant × INSTRUMENTS + instrument) the investor-level trades touch. */
+export function investorHoldings(): Set<number> {
   const touched = new Set<number>();
   const probe = { firstParticipant: 0, firstInstrument: 0 } as NetWorld;
   for (const t of tradesOf(probe, "investor", INVESTOR_16M.seed, INVESTOR_16M.trades)) {
     touched.add(t.buyer * INSTRUMENTS + t.instrument).add(t.seller * INSTRUMENTS + t.instrument);
   }
+  return touched;
+}
+
+/**
+ * The anvil half: 1,000 participants (members 0–99 hold every Equity, the others what their trades touch), the
+ * member-level workload at 100 M (with a call-trace breakdown) and the investor-level one at 16 M. Run by
+ * scripts/bench-net-rpc.ts against anvil.
+ */
+export async function benchNetRpc(log: (line: string) => void): Promise<NetRpcResult> {
+  const touched = investorHoldings();
   const world = await buildNetWorld({
     participants: INVESTORS,
     instruments: INSTRUMENTS,
@@ -295,14 +416,88 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
     log,
   });
   const ledger = new Ledger(world);
-  const run = (workload: "member" | "investor", ceiling: number, w: typeof MEMBER_16M) =>
-    measure(world, ledger, workload, ceiling, w.batches, w.seed, w.trades, log);
-  const memberBig = await run("member", GAS_CEILING_CONSORTIUM, MEMBER_100M);
-  const memberSmall = await run("member", GAS_CEILING_OSAKA, MEMBER_16M);
-  const investorSmall = await run("investor", GAS_CEILING_OSAKA, INVESTOR_16M);
+  const w = MEMBER_100M;
+  const memberBig = await measure(
+    world,
+    ledger,
+    "member",
+    GAS_CEILING_CONSORTIUM,
+    w.batches,
+    w.seed,
+    w.trades,
+    log,
+    true,
+  );
+  const v = INVESTOR_16M;
+  const investorSmall = await measure(
+    world,
+    ledger,
+    "investor",
+    GAS_CEILING_OSAKA,
+    v.batches,
+    v.seed,
+    v.trades,
+    log,
+    true,
+  );
   const f = world.firstParticipant;
   await checkLedger(world, ledger, [f, f + 1, f + 50, f + 999]);
-  const measures = [memberBig, memberSmall, investorSmall];
+  return { memberBig, investorSmall, participants: world.wallets.length, seconds: world.seconds };
+}
+
+/** Runs scripts/bench-net-rpc.ts against a fresh anvil (free gas, cancun) on 127.0.0.1, bounded in time. */
+async function runAnvilHalf(log: (line: string) => void): Promise<NetRpcResult | string> {
+  if (!anvilBinary()) return "the anvil binary (optional dependency @foundry-rs/anvil-linux-amd64) is not installed";
+  const port = 8_655;
+  const out = join(mkdtempSync(join(tmpdir(), "net-rpc-")), "result.json");
+  const node = await startAnvil({ port, chainId: ANVIL_CHAIN_ID });
+  try {
+    const root = join(__dirname, "..", "..");
+    const child = spawnSync("npx", ["hardhat", "run", "scripts/bench-net-rpc.ts", "--network", "anvil"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ASSETLEDGER_MNEMONIC: Wallet.createRandom().mnemonic!.phrase,
+        ANVIL_PORT: String(port),
+        NET_RPC_OUT: out,
+      },
+      encoding: "utf8",
+      timeout: ANVIL_TIMEOUT_MS,
+    });
+    for (const line of `${child.stdout ?? ""}`.split("\n")) if (line.startsWith("[anvil]")) log(line);
+    if (child.status !== 0) {
+      return `the anvil run failed (status ${child.status}${child.error ? `, ${child.error.message}` : ""}): ${`${child.stderr ?? ""}`.slice(-500)}`;
+    }
+    return JSON.parse(readFileSync(out, "utf8")) as NetRpcResult;
+  } finally {
+    await node.stop();
+    rmSync(join(__dirname, "..", "..", "deployments", "anvil"), { recursive: true, force: true });
+  }
+}
+
+/** The `net.*` rows (see the file's comment). */
+export async function benchNet(log: (line: string) => void = console.log): Promise<NetBenchResult> {
+  // Embedded: the member-level world (100 × 100, every position funded) at the 16 M ceiling.
+  const world = await buildNetWorld({ participants: MEMBERS, instruments: INSTRUMENTS, seed: 19, log });
+  const ledger = new Ledger(world);
+  const w = MEMBER_16M;
+  const memberSmall = await measure(world, ledger, "member", GAS_CEILING_OSAKA, w.batches, w.seed, w.trades, log);
+  const f = world.firstParticipant;
+  await checkLedger(world, ledger, [f, f + 1, f + 50, f + 99]);
+  const measures: NetBenchResult["measures"] = [{ ...memberSmall, node: "embedded" }];
+  const worlds: NetBenchResult["worlds"] = [
+    { node: "embedded", participants: MEMBERS, instruments: INSTRUMENTS, seconds: world.seconds },
+  ];
+  // Anvil: the 100 M member-level batches and the investor-level world.
+  const rpc = await runAnvilHalf(log);
+  const skipped = typeof rpc === "string" ? rpc : undefined;
+  if (typeof rpc !== "string") {
+    measures.unshift({ ...rpc.memberBig, node: "anvil" });
+    measures.push({ ...rpc.investorSmall, node: "anvil" });
+    worlds.push({ node: "anvil", participants: rpc.participants, instruments: INSTRUMENTS, seconds: rpc.seconds });
+  } else {
+    log(`net: anvil half skipped: ${rpc}`);
+  }
   const label = (m: NetMeasure) => (m.ceiling === GAS_CEILING_CONSORTIUM ? "100m" : "16m");
   const n = (value: number) => Math.round(value).toLocaleString("en-US");
   const rows: NetRow[] = [];
@@ -310,15 +505,17 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
     const what =
       m.workload === "member"
         ? "member-level (100 participants, 100 Equities vs aUSD, Zipf(1.1))"
-        : "investor-level (1,000 investors × 100 Equities vs aUSD, uniform; the positions its trades touch funded)";
+        : "investor-level (1,000 investors × 100 Equities vs aUSD, uniform)";
+    const where =
+      m.node === "embedded" ? "on the embedded network" : "on anvil (the embedded network cannot hold its trace)";
     rows.push({
       id: `net.gasPerTrade.${m.workload}.${label(m)}`,
       kind: "gas",
       value: m.gasPerTrade,
       unit: "gas/trade",
       note:
-        `submitBatch on the real tokens, ${what}, batches planned by the SDK under a ${n(m.ceiling)} gas ceiling ` +
-        `and a 1 MiB calldata ceiling: Σ gasUsed ÷ Σ trades of ${m.batches} batches (${n(m.trades)} trades, ` +
+        `submitBatch on the real tokens ${where}, ${what}, batches planned by the SDK under a ${n(m.ceiling)} gas ` +
+        `ceiling and a 1 MiB calldata ceiling: Σ gasUsed ÷ Σ trades of ${m.batches} batches (${n(m.trades)} trades, ` +
         `${n(m.trades / m.batches)} a batch) after a warm-up batch of ${n(m.warmUp.trades)}; ` +
         `${(m.positionsTouched / m.trades).toFixed(3)} positions touched and ` +
         `${(m.positionsWritten / m.trades).toFixed(3)} written a trade`,
@@ -337,33 +534,44 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
   rows.push({
     id: "net.tradesPerSecond.member",
     kind: "throughput",
-    value: Math.round(memberBig.trades / memberBig.seconds),
+    value: Math.round(memberSmall.trades / memberSmall.seconds),
     unit: "trades/s",
     note:
-      `member-level at the 100 M ceiling, end to end on the embedded network: planning, encoding, submitting ` +
-      `${memberBig.batches} batches (${n(memberBig.trades)} trades) and their receipts, ${memberBig.seconds.toFixed(2)} s`,
+      `member-level end to end on the embedded network (planning, encoding, submitting ${memberSmall.batches} ` +
+      `batches of ${n(memberSmall.trades)} trades, receipts: ${memberSmall.seconds.toFixed(2)} s) at the 16,777,216 ` +
+      "ceiling: the embedded network keeps a step trace of every transaction (≈ 0.2 GB a million gas), so a 100 M " +
+      "batch does not fit this machine's memory there; see net.tradesPerSecond.rpc for 100 M",
   });
-  rows.push({
-    id: "net.tradesPerSecond.investor",
-    kind: "throughput",
-    value: Math.round(investorSmall.trades / investorSmall.seconds),
-    unit: "trades/s",
-    note:
-      `investor-level at the 16,777,216 ceiling, the same way (${investorSmall.batches} batches, ` +
-      `${n(investorSmall.trades)} trades); not measured at 100 M: its world would need ≈ 60,000 more funded positions`,
-  });
-  rows.push({
-    id: "net.tradesPerSecond.besuEstimate",
-    kind: "throughput",
-    value: Math.round(BESU_GAS_PER_SECOND / memberBig.gasPerTrade),
-    unit: "trades/s",
-    note:
-      "ESTIMATE, not a measurement: an assumed 120,000,000 gas/s of one Besu node executing large transactions ÷ " +
-      "net.gasPerTrade.member.100m",
-  });
-  return {
-    rows,
-    measures,
-    world: { participants: world.wallets.length, instruments: world.tokens.length, seconds: world.seconds },
-  };
+  if (typeof rpc !== "string") {
+    const big = rpc.memberBig;
+    const small = rpc.investorSmall;
+    rows.push({
+      id: "net.tradesPerSecond.investor",
+      kind: "throughput",
+      value: Math.round(small.trades / small.seconds),
+      unit: "trades/s",
+      note:
+        `investor-level at the 16,777,216 ceiling over JSON-RPC to anvil (${small.batches} batches, ` +
+        `${n(small.trades)} trades, ${small.seconds.toFixed(2)} s, planning and encoding included)`,
+    });
+    rows.push({
+      id: "net.tradesPerSecond.rpc",
+      kind: "throughput",
+      value: Math.round(big.trades / big.seconds),
+      unit: "trades/s",
+      note:
+        `member-level at the 100 M ceiling against anvil on 127.0.0.1 over JSON-RPC (${big.batches} batches, ` +
+        `${n(big.trades)} trades, ${big.seconds.toFixed(2)} s: planning, encoding, eth_sendTransaction, receipts)`,
+    });
+    rows.push({
+      id: "net.tradesPerSecond.besuEstimate",
+      kind: "throughput",
+      value: Math.round(BESU_GAS_PER_SECOND / big.gasPerTrade),
+      unit: "trades/s",
+      note:
+        "ESTIMATE, not a measurement: an assumed 120,000,000 gas/s of one Besu node executing large transactions ÷ " +
+        "net.gasPerTrade.member.100m",
+    });
+  }
+  return { rows, measures, worlds, skipped };
 }
