@@ -86,14 +86,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev `EIP712`'s cached domain separator and the address and chain it holds for (its own immutables are
     /// private): `settle`'s fast path reads them inline and leaves any other address or chain to the checked path.
     bytes32 private immutable _DOMAIN;
-    address private immutable _SELF;
+    uint256 private immutable _SELF;
     uint256 private immutable _CHAIN_ID;
 
     /// @param initialAuthority The alliance authority (AccessManager and asset directory).
     constructor(address initialAuthority) AccessManaged(initialAuthority) EIP712("AssetLedger Settlement", "1") {
         _NET = address(new NetSettlement());
         _DOMAIN = _domainSeparatorV4();
-        _SELF = address(this);
+        _SELF = uint160(address(this));
         _CHAIN_ID = block.chainid;
     }
 
@@ -139,7 +139,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         uint256 heldLegs
     ) external nonReentrant returns (bytes32 id) {
         // The cached domain separator, or 0 (the checked path) on another address or chain.
-        bytes32 domain = address(this) == _SELF && block.chainid == _CHAIN_ID ? _DOMAIN : bytes32(0);
+        bytes32 domain = _DOMAIN;
+        uint256 self = _SELF;
+        uint256 chainId = _CHAIN_ID;
         // What the fast path left: 0 to fall back; else `_FAST` set, bits 0–63 the legs whose consent is not an
         // ECDSA signature of their sender (checked below in Solidity), and bits 64–127 1 + the index of the leg
         // whose token refused it.
@@ -160,6 +162,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // (`setCoin` checks it, directory assets are the factory's proxies).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
+            if iszero(and(eq(address(), self), eq(chainid(), chainId))) {
+                domain := 0
+            }
             for {} domain {} {
                 let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
                 let n := calldataload(sub(data, 0x20))
@@ -186,13 +191,15 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 mstore(0x20, _kinds.slot)
                 // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
                 let bad := 0
+                let h := add(m, 0xa0)
                 for {
-                    let i := 0
-                } lt(i, n) {
-                    i := add(i, 1)
+                    let p := data
+                } lt(p, add(data, shl(7, n))) {
+                    p := add(p, 0x80)
                 } {
-                    calldatacopy(add(m, 0x20), add(data, shl(7, i)), 0x80)
-                    mstore(add(m, add(0xa0, shl(5, i))), keccak256(m, 0xa0))
+                    calldatacopy(add(m, 0x20), p, 0x80)
+                    mstore(h, keccak256(m, 0xa0))
+                    h := add(h, 0x20)
                     let from := mload(add(m, 0x40))
                     let to := mload(add(m, 0x60))
                     mstore(0x00, mload(add(m, 0x20)))
@@ -238,8 +245,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                             )
                         ) {
                             mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
-                            mstore(add(m, 0x40), calldataload(start))
-                            mstore(add(m, 0x60), s)
+                            calldatacopy(add(m, 0x40), start, 0x40)
                             mstore(0x00, 0)
                             pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
                             // The sender is not 0 (checked above), so a failed recovery never matches.
