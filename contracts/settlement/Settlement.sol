@@ -372,7 +372,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 return(0x00, 0x20)
             }
         }
-        _revertLeg(failed, legs[failed], LowLevelCall.returnData());
+        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps `nonReentrant`'s
+        // exit reachable for the compiler.
+        if (failed != legs.length) _revertLeg(failed, legs[failed], LowLevelCall.returnData());
     }
     /// @inheritdoc ISettlement
     function settleWithAuthorizations(
