@@ -50,6 +50,20 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         "Leg(address token,address from,address to,uint256 amount)"
     );
 
+    /// @dev For inline assembly, which takes number literals only (test/settlement/Settlement.gas.test.ts checks each
+    /// against the expression it stands for): `_LEG_TYPEHASH`, `_INSTRUCTION_TYPEHASH`, the selectors of
+    /// `IHoldable.settlementTransfer` and `IHoldable.executeHold` (left-aligned), `SettlementExecuted`'s topic, and
+    /// `ReentrancyGuardTransient`'s transient slot (private there; `_reentrancyGuardStorageSlot()` returns it).
+    uint256 private constant _LEG_TYPEHASH_WORD = 0x9d9afc4c6dc2f43c51e3b6fa27ec2cec6af8c1df965e09cc5d5901a0277c4e22;
+    uint256 private constant _INSTRUCTION_TYPEHASH_WORD =
+        0xe3d4385ba20604cd4d0104fca18bd872b5fd1c8d3c5459147737d8bbad686b20;
+    uint256 private constant _SETTLEMENT_TRANSFER = 0x9a249b73 << 224;
+    uint256 private constant _EXECUTE_HOLD = 0xce28ceed << 224;
+    uint256 private constant _SETTLEMENT_EXECUTED = 0x8e8e486d76dde4839ba3964a5658746152601f1780cd1ef246c0f101d42d5f33;
+    uint256 private constant _REENTRANCY_GUARD = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
+    /// @dev `settle`'s fast path went through (its state word is not 0).
+    uint256 private constant _FAST = 1 << 255;
+
     /// @dev The most legs of an instruction: `heldLegs` is a 256-bit map, and consent lookups are quadratic.
     uint256 private constant _MAX_LEGS = 64;
 
@@ -69,9 +83,18 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev The batch net-settlement module (`NetSettlement`), run by `delegatecall` from `fallback`.
     address private immutable _NET;
 
+    /// @dev `EIP712`'s cached domain separator and the address and chain it holds for (its own immutables are
+    /// private): `settle`'s fast path reads them inline and leaves any other address or chain to the checked path.
+    bytes32 private immutable _DOMAIN;
+    uint256 private immutable _SELF;
+    uint256 private immutable _CHAIN_ID;
+
     /// @param initialAuthority The alliance authority (AccessManager and asset directory).
     constructor(address initialAuthority) AccessManaged(initialAuthority) EIP712("AssetLedger Settlement", "1") {
         _NET = address(new NetSettlement());
+        _DOMAIN = _domainSeparatorV4();
+        _SELF = uint160(address(this));
+        _CHAIN_ID = block.chainid;
     }
 
     /// @notice Runs every other function (`INetSettlement`'s) in the net-settlement module, in this contract's
@@ -96,25 +119,263 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /* SETTLEMENT */
 
     /// @inheritdoc ISettlement
+    /// @dev The fast path (one pass in inline assembly, measured to pay: `dvp.settle`,
+    /// test/settlement/Settlement.gas.test.ts and `npm run bench`) accepts an instruction only when `_authorize`
+    /// would accept it with the same effects: the calldata lies within the decoder's bounds (stricter: offsets below
+    /// 2^32, so no sum overflows), the shape is valid, the deadline a clean `uint48` not reached, every leg's
+    /// addresses clean and its fields valid, its token already registered (`_kinds` set: a directory asset seen for
+    /// the first time takes the checked path, which caches it), its sender's consent shown as `_authorize` checks it
+    /// (a 65-byte ECDSA signature recovered here with `_recover`'s checks; otherwise `_isValidERC1271` or
+    /// `_hasOtherConsent`, the same functions), the domain separator the cached one (`_domainSeparatorV4`'s
+    /// condition) and the nonce unused, which it then consumes. On anything else it has written nothing and
+    /// `_authorize` decides (and names the error, or accepts it, e.g. caching a new asset). Both paths then move the
+    /// legs in order (S1: any refusal reverts all) and emit `SettlementExecuted`.
+    // One pass in one frame: split into functions, the parts would hand their values back and forth on the stack
+    // and jump, which is the cost this path removes.
+    // solhint-disable-next-line function-max-lines
     function settle(
         Instruction calldata instruction,
         bytes[] calldata consents,
         uint256 heldLegs
     ) external nonReentrant returns (bytes32 id) {
-        address initiator;
-        Leg[] calldata legs;
-        // The fast path accepts only instructions the checked path below would accept with the same effects; on
-        // anything else it returns no legs and changes nothing, and `_authorize` decides (and names the error).
-        (id, initiator, legs) = _authorizeFast(instruction, consents, heldLegs);
-        if (legs.length == 0) {
-            legs = instruction.legs;
-            (id, initiator) = _authorize(instruction, legs, consents, heldLegs, 0);
+        // The cached domain separator, or 0 (the checked path) on another address or chain.
+        bytes32 domain = _DOMAIN;
+        uint256 self = _SELF;
+        uint256 chainId = _CHAIN_ID;
+        // What the fast path left: 0 to fall back; else `_FAST` set, bits 0–63 the legs whose consent is not an
+        // ECDSA signature of their sender (checked below in Solidity), and bits 64–127 1 + the index of the leg
+        // whose token refused it.
+        uint256 state;
+        // Inline assembly: decoding, the shape, deadline and leg checks, the EIP-712 hashes (as `_hashInstruction`
+        // and `_hashTypedDataV4`), ECDSA recovery (as `_recover`) and, when every leg's consent is its sender's
+        // ECDSA signature, the nonce (as `_useNonce`), the moves, the event and the return. Safe: `instruction` (its
+        // four head words) and `consents` (its offset table) were bounded by the decoder of the parameters; the legs
+        // are taken only when their offset is below 2^32 and all `n` of them (1 ≤ n ≤ `_MAX_LEGS`) end within the
+        // call data, and `consents[i]` only when it is 65 bytes long, its offset below 2^32 and its bytes end within
+        // the call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other
+        // `consents[i]` is read below through the decoder). Nothing read is used before its bounds are checked (a
+        // leg's token is looked up in `_kinds` before its fields are judged: a read, and the instruction is refused
+        // after the loop if any field is not valid). Scratch memory past the free memory pointer (not allocated;
+        // nothing else runs meanwhile) holds the words to hash, the precompile's input and each leg's call data,
+        // scratch slots 0x00–0x3f the mapping keys, the precompile's output (zeroed first: a failed recovery returns
+        // no data) and the event's data. The outer loop runs at most once. Every registered token has code
+        // (`setCoin` checks it, directory assets are the factory's proxies).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            if iszero(and(eq(address(), self), eq(chainid(), chainId))) {
+                domain := 0
+            }
+            for {} domain {} {
+                let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
+                let n := calldataload(sub(data, 0x20))
+                if iszero(
+                    and(
+                        and(
+                            and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
+                            iszero(gt(add(data, shl(7, n)), calldatasize()))
+                        ),
+                        and(
+                            and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
+                            and(
+                                iszero(shr(48, calldataload(add(instruction, 0x20)))),
+                                lt(timestamp(), calldataload(add(instruction, 0x20)))
+                            )
+                        )
+                    )
+                ) {
+                    break
+                }
+                let m := mload(0x40)
+                mstore(m, _LEG_TYPEHASH_WORD)
+                // The key of `_kinds[token]` is hashed from scratch slots 0x00–0x3f (0x20: the mapping's slot).
+                mstore(0x20, _kinds.slot)
+                // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
+                let bad := 0
+                let h := add(m, 0xa0)
+                for {
+                    let p := data
+                } lt(p, add(data, shl(7, n))) {
+                    p := add(p, 0x80)
+                } {
+                    calldatacopy(add(m, 0x20), p, 0x80)
+                    mstore(h, keccak256(m, 0xa0))
+                    h := add(h, 0x20)
+                    let from := mload(add(m, 0x40))
+                    let to := mload(add(m, 0x60))
+                    mstore(0x00, mload(add(m, 0x20)))
+                    bad := or(
+                        or(bad, or(shr(160, or(mload(0x00), or(from, to))), iszero(mload(add(m, 0x80))))),
+                        or(
+                            or(iszero(from), iszero(to)),
+                            or(eq(from, to), iszero(and(sload(keccak256(0x00, 0x40)), 0xff)))
+                        )
+                    )
+                }
+                if bad {
+                    break
+                }
+                let legsHash := keccak256(add(m, 0xa0), shl(5, n))
+                mstore(m, _INSTRUCTION_TYPEHASH_WORD)
+                calldatacopy(add(m, 0x20), instruction, 0x60)
+                mstore(add(m, 0x80), legsHash)
+                id := keccak256(m, 0xa0)
+                mstore(m, shl(240, 0x1901))
+                mstore(add(m, 0x02), domain)
+                mstore(add(m, 0x22), id)
+                // The precompile's first input word for every leg (the digest); v, r and s follow it.
+                mstore(m, keccak256(m, 0x42))
+                state := sub(shl(n, 1), 1)
+                if consents.length {
+                    state := 0
+                    for {
+                        let i := 0
+                    } lt(i, n) {
+                        i := add(i, 1)
+                    } {
+                        let at := calldataload(add(consents.offset, shl(5, i)))
+                        let start := add(add(consents.offset, at), 0x20)
+                        let s := calldataload(add(start, 0x20))
+                        let consented := 0
+                        // `_recover`: 65 bytes, s in the lower half order; the precompile refuses a bad v or point.
+                        if and(
+                            and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                            and(
+                                iszero(gt(add(start, 65), calldatasize())),
+                                iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
+                            )
+                        ) {
+                            mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
+                            calldatacopy(add(m, 0x40), start, 0x40)
+                            mstore(0x00, 0)
+                            pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+                            // The sender is not 0 (checked above), so a failed recovery never matches.
+                            consented := eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))
+                        }
+                        state := or(state, shl(i, iszero(consented)))
+                    }
+                }
+                if state {
+                    state := or(state, _FAST)
+                    break
+                }
+                // `_useNonce` without its error (a used nonce takes the checked path, which names it).
+                mstore(0x00, calldataload(add(data, 0x20)))
+                mstore(0x20, _nonces.slot)
+                mstore(0x20, keccak256(0x00, 0x40))
+                mstore(0x00, shr(8, calldataload(add(instruction, 0x40))))
+                let slot := keccak256(0x00, 0x40)
+                let bits := sload(slot)
+                let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
+                if and(bits, bit) {
+                    break
+                }
+                sstore(slot, or(bits, bit))
+                // The moves, as below.
+                let i := 0
+                for {} lt(i, n) {
+                    i := add(i, 1)
+                } {
+                    let p := add(data, shl(7, i))
+                    switch and(shr(i, heldLegs), 1)
+                    case 0 {
+                        mstore(m, _SETTLEMENT_TRANSFER)
+                        mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                    }
+                    default {
+                        mstore(0x00, id)
+                        mstore(0x20, i)
+                        mstore(m, _EXECUTE_HOLD)
+                        mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                    }
+                    mstore(add(m, 0x24), calldataload(add(p, 0x40)))
+                    mstore(add(m, 0x44), calldataload(add(p, 0x60)))
+                    if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
+                        break
+                    }
+                }
+                if eq(i, n) {
+                    // emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce); clear the
+                    // re-entrancy guard as `nonReentrant` does on return; return id.
+                    mstore(0x00, calldataload(add(instruction, 0x40)))
+                    log4(0x00, 0x20, _SETTLEMENT_EXECUTED, id, calldataload(add(data, 0x20)), calldataload(instruction))
+                    tstore(_REENTRANCY_GUARD, 0)
+                    mstore(0x00, id)
+                    return(0x00, 0x20)
+                }
+                state := or(_FAST, shl(64, add(i, 1)))
+                break
+            }
         }
-        uint256 failed = _moveAll(id, legs, heldLegs);
+        Leg[] calldata legs = instruction.legs;
+        address initiator;
+        uint256 refused = uint64(state >> 64);
+        if (refused != 0) _revertLeg(refused - 1, legs[refused - 1], LowLevelCall.returnData());
+        // Legs whose sender's consent is not an ECDSA signature of its own: an ERC-1271 signature (`ECDSA` failed
+        // or does not apply, so `_isValidSignature` would answer as `_isValidERC1271`), or no signature.
+        bool ok = state != 0;
+        if (ok) {
+            initiator = legs[0].from;
+            bytes32 digest = _hashTypedDataV4(id);
+            for (uint256 i; ok && uint64(state) != 0; i = _inc(i)) {
+                if (state & 1 != 0) {
+                    address from = legs[i].from;
+                    bytes calldata consent = consents.length != 0 ? consents[i] : msg.data[0:0];
+                    ok =
+                        consent.length != 0
+                            ? _isValidERC1271(from, digest, consent)
+                            : _hasOtherConsent(id, legs, i, from, heldLegs);
+                }
+                state >>= 1;
+            }
+            if (ok) ok = _tryUseNonce(initiator, instruction.nonce);
+        }
+        if (!ok) (id, initiator) = _authorize(instruction, legs, consents, heldLegs, 0);
+        uint256 failed;
+        // Inline assembly, measured to pay: every leg moved in order, a held leg by `executeHold(legKey(id, i), to,
+        // amount)`, any other by `settlementTransfer(from, to, amount)` (the same call data as `abi.encodeCall`,
+        // without allocating it, and no copy of the token's return data unless a leg failed); when all moved,
+        // `SettlementExecuted` is emitted, the re-entrancy guard cleared (as `nonReentrant` does on return) and `id`
+        // returned, here. Safe: both authorization paths checked that every leg lies within the call data and that
+        // its addresses are clean, and the decoder bounded the instruction's head; the call data is written past
+        // the free memory pointer (scratch, not allocated; nothing else runs before the call reads it), the hold key
+        // and the event's data in scratch slots 0x00–0x3f (as `_legKey`).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let n := legs.length
+            for {} lt(failed, n) {
+                failed := add(failed, 1)
+            } {
+                let p := add(legs.offset, shl(7, failed))
+                switch and(shr(failed, heldLegs), 1)
+                case 0 {
+                    mstore(m, _SETTLEMENT_TRANSFER)
+                    mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                }
+                default {
+                    mstore(0x00, id)
+                    mstore(0x20, failed)
+                    mstore(m, _EXECUTE_HOLD)
+                    mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                }
+                mstore(add(m, 0x24), calldataload(add(p, 0x40)))
+                mstore(add(m, 0x44), calldataload(add(p, 0x60)))
+                if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
+                    break
+                }
+            }
+            if eq(failed, n) {
+                mstore(0x00, calldataload(add(instruction, 0x40)))
+                log4(0x00, 0x20, _SETTLEMENT_EXECUTED, id, initiator, calldataload(instruction))
+                tstore(_REENTRANCY_GUARD, 0)
+                mstore(0x00, id)
+                return(0x00, 0x20)
+            }
+        }
+        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps `nonReentrant`'s
+        // exit reachable for the compiler.
         if (failed != legs.length) _revertLeg(failed, legs[failed], LowLevelCall.returnData());
-        emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce);
     }
-
     /// @inheritdoc ISettlement
     function settleWithAuthorizations(
         Instruction calldata instruction,
@@ -379,242 +640,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         _useNonce(initiator, instruction.nonce);
     }
 
-    /// @dev `_authorize` for `settle` without the compiler's calldata decoder, measured to pay (`dvp.settle`,
-    /// test/settlement/Settlement.gas.test.ts and `npm run bench`: ≈ 2.9 k gas for two signed legs, the decoder
-    /// re-validating every calldata access and the checks running through internal jumps).
-    /// It accepts an instruction only when `_authorize` would accept it with the same effects: the calldata lies
-    /// within the decoder's bounds (stricter: offsets below 2^32, so no sum overflows), the shape is
-    /// valid, the deadline a clean `uint48` not reached, every leg's addresses clean and its fields valid, its token
-    /// already registered (`_kinds` set: a directory asset seen for the first time takes the checked path, which
-    /// caches it), its sender's consent shown as `_authorize` checks it (a 65-byte ECDSA signature recovered here
-    /// with `_recover`'s checks; otherwise `_isValidERC1271` or `_hasOtherConsent`, the same functions) and the
-    /// nonce unused, which it then consumes. Otherwise it returns `legs` empty, having written nothing, and
-    /// `settle` runs `_authorize`, which reverts with the error the input deserves (or accepts it, e.g. caching a
-    /// new asset).
-    // One pass over the calldata, its checks and the signatures: split up, the parts would hand their values back
-    // and forth on the stack, which is the cost this path removes.
-    // solhint-disable-next-line function-max-lines
-    function _authorizeFast(
-        Instruction calldata instruction,
-        bytes[] calldata consents,
-        uint256 heldLegs
-    ) private returns (bytes32 id, address initiator, Leg[] calldata legs) {
-        bytes32 domain = _domainSeparatorV4();
-        bytes32 legTypehash = _LEG_TYPEHASH;
-        bytes32 instructionTypehash = _INSTRUCTION_TYPEHASH;
-        bytes32 digest;
-        Leg[] calldata all;
-        bool ok;
-        // Bit i: leg i's consent is not an ECDSA signature recovered here (checked below in Solidity).
-        uint256 pending;
-        // Inline assembly: decoding, the shape, deadline and leg checks, the EIP-712 hashes (as `_hashInstruction`
-        // and `_hashTypedDataV4`) and ECDSA recovery (as `_recover`). Safe: `instruction` (its four head words)
-        // and `consents` (its offset table) were bounded by the decoder of `settle`'s parameters; the legs are
-        // taken only when their offset is below 2^32 and all `n` of them (1 ≤ n ≤ `_MAX_LEGS`) end within the call
-        // data, and `consents[i]` only when it is 65 bytes long, its offset below 2^32 and its bytes end within the
-        // call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other `consents[i]`
-        // is read below through the decoder). Nothing read is used before its bounds are checked. Scratch memory
-        // past the free memory pointer (not allocated; nothing else runs meanwhile) holds the words to hash and the
-        // precompile's input, scratch slots 0x00–0x3f the mapping keys and the precompile's output (zeroed first: a
-        // failed recovery returns no data).
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            legs.offset := 0
-            legs.length := 0
-            let data, n
-            ok, id, digest, data, n, pending := prepared(
-                instruction,
-                consents.offset,
-                consents.length,
-                heldLegs,
-                domain,
-                legTypehash,
-                instructionTypehash,
-                _kinds.slot
-            )
-            all.offset := data
-            all.length := n
-            initiator := calldataload(add(data, 0x20))
-
-            // The shape and deadline checks, the instruction's id and digest, then every leg's checks.
-            function prepared(ins, table, m, held, dom, legTh, insTh, kinds)
-                -> passed, hash, signed, at, count, unsigned
-            {
-                let rel := calldataload(add(ins, 0x60))
-                at := add(add(ins, rel), 0x20)
-                count := calldataload(sub(at, 0x20))
-                let deadline := calldataload(add(ins, 0x20))
-                if iszero(
-                    and(
-                        and(
-                            and(lt(rel, 0x100000000), lt(sub(count, 1), _MAX_LEGS)),
-                            iszero(gt(add(at, shl(7, count)), calldatasize()))
-                        ),
-                        and(
-                            and(or(iszero(m), eq(m, count)), iszero(shr(count, held))),
-                            and(iszero(shr(48, deadline)), lt(timestamp(), deadline))
-                        )
-                    )
-                ) {
-                    leave
-                }
-                let scratch := mload(0x40)
-                let hashes := add(scratch, 0xa0)
-                mstore(scratch, legTh)
-                for {
-                    let i := 0
-                } lt(i, count) {
-                    i := add(i, 1)
-                } {
-                    calldatacopy(add(scratch, 0x20), add(at, shl(7, i)), 0x80)
-                    mstore(add(hashes, shl(5, i)), keccak256(scratch, 0xa0))
-                }
-                let legsHash := keccak256(hashes, shl(5, count))
-                mstore(scratch, insTh)
-                mstore(add(scratch, 0x20), calldataload(ins))
-                mstore(add(scratch, 0x40), deadline)
-                mstore(add(scratch, 0x60), calldataload(add(ins, 0x40)))
-                mstore(add(scratch, 0x80), legsHash)
-                hash := keccak256(scratch, 0xa0)
-                mstore(scratch, shl(240, 0x1901))
-                mstore(add(scratch, 0x02), dom)
-                mstore(add(scratch, 0x22), hash)
-                signed := keccak256(scratch, 0x42)
-                // The precompile's first input word for every leg; `legsChecked` writes v, r and s after it.
-                mstore(scratch, signed)
-                passed, unsigned := legsChecked(at, count, table, m, kinds, scratch)
-            }
-
-            // Leg by leg: `_checkLegFields`, clean addresses (the decoder's check) and the token in `_kinds`, then
-            // the sender's ECDSA signature when `consents[i]` is 65 bytes within the call data. `passed` is 0 when a
-            // leg fails; bit i of `unsigned` is set when leg i's consent is to be checked in Solidity (no
-            // signature, another length, or ECDSA did not recover the sender). A `consents[i]` that is not taken
-            // here is read there through the decoder, which bounds it.
-            function legsChecked(legsAt, count, table, tableLength, kinds, buffer) -> passed, unsigned {
-                mstore(0x20, kinds)
-                for {
-                    let i := 0
-                } lt(i, count) {
-                    i := add(i, 1)
-                } {
-                    let p := add(legsAt, shl(7, i))
-                    let token := calldataload(p)
-                    let from := calldataload(add(p, 0x20))
-                    let to := calldataload(add(p, 0x40))
-                    if or(
-                        or(shr(160, or(token, or(from, to))), iszero(calldataload(add(p, 0x60)))),
-                        or(or(iszero(from), iszero(to)), eq(from, to))
-                    ) {
-                        leave
-                    }
-                    // The key of `_kinds[token]` (0x20 holds the mapping's slot: the precompile writes only 0x00).
-                    mstore(0x00, token)
-                    if iszero(and(sload(keccak256(0x00, 0x40)), 0xff)) {
-                        leave
-                    }
-                    let consented := 0
-                    if tableLength {
-                        let at := calldataload(add(table, shl(5, i)))
-                        let start := add(add(table, at), 0x20)
-                        let s := calldataload(add(start, 0x20))
-                        // `_recover`: 65 bytes, s in the lower half order; the precompile refuses a bad v or point.
-                        if and(
-                            and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
-                            and(
-                                iszero(gt(add(start, 65), calldatasize())),
-                                iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
-                            )
-                        ) {
-                            mstore(add(buffer, 0x20), byte(0, calldataload(add(start, 0x40))))
-                            mstore(add(buffer, 0x40), calldataload(start))
-                            mstore(add(buffer, 0x60), s)
-                            mstore(0x00, 0)
-                            pop(staticcall(gas(), 0x01, buffer, 0x80, 0x00, 0x20))
-                            // `from` is not 0 (checked above), so a failed recovery never matches.
-                            consented := eq(mload(0x00), from)
-                        }
-                    }
-                    if iszero(consented) {
-                        unsigned := or(unsigned, shl(i, 1))
-                    }
-                }
-                passed := 1
-            }
-        }
-        if (!ok) return (id, initiator, legs);
-        // Legs whose sender's consent is not an ECDSA signature of its own: an ERC-1271 signature (`ECDSA` failed
-        // or does not apply, so `_isValidSignature` would answer as `_isValidERC1271`), or no signature.
-        for (uint256 i; pending != 0; i = _inc(i)) {
-            if (pending & 1 != 0) {
-                address from = all[i].from;
-                bytes calldata consent = consents.length != 0 ? consents[i] : msg.data[0:0];
-                if (
-                    consent.length != 0
-                        ? !_isValidERC1271(from, digest, consent)
-                        : !_hasOtherConsent(id, all, i, from, heldLegs)
-                ) return (id, initiator, legs);
-            }
-            pending >>= 1;
-        }
-        uint256 nonce = instruction.nonce;
-        bool used;
-        // Inline assembly: `_useNonce` without its error (a used nonce takes the checked path, which names it).
-        // Safe: scratch slots 0x00–0x3f hold the mapping keys.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, initiator)
-            mstore(0x20, _nonces.slot)
-            mstore(0x20, keccak256(0x00, 0x40))
-            mstore(0x00, shr(8, nonce))
-            let slot := keccak256(0x00, 0x40)
-            let bits := sload(slot)
-            let bit := shl(and(nonce, 0xff), 1)
-            used := iszero(iszero(and(bits, bit)))
-            if iszero(used) {
-                sstore(slot, or(bits, bit))
-            }
-        }
-        if (!used) legs = all;
-    }
-
-    /// @dev Moves every leg of an authorized instruction in order: a held leg by `executeHold(legKey(id, i), to,
-    /// amount)`, any other by `settlementTransfer(from, to, amount)`. Returns the index of the first leg its token
-    /// refused (its revert data left in the return data buffer), or `legs.length` when all moved.
-    function _moveAll(bytes32 id, Leg[] calldata legs, uint256 heldLegs) private returns (uint256 i) {
-        bytes4 transfer = IHoldable.settlementTransfer.selector;
-        bytes4 execute = IHoldable.executeHold.selector;
-        // Inline assembly, measured to pay (`dvp.settle`, test/settlement/Settlement.gas.test.ts): the same call
-        // data as `abi.encodeCall` (a 4-byte selector and three static words) without allocating it or re-reading
-        // each leg through the decoder, and no copy of the token's return data unless a leg failed. Safe: both
-        // authorization paths checked that every leg lies within the call data and that its addresses are clean;
-        // the call data is written past the free memory pointer (scratch, not allocated; nothing else runs before
-        // the call reads it) and the hold key in scratch slots 0x00–0x3f (as `_legKey`). Every registered token has
-        // code (`setCoin` checks it, directory assets are the factory's proxies).
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            for {} lt(i, legs.length) {
-                i := add(i, 1)
-            } {
-                let p := add(legs.offset, shl(7, i))
-                switch and(shr(i, heldLegs), 1)
-                case 0 {
-                    mstore(m, transfer)
-                    mstore(add(m, 0x04), calldataload(add(p, 0x20)))
-                }
-                default {
-                    mstore(0x00, id)
-                    mstore(0x20, i)
-                    mstore(m, execute)
-                    mstore(add(m, 0x04), keccak256(0x00, 0x40))
-                }
-                mstore(add(m, 0x24), calldataload(add(p, 0x40)))
-                mstore(add(m, 0x44), calldataload(add(p, 0x60)))
-                if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
-                    break
-                }
-            }
-        }
+    /// @dev Consumes `initiator`'s `nonce` (S2) unless it is used; whether it was not (`settle`'s fast path: a used
+    /// nonce takes the checked path, which names the error).
+    function _tryUseNonce(address initiator, uint256 nonce) private returns (bool unused) {
+        uint256 bit = 1 << (nonce & 0xff);
+        mapping(uint256 => uint256) storage words = _nonces[initiator];
+        uint256 bits = words[nonce >> 8];
+        unused = bits & bit == 0;
+        if (unused) words[nonce >> 8] = bits | bit;
     }
 
     /// @dev `i + 1` for loop counters bounded by `_MAX_LEGS` (cannot overflow).

@@ -16,7 +16,7 @@ function patched(data: string, offset: number, value: bigint): string {
 }
 
 /**
- * `settle` reads its calldata by hand (`Settlement._authorizeFast`); anything it does not take falls back to the
+ * `settle` reads its calldata by hand (`Settlement.settle`'s fast path); anything it does not take falls back to the
  * checked path (`_authorize`, through the compiler's decoder), which refuses it as before: the decoder's own
  * revert (no reason) for a malformed word it reads first, or the error the rest of the input meets first (a
  * changed word changes the instruction's id, so a signature no longer matches). Malformed offsets, lengths and
