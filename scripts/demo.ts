@@ -1072,8 +1072,11 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   };
   console.log(
     `  gas model: the SDK's defaults put a sample batch of ${grouped(sample.trades.length)} trades at ` +
-      `${grouped(sampleModel)} gas, the node estimates ${grouped(sampleGas)}: the demo calibrates the model's gas ` +
-      `per trade from ${DEFAULT_GAS_COEFFICIENTS.trade} to ${perTrade} (linearGasModel) before planning`,
+      `${grouped(sampleModel)} gas, the node estimates ${grouped(sampleGas)}: ` +
+      (perTrade === DEFAULT_GAS_COEFFICIENTS.trade
+        ? "the defaults do not understate, the demo plans with them"
+        : `the demo calibrates the model's gas per trade from ${DEFAULT_GAS_COEFFICIENTS.trade} to ${perTrade} ` +
+          "(linearGasModel) before planning"),
   );
   console.log(
     `  ${grouped(trades.length)} trades of cycle ${cycle} (memberWorkload, seed ${NET_SEED}: ${NET_PARTICIPANTS} ` +

@@ -844,19 +844,22 @@ export interface GasCoefficients {
 }
 
 /**
- * Defaults before calibration on the engine (issue 19's storage physics and guesses for the rest): they overstate
- * rather than understate. Calibrate with the bench's measurements and pass your own to {@link linearGasModel}.
+ * Defaults measured on the real tokens (`npm run bench`'s call trace of a member-level batch, issue 19): the engine
+ * ≈ 1,140 gas a trade besides call data; a security's `settleNet` ≈ 13,600 gas a rewritten position (the 5,000 of
+ * the balance word's rewrite, the compliance pipeline, the `Transfer` event, the checks), the coin's ≈ 9,000 a cash
+ * position (counted here at the security's rate). They overstate slightly; calibrate on your chain (one
+ * `estimateGas` of a sample batch) and pass your own to {@link linearGasModel}.
  */
 export const DEFAULT_GAS_COEFFICIENTS: Readonly<GasCoefficients> = {
   intrinsic: 21_000,
   calldataNonZeroByte: 16,
   calldataZeroByte: 4,
   batch: 100_000,
-  trade: 600,
+  trade: 1_150,
   participant: 2_600,
   instrument: 30_000,
   coin: 30_000,
-  position: 6_000,
+  position: 8_700,
   positionCreated: 22_100,
   positionRewritten: 5_000,
 };
