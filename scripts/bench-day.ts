@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:day`: a full exchange day of batch net settlement (issue 19). Settles 80,000,000 synthetic trades
+ * (the member-level mix by default) through the real contracts on the embedded Hardhat network, in batches sized by
+ * the SDK to a 100,000,000 gas ceiling; checks every participant's `balanceOf` on every token and coin against an
+ * independent gross ledger (scripts/lib/day.ts) at the end of each window; prints progress; writes bench/day.json.
+ *
+ * Runs under ts-node with Hardhat's programmatic runtime (`hardhat run` passes no arguments):
+ * `npm run bench:day -- --trades 1000000 --workload investor`; `--help` lists the options.
+ *
+ * Streaming: trades come from the SDK's seeded workload in chunks, are cut into batches by `planBatches`, encoded
+ * (`encodeBatch`) and committed (`merkleRoot`, the WebAssembly Keccak) one batch at a time; the root is checked
+ * against the batch's `NetBatchSettled` event. Nothing holds more than one batch of trades.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import hre from "hardhat";
+import {
+  encodeBatch,
+  investorWorkload,
+  memberWorkload,
+  merkleRoot,
+  NET_SETTLEMENT_INTERFACE,
+  planBatches,
+  type NetTrade,
+  type PlannedBatch,
+} from "../sdk/netting";
+import { DAY_USAGE, DayLedger, duration, parseDayArgs, type DayOptions } from "./lib/day";
+import { buildNetWorld, type NetWorld } from "./lib/netWorld";
+
+const provider = hre.network.provider;
+const rpc = <T>(method: string, params: unknown[] = []): Promise<T> =>
+  provider.request({ method, params }) as Promise<T>;
+
+const hex = (n: number | bigint) => "0x" + n.toString(16);
+const MiB = 1024 * 1024;
+const BALANCE_OF = "0x70a08231";
+const SETTLED_TOPIC = NET_SETTLEMENT_INTERFACE.getEvent("NetBatchSettled")!.topicHash;
+
+/** The process's resident memory now and its peak (VmHWM), in MiB. */
+function memory(): { rss: number; peak: number } {
+  const rss = process.memoryUsage.rss() / MiB;
+  let peak = rss;
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) peak = Number(hwm[1]) / 1024;
+  } catch {
+    // Not Linux: the samples' maximum.
+  }
+  return { rss, peak };
+}
+
+function* flatten(chunks: Iterable<readonly NetTrade[]>): Generator<NetTrade> {
+  for (const chunk of chunks) yield* chunk;
+}
+
+interface Receipt {
+  status: string;
+  gasUsed: string;
+  logs: { topics: string[]; data: string; address: string }[];
+}
+
+/** Every participant's balanceOf on every asset against the ledger; returns the mismatches (and prints a few). */
+async function verify(world: NetWorld, ledger: DayLedger): Promise<{ checked: number; mismatches: number }> {
+  let checked = 0;
+  let mismatches = 0;
+  const jobs: (() => Promise<void>)[] = [];
+  for (const asset of ledger.assets()) {
+    world.wallets.forEach((wallet, p) => {
+      jobs.push(async () => {
+        const data = BALANCE_OF + wallet.slice(2).toLowerCase().padStart(64, "0");
+        const onChain = BigInt(await rpc<string>("eth_call", [{ to: asset, data }, "latest"]));
+        const expected = ledger.balance(asset, p);
+        checked++;
+        if (onChain !== expected) {
+          if (mismatches++ < 5) console.log(`  ✗ ${asset} participant ${p}: balanceOf ${onChain}, ledger ${expected}`);
+        }
+      });
+    });
+  }
+  for (let i = 0; i < jobs.length; i += 256) await Promise.all(jobs.slice(i, i + 256).map((job) => job()));
+  return { checked, mismatches };
+}
+
+async function main(): Promise<void> {
+  let options: DayOptions;
+  try {
+    options = parseDayArgs(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`bench:day: ${(error as Error).message}\n\n${DAY_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(DAY_USAGE);
+    return;
+  }
+  await hre.run("compile", { quiet: true });
+  if (process.env.DAY_TRACES === "off") {
+    // Experiment: no build infos for the network's stack-trace engine.
+    hre.artifacts.getBuildInfoPaths = async () => [];
+  }
+  const watchdog = setInterval(() => {
+    const { rss } = memory();
+    if (rss > 8 * 1024) {
+      console.error(`bench:day: RSS ${Math.round(rss)} MiB passed 8 GiB: stopping`);
+      process.exit(3);
+    }
+  }, 500);
+  watchdog.unref();
+  const participants = options.workload === "member" ? 100 : 1_000;
+  console.log(
+    `bench:day: ${options.trades.toLocaleString("en")} trades, ${options.workload}-level mix (seed ${options.seed}), ` +
+      `gas ceiling ${options.ceiling.toLocaleString("en")}, windows of ${options.window.toLocaleString("en") || "all"} trades`,
+  );
+  const buildStart = performance.now();
+  await hre.deployments.fixture(["core"]);
+  const world = await buildNetWorld({ participants, instruments: 100, log: (line) => console.log(`  ${line}`) });
+  await rpc("evm_setBlockGasLimit", [hex(1_000_000_000)]);
+  await rpc("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+  const ledger = new DayLedger(world.instruments, participants);
+  for (const asset of ledger.assets()) {
+    await Promise.all(
+      world.wallets.map(async (wallet, p) => {
+        const data = BALANCE_OF + wallet.slice(2).toLowerCase().padStart(64, "0");
+        ledger.open(asset, p, BigInt(await rpc<string>("eth_call", [{ to: asset, data }, "latest"])));
+      }),
+    );
+  }
+  console.log(`  world: ${world.wallets.length} participants, ${world.instruments.length} instruments, ` +
+    `${ledger.assets().length} assets, built in ${duration((performance.now() - buildStart) / 1000)}`);
+
+  const workload = (options.workload === "member" ? memberWorkload : investorWorkload)({
+    seed: options.seed,
+    trades: options.trades,
+    chunk: 10_000,
+  });
+  const batches = planBatches(flatten(workload), 1, {
+    gasCeiling: options.ceiling,
+    instruments: world.instruments,
+    holds: () => true,
+  });
+
+  const start = performance.now();
+  let done = 0;
+  let batchCount = 0;
+  let gasTotal = 0n;
+  let lastPrint = start;
+  let failures = 0;
+  let prepareMs = 0;
+  let waitMs = 0;
+  // Pipeline: batch n executes in the node while batch n+1 is cut, encoded and committed here (sent after n's
+  // receipt: the engine requires consecutive trade ids).
+  const prepare = (result: IteratorResult<PlannedBatch>) => {
+    if (result.done) return undefined;
+    const batch = result.value;
+    const root = merkleRoot(batch.trades);
+    const data = NET_SETTLEMENT_INTERFACE.encodeFunctionData("submitBatch", [encodeBatch(batch)]);
+    return { batch, root, data };
+  };
+  let prepared = prepare(batches.next());
+  while (prepared !== undefined) {
+    const current = prepared;
+    const sent = rpc<string>("eth_sendTransaction", [
+      { from: world.clearerAddress, to: world.engine, data: current.data, gas: hex(options.ceiling) },
+    ]);
+    let lap = performance.now();
+    prepared = prepare(batches.next());
+    prepareMs += performance.now() - lap;
+    lap = performance.now();
+    const hash = await sent;
+    const receipt = await rpc<Receipt>("eth_getTransactionReceipt", [hash]);
+    waitMs += performance.now() - lap;
+    const trades = current.batch.trades;
+    if (receipt.status !== "0x1") throw new Error(`batch ${batchCount} reverted`);
+    const log = receipt.logs.find((l) => l.topics[0] === SETTLED_TOPIC);
+    const root = log ? NET_SETTLEMENT_INTERFACE.parseLog(log)!.args.root : undefined;
+    if (root !== current.root) {
+      failures++;
+      console.log(`  ✗ batch ${batchCount}: the engine's root ${root}, the SDK's ${current.root}`);
+    }
+    ledger.apply(trades);
+    gasTotal += BigInt(receipt.gasUsed);
+    done += trades.length;
+    batchCount++;
+    const now = performance.now();
+    if (now - lastPrint > 5_000 || done === options.trades) {
+      lastPrint = now;
+      const seconds = (now - start) / 1000;
+      const rate = done / seconds;
+      const { rss } = memory();
+      console.log(
+        `  ${done.toLocaleString("en")} / ${options.trades.toLocaleString("en")} trades ` +
+          `(${((100 * done) / options.trades).toFixed(1)} %), ${Math.round(rate).toLocaleString("en")} trades/s, ` +
+          `ETA ${duration((options.trades - done) / rate)}, RSS ${Math.round(rss)} MiB, ${batchCount} batches, ` +
+          `${Math.round(Number(gasTotal) / done)} gas/trade (last ${trades.length} trades, ` +
+          `${Number(BigInt(receipt.gasUsed)).toLocaleString("en")} gas, model ${current.batch.gas.toLocaleString("en")})`,
+      );
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  console.log(
+    `  time: ${duration(seconds)}, of which cutting, encoding and committing batches ${duration(prepareMs / 1000)}, ` +
+      `waiting for the node ${duration(waitMs / 1000)}`,
+  );
+  const check = await verify(world, ledger);
+  failures += check.mismatches;
+  console.log(
+    `  verified ${check.checked.toLocaleString("en")} balances (${world.wallets.length} participants × ` +
+      `${ledger.assets().length} assets): ${check.mismatches} mismatches`,
+  );
+  const { peak } = memory();
+  const result = {
+    trades: done,
+    seconds: Math.round(seconds * 10) / 10,
+    peakMiB: Math.round(peak),
+    gasPerTrade: Math.round(Number(gasTotal) / done),
+    workload: options.workload,
+    batches: batchCount,
+    ceiling: options.ceiling,
+    tradesPerSecond: Math.round(done / seconds),
+    balancesVerified: check.checked,
+    mismatches: failures,
+  };
+  console.log(JSON.stringify(result));
+  const out = join(__dirname, "..", options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
+  if (failures > 0) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
