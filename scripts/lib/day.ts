@@ -197,6 +197,16 @@ export class DayLedger {
     this.applied += trades.length;
   }
 
+  /** Net lots of instrument `i` by participant since the opening (read only). */
+  lotsOf(i: number): Float64Array {
+    return this.lots[i];
+  }
+
+  /** Net ticks received through instrument `i` by participant since the opening (read only). */
+  ticksOf(i: number): Float64Array {
+    return this.ticks[i];
+  }
+
   /** `participant`'s balance of `asset` now. */
   balance(asset: string, participant: number): bigint {
     const key = asset.toLowerCase();
@@ -219,6 +229,79 @@ export class DayLedger {
     }
     return out;
   }
+}
+
+/** The next `count` trades of `stream`, renumbered from `firstId` (the engine's next trade id). */
+export function* rebased(stream: Iterator<NetTrade>, count: number, firstId: bigint): Generator<NetTrade> {
+  for (let i = 0; i < count; i++) {
+    const next = stream.next();
+    if (next.done) return;
+    yield { ...next.value, tradeId: firstId + BigInt(i) };
+  }
+}
+
+const U32_MAX = 0xffffffff;
+
+/**
+ * Trades that take the world from its opening balances to `ledger`'s balances (after the network went back to
+ * the snapshot taken when the world was built): per instrument, lots from the participants whose net is negative
+ * to those whose net is positive at price 1; then, for cash, pairs of trades on instrument 0 that move no lots
+ * (A buys one lot from B at price k + 1, B buys it back at price 1: k ticks from A to B). Needs one coin and one
+ * tick size for every instrument (checked). Ids consecutive from `firstId`.
+ */
+export function carryTrades(ledger: DayLedger, instruments: readonly Instrument[], firstId: bigint): NetTrade[] {
+  const coin = instruments[0].coin.toLowerCase();
+  const tick = instruments[0].tickSize;
+  if (instruments.some((i) => i.coin.toLowerCase() !== coin || i.tickSize !== tick)) {
+    throw new RangeError("carryTrades: the instruments must share one coin and one tick size");
+  }
+  const out: NetTrade[] = [];
+  let id = firstId;
+  const trade = (buyer: number, seller: number, instrument: number, quantity: number, price: number) =>
+    out.push({ tradeId: id++, buyer, seller, instrument, quantity, price });
+  const cash = new Float64Array(ledger.participants);
+  /** Pairs off positive and negative amounts: `move(to, from, amount)` for each transfer. */
+  const settleUp = (net: Float64Array, move: (to: number, from: number, amount: number) => void) => {
+    const takers: number[] = [];
+    const givers: number[] = [];
+    net.forEach((v, p) => (v > 0 ? takers.push(p) : v < 0 ? givers.push(p) : undefined));
+    const left = Float64Array.from(net);
+    let g = 0;
+    for (const taker of takers) {
+      while (left[taker] > 0) {
+        const giver = givers[g];
+        const amount = Math.min(left[taker], -left[giver]);
+        move(taker, giver, amount);
+        left[taker] -= amount;
+        left[giver] += amount;
+        if (left[giver] === 0) g++;
+      }
+    }
+  };
+  instruments.forEach((_, i) => {
+    settleUp(ledger.lotsOf(i), (to, from, amount) => {
+      for (let rest = amount; rest > 0; rest -= Math.min(rest, U32_MAX)) {
+        const quantity = Math.min(rest, U32_MAX);
+        trade(to, from, i, quantity, 1);
+        cash[to] -= quantity;
+        cash[from] += quantity;
+      }
+    });
+  });
+  const residual = new Float64Array(ledger.participants);
+  for (let p = 0; p < ledger.participants; p++) {
+    let ticks = 0;
+    instruments.forEach((_, i) => (ticks += ledger.ticksOf(i)[p]));
+    residual[p] = ticks - cash[p];
+  }
+  settleUp(residual, (to, from, amount) => {
+    for (let rest = amount; rest > 0; rest -= Math.min(rest, U32_MAX - 1)) {
+      const k = Math.min(rest, U32_MAX - 1);
+      trade(from, to, 0, 1, k + 1);
+      trade(to, from, 0, 1, 1);
+    }
+  });
+  return out;
 }
 
 /** `seconds` as 1h02m03s / 4m05s / 6s. */
