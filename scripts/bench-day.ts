@@ -116,10 +116,11 @@ async function main(): Promise<void> {
     // Experiment: no build infos for the network's stack-trace engine.
     hre.artifacts.getBuildInfoPaths = async () => [];
   }
+  const limit = Number(process.env.DAY_MAX_MIB ?? 8 * 1024);
   const watchdog = setInterval(() => {
     const { rss } = memory();
-    if (rss > 8 * 1024) {
-      console.error(`bench:day: RSS ${Math.round(rss)} MiB passed 8 GiB: stopping`);
+    if (rss > limit) {
+      console.error(`bench:day: RSS ${Math.round(rss)} MiB passed ${limit} MiB (DAY_MAX_MIB): stopping`);
       process.exit(3);
     }
   }, 500);
@@ -145,8 +146,10 @@ async function main(): Promise<void> {
   }
   collect();
   console.log(`  RSS after building the world ${Math.round(memory().rss)} MiB`);
-  console.log(`  world: ${world.wallets.length} participants, ${world.instruments.length} instruments, ` +
-    `${ledger.assets().length} assets, built in ${duration((performance.now() - buildStart) / 1000)}`);
+  console.log(
+    `  world: ${world.wallets.length} participants, ${world.instruments.length} instruments, ` +
+      `${ledger.assets().length} assets, built in ${duration((performance.now() - buildStart) / 1000)}`,
+  );
 
   const workload = (options.workload === "member" ? memberWorkload : investorWorkload)({
     seed: options.seed,
@@ -319,4 +322,3 @@ if (require.main === module) {
     process.exitCode = 1;
   });
 }
-

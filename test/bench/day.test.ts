@@ -8,7 +8,8 @@ const instruments: Instrument[] = TOKENS.map((token) => ({ token, coin: COIN, lo
 
 function trades(count: number, seed = 7): NetTrade[] {
   const out: NetTrade[] = [];
-  for (const chunk of memberWorkload({ seed, trades: count, members: 6, instruments: 2, chunk: 50 })) out.push(...chunk);
+  for (const chunk of memberWorkload({ seed, trades: count, members: 6, instruments: 2, chunk: 50 }))
+    out.push(...chunk);
   return out;
 }
 
