@@ -14,7 +14,7 @@ export interface DayOptions {
   workload: DayWorkload;
   /** Gas ceiling a batch is sized to (default 100,000,000). */
   ceiling: number;
-  /** Trades per window: balances are verified and the network's history dropped after each (0: one window). */
+  /** Trades per window: balances are verified and the network's blocks dropped after each (0: one window). */
   window: number;
   /** The workload's seed. */
   seed: number;
@@ -27,7 +27,7 @@ export const DAY_DEFAULTS: Readonly<DayOptions> = {
   trades: 80_000_000,
   workload: "member",
   ceiling: 100_000_000,
-  window: 10_000_000,
+  window: 4_000,
   seed: 19,
   out: "bench/day.json",
   help: false,
@@ -40,9 +40,11 @@ participant's balanceOf on every token and coin against an independent gross led
 
   --trades N          trades to settle (default 80,000,000; 1e6, 2_000_000 and 5m/80m style also read)
   --workload W        member (100 members, Zipf 1.1; default) or investor (1,000 investors, uniform)
-  --ceiling G         gas ceiling of a batch: 100m (default), 16m or a number
-  --window N          trades per window (default 10,000,000): verify balances, then reset the network's history
-                      and rebuild the world with the carried balances; 0 = a single window
+  --ceiling G         gas ceiling of a batch: 100m (default), 16m or a number (on the embedded network a
+                      100M-gas batch needs more than 8 GiB: use 16m, see the README)
+  --window N          trades per window (default 4,000): verify every balance, go back to the snapshot taken
+                      when the world was built (dropping the window's blocks) and carry the balances over
+                      through the engine; 0 = a single window
   --seed S            the workload's seed (default 19)
   --out FILE          summary file (default bench/day.json)
   --help              this text
