@@ -117,10 +117,11 @@ async function pipelined(count: number, inFlight: number, send: (i: number) => P
   }
 }
 
-/** A signer for `address` with ether for gas (setup: `hardhat_setBalance`, impersonated). */
-async function impersonated(address: string): Promise<Signer> {
-  await network.provider.send("hardhat_setBalance", [address, "0x" + (10n ** 24n).toString(16)]);
-  return ethers.getImpersonatedSigner(address);
+/** A wallet of key `keccak256(tag)` with ether for gas (setup: `hardhat_setBalance`; anvil knows it too). */
+async function funded(tag: string): Promise<Signer> {
+  const wallet = new ethers.Wallet(ethers.id(tag), ethers.provider);
+  await network.provider.send("hardhat_setBalance", [wallet.address, "0x" + (10n ** 24n).toString(16)]);
+  return wallet;
 }
 
 /** Seats `account` as a member of `kind` with `roles` unless it is active already; then grants missing `roles`. */
@@ -232,7 +233,7 @@ export async function buildNetWorld(options: NetWorldOptions): Promise<NetWorld>
   lap("coin");
 
   // Equities through the factory, then an agent mints to every participant (batchMint, 250 a transaction).
-  const agent = await impersonated(ethers.computeAddress(ethers.id(`net:${seed}:agent`)));
+  const agent = await funded(`net:${seed}:agent`);
   const agentAddress = await agent.getAddress();
   const base = Number(await factory.assetCount());
   const tokens: string[] = [];
