@@ -19,11 +19,15 @@
  * 4,000-trade windows at 16 M gas: RSS stops growing after the first reverts (≈ 8 GiB, VmHWM reported as peakMiB).
  * A watchdog stops the run past DAY_MAX_MIB (default 8,192) of RSS.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import hre from "hardhat";
+import { Wallet } from "ethers";
+import { ANVIL_CHAIN_ID } from "../config/networks";
+import { anvilBinary } from "./lib/anvil";
 import {
   defaultGasModel,
   encodeBatch,
@@ -60,12 +64,15 @@ const MiB = 1024 * 1024;
 const BALANCE_OF = "0x70a08231";
 const SETTLED_TOPIC = NET_SETTLEMENT_INTERFACE.getEvent("NetBatchSettled")!.topicHash;
 
-/** The process's resident memory now and its peak (VmHWM), in MiB. */
-function memory(): { rss: number; peak: number } {
+/** The process's resident memory now and its peak (VmHWM), in MiB; or another process's (`pid`). */
+function memory(pid?: number): { rss: number; peak: number } {
   const rss = process.memoryUsage.rss() / MiB;
   let peak = rss;
   try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    const status = readFileSync(`/proc/${pid ?? "self"}/status`, "utf8");
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (pid !== undefined)
+      return { rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024, peak: Number(hwm?.[1] ?? 0) / 1024 };
     if (hwm) peak = Number(hwm[1]) / 1024;
   } catch {
     // Not Linux: the samples' maximum.
@@ -105,6 +112,74 @@ async function verify(world: NetWorld, ledger: DayLedger): Promise<{ checked: nu
   return { checked, mismatches };
 }
 
+/**
+ * `--node anvil`: starts anvil on 127.0.0.1 (cancun, free gas, no history kept: `--prune-history` and
+ * `--transaction-block-keeper`), runs this script against it as a child (`HARDHAT_NETWORK=anvil`, accounts from a
+ * fresh mnemonic), and adds anvil's peak memory to the child's in the summary.
+ */
+async function runOnAnvil(options: DayOptions): Promise<void> {
+  const binary = anvilBinary();
+  if (!binary) throw new Error("bench:day: anvil is not installed (optional dependency @foundry-rs/anvil-linux-amd64)");
+  const port = Number(process.env.DAY_ANVIL_PORT ?? 8_675);
+  const deployments = join(__dirname, "..", "deployments", "anvil");
+  rmSync(deployments, { recursive: true, force: true });
+  const node = spawn(
+    binary,
+    ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(ANVIL_CHAIN_ID), "--hardfork", "cancun"]
+      .concat(["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee", "--accounts", "0", "--silent"])
+      .concat(["--gas-limit", "1000000000", "--prune-history", "--transaction-block-keeper", "4"]),
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let tries = 0; ; tries++) {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        });
+        if (response.ok) break;
+      } catch {
+        if (tries > 75) throw new Error(`bench:day: anvil did not answer on ${url}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", __filename, ...process.argv.slice(2)],
+        {
+          stdio: "inherit",
+          env: {
+            ...process.env,
+            DAY_CHILD: "1",
+            HARDHAT_NETWORK: "anvil",
+            ANVIL_PORT: String(port),
+            ASSETLEDGER_MNEMONIC: Wallet.createRandom().mnemonic!.phrase,
+          },
+        },
+      );
+      child.on("exit", resolve);
+    });
+    const anvil = memory(node.pid);
+    console.log(`  anvil: peak ${Math.round(anvil.peak)} MiB, now ${Math.round(anvil.rss)} MiB`);
+    const out = join(__dirname, "..", options.out);
+    if (code === 0) {
+      const result = JSON.parse(readFileSync(out, "utf8"));
+      result.scriptPeakMiB = result.peakMiB;
+      result.anvilPeakMiB = Math.round(anvil.peak);
+      result.peakMiB = result.scriptPeakMiB + result.anvilPeakMiB;
+      writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
+      console.log(JSON.stringify(result));
+    }
+    process.exitCode = code ?? 1;
+  } finally {
+    node.kill();
+    rmSync(deployments, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   let options: DayOptions;
   try {
@@ -118,6 +193,8 @@ async function main(): Promise<void> {
     console.log(DAY_USAGE);
     return;
   }
+  if (options.node === "anvil" && process.env.DAY_CHILD !== "1") return runOnAnvil(options);
+  const onAnvil = options.node === "anvil";
   await hre.run("compile", { quiet: true });
   const limit = Number(process.env.DAY_MAX_MIB ?? 8 * 1024);
   const watchdog = setInterval(() => {
@@ -137,7 +214,7 @@ async function main(): Promise<void> {
   await hre.deployments.fixture(["core"]);
   const world = await buildNetWorld({ participants, instruments: 100, log: (line) => console.log(`  ${line}`) });
   await rpc("evm_setBlockGasLimit", [hex(1_000_000_000)]);
-  await rpc("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+  if (!onAnvil) await rpc("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
   const ledger = new DayLedger(world.instruments, participants);
   for (const asset of ledger.assets()) {
     await Promise.all(
@@ -172,7 +249,7 @@ async function main(): Promise<void> {
     holds: () => true,
   };
   // The network after the world was built: each window ends by going back here (dropping the window's blocks).
-  let snapshot = await rpc<string>("evm_snapshot");
+  let snapshot = onAnvil ? "" : await rpc<string>("evm_snapshot");
 
   const start = performance.now();
   let done = 0;
@@ -217,7 +294,11 @@ async function main(): Promise<void> {
         const why = data === undefined ? String(error) : netFailureOf(data).sentence;
         throw new Error(`batch ${batchCount} (${current.batch.trades.length} trades) refused: ${why}`);
       });
-      const receipt = await rpc<Receipt>("eth_getTransactionReceipt", [hash]);
+      let receipt = await rpc<Receipt | null>("eth_getTransactionReceipt", [hash]);
+      while (receipt === null) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        receipt = await rpc<Receipt | null>("eth_getTransactionReceipt", [hash]);
+      }
       waitMs += performance.now() - lap;
       const batchTrades = current.batch.trades;
       const gasUsed = Number(BigInt(receipt.gasUsed));
@@ -276,7 +357,7 @@ async function main(): Promise<void> {
         `(${world.wallets.length} participants × ${ledger.assets().length} assets) against the ledger: ` +
         `${check.mismatches} mismatches; RSS ${Math.round(memory().rss)} MiB`,
     );
-    if (from + count >= options.trades) break;
+    if (from + count >= options.trades || onAnvil) continue;
     // Drop the window's blocks: back to the world as built, then carry the ledger's balances over in batches.
     const lap = performance.now();
     await rpc("evm_revert", [snapshot]);
@@ -303,6 +384,7 @@ async function main(): Promise<void> {
     peakMiB: Math.round(peak),
     gasPerTrade: Math.round(Number(gasTotal) / done),
     workload: options.workload,
+    node: options.node,
     batches: batchCount,
     ceiling: options.ceiling,
     tradesPerSecond: Math.round(done / seconds),

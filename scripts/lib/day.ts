@@ -20,8 +20,13 @@ export interface DayOptions {
   seed: number;
   /** Where the summary goes (default bench/day.json). */
   out: string;
+  /** Where the contracts run: the embedded Hardhat network (default) or an anvil child on 127.0.0.1. */
+  node: DayNode;
   help: boolean;
 }
+
+/** The nodes a day runs on. */
+export type DayNode = "embedded" | "anvil";
 
 export const DAY_DEFAULTS: Readonly<DayOptions> = {
   trades: 80_000_000,
@@ -30,6 +35,7 @@ export const DAY_DEFAULTS: Readonly<DayOptions> = {
   window: 4_000,
   seed: 19,
   out: "bench/day.json",
+  node: "embedded",
   help: false,
 };
 
@@ -46,11 +52,15 @@ participant's balanceOf on every token and coin against an independent gross led
                       when the world was built (dropping the window's blocks) and carry the balances over
                       through the engine; 0 = a single window
   --seed S            the workload's seed (default 19)
+  --node N            embedded (default: the Hardhat network in this process) or anvil (a child node on
+                      127.0.0.1 over JSON-RPC, started with --prune-history and --transaction-block-keeper so it
+                      keeps no history: memory stays bounded without going back to a snapshot; windows then
+                      only verify)
   --out FILE          summary file (default bench/day.json)
   --help              this text
 
 Every option can also come from the environment (DAY_TRADES, DAY_WORKLOAD, DAY_CEILING, DAY_WINDOW, DAY_SEED,
-DAY_OUT), e.g. for \`hardhat run scripts/bench-day.ts\`, which passes no arguments; the command line wins.`;
+DAY_NODE, DAY_OUT), e.g. for \`hardhat run scripts/bench-day.ts\`, which passes no arguments; the command line wins.`;
 
 /** A count: 1000000, 1_000_000, 1e6, 5m, 16M, 500k. */
 export function parseCount(text: string, what: string): number {
@@ -68,6 +78,7 @@ const FLAGS: Record<string, keyof DayOptions> = {
   "--window": "window",
   "--seed": "seed",
   "--out": "out",
+  "--node": "node",
 };
 
 const ENV: Record<string, keyof DayOptions> = {
@@ -77,6 +88,7 @@ const ENV: Record<string, keyof DayOptions> = {
   DAY_WINDOW: "window",
   DAY_SEED: "seed",
   DAY_OUT: "out",
+  DAY_NODE: "node",
 };
 
 function set(options: DayOptions, key: keyof DayOptions, value: string, source: string): void {
@@ -86,6 +98,12 @@ function set(options: DayOptions, key: keyof DayOptions, value: string, source: 
         throw new RangeError(`${source}: workload "${value}" is neither member nor investor`);
       }
       options.workload = value;
+      return;
+    case "node":
+      if (value !== "embedded" && value !== "anvil") {
+        throw new RangeError(`${source}: node "${value}" is neither embedded nor anvil`);
+      }
+      options.node = value;
       return;
     case "out":
       if (value === "") throw new RangeError(`${source}: empty file name`);
