@@ -127,7 +127,7 @@ async function runOnAnvil(options: DayOptions): Promise<void> {
     binary,
     ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(ANVIL_CHAIN_ID), "--hardfork", "cancun"]
       .concat(["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee", "--accounts", "0", "--silent"])
-      .concat(["--gas-limit", "1000000000", "--prune-history", "--transaction-block-keeper", "4"]),
+      .concat(["--gas-limit", "1000000000", "--prune-history", "--transaction-block-keeper", "256"]),
     { stdio: ["ignore", "ignore", "inherit"] },
   );
   try {
