@@ -31,6 +31,8 @@ describe("bench:day (scripts/lib/day.ts)", () => {
       expect(options).to.include({ trades: 1_000_000, workload: "investor", ceiling: 16_000_000 });
       expect(options).to.include({ window: 250_000, seed: 3, help: false });
       expect(parseDayArgs(["--help"]).help).to.equal(true);
+      expect(parseDayArgs(["--node", "anvil"]).node).to.equal("anvil");
+      expect(parseDayArgs([], { DAY_NODE: "anvil" }).node).to.equal("anvil");
       expect(parseCount("1_000_000", "x")).to.equal(1_000_000);
       expect(parseCount("80,000,000", "x")).to.equal(80_000_000);
     });
@@ -42,6 +44,7 @@ describe("bench:day (scripts/lib/day.ts)", () => {
       expect(() => parseDayArgs(["--ceiling", "1000"])).to.throw(RangeError, /below 1,000,000/);
       expect(() => parseDayArgs(["--trades"])).to.throw(RangeError, /needs a value/);
       expect(() => parseDayArgs(["--speed", "9"])).to.throw(RangeError, /unknown argument/);
+      expect(() => parseDayArgs(["--node", "besu"])).to.throw(RangeError, /besu/);
       expect(() => parseDayArgs([], { DAY_WORKLOAD: "x" })).to.throw(RangeError, /DAY_WORKLOAD/);
     });
   });
