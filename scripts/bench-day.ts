@@ -208,7 +208,8 @@ async function main(): Promise<void> {
   const participants = options.workload === "member" ? 100 : 1_000;
   console.log(
     `bench:day: ${options.trades.toLocaleString("en")} trades, ${options.workload}-level mix (seed ${options.seed}), ` +
-      `gas ceiling ${options.ceiling.toLocaleString("en")}, windows of ${options.window.toLocaleString("en") || "all"} trades`,
+      `gas ceiling ${options.ceiling.toLocaleString("en")}, ` +
+      (options.window > 0 ? `windows of ${options.window.toLocaleString("en")} trades` : "one window"),
   );
   const buildStart = performance.now();
   await hre.deployments.fixture(["core"]);
