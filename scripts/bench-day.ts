@@ -21,7 +21,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import hre from "hardhat";
@@ -164,7 +164,7 @@ async function runOnAnvil(options: DayOptions): Promise<void> {
     });
     const anvil = memory(node.pid);
     console.log(`  anvil: peak ${Math.round(anvil.peak)} MiB, now ${Math.round(anvil.rss)} MiB`);
-    const out = join(__dirname, "..", options.out);
+    const out = resolve(__dirname, "..", options.out);
     if (code === 0) {
       const result = JSON.parse(readFileSync(out, "utf8"));
       result.scriptPeakMiB = result.peakMiB;
@@ -396,7 +396,7 @@ async function main(): Promise<void> {
     mismatches: failures,
   };
   console.log(JSON.stringify(result));
-  const out = join(__dirname, "..", options.out);
+  const out = resolve(__dirname, "..", options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
   if (failures > 0) process.exitCode = 1;
