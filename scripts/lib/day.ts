@@ -60,7 +60,9 @@ participant's balanceOf on every token and coin against an independent gross led
   --help              this text
 
 Every option can also come from the environment (DAY_TRADES, DAY_WORKLOAD, DAY_CEILING, DAY_WINDOW, DAY_SEED,
-DAY_NODE, DAY_OUT), e.g. for \`hardhat run scripts/bench-day.ts\`, which passes no arguments; the command line wins.`;
+DAY_NODE, DAY_OUT), e.g. for \`hardhat run scripts/bench-day.ts\`, which passes no arguments; the command line wins.
+DAY_DEBUG=1 prints every batch (trades, positions, gas, model, RSS); DAY_MAX_MIB (default 8192) stops the run when
+the script's RSS passes it.`;
 
 /** A count: 1000000, 1_000_000, 1e6, 5m, 16M, 500k. */
 export function parseCount(text: string, what: string): number {
