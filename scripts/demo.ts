@@ -17,11 +17,17 @@
  * sdk/register.ts. Last, an asset manager joins and issues a fund the custodian administers: alice subscribes, and
  * after the cut-off the administrator posts the NAV and deals her subscription.
  *
- * Last, settlement (contracts/settlement/). Alice sells bob shares against aUSD in one atomic DvP: the exchange
+ * Then settlement (contracts/settlement/). Alice sells bob shares against aUSD in one atomic DvP: the exchange
  * asks the engine to explain the instruction (nothing sent), both sign it (EIP-712) and the exchange submits it; a
  * replay is refused. Alice buys aCNY from bob with aUSD in a PvP. A payment gateway joins; alice sells shares to bob
  * through it, the shares held in place until the gateway's signed receipt (submitted by anyone) delivers them, and
  * a second trade whose payment never comes is refunded at its deadline by anyone.
+ *
+ * Last, batch net settlement (INetSettlement, sdk/netting.ts): the exchange, a clearing member, registers 40
+ * verified investors as participants and the equity and the fund against aUSD as instruments, and settles a cycle
+ * of 30,000 trades (the SDK's member-level workload, fixed seed) in batches the SDK sizes under the 16,777,216-gas
+ * ceiling, each pre-checked; every final balance equals the SDK's gross model, the regulator verifies one trade's
+ * Merkle proof (a tampered one fails), and a batch naming a frozen participant is refused, explained and split.
  */
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -34,6 +40,7 @@ import type {
   IEquity,
   IFund,
   GatewaySettlement,
+  INetSettlement,
   MemberRegistry,
   Settlement,
   SettlementCoin,
@@ -45,6 +52,24 @@ import { describeExplanation } from "../sdk/restrictions";
 import { instrumentCode, instrumentCodeText, ProductType } from "../sdk/assets";
 import { encodeEquityTerms, shareClassLabel } from "../sdk/products/equity";
 import { encodeFundTerms } from "../sdk/products/fund";
+import {
+  applyGross,
+  type Balances,
+  batchCounts,
+  collectTrades,
+  DEFAULT_GAS_COEFFICIENTS,
+  defaultGasModel,
+  encodeBatch,
+  GAS_CEILING_OSAKA,
+  type Instrument,
+  linearGasModel,
+  memberWorkload,
+  type PlannedBatch,
+  planBatches,
+  precheckBatch,
+  splitAroundFailures,
+  tradeProof,
+} from "../sdk/netting";
 import { readRegister, registerToCsv } from "../sdk/register";
 import { assetRules } from "../sdk/rules";
 import {
@@ -305,9 +330,25 @@ async function main(): Promise<void> {
   }
   console.log(`  supply stays ${usd(await coin.totalSupply())}`);
 
-  const cast = { authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol };
-  const equity = await securities(cast);
+  const cast: Cast = {
+    authority,
+    compliance,
+    coin,
+    members,
+    identity,
+    governor,
+    kyc,
+    issuer,
+    exchange,
+    regulator,
+    custodian,
+    alice,
+    bob,
+    carol,
+  };
+  const { equity, fund } = await securities(cast);
   await settlement(cast, equity);
+  await nettedCycle(cast, equity, fund);
   console.log("\nDemo complete.");
 }
 
@@ -317,9 +358,12 @@ interface Cast {
   compliance: Compliance;
   coin: SettlementCoin;
   members: MemberRegistry;
+  identity: IdentityRegistry;
   governor: HardhatEthersSigner;
+  kyc: HardhatEthersSigner;
   issuer: HardhatEthersSigner;
   exchange: HardhatEthersSigner;
+  regulator: HardhatEthersSigner;
   custodian: HardhatEthersSigner;
   alice: HardhatEthersSigner;
   bob: HardhatEthersSigner;
@@ -363,7 +407,7 @@ function issuedAsset(factory: AssetFactory, receipt: ContractTransactionReceipt)
  * The security-token chapters: an equity issued through the factory, traded under its rules, disclosed, paying a
  * dividend on a record date with its register exported; then a fund dealing a subscription at its NAV.
  */
-async function securities(cast: Cast): Promise<IEquity> {
+async function securities(cast: Cast): Promise<{ equity: IEquity; fund: IFund }> {
   const { authority, compliance, coin, members, governor, issuer, exchange, custodian, alice, bob, carol } = cast;
   const factory = (await ethers.getContractAt(
     "AssetFactory",
@@ -605,7 +649,7 @@ async function securities(cast: Cast): Promise<IEquity> {
       feeAccount: manager.address,
       minSubscription: coinUnits(1_000n),
     }),
-    agents: [],
+    agents: [agent.address], // listed on the exchange, which may allot units (the netted cycle below)
     administrators: [custodian.address],
     compliance: {
       rules: { ...request.compliance.rules, lockupUntil: 0, maxInvestors: 0, countryAllowList: false },
@@ -658,7 +702,7 @@ async function securities(cast: Cast): Promise<IEquity> {
     `  alice holds ${units(await fund.balanceOf(alice.address))}; the fund's cash ${usd(await fund.cash())}, ` +
       `${managerName} received ${usd((await coin.balanceOf(manager.address)) - managerCoin)} in fees`,
   );
-  return equity;
+  return { equity, fund };
 }
 
 /**
@@ -826,6 +870,332 @@ async function settlement(cast: Cast, equity: IEquity): Promise<void> {
     `  at ${isoDate(await latest())} carol closes it: trade ` +
       `${tradeStatus[Number(await gatewaySettlement.statusOf(secondId))]}, the hold released; alice ${await holdings(alice)}`,
   );
+}
+
+/** The netted cycle's size: trades (member-level mix, fixed seed) among this many participants. */
+const NET_TRADES = 30_000;
+const NET_PARTICIPANTS = 40;
+const NET_SEED = 19;
+
+/** `x` rounded up to two significant digits (a funding amount). */
+function roundUp(x: bigint): bigint {
+  let unit = 1n;
+  while (x / unit >= 100n) unit *= 10n;
+  return (x / unit + 1n) * unit;
+}
+
+/** `n` with thousands separators. */
+function grouped(n: bigint | number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** `amount` of a token with `decimals`, its whole part grouped, without a trailing `.0`. */
+function amountOf(amount: bigint, decimals: bigint | number): string {
+  const [whole, fraction] = ethers.formatUnits(amount, decimals).split(".");
+  return `${grouped(BigInt(whole))}${fraction === undefined || fraction === "0" ? "" : `.${fraction}`}`;
+}
+
+/**
+ * The netted settlement cycle (INetSettlement, sdk/netting.ts): the exchange, a clearing member, registers verified
+ * investors as participants and the equity and the fund against aUSD as instruments, and settles a cycle of
+ * {@link NET_TRADES} matched trades (the SDK's member-level workload, fixed seed) in batches the SDK sizes under the
+ * 16,777,216-gas ceiling, each pre-checked before it is sent. Every final balance is checked against the SDK's
+ * gross model; the regulator verifies one trade's Merkle proof, and a tampered one fails. Last, a batch naming a
+ * frozen participant is refused whole, explained, and the SDK splits it around the refused position.
+ */
+async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<void> {
+  const { coin, identity, kyc, issuer, exchange, regulator, custodian } = cast;
+  const engineAddress = (await deployments.get("Settlement")).address;
+  const net = (await ethers.getContractAt("INetSettlement", engineAddress)) as unknown as INetSettlement;
+  const clearer = net.connect(exchange);
+  const [equityAddress, fundAddress, coinAddress] = await Promise.all(
+    [equity, fund, coin].map((token) => token.getAddress()),
+  );
+  const [shareSymbol, fundSymbol, usdSymbol, usdDecimals, shareDecimals, fundDecimals] = await Promise.all([
+    equity.symbol(),
+    fund.symbol(),
+    coin.symbol(),
+    coin.decimals(),
+    equity.decimals(),
+    fund.decimals(),
+  ]);
+  const usd = (amount: bigint) => `${amountOf(amount, usdDecimals)} ${usdSymbol}`;
+  const assets = [
+    {
+      name: shareSymbol,
+      token: equity,
+      address: equityAddress,
+      show: (a: bigint) => `${amountOf(a, shareDecimals)} ${shareSymbol}`,
+    },
+    {
+      name: fundSymbol,
+      token: fund,
+      address: fundAddress,
+      show: (a: bigint) => `${amountOf(a, fundDecimals)} ${fundSymbol}`,
+    },
+    { name: usdSymbol, token: coin, address: coinAddress, show: usd },
+  ];
+
+  chapter(`A netted settlement cycle: ${grouped(NET_TRADES)} trades cleared by the exchange in batches`);
+  // Participants: verified investors (professional, from the equity's countries), wallets the KYC provider vouches
+  // for; they never sign (the clearer submits), so their addresses suffice.
+  const firstParticipant = Number(await net.participantCount(exchange.address));
+  const firstInstrument = Number(await net.instrumentCount(exchange.address));
+  const wallets = Array.from({ length: NET_PARTICIPANTS }, (_, i) =>
+    ethers.computeAddress(ethers.id(`demo:net participant ${i}`)),
+  );
+  const walletOf = (index: number) => wallets[index - firstParticipant];
+  const expiry = (await latest()) + YEAR;
+  const homes = [country.CN, country.HK, country.SG, country.US];
+  await (
+    await identity.connect(kyc).registerInvestors(
+      wallets.map((wallet, i) => ({
+        investor: ethers.id(`investor:net participant ${i}`),
+        country: homes[i % homes.length],
+        claims: claimsOf([Claim.KYC, Claim.AML, Claim.PROFESSIONAL]),
+        expiry,
+        wallets: [wallet],
+      })),
+    )
+  ).wait();
+  await (await coin.syncHolders(wallets)).wait();
+  await (await clearer.addParticipants(wallets)).wait();
+  const terms: Instrument[] = [
+    { token: equityAddress, coin: coinAddress, lotSize: 10n ** shareDecimals, tickSize: 10n },
+    { token: fundAddress, coin: coinAddress, lotSize: 10n ** fundDecimals, tickSize: 10n },
+  ];
+  for (const i of terms) await (await clearer.addInstrument(i.token, i.coin, i.lotSize, i.tickSize)).wait();
+  const instruments = new Map(terms.map((t, i) => [firstInstrument + i, t]));
+  console.log(
+    `  the KYC provider registers ${NET_PARTICIPANTS} professional investors (one registerInvestors call); the ` +
+      `exchange adds them as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
+  );
+  for (const [index, i] of instruments) {
+    const asset = assets.find((a) => a.address === i.token)!;
+    console.log(
+      `  instrument #${index}: ${asset.name} against ${usdSymbol}, a lot ${asset.show(i.lotSize)}, ` +
+        `a price tick ${usd(i.tickSize)} a lot`,
+    );
+  }
+
+  // The cycle's trades, and a second cycle's batch (below, with a frozen participant): the SDK's member-level mix.
+  const workload = (seed: number, trades: number, firstTradeId: bigint) =>
+    collectTrades(
+      memberWorkload({
+        seed,
+        trades,
+        members: NET_PARTICIPANTS,
+        instruments: terms.length,
+        firstParticipant,
+        firstInstrument,
+        firstTradeId,
+      }),
+    );
+  const firstTradeId = await net.nextTradeId(exchange.address);
+  const cycle = Number(await net.lastCycle(exchange.address)) + 1;
+  const trades = workload(NET_SEED, NET_TRADES, firstTradeId);
+  const later = workload(NET_SEED + 1, 2_000, firstTradeId + BigInt(NET_TRADES));
+  // Funding: the SDK's gross model (trade by trade) says how deep any participant's balance dips along the trades;
+  // everyone gets a round amount above the deepest dip, enough whatever the batching.
+  const dip = new Map<string, bigint>();
+  const path: Balances = new Map();
+  for (const trade of [...trades, ...later]) {
+    applyGross(path, [trade], instruments);
+    const { token, coin } = instruments.get(trade.instrument)!;
+    for (const asset of [token.toLowerCase(), coin.toLowerCase()]) {
+      for (const party of [trade.buyer, trade.seller]) {
+        const balance = path.get(asset)!.get(party)!;
+        if (balance < (dip.get(asset) ?? 0n)) dip.set(asset, balance);
+      }
+    }
+  }
+  const funding = new Map(
+    assets.map((a) => [a.address, roundUp(((dip.get(a.address.toLowerCase()) ?? 0n) * -5n) / 4n)]),
+  );
+  await (
+    await equity.connect(exchange).batchMint(
+      wallets,
+      wallets.map(() => funding.get(equityAddress)!),
+    )
+  ).wait();
+  await (
+    await fund.connect(exchange).batchMint(
+      wallets,
+      wallets.map(() => funding.get(fundAddress)!),
+    )
+  ).wait();
+  const cash = funding.get(coinAddress)! * BigInt(NET_PARTICIPANTS);
+  const reserves = roundUp((await coin.totalSupply()) + cash);
+  const today = isoDate(await latest()).slice(0, 10);
+  await (await coin.connect(custodian).attestReserves(reserves, await latest(), ethers.id(`reserves ${today}`))).wait();
+  for (const wallet of wallets) await (await coin.connect(issuer).mint(wallet, funding.get(coinAddress)!)).wait();
+  console.log(
+    `  each participant is funded with ${assets.map((a) => a.show(funding.get(a.address)!)).join(", ")} ` +
+      `(the exchange allots the securities as their agent; the custodian attests ${usd(reserves)} and the issuer ` +
+      `mints the cash): above the deepest dip of any balance along the trades, by the SDK's model`,
+  );
+  const opening: Balances = new Map();
+  for (const asset of assets) {
+    const balances = await Promise.all(wallets.map((wallet) => asset.token.balanceOf(wallet)));
+    opening.set(asset.address.toLowerCase(), new Map(balances.map((b, i) => [firstParticipant + i, b])));
+  }
+  const copy = (balances: Balances): Balances => new Map([...balances].map(([a, m]) => [a, new Map(m)]));
+  const model = applyGross(copy(opening), trades, instruments);
+
+  /** Sends one encoded batch after a pre-check; returns its receipt's figures. */
+  const submit = async (bytes: Uint8Array) => {
+    const verdict = await precheckBatch(clearer, bytes);
+    if (!verdict.ok) throw new Error(`the pre-check refuses a batch: ${verdict.failure.sentence}`);
+    const receipt = (await (await clearer.submitBatch(bytes, { gasLimit: GAS_CEILING_OSAKA })).wait())!;
+    const event = receipt.logs
+      .filter((log) => log.address === engineAddress)
+      .map((log) => net.interface.parseLog(log))
+      .find((log) => log?.name === "NetBatchSettled")!;
+    return { batchNo: event.args.batchNo as bigint, root: event.args.root as string, gas: receipt.gasUsed };
+  };
+
+  // The SDK's default gas model is a guess before calibration: the node's estimate of a sample batch corrects its
+  // gas per trade (only upwards; an error in the fixed part lands on the trades, so batches come out smaller).
+  const sample = { cycle, firstTradeId, trades: trades.slice(0, 2_000) };
+  const sampleModel = defaultGasModel(batchCounts(sample, { instruments, holds: () => true }));
+  const sampleGas = Number(await clearer.submitBatch.estimateGas(encodeBatch(sample)));
+  const perTrade = Math.max(
+    DEFAULT_GAS_COEFFICIENTS.trade,
+    DEFAULT_GAS_COEFFICIENTS.trade + Math.ceil((sampleGas - sampleModel) / sample.trades.length),
+  );
+  // Every participant holds every asset before each batch: positions are rewrites.
+  const sizing = {
+    gasCeiling: GAS_CEILING_OSAKA,
+    gasModel: linearGasModel({ trade: perTrade }),
+    instruments,
+    holds: () => true,
+  };
+  console.log(
+    `  gas model: the SDK's defaults put a sample batch of ${grouped(sample.trades.length)} trades at ` +
+      `${grouped(sampleModel)} gas, the node estimates ${grouped(sampleGas)}: the demo calibrates the model's gas ` +
+      `per trade from ${DEFAULT_GAS_COEFFICIENTS.trade} to ${perTrade} (linearGasModel) before planning`,
+  );
+  console.log(
+    `  ${grouped(trades.length)} trades of cycle ${cycle} (memberWorkload, seed ${NET_SEED}: ${NET_PARTICIPANTS} ` +
+      `participants and ${terms.length} instruments drawn Zipf(1.1)), ids ${firstTradeId}…${firstTradeId + BigInt(trades.length) - 1n}`,
+  );
+  const settled: { batchNo: bigint; root: string; batch: PlannedBatch }[] = [];
+  let gas = 0n;
+  let positions = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (const batch of planBatches(trades, cycle, sizing)) {
+    const result = await submit(encodeBatch(batch));
+    settled.push({ ...result, batch });
+    gas += result.gas;
+    const { counts } = batch;
+    positions += counts.positions + counts.cashPositions;
+    console.log(
+      `  batch #${result.batchNo}: ${grouped(counts.trades)} trades, ${counts.participants} participants, ` +
+        `${counts.positions} positions + ${counts.cashPositions} cash positions, ${grouped(result.gas)} gas ` +
+        `(SDK's estimate ${grouped(batch.gas)}), root ${result.root.slice(0, 10)}…`,
+    );
+  }
+  const elapsed = (performance.now() - started) / 1_000;
+  const { user, system } = process.cpuUsage(cpu);
+  const cpuSeconds = (user + system) / 1e6;
+  console.log(
+    `  trades ${grouped(trades.length)}, batches ${settled.length} (sized by planBatches under ` +
+      `${grouped(GAS_CEILING_OSAKA)} gas, each pre-checked by precheckBatch), gas per trade ` +
+      `${grouped(Math.round(Number(gas) / trades.length))}, positions written ${positions} ` +
+      `(${(positions / trades.length).toFixed(4)} a trade)`,
+  );
+  console.log(
+    `  elapsed ${elapsed.toFixed(1)} s from planning and encoding to the last receipt, pre-checks included: ` +
+      `${grouped(Math.round(trades.length / elapsed))} trades/s on the embedded network (the process used ` +
+      `${cpuSeconds.toFixed(1)} s of CPU: ${grouped(Math.round(trades.length / cpuSeconds))} trades per CPU second)`,
+  );
+
+  /** Every participant's balance of every asset against `expected`: the mismatches. */
+  const mismatches = async (expected: Balances): Promise<string[]> => {
+    const out: string[] = [];
+    for (const asset of assets) {
+      const balances = await Promise.all(wallets.map((wallet) => asset.token.balanceOf(wallet)));
+      balances.forEach((balance, i) => {
+        const want = expected.get(asset.address.toLowerCase())?.get(firstParticipant + i) ?? 0n;
+        if (balance !== want) out.push(`participant ${firstParticipant + i} ${asset.name}: ${balance} ≠ ${want}`);
+      });
+    }
+    return out;
+  };
+  const wrong = await mismatches(model);
+  if (wrong.length > 0) throw new Error(`balances differ from the SDK's model: ${wrong.join("; ")}`);
+  console.log(
+    `  every participant's final balance equals the SDK's model (applyGross, the trades one by one): ` +
+      `${NET_PARTICIPANTS * assets.length} of ${NET_PARTICIPANTS * assets.length} balances ` +
+      `(${NET_PARTICIPANTS} participants × ${assets.map((a) => a.name).join(", ")})`,
+  );
+  const busiest = firstParticipant;
+  console.log(
+    `  e.g. participant ${busiest} (the busiest): ` +
+      assets
+        .map((a) => {
+          const key = a.address.toLowerCase();
+          return `${a.show(opening.get(key)!.get(busiest)!)} → ${a.show(model.get(key)!.get(busiest)!)}`;
+        })
+        .join(", "),
+  );
+
+  chapter("The regulator audits one trade of the cycle against its batch's commitment");
+  const tradeId = firstTradeId + BigInt(Math.floor(NET_TRADES * 0.6) + 7);
+  const holder = settled.find(({ batch }) => tradeId - batch.firstTradeId < BigInt(batch.trades.length))!;
+  const proof = tradeProof(holder.batch.trades, Number(tradeId - holder.batch.firstTradeId));
+  const stored = (await net.batchOf(exchange.address, holder.batchNo)).root;
+  const { trade } = proof;
+  const asset = assets.find((a) => a.address === instruments.get(trade.instrument)!.token)!;
+  console.log(
+    `  trade #${tradeId}: participant ${trade.buyer} buys ${trade.quantity} lots of ${asset.name} from participant ` +
+      `${trade.seller} at ${trade.price} ticks; the exchange hands the regulator its proof (tradeProof: ` +
+      `${proof.proof.length} hashes)`,
+  );
+  const verify = (t: typeof trade, p: string[]) =>
+    net.connect(regulator).verifyTrade(exchange.address, holder.batchNo, t, p);
+  const proven = await verify(trade, proof.proof);
+  console.log(
+    `  trade #${tradeId} in batch ${holder.batchNo}: ${proven ? "proven" : "NOT proven"} (verifyTrade, a view the ` +
+      `regulator calls), root ${proof.root}${proof.root === stored ? ", the root stored on chain" : " ≠ stored " + stored}`,
+  );
+  const altered = { ...trade, quantity: trade.quantity + 1 };
+  const forged = [...proof.proof];
+  forged[0] = ethers.toBeHex(BigInt(forged[0]) ^ 1n, 32);
+  console.log(
+    `  tampered: the trade with ${altered.quantity} lots instead of ${trade.quantity} — ` +
+      `${(await verify(altered, proof.proof)) ? "accepted (!)" : "refused"}; its proof with one bit of a hash flipped — ` +
+      `${(await verify(trade, forged)) ? "accepted (!)" : "refused"}`,
+  );
+
+  chapter("A batch naming a frozen participant is refused whole; the SDK explains it and settles the rest");
+  const frozenIndex = firstParticipant + 2;
+  await (await equity.connect(exchange).setAddressFrozen(walletOf(frozenIndex), true)).wait();
+  console.log(
+    `  the exchange, the equity's agent, freezes participant ${frozenIndex}'s wallet ${walletOf(frozenIndex)}`,
+  );
+  const next = { cycle: cycle + 1, firstTradeId: later[0].tradeId, trades: later };
+  const verdict = await precheckBatch(clearer, next);
+  if (verdict.ok) throw new Error("the pre-check accepts a batch naming a frozen participant");
+  const { failure } = verdict; // netFailureOf: NetTradeFailed decoded
+  console.log(
+    `  cycle ${next.cycle}'s batch of ${grouped(later.length)} trades, pre-checked: ` +
+      `${failure.error?.name}(trade ${failure.tradeIndex}, participant ${failure.participant}, token ` +
+      `${failure.token} (${assets.find((a) => a.address === failure.token)?.name ?? "?"}), code ${failure.code})`,
+  );
+  console.log(`  the SDK's reading (netFailureOf): ${failure.sentence}`);
+  const split = await splitAroundFailures(clearer, next, { participants: walletOf, instruments });
+  const left = await submit(split.bytes!);
+  console.log(
+    `  splitAroundFailures leaves out the ${split.excluded.length} trades of participant ${frozenIndex}'s ` +
+      `${shareSymbol} position (${split.rounds} pre-checks); the other ${grouped(split.included.length)} settle as ` +
+      `batch #${left.batchNo} (${grouped(left.gas)} gas), the left-out ones wait for a later batch`,
+  );
+  applyGross(model, split.batch!.trades, instruments);
+  const still = await mismatches(model);
+  if (still.length > 0) throw new Error(`balances differ from the SDK's model: ${still.join("; ")}`);
+  console.log(`  every balance still equals the SDK's model with those trades left out`);
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { coreFixture, MemberKind } from "../fixtures/core";
-import { Role } from "../../config/roles";
+import { memberKindRoles, Role } from "../../config/roles";
 import { ProductType, productTarget } from "../../sdk/assets";
 import type { AssetTargetMock } from "../../typechain-types";
 
@@ -244,10 +244,8 @@ describe("MemberRegistry properties", function () {
         model.set(accounts.exchange.address, {
           status: Status.Active,
           kind: MemberKind.Exchange,
-          roles: new Map([
-            [Role.EXCHANGE, 0],
-            [Role.MARKET_SUPERVISOR, 0],
-          ]),
+          // The roles its kind is seated with (config/roles.ts `memberKindRoles.Exchange`).
+          roles: new Map(memberKindRoles.Exchange.map((name): [bigint, number] => [Role[name], 0])),
         });
         const list = [
           accounts.kycProvider,
