@@ -982,7 +982,7 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   const instruments = new Map(terms.map((t, i) => [firstInstrument + i, t]));
   console.log(
     `  the KYC provider registers ${NET_PARTICIPANTS} professional investors (one registerInvestors call); the ` +
-      `exchange adds them as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
+      `exchange adds them, each with its signed consent, as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
   );
   for (const [index, i] of instruments) {
     const asset = assets.find((a) => a.address === i.token)!;
