@@ -308,7 +308,8 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "clientTransfer(address,address,address,uint256)": "SETTLEMENT_CLIENT",
     // Batch net settlement (INetSettlement, the engine's NetSettlement module behind its fallback): a clearing member
     // keeps its own participant and instrument tables and submits its own batches (every table is the caller's).
-    "addParticipants(address[])": "CLEARING_MEMBER",
+    // Each wallet joins only with its consent (its EIP-712 `ClearingConsent` signature, deadline-bound).
+    "addParticipants(address[],uint256[],bytes[])": "CLEARING_MEMBER",
     "setParticipantActive(uint32,bool)": "CLEARING_MEMBER",
     "addInstrument(address,address,uint96,uint96)": "CLEARING_MEMBER",
     "setInstrumentActive(uint32,bool)": "CLEARING_MEMBER",
@@ -394,6 +395,8 @@ export const publicFunctions: Record<string, string[]> = {
     // releases (the clearer, the participant once the cycle is past, anyone once expired).
     "holdForCycle(address,uint32,address,uint256,uint48)",
     "releaseCycleHold(address,uint32,address)",
+    // A participant's wallet withdraws its consent to a clearer, or consents again (its own entry only).
+    "setClearingConsent(address,bool)",
   ],
   SettlementCoin: [
     "approve(address,uint256)",

@@ -67,6 +67,7 @@ import {
   type PlannedBatch,
   planBatches,
   precheckBatch,
+  signClearingConsent,
   splitAroundFailures,
   tradeProof,
 } from "../sdk/netting";
@@ -938,12 +939,15 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
 
   chapter(`A netted settlement cycle: ${grouped(NET_TRADES)} trades cleared by the exchange in batches`);
   // Participants: verified investors (professional, from the equity's countries), wallets the KYC provider vouches
-  // for; they never sign (the clearer submits), so their addresses suffice.
+  // for; each signs its consent to the exchange as its clearer (EIP-712 `ClearingConsent`, valid a day), then the
+  // clearer submits.
   const firstParticipant = Number(await net.participantCount(exchange.address));
   const firstInstrument = Number(await net.instrumentCount(exchange.address));
-  const wallets = Array.from({ length: NET_PARTICIPANTS }, (_, i) =>
-    ethers.computeAddress(ethers.id(`demo:net participant ${i}`)),
+  const keys = Array.from(
+    { length: NET_PARTICIPANTS },
+    (_, i) => new ethers.Wallet(ethers.id(`demo:net participant ${i}`), ethers.provider),
   );
+  const wallets = keys.map((k) => k.address);
   const walletOf = (index: number) => wallets[index - firstParticipant];
   const expiry = (await latest()) + YEAR;
   const homes = [country.CN, country.HK, country.SG, country.US];
@@ -959,7 +963,17 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
     )
   ).wait();
   await (await coin.syncHolders(wallets)).wait();
-  await (await clearer.addParticipants(wallets)).wait();
+  const consentDeadline = BigInt(await latest()) + 86_400n;
+  const consents = await Promise.all(
+    keys.map((k) => signClearingConsent(k, engineAddress, exchange.address, consentDeadline)),
+  );
+  await (
+    await clearer.addParticipants(
+      wallets,
+      wallets.map(() => consentDeadline),
+      consents,
+    )
+  ).wait();
   const terms: Instrument[] = [
     { token: equityAddress, coin: coinAddress, lotSize: 10n ** shareDecimals, tickSize: 10n },
     { token: fundAddress, coin: coinAddress, lotSize: 10n ** fundDecimals, tickSize: 10n },
@@ -968,7 +982,7 @@ async function nettedCycle(cast: Cast, equity: IEquity, fund: IFund): Promise<vo
   const instruments = new Map(terms.map((t, i) => [firstInstrument + i, t]));
   console.log(
     `  the KYC provider registers ${NET_PARTICIPANTS} professional investors (one registerInvestors call); the ` +
-      `exchange adds them as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
+      `exchange adds them, each with its signed consent, as participants ${firstParticipant}…${firstParticipant + NET_PARTICIPANTS - 1}`,
   );
   for (const [index, i] of instruments) {
     const asset = assets.find((a) => a.address === i.token)!;

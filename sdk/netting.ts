@@ -12,7 +12,14 @@
 import { ethers, type BytesLike, type InterfaceAbi, type Signer } from "ethers";
 import { keccakScratch } from "./keccak";
 import { describeRestriction } from "./restrictions";
-import { decodeRevert, describeRevert, revertDataOf, type DecodedRevert, type InterfaceLike } from "./settlement";
+import {
+  decodeRevert,
+  describeRevert,
+  revertDataOf,
+  settlementDomain,
+  type DecodedRevert,
+  type InterfaceLike,
+} from "./settlement";
 
 /* TYPES */
 
@@ -1290,8 +1297,9 @@ const TRADE_TUPLE = "(uint64 tradeId, uint32 buyer, uint32 seller, uint32 instru
  * reference: pass its contract to the functions below and its own ABI decodes first.
  */
 export const NET_SETTLEMENT_ABI: InterfaceAbi = [
-  "function addParticipants(address[] wallets) returns (uint32 first)",
+  "function addParticipants(address[] wallets, uint256[] deadlines, bytes[] consents) returns (uint32 first)",
   "function setParticipantActive(uint32 index, bool active)",
+  "function setClearingConsent(address clearer, bool consent)",
   "function addInstrument(address token, address coin, uint96 lotSize, uint96 tickSize) returns (uint32 index)",
   "function setInstrumentActive(uint32 index, bool active)",
   "function submitBatch(bytes batch) returns (uint64 batchNo, bytes32 root)",
@@ -1304,11 +1312,20 @@ export const NET_SETTLEMENT_ABI: InterfaceAbi = [
   "function participantOf(address clearer, uint32 index) view returns (address wallet, bool active)",
   "function participantIndexOf(address clearer, address wallet) view returns (bool found, uint32 index)",
   "function instrumentCount(address clearer) view returns (uint32)",
+  "event NetParticipantAdded(address indexed clearer, uint32 indexed index, address indexed wallet)",
+  "event NetParticipantActiveSet(address indexed clearer, uint32 indexed index, bool active)",
+  "event NetClearingConsentSet(address indexed clearer, uint32 indexed index, address indexed wallet, bool consent)",
   "event NetBatchSettled(address indexed clearer, uint64 indexed batchNo, uint32 cycle, uint64 firstTradeId, " +
     "uint32 tradeCount, bytes32 root)",
   "error NetInvalidParticipant(uint256 position, address wallet)",
   "error NetParticipantExists(address wallet, uint32 index)",
   "error NetNoParticipants()",
+  "error NetConsentLengths(uint256 wallets, uint256 deadlines, uint256 consents)",
+  "error NetConsentExpired(uint256 position, address wallet, uint256 deadline, uint256 time)",
+  "error NetConsentInvalid(uint256 position, address wallet, uint256 deadline)",
+  "error NetParticipantWithdrawn(address clearer, uint32 index, address wallet)",
+  "error NetConsentUnchanged(address clearer, uint32 index, bool consent)",
+  "error NetNotParticipant(address clearer, address caller)",
   "error NetTableFull(uint256 size)",
   "error NetUnknownParticipant(uint32 index, uint32 count)",
   "error NetUnknownInstrument(uint32 index, uint32 count)",
@@ -1335,6 +1352,51 @@ export const NET_SETTLEMENT_ABI: InterfaceAbi = [
   "error NetUnbalanced(int256 sum)",
   "error NetLengthMismatch(uint256 accounts, uint256 deltas, uint256 flags)",
 ];
+
+/** The EIP-712 type a wallet signs to join a clearer's participant table (`addParticipants`). */
+export const CLEARING_CONSENT_TYPES = {
+  ClearingConsent: [
+    { name: "clearer", type: "address" },
+    { name: "wallet", type: "address" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/**
+ * `signer`'s consent to be a participant of `clearer` at the engine `engine` until `deadline` (unix seconds,
+ * inclusive): its EIP-712 signature of `ClearingConsent(clearer, wallet = signer, deadline)` under the engine's
+ * domain, to pass with `deadline` to the clearer's `addParticipants`. A contract wallet (ERC-1271) gives instead
+ * whatever its `isValidSignature` accepts for the same digest (`clearingConsentDigest`). The engine checks it as
+ * `ISettlement.isValidTypedSignature` does.
+ */
+export async function signClearingConsent(
+  signer: Signer,
+  engine: string | { getAddress(): Promise<string> },
+  clearer: string,
+  deadline: bigint | number,
+): Promise<string> {
+  const provider = signer.provider;
+  if (!provider) throw new Error("signClearingConsent: the signer is not connected to a provider");
+  const { chainId } = await provider.getNetwork();
+  const address = typeof engine === "string" ? engine : await engine.getAddress();
+  const value = { clearer: ethers.getAddress(clearer), wallet: await signer.getAddress(), deadline };
+  return signer.signTypedData(settlementDomain(chainId, address), CLEARING_CONSENT_TYPES, value);
+}
+
+/** The EIP-712 digest of `wallet`'s consent to `clearer` until `deadline` at `engine` on chain `chainId`. */
+export function clearingConsentDigest(
+  chainId: bigint | number,
+  engine: string,
+  clearer: string,
+  wallet: string,
+  deadline: bigint | number,
+): string {
+  return ethers.TypedDataEncoder.hash(settlementDomain(chainId, engine), CLEARING_CONSENT_TYPES, {
+    clearer: ethers.getAddress(clearer),
+    wallet: ethers.getAddress(wallet),
+    deadline,
+  });
+}
 
 /** {@link NET_SETTLEMENT_ABI} as an ethers `Interface`. */
 export const NET_SETTLEMENT_INTERFACE = new ethers.Interface(NET_SETTLEMENT_ABI);

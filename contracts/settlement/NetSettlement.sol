@@ -20,7 +20,7 @@ import {ProductType} from "../types/ProductType.sol";
 /// compiler's storage layouts). Its own state lives in the ERC-7201 namespace `assetledger.storage.NetSettlement`,
 /// which the engine does not use; the transient re-entrancy guard is the engine's (same slot). Called directly, the
 /// module has no authority (every restricted function refuses) and empty tables.
-/// @dev Invariants N1–N6: `INetSettlement`. Memory of a batch is linear in its positions (participants ×
+/// @dev Invariants N1–N8: `INetSettlement`. Memory of a batch is linear in its positions (participants ×
 /// instruments never appears): positions 4 words each, cash positions 2 words per (participant, coin of the
 /// batch), a stack of ≤ 33 Merkle peaks, one call buffer reused for every token call.
 ///
@@ -52,6 +52,9 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         bool inactive;
         /// @dev The number of the participant's active cycle-hold records (N7), changed with each record.
         uint32 cycleHolds;
+        /// @dev The wallet withdrew its consent (`setClearingConsent`, N8): `inactive` is set with it, so a batch
+        /// reads only that.
+        bool withdrawn;
     }
 
     /// @dev The engine's record of a (participant, asset)'s cycle hold, one slot. The token's hold `nonce`
@@ -140,6 +143,11 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /// @dev The has-cycle-holds bit of a `parts` word.
     uint256 private constant _HOLDS_BIT = 1 << 255;
 
+    /// @dev The EIP-712 type of a wallet's consent to a clearer (`addParticipants`).
+    bytes32 private constant _CLEARING_CONSENT_TYPEHASH = keccak256(
+        "ClearingConsent(address clearer,address wallet,uint256 deadline)"
+    );
+
     /// @dev Batch layout: the fixed header (version, cycle, firstTradeId) and a trade's size.
     uint256 private constant _HEADER = 13;
     uint256 private constant _TRADE = 12;
@@ -151,9 +159,14 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /* TABLES */
 
     /// @inheritdoc INetSettlement
-    function addParticipants(address[] calldata wallets) external restricted nonReentrant returns (uint32 first) {
+    function addParticipants(
+        address[] calldata wallets,
+        uint256[] calldata deadlines,
+        bytes[] calldata consents
+    ) external restricted nonReentrant returns (uint32 first) {
         uint256 n = wallets.length;
         require(n != 0, NetNoParticipants());
+        require(deadlines.length == n && consents.length == n, NetConsentLengths(n, deadlines.length, consents.length));
         Clearer storage c = _clearer(msg.sender);
         first = c.counters.participantCount;
         uint256 size = first + n;
@@ -163,6 +176,7 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             require(wallet != address(0) && wallet != address(this), NetInvalidParticipant(i, wallet));
             uint256 existing = c.participantIndex[wallet];
             if (existing != 0) revert NetParticipantExists(wallet, uint32(existing - 1));
+            _checkConsent(i, wallet, deadlines[i], consents[i]);
             // size ≤ 2^32 − 1, checked above.
             uint32 index = uint32(first + i);
             c.participantIndex[wallet] = uint256(index) + 1;
@@ -179,8 +193,25 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         require(index < count, NetUnknownParticipant(index, count));
         Participant storage p = c.participants[index];
         require(p.inactive == active, NetActiveUnchanged(index, active));
+        require(!(active && p.withdrawn), NetParticipantWithdrawn(msg.sender, index, p.wallet));
         p.inactive = !active;
         emit NetParticipantActiveSet(msg.sender, index, active);
+    }
+
+    /// @inheritdoc INetSettlement
+    /// @dev No re-entrancy guard: it calls nothing, and a batch in progress has already read its participants.
+    function setClearingConsent(address clearer, bool consent) external {
+        Clearer storage c = _clearer(clearer);
+        uint256 indexPlusOne = c.participantIndex[msg.sender];
+        require(indexPlusOne != 0, NetNotParticipant(clearer, msg.sender));
+        // indexPlusOne ≤ 2^32 − 1 (`addParticipants`).
+        uint32 index = uint32(indexPlusOne - 1);
+        Participant storage p = c.participants[index];
+        require(p.withdrawn == consent, NetConsentUnchanged(clearer, index, consent));
+        p.withdrawn = !consent;
+        // Withdrawing deactivates at once (N8); consenting again leaves the entry inactive for the clearer to decide.
+        if (!consent) p.inactive = true;
+        emit NetClearingConsentSet(clearer, index, msg.sender, consent);
     }
 
     /// @inheritdoc INetSettlement
@@ -410,6 +441,21 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         });
     }
 
+    /* INTERNAL: CONSENT */
+
+    /// @dev Checks `wallet`'s consent (entry `i` of `addParticipants`) to the caller: `deadline` not passed and
+    /// `consent` its signature of the `ClearingConsent`, as the engine checks a party's consent to an instruction
+    /// (`ISettlement.isValidTypedSignature`: the engine's EIP-712 domain; ECDSA, or ERC-1271 for a wallet with code).
+    /// Asking the engine keeps the module's code (and its test harness) under EIP-170.
+    function _checkConsent(uint256 i, address wallet, uint256 deadline, bytes calldata consent) private view {
+        require(deadline >= block.timestamp, NetConsentExpired(i, wallet, deadline, block.timestamp));
+        bytes32 structHash = keccak256(abi.encode(_CLEARING_CONSENT_TYPEHASH, msg.sender, wallet, deadline));
+        require(
+            ISettlement(address(this)).isValidTypedSignature(wallet, structHash, consent),
+            NetConsentInvalid(i, wallet, deadline)
+        );
+    }
+
     /* INTERNAL: DECODING */
 
     /// @dev Reads and checks the batch's header (every table entry it names, every list's order and bounds) and the
@@ -463,7 +509,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             require(i == 0 || index > previous, NetBatchNotAscending(at, previous, index));
             require(index < count, NetUnknownParticipant(uint32(index), count));
             Participant storage p = c.participants[index];
-            // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199).
+            // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199), withdrawn (bits
+            // 200–207: never read here, `inactive` is set with it).
             uint256 slot;
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {

@@ -592,6 +592,15 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     }
 
     /// @inheritdoc ISettlement
+    function isValidTypedSignature(
+        address signer,
+        bytes32 structHash,
+        bytes calldata signature
+    ) external view returns (bool) {
+        return _isValidSignature(signer, _hashTypedDataV4(structHash), signature);
+    }
+
+    /// @inheritdoc ISettlement
     function maxLegs() external pure returns (uint256) {
         return _MAX_LEGS;
     }

@@ -5,7 +5,7 @@ import { Wallet } from "ethers";
 import { coreFixture } from "../fixtures/core";
 import { Role } from "../../config/roles";
 import type { INetSettlement, NetSettlementHarness, NetTokenMock, Settlement } from "../../typechain-types";
-import { participantWallets } from "./netFixture";
+import { addConsenting, participantSigners } from "./netFixture";
 import {
   calldataGas,
   encodeBatch,
@@ -57,12 +57,13 @@ async function gasFixture() {
   const engine = (await ethers.getContractAt("Settlement", engineAddress)) as unknown as Settlement;
   const net = (await ethers.getContractAt("INetSettlement", engineAddress, exchange)) as unknown as INetSettlement;
   const harness = (await ethers.deployContract("NetSettlementHarness")) as unknown as NetSettlementHarness;
-  const wallets = participantWallets(MEMBERS, "gas participant");
+  const signers = participantSigners(MEMBERS, "gas participant");
+  const wallets = signers.map((w) => w.address);
   const coin = (await ethers.deployContract("NetTokenMock", ["USD", engineAddress])) as unknown as NetTokenMock;
   await engine.connect(governor).setCoin(await coin.getAddress(), true);
   await coin.mintBatch(wallets, 10n ** 30n);
   await contracts.authority.grantRole(Role.ASSET_FACTORY, deployer.address, 0);
-  await net.addParticipants(wallets);
+  await addConsenting(net, signers);
   await harness.connect(exchange).seedParticipants(wallets);
   const instruments: NetInstrumentTerms[] = [];
   for (let i = 0; i < INSTRUMENTS; i++) {
@@ -165,7 +166,8 @@ describe("NetSettlement gas", function () {
     const covered = await run(1);
     // Every debit (any asset) of a participant with cycle holds costs a look at its record (one cold slot).
     const { instruments } = await loadFixture(gasFixture);
-    const wallets = participantWallets(MEMBERS, "gas participant");
+    const signers = participantSigners(MEMBERS, "gas participant");
+    const wallets = signers.map((w) => w.address);
     const holders = new Set(wallets.slice(0, HOLDERS));
     const lookups = netCalls(trades, instruments, wallets).reduce(
       (n, call) => n + call.accounts.filter((a, i) => holders.has(a) && call.deltas[i] < 0n).length,

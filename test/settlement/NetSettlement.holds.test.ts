@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AbiCoder, keccak256, Wallet, ZeroHash, type Signer } from "ethers";
-import { netFixture } from "./netFixture";
+import { addConsenting, netFixture } from "./netFixture";
 import { encodeBatch, withIds, type NetTrade } from "./netHelpers";
 import { instructionId, instructionOf, legKey } from "./helpers";
 import { Role } from "../../config/roles";
@@ -29,7 +29,7 @@ function cycleHoldId(clearer: string, participant: number, token: string, nonce:
 }
 
 /**
- * The net fixture (six address-only participants 0–5, mock tokens that are holdable) plus three participants with
+ * The net fixture (six participants 0–5, mock tokens that are holdable) plus three participants with
  * keys (indices 6, 7, 8: A, B, C), each owning `FUNDS` of every token and gas money, and a wallet that is no
  * participant.
  */
@@ -40,7 +40,7 @@ async function holdsFixture() {
   for (const w of [a, b, c, outsider]) await setBalance(w.address, 10n ** 20n);
   const { eqa, eqb, usd, cny } = world.tokens;
   for (const token of [eqa, eqb, usd, cny]) await token.mintBatch([a.address, b.address, c.address], FUNDS);
-  await world.clearer.addParticipants([a.address, b.address, c.address]);
+  await addConsenting(world.clearer, [a, b, c]);
   return { ...world, a, b, c, outsider, clearerAddress: world.accounts.exchange.address };
 }
 

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { concat, getCreateAddress, ZeroAddress } from "ethers";
 import { Role } from "../../config/roles";
-import { netFixture, participantWallets, type NetWorld } from "./netFixture";
+import { CONSENT_DEADLINE, consentsOf, netFixture, participantSigners, type NetWorld } from "./netFixture";
 import {
   applyGross,
   encodeBatch,
@@ -132,7 +132,7 @@ describe("NetSettlement", function () {
       expect(await authority.getTargetFunctionRole(await engine.getAddress(), selector)).to.equal(Role.CLEARING_MEMBER);
       // The exchange is a clearing member by its kind (config/roles.ts memberKindRoles).
       expect((await authority.hasRole(Role.CLEARING_MEMBER, accounts.exchange.address))[0]).to.equal(true);
-      await expect(net.connect(accounts.stranger).addParticipants([wallets[0]]))
+      await expect(net.connect(accounts.stranger).addParticipants([wallets[0]], [CONSENT_DEADLINE], ["0x"]))
         .to.be.revertedWithCustomError(engine, "AccessManagedUnauthorized")
         .withArgs(accounts.stranger.address);
       // Suspending the member takes the role away (the member registry revokes its roles).
@@ -147,7 +147,7 @@ describe("NetSettlement", function () {
       const module = getCreateAddress({ from: await contracts.engine.getAddress(), nonce: 1 });
       const direct = await ethers.getContractAt("NetSettlement", module, accounts.exchange);
       expect(await direct.authority()).to.equal(ZeroAddress);
-      await expect(direct.addParticipants([wallets[0]])).to.be.reverted;
+      await expect(direct.addParticipants([wallets[0]], [CONSENT_DEADLINE], ["0x"])).to.be.reverted;
       await expect(direct.submitBatch(encodeBatch(1, 0n, sampleTrades()))).to.be.reverted;
     });
   });
@@ -155,9 +155,11 @@ describe("NetSettlement", function () {
   describe("participants", function () {
     it("appends wallets with an event each and returns the first index", async function () {
       const { accounts, clearer, contracts } = await loadFixture(netFixture);
-      const more = participantWallets(3, "more");
-      expect(await clearer.addParticipants.staticCall(more)).to.equal(6n);
-      const tx = clearer.addParticipants(more);
+      const signers = participantSigners(3, "more");
+      const more = signers.map((w) => w.address);
+      const args = await consentsOf(clearer, signers);
+      expect(await clearer.addParticipants.staticCall(...args)).to.equal(6n);
+      const tx = clearer.addParticipants(...args);
       for (let i = 0; i < 3; i++) {
         await expect(tx)
           .to.emit(contracts.net, "NetParticipantAdded")
@@ -176,8 +178,9 @@ describe("NetSettlement", function () {
       const { accounts, contracts, wallets } = world;
       const other = accounts.custodian;
       await contracts.members.connect(accounts.governor).grantMemberRole(other.address, Role.CLEARING_MEMBER, 0);
-      expect(await contracts.net.connect(other).addParticipants.staticCall([wallets[3]])).to.equal(0n);
-      await contracts.net.connect(other).addParticipants([wallets[3]]);
+      const args = await consentsOf(contracts.net.connect(other), [world.signers[3]]);
+      expect(await contracts.net.connect(other).addParticipants.staticCall(...args)).to.equal(0n);
+      await contracts.net.connect(other).addParticipants(...args);
       expect(await contracts.net.participantOf(other.address, 0)).to.deep.equal([wallets[3], true]);
       expect(await contracts.net.participantOf(accounts.exchange.address, 0)).to.deep.equal([wallets[0], true]);
       expect(await contracts.net.nextTradeId(other.address)).to.equal(0n);
@@ -196,9 +199,17 @@ describe("NetSettlement", function () {
     ] as [string, (w: string[]) => string[], string, (w: string[]) => unknown[]][]) {
       it(`refuses ${name} with ${error}, changing nothing`, async function () {
         const world = await loadFixture(netFixture);
-        const w = [...world.wallets, ...participantWallets(1, "fresh")];
+        const signers = [...world.signers, ...participantSigners(1, "fresh")];
+        const w = signers.map((s) => s.address);
+        // Each wallet's own valid consent (none for the zero address): the refusal is for the wallet itself.
+        const picked = build(w);
+        const [, deadlines, signed] = await consentsOf(
+          world.clearer,
+          picked.map((a) => signers.find((s) => s.address === a) ?? signers[0]),
+        );
+        const consents = signed.map((c, i) => (picked[i] === ZeroAddress ? "0x" : c));
         const before = await stateOf(world);
-        await expect(world.clearer.addParticipants(build(w)))
+        await expect(world.clearer.addParticipants(picked, deadlines, consents))
           .to.be.revertedWithCustomError(world.contracts.net, error)
           .withArgs(...args(w));
         expect(await stateOf(world)).to.deep.equal(before);
@@ -208,7 +219,7 @@ describe("NetSettlement", function () {
     it("refuses the engine itself as a participant", async function () {
       const world = await loadFixture(netFixture);
       const engine = await world.contracts.engine.getAddress();
-      await expect(world.clearer.addParticipants([engine]))
+      await expect(world.clearer.addParticipants([engine], [CONSENT_DEADLINE], ["0x"]))
         .to.be.revertedWithCustomError(world.contracts.net, "NetInvalidParticipant")
         .withArgs(0, engine);
     });

@@ -6,6 +6,7 @@ import { Claim, claimsOf } from "../../sdk/claims";
 import { assetRules } from "../../sdk/rules";
 import { encodeBatch, precheckBatch, splitAroundFailures, applyGross, type NetTrade } from "../../sdk/netting";
 import { investorId } from "../identity/helpers";
+import { addConsenting } from "./netFixture";
 import {
   INS,
   NEWCOMER,
@@ -299,14 +300,15 @@ describe("NetSettlement on the real tokens: adversarial", function () {
     it("a new investor: the securities read the registry, the coin its cache until anyone syncs the wallet", async function () {
       const world = await netTokensFixture();
       const { usd, equity, identity, clearer } = world.contracts;
-      const fresh = ethers.Wallet.createRandom().address;
+      const freshWallet = ethers.Wallet.createRandom(ethers.provider);
+      const fresh = freshWallet.address;
       await identity
         .connect(world.accounts.kycProvider)
         .registerInvestor(investorId("net fresh investor"), CHINA, KYC_AML, (await time.latest()) + 86_400 * 30, [
           fresh,
         ]);
       await equity.connect(world.accounts.agent).mint(fresh, 100n);
-      await clearer.addParticipants([fresh]);
+      await addConsenting(clearer, [freshWallet]);
       // The equity lets participant 8 sell; the aUSD coin, which has not synced it, refuses to pay it.
       const trades = [t(2, 8, INS.EQ_USD, 5, 1_000)];
       await expectRefused(world, trades, 0, 8, await usd.getAddress(), Restriction.RecipientNotVerified);
@@ -321,7 +323,8 @@ describe("NetSettlement on the real tokens: adversarial", function () {
     it("a recovered wallet: the lost wallet is refused, the new one settles once the clearer lists it", async function () {
       const world = await netTokensFixture();
       const { fund, identity, clearer } = world.contracts;
-      const fresh = ethers.Wallet.createRandom().address;
+      const freshWallet = ethers.Wallet.createRandom(ethers.provider);
+      const fresh = freshWallet.address;
       await identity.connect(world.accounts.kycProvider).recoverWallet(world.wallets[6], fresh);
       await expectRefused(
         world,
@@ -333,7 +336,7 @@ describe("NetSettlement on the real tokens: adversarial", function () {
       );
       await fund.connect(world.accounts.agent).recoveryAddress(world.wallets[6], fresh, ethers.ZeroAddress);
       for (const coin of [world.contracts.usd, world.contracts.cny]) await coin.syncHolders([fresh]);
-      await clearer.addParticipants([fresh]);
+      await addConsenting(clearer, [freshWallet]);
       await mintCoin(world, fresh);
       const before = await fund.holderCount();
       await (await submit(world, await nextBatch(world, [t(8, 2, INS.FUND_USD, 5, 1_000)]))).wait();
@@ -350,7 +353,7 @@ describe("NetSettlement on the real tokens: adversarial", function () {
         .registerInvestor(investorId("custodian as investor"), CHINA, KYC_AML, (await time.latest()) + 86_400 * 30, [
           custodian,
         ]);
-      await clearer.addParticipants([custodian]);
+      await addConsenting(clearer, [world.accounts.custodian]);
       await mintCoin(world, custodian);
       await equity.connect(world.accounts.agent).mint(custodian, 100n);
       await settles(world, [t(8, 2, INS.EQ_USD, 5, 1_000), t(2, 8, INS.EQ_CNY, 3, 1_000)]);

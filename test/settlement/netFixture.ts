@@ -1,5 +1,6 @@
 import { deployments, ethers } from "hardhat";
-import { Wallet } from "ethers";
+import { Wallet, type Signer } from "ethers";
+import { signClearingConsent } from "../../sdk/netting";
 import { coreFixture } from "../fixtures/core";
 import { Role } from "../../config/roles";
 import type {
@@ -11,9 +12,38 @@ import type {
 } from "../../typechain-types";
 import type { NetInstrumentTerms } from "./netHelpers";
 
-/** Wallets of net-settlement participants: addresses only (they never sign). */
+/** Wallets of net-settlement participants (keys from `tag`: they sign their consent to the clearer). */
+export function participantSigners(n: number, tag = "net participant"): Wallet[] {
+  return Array.from({ length: n }, (_, i) => new Wallet(ethers.id(`${tag} ${i}`), ethers.provider));
+}
+
+/** The addresses of `participantSigners(n, tag)`. */
 export function participantWallets(n: number, tag = "net participant"): string[] {
-  return Array.from({ length: n }, (_, i) => new Wallet(ethers.id(`${tag} ${i}`)).address);
+  return participantSigners(n, tag).map((w) => w.address);
+}
+
+/** A consent deadline far ahead (the tests move time by days at most). */
+export const CONSENT_DEADLINE = 2n ** 40n;
+
+/**
+ * Each of `signers` signs its consent to `clearer`'s runner (the clearer) at the engine `clearer` is attached to
+ * until `deadline`: the arguments of `addParticipants`.
+ */
+export async function consentsOf(
+  clearer: INetSettlement,
+  signers: Signer[],
+  deadline: bigint = CONSENT_DEADLINE,
+): Promise<[string[], bigint[], string[]]> {
+  const runner = clearer.runner as Signer;
+  const clearerAddress = await runner.getAddress();
+  const wallets = await Promise.all(signers.map((s) => s.getAddress()));
+  const consents = await Promise.all(signers.map((s) => signClearingConsent(s, clearer, clearerAddress, deadline)));
+  return [wallets, wallets.map(() => deadline), consents];
+}
+
+/** `clearer` (an `INetSettlement` connected to the clearer) appends `signers` with their consents. */
+export async function addConsenting(clearer: INetSettlement, signers: Signer[], deadline?: bigint) {
+  return clearer.addParticipants(...(await consentsOf(clearer, signers, deadline)));
 }
 
 /**
@@ -42,10 +72,11 @@ export async function netFixture() {
   await authority.registerAsset(await eqb.getAddress(), 1, accounts.issuer.address);
   await engine.connect(governor).setCoin(await usd.getAddress(), true);
   await engine.connect(governor).setCoin(await cny.getAddress(), true);
-  const wallets = participantWallets(6);
+  const signers = participantSigners(6);
+  const wallets = signers.map((w) => w.address);
   for (const token of [eqa, eqb, usd, cny]) await token.mintBatch(wallets, 10n ** 12n);
   const clearer = net.connect(exchange);
-  await clearer.addParticipants(wallets);
+  await addConsenting(clearer, signers);
   const instruments: NetInstrumentTerms[] = [
     { token: await eqa.getAddress(), coin: await usd.getAddress(), lotSize: 10n, tickSize: 1n },
     { token: await eqb.getAddress(), coin: await usd.getAddress(), lotSize: 1n, tickSize: 100n },
@@ -57,6 +88,7 @@ export async function netFixture() {
     contracts: { ...contracts, authority, engine, net, members: contracts.members as MemberRegistry },
     tokens: { eqa, eqb, usd, cny, unregistered },
     wallets,
+    signers,
     instruments,
     clearer,
   };

@@ -11,8 +11,15 @@ pragma solidity ^0.8.27;
 /// attach this ABI at the engine's address (a module the engine reaches from its `fallback` by `delegatecall`).
 ///
 /// Tables (per clearer, append-only; an index never changes meaning):
-/// - participants: index (u32, 0..) → wallet; a wallet is at most one participant of a clearer; each can be
-///   deactivated and reactivated (`setParticipantActive`). A batch naming an inactive participant is refused.
+/// - participants: index (u32, 0..) → wallet; a wallet is at most one participant of a clearer, and only with its
+///   consent: `addParticipants` takes, per wallet, its EIP-712 signature (ECDSA, or ERC-1271 for a contract wallet)
+///   of `ClearingConsent(address clearer,address wallet,uint256 deadline)` under the engine's domain
+///   (`ISettlement.domainSeparator`: "AssetLedger Settlement", version 1, the engine's address), valid until
+///   `deadline` (inclusive); the table being append-only, a consent adds its wallet once (no replay). Each can be
+///   deactivated and reactivated by the clearer (`setParticipantActive`). The wallet itself may withdraw its
+///   consent (`setClearingConsent(clearer, false)`: deactivated and marked withdrawn in the same transaction, the
+///   clearer cannot reactivate it) and give it again (`setClearingConsent(clearer, true)`: no longer withdrawn,
+///   still inactive until the clearer reactivates it). A batch naming an inactive participant is refused.
 /// - instruments: index (u32, 0..) → (token, coin, lotSize, tickSize): `token` an asset of the authority's directory,
 ///   `coin` a settlement coin registered with the engine (`ISettlement.isCoin`); a quantity unit moves `lotSize`
 ///   token units and a price tick per quantity unit `tickSize` coin units (both ≥ 1). Deactivatable likewise.
@@ -71,6 +78,9 @@ pragma solidity ^0.8.27;
 ///   transaction as each record; a record whose token hold stopped being live (released by the token's expiry
 ///   path, cancelled by an officer, expired) covers nothing and is closed (`NetCycleHoldLapsed`) when the engine
 ///   next looks at it (a batch debiting it, `holdForCycle` on the same asset, `releaseCycleHold`).
+/// - N8 (consent): every participant's wallet signed a `ClearingConsent` for its clearer (or is a contract wallet
+///   approving it by ERC-1271) before its deadline; a withdrawn participant is inactive, and stays inactive until
+///   its wallet consents again (`setClearingConsent(clearer, true)`).
 ///
 /// Cycle holds (issue 19: "every participant's net obligations are covered: balance, or a hold placed for the
 /// cycle"): a participant (its wallet) locks units of an asset it may deliver (a token or coin of one of its
@@ -128,6 +138,10 @@ interface INetSettlement {
     event NetParticipantAdded(address indexed clearer, uint32 indexed index, address indexed wallet);
     /// @notice `clearer`'s participant `index` is now `active` (or not).
     event NetParticipantActiveSet(address indexed clearer, uint32 indexed index, bool active);
+    /// @notice `wallet`, `clearer`'s participant `index`, withdrew its consent (`consent` false: the entry is now
+    /// inactive and withdrawn; no `NetParticipantActiveSet` is emitted, this event says it) or gave it again
+    /// (`consent` true: no longer withdrawn, still inactive until the clearer reactivates it).
+    event NetClearingConsentSet(address indexed clearer, uint32 indexed index, address indexed wallet, bool consent);
     /// @notice `clearer`'s instrument `index` trades `token` (`lotSize` units a quantity unit) against `coin`
     /// (`tickSize` units a price tick per quantity unit), for good.
     event NetInstrumentAdded(
@@ -199,6 +213,21 @@ interface INetSettlement {
     error NetParticipantExists(address wallet, uint32 index);
     /// @notice `addParticipants` got no wallet.
     error NetNoParticipants();
+    /// @notice `addParticipants` got `wallets` wallets but `deadlines` deadlines and `consents` consents.
+    error NetConsentLengths(uint256 wallets, uint256 deadlines, uint256 consents);
+    /// @notice The consent of `wallet` (entry `position` of the call) expired: `deadline` is before the block's
+    /// time `time`.
+    error NetConsentExpired(uint256 position, address wallet, uint256 deadline, uint256 time);
+    /// @notice The consent of `wallet` (entry `position` of the call) is not its signature (ECDSA or ERC-1271) of
+    /// its `ClearingConsent` to the caller until `deadline` (missing, malformed, another signer's, another clearer's
+    /// or another deadline's).
+    error NetConsentInvalid(uint256 position, address wallet, uint256 deadline);
+    /// @notice `wallet`, `clearer`'s participant `index`, withdrew its consent (`setClearingConsent`): the clearer
+    /// may not reactivate it before the wallet consents again.
+    error NetParticipantWithdrawn(address clearer, uint32 index, address wallet);
+    /// @notice `clearer`'s participant `index` (the caller) already has consent `consent` (withdrawing twice, or
+    /// consenting again without having withdrawn).
+    error NetConsentUnchanged(address clearer, uint32 index, bool consent);
     /// @notice The table would exceed 2^32 − 1 entries (`size` after the call).
     error NetTableFull(uint256 size);
     /// @notice The clearer has no participant `index` (it has `count`).
@@ -277,16 +306,37 @@ interface INetSettlement {
 
     /* TABLES */
 
-    /// @notice Appends `wallets` to the caller's participants; returns the index of the first (the others follow).
-    /// @dev Reverts with `NetNoParticipants`, `NetInvalidParticipant`, `NetParticipantExists` (also for a wallet
-    /// repeated within the call), `NetTableFull`.
+    /// @notice Appends `wallets` to the caller's participants, each with its consent: `consents[i]` is `wallets[i]`'s
+    /// signature (as `ISettlement.isValidTypedSignature` checks it: 65-byte ECDSA, or for a wallet with code
+    /// anything its ERC-1271 `isValidSignature` accepts) of the EIP-712 `ClearingConsent(msg.sender, wallets[i],
+    /// deadlines[i])` under the engine's domain, and `deadlines[i]` is not before the block's
+    /// time. Returns the index of the first (the others follow). Active.
+    /// @dev Reverts with `NetNoParticipants`, `NetConsentLengths`, `NetInvalidParticipant`, `NetParticipantExists`
+    /// (also for a wallet repeated within the call), `NetConsentExpired`, `NetConsentInvalid`, `NetTableFull`.
+    /// @param wallets The wallets to append.
+    /// @param deadlines Per wallet, the deadline it signed (unix seconds, inclusive).
+    /// @param consents Per wallet, its signature of its `ClearingConsent`.
     /// @custom:access CLEARING_MEMBER
-    function addParticipants(address[] calldata wallets) external returns (uint32 first);
+    function addParticipants(
+        address[] calldata wallets,
+        uint256[] calldata deadlines,
+        bytes[] calldata consents
+    ) external returns (uint32 first);
 
     /// @notice Activates or deactivates the caller's participant `index`.
-    /// @dev Reverts with `NetUnknownParticipant`, `NetActiveUnchanged`.
+    /// @dev Reverts with `NetUnknownParticipant`, `NetActiveUnchanged`, `NetParticipantWithdrawn` (activating a
+    /// participant whose wallet withdrew and has not rejoined).
     /// @custom:access CLEARING_MEMBER
     function setParticipantActive(uint32 index, bool active) external;
+
+    /// @notice The caller (a participant's wallet) withdraws its consent to `clearer` (`consent` false) or gives it
+    /// again (`consent` true). Withdrawing deactivates its entry at once (the clearer's next batch naming it is
+    /// refused, `NetParticipantInactive`) and marks it withdrawn (the clearer cannot reactivate it,
+    /// `NetParticipantWithdrawn`); consenting again clears the mark and leaves the entry inactive until the clearer
+    /// reactivates it (`setParticipantActive`). Its cycle holds stay as they are (`releaseCycleHold`).
+    /// @dev Reverts with `NetNotParticipant`, `NetConsentUnchanged`.
+    /// @custom:access the participant's wallet itself (public: its own entry).
+    function setClearingConsent(address clearer, bool consent) external;
 
     /// @notice Appends an instrument to the caller's table: `token` against `coin`, a quantity unit of `lotSize`
     /// token units, a price tick of `tickSize` coin units per quantity unit. Returns its index. Active.

@@ -324,6 +324,16 @@ interface ISettlement {
     /// @notice The EIP-712 domain separator of this engine.
     function domainSeparator() external view returns (bytes32);
 
+    /// @notice Whether `signature` is `signer`'s signature of the EIP-712 struct hash `structHash` under this
+    /// engine's domain, checked as the parties' consents to an instruction: a 65-byte ECDSA signature (s in the lower
+    /// half order), or else, for a `signer` with code, its ERC-1271 approval. (The net-settlement module checks a
+    /// wallet's `ClearingConsent` with it.)
+    function isValidTypedSignature(
+        address signer,
+        bytes32 structHash,
+        bytes calldata signature
+    ) external view returns (bool);
+
     /// @notice The most legs an instruction may have.
     function maxLegs() external pure returns (uint256);
 }
