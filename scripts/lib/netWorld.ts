@@ -32,7 +32,7 @@ import { Claim, claimsOf } from "../../sdk/claims";
 import { assetRules } from "../../sdk/rules";
 import { instrumentCode, ProductType } from "../../sdk/assets";
 import { encodeEquityTerms } from "../../sdk/products/equity";
-import type { Instrument } from "../../sdk/netting";
+import { signClearingConsent, type Instrument } from "../../sdk/netting";
 
 /** ISO 3166-1 numeric codes: the Equities allow CN and HK; participants are HK investors. */
 const CHINA = 156;
@@ -191,9 +191,9 @@ export async function buildNetWorld(options: NetWorldOptions): Promise<NetWorld>
   lap("actors");
 
   // Participants: verified investors, 250 a registration.
-  const wallets = Array.from({ length: participants }, (_, i) =>
-    ethers.computeAddress(ethers.id(`net:${seed}:participant:${i}`)),
-  );
+  // Keyed wallets: each signs its consent to the clearer (`addParticipants`), nothing else.
+  const keys = Array.from({ length: participants }, (_, i) => ethers.id(`net:${seed}:participant:${i}`));
+  const wallets = keys.map((key) => ethers.computeAddress(key));
   const now = (await ethers.provider.getBlock("latest"))!.timestamp;
   const claims = claimsOf([Claim.KYC, Claim.AML, Claim.PROFESSIONAL]);
   for (const [c, part] of chunks(wallets, 250).entries()) {
@@ -286,7 +286,17 @@ export async function buildNetWorld(options: NetWorldOptions): Promise<NetWorld>
 
   // The clearer's tables.
   const firstParticipant = Number(await net.participantCount(clearer.address));
-  for (const part of chunks(wallets, 500)) await (await net.addParticipants(part, { gasLimit: 200_000_000 })).wait();
+  const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 86_400;
+  const consents: string[] = [];
+  for (const key of keys) {
+    const signer = new ethers.Wallet(key, ethers.provider);
+    consents.push(await signClearingConsent(signer, engineAddress, clearer.address, deadline));
+  }
+  for (const [c, part] of chunks(wallets, 500).entries()) {
+    const signatures = consents.slice(c * 500, c * 500 + part.length);
+    const deadlines = part.map(() => deadline);
+    await (await net.addParticipants(part, deadlines, signatures, { gasLimit: 200_000_000 })).wait();
+  }
   const firstInstrument = Number(await net.instrumentCount(clearer.address));
   const table: Instrument[] = [];
   for (let i = 0; i < firstInstrument; i++) {
