@@ -136,5 +136,54 @@ describe("Settlement gas", function () {
       BigInt(engine.interface.getEvent("SettlementExecuted")!.topicHash),
     );
     expect(literal("_REENTRANCY_GUARD")).to.equal(guard);
+    expect(literal("_KINDS")).to.equal((BigInt(ethers.id("AssetLedger.Settlement.kinds")) >> 160n) << 160n);
+    expect(literal("_NONCES")).to.equal(BigInt(ethers.id("AssetLedger.Settlement.nonces")));
+  });
+
+  it("kinds and nonce words live at the slots the assembly and the Solidity paths share", async function () {
+    // A token's kind at `_KINDS | token`, a nonce word at keccak256(abi.encode(_NONCES, initiator, wordPosition)):
+    // the fast path, the checked path, `setCoin` and the views must all read and write these very slots.
+    const { accounts, contracts } = await loadFixture(settlementFixture);
+    const { alice, bob, submitter, governor } = accounts;
+    const { engine, equity, usd, cny } = contracts;
+    const address = await engine.getAddress();
+    const kinds = BigInt(ethers.id("AssetLedger.Settlement.kinds")) & ~((1n << 160n) - 1n);
+    const kindAt = async (token: { getAddress(): Promise<string> }) =>
+      BigInt(await ethers.provider.getStorage(address, kinds | BigInt(await token.getAddress())));
+    const nonceWord = async (initiator: string, wordPosition: bigint) =>
+      BigInt(
+        await ethers.provider.getStorage(
+          address,
+          ethers.keccak256(
+            ethers.AbiCoder.defaultAbiCoder().encode(
+              ["bytes32", "address", "uint256"],
+              [ethers.id("AssetLedger.Settlement.nonces"), initiator, wordPosition],
+            ),
+          ),
+        ),
+      );
+    expect(await kindAt(usd)).to.equal(1n);
+    expect(await kindAt(equity)).to.equal(0n);
+    // The checked path caches the equity (kind 2) and consumes nonce 257 (word 1, bit 1).
+    const first = await instructionOf([await leg(equity, alice, bob, 1n), await leg(usd, bob, alice, 1n)], 257n);
+    await engine
+      .connect(submitter)
+      .settle(first, [await signInstruction(engine, alice, first), await signInstruction(engine, bob, first)], 0);
+    expect(await kindAt(equity)).to.equal(2n);
+    expect(await nonceWord(alice.address, 1n)).to.equal(2n);
+    expect(await engine.nonceBitmap(alice.address, 1n)).to.equal(2n);
+    // The fast path (the equity cached now) consumes nonce 256 in the same word.
+    const second = await instructionOf([await leg(equity, alice, bob, 1n), await leg(usd, bob, alice, 1n)], 256n);
+    await engine
+      .connect(submitter)
+      .settle(second, [await signInstruction(engine, alice, second), await signInstruction(engine, bob, second)], 0);
+    expect(await nonceWord(alice.address, 1n)).to.equal(3n);
+    expect(await engine.isNonceUsed(alice.address, 256n)).to.equal(true);
+    expect(await nonceWord(alice.address, 0n)).to.equal(0n);
+    // De-registering a coin clears its slot; the views read the same slot.
+    await engine.connect(governor).setCoin(await cny.getAddress(), false);
+    expect(await kindAt(cny)).to.equal(0n);
+    expect(await engine.isCoin(await cny.getAddress())).to.equal(false);
+    expect(await engine.isCoin(await usd.getAddress())).to.equal(true);
   });
 });
