@@ -29,8 +29,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// ≈ 4.7 k gas of the DvP budget. The settle path makes no AccessManager call: the registered assets are read from
 /// the engine's own storage (settlement coins set by `setCoin`; assets of the authority's directory cached on first
 /// use, safe because `AllianceAuthority` never de-registers an asset: `registerAsset` refuses a registered one and
-/// nothing clears a record). Every state-changing entry point is `nonReentrant` (transient storage): a malicious
-/// token or wallet cannot re-enter the engine while a leg moves.
+/// nothing clears a record). Every state-changing entry point is `nonReentrant` (transient storage; `settle` sets and
+/// clears the same guard by hand, with the same error): a malicious token or wallet cannot re-enter the engine while
+/// a leg moves.
 ///
 /// Invariants (each tested in test/settlement/):
 /// - S1 (atomicity): `settle` moves every leg of an instruction or none.
@@ -61,6 +62,8 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     uint256 private constant _EXECUTE_HOLD = 0xce28ceed << 224;
     uint256 private constant _SETTLEMENT_EXECUTED = 0x8e8e486d76dde4839ba3964a5658746152601f1780cd1ef246c0f101d42d5f33;
     uint256 private constant _REENTRANCY_GUARD = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
+    /// @dev `ReentrancyGuardReentrantCall()`'s selector (`settle` reverts with it as `nonReentrant` does).
+    uint256 private constant _REENTRANT_CALL = 0x3ee5aeb5 << 224;
     /// @dev `settle`'s fast path went through (its state word is not 0).
     uint256 private constant _FAST = 1 << 255;
 
@@ -140,7 +143,8 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// `_hasOtherConsent`, the same functions), the domain separator the cached one (`_domainSeparatorV4`'s
     /// condition) and the nonce unused, which it then consumes. On anything else it has written nothing and
     /// `_authorize` decides (and names the error, or accepts it, e.g. caching a new asset). Both paths then move the
-    /// legs in order (S1: any refusal reverts all) and emit `SettlementExecuted`.
+    /// legs in order (S1: any refusal reverts all) and emit `SettlementExecuted`. `nonReentrant` by hand (the same
+    /// transient guard and error; every exit that does not revert clears it), which saves its internal calls.
     // One pass in one frame: split into functions, the parts would hand their values back and forth on the stack
     // and jump, which is the cost this path removes.
     // solhint-disable-next-line function-max-lines
@@ -148,7 +152,16 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         Instruction calldata instruction,
         bytes[] calldata consents,
         uint256 heldLegs
-    ) external nonReentrant returns (bytes32 id) {
+    ) external returns (bytes32 id) {
+        // `nonReentrant`'s entry: refuse a re-entrant call, set the guard.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            if tload(_REENTRANCY_GUARD) {
+                mstore(0x00, _REENTRANT_CALL)
+                revert(0x00, 0x04)
+            }
+            tstore(_REENTRANCY_GUARD, 1)
+        }
         // The cached domain separator, or 0 (the checked path) on another address or chain.
         bytes32 domain = _DOMAIN;
         uint256 self = _SELF;
@@ -213,10 +226,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     let from := mload(add(m, 0x40))
                     let to := mload(add(m, 0x60))
                     let token := mload(add(m, 0x20))
-                    // The kind at `_KINDS | token` (`_kindAt`).
+                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot).
                     bad := or(
                         or(bad, or(shr(160, or(token, or(from, to))), iszero(mload(add(m, 0x80))))),
-                        or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(and(sload(or(_KINDS, token)), 0xff))))
+                        or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(sload(or(_KINDS, token)))))
                     )
                 }
                 if bad {
@@ -380,9 +393,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 return(0x00, 0x20)
             }
         }
-        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps `nonReentrant`'s
-        // exit reachable for the compiler.
+        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps the guard's
+        // clearing below reachable for the compiler (it is `nonReentrant`'s exit, never reached).
         if (failed != legs.length) _revertLeg(failed, legs[failed], LowLevelCall.returnData());
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            tstore(_REENTRANCY_GUARD, 0)
+        }
     }
     /// @inheritdoc ISettlement
     function settleWithAuthorizations(

@@ -136,6 +136,9 @@ describe("Settlement gas", function () {
       BigInt(engine.interface.getEvent("SettlementExecuted")!.topicHash),
     );
     expect(literal("_REENTRANCY_GUARD")).to.equal(guard);
+    expect(literal("_REENTRANT_CALL")).to.equal(
+      BigInt(engine.interface.getError("ReentrancyGuardReentrantCall")!.selector) << 224n,
+    );
     expect(literal("_KINDS")).to.equal((BigInt(ethers.id("AssetLedger.Settlement.kinds")) >> 160n) << 160n);
     expect(literal("_NONCES")).to.equal(BigInt(ethers.id("AssetLedger.Settlement.nonces")));
   });
