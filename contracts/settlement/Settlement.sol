@@ -257,12 +257,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                         let start := add(add(consents.offset, at), 0x20)
                         let s := calldataload(add(start, 0x20))
                         let consented := 0
-                        // `_recover`: 65 bytes, s in the lower half order; the precompile refuses a bad v or point.
+                        // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower half
+                        // order (s ≤ n / 2); the precompile refuses a bad v or point.
                         if and(
                             and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
                             and(
-                                iszero(gt(add(start, 65), calldatasize())),
-                                iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
+                                lt(add(start, 64), calldatasize()),
+                                lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
                             )
                         ) {
                             mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
@@ -299,17 +300,17 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     let p := add(data, shl(7, i))
                     switch and(shr(i, heldLegs), 1)
                     case 0 {
+                        // from, to, amount: the leg's last three words as they are.
                         mstore(m, _SETTLEMENT_TRANSFER)
-                        mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                        calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
                     }
                     default {
                         mstore(0x00, id)
                         mstore(0x20, i)
                         mstore(m, _EXECUTE_HOLD)
                         mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                        calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                     }
-                    mstore(add(m, 0x24), calldataload(add(p, 0x40)))
-                    mstore(add(m, 0x44), calldataload(add(p, 0x60)))
                     if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                         break
                     }
@@ -370,17 +371,17 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 let p := add(legs.offset, shl(7, failed))
                 switch and(shr(failed, heldLegs), 1)
                 case 0 {
+                    // from, to, amount: the leg's last three words as they are.
                     mstore(m, _SETTLEMENT_TRANSFER)
-                    mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                    calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
                 }
                 default {
                     mstore(0x00, id)
                     mstore(0x20, failed)
                     mstore(m, _EXECUTE_HOLD)
                     mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                    calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                 }
-                mstore(add(m, 0x24), calldataload(add(p, 0x40)))
-                mstore(add(m, 0x44), calldataload(add(p, 0x60)))
                 if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                     break
                 }
