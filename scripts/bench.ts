@@ -1246,7 +1246,7 @@ function settlementLines(gas: Record<string, number>): string[] {
     ],
     ["`SettlementExecuted` (4 topics, 1 word)", e.events],
     ["transient re-entrancy guard", e.transient],
-    ["keccak256 (two legs, the leg array, the instruction, the digest, three mapping slots)", e.hashing],
+    ["keccak256 (two legs, the leg array, the instruction, the digest, the nonce slot)", e.hashing],
     [
       "the two token calls less the two transfers' own execution: two cold accounts (2 × 2,600), call set-up, and " +
         "`settlementTransfer` against `transfer` inside the tokens",

@@ -29,8 +29,9 @@ import {Restriction} from "../types/Restriction.sol";
 /// ≈ 4.7 k gas of the DvP budget. The settle path makes no AccessManager call: the registered assets are read from
 /// the engine's own storage (settlement coins set by `setCoin`; assets of the authority's directory cached on first
 /// use, safe because `AllianceAuthority` never de-registers an asset: `registerAsset` refuses a registered one and
-/// nothing clears a record). Every state-changing entry point is `nonReentrant` (transient storage): a malicious
-/// token or wallet cannot re-enter the engine while a leg moves.
+/// nothing clears a record). Every state-changing entry point is `nonReentrant` (transient storage; `settle` sets and
+/// clears the same guard by hand, with the same error): a malicious token or wallet cannot re-enter the engine while
+/// a leg moves.
 ///
 /// Invariants (each tested in test/settlement/):
 /// - S1 (atomicity): `settle` moves every leg of an instruction or none.
@@ -61,6 +62,8 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     uint256 private constant _EXECUTE_HOLD = 0xce28ceed << 224;
     uint256 private constant _SETTLEMENT_EXECUTED = 0x8e8e486d76dde4839ba3964a5658746152601f1780cd1ef246c0f101d42d5f33;
     uint256 private constant _REENTRANCY_GUARD = 0x9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f00;
+    /// @dev `ReentrancyGuardReentrantCall()`'s selector (`settle` reverts with it as `nonReentrant` does).
+    uint256 private constant _REENTRANT_CALL = 0x3ee5aeb5 << 224;
     /// @dev `settle`'s fast path went through (its state word is not 0).
     uint256 private constant _FAST = 1 << 255;
 
@@ -72,12 +75,23 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev The token refused for a reason that is not a known transfer restriction.
     uint8 private constant _UNCLASSIFIED = 255;
 
-    /// @dev `_kinds` values: a coin registered by `setCoin`, an asset found in the directory.
+    /// @dev Registered asset kinds: a coin registered by `setCoin`, an asset found in the directory.
     uint8 private constant _COIN = 1;
     uint8 private constant _ASSET = 2;
 
-    mapping(address token => uint8 kind) private _kinds;
-    mapping(address initiator => mapping(uint256 wordPosition => uint256 bits)) private _nonces;
+    /// @dev A token's kind (`_COIN`, `_ASSET` or 0) lives at `_KINDS | token`, read and written only by `_kindAt`
+    /// and `_setKind` and `settle`'s fast path: no mapping hash per leg. `_KINDS` is the top 96 bits of
+    /// `keccak256("AssetLedger.Settlement.kinds")`, so these slots fill [`_KINDS`, `_KINDS` + 2^160), a range no
+    /// other slot of the engine falls in but by a keccak collision: its declared slots are small numbers, its
+    /// mappings' and the net module's ERC-7201 slots keccak outputs (a chance of 2^-96 each to land in the range).
+    uint256 private constant _KINDS = 0xf53e0a7a1d6b475309396ead << 160;
+    /// @dev An initiator's nonce word `wordPosition` (nonces `256 * wordPosition` to `256 * wordPosition + 255`,
+    /// one bit each) lives at `keccak256(abi.encode(_NONCES, initiator, wordPosition))`, read and written only by
+    /// `_nonceSlot`'s callers and `settle`'s fast path: one keccak instead of a nested mapping's two. Its input is
+    /// three words, so it never equals a mapping's slot (two words hashed) but by a keccak collision. `_NONCES` is
+    /// `keccak256("AssetLedger.Settlement.nonces")`.
+    uint256 private constant _NONCES = 0x8a626eb10f3b93a9273886abd79588d0636b0c2bdf9bfa8f744ebc267a55f24b;
+
     mapping(bytes32 id => mapping(address party => bool)) private _affirmed;
 
     /// @dev The batch net-settlement module (`NetSettlement`), run by `delegatecall` from `fallback`.
@@ -123,13 +137,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// test/settlement/Settlement.gas.test.ts and `npm run bench`) accepts an instruction only when `_authorize`
     /// would accept it with the same effects: the calldata lies within the decoder's bounds (stricter: offsets below
     /// 2^32, so no sum overflows), the shape is valid, the deadline a clean `uint48` not reached, every leg's
-    /// addresses clean and its fields valid, its token already registered (`_kinds` set: a directory asset seen for
+    /// addresses clean and its fields valid, its token already registered (its kind set: a directory asset seen for
     /// the first time takes the checked path, which caches it), its sender's consent shown as `_authorize` checks it
     /// (a 65-byte ECDSA signature recovered here with `_recover`'s checks; otherwise `_isValidERC1271` or
     /// `_hasOtherConsent`, the same functions), the domain separator the cached one (`_domainSeparatorV4`'s
     /// condition) and the nonce unused, which it then consumes. On anything else it has written nothing and
     /// `_authorize` decides (and names the error, or accepts it, e.g. caching a new asset). Both paths then move the
-    /// legs in order (S1: any refusal reverts all) and emit `SettlementExecuted`.
+    /// legs in order (S1: any refusal reverts all) and emit `SettlementExecuted`. `nonReentrant` by hand (the same
+    /// transient guard and error; every exit that does not revert clears it), which saves its internal calls.
     // One pass in one frame: split into functions, the parts would hand their values back and forth on the stack
     // and jump, which is the cost this path removes.
     // solhint-disable-next-line function-max-lines
@@ -137,7 +152,16 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         Instruction calldata instruction,
         bytes[] calldata consents,
         uint256 heldLegs
-    ) external nonReentrant returns (bytes32 id) {
+    ) external returns (bytes32 id) {
+        // `nonReentrant`'s entry: refuse a re-entrant call, set the guard.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            if tload(_REENTRANCY_GUARD) {
+                mstore(0x00, _REENTRANT_CALL)
+                revert(0x00, 0x04)
+            }
+            tstore(_REENTRANCY_GUARD, 1)
+        }
         // The cached domain separator, or 0 (the checked path) on another address or chain.
         bytes32 domain = _DOMAIN;
         uint256 self = _SELF;
@@ -154,7 +178,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // call data, and `consents[i]` only when it is 65 bytes long, its offset below 2^32 and its bytes end within
         // the call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other
         // `consents[i]` is read below through the decoder). Nothing read is used before its bounds are checked (a
-        // leg's token is looked up in `_kinds` before its fields are judged: a read, and the instruction is refused
+        // leg's kind is read before its fields are judged: a read, and the instruction is refused
         // after the loop if any field is not valid). Scratch memory past the free memory pointer (not allocated;
         // nothing else runs meanwhile) holds the words to hash, the precompile's input and each leg's call data,
         // scratch slots 0x00–0x3f the mapping keys, the precompile's output (zeroed first: a failed recovery returns
@@ -168,11 +192,12 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             for {} domain {} {
                 let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
                 let n := calldataload(sub(data, 0x20))
+                let end := add(data, shl(7, n))
                 if iszero(
                     and(
                         and(
                             and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
-                            iszero(gt(add(data, shl(7, n)), calldatasize()))
+                            iszero(gt(end, calldatasize()))
                         ),
                         and(
                             and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
@@ -187,14 +212,12 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 }
                 let m := mload(0x40)
                 mstore(m, _LEG_TYPEHASH_WORD)
-                // The key of `_kinds[token]` is hashed from scratch slots 0x00–0x3f (0x20: the mapping's slot).
-                mstore(0x20, _kinds.slot)
                 // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
                 let bad := 0
                 let h := add(m, 0xa0)
                 for {
                     let p := data
-                } lt(p, add(data, shl(7, n))) {
+                } lt(p, end) {
                     p := add(p, 0x80)
                 } {
                     calldatacopy(add(m, 0x20), p, 0x80)
@@ -202,13 +225,11 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     h := add(h, 0x20)
                     let from := mload(add(m, 0x40))
                     let to := mload(add(m, 0x60))
-                    mstore(0x00, mload(add(m, 0x20)))
+                    let token := mload(add(m, 0x20))
+                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot).
                     bad := or(
-                        or(bad, or(shr(160, or(mload(0x00), or(from, to))), iszero(mload(add(m, 0x80))))),
-                        or(
-                            or(iszero(from), iszero(to)),
-                            or(eq(from, to), iszero(and(sload(keccak256(0x00, 0x40)), 0xff)))
-                        )
+                        or(bad, or(shr(160, or(token, or(from, to))), iszero(mload(add(m, 0x80))))),
+                        or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(sload(or(_KINDS, token)))))
                     )
                 }
                 if bad {
@@ -236,12 +257,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                         let start := add(add(consents.offset, at), 0x20)
                         let s := calldataload(add(start, 0x20))
                         let consented := 0
-                        // `_recover`: 65 bytes, s in the lower half order; the precompile refuses a bad v or point.
+                        // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower half
+                        // order (s ≤ n / 2); the precompile refuses a bad v or point.
                         if and(
                             and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
                             and(
-                                iszero(gt(add(start, 65), calldatasize())),
-                                iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))
+                                lt(add(start, 64), calldatasize()),
+                                lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
                             )
                         ) {
                             mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
@@ -258,12 +280,12 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     state := or(state, _FAST)
                     break
                 }
-                // `_useNonce` without its error (a used nonce takes the checked path, which names it).
-                mstore(0x00, calldataload(add(data, 0x20)))
-                mstore(0x20, _nonces.slot)
-                mstore(0x20, keccak256(0x00, 0x40))
-                mstore(0x00, shr(8, calldataload(add(instruction, 0x40))))
-                let slot := keccak256(0x00, 0x40)
+                // `_useNonce` without its error (a used nonce takes the checked path, which names it); the slot as
+                // `_nonceSlot` (the digest at `m` is no longer needed).
+                mstore(m, _NONCES)
+                mstore(add(m, 0x20), calldataload(add(data, 0x20)))
+                mstore(add(m, 0x40), shr(8, calldataload(add(instruction, 0x40))))
+                let slot := keccak256(m, 0x60)
                 let bits := sload(slot)
                 let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
                 if and(bits, bit) {
@@ -278,17 +300,17 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     let p := add(data, shl(7, i))
                     switch and(shr(i, heldLegs), 1)
                     case 0 {
+                        // from, to, amount: the leg's last three words as they are.
                         mstore(m, _SETTLEMENT_TRANSFER)
-                        mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                        calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
                     }
                     default {
                         mstore(0x00, id)
                         mstore(0x20, i)
                         mstore(m, _EXECUTE_HOLD)
                         mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                        calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                     }
-                    mstore(add(m, 0x24), calldataload(add(p, 0x40)))
-                    mstore(add(m, 0x44), calldataload(add(p, 0x60)))
                     if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                         break
                     }
@@ -349,17 +371,17 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 let p := add(legs.offset, shl(7, failed))
                 switch and(shr(failed, heldLegs), 1)
                 case 0 {
+                    // from, to, amount: the leg's last three words as they are.
                     mstore(m, _SETTLEMENT_TRANSFER)
-                    mstore(add(m, 0x04), calldataload(add(p, 0x20)))
+                    calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
                 }
                 default {
                     mstore(0x00, id)
                     mstore(0x20, failed)
                     mstore(m, _EXECUTE_HOLD)
                     mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                    calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                 }
-                mstore(add(m, 0x24), calldataload(add(p, 0x40)))
-                mstore(add(m, 0x44), calldataload(add(p, 0x60)))
                 if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                     break
                 }
@@ -372,9 +394,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 return(0x00, 0x20)
             }
         }
-        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps `nonReentrant`'s
-        // exit reachable for the compiler.
+        // Only a refused leg gets here (the assembly returned when all moved); the condition keeps the guard's
+        // clearing below reachable for the compiler (it is `nonReentrant`'s exit, never reached).
         if (failed != legs.length) _revertLeg(failed, legs[failed], LowLevelCall.returnData());
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            tstore(_REENTRANCY_GUARD, 0)
+        }
     }
     /// @inheritdoc ISettlement
     function settleWithAuthorizations(
@@ -473,7 +499,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
 
     /// @inheritdoc ISettlement
     function setCoin(address coin, bool registered) external restricted {
-        uint8 kind = _kinds[coin];
+        uint8 kind = _kindAt(coin);
         require(
             coin.code.length != 0 &&
                 kind != _ASSET &&
@@ -481,7 +507,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 IAssetDirectory(authority()).productOf(coin) == ProductType.None,
             SettlementInvalidCoin(coin, registered)
         );
-        _kinds[coin] = registered ? _COIN : 0;
+        _setKind(coin, registered ? _COIN : 0);
         emit SettlementCoinSet(coin, registered);
     }
 
@@ -568,7 +594,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
 
     /// @inheritdoc ISettlement
     function nonceBitmap(address initiator, uint256 wordPosition) external view returns (uint256) {
-        return _nonces[initiator][wordPosition];
+        return _nonceWord(_nonceSlot(initiator, wordPosition));
     }
 
     /// @inheritdoc ISettlement
@@ -583,7 +609,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
 
     /// @inheritdoc ISettlement
     function isCoin(address coin) external view returns (bool) {
-        return _kinds[coin] == _COIN;
+        return _kindAt(coin) == _COIN;
     }
 
     /// @inheritdoc ISettlement
@@ -653,10 +679,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// nonce takes the checked path, which names the error).
     function _tryUseNonce(address initiator, uint256 nonce) private returns (bool unused) {
         uint256 bit = 1 << (nonce & 0xff);
-        mapping(uint256 => uint256) storage words = _nonces[initiator];
-        uint256 bits = words[nonce >> 8];
+        uint256 slot = _nonceSlot(initiator, nonce >> 8);
+        uint256 bits = _nonceWord(slot);
         unused = bits & bit == 0;
-        if (unused) words[nonce >> 8] = bits | bit;
+        if (unused) _setNonceWord(slot, bits | bit);
     }
 
     /// @dev `i + 1` for loop counters bounded by `_MAX_LEGS` (cannot overflow).
@@ -733,7 +759,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         for (uint256 k; k < authorizations.length; ++k) {
             uint256 leg = authorizations[k].leg;
             require(
-                leg < legs.length && (authorized | heldLegs) & (1 << leg) == 0 && _kinds[legs[leg].token] == _COIN,
+                leg < legs.length && (authorized | heldLegs) & (1 << leg) == 0 && _kindAt(legs[leg].token) == _COIN,
                 SettlementInvalidAuthorization(k, leg)
             );
             authorized |= 1 << leg;
@@ -860,10 +886,10 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev Reverts unless `token` is registered, caching a directory asset on first use (assets are never
     /// de-registered, so the cache never goes stale).
     function _requireRegistered(uint256 i, address token) private {
-        if (_kinds[token] != 0) return;
+        if (_kindAt(token) != 0) return;
         ProductType productType = IAssetDirectory(authority()).productOf(token);
         require(productType != ProductType.None, SettlementUnregisteredAsset(i, token));
-        _kinds[token] = _ASSET;
+        _setKind(token, _ASSET);
         emit SettlementAssetCached(token, productType);
     }
 
@@ -874,21 +900,66 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
 
     /// @dev `_COIN`, `_ASSET` (cached or in the directory) or 0.
     function _kindOf(address token) private view returns (uint8 kind) {
-        kind = _kinds[token];
+        kind = _kindAt(token);
         if (kind == 0 && IAssetDirectory(authority()).productOf(token) != ProductType.None) kind = _ASSET;
     }
 
     function _isNonceUsed(address initiator, uint256 nonce) private view returns (bool) {
-        return (_nonces[initiator][nonce >> 8] >> (nonce & 0xff)) & 1 != 0;
+        return (_nonceWord(_nonceSlot(initiator, nonce >> 8)) >> (nonce & 0xff)) & 1 != 0;
     }
 
     /// @dev Consumes `initiator`'s `nonce` (S2).
     function _useNonce(address initiator, uint256 nonce) private {
         uint256 bit = 1 << (nonce & 0xff);
-        mapping(uint256 => uint256) storage words = _nonces[initiator];
-        uint256 bits = words[nonce >> 8];
+        uint256 slot = _nonceSlot(initiator, nonce >> 8);
+        uint256 bits = _nonceWord(slot);
         require(bits & bit == 0, SettlementNonceUsed(initiator, nonce));
-        words[nonce >> 8] = bits | bit;
+        _setNonceWord(slot, bits | bit);
+    }
+
+    /* INTERNAL: STORAGE (the slots `_KINDS` and `_NONCES` describe) */
+
+    /// @dev `token`'s registered kind: `_COIN`, `_ASSET` (cached) or 0.
+    function _kindAt(address token) private view returns (uint8 kind) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            kind := and(sload(or(_KINDS, token)), 0xff)
+        }
+    }
+
+    /// @dev Sets `token`'s registered kind (the whole slot: nothing else lives in it).
+    function _setKind(address token, uint8 kind) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(or(_KINDS, token), kind)
+        }
+    }
+
+    /// @dev The slot of `initiator`'s nonce word `wordPosition`: `keccak256(abi.encode(_NONCES, initiator,
+    /// wordPosition))`, hashed in scratch memory past the free memory pointer (not allocated).
+    function _nonceSlot(address initiator, uint256 wordPosition) private pure returns (uint256 slot) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, _NONCES)
+            mstore(add(m, 0x20), initiator)
+            mstore(add(m, 0x40), wordPosition)
+            slot := keccak256(m, 0x60)
+        }
+    }
+
+    function _nonceWord(uint256 slot) private view returns (uint256 bits) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            bits := sload(slot)
+        }
+    }
+
+    function _setNonceWord(uint256 slot, uint256 bits) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(slot, bits)
+        }
     }
 
     /* INTERNAL: HASHING */
