@@ -119,7 +119,8 @@ describe("Settlement gas", function () {
     };
     const holdable = await ethers.getContractAt("IHoldable", ethers.ZeroAddress);
     const { engine } = (await loadFixture(settlementFixture)).contracts;
-    const selector = (fn: "settlementTransfer" | "executeHold") => BigInt(holdable.interface.getFunction(fn)!.selector) << 224n;
+    const selector = (fn: "settlementTransfer" | "executeHold") =>
+      BigInt(holdable.interface.getFunction(fn)!.selector) << 224n;
     const guard =
       BigInt(ethers.keccak256(ethers.toBeHex(BigInt(ethers.id("openzeppelin.storage.ReentrancyGuard")) - 1n, 32))) &
       ~0xffn;
