@@ -187,9 +187,10 @@ describe("NetSettlement cycle holds", function () {
       const world = await loadFixture(holdsFixture);
       const before = await holdState(world);
       const now = await time.latest();
-      await expect(
-        as(world, world.a).holdForCycle(world.clearerAddress, 1, await world.tokens.eqa.getAddress(), 1n, now + 1),
-      )
+      const token = await world.tokens.eqa.getAddress();
+      // The block's time pinned: under load a wall-clock second may pass between the two calls.
+      await time.setNextBlockTimestamp(now + 1);
+      await expect(as(world, world.a).holdForCycle(world.clearerAddress, 1, token, 1n, now + 1))
         .to.be.revertedWithCustomError(world.contracts.net, "NetCycleHoldExpiry")
         .withArgs(now + 1, now + 1);
       expect(await holdState(world)).to.deep.equal(before);
