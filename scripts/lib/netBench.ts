@@ -38,6 +38,7 @@ import {
   type NetTrade,
   type PlannedBatch,
 } from "../../sdk/netting";
+import { designFloor } from "./netFloor";
 import { buildNetWorld, type NetWorld } from "./netWorld";
 
 export interface NetRow {
@@ -80,6 +81,9 @@ export interface NetMeasure {
   seconds: number;
   gasPerTrade: number;
   floorPerTrade: number;
+  /** The design floor (scripts/lib/netFloor.ts) of the same batches per trade, and its parts summed over them. */
+  designFloorPerTrade: number;
+  designFloorParts: Record<string, number>;
   /** The calibration factor of the SDK's default model (measured ÷ estimated on the warm-up). */
   calibration: number;
   /** Where the first measured batch's gas went (a call trace; only where the node traces cheaply: anvil). */
@@ -311,10 +315,26 @@ export async function measure(
   let written = 0;
   let created = 0;
   let tradeCount = 0;
+  let design = 0;
+  const designParts: Record<string, number> = {};
   pending.forEach((p, i) => {
     if (receipts[i].status !== 1) throw new Error(`net bench: batch ${i} of ${workload} ${ceiling} failed`);
     gas += Number(receipts[i].gasUsed);
-    calldata += calldataGasOf(p.sent.tx.data);
+    const batchCalldata = calldataGasOf(p.sent.tx.data);
+    calldata += batchCalldata;
+    // Every instrument of the bench's world is its own Equity.
+    const floor = designFloor({
+      trades: p.batch.trades.length,
+      participants: p.batch.counts.participants,
+      instruments: p.batch.counts.instruments,
+      securities: p.batch.counts.instruments,
+      coins: p.batch.counts.coins,
+      positionsWritten: p.w.written,
+      positionsCreated: p.w.created,
+      calldataGas: batchCalldata,
+    });
+    design += floor.total;
+    for (const [part, value] of Object.entries(floor.parts)) designParts[part] = (designParts[part] ?? 0) + value;
     touched += p.w.touched;
     written += p.w.written;
     created += p.w.created;
@@ -334,6 +354,8 @@ export async function measure(
     seconds,
     gasPerTrade: Math.round(gas / tradeCount),
     floorPerTrade: Math.round((REWRITE_GAS * (written - created) + CREATE_GAS * created + calldata) / tradeCount),
+    designFloorPerTrade: Math.round(design / tradeCount),
+    designFloorParts: designParts,
     calibration,
   };
   if (trace) {
@@ -532,6 +554,20 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
         `(5,000 × rewritten + 22,100 × created + calldata gas) ÷ trades of the same batches: ` +
         `${n(m.positionsWritten - m.positionsCreated)} rewritten, ${n(m.positionsCreated)} created, ` +
         `${n(m.calldataGas)} calldata gas; measured ÷ floor ${(m.gasPerTrade / m.floorPerTrade).toFixed(2)}`,
+    });
+    const parts = Object.entries(m.designFloorParts)
+      .map(([part, value]) => `${part} ${n(value / m.trades)}`)
+      .join(", ");
+    rows.push({
+      id: `net.designFloorPerTrade.${m.workload}.${label(m)}`,
+      kind: "gas",
+      value: m.designFloorPerTrade,
+      unit: "gas/trade",
+      note:
+        "the floor of the platform's design for the same batches (scripts/lib/netFloor.ts): the issue's floor plus " +
+        "each written position's Transfer event and the cold reads and calls a batch cannot avoid (table entries, " +
+        `tokens, the pipeline), per trade: ${parts}; measured ÷ design floor ` +
+        `${(m.gasPerTrade / m.designFloorPerTrade).toFixed(2)}`,
     });
   }
   rows.push({
