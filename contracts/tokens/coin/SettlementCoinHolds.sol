@@ -130,89 +130,111 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
         uint8[] calldata flags,
         uint256 policy
     ) private returns (uint256 i) {
-        (uint256 wordsSlot, uint256 heldSlot) = _slots();
+        {
+            (uint256 wordsSlot, uint256 heldSlot) = _slots();
+            // Allocated, for the pass below: the two mappings' slots.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                let m := mload(0x40)
+                mstore(m, wordsSlot)
+                mstore(add(m, 0x20), heldSlot)
+                mstore(0x40, add(m, 0x40))
+            }
+        }
         // Safe: the decoder of the parameters checked that each array's words lie within the call data, and the
-        // three have `accounts.length` entries (`settleNet`), so every `calldataload` reads an entry. An entry is
-        // tested before its effects: an address or flag beyond its type stops the pass (Solidity's decoding would
-        // revert there). The caller is the engine (`_onlyEngine`), the counterparty of every `Transfer`. Scratch
-        // slot 0x00 holds each mapping key and event's data, 0x20 the accounts mapping's slot (the held mapping's
-        // for a moment); the credits (slot, account, delta: 3 words each) go past the free memory pointer, not
-        // allocated: no Solidity code runs between the two passes. Σ is kept with the overflow flag of each
-        // addition (a sum that does not move the way the change's sign says), so it is exact when the flag is
-        // clear. A debit is at most the available balance (held ≤ balance, H1; else the pass stops, where the
-        // checked code panics), so subtracting it borrows nothing; the credits total the debits (Σ = 0), at most
-        // the supply, so no balance carries out of its 128 bits (W1).
+        // three have `accounts.length` entries (`settleNet`), so every `calldataload` reads an entry (`p` walks the
+        // accounts; a delta and a flag lie at fixed distances from their account). An entry is tested before its
+        // effects: an address or flag beyond its type stops the pass (Solidity's decoding would revert there).
+        // The caller is the engine (`_onlyEngine`), the counterparty of every `Transfer`. Scratch slot 0x00 holds
+        // each mapping key and event's data, 0x20 the accounts mapping's slot (the held mapping's for a moment);
+        // a held amount's key and the credits (slot, account, delta: 3 words each) go past the free memory
+        // pointer, not allocated (no Solidity code runs between the two passes); the two words below it hold the
+        // mappings' slots. Σ: a debit that passes is at most the available balance, below 2^128, so subtracting it
+        // cannot leave the int256 range (fewer than 2^64 positions); a credit whose addition overflows (the sum
+        // goes down) stops the pass, where the checked sum panics, so Σ is exact at the end. Subtracting
+        // a debit from its word borrows nothing (held ≤ balance, H1; else the pass stops, where the checked code
+        // panics); the credits total the debits (Σ = 0), at most the supply, so no balance carries out of its 128
+        // bits (W1).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let end := mload(0x40)
-            mstore(0x20, wordsSlot)
+            mstore(0x20, mload(sub(end, 0x40)))
             let sum := 0
-            let overflow := 0
-            for {} lt(i, accounts.length) {
-                i := add(i, 1)
+            let p := accounts.offset
+            let toDeltas := sub(deltas.offset, p)
+            let toFlags := sub(flags.offset, p)
+            for {
+                let last := add(p, shl(5, accounts.length))
+            } lt(p, last) {
+                p := add(p, 0x20)
             } {
-                let delta := calldataload(add(deltas.offset, shl(5, i)))
-                {
-                    let s := add(sum, delta)
-                    overflow := or(overflow, xor(slt(s, sum), slt(delta, 0)))
-                    sum := s
-                }
-                let account := calldataload(add(accounts.offset, shl(5, i)))
+                let account := calldataload(p)
+                let delta := calldataload(add(p, toDeltas))
                 mstore(0x00, account)
                 let slot := keccak256(0x00, 0x40)
                 let word := sload(slot)
                 // Dirty, the zero address (the supply's headroom) or the coin (the redemption escrow).
                 let bad := or(shr(160, account), or(iszero(account), eq(account, address())))
                 {
-                    let flag := calldataload(add(flags.offset, shl(5, i)))
+                    let flag := calldataload(add(p, toFlags))
                     bad := or(bad, shr(8, flag))
-                    // RECEIVED or a gain: a recipient; DELIVERED or a loss: a sender. Neither may be frozen (bit 128).
-                    let receives := or(and(flag, 1), sgt(delta, 0))
-                    if or(receives, or(and(flag, 2), slt(delta, 0))) {
+                    // A sender or recipient (any change, either flag) must not be frozen (bit 128).
+                    if or(delta, and(flag, 3)) {
                         bad := or(bad, and(word, shl(128, 1)))
                     }
-                    // A recipient under the `Eligible` policy: lapsed (bits 129–168), or lacking a baseline claim.
-                    if and(receives, policy) {
+                    // A recipient (RECEIVED or a gain) under the `Eligible` policy (`policy` bit 0): lapsed (bits
+                    // 129–168), or lacking a baseline claim.
+                    if and(policy, or(flag, sgt(delta, 0))) {
                         bad := or(
                             bad,
                             or(iszero(gt(and(shr(129, word), 0xffffffffff), timestamp())), shr(192, and(word, policy)))
                         )
                     }
                 }
-                if slt(delta, 0) {
+                switch slt(delta, 0)
+                case 0 {
+                    if bad {
+                        break
+                    }
+                    if delta {
+                        let s := add(sum, delta)
+                        if slt(s, sum) {
+                            break
+                        }
+                        sum := s
+                        mstore(end, slot)
+                        mstore(add(end, 0x20), account)
+                        mstore(add(end, 0x40), delta)
+                        end := add(end, 0x60)
+                    }
+                }
+                default {
                     let available := and(word, sub(shl(128, 1), 1))
                     // Has holds (bit 169): less `held[account]`.
                     if and(word, shl(169, 1)) {
-                        mstore(0x20, heldSlot)
-                        let h := sload(keccak256(0x00, 0x40))
-                        mstore(0x20, wordsSlot)
+                        mstore(end, account)
+                        mstore(add(end, 0x20), mload(sub(mload(0x40), 0x20)))
+                        let h := sload(keccak256(end, 0x40))
                         bad := or(bad, gt(h, available))
                         available := sub(available, h)
                     }
                     // |delta|: type(int256).min gives 2^255, above any balance.
                     let amount := sub(0, delta)
-                    bad := or(bad, gt(amount, available))
-                    if iszero(bad) {
-                        sstore(slot, sub(word, amount))
-                        mstore(0x00, amount)
-                        // Transfer(account, engine, amount).
-                        log3(0x00, 0x20, _TRANSFER_TOPIC, account, caller())
+                    if or(bad, gt(amount, available)) {
+                        break
                     }
-                }
-                if bad {
-                    break
-                }
-                if sgt(delta, 0) {
-                    mstore(end, slot)
-                    mstore(add(end, 0x20), account)
-                    mstore(add(end, 0x40), delta)
-                    end := add(end, 0x60)
+                    sum := sub(sum, amount)
+                    sstore(slot, sub(word, amount))
+                    mstore(0x00, amount)
+                    // Transfer(account, engine, amount).
+                    log3(0x00, 0x20, _TRANSFER_TOPIC, account, caller())
                 }
             }
-            if iszero(or(lt(i, accounts.length), or(sum, overflow))) {
+            i := shr(5, sub(p, accounts.offset))
+            if iszero(or(lt(i, accounts.length), sum)) {
                 i := not(0)
                 for {
-                    let p := mload(0x40)
+                    p := mload(0x40)
                 } lt(p, end) {
                     p := add(p, 0x60)
                 } {
