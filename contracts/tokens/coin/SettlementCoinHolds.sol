@@ -93,7 +93,8 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
 
     /// @notice Applies one batch's net changes of the coin (`INetSettleable.settleNet`).
     /// @dev The checks and the debits run in one pass (`_pass`, inline assembly), the credits in a second. Where the
-    /// pass stops (a position the checks refuse, a dirty entry, or Σ changes not zero), `_revertAt` reverts with the
+    /// pass stops (a position the checks refuse, a dirty entry, a credit overflowing Σ, or Σ not zero), `_revertAt`
+    /// reverts with the
     /// error the checked code names: Σ first (`NetUnbalanced`, or the panic of an overflowing sum), then that
     /// position's, on the words as the earlier debits left them (as the checked code saw them). Credits come after
     /// every debit, so a debit never takes units its account is credited in the same batch.
@@ -118,11 +119,13 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
 
     /// @dev `settleNet`'s two passes under `policy`: checks each position in order and applies its debit, keeping
     /// Σ changes; then, if every position passed and Σ is zero, applies the credits in order. Returns
-    /// `type(uint256).max` when done; otherwise the position where the checks stopped, or `accounts.length` when
-    /// Σ is not zero, having applied no credit (the caller reverts).
-    /// Inline assembly (measured by test/tokens/net/net.gas.test.ts: ≈ 1,300 gas a position less than the checked
-    /// code, which read every entry through bounds checks, called a function per position and hashed each
-    /// credit's key twice). Kept to what `_checkPosition` tests, which names the error where this stops.
+    /// `type(uint256).max` when done; otherwise, having applied no credit (the caller reverts), the position where
+    /// the pass stopped (one the checks refuse, a dirty entry, or a credit whose addition overflows Σ), or
+    /// `accounts.length` when Σ is not zero.
+    /// Inline assembly (measured by test/tokens/net/net.gas.test.ts: 1,200 gas less a debit and 1,450 a credit
+    /// than the checked code, which read every entry through bounds checks, summed the changes in a pass of their
+    /// own, called a function per position and hashed each credit's key twice). It tests what `_checkPosition`
+    /// tests, which names the error where the pass stops.
     // solhint-disable-next-line function-max-lines
     function _pass(
         address[] calldata accounts,
@@ -146,15 +149,14 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
         // accounts; a delta and a flag lie at fixed distances from their account). An entry is tested before its
         // effects: an address or flag beyond its type stops the pass (Solidity's decoding would revert there).
         // The caller is the engine (`_onlyEngine`), the counterparty of every `Transfer`. Scratch slot 0x00 holds
-        // each mapping key and event's data, 0x20 the accounts mapping's slot (the held mapping's for a moment);
-        // a held amount's key and the credits (slot, account, delta: 3 words each) go past the free memory
-        // pointer, not allocated (no Solidity code runs between the two passes); the two words below it hold the
-        // mappings' slots. Σ: a debit that passes is at most the available balance, below 2^128, so subtracting it
-        // cannot leave the int256 range (fewer than 2^64 positions); a credit whose addition overflows (the sum
-        // goes down) stops the pass, where the checked sum panics, so Σ is exact at the end. Subtracting
-        // a debit from its word borrows nothing (held ≤ balance, H1; else the pass stops, where the checked code
-        // panics); the credits total the debits (Σ = 0), at most the supply, so no balance carries out of its 128
-        // bits (W1).
+        // each account's key and event's data, 0x20 the accounts mapping's slot; a held amount's key and the
+        // credits (slot, account, delta: 3 words each) go past the free memory pointer, not allocated (no Solidity
+        // code runs between the two passes); the two words below it hold the mappings' slots. Σ: a debit that
+        // passes is at most the available balance, below 2^128, so subtracting it cannot leave the int256 range
+        // (fewer than 2^64 positions); a credit whose addition overflows (the sum goes down) stops the pass, where
+        // the checked sum panics, so Σ is exact at the end. Subtracting a debit from its word borrows nothing
+        // (held ≤ balance, H1; else the pass stops, where the checked code panics); the credits total the debits
+        // (Σ = 0), at most the supply, so no balance carries out of its 128 bits (W1).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let end := mload(0x40)
@@ -262,7 +264,8 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
     }
 
     /// @dev `settleNet`'s checked path where its pass stopped at position `i` (or at `accounts.length`: Σ changes
-    /// not zero): reverts as the checks in order name it, Σ changes first, then position `i`'s.
+    /// not zero): reverts as the checks in order name it, Σ changes first (its overflow included), then position
+    /// `i`'s.
     function _revertAt(
         address[] calldata accounts,
         int256[] calldata deltas,
