@@ -94,10 +94,9 @@ contract SettlementCoinHolds is SettlementCoinBase, AccessManagedUpgradeable {
     /// @notice Applies one batch's net changes of the coin (`INetSettleable.settleNet`).
     /// @dev The checks and the debits run in one pass (`_pass`, inline assembly), the credits in a second. Where the
     /// pass stops (a position the checks refuse, a dirty entry, a credit overflowing Σ, or Σ not zero), `_revertAt`
-    /// reverts with the
-    /// error the checked code names: Σ first (`NetUnbalanced`, or the panic of an overflowing sum), then that
-    /// position's, on the words as the earlier debits left them (as the checked code saw them). Credits come after
-    /// every debit, so a debit never takes units its account is credited in the same batch.
+    /// reverts with the error the checked code names: Σ first (`NetUnbalanced`, or the panic of an overflowing
+    /// sum), then that position's, on the words as the earlier debits left them (as the checked code saw them).
+    /// Credits come after every debit, so a debit never takes units its account is credited in the same batch.
     function settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) external {
         _onlyEngine();
         uint256 n = accounts.length;
