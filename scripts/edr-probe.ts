@@ -57,6 +57,8 @@ interface Rpc {
   /** The process that executes the EVM (for its memory). */
   pid: number;
   from: string;
+  /** Fee fields of a transaction (anvil's free gas: price 0; the EDR nodes take their defaults). */
+  fees: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ async function hardhatRpc(): Promise<Rpc> {
   const provider = hre.network.provider;
   const [from] = (await provider.send("eth_accounts", [])) as string[];
   await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
-  return { send: (m, p) => provider.send(m, p), pid: process.pid, from, close: async () => undefined };
+  return { send: (m, p) => provider.send(m, p), pid: process.pid, from, fees: {}, close: async () => undefined };
 }
 
 /**
@@ -119,7 +121,7 @@ async function edrRpc(): Promise<Rpc> {
     if (data.error) throw new Error(`${method}: ${data.error.message}`);
     return data.result;
   };
-  return { send, pid: process.pid, from, close: async () => undefined };
+  return { send, pid: process.pid, from, fees: {}, close: async () => undefined };
 }
 
 /** anvil (no trace), free gas, the block gas limit raised. */
@@ -130,7 +132,8 @@ async function anvilRpc(): Promise<Rpc> {
   const from = "0x00000000000000000000000000000000000a11ce";
   await node.provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
   await node.provider.send("anvil_impersonateAccount", [from]);
-  return { send: (m, p) => node.provider.send(m, p as unknown[]), pid: node.process.pid!, from, close: node.stop };
+  const send = (m: string, p: unknown[]) => node.provider.send(m, p);
+  return { send, pid: node.process.pid!, from, fees: { gasPrice: "0x0" }, close: node.stop };
 }
 
 /** One measurement, in this (child) process: deploy, calibrate gas per iteration, burn, report. */
@@ -149,7 +152,7 @@ async function child(kind: NodeKind, burner: Burner, targetMgas: number): Promis
   };
   const tx = (data: string, to: string | undefined, gas: number) =>
     rpc.send("eth_sendTransaction", [
-      { from: rpc.from, ...(to ? { to } : {}), data, gas: "0x" + gas.toString(16) },
+      { from: rpc.from, ...(to ? { to } : {}), data, gas: "0x" + gas.toString(16), ...rpc.fees },
     ]) as Promise<string>;
   try {
     // Two instances: the calibration's writes must not turn the burn's first slots into rewrites.

@@ -78,6 +78,12 @@ export interface NetMeasure {
   warmUp: { trades: number; gas: number; created: number };
   /** Planning + encoding + submission + receipts of the measured batches. */
   seconds: number;
+  /**
+   * Where `seconds` went: planning (the SDK's `planBatches`), the bench's own position model, encoding
+   * (`encodeBatch`), submission (`submitBatch` until the node answers with the hash: on an automining node, the
+   * embedded network's default, that includes executing and mining the batch) and the wait for the receipts.
+   */
+  phases: { plan: number; model: number; encode: number; submit: number; receipts: number };
   gasPerTrade: number;
   floorPerTrade: number;
   /** The calibration factor of the SDK's default model (measured ÷ estimated on the warm-up). */
@@ -211,11 +217,20 @@ function writes(trades: readonly NetTrade[], world: NetWorld, ledger: Ledger) {
   return { net, touched: net.positions.length + net.cash.length, written, created };
 }
 
-/** Sends one planned batch with `gasLimit`; returns the transaction and a promise of its gas used. */
+/** Sends one planned batch with `gasLimit`; returns the transaction, a promise of its receipt and the seconds
+ * spent encoding and submitting. */
 async function send(world: NetWorld, batch: PlannedBatch, gasLimit: number) {
+  const started = performance.now();
   const bytes = encodeBatch(batch);
+  const encoded = performance.now();
   const tx = await world.net.submitBatch(bytes, { gasLimit });
-  return { tx, receipt: tx.wait().then((r) => r!) };
+  const submitted = performance.now();
+  return {
+    tx,
+    receipt: tx.wait().then((r) => r!),
+    encode: (encoded - started) / 1_000,
+    submit: (submitted - encoded) / 1_000,
+  };
 }
 
 /** The trades of `workload` (`count`, seeded) over the world's participants and instruments from `firstTradeId`. */
@@ -291,18 +306,33 @@ export async function measure(
   // short by the end of the trades is never sent).
   const rest = trades.slice(warm.trades.length);
   const started = performance.now();
+  const phases = { plan: 0, model: 0, encode: 0, submit: 0, receipts: 0 };
   const pending: { sent: Awaited<ReturnType<typeof send>>; w: ReturnType<typeof writes>; batch: PlannedBatch }[] = [];
   let previous: PlannedBatch | undefined;
-  for (const batch of planBatches(rest, cycle, { ...options, gasModel: model })) {
+  const planner = planBatches(rest, cycle, { ...options, gasModel: model });
+  for (;;) {
+    let lap = performance.now();
+    const next = planner.next();
+    phases.plan += (performance.now() - lap) / 1_000;
+    if (next.done) break;
     if (previous !== undefined) {
+      lap = performance.now();
       const w = writes(previous.trades, world, ledger);
-      pending.push({ sent: await send(world, previous, ceiling), w, batch: previous });
+      phases.model += (performance.now() - lap) / 1_000;
+      const sent = await send(world, previous, ceiling);
+      phases.encode += sent.encode;
+      phases.submit += sent.submit;
+      pending.push({ sent, w, batch: previous });
+      lap = performance.now();
       applyNet(ledger.deltas, w.net);
+      phases.model += (performance.now() - lap) / 1_000;
       if (pending.length === measured) break;
     }
-    previous = batch;
+    previous = next.value;
   }
+  const waited = performance.now();
   const receipts = await Promise.all(pending.map((p) => p.sent.receipt));
+  phases.receipts = (performance.now() - waited) / 1_000;
   const seconds = (performance.now() - started) / 1_000;
   if (pending.length === 0) throw new Error(`net bench: ${count} trades of ${workload} fill no measured batch`);
   let gas = 0;
@@ -332,6 +362,7 @@ export async function measure(
     positionsCreated: created,
     warmUp: { trades: warm.trades.length, gas: Number(warmReceipt.gasUsed), created: warmWrites.created },
     seconds,
+    phases,
     gasPerTrade: Math.round(gas / tradeCount),
     floorPerTrade: Math.round((REWRITE_GAS * (written - created) + CREATE_GAS * created + calldata) / tradeCount),
     calibration,
@@ -349,7 +380,9 @@ export async function measure(
   log(
     `net ${workload} ${ceiling}: ${result.batches} batches, ${tradeCount} trades, ${result.gasPerTrade} gas/trade ` +
       `(floor ${result.floorPerTrade}; ${(written / tradeCount).toFixed(3)} positions written/trade), ` +
-      `${Math.round(tradeCount / seconds)} trades/s`,
+      `${Math.round(tradeCount / seconds)} trades/s; seconds ${JSON.stringify(phases, (_, v: unknown) =>
+        typeof v === "number" ? Math.round(v * 1_000) / 1_000 : v,
+      )}`,
   );
   return result;
 }

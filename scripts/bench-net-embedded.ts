@@ -1,0 +1,57 @@
+/**
+ * The member-level net settlement throughput on the embedded Hardhat network at a chosen gas ceiling (issue 19),
+ * alone: `npm run bench`'s member world (100 participants, 100 Equities vs aUSD, every position funded) and its
+ * `measure` (scripts/lib/netBench.ts), with the process's memory beside it.
+ *
+ *   NET_CEILING=100000000 NET_RSS_LIMIT_MB=12000 npx hardhat run scripts/bench-net-embedded.ts
+ *
+ * NET_CEILING: the gas ceiling (default 100,000,000); NET_BATCHES: measured batches (default 3); NET_RSS_LIMIT_MB:
+ * the process ends itself (SIGKILL, after a line saying so) when its resident set passes this (default 12,000: the
+ * machine is shared). Prints the measure and the memory (VmHWM, the peak resident set, and VmRSS before the
+ * batches) as JSON.
+ */
+import { readFileSync } from "node:fs";
+import { deployments } from "hardhat";
+import { INSTRUMENTS, Ledger, measure, MEMBER_100M, MEMBERS } from "./lib/netBench";
+import { buildNetWorld } from "./lib/netWorld";
+
+/** A field (kB) of /proc/self/status, in MB. */
+function statusMb(field: "VmRSS" | "VmHWM"): number {
+  const line = readFileSync("/proc/self/status", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(field + ":"));
+  return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : 0;
+}
+
+async function main(): Promise<void> {
+  const ceiling = Number(process.env.NET_CEILING ?? 100_000_000);
+  const batches = Number(process.env.NET_BATCHES ?? 3);
+  const limitMb = Number(process.env.NET_RSS_LIMIT_MB ?? 12_000);
+  // The EVM runs on EDR's own threads while a batch executes, so this timer keeps sampling.
+  let peakSeen = 0;
+  const watchdog = setInterval(() => {
+    const rss = statusMb("VmRSS");
+    peakSeen = Math.max(peakSeen, rss);
+    if (rss > limitMb) {
+      console.log(`bench-net-embedded: resident set ${rss} MB passed ${limitMb} MB: stopping`);
+      process.kill(process.pid, "SIGKILL");
+    }
+  }, 100);
+  const log = (line: string) => console.log(`${line} [rss ${statusMb("VmRSS")} MB, peak ${statusMb("VmHWM")} MB]`);
+  await deployments.fixture(["core"]);
+  const world = await buildNetWorld({ participants: MEMBERS, instruments: INSTRUMENTS, seed: 19, log });
+  const before = { rss: statusMb("VmRSS"), hwm: statusMb("VmHWM") };
+  const w = MEMBER_100M;
+  const m = await measure(world, new Ledger(world), "member", ceiling, batches, w.seed, w.trades, log);
+  clearInterval(watchdog);
+  const memory = { rssBeforeMb: before.rss, hwmBeforeMb: before.hwm, hwmMb: statusMb("VmHWM"), peakSeen };
+  console.log(
+    "RESULT " +
+      JSON.stringify({ ceiling, tradesPerSecond: Math.round(m.trades / m.seconds), gasPerSecond: m.gas / m.seconds, memory, ...m }),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
