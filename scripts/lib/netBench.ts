@@ -574,9 +574,12 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
     unit: "trades/s",
     note:
       `member-level end to end on the embedded network (planning, encoding, submitting ${memberSmall.batches} ` +
-      `batches of ${n(memberSmall.trades)} trades, receipts: ${memberSmall.seconds.toFixed(2)} s) at the 16,777,216 ` +
-      "ceiling: the embedded network keeps a step trace of every transaction (≈ 0.2 GB a million gas), so a 100 M " +
-      "batch does not fit this machine's memory there; see net.tradesPerSecond.rpc for 100 M",
+      `batches of ${n(memberSmall.trades)} trades, receipts: ${memberSmall.seconds.toFixed(2)} s, of which ` +
+      `${memberSmall.phases.submit.toFixed(2)} s submitting, i.e. executing: the node automines) at the ` +
+      "16,777,216 ceiling: the embedded network (EDR) records a step trace of every transaction, which Hardhat " +
+      "2.29.1 has no setting to turn off (≈ 50–100 MB a million gas, not given back between transactions; " +
+      "scripts/bench-net-embedded.ts measures it at 100 M), so the 100 M batches run on anvil; see " +
+      "net.tradesPerSecond.rpc for 100 M",
   });
   if (typeof rpc !== "string") {
     const big = rpc.memberBig;
@@ -597,7 +600,8 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
       unit: "trades/s",
       note:
         `member-level at the 100 M ceiling against anvil on 127.0.0.1 over JSON-RPC (${big.batches} batches, ` +
-        `${n(big.trades)} trades, ${big.seconds.toFixed(2)} s: planning, encoding, eth_sendTransaction, receipts)`,
+        `${n(big.trades)} trades, ${big.seconds.toFixed(2)} s: planning, encoding, eth_sendTransaction, receipts; ` +
+        `${big.phases.submit.toFixed(2)} s of it submitting)`,
     });
     rows.push({
       id: "net.tradesPerSecond.besuEstimate",
