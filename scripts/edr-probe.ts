@@ -15,7 +15,7 @@
  * trace's best case).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Burner runtime code (30 bytes): loop `n = calldata[0]` times: mem[0] = n; h = keccak256(mem[0..32]); then the
@@ -26,7 +26,7 @@ const BURNERS = { store: RUNTIME_HEAD + "819055" + RUNTIME_TAIL, compute: RUNTIM
 /** Init code: CODECOPY the 30-byte runtime from offset 11 to memory 0 and RETURN it. */
 const INIT = "601e80600b6000396000f3";
 
-type NodeKind = "hardhat" | "edr" | "anvil";
+type NodeKind = "hardhat" | "edr" | "edr-decoder" | "anvil";
 type Burner = keyof typeof BURNERS;
 
 interface Row {
@@ -77,7 +77,7 @@ async function hardhatRpc(): Promise<Rpc> {
  * build infos (an empty ContractDecoder: no Solidity stack traces), observability `{}` (no coverage, no gas
  * report), the logger off, verbose tracing off. ProviderConfig has no field that turns the step trace off.
  */
-async function edrRpc(): Promise<Rpc> {
+async function edrRpc(withBuildInfos = false): Promise<Rpc> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const edr = require("@nomicfoundation/edr") as typeof import("@nomicfoundation/edr");
   const context = new edr.EdrContext();
@@ -109,7 +109,7 @@ async function edrRpc(): Promise<Rpc> {
     },
     { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => undefined },
     { subscriptionCallback: () => undefined },
-    new edr.ContractDecoder(),
+    withBuildInfos ? edr.ContractDecoder.withContracts({ buildInfos: buildInfos() }) : new edr.ContractDecoder(),
   );
   await provider.setVerboseTracing(false);
   const send = async (method: string, params: unknown[]) => {
@@ -122,6 +122,14 @@ async function edrRpc(): Promise<Rpc> {
     return data.result;
   };
   return { send, pid: process.pid, from, fees: {}, close: async () => undefined };
+}
+
+/** The project's build infos (artifacts/build-info), as Hardhat hands them to EDR for Solidity stack traces. */
+function buildInfos(): Uint8Array[] {
+  const dir = join(__dirname, "..", "artifacts", "build-info");
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => readFileSync(join(dir, file)));
 }
 
 /** anvil (no trace), free gas, the block gas limit raised. */
@@ -138,7 +146,12 @@ async function anvilRpc(): Promise<Rpc> {
 
 /** One measurement, in this (child) process: deploy, calibrate gas per iteration, burn, report. */
 async function child(kind: NodeKind, burner: Burner, targetMgas: number): Promise<void> {
-  const rpc = kind === "hardhat" ? await hardhatRpc() : kind === "edr" ? await edrRpc() : await anvilRpc();
+  const rpc =
+    kind === "hardhat"
+      ? await hardhatRpc()
+      : kind === "anvil"
+        ? await anvilRpc()
+        : await edrRpc(kind === "edr-decoder");
   const receiptOf = async (hash: string) => {
     for (;;) {
       const r = (await rpc.send("eth_getTransactionReceipt", [hash])) as {
