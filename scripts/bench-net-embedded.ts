@@ -11,7 +11,7 @@
  * batches) as JSON.
  */
 import { readFileSync } from "node:fs";
-import { deployments } from "hardhat";
+import { deployments, network } from "hardhat";
 import { INSTRUMENTS, Ledger, measure, MEMBER_100M, MEMBERS } from "./lib/netBench";
 import { buildNetWorld } from "./lib/netWorld";
 
@@ -21,6 +21,41 @@ function statusMb(field: "VmRSS" | "VmHWM"): number {
     .split("\n")
     .find((l) => l.startsWith(field + ":"));
   return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : 0;
+}
+
+/**
+ * Experiment only (NET_NO_DECODER=1): replaces the embedded network's EDR provider, before anything is deployed, by
+ * one of the same configuration whose contract decoder is empty (the project's build infos left out), as Hardhat's
+ * own `hardhat_reset` rebuilds it but without the decoder. Solidity stack traces are lost; the step trace is
+ * recorded as before. Reaches into Hardhat's internals (the provider chain's private fields): never in tests.
+ */
+async function dropContractDecoder(): Promise<void> {
+  await network.provider.send("eth_chainId", []);
+  type Link = Record<string, unknown>;
+  let link = network.provider as unknown as Link;
+  for (let depth = 0; link && !("_providerConfig" in link) && depth < 20; depth++) {
+    link = (link.provider ?? link._provider ?? link._wrappedProvider) as Link;
+  }
+  if (!link || !("_providerConfig" in link)) throw new Error("bench-net-embedded: no EDR provider in the chain");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const edr = require("@nomicfoundation/edr") as typeof import("@nomicfoundation/edr");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { getGlobalEdrContext } = require("hardhat/internal/hardhat-network/provider/provider") as {
+    getGlobalEdrContext(): Promise<import("@nomicfoundation/edr").EdrContext>;
+  };
+  const context = await getGlobalEdrContext();
+  const fresh = await context.createProvider(
+    edr.GENERIC_CHAIN_TYPE,
+    link._providerConfig as import("@nomicfoundation/edr").ProviderConfig,
+    link._loggerConfig as import("@nomicfoundation/edr").LoggerConfig,
+    link._subscriptionConfig as import("@nomicfoundation/edr").SubscriptionConfig,
+    new edr.ContractDecoder(),
+  );
+  link._provider = fresh;
+  (link._node as { _vm: { stateManager: { updateProvider(p: unknown): void } } })._vm.stateManager.updateProvider(
+    fresh,
+  );
+  console.log("bench-net-embedded: the embedded network's EDR provider now has an empty contract decoder");
 }
 
 async function main(): Promise<void> {
@@ -38,6 +73,7 @@ async function main(): Promise<void> {
     }
   }, 100);
   const log = (line: string) => console.log(`${line} [rss ${statusMb("VmRSS")} MB, peak ${statusMb("VmHWM")} MB]`);
+  if (process.env.NET_NO_DECODER === "1") await dropContractDecoder();
   await deployments.fixture(["core"]);
   const world = await buildNetWorld({ participants: MEMBERS, instruments: INSTRUMENTS, seed: 19, log });
   // Under `NODE_OPTIONS=--expose-gc`, a full collection before each batch is submitted, logged with the resident
