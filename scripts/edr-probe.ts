@@ -1,18 +1,24 @@
 /**
  * Probe (issue 19): what one big transaction costs the embedded Hardhat network (EDR) in memory and time, against
- * an EDR provider built by hand with the leanest configuration EDR's API accepts, and against anvil.
+ * an EDR provider built by hand with the leanest configuration EDR's API accepts, and against anvil (no trace).
  *
- *   npx ts-node --transpile-only scripts/edr-probe.ts [--limit-mb 6000] [--gas 5,10,20,40,100] [--nodes hardhat,edr,anvil]
+ *   npx ts-node --transpile-only scripts/edr-probe.ts [--limit-mb 6000] [--gas 5,10,20,40,100]
+ *     [--nodes hardhat,edr,edr-decoder,anvil] [--burners compute,store]
  *
- * For each node, burner and gas amount it runs a fresh child process that deploys a burner (raw EVM code, no
+ * Nodes: `hardhat` is the project's embedded network as tests and the bench get it; `edr` an EDR provider built
+ * through @nomicfoundation/edr's API with no build infos, observability `{}`, logger and verbose tracing off;
+ * `edr-decoder` the same with the project's build infos (artifacts/build-info) in its contract decoder, as Hardhat
+ * passes them; `anvil` the anvil binary of the optional dependency, over JSON-RPC.
+ *
+ * For each burner, node and gas amount it runs a fresh child process that deploys a burner (raw EVM code, no
  * compile), sends one transaction burning ≈ that many million gas, and prints its gas, seconds and memory: the
- * peak resident set (VmHWM of the process that executes: our node process for the embedded network and the
- * hand-built provider, the anvil process for anvil) less the resident set before the transaction. A watchdog kills
- * the child whose resident set passes `--limit-mb` (the machine is shared), and the row says so.
+ * peak resident set (VmHWM of the process that executes: our node process for the EDR nodes, the anvil process for
+ * anvil) less the resident set before the transaction. A watchdog kills the child whose resident set passes
+ * `--limit-mb` (the machine is shared), and the row says so; larger amounts on that node are then skipped.
  *
- * Burners: `compute` hashes a counter in memory per iteration (≈ 6 gas an EVM step, as dense as EVM code gets:
- * the step trace's worst case per gas); `store` writes a fresh storage slot per iteration (≈ 1,300 gas a step: the
- * trace's best case).
+ * Burners (19 EVM steps an iteration): `compute` hashes a counter in memory (95 gas an iteration, ≈ 5 gas a step,
+ * about as dense as EVM code gets: the step trace's worst case per gas); `store` also writes a fresh storage slot
+ * (≈ 22,200 gas an iteration, ≈ 1,200 gas a step: the trace's best case).
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
