@@ -7,8 +7,9 @@
  *
  * NET_CEILING: the gas ceiling (default 100,000,000); NET_BATCHES: measured batches (default 3); NET_RSS_LIMIT_MB:
  * the process ends itself (SIGKILL, after a line saying so) when its resident set passes this (default 12,000: the
- * machine is shared). Prints the measure and the memory (VmHWM, the peak resident set, and VmRSS before the
- * batches) as JSON.
+ * machine is shared); NET_NO_DECODER=1: the experiment of `dropContractDecoder` below. Under
+ * NODE_OPTIONS=--expose-gc it collects before each batch (see `main`). Prints the measure and the memory (VmHWM, the
+ * peak resident set, and VmRSS before the batches) as JSON.
  */
 import { readFileSync } from "node:fs";
 import { deployments, network } from "hardhat";
