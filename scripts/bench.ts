@@ -1387,8 +1387,10 @@ function netLines(results: { gas: Record<string, number>; throughput: Record<str
     "when its net change is not zero and created when its balance before the batch was 0 (the SDK's `netPositions`",
     "over balances tracked from the funding, checked against the chain after the run).",
     "",
-    "Where: the embedded network (EDR) keeps a step trace of every transaction, ≈ 0.2 GB a million gas, so a",
-    "100 M-gas batch cannot run there on this machine; the 100 M member-level batches and the investor-level world",
+    "Where: the embedded network (EDR) records a step trace of every transaction, which Hardhat 2.29.1 has no",
+    "setting to turn off, ≈ 50–100 MB a million gas, not given back between transactions (scripts/edr-probe.ts,",
+    "scripts/bench-net-embedded.ts), so a series of 100 M-gas batches cannot run there on this machine; the 100 M",
+    "member-level batches and the investor-level world",
     "run on anvil (127.0.0.1, JSON-RPC, same contracts, cancun, free gas) in the same bench run" +
       (netResult.skipped ? `: SKIPPED in this run (${netResult.skipped.trim()}).` : "."),
     "",

@@ -79,6 +79,12 @@ export interface NetMeasure {
   warmUp: { trades: number; gas: number; created: number };
   /** Planning + encoding + submission + receipts of the measured batches. */
   seconds: number;
+  /**
+   * Where `seconds` went: planning (the SDK's `planBatches`), the bench's own position model, encoding
+   * (`encodeBatch`), submission (`submitBatch` until the node answers with the hash: on an automining node, the
+   * embedded network's default, that includes executing and mining the batch) and the wait for the receipts.
+   */
+  phases: { plan: number; model: number; encode: number; submit: number; receipts: number };
   gasPerTrade: number;
   floorPerTrade: number;
   /** The design floor (scripts/lib/netFloor.ts) of the same batches per trade, and its parts summed over them. */
@@ -215,11 +221,20 @@ function writes(trades: readonly NetTrade[], world: NetWorld, ledger: Ledger) {
   return { net, touched: net.positions.length + net.cash.length, written, created };
 }
 
-/** Sends one planned batch with `gasLimit`; returns the transaction and a promise of its gas used. */
+/** Sends one planned batch with `gasLimit`; returns the transaction, a promise of its receipt and the seconds
+ * spent encoding and submitting. */
 async function send(world: NetWorld, batch: PlannedBatch, gasLimit: number) {
+  const started = performance.now();
   const bytes = encodeBatch(batch);
+  const encoded = performance.now();
   const tx = await world.net.submitBatch(bytes, { gasLimit });
-  return { tx, receipt: tx.wait().then((r) => r!) };
+  const submitted = performance.now();
+  return {
+    tx,
+    receipt: tx.wait().then((r) => r!),
+    encode: (encoded - started) / 1_000,
+    submit: (submitted - encoded) / 1_000,
+  };
 }
 
 /** The trades of `workload` (`count`, seeded) over the world's participants and instruments from `firstTradeId`. */
@@ -295,18 +310,33 @@ export async function measure(
   // short by the end of the trades is never sent).
   const rest = trades.slice(warm.trades.length);
   const started = performance.now();
+  const phases = { plan: 0, model: 0, encode: 0, submit: 0, receipts: 0 };
   const pending: { sent: Awaited<ReturnType<typeof send>>; w: ReturnType<typeof writes>; batch: PlannedBatch }[] = [];
   let previous: PlannedBatch | undefined;
-  for (const batch of planBatches(rest, cycle, { ...options, gasModel: model })) {
+  const planner = planBatches(rest, cycle, { ...options, gasModel: model });
+  for (;;) {
+    let lap = performance.now();
+    const next = planner.next();
+    phases.plan += (performance.now() - lap) / 1_000;
+    if (next.done) break;
     if (previous !== undefined) {
+      lap = performance.now();
       const w = writes(previous.trades, world, ledger);
-      pending.push({ sent: await send(world, previous, ceiling), w, batch: previous });
+      phases.model += (performance.now() - lap) / 1_000;
+      const sent = await send(world, previous, ceiling);
+      phases.encode += sent.encode;
+      phases.submit += sent.submit;
+      pending.push({ sent, w, batch: previous });
+      lap = performance.now();
       applyNet(ledger.deltas, w.net);
+      phases.model += (performance.now() - lap) / 1_000;
       if (pending.length === measured) break;
     }
-    previous = batch;
+    previous = next.value;
   }
+  const waited = performance.now();
   const receipts = await Promise.all(pending.map((p) => p.sent.receipt));
+  phases.receipts = (performance.now() - waited) / 1_000;
   const seconds = (performance.now() - started) / 1_000;
   if (pending.length === 0) throw new Error(`net bench: ${count} trades of ${workload} fill no measured batch`);
   let gas = 0;
@@ -352,6 +382,7 @@ export async function measure(
     positionsCreated: created,
     warmUp: { trades: warm.trades.length, gas: Number(warmReceipt.gasUsed), created: warmWrites.created },
     seconds,
+    phases,
     gasPerTrade: Math.round(gas / tradeCount),
     floorPerTrade: Math.round((REWRITE_GAS * (written - created) + CREATE_GAS * created + calldata) / tradeCount),
     designFloorPerTrade: Math.round(design / tradeCount),
@@ -371,7 +402,9 @@ export async function measure(
   log(
     `net ${workload} ${ceiling}: ${result.batches} batches, ${tradeCount} trades, ${result.gasPerTrade} gas/trade ` +
       `(floor ${result.floorPerTrade}; ${(written / tradeCount).toFixed(3)} positions written/trade), ` +
-      `${Math.round(tradeCount / seconds)} trades/s`,
+      `${Math.round(tradeCount / seconds)} trades/s; seconds ${JSON.stringify(phases, (_, v: unknown) =>
+        typeof v === "number" ? Math.round(v * 1_000) / 1_000 : v,
+      )}`,
   );
   return result;
 }
@@ -577,9 +610,12 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
     unit: "trades/s",
     note:
       `member-level end to end on the embedded network (planning, encoding, submitting ${memberSmall.batches} ` +
-      `batches of ${n(memberSmall.trades)} trades, receipts: ${memberSmall.seconds.toFixed(2)} s) at the 16,777,216 ` +
-      "ceiling: the embedded network keeps a step trace of every transaction (≈ 0.2 GB a million gas), so a 100 M " +
-      "batch does not fit this machine's memory there; see net.tradesPerSecond.rpc for 100 M",
+      `batches of ${n(memberSmall.trades)} trades, receipts: ${memberSmall.seconds.toFixed(2)} s, of which ` +
+      `${memberSmall.phases.submit.toFixed(2)} s submitting, i.e. executing: the node automines) at the ` +
+      "16,777,216 ceiling: the embedded network (EDR) records a step trace of every transaction, which Hardhat " +
+      "2.29.1 has no setting to turn off (≈ 50–100 MB a million gas, not given back between transactions; " +
+      "scripts/bench-net-embedded.ts measures it at 100 M), so the 100 M batches run on anvil; see " +
+      "net.tradesPerSecond.rpc for 100 M",
   });
   if (typeof rpc !== "string") {
     const big = rpc.memberBig;
@@ -600,7 +636,8 @@ export async function benchNet(log: (line: string) => void = console.log): Promi
       unit: "trades/s",
       note:
         `member-level at the 100 M ceiling against anvil on 127.0.0.1 over JSON-RPC (${big.batches} batches, ` +
-        `${n(big.trades)} trades, ${big.seconds.toFixed(2)} s: planning, encoding, eth_sendTransaction, receipts)`,
+        `${n(big.trades)} trades, ${big.seconds.toFixed(2)} s: planning, encoding, eth_sendTransaction, receipts; ` +
+        `${big.phases.submit.toFixed(2)} s of it submitting)`,
     });
     rows.push({
       id: "net.tradesPerSecond.besuEstimate",
