@@ -21,16 +21,18 @@ import {ProductType} from "../types/ProductType.sol";
 /// compiler's storage layouts). Its own state lives in the ERC-7201 namespace `assetledger.storage.NetSettlement`,
 /// which the engine does not use; the transient re-entrancy guard is the engine's (same slot). Called directly, the
 /// module has no authority (every restricted function refuses) and empty tables.
-/// @dev Invariants N1–N8: `INetSettlement`. Memory of a batch is linear in its positions (participants ×
-/// instruments never appears): positions 4 words each, cash positions 2 words per (participant, coin of the
-/// batch), a stack of ≤ 33 Merkle peaks, one call buffer reused for every token call.
+/// @dev Invariants N1–N8: `INetSettlement`. The batch machinery (tables' layout, decoding, the trade loop) is
+/// `NetSettlementCore`'s. Memory of a batch is linear in its positions (participants × instruments never appears):
+/// positions 2 words each, cash positions 2 words per (participant, coin of the batch), a stack of ≤ 33 Merkle
+/// peaks, one call buffer reused for every token call.
 ///
-/// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
-/// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
-/// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
-/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a
-/// refused position is found by scanning the batch again on the failure path only, so the loop keeps no
-/// per-position "first trade".
+/// The trade loop (`NetSettlementCore._netLoop`) is inline assembly: per trade it reads one calldata word, checks
+/// the two positions, adds to one accumulator of each, and hashes the leaf into a streaming Merkle tree, two trades
+/// at a time. Lots become units and price ticks coin once per position when the token calls are built
+/// (`_fillInstrumentCall`), not per trade. The gas test (test/settlement/NetSettlement.gas.test.ts) measures the
+/// loop alone: ≈ 600 gas a trade (≈ 140 opcodes of which 2 keccaks, 4 memory reads and 4 writes; and 1 of a
+/// Merkle node's keccak, 2 reads and 3 writes). The first trade touching a refused position is found by scanning
+/// the batch again on the failure path only, so the loop keeps no per-position "first trade".
 ///
 /// Cycle holds (N7): the participant's slot, which decoding reads anyway, carries its count of active cycle-hold
 /// records, so a batch whose participants have none pays nothing for them; otherwise each debit of such a

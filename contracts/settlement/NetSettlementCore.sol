@@ -370,11 +370,11 @@ abstract contract NetSettlementCore {
     /// of the first bad one) and the top of the Merkle peaks' stack that starts at `peaks`.
     /// Inline assembly, measured by test/settlement/NetSettlement.gas.test.ts (it runs once per trade); written to
     /// keep few values live (more than 16 and the compiler recomputes values at each use instead of keeping them).
-    /// `_netTrades` has two callers (`submitBatch`, `batchRoot`), so the optimizer keeps it a function of its own.
-    /// Safe: a trade is 12 bytes at `p`, and `_decode` checked that T trades end exactly at the batch's end, so
-    /// `calldataload(p)` reads the trade (and bytes after it, masked off). Both positions' entries are checked to lie
-    /// below the end of the positions (the free memory pointer: `_netTrades`) before they are read. Per trade, the buyer's accumulator (`Batch`)
-    /// gains quantity << 128 − quantity × price and the seller's quantity << 192 + quantity × price: each lots field
+    /// It is kept a function of its own (see its first line). Safe: a trade is 12 bytes at `p`, and `_decode`
+    /// checked that T trades end exactly at the batch's end, so `calldataload(p)` reads the trade (and bytes after
+    /// it, masked off). Both positions' entries are checked to lie below the end of the positions (the free memory
+    /// pointer: `_netTrades`) before they are read. Per trade, the buyer's accumulator (`Batch`) gains
+    /// quantity << 128 − quantity × price and the seller's quantity << 192 + quantity × price: each lots field
     /// sums ≤ 2^32 quantities < 2^32 (T < 2^32), so stays below 2^64, and the coin field moves by less than 2^96 in
     /// all from its 2^97, so stays within [2^96, 2^98): no field carries or borrows into another. The Merkle tree is
     /// built streaming (RFC 6962 shape), two leaves at a time: an even leaf's hash waits at 0x20 while the next
