@@ -590,34 +590,34 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         assembly ("memory-safe") {
             let lot := and(shr(32, terms), 0xffffffffffffffffffffffff)
             let tick := shr(128, terms)
-            let accounts := add(buffer, 0x80)
-            let deltas := add(accounts, shl(5, add(k, 1)))
-            let flags := add(deltas, shl(5, add(k, 1)))
+            // accounts[i] at `a`, deltas[i] at `a + stride`, flags[i] at `a + 2 × stride`.
+            let stride := shl(5, add(k, 1))
+            let a := add(buffer, 0xa0)
             for {
-                let i := 0
-            } lt(i, k) {
-                i := add(i, 1)
+                let end := add(e, shl(6, k))
+            } lt(e, end) {
+                e := add(e, 0x40)
             } {
                 let meta := mload(e)
                 let acc := mload(add(e, 0x20))
+                // parts[localParticipant] (meta bits 32–63), its wallet.
+                mstore(
+                    a,
+                    and(mload(add(parts, and(shr(27, meta), 0x1fffffffe0))), 0xffffffffffffffffffffffffffffffffffffffff)
+                )
                 let bought := and(shr(128, acc), 0xffffffffffffffff)
                 let sold := shr(192, acc)
-                let o := shl(5, add(i, 1))
-                mstore(
-                    add(accounts, o),
-                    and(
-                        mload(add(parts, shl(5, and(shr(32, meta), 0xffffffff)))),
-                        0xffffffffffffffffffffffffffffffffffffffff
-                    )
-                )
-                mstore(add(deltas, o), mul(sub(bought, sold), lot))
-                mstore(add(flags, o), or(gt(bought, 0), shl(1, gt(sold, 0))))
+                let d := add(a, stride)
+                mstore(d, mul(sub(bought, sold), lot))
+                bought := iszero(iszero(bought))
+                sold := iszero(iszero(sold))
+                mstore(add(d, stride), or(bought, shl(1, sold)))
                 // The coin's side is the other: units sold → coin received (1), units bought → coin paid (2).
                 let c := add(cash, shl(6, and(meta, 0xffffffff)))
                 mstore(c, add(mload(c), mul(sub(and(acc, 0xffffffffffffffffffffffffffffffff), _COIN_BIAS), tick)))
                 c := add(c, 0x20)
-                mstore(c, or(mload(c), or(gt(sold, 0), shl(1, gt(bought, 0)))))
-                e := add(e, 0x40)
+                mstore(c, or(mload(c), or(sold, shl(1, bought))))
+                a := add(a, 0x20)
             }
         }
     }

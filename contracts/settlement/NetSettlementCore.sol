@@ -280,30 +280,39 @@ abstract contract NetSettlementCore {
         uint256 parts = b.parts;
         uint256 participants = b.participants;
         uint256 next = b.positions + (b.positionCount << 6);
+        // `meta` without the participant and its local index: globalInstrument << 96 | the cash index of local 0.
+        uint256 base = instrumentMeta | cashBase;
         uint256 bad;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let p := add(batch.offset, at)
             let end := add(p, shl(1, k))
-            let previous := not(0)
+            // The least index the next entry may have: strictly ascending.
+            let least := 0
             for {} lt(p, end) {
                 p := add(p, 2)
             } {
                 let local := shr(240, calldataload(p))
-                // Strictly ascending (the first against "none": previous = 2^256 − 1 wraps to 0 with add 1) and < P.
-                if or(iszero(lt(local, participants)), iszero(or(eq(previous, not(0)), gt(local, previous)))) {
-                    bad := add(sub(p, batch.offset), 1)
+                if or(lt(local, least), iszero(lt(local, participants))) {
+                    bad := p
                     break
                 }
-                previous := local
-                // globalParticipant << 160 from `parts`, and again << 128.
+                least := add(local, 1)
+                // globalParticipant << 160 from `parts`, and again << 128; the cash index is base's plus `local`.
                 let gp := and(mload(add(parts, shl(5, local))), _GP_MASK)
-                mstore(next, or(or(or(gp, shr(32, gp)), instrumentMeta), or(shl(32, local), add(cashBase, local))))
+                mstore(next, or(or(gp, shr(32, gp)), or(shl(32, local), add(base, local))))
                 mstore(add(next, 0x20), _COIN_BIAS)
                 next := add(next, 0x40)
             }
         }
-        if (bad != 0) _revertLocalIndex(batch, bad - 1, participants);
+        if (bad != 0) {
+            uint256 offset;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                offset := sub(bad, batch.offset)
+            }
+            _revertLocalIndex(batch, offset, participants);
+        }
         b.positionCount += k;
         return at + 2 * k;
     }
