@@ -158,6 +158,12 @@ abstract contract NetSettlementCore {
     }
 
     /// @dev The participant list: strictly ascending indices of known, active participants.
+    /// Inline assembly (one cold slot each, and a few dozen opcodes where checked `_read` calls and Solidity's
+    /// mapping access cost several times that): each entry is checked to lie in the batch, read with one
+    /// `calldataload`, checked against the least index it may have and the table's size, and its slot read; a bad
+    /// entry stops the loop and `_revertParticipant` reports it with its offset, in the order of the checks.
+    /// Safe: writes only `parts`' n words and the scratch space (0x00–0x3f, the mapping slot's hash).
+    // solhint-disable-next-line function-max-lines
     function _decodeParticipants(
         Clearer storage c,
         bytes calldata batch,
@@ -169,32 +175,76 @@ abstract contract NetSettlementCore {
         require(n != 0, INetSettlement.NetBatchEmpty(at));
         at += 2;
         uint256[] memory parts = new uint256[](n);
-        uint256 previous;
+        mapping(uint256 index => Participant) storage table = c.participants;
+        uint256 length = batch.length;
         uint256 anyHolds;
-        for (uint256 i; i < n; ++i) {
-            uint256 index = _read(batch, at, 4);
-            require(i == 0 || index > previous, INetSettlement.NetBatchNotAscending(at, previous, index));
-            require(index < count, INetSettlement.NetUnknownParticipant(uint32(index), count));
-            Participant storage p = c.participants[index];
-            // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199), withdrawn (bits
-            // 200–207: never read here, `inactive` is set with it).
-            uint256 slot;
+        uint256 bad;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let p := add(batch.offset, at)
+            let end := add(p, shl(2, n))
+            let limit := add(batch.offset, length)
+            let out := add(parts, 0x20)
+            // The least index the next entry may have: strictly ascending.
+            let least := 0
+            mstore(0x20, table.slot)
+            for {} lt(p, end) {
+                p := add(p, 4)
+            } {
+                if gt(add(p, 4), limit) {
+                    bad := p
+                    break
+                }
+                let index := shr(224, calldataload(p))
+                if or(lt(index, least), iszero(lt(index, count))) {
+                    bad := p
+                    break
+                }
+                // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199),
+                // withdrawn (bits 200–207: never read here, `inactive` is set with it).
+                mstore(0x00, index)
+                let slot := sload(keccak256(0x00, 0x40))
+                if and(shr(160, slot), 0xff) {
+                    bad := p
+                    break
+                }
+                let holds := shl(255, iszero(iszero(and(shr(168, slot), 0xffffffff))))
+                anyHolds := or(anyHolds, holds)
+                mstore(out, or(or(holds, shl(160, index)), and(slot, 0xffffffffffffffffffffffffffffffffffffffff)))
+                out := add(out, 0x20)
+                least := add(index, 1)
+            }
+        }
+        if (bad != 0) {
+            uint256 offset;
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
-                slot := sload(p.slot)
+                offset := sub(bad, batch.offset)
             }
-            address wallet = address(uint160(slot));
-            require((slot >> 160) & 0xff == 0, INetSettlement.NetParticipantInactive(uint32(index), wallet));
-            uint256 holdsBit = (slot >> 168) & 0xffffffff == 0 ? 0 : _HOLDS_BIT;
-            anyHolds |= holdsBit;
-            parts[i] = holdsBit | (index << 160) | uint160(wallet);
-            previous = index;
-            at += 4;
+            _revertParticipant(c, batch, offset, at, count);
         }
         b.participants = n;
         b.parts = _pointer(parts);
         b.holds = anyHolds != 0;
-        return at;
+        return at + 4 * n;
+    }
+
+    /// @dev Reverts for the bad participant entry at `offset` of the list starting at `first`
+    /// (`_decodeParticipants`): truncated, not ascending, unknown or inactive, checked in that order.
+    function _revertParticipant(
+        Clearer storage c,
+        bytes calldata batch,
+        uint256 offset,
+        uint256 first,
+        uint32 count
+    ) internal view {
+        uint256 index = _read(batch, offset, 4);
+        if (offset != first) {
+            uint256 previous = _read(batch, offset - 4, 4);
+            require(index > previous, INetSettlement.NetBatchNotAscending(offset, previous, index));
+        }
+        require(index < count, INetSettlement.NetUnknownParticipant(uint32(index), count));
+        revert INetSettlement.NetParticipantInactive(uint32(index), c.participants[index].wallet);
     }
 
     /// @dev The instrument groups: strictly ascending indices of known, active instruments, each with its strictly
