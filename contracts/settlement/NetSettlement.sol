@@ -9,6 +9,7 @@ import {INetSettlement} from "../interfaces/settlement/INetSettlement.sol";
 import {ISettlement} from "../interfaces/settlement/ISettlement.sol";
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 import {INetSettleable} from "../interfaces/tokens/INetSettleable.sol";
+import {NetSettlementCore} from "./NetSettlementCore.sol";
 import {ProductType} from "../types/ProductType.sol";
 
 /// @title NetSettlement
@@ -20,52 +21,25 @@ import {ProductType} from "../types/ProductType.sol";
 /// compiler's storage layouts). Its own state lives in the ERC-7201 namespace `assetledger.storage.NetSettlement`,
 /// which the engine does not use; the transient re-entrancy guard is the engine's (same slot). Called directly, the
 /// module has no authority (every restricted function refuses) and empty tables.
-/// @dev Invariants N1–N8: `INetSettlement`. Memory of a batch is linear in its positions (participants ×
-/// instruments never appears): positions 4 words each, cash positions 2 words per (participant, coin of the
-/// batch), a stack of ≤ 33 Merkle peaks, one call buffer reused for every token call.
+/// @dev Invariants N1–N8: `INetSettlement`. The batch machinery (tables' layout, decoding, the trade loop) is
+/// `NetSettlementCore`'s. Memory of a batch is linear in its positions (participants × instruments never appears):
+/// positions 2 words each, cash positions 2 words per (participant, coin of the batch), a stack of ≤ 33 Merkle
+/// peaks, one call buffer reused for every token call.
 ///
-/// The trade loop (`_netLoop`) is inline assembly: per trade it reads one calldata word, checks the two positions,
-/// adds to four accumulators, and hashes the leaf into a streaming Merkle tree. The gas test
-/// (test/settlement/NetSettlement.gas.test.ts) measures it alone: ≈ 850 gas a trade (≈ 245 opcodes: 2 keccaks,
-/// 8 memory reads and 8 writes, the rest arithmetic and the compiler's stack moves). The first trade touching a
-/// refused position is found by scanning the batch again on the failure path only, so the loop keeps no
-/// per-position "first trade".
+/// The trade loop (`NetSettlementCore._netLoop`) is inline assembly: per trade it reads one calldata word, checks
+/// the two positions, adds to one accumulator of each, and hashes the leaf into a streaming Merkle tree, two trades
+/// at a time. Lots become units and price ticks coin once per position when the token calls are built
+/// (`_fillInstrumentCall`), not per trade. The gas test (test/settlement/NetSettlement.gas.test.ts) measures the
+/// loop alone: ≈ 600 gas a trade (≈ 140 opcodes of which 2 keccaks, 4 memory reads and 4 writes; and 1 of a
+/// Merkle node's keccak, 2 reads and 3 writes). The first trade touching a refused position is found by scanning
+/// the batch again on the failure path only, so the loop keeps no per-position "first trade".
 ///
 /// Cycle holds (N7): the participant's slot, which decoding reads anyway, carries its count of active cycle-hold
 /// records, so a batch whose participants have none pays nothing for them; otherwise each debit of such a
 /// participant costs one look at its record for that asset (a cold slot), and each covered position a
 /// `holdOf`, a `releaseHold` before the token's `settleNet` and a `placeHold` of the rest after it
 /// (test/settlement/NetSettlement.gas.test.ts measures both).
-contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement {
-    /// @dev A clearer's counters, one slot.
-    struct Counters {
-        uint32 participantCount;
-        uint32 instrumentCount;
-        uint32 lastCycle;
-        uint64 nextTradeId;
-        uint64 batchCount;
-    }
-
-    /// @dev One slot: a batch reads it once per participant, the has-cycle-holds bit (`cycleHolds != 0`) included.
-    struct Participant {
-        address wallet;
-        bool inactive;
-        /// @dev The number of the participant's active cycle-hold records (N7), changed with each record.
-        uint32 cycleHolds;
-        /// @dev The wallet withdrew its consent (`setClearingConsent`, N8): `inactive` is set with it, so a batch
-        /// reads only that.
-        bool withdrawn;
-    }
-
-    /// @dev The engine's record of a (participant, asset)'s cycle hold, one slot. The token's hold `nonce`
-    /// (`_cycleHoldId`) is the current one while `active`, the last one after; nonces never repeat.
-    struct CycleHold {
-        uint32 cycle;
-        uint48 expiry;
-        uint32 nonce;
-        bool active;
-    }
-
+contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlement, NetSettlementCore {
     /// @dev A cycle hold a batch released before a token's `settleNet`, to re-place what remains after it.
     struct Draw {
         uint256 participant;
@@ -75,82 +49,16 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         bytes32 holdId;
     }
 
-    /// @dev Two slots; the active flag lives in `inactiveInstruments` (a batch reads one bitmap word per 256).
-    struct Instrument {
-        address token;
-        uint96 lotSize;
-        address coin;
-        uint96 tickSize;
-    }
-
-    struct Clearer {
-        Counters counters;
-        mapping(uint256 index => Participant) participants;
-        mapping(address wallet => uint256 indexPlusOne) participantIndex;
-        mapping(uint256 index => Instrument) instruments;
-        mapping(uint256 word => uint256 bits) inactiveInstruments;
-        mapping(uint256 batchNo => NetBatch) batches;
-        /// @dev The tokens and coins of the clearer's instruments: what a cycle hold may lock.
-        mapping(address asset => bool) deliverable;
-        /// @dev Cycle holds by `participant << 160 | asset`.
-        mapping(uint256 key => CycleHold) cycleHolds;
-    }
-
-    /// @custom:storage-location erc7201:assetledger.storage.NetSettlement
-    struct NetSettlementStorage {
-        mapping(address clearer => Clearer) clearers;
-    }
-
-    /// @dev A batch being settled, in memory. Pointers are memory addresses of the first entry.
-    /// - parts: P words, `hasCycleHolds << 255 | globalIndex << 160 | wallet` by local participant index.
-    /// - instrs: I entries of 4 words: token, coin's local index, first position, K | globalIndex << 32.
-    /// - coins: C words (C ≤ I), the batch's coins in order of first use.
-    /// - positions: N entries of 4 words: meta, lotSize | tickSize << 128, units bought, units sold; meta =
-    ///   globalParticipant << 160 | globalInstrument << 96 | localParticipant << 32 | cash index.
-    /// - cash: C × P entries of 2 words (received, paid) at cash index `coin × P + localParticipant`.
-    struct Batch {
-        uint32 cycle;
-        uint64 firstTradeId;
-        uint256 participants;
-        uint256 parts;
-        uint256 instruments;
-        uint256 instrs;
-        uint256 coinCount;
-        uint256 coins;
-        uint256 positionCount;
-        uint256 positions;
-        uint256 cash;
-        uint256 maxGroup;
-        uint256 tradesAt;
-        uint256 tradeCount;
-        /// @dev Some participant of the batch has cycle holds (N7): only then are debits looked at.
-        bool holds;
-    }
-
-    /// @dev keccak256(abi.encode(uint256(keccak256("assetledger.storage.NetSettlement")) - 1))
-    /// & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE_LOCATION = 0xa02fb0b4894ca44eda4e72d13d234bbfb531e40074529509bed8f96d9db40500;
-
     /// @dev `settleNet` flags.
     uint256 private constant _RECEIVED = 1;
     uint256 private constant _DELIVERED = 2;
     /// @dev The refusal code of a refusal that is not `NetPositionRefused` (`ISettlement`'s unclassified).
     uint8 private constant _UNCLASSIFIED = 255;
 
-    /// @dev Meta word fields (see `Batch`).
-    uint256 private constant _GP_MASK = 0xffffffff0000000000000000000000000000000000000000;
-    uint256 private constant _GI_MASK = 0xffffffff000000000000000000000000;
-    /// @dev The has-cycle-holds bit of a `parts` word.
-    uint256 private constant _HOLDS_BIT = 1 << 255;
-
     /// @dev The EIP-712 type of a wallet's consent to a clearer (`addParticipants`).
     bytes32 private constant _CLEARING_CONSENT_TYPEHASH = keccak256(
         "ClearingConsent(address clearer,address wallet,uint256 deadline)"
     );
-
-    /// @dev Batch layout: the fixed header (version, cycle, firstTradeId) and a trade's size.
-    uint256 private constant _HEADER = 13;
-    uint256 private constant _TRADE = 12;
 
     /// @dev No authority: called directly, every restricted function refuses. Through the engine's `fallback`,
     /// `authority()` is the engine's.
@@ -456,404 +364,6 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         );
     }
 
-    /* INTERNAL: DECODING */
-
-    /// @dev Reads and checks the batch's header (every table entry it names, every list's order and bounds) and the
-    /// trades' framing, and lays out the batch in memory (see `Batch`).
-    function _decode(Clearer storage c, bytes calldata batch) internal view returns (Batch memory b) {
-        uint256 version = _read(batch, 0, 1);
-        require(version == 1, NetBatchVersion(uint8(version)));
-        Counters memory counters = c.counters;
-        b.cycle = uint32(_read(batch, 1, 4));
-        require(b.cycle >= counters.lastCycle, NetCycleRegressed(b.cycle, counters.lastCycle));
-        b.firstTradeId = uint64(_read(batch, 5, 8));
-        require(b.firstTradeId == counters.nextTradeId, NetTradeIdMismatch(b.firstTradeId, counters.nextTradeId));
-        uint256 at = _HEADER;
-        at = _decodeParticipants(c, batch, at, counters.participantCount, b);
-        at = _decodeInstruments(c, batch, at, counters.instrumentCount, b);
-
-        b.tradeCount = _read(batch, at, 4);
-        require(b.tradeCount != 0, NetBatchEmpty(at));
-        at += 4;
-        b.tradesAt = at;
-        uint256 length = batch.length;
-        uint256 end = at + _TRADE * b.tradeCount;
-        // The first trade not wholly in the batch.
-        require(end <= length, NetBatchTruncated(at + _TRADE * ((length - at) / _TRADE), length));
-        require(end == length, NetBatchTrailingBytes(end, length));
-        require(
-            uint256(b.firstTradeId) + b.tradeCount <= type(uint64).max,
-            NetTradeIdMismatch(b.firstTradeId, counters.nextTradeId)
-        );
-
-        // Zeroed by the allocation: received and paid per cash position.
-        b.cash = _pointer(new uint256[](2 * b.coinCount * b.participants));
-    }
-
-    /// @dev The participant list: strictly ascending indices of known, active participants.
-    function _decodeParticipants(
-        Clearer storage c,
-        bytes calldata batch,
-        uint256 at,
-        uint32 count,
-        Batch memory b
-    ) private view returns (uint256) {
-        uint256 n = _read(batch, at, 2);
-        require(n != 0, NetBatchEmpty(at));
-        at += 2;
-        uint256[] memory parts = new uint256[](n);
-        uint256 previous;
-        uint256 anyHolds;
-        for (uint256 i; i < n; ++i) {
-            uint256 index = _read(batch, at, 4);
-            require(i == 0 || index > previous, NetBatchNotAscending(at, previous, index));
-            require(index < count, NetUnknownParticipant(uint32(index), count));
-            Participant storage p = c.participants[index];
-            // The participant's one slot: wallet, inactive (bits 160–167), cycleHolds (bits 168–199), withdrawn (bits
-            // 200–207: never read here, `inactive` is set with it).
-            uint256 slot;
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                slot := sload(p.slot)
-            }
-            address wallet = address(uint160(slot));
-            require((slot >> 160) & 0xff == 0, NetParticipantInactive(uint32(index), wallet));
-            uint256 holdsBit = (slot >> 168) & 0xffffffff == 0 ? 0 : _HOLDS_BIT;
-            anyHolds |= holdsBit;
-            parts[i] = holdsBit | (index << 160) | uint160(wallet);
-            previous = index;
-            at += 4;
-        }
-        b.participants = n;
-        b.parts = _pointer(parts);
-        b.holds = anyHolds != 0;
-        return at;
-    }
-
-    /// @dev The instrument groups: strictly ascending indices of known, active instruments, each with its strictly
-    /// ascending local participant indices below P. Lays out the positions.
-    // solhint-disable-next-line function-max-lines
-    function _decodeInstruments(
-        Clearer storage c,
-        bytes calldata batch,
-        uint256 at,
-        uint32 count,
-        Batch memory b
-    ) private view returns (uint256) {
-        uint256 n = _read(batch, at, 2);
-        require(n != 0, NetBatchEmpty(at));
-        at += 2;
-        b.instruments = n;
-        b.instrs = _pointer(new uint256[](4 * n));
-        b.coins = _pointer(new uint256[](n));
-        // Positions are appended at the free memory pointer while nothing else allocates (only storage reads and
-        // `_read` run in this loop), and the pointer is moved past them at the end.
-        uint256 positions;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            positions := mload(0x40)
-        }
-        b.positions = positions;
-        uint256 previous;
-        uint256 inactiveWord = type(uint256).max;
-        uint256 inactiveBits;
-        for (uint256 j; j < n; ++j) {
-            uint256 index = _read(batch, at, 4);
-            require(j == 0 || index > previous, NetBatchNotAscending(at, previous, index));
-            require(index < count, NetUnknownInstrument(uint32(index), count));
-            previous = index;
-            Instrument storage instrument = c.instruments[index];
-            address token = instrument.token;
-            if (index >> 8 != inactiveWord) {
-                inactiveWord = index >> 8;
-                inactiveBits = c.inactiveInstruments[inactiveWord];
-            }
-            require((inactiveBits >> (index & 0xff)) & 1 == 0, NetInstrumentInactive(uint32(index), token));
-            uint256 coin = _coinIndex(b, instrument.coin);
-            at += 4;
-            uint256 k = _read(batch, at, 2);
-            require(k != 0, NetBatchEmpty(at));
-            at += 2;
-            _setInstrument(b, j, token, coin, k | (index << 32));
-            uint256 lotTick = uint256(instrument.lotSize) | (uint256(instrument.tickSize) << 128);
-            // `meta` without the local participant and cash index: globalInstrument << 96.
-            at = _appendPositions(batch, at, k, b, (index << 96), coin * b.participants, lotTick);
-            if (k > b.maxGroup) b.maxGroup = k;
-        }
-        uint256 end = positions + (b.positionCount << 7);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x40, end)
-        }
-        return at;
-    }
-
-    /// @dev Appends the `k` positions of one instrument whose local participant indices start at `at`: each a meta
-    /// word, its lot and tick sizes, and two zeroed accumulators.
-    /// Inline assembly (a few dozen opcodes a position, where a checked `_read` call per entry costs several times
-    /// that; not measured separately): the list's bytes
-    /// are checked to lie in the batch once (`NetBatchTruncated` naming the first missing entry), then each u16 is
-    /// read with one `calldataload`; an entry out of order or ≥ P stops the loop and is reported by
-    /// `_revertLocalIndex` with its offset. Writes only at and past the free memory pointer (positions not yet
-    /// allocated: `_decodeInstruments` moves the pointer past them).
-    function _appendPositions(
-        bytes calldata batch,
-        uint256 at,
-        uint256 k,
-        Batch memory b,
-        uint256 instrumentMeta,
-        uint256 cashBase,
-        uint256 lotTick
-    ) private pure returns (uint256) {
-        uint256 length = batch.length;
-        require(at + 2 * k <= length, NetBatchTruncated(at + 2 * ((length - at) / 2), length));
-        uint256 parts = b.parts;
-        uint256 participants = b.participants;
-        uint256 next = b.positions + (b.positionCount << 7);
-        uint256 bad;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let p := add(batch.offset, at)
-            let end := add(p, shl(1, k))
-            let previous := not(0)
-            for {} lt(p, end) {
-                p := add(p, 2)
-            } {
-                let local := shr(240, calldataload(p))
-                // Strictly ascending (the first against "none": previous = 2^256 − 1 wraps to 0 with add 1) and < P.
-                if or(iszero(lt(local, participants)), iszero(or(eq(previous, not(0)), gt(local, previous)))) {
-                    bad := add(sub(p, batch.offset), 1)
-                    break
-                }
-                previous := local
-                // globalParticipant << 160 from `parts`.
-                let gp := and(mload(add(parts, shl(5, local))), _GP_MASK)
-                mstore(next, or(or(gp, instrumentMeta), or(shl(32, local), add(cashBase, local))))
-                mstore(add(next, 0x20), lotTick)
-                mstore(add(next, 0x40), 0)
-                mstore(add(next, 0x60), 0)
-                next := add(next, 0x80)
-            }
-        }
-        if (bad != 0) _revertLocalIndex(batch, bad - 1, participants);
-        b.positionCount += k;
-        return at + 2 * k;
-    }
-
-    /// @dev Reverts for the bad local index at `offset` (`_appendPositions`).
-    function _revertLocalIndex(bytes calldata batch, uint256 offset, uint256 participants) private pure {
-        uint256 local = _read(batch, offset, 2);
-        require(local < participants, NetBatchLocalIndex(offset, local, participants));
-        revert NetBatchNotAscending(offset, _read(batch, offset - 2, 2), local);
-    }
-
-    /// @dev The local index of `coin` among the batch's coins, appending it on first use.
-    function _coinIndex(Batch memory b, address coin) private pure returns (uint256 i) {
-        uint256 coins = b.coins;
-        uint256 n = b.coinCount;
-        for (; i < n; ++i) if (_word(coins, i) == uint160(coin)) return i;
-        _setWord(coins, n, uint160(coin));
-        b.coinCount = n + 1;
-    }
-
-    function _setInstrument(Batch memory b, uint256 j, address token, uint256 coin, uint256 kAndIndex) private pure {
-        uint256 base = b.instrs + (j << 7);
-        uint256 first = b.positionCount;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(base, token)
-            mstore(add(base, 0x20), coin)
-            mstore(add(base, 0x40), first)
-            mstore(add(base, 0x60), kAndIndex)
-        }
-    }
-
-    /* INTERNAL: NETTING */
-
-    /// @dev Validates every trade, accumulates per position the units bought and sold and per cash position the
-    /// coin received and paid, and returns the Merkle root of the trades' leaves (`_netLoop`, then `_fold`).
-    function _netTrades(bytes calldata batch, Batch memory b) internal pure returns (bytes32 root) {
-        uint256 peaks = _pointer(new uint256[](33));
-        uint256 positions = b.positions;
-        uint256 cash = b.cash;
-        // The cash array is allocated right after the positions (`_decode`): `_netLoop` bounds a position's entry by
-        // the cash array's length word.
-        assert(cash == positions + (b.positionCount << 7) + 0x20);
-        uint256 tradesAt = b.tradesAt;
-        uint256 first;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            first := add(batch.offset, tradesAt)
-        }
-        (uint256 done, uint256 top) = _netLoop(
-            positions,
-            cash,
-            first,
-            first + _TRADE * b.tradeCount,
-            uint256(b.firstTradeId) << 192,
-            peaks
-        );
-        if (done != b.tradeCount) _revertTrade(batch, b, done);
-        root = _fold(peaks, top);
-    }
-
-    /// @dev The trade loop, from calldata address `p` to `end`: returns how many trades passed (all, or the index
-    /// of the first bad one) and the top of the Merkle peaks' stack that starts at `peaks`.
-    /// Inline assembly, measured by test/settlement/NetSettlement.gas.test.ts (it runs once per trade); written to
-    /// keep few values live. `_netTrades` has two callers (`submitBatch`, `batchRoot`), so the optimizer keeps it a
-    /// function of its own instead of inlining it into `submitBatch`, whose decoding makes the compiler move values
-    /// to memory: inlined, the loop's values moved too. Bounds: a trade is 12 bytes at `p`,
-    /// and `_decode` checked that T trades end exactly at the batch's end, so `calldataload(p)` reads the trade (and
-    /// bytes after it, masked off). Both positions' entries are checked to lie below the end of the positions (the
-    /// cash array's length word at `cash − 0x20`) before they are read; a cash index is < C × P by construction
-    /// (`_appendPositions`). Sums cannot overflow: units per trade < 2^32 × 2^96, coin < 2^32 × 2^32 × 2^96, at
-    /// most 2^32 trades, so every accumulator stays below 2^192. The Merkle tree is built streaming (RFC 6962
-    /// shape): after leaf i, the peaks of the perfect subtrees are merged as many times as i has trailing one bits;
-    /// the ≤ 32 peaks live in 33 allocated words; the scratch space (0x00–0x3f) holds what is hashed.
-    // solhint-disable-next-line function-max-lines
-    function _netLoop(
-        uint256 positions,
-        uint256 cash,
-        uint256 p,
-        uint256 end,
-        uint256 tid,
-        uint256 peaks
-    ) private pure returns (uint256 i, uint256 top) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            top := peaks
-            for {} lt(p, end) {
-                p := add(p, _TRADE)
-            } {
-                // buyerPos u16 ‖ sellerPos u16 ‖ quantity u32 ‖ price u32, then other bytes.
-                let w := calldataload(p)
-                let ba := add(positions, shl(7, shr(240, w)))
-                let sa := add(positions, shl(7, and(shr(224, w), 0xffff)))
-                if iszero(and(lt(ba, sub(cash, 0x20)), lt(sa, sub(cash, 0x20)))) {
-                    break
-                }
-                let mb := mload(ba)
-                let x := xor(mb, mload(sa))
-                let qty := and(shr(192, w), 0xffffffff)
-                // quantity × price < 2^64: zero iff either is.
-                let qxp := mul(qty, and(shr(160, w), 0xffffffff))
-                // Same instrument, different participants, quantity and price ≥ 1.
-                if or(or(and(x, _GI_MASK), iszero(and(x, _GP_MASK))), iszero(qxp)) {
-                    break
-                }
-                // The leaf word: tradeId ‖ buyer ‖ seller ‖ instrument ‖ quantity ‖ price ‖ 0 (hashed below).
-                mstore(
-                    0x00,
-                    or(
-                        or(tid, and(mb, _GP_MASK)),
-                        or(
-                            shr(32, and(xor(mb, x), _GP_MASK)),
-                            or(and(mb, _GI_MASK), shl(32, and(shr(160, w), 0xffffffffffffffff)))
-                        )
-                    )
-                )
-                // Units: quantity × lotSize, bought by the buyer's position, sold by the seller's.
-                let sizes := mload(add(ba, 0x20))
-                qty := mul(qty, and(sizes, 0xffffffffffffffffffffffffffffffff))
-                ba := add(ba, 0x40)
-                mstore(ba, add(mload(ba), qty))
-                sa := add(sa, 0x60)
-                mstore(sa, add(mload(sa), qty))
-                // Coin: quantity × price × tickSize, paid by the buyer (word 1), received by the seller (word 0).
-                qxp := mul(qxp, shr(128, sizes))
-                ba := add(cash, add(shl(6, and(mb, 0xffffffff)), 0x20))
-                mstore(ba, add(mload(ba), qxp))
-                sa := add(cash, shl(6, and(xor(mb, x), 0xffffffff)))
-                mstore(sa, add(mload(sa), qxp))
-                // The leaf, merged with the peaks it completes.
-                let h := keccak256(0x00, 0x20)
-                for {
-                    let k := i
-                } and(k, 1) {
-                    k := shr(1, k)
-                } {
-                    top := sub(top, 0x20)
-                    let a := mload(top)
-                    switch lt(a, h)
-                    case 0 {
-                        mstore(0x00, h)
-                        mstore(0x20, a)
-                    }
-                    default {
-                        mstore(0x00, a)
-                        mstore(0x20, h)
-                    }
-                    h := keccak256(0x00, 0x40)
-                }
-                mstore(top, h)
-                top := add(top, 0x20)
-                tid := add(tid, shl(192, 1))
-                i := add(i, 1)
-            }
-        }
-    }
-
-    /// @dev The root of the peaks `peaks` .. `top` (exclusive), folded right to left: node(P0, node(P1, …
-    /// node(Pm−2, Pm−1))), RFC 6962's shape.
-    function _fold(uint256 peaks, uint256 top) private pure returns (bytes32 root) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            top := sub(top, 0x20)
-            root := mload(top)
-            for {} gt(top, peaks) {} {
-                top := sub(top, 0x20)
-                let a := mload(top)
-                switch lt(a, root)
-                case 0 {
-                    mstore(0x00, root)
-                    mstore(0x20, a)
-                }
-                default {
-                    mstore(0x00, a)
-                    mstore(0x20, root)
-                }
-                root := keccak256(0x00, 0x40)
-            }
-        }
-    }
-
-    /// @dev Reverts with what is wrong with trade `t` (`_netTrades` stopped there).
-    function _revertTrade(bytes calldata batch, Batch memory b, uint256 t) private pure {
-        (uint256 bp, uint256 sp, uint256 quantity, uint256 price) = _trade(batch, b, t);
-        uint256 n = b.positionCount;
-        require(bp < n && sp < n, NetTradeInvalidPositions(t, uint16(bp), uint16(sp), n));
-        uint256 mb = _word(b.positions, bp << 2);
-        uint256 ms = _word(b.positions, sp << 2);
-        require((mb ^ ms) & _GI_MASK == 0, NetTradeInvalidPositions(t, uint16(bp), uint16(sp), n));
-        require((mb ^ ms) & _GP_MASK != 0, NetSelfTrade(t, uint32(mb >> 160)));
-        revert NetTradeZero(t, uint32(quantity), uint32(price));
-    }
-
-    /// @dev Reverts with `NetPositionUnused` for the first position no trade bought or sold in.
-    function _checkPositionsUsed(Batch memory b) private pure {
-        uint256 positions = b.positions;
-        uint256 n = b.positionCount;
-        uint256 unused = n;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            for {
-                let i := 0
-            } lt(i, n) {
-                i := add(i, 1)
-            } {
-                let e := add(positions, shl(7, i))
-                if iszero(or(mload(add(e, 0x40)), mload(add(e, 0x60)))) {
-                    unused := i
-                    break
-                }
-            }
-        }
-        if (unused != n) {
-            uint256 meta = _word(positions, unused << 2);
-            revert NetPositionUnused(unused, uint32(meta >> 160), uint32(meta >> 96));
-        }
-    }
-
     /* INTERNAL: APPLYING */
 
     /// @dev One `settleNet` call per instrument (its positions in header order), then per coin (the participants
@@ -861,6 +371,8 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     /// only when a participant of the batch has some (`b.holds`, read with the participants' slots), and then only
     /// for the debits of those participants: a batch without them pays one branch per call.
     function _settleTokens(Clearer storage c, bytes calldata batch, Batch memory b, uint64 batchNo) private {
+        // Zeroed by the allocation: coin received − paid and flags per cash position.
+        b.cash = _pointer(new uint256[](2 * b.coinCount * b.participants));
         uint256 size = b.maxGroup > b.participants ? b.maxGroup : b.participants;
         // The call: selector (the last 4 bytes of the first word), 3 offsets, 3 arrays (length and `size` words).
         uint256 buffer = _pointer(new uint256[](7 + 3 * size));
@@ -872,9 +384,11 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
                 _at(base + 0x60)
             );
             k &= 0xffffffff;
-            _fillInstrumentCall(b, buffer, first, k);
+            uint256 terms = _at(base + 0x20);
+            _fillInstrumentCall(b, buffer, first, k, terms);
             if (b.holds) {
-                _callDrawing(c, batch, b, token, buffer, k, false, j, _instrumentDebits(b, first, k), batchNo);
+                uint256[] memory debits = _instrumentDebits(b, first, k, (terms >> 32) & type(uint96).max);
+                _callDrawing(c, batch, b, token, buffer, k, false, j, debits, batchNo);
                 continue;
             }
             (bool ok, bytes memory reason) = _call(token, buffer, k);
@@ -915,22 +429,25 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
 
     /* INTERNAL: CYCLE HOLDS */
 
-    /// @dev The debits of instrument positions `first` .. `first + k − 1` whose participant has cycle holds, as
-    /// `local << 192 | debit` (a debit is below 2^192: `_netLoop`).
+    /// @dev The debits of instrument positions `first` .. `first + k − 1` (lot size `lot`) whose participant has
+    /// cycle holds, as `local << 192 | debit` (a debit is below 2^64 × 2^96: `_netLoop`).
     function _instrumentDebits(
         Batch memory b,
         uint256 first,
-        uint256 k
+        uint256 k,
+        uint256 lot
     ) private pure returns (uint256[] memory debits) {
         debits = new uint256[](k);
         uint256 n;
         for (uint256 i; i < k; ++i) {
-            uint256 e = (first + i) << 2;
-            (uint256 bought, uint256 sold) = (_word(b.positions, e + 2), _word(b.positions, e + 3));
+            uint256 e = (first + i) << 1;
+            // Lots sold and bought (accumulator bits 192–255 and 128–191).
+            uint256 acc = _word(b.positions, e + 1);
+            (uint256 sold, uint256 bought) = (acc >> 192, (acc >> 128) & type(uint64).max);
             if (bought >= sold) continue;
             uint256 local = (_word(b.positions, e) >> 32) & 0xffffffff;
             if (_word(b.parts, local) & _HOLDS_BIT == 0) continue;
-            debits[n++] = (local << 192) | (sold - bought);
+            debits[n++] = (local << 192) | ((sold - bought) * lot);
         }
         _shorten(debits, n);
     }
@@ -943,9 +460,9 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         uint256 n;
         for (uint256 local; local < participants; ++local) {
             if (_word(b.parts, local) & _HOLDS_BIT == 0) continue;
-            uint256 e = base + (local << 1);
-            (uint256 received, uint256 paid) = (_word(b.cash, e), _word(b.cash, e + 1));
-            if (received < paid) debits[n++] = (local << 192) | (paid - received);
+            // received − paid, as int256 (`_fillInstrumentCall`).
+            int256 net = int256(_word(b.cash, base + (local << 1)));
+            if (net < 0) debits[n++] = (local << 192) | uint256(-net);
         }
         _shorten(debits, n);
     }
@@ -1058,31 +575,49 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         }
     }
 
-    /// @dev Writes the arrays of an instrument's call: positions `first` .. `first + k − 1`.
-    function _fillInstrumentCall(Batch memory b, uint256 buffer, uint256 first, uint256 k) private pure {
+    /// @dev Writes the arrays of an instrument's call: positions `first` .. `first + k − 1`, of the instrument's
+    /// `terms` (`Batch`: coin, lot size, tick size); adds each position's coin, in coin units, and its flags to its
+    /// cash position. Every instrument's call is built before any coin's (`_settleTokens`), once.
+    /// Safe: the accumulator's fields (`_netLoop`): lots bought and sold < 2^64 each, their difference times the lot
+    /// size (< 2^96) as int256; coin received − paid = bits 0–127 − 2^97, |·| < 2^96, times the tick size (< 2^96),
+    /// summed over ≤ 2^16 positions of a cash position: below 2^209 in magnitude. The cash index of the meta word
+    /// is < C × P (`_appendPositions`).
+    function _fillInstrumentCall(Batch memory b, uint256 buffer, uint256 first, uint256 k, uint256 terms) private pure {
         uint256 parts = b.parts;
-        uint256 e = b.positions + (first << 7);
+        uint256 cash = b.cash;
+        uint256 e = b.positions + (first << 6);
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            let accounts := add(buffer, 0x80)
-            let deltas := add(accounts, shl(5, add(k, 1)))
-            let flags := add(deltas, shl(5, add(k, 1)))
+            let lot := and(shr(32, terms), 0xffffffffffffffffffffffff)
+            let tick := shr(128, terms)
+            // accounts[i] at `a`, deltas[i] at `a + stride`, flags[i] at `a + 2 × stride`.
+            let stride := shl(5, add(k, 1))
+            let a := add(buffer, 0xa0)
             for {
-                let i := 0
-            } lt(i, k) {
-                i := add(i, 1)
+                let end := add(e, shl(6, k))
+            } lt(e, end) {
+                e := add(e, 0x40)
             } {
-                let bought := mload(add(e, 0x40))
-                let sold := mload(add(e, 0x60))
-                let local := and(shr(32, mload(e)), 0xffffffff)
-                let o := shl(5, add(i, 1))
+                let meta := mload(e)
+                let acc := mload(add(e, 0x20))
+                // parts[localParticipant] (meta bits 32–63), its wallet.
                 mstore(
-                    add(accounts, o),
-                    and(mload(add(parts, shl(5, local))), 0xffffffffffffffffffffffffffffffffffffffff)
+                    a,
+                    and(mload(add(parts, and(shr(27, meta), 0x1fffffffe0))), 0xffffffffffffffffffffffffffffffffffffffff)
                 )
-                mstore(add(deltas, o), sub(bought, sold))
-                mstore(add(flags, o), or(gt(bought, 0), shl(1, gt(sold, 0))))
-                e := add(e, 0x80)
+                let bought := and(shr(128, acc), 0xffffffffffffffff)
+                let sold := shr(192, acc)
+                let d := add(a, stride)
+                mstore(d, mul(sub(bought, sold), lot))
+                bought := iszero(iszero(bought))
+                sold := iszero(iszero(sold))
+                mstore(add(d, stride), or(bought, shl(1, sold)))
+                // The coin's side is the other: units sold → coin received (1), units bought → coin paid (2).
+                let c := add(cash, shl(6, and(meta, 0xffffffff)))
+                mstore(c, add(mload(c), mul(sub(and(acc, 0xffffffffffffffffffffffffffffffff), _COIN_BIAS), tick)))
+                c := add(c, 0x20)
+                mstore(c, or(mload(c), or(sold, shl(1, bought))))
+                a := add(a, 0x20)
             }
         }
     }
@@ -1103,17 +638,17 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             } lt(i, participants) {
                 i := add(i, 1)
             } {
-                let received := mload(add(e, shl(6, i)))
-                let paid := mload(add(e, add(shl(6, i), 0x20)))
-                if or(received, paid) {
+                // received − paid, and the flags (`_fillInstrumentCall`): any coin moved iff a flag is set.
+                let f := mload(add(e, add(shl(6, i), 0x20)))
+                if f {
                     k := add(k, 1)
                     let o := shl(5, k)
                     mstore(
                         add(accounts, o),
                         and(mload(add(parts, shl(5, i))), 0xffffffffffffffffffffffffffffffffffffffff)
                     )
-                    mstore(add(deltas, o), sub(received, paid))
-                    mstore(add(flags, o), or(gt(received, 0), shl(1, gt(paid, 0))))
+                    mstore(add(deltas, o), mload(add(e, shl(6, i))))
+                    mstore(add(flags, o), f)
                 }
             }
             // The arrays were laid out for P entries: move deltas and flags next to k accounts.
@@ -1186,7 +721,7 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
             uint256 position = type(uint256).max;
             if (index < k) {
                 position = _at(b.instrs + (group << 7) + 0x40) + index;
-                uint256 local = (_word(b.positions, position << 2) >> 32) & 0xffffffff;
+                uint256 local = (_word(b.positions, position << 1) >> 32) & 0xffffffff;
                 participant = address(uint160(_word(b.parts, local)));
             }
             trade = _firstInstrumentTrade(batch, b, group, position);
@@ -1231,36 +766,12 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
     ) private pure returns (uint256 t) {
         for (; t < b.tradeCount; ++t) {
             (uint256 bp, uint256 sp, , ) = _trade(batch, b, t);
-            uint256 mb = _word(b.positions, bp << 2);
+            uint256 mb = _word(b.positions, bp << 1);
             if ((mb & 0xffffffff) / b.participants != coin) continue;
-            uint256 ms = _word(b.positions, sp << 2);
+            uint256 ms = _word(b.positions, sp << 1);
             if (local == type(uint256).max || (mb >> 32) & 0xffffffff == local || (ms >> 32) & 0xffffffff == local) {
                 return t;
             }
-        }
-    }
-
-    /* INTERNAL: HELPERS */
-
-    /// @dev Trade `t`'s fields.
-    function _trade(
-        bytes calldata batch,
-        Batch memory b,
-        uint256 t
-    ) private pure returns (uint256 bp, uint256 sp, uint256 quantity, uint256 price) {
-        uint256 at = b.tradesAt + t * _TRADE;
-        bp = _read(batch, at, 2);
-        sp = _read(batch, at + 2, 2);
-        quantity = _read(batch, at + 4, 4);
-        price = _read(batch, at + 8, 4);
-    }
-
-    /// @dev The `size`-byte (≤ 32) big-endian unsigned integer at byte `at` of `batch`.
-    function _read(bytes calldata batch, uint256 at, uint256 size) private pure returns (uint256 value) {
-        require(at + size <= batch.length, NetBatchTruncated(at, batch.length));
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            value := shr(sub(256, shl(3, size)), calldataload(add(batch.offset, at)))
         }
     }
 
@@ -1274,45 +785,5 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
                 (uint256(trade.quantity) << 64) |
                 (uint256(trade.price) << 32);
         return keccak256(abi.encode(word));
-    }
-
-    /// @dev The memory address of `array`'s first entry.
-    function _pointer(uint256[] memory array) private pure returns (uint256 p) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            p := add(array, 0x20)
-        }
-    }
-
-    /// @dev The word at memory address `p`.
-    function _at(uint256 p) private pure returns (uint256 value) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            value := mload(p)
-        }
-    }
-
-    /// @dev Word `i` from memory address `p`.
-    function _word(uint256 p, uint256 i) private pure returns (uint256 value) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            value := mload(add(p, shl(5, i)))
-        }
-    }
-
-    function _setWord(uint256 p, uint256 i, uint256 value) private pure {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(add(p, shl(5, i)), value)
-        }
-    }
-
-    function _clearer(address clearer) internal view returns (Clearer storage) {
-        NetSettlementStorage storage $;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            $.slot := _STORAGE_LOCATION
-        }
-        return $.clearers[clearer];
     }
 }

@@ -135,7 +135,7 @@ describe("NetSettlement gas", function () {
     }
     console.table(rows);
     // The trade loop (decode + validate + net + Merkle) stays lean.
-    for (const loop of loops) expect(loop).to.be.lessThan(900);
+    for (const loop of loops) expect(loop).to.be.lessThan(650);
   });
 
   it("cycle holds: what a batch pays for them, per covered position (1,000 member-level trades)", async function () {

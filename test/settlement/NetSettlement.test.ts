@@ -356,6 +356,38 @@ describe("NetSettlement", function () {
       expect(record).to.deep.equal([root, 7n, 0n, 5n, BigInt(block!.timestamp)]);
     });
 
+    it("nets extreme sizes exactly: u32 quantities and prices, u96 lot and tick sizes, a position both bought and sold", async function () {
+      const world = await loadFixture(netFixture);
+      const { clearer, tokens, wallets } = world;
+      const max32 = 2 ** 32 - 1;
+      const max96 = 2n ** 96n - 1n;
+      const terms = { token: await tokens.eqb.getAddress(), coin: await tokens.cny.getAddress() };
+      await clearer.addInstrument(terms.token, terms.coin, max96, max96);
+      const instruments = [...world.instruments, { ...terms, lotSize: max96, tickSize: max96 }];
+      // Enough for every debit below: units up to 2^32 × 2^96, coin up to 2^32 × 2^32 × 2^96 a trade.
+      for (const w of wallets.slice(0, 3)) {
+        await tokens.eqb.mint(w, 2n ** 200n);
+        await tokens.cny.mint(w, 2n ** 200n);
+      }
+      const trades = withIds(0n, [
+        { buyer: 0, seller: 1, instrument: 3, quantity: max32, price: max32 },
+        { buyer: 1, seller: 0, instrument: 3, quantity: max32, price: 1 },
+        { buyer: 0, seller: 2, instrument: 3, quantity: 1, price: max32 },
+        { buyer: 2, seller: 0, instrument: 2, quantity: max32, price: max32 },
+      ]);
+      const before = await ledgerOf(world);
+      await clearer.submitBatch(encodeBatch(1, 0n, trades));
+      const after = await ledgerOf(world);
+      const expected = applyGross(before, trades, instruments, wallets);
+      for (const [token, m] of after) {
+        for (const [w, balance] of m) expect(balance, `${token} ${w}`).to.equal(ledgerGet(expected, token, w));
+      }
+      // Participant 0 bought and sold instrument 3: its units moved by the net of both (one lot); participant 1
+      // bought back what it sold. Participants 0 and 2 pay and receive CNY on two instruments of different ticks.
+      expect(ledgerGet(after, terms.token, wallets[0]) - ledgerGet(before, terms.token, wallets[0])).to.equal(max96);
+      expect(ledgerGet(after, terms.token, wallets[1])).to.equal(ledgerGet(before, terms.token, wallets[1]));
+    });
+
     it("calls settleNet per instrument then per coin with the net deltas and flags, Transfers through the engine", async function () {
       const world = await loadFixture(netFixture);
       const { clearer, instruments, wallets, tokens, contracts } = world;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.27;
 
-import {NetSettlement} from "../../settlement/NetSettlement.sol";
+import {NetSettlementCore} from "../../settlement/NetSettlementCore.sol";
 
 /// @title NetSettlementHarness
-/// @notice Test-only: the net-settlement module standing alone, with tables seeded without checks, so the gas test
+/// @notice Test-only: the net-settlement module's batch machinery (`NetSettlementCore`) standing alone, with tables seeded without checks, so the gas test
 /// can time the decoding and the trade loop of a batch by themselves (`measure`, an `eth_call`).
 /// @dev Never shipped.
-contract NetSettlementHarness is NetSettlement {
+contract NetSettlementHarness is NetSettlementCore {
     /// @notice Appends `wallets` to the caller's participants (no checks).
     function seedParticipants(address[] calldata wallets) external {
         Clearer storage c = _clearer(msg.sender);
