@@ -94,6 +94,23 @@ library ComplianceMemoLib {
             block.timestamp < until << _TIME_SHIFT;
     }
 
+    /// @notice The bits a memo made by the pipeline with serial bits `serial` under configuration `version` at the
+    /// store's `epoch` carries in its serial, epoch and version fields: computed once per batch, so that `vouches`
+    /// tests a memo's key and epoch with one comparison.
+    function key(uint64 epoch, uint16 version, uint256 serial) internal pure returns (uint256) {
+        return serial | ((uint256(epoch) & _EPOCH_MASK) << _EPOCH_SHIFT) | (uint256(version) << _VERSION_SHIFT);
+    }
+
+    /// @notice Whether `memo` holds now, at the level asked, for the pipeline, configuration and epoch of `key`
+    /// (`key(...)`): `holds(...) && inEpoch(...)` in one masked comparison.
+    function vouches(uint88 memo, uint256 key_, bool recipientLevel) internal view returns (bool) {
+        uint256 m = memo;
+        uint256 level = recipientLevel ? _RECIPIENT : 0;
+        return
+            m & (_SERIAL_EPOCH_AND_VERSION | level) == key_ | level &&
+            block.timestamp < (m & _UNTIL_MASK) << _TIME_SHIFT;
+    }
+
     /// @notice Whether `memo` was made at the store's current `epoch` (compared on the memo's 39 bits).
     function inEpoch(uint88 memo, uint64 epoch) internal pure returns (bool) {
         return (uint256(memo) >> _EPOCH_SHIFT) & _EPOCH_MASK == uint256(epoch) & _EPOCH_MASK;

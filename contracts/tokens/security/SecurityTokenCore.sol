@@ -17,6 +17,7 @@ import {INetSettleable} from "../../interfaces/tokens/INetSettleable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HoldLib} from "../../libraries/HoldLib.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
+import {NetPositionLib} from "../../libraries/NetPositionLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
 import {ProductType} from "../../types/ProductType.sol";
 import {Restriction} from "../../types/Restriction.sol";
@@ -588,10 +589,14 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// (received or delivered in a trade, or a non-zero change) must not be frozen. Debits first, in order: each
     /// within the available balance (neither frozen nor held), through `_debit` as a checked transfer's (snapshot
     /// checkpoint, holder accounting when the balance reaches zero); then credits, through `_credit` (a new holder's
-    /// investor index cached, the counts as a transfer keeps them), noting for each account that starts holding as
-    /// a new investor the holder count just before it joined. Last, with every balance final, the pipeline judges
-    /// every account in its roles in one call (`ICompliance.checkNetPositions`: the investor cap at the count it
-    /// joined at, the balance cap on the final balance) and its fresh memo is stored when the account holds.
+    /// investor index cached, the counts as a transfer keeps them), marking each account that starts holding as a
+    /// new investor. Last, with every balance final, the pipeline judges every account in its roles in one call
+    /// (`ICompliance.checkNetPositions`: the investor cap at the count each new investor joined at, the balance cap
+    /// on the final balance) and the memos it changes are stored for the accounts that hold.
+    /// Two passes over the positions, not one: a credit must not fund a later debit of the same account, and a new
+    /// investor is judged at the holder count after every debit (a seller leaving frees the cap for a buyer listed
+    /// before it). The checks of the first pass are made in it, position by position; a refusal it finds is raised
+    /// with the precedence of a check pass over every position before any debit (`_netDebits`).
     /// Supply, and so T1, never moves: Σ deltas is zero and every debit takes at most a balance, so every credit
     /// fits (W1).
     function _settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) internal {
@@ -612,22 +617,25 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             _refuseNet(0, accounts[0], deltas[0], paused ? Restriction.TokenPaused : Restriction.TransfersStopped);
         }
         if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
-        _netRequireUnfrozen(accounts, deltas, flags);
-        uint256 counts = _netDebits(accounts, deltas, hot);
-        uint256[] memory joinedAt;
-        (joinedAt, counts) = _netCredits(accounts, deltas, hot, counts);
+        uint256[] memory positions = new uint256[](n);
+        uint256 counts = _netDebits(accounts, deltas, flags, positions, hot);
+        // The holder count the first new investor joins at (credits raise it only by new investors).
+        uint256 holders = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT));
+        counts = _netCredits(accounts, deltas, hot, counts, positions);
         if (counts != hot) slot.value = counts;
-        _netAskPipeline(accounts, deltas, flags, joinedAt);
+        _netAskPipeline(accounts, deltas, holders, positions);
     }
 
-    /// @dev Refuses the first account taking a role (`_netRoles`) that is frozen, or is no holder's address.
+    /// @dev Reverts at the first position from `from` on whose account is no holder's address
+    /// (`SecurityTokenInvalidAddress`) or, taking a role (`_netRoles`), is frozen; returns if there is none.
     function _netRequireUnfrozen(
         address[] calldata accounts,
         int256[] calldata deltas,
-        uint8[] calldata flags
+        uint8[] calldata flags,
+        uint256 from
     ) private view {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        for (uint256 i; i < accounts.length; ++i) {
+        for (uint256 i = from; i < accounts.length; ++i) {
             address account = accounts[i];
             require(account != address(0) && account != address(this), SecurityTokenInvalidAddress(account));
             uint256 roles = _netRoles(flags[i], deltas[i]);
@@ -642,45 +650,77 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
     }
 
-    /// @dev Applies the debits in order, each within the available balance, as a transfer's sender; returns the
-    /// implementation slot `hot` with the counts of the holders that left.
+    /// @dev The first pass, in order: each position's checks and debit (`_netDebit`), its packed position for the
+    /// pipeline in `positions`. Returns the implementation slot `counts` (`hot` as read) with the counts of the
+    /// holders that left. Precedence as a check pass over every position before any debit: a bad address or a
+    /// frozen account anywhere wins over a short balance, so at the first position refused here
+    /// `_netRequireUnfrozen` runs from it on (debits change no freeze: it reads what a check pass before the
+    /// debits would have) before a short balance is refused.
     function _netDebits(
         address[] calldata accounts,
         int256[] calldata deltas,
-        uint256 hot
-    ) private returns (uint256 counts) {
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        counts = hot;
+        uint8[] calldata flags,
+        uint256[] memory positions,
+        uint256 counts
+    ) private returns (uint256) {
         for (uint256 i; i < accounts.length; ++i) {
-            int256 delta = deltas[i];
-            if (delta >= 0) continue;
-            address account = accounts[i];
+            bool refused;
+            (positions[i], counts, refused) = _netDebit(accounts[i], deltas[i], flags[i], counts);
+            if (refused) {
+                // Reverts at `i` itself for a bad address or a freeze; else `i` is short.
+                _netRequireUnfrozen(accounts, deltas, flags, i);
+                _refuseNet(i, accounts[i], deltas[i], Restriction.InsufficientUnfrozenBalance);
+            }
+        }
+        return counts;
+    }
+
+    /// @dev One position of the first pass: returns `refused` for a bad address (its word is not read: W2), a
+    /// frozen account taking a role (`_netRoles`), or a loss beyond its available balance (neither frozen nor held);
+    /// else debits it as a checked transfer's sender (`_debit`: snapshot checkpoint; holder
+    /// accounting in `counts`, the implementation slot, when the balance reaches zero). Returns its packed position
+    /// (`NetPositionLib`: account, memo, roles).
+    function _netDebit(
+        address account,
+        int256 delta,
+        uint8 flag,
+        uint256 counts
+    ) private returns (uint256 position, uint256, bool refused) {
+        if (account == address(0) || account == address(this)) return (0, counts, true);
+        uint256 roles = _netRoles(flag, delta);
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        Account storage acct = $.accounts[account];
+        uint256 word = acct.word;
+        if (roles != 0 && word & _FROZEN_BIT != 0) return (0, counts, true);
+        if (delta < 0) {
             // |delta| without negating type(int256).min.
             uint256 amount = uint256(-(delta + 1)) + 1;
-            Account storage acct = $.accounts[account];
-            uint256 word = acct.word;
-            if (_unfrozenBalance(account, word) < amount) {
-                _refuseNet(i, account, delta, Restriction.InsufficientUnfrozenBalance);
-            }
+            if (_unfrozenBalance(account, word) < amount) return (0, counts, true);
+            // `counts` carries the snapshot id of `hot` (only the count fields change).
+            uint256 snapshotId = (counts >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
             word = _debit($, account, word, amount, snapshotId, true);
             acct.word = word;
             if (word & _BALANCE_MASK == 0) counts = _leaving(account, word, 0, counts);
             emit IERC20.Transfer(account, _settlementEngine, amount);
         }
+        position =
+            uint256(uint160(account)) |
+            ((word & _MEMO_MASK) << (NetPositionLib.MEMO_SHIFT - _MEMO_SHIFT)) |
+            (roles << NetPositionLib.ROLES_SHIFT);
+        return (position, counts, false);
     }
 
-    /// @dev Applies the credits in order, as a transfer's recipient; returns, for each account that started holding
-    /// as a new investor, the holder count just before it joined plus one (else 0), and `counts` with the joins.
+    /// @dev The second pass: the credits in order, as a transfer's recipient; marks in `positions` each account
+    /// that started holding as a new investor, and returns `counts` with the joins.
     function _netCredits(
         address[] calldata accounts,
         int256[] calldata deltas,
         uint256 hot,
-        uint256 counts
-    ) private returns (uint256[] memory joinedAt, uint256) {
+        uint256 counts,
+        uint256[] memory positions
+    ) private returns (uint256) {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
         uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        joinedAt = new uint256[](accounts.length);
         for (uint256 i; i < accounts.length; ++i) {
             int256 delta = deltas[i];
             if (delta <= 0) continue;
@@ -696,45 +736,33 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                 Eligibility.wrap(0)
             );
             acct.word = word;
-            if (change & _ONE_HOLDER != 0) joinedAt[i] = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) + 1;
+            if (change & _ONE_HOLDER != 0) positions[i] |= NetPositionLib.NEW_INVESTOR;
             unchecked {
                 // As in `_update`: each count is bounded by the accounts that ever held, far below 2^32.
                 counts += change;
             }
             emit IERC20.Transfer(_settlementEngine, account, uint256(delta));
         }
-        return (joinedAt, counts);
+        return counts;
     }
 
     /// @dev Asks the pipeline about every account in its roles, balances final, in one call
-    /// (`ICompliance.checkNetPositions`); stores the fresh memo of each account that holds (one holding nothing is
-    /// judged afresh next time).
+    /// (`ICompliance.checkNetPositions`, `holders` the holder count after the debits); stores each memo it changes
+    /// when the account holds (one holding nothing is judged afresh next time).
     function _netAskPipeline(
         address[] calldata accounts,
         int256[] calldata deltas,
-        uint8[] calldata flags,
-        uint256[] memory joinedAt
+        uint256 holders,
+        uint256[] memory positions
     ) private {
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        ICompliance.NetPosition[] memory positions = new ICompliance.NetPosition[](accounts.length);
-        for (uint256 i; i < accounts.length; ++i) {
-            uint256 joined = joinedAt[i];
-            positions[i] = ICompliance.NetPosition({
-                account: accounts[i],
-                roles: uint8(_netRoles(flags[i], deltas[i])),
-                memo: uint88($.accounts[accounts[i]].word >> _MEMO_SHIFT),
-                newInvestor: joined != 0,
-                // A count below 2^32 (T2), plus one.
-                holderCount: uint32(joined == 0 ? 0 : joined - 1)
-            });
-        }
-        (Restriction code, uint256 index, uint88[] memory memos) = _compliance.checkNetPositions(positions);
+        (Restriction code, uint256 index, uint256[] memory memos) = _compliance.checkNetPositions(holders, positions);
         if (code != Restriction.None) _refuseNet(index, accounts[index], deltas[index], code);
-        for (uint256 i; i < accounts.length; ++i) {
-            if (memos[i] == positions[i].memo) continue;
-            Account storage acct = $.accounts[accounts[i]];
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        for (uint256 k; k < memos.length; ++k) {
+            uint256 entry = memos[k];
+            Account storage acct = $.accounts[accounts[entry >> NetPositionLib.INDEX_SHIFT]];
             uint256 word = acct.word;
-            if (_holds(word)) acct.word = _withMemo(word, memos[i]);
+            if (_holds(word)) acct.word = _withMemo(word, uint88(entry));
         }
     }
 
