@@ -122,6 +122,9 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     uint256 internal constant _SUPPLY_SNAPSHOT_SHIFT = 104;
     uint256 internal constant _SUPPLY_SNAPSHOT_MASK = uint256(type(uint24).max) << _SUPPLY_SNAPSHOT_SHIFT;
 
+    /// @dev `IERC20.Transfer`'s topic, for the net settlement's inline assembly (which takes only literal constants).
+    uint256 private constant _TRANSFER_TOPIC = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
+
     /* HOT FLAGS */
 
     uint256 internal constant _FLAG_PAUSED = 1 << 0;
@@ -606,8 +609,13 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             n == deltas.length && n == flags.length,
             INetSettleable.NetLengthMismatch(n, deltas.length, flags.length)
         );
-        int256 sum;
-        for (uint256 i; i < n; ++i) sum += deltas[i];
+        // The three arrays' data offsets in one word (`_NET_*_AT`): each is below 2^64, bounded by the call data.
+        uint256 at;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            at := or(accounts.offset, or(shl(64, deltas.offset), shl(128, flags.offset)))
+        }
+        int256 sum = _netSum(at, n);
         require(sum == 0, INetSettleable.NetUnbalanced(sum));
         if (n == 0) return;
         StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
@@ -618,12 +626,44 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
         if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
         uint256[] memory positions = new uint256[](n);
-        uint256 counts = _netDebits(accounts, deltas, flags, positions, hot);
+        (uint256 counts, uint256 refused) = _netDebits(at, n, positions, hot);
+        if (refused < n) {
+            // Precedence as a check pass over every position before any debit: a bad address or a frozen account
+            // anywhere wins over a short balance. Reverts at `refused` itself for a bad address or a freeze, or
+            // after it (debits change no freeze: it reads what a check pass before the debits would have).
+            _netRequireUnfrozen(accounts, deltas, flags, refused);
+            _refuseNet(refused, accounts[refused], deltas[refused], Restriction.InsufficientUnfrozenBalance);
+        }
         // The holder count the first new investor joins at (credits raise it only by new investors).
         uint256 holders = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT));
-        counts = _netCredits(accounts, deltas, hot, counts, positions);
+        counts = _netCredits(at, n, positions, counts);
         if (counts != hot) slot.value = counts;
         _netAskPipeline(accounts, deltas, holders, positions);
+    }
+
+    /// @dev Σ deltas, with checked arithmetic (`Panic(0x11)` on overflow, as `sum += deltas[i]` would). `at` as in
+    /// `_settleNet`.
+    function _netSum(uint256 at, uint256 n) private pure returns (int256 sum) {
+        // Safe: reads `n` words from the deltas' data, which the parameters' decoder bounded to the call data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let deltasAt := and(shr(64, at), 0xffffffffffffffff)
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let delta := calldataload(add(deltasAt, shl(5, i)))
+                let next := add(sum, delta)
+                // Overflow iff the sum moved against the sign of `delta`.
+                if iszero(eq(slt(next, sum), slt(delta, 0))) {
+                    mstore(0x00, shl(224, 0x4e487b71))
+                    mstore(0x04, 0x11)
+                    revert(0x00, 0x24)
+                }
+                sum := next
+            }
+        }
     }
 
     /// @dev Reverts at the first position from `from` on whose account is no holder's address
@@ -650,34 +690,106 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
     }
 
-    /// @dev The first pass, in order: each position's checks and debit (`_netDebit`), its packed position for the
-    /// pipeline in `positions`. Returns the implementation slot `counts` (`hot` as read) with the counts of the
-    /// holders that left. Precedence as a check pass over every position before any debit: a bad address or a
-    /// frozen account anywhere wins over a short balance, so at the first position refused here
-    /// `_netRequireUnfrozen` runs from it on (debits change no freeze: it reads what a check pass before the
-    /// debits would have) before a short balance is refused.
+    /// @dev The first pass, in order: each position's checks, its debit when it loses, and its packed position for
+    /// the pipeline (`NetPositionLib`: account, memo, roles) in `positions`. Returns the implementation slot
+    /// `counts` (`hot` as read) with the counts of the holders that left, and the first position refused (a bad
+    /// address, a frozen account taking a role, a loss beyond the available balance), or `n`.
+    /// A plain position is applied inline: a valid holder's address, not frozen, and for a debit an account with
+    /// nothing frozen nor held, no checkpoint due, that keeps a balance (no holder accounting). Any other goes
+    /// through `_netDebit`, in Solidity.
     function _netDebits(
-        address[] calldata accounts,
-        int256[] calldata deltas,
-        uint8[] calldata flags,
+        uint256 at,
+        uint256 n,
         uint256[] memory positions,
         uint256 counts
-    ) private returns (uint256) {
-        for (uint256 i; i < accounts.length; ++i) {
-            bool refused;
-            (positions[i], counts, refused) = _netDebit(accounts[i], deltas[i], flags[i], counts);
-            if (refused) {
-                // Reverts at `i` itself for a bad address or a freeze; else `i` is short.
-                _netRequireUnfrozen(accounts, deltas, flags, i);
-                _refuseNet(i, accounts[i], deltas[i], Restriction.InsufficientUnfrozenBalance);
+    ) private returns (uint256, uint256 i) {
+        address engine = _settlementEngine;
+        for (; i < n; ++i) {
+            // Inline assembly: the plain positions from `i` on, stopping at the first that is not (nothing of it
+            // applied). Safe: reads word `i` < `n` of each array's data, which the parameters' decoder bounded to the
+            // call data; a dirty address or flag is left to `_netPositionAt`, which reverts as the decoder's
+            // validation does; writes `positions[i]` (`n` words allocated), its account's word and a `Transfer`
+            // exactly as `_netDebit` would; scratch slots 0x00–0x3f hold the mapping key and the event's data.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                for {
+
+                } lt(i, n) {
+                    i := add(i, 1)
+                } {
+                    let offset := shl(5, i)
+                    let account := calldataload(add(and(at, 0xffffffffffffffff), offset))
+                    let delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
+                    let roles := calldataload(add(shr(128, at), offset))
+                    // A dirty address or flag, the zero address, the token itself: `_netDebit`.
+                    if or(or(shr(160, account), gt(roles, 0xff)), or(iszero(account), eq(account, address()))) {
+                        break
+                    }
+                    // `_netRoles`: the flags' two bits, recipient if it gains, sender if it loses.
+                    roles := or(and(roles, 3), or(sgt(delta, 0), shl(1, slt(delta, 0))))
+                    mstore(0x00, account)
+                    mstore(0x20, _STORAGE_LOCATION)
+                    let slot := keccak256(0x00, 0x40)
+                    let word := sload(slot)
+                    // Frozen (bit 248) while taking a role.
+                    if and(iszero(iszero(roles)), shr(248, and(word, shl(248, 1)))) {
+                        break
+                    }
+                    if slt(delta, 0) {
+                        // |delta| (2^255 for type(int256).min).
+                        let amount := sub(0, delta)
+                        // Plain: neither partial nor held (bits 249, 250), a balance (bits 0–103) above the amount,
+                        // and its last snapshot (bits 224–247) the current one (the id in bits 168–191 of `counts`).
+                        if or(
+                            or(and(word, shl(249, 3)), iszero(gt(and(word, 0xffffffffffffffffffffffffff), amount))),
+                            lt(and(shr(224, word), 0xffffff), and(shr(168, counts), 0xffffff))
+                        ) {
+                            break
+                        }
+                        // amount < balance, the word's low 104 bits: no borrow from the other fields.
+                        word := sub(word, amount)
+                        sstore(slot, word)
+                        mstore(0x00, amount)
+                        log3(0x00, 0x20, _TRANSFER_TOPIC, account, engine)
+                    }
+                    // The memo (bits 104–191) moves to bits 160–247; the roles to 248–249.
+                    mstore(
+                        add(add(positions, 0x20), offset),
+                        or(or(account, shl(56, and(word, shl(104, 0xffffffffffffffffffffff)))), shl(248, roles))
+                    )
+                }
             }
+            if (i == n) break;
+            (address account, int256 delta, uint8 flag) = _netPositionAt(at, i);
+            bool refused;
+            (positions[i], counts, refused) = _netDebit(account, delta, flag, counts);
+            if (refused) return (counts, i);
         }
-        return counts;
+        return (counts, n);
     }
 
-    /// @dev One position of the first pass: returns `refused` for a bad address (its word is not read: W2), a
-    /// frozen account taking a role (`_netRoles`), or a loss beyond its available balance (neither frozen nor held);
-    /// else debits it as a checked transfer's sender (`_debit`: snapshot checkpoint; holder
+    /// @dev Position `i` of the arrays at `at` (as in `_settleNet`), validated as the parameters' decoder validates
+    /// an element it reads: a dirty address or flag reverts with no data.
+    function _netPositionAt(
+        uint256 at,
+        uint256 i
+    ) private pure returns (address account, int256 delta, uint8 flag) {
+        // Safe: `i` < the arrays' length, whose data the parameters' decoder bounded to the call data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let offset := shl(5, i)
+            account := calldataload(add(and(at, 0xffffffffffffffff), offset))
+            delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
+            flag := calldataload(add(shr(128, at), offset))
+            if or(shr(160, account), gt(flag, 0xff)) {
+                revert(0x00, 0x00)
+            }
+        }
+    }
+
+    /// @dev One position of the first pass that is not plain: returns `refused` for a bad address (its word is not
+    /// read: W2), a frozen account taking a role (`_netRoles`), or a loss beyond its available balance (neither
+    /// frozen nor held); else debits it as a checked transfer's sender (`_debit`: snapshot checkpoint; holder
     /// accounting in `counts`, the implementation slot, when the balance reaches zero). Returns its packed position
     /// (`NetPositionLib`: account, memo, roles).
     function _netDebit(
@@ -710,40 +822,73 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         return (position, counts, false);
     }
 
-    /// @dev The second pass: the credits in order, as a transfer's recipient; marks in `positions` each account
-    /// that started holding as a new investor, and returns `counts` with the joins.
+    /// @dev The second pass: the credits in order, as a transfer's recipient (every position passed the first). A
+    /// plain credit, to an account that holds with no checkpoint due, is applied inline; any other goes through
+    /// `_netCredit`. Marks in `positions` each account that started holding as a new investor, and returns `counts`
+    /// with the joins.
     function _netCredits(
-        address[] calldata accounts,
-        int256[] calldata deltas,
-        uint256 hot,
-        uint256 counts,
-        uint256[] memory positions
+        uint256 at,
+        uint256 n,
+        uint256[] memory positions,
+        uint256 counts
     ) private returns (uint256) {
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        for (uint256 i; i < accounts.length; ++i) {
-            int256 delta = deltas[i];
-            if (delta <= 0) continue;
-            address account = accounts[i];
-            Account storage acct = $.accounts[account];
-            (uint256 word, uint256 change) = _credit(
-                $,
-                account,
-                acct.word,
-                uint256(delta),
-                snapshotId,
-                0,
-                Eligibility.wrap(0)
-            );
-            acct.word = word;
+        address engine = _settlementEngine;
+        for (uint256 i; i < n; ++i) {
+            // Inline assembly: the plain credits and the positions that are not credits from `i` on, stopping at
+            // the first credit that is not plain (nothing of it applied). Safe: reads word `i` < `n` of the
+            // accounts' and deltas' data, bounded by the parameters' decoder (the first pass validated every
+            // address); writes the account's word and a `Transfer` exactly as `_netCredit` would; scratch slots
+            // 0x00–0x3f hold the mapping key and the event's data.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                for {
+
+                } lt(i, n) {
+                    i := add(i, 1)
+                } {
+                    let delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), shl(5, i)))
+                    if sgt(delta, 0) {
+                        let account := calldataload(add(and(at, 0xffffffffffffffff), shl(5, i)))
+                        mstore(0x00, account)
+                        mstore(0x20, _STORAGE_LOCATION)
+                        let slot := keccak256(0x00, 0x40)
+                        let word := sload(slot)
+                        // Plain: a balance (bits 0–103), and its last snapshot (bits 224–247) the current one.
+                        if or(
+                            iszero(and(word, 0xffffffffffffffffffffffffff)),
+                            lt(and(shr(224, word), 0xffffff), and(shr(168, counts), 0xffffff))
+                        ) {
+                            break
+                        }
+                        // balance + delta ≤ supply ≤ 2^104 − 1 (W1): no carry into the memo.
+                        sstore(slot, add(word, delta))
+                        mstore(0x00, delta)
+                        log3(0x00, 0x20, _TRANSFER_TOPIC, engine, account)
+                    }
+                }
+            }
+            if (i == n) break;
+            (address account, int256 delta, ) = _netPositionAt(at, i);
+            uint256 change = _netCredit(account, uint256(delta), counts);
             if (change & _ONE_HOLDER != 0) positions[i] |= NetPositionLib.NEW_INVESTOR;
             unchecked {
                 // As in `_update`: each count is bounded by the accounts that ever held, far below 2^32.
                 counts += change;
             }
-            emit IERC20.Transfer(_settlementEngine, account, uint256(delta));
         }
         return counts;
+    }
+
+    /// @dev A credit of the second pass that is not plain, through `_credit` (checkpoint, a new holder's investor
+    /// index cached, the counts' change returned).
+    function _netCredit(address account, uint256 amount, uint256 counts) private returns (uint256 change) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        Account storage acct = $.accounts[account];
+        uint256 snapshotId = (counts >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
+        uint256 word;
+        (word, change) = _credit($, account, acct.word, amount, snapshotId, 0, Eligibility.wrap(0));
+        acct.word = word;
+        emit IERC20.Transfer(_settlementEngine, account, amount);
     }
 
     /// @dev Asks the pipeline about every account in its roles, balances final, in one call
