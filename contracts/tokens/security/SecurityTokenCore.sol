@@ -656,7 +656,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                 let delta := calldataload(add(deltasAt, shl(5, i)))
                 let next := add(sum, delta)
                 // Overflow iff the sum moved against the sign of `delta`.
-                if iszero(eq(slt(next, sum), slt(delta, 0))) {
+                if xor(slt(next, sum), slt(delta, 0)) {
                     mstore(0x00, shl(224, 0x4e487b71))
                     mstore(0x04, 0x11)
                     revert(0x00, 0x24)
@@ -712,6 +712,8 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             // exactly as `_netDebit` would; scratch slots 0x00–0x3f hold the mapping key and the event's data.
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
+                // The accounts mapping's slot, the second half of every key (nothing in the loop writes 0x20).
+                mstore(0x20, _STORAGE_LOCATION)
                 for {
 
                 } lt(i, n) {
@@ -728,7 +730,6 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                     // `_netRoles`: the flags' two bits, recipient if it gains, sender if it loses.
                     roles := or(and(roles, 3), or(sgt(delta, 0), shl(1, slt(delta, 0))))
                     mstore(0x00, account)
-                    mstore(0x20, _STORAGE_LOCATION)
                     let slot := keccak256(0x00, 0x40)
                     let word := sload(slot)
                     // Frozen (bit 248) while taking a role.
@@ -841,16 +842,18 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             // 0x00–0x3f hold the mapping key and the event's data.
             // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
+                // As in `_netDebits`: the mapping's slot once, the deltas' data offset once.
+                mstore(0x20, _STORAGE_LOCATION)
+                let deltasAt := and(shr(64, at), 0xffffffffffffffff)
                 for {
 
                 } lt(i, n) {
                     i := add(i, 1)
                 } {
-                    let delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), shl(5, i)))
+                    let delta := calldataload(add(deltasAt, shl(5, i)))
                     if sgt(delta, 0) {
                         let account := calldataload(add(and(at, 0xffffffffffffffff), shl(5, i)))
                         mstore(0x00, account)
-                        mstore(0x20, _STORAGE_LOCATION)
                         let slot := keccak256(0x00, 0x40)
                         let word := sload(slot)
                         // Plain: a balance (bits 0–103), and its last snapshot (bits 224–247) the current one.
