@@ -609,31 +609,42 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             n == deltas.length && n == flags.length,
             INetSettleable.NetLengthMismatch(n, deltas.length, flags.length)
         );
-        // The three arrays' data offsets in one word (`_NET_*_AT`): each is below 2^64, bounded by the call data.
+        // The three arrays' data offsets in one word: each is below 2^64, bounded by the call data.
         uint256 at;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             at := or(accounts.offset, or(shl(64, deltas.offset), shl(128, flags.offset)))
         }
-        int256 sum = _netSum(at, n);
-        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+        // Σ deltas is summed by the first pass; every refusal that can come before its end sums them first
+        // (`_netRequireBalanced`), as the sum was checked before anything else.
         if (n == 0) return;
         StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
         uint256 hot = slot.value;
         if (hot & ((_FLAG_PAUSED | _FLAG_STOPPED) << HotFlagsLib.SHIFT) != 0) {
+            _netRequireBalanced(at, n);
             bool paused = hot & (_FLAG_PAUSED << HotFlagsLib.SHIFT) != 0;
             _refuseNet(0, accounts[0], deltas[0], paused ? Restriction.TokenPaused : Restriction.TransfersStopped);
         }
-        if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
-        uint256[] memory positions = new uint256[](n);
+        if (hot & _SCHEDULED_BIT != 0) {
+            // Its one refusal (`SecurityTokenSnapshotLimit`, at the last id) comes after the sum's.
+            if ((hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID == _MAX_SNAPSHOT_ID) {
+                _netRequireBalanced(at, n);
+            }
+            hot = _takeScheduledSnapshot(hot);
+        }
+        uint256[] memory positions = _netPositions(n);
         (uint256 counts, uint256 refused) = _netDebits(at, n, positions, hot);
         if (refused < n) {
-            // Precedence as a check pass over every position before any debit: a bad address or a frozen account
-            // anywhere wins over a short balance. Reverts at `refused` itself for a bad address or a freeze, or
-            // after it (debits change no freeze: it reads what a check pass before the debits would have).
+            // Precedence as the sum, then a check pass over every position before any debit: a bad address (or
+            // call data the decoder refuses) or a frozen account anywhere wins over a short balance. Reverts at
+            // `refused` itself for those, or after it (debits change no freeze: it reads what a check pass before
+            // the debits would have).
+            _netRequireBalanced(at, n);
             _netRequireUnfrozen(accounts, deltas, flags, refused);
             _refuseNet(refused, accounts[refused], deltas[refused], Restriction.InsufficientUnfrozenBalance);
         }
+        int256 sum = _netSumOf(positions);
+        require(sum == 0, INetSettleable.NetUnbalanced(sum));
         // The holder count the first new investor joins at (credits raise it only by new investors).
         uint256 holders = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT));
         counts = _netCredits(at, n, positions, counts);
@@ -641,8 +652,55 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         _netAskPipeline(accounts, deltas, holders, positions);
     }
 
+    /// @dev The packed positions' array for `n` positions (`NetPositionLib`), its words left for the first pass to
+    /// write, after three words of its own: the call data's head of `ICompliance.checkNetPositions` (selector,
+    /// holder count, the array's offset: `_netAskPipeline`), the second of which holds Σ deltas meanwhile
+    /// (`_netAdd`), from zero.
+    function _netPositions(uint256 n) private pure returns (uint256[] memory positions) {
+        // Safe: allocates 3 + 1 + `n` words at the free memory pointer and moves it past them.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            mstore(add(buffer, 0x20), 0)
+            positions := add(buffer, 0x60)
+            mstore(positions, n)
+            mstore(0x40, add(positions, shl(5, add(n, 1))))
+        }
+    }
+
+    /// @dev Σ deltas so far (`_netPositions`).
+    function _netSumOf(uint256[] memory positions) private pure returns (int256 sum) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sum := mload(sub(positions, 0x40))
+        }
+    }
+
+    /// @dev Adds `delta` to Σ deltas (`_netPositions`), with checked arithmetic (`Panic(0x11)` as `sum += delta`).
+    function _netAdd(uint256[] memory positions, int256 delta) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let sum := mload(sub(positions, 0x40))
+            let next := add(sum, delta)
+            // Overflow iff the sum moved against the sign of `delta`.
+            if xor(slt(next, sum), slt(delta, 0)) {
+                mstore(0x00, shl(224, 0x4e487b71))
+                mstore(0x04, 0x11)
+                revert(0x00, 0x24)
+            }
+            mstore(sub(positions, 0x40), next)
+        }
+    }
+
+    /// @dev Reverts unless Σ deltas is zero (`NetUnbalanced`), summed afresh: `Panic(0x11)` on overflow, as
+    /// `sum += deltas[i]` would. `at` as in `_settleNet`.
+    function _netRequireBalanced(uint256 at, uint256 n) private pure {
+        int256 sum = _netSum(at, n);
+        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+    }
+
     /// @dev Σ deltas, with checked arithmetic (`Panic(0x11)` on overflow, as `sum += deltas[i]` would). `at` as in
-    /// `_settleNet`.
+    /// `_settleNet`; off the common path (refusals).
     function _netSum(uint256 at, uint256 n) private pure returns (int256 sum) {
         // Safe: reads `n` words from the deltas' data, which the parameters' decoder bounded to the call data.
         // solhint-disable-next-line no-inline-assembly
@@ -696,7 +754,8 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// address, a frozen account taking a role, a loss beyond the available balance), or `n`.
     /// A plain position is applied inline: a valid holder's address, not frozen, and for a debit an account with
     /// nothing frozen nor held, no checkpoint due, that keeps a balance (no holder accounting). Any other goes
-    /// through `_netDebit`, in Solidity.
+    /// through `_netDebit`, in Solidity. Every delta is added to Σ deltas (`_netAdd`) in order. A position the
+    /// decoder would refuse (a dirty address or flag) is returned as refused, for `_settleNet` to revert as it would.
     function _netDebits(
         uint256 at,
         uint256 n,
@@ -723,9 +782,16 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                     let account := calldataload(add(and(at, 0xffffffffffffffff), offset))
                     let delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
                     let roles := calldataload(add(shr(128, at), offset))
-                    // A dirty address or flag, the zero address, the token itself: `_netDebit`.
+                    // A dirty address or flag, the zero address, the token itself: `_netDebit` (nothing added yet).
                     if or(or(shr(160, account), gt(roles, 0xff)), or(iszero(account), eq(account, address()))) {
                         break
+                    }
+                    // Σ deltas would overflow (`_netAdd` panics): before anything of the position is applied.
+                    {
+                        let sum := mload(sub(positions, 0x40))
+                        if xor(slt(add(sum, delta), sum), slt(delta, 0)) {
+                            break
+                        }
                     }
                     // `_netRoles`: the flags' two bits, recipient if it gains, sender if it loses.
                     roles := or(and(roles, 3), or(sgt(delta, 0), shl(1, slt(delta, 0))))
@@ -758,23 +824,40 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                         add(add(positions, 0x20), offset),
                         or(or(account, shl(56, and(word, shl(104, 0xffffffffffffffffffffff)))), shl(248, roles))
                     )
+                    // The position is applied: its delta joins Σ deltas (checked above).
+                    mstore(sub(positions, 0x40), add(mload(sub(positions, 0x40)), delta))
                 }
             }
             if (i == n) break;
-            (address account, int256 delta, uint8 flag) = _netPositionAt(at, i);
             bool refused;
-            (positions[i], counts, refused) = _netDebit(account, delta, flag, counts);
+            (counts, refused) = _netDebitAt(at, i, positions, counts);
             if (refused) return (counts, i);
         }
         return (counts, n);
     }
 
-    /// @dev Position `i` of the arrays at `at` (as in `_settleNet`), validated as the parameters' decoder validates
-    /// an element it reads: a dirty address or flag reverts with no data.
+    /// @dev Position `i` of the first pass that is not plain: refused when the decoder would refuse it (nothing
+    /// added), else its delta added to Σ deltas (a plain position whose delta overflows the sum comes here too:
+    /// this panics, as it should) and `_netDebit`'s outcome, its packed position written.
+    function _netDebitAt(
+        uint256 at,
+        uint256 i,
+        uint256[] memory positions,
+        uint256 counts
+    ) private returns (uint256, bool refused) {
+        (address account, int256 delta, uint8 flag, bool dirty) = _netPositionAt(at, i);
+        if (dirty) return (counts, true);
+        _netAdd(positions, delta);
+        (positions[i], counts, refused) = _netDebit(account, delta, flag, counts);
+        return (counts, refused);
+    }
+
+    /// @dev Position `i` of the arrays at `at` (as in `_settleNet`), and whether the parameters' decoder would refuse
+    /// it (`dirty`: an address or a flag with dirty bits).
     function _netPositionAt(
         uint256 at,
         uint256 i
-    ) private pure returns (address account, int256 delta, uint8 flag) {
+    ) private pure returns (address account, int256 delta, uint8 flag, bool dirty) {
         // Safe: `i` < the arrays' length, whose data the parameters' decoder bounded to the call data.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -782,9 +865,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             account := calldataload(add(and(at, 0xffffffffffffffff), offset))
             delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
             flag := calldataload(add(shr(128, at), offset))
-            if or(shr(160, account), gt(flag, 0xff)) {
-                revert(0x00, 0x00)
-            }
+            dirty := or(shr(160, account), gt(flag, 0xff))
         }
     }
 
@@ -871,7 +952,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                 }
             }
             if (i == n) break;
-            (address account, int256 delta, ) = _netPositionAt(at, i);
+            (address account, int256 delta, , ) = _netPositionAt(at, i);
             uint256 change = _netCredit(account, uint256(delta), counts);
             if (change & _ONE_HOLDER != 0) positions[i] |= NetPositionLib.NEW_INVESTOR;
             unchecked {
@@ -903,11 +984,63 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         uint256 holders,
         uint256[] memory positions
     ) private {
-        (Restriction code, uint256 index, uint256[] memory memos) = _compliance.checkNetPositions(holders, positions);
-        if (code != Restriction.None) _refuseNet(index, accounts[index], deltas[index], code);
+        uint256 code;
+        uint256 index;
+        uint256 memos;
+        // Inline assembly: the call with its data built in place, in the three words `_netPositions` left before
+        // the array (selector, `holders`, the array's offset), instead of an ABI-encoded copy of the array; a
+        // revert is bubbled up as a call's is. Safe: writes only those words and, for the return data, memory at
+        // the free memory pointer, which it then allocates; the return data is checked as the decoder checks it
+        // (its head, the list's offset and length within it, else a revert with no data); the pipeline is a
+        // contract (the constructor called it).
+        bytes4 selector = ICompliance.checkNetPositions.selector;
+        address compliance = address(_compliance);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let buffer := sub(positions, 0x60)
+            mstore(buffer, shr(224, selector))
+            mstore(add(buffer, 0x20), holders)
+            mstore(add(buffer, 0x40), 0x40)
+            let ok := staticcall(gas(), compliance, add(buffer, 0x1c), add(0x64, shl(5, mload(positions))), 0, 0)
+            let size := returndatasize()
+            let data := mload(0x40)
+            returndatacopy(data, 0, size)
+            if iszero(ok) {
+                revert(data, size)
+            }
+            let offset := mload(add(data, 0x40))
+            // The head, the list's offset and length within the return data, and a code that fits a uint8.
+            if or(lt(size, 0x60), or(gt(mload(data), 0xff), gt(offset, sub(size, 0x20)))) {
+                revert(0, 0)
+            }
+            memos := add(data, offset)
+            if gt(mload(memos), shr(5, sub(sub(size, offset), 0x20))) {
+                revert(0, 0)
+            }
+            code := mload(data)
+            index := mload(add(data, 0x20))
+            mstore(0x40, add(data, and(add(size, 0x1f), not(0x1f))))
+        }
+        if (code != 0) _refuseNet(index, accounts[index], deltas[index], Restriction(uint8(code)));
+        _netStoreMemos(accounts, memos);
+    }
+
+    /// @dev Stores each memo of the pipeline's list at `memos` (memory: its length, then `index << 88 | memo`
+    /// entries) in its account's word, when the account holds.
+    function _netStoreMemos(address[] calldata accounts, uint256 memos) private {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        for (uint256 k; k < memos.length; ++k) {
-            uint256 entry = memos[k];
+        uint256 count;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            count := mload(memos)
+        }
+        for (uint256 k; k < count; ++k) {
+            uint256 entry;
+            // Safe: `k` < the list's length, which `_netAskPipeline` checked against the return data copied.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                entry := mload(add(memos, shl(5, add(k, 1))))
+            }
             Account storage acct = $.accounts[accounts[entry >> NetPositionLib.INDEX_SHIFT]];
             uint256 word = acct.word;
             if (_holds(word)) acct.word = _withMemo(word, uint88(entry));
