@@ -475,6 +475,7 @@ contract Compliance is ICompliance, AccessManaged {
     /// rules, which cannot judge a net position. A vouched position costs one calldata word and one masked
     /// comparison (`ComplianceMemoLib.vouches` against the key made once from the header); only the memos that
     /// change go back. Off the transfer path.
+    // solhint-disable-next-line function-max-lines
     function checkNetPositions(
         uint256 holderCount,
         uint256[] calldata positions

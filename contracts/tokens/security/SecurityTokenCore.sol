@@ -756,6 +756,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// nothing frozen nor held, no checkpoint due, that keeps a balance (no holder accounting). Any other goes
     /// through `_netDebit`, in Solidity. Every delta is added to Σ deltas (`_netAdd`) in order. A position the
     /// decoder would refuse (a dirty address or flag) is returned as refused, for `_settleNet` to revert as it would.
+    // solhint-disable-next-line function-max-lines
     function _netDebits(
         uint256 at,
         uint256 n,
@@ -773,9 +774,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             assembly ("memory-safe") {
                 // The accounts mapping's slot, the second half of every key (nothing in the loop writes 0x20).
                 mstore(0x20, _STORAGE_LOCATION)
-                for {
-
-                } lt(i, n) {
+                for {} lt(i, n) {
                     i := add(i, 1)
                 } {
                     let offset := shl(5, i)
@@ -908,12 +907,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// plain credit, to an account that holds with no checkpoint due, is applied inline; any other goes through
     /// `_netCredit`. Marks in `positions` each account that started holding as a new investor, and returns `counts`
     /// with the joins.
-    function _netCredits(
-        uint256 at,
-        uint256 n,
-        uint256[] memory positions,
-        uint256 counts
-    ) private returns (uint256) {
+    function _netCredits(uint256 at, uint256 n, uint256[] memory positions, uint256 counts) private returns (uint256) {
         address engine = _settlementEngine;
         for (uint256 i; i < n; ++i) {
             // Inline assembly: the plain credits and the positions that are not credits from `i` on, stopping at
@@ -926,9 +920,7 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
                 // As in `_netDebits`: the mapping's slot once, the deltas' data offset once.
                 mstore(0x20, _STORAGE_LOCATION)
                 let deltasAt := and(shr(64, at), 0xffffffffffffffff)
-                for {
-
-                } lt(i, n) {
+                for {} lt(i, n) {
                     i := add(i, 1)
                 } {
                     let delta := calldataload(add(deltasAt, shl(5, i)))
