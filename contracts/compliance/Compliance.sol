@@ -10,6 +10,7 @@ import {IEligibilityStore} from "../interfaces/identity/IEligibilityStore.sol";
 import {AssetConfig, AssetConfigLib} from "../types/AssetConfig.sol";
 import {ComplianceMemoLib} from "../libraries/ComplianceMemoLib.sol";
 import {ComplianceMessagesLib} from "../libraries/ComplianceMessagesLib.sol";
+import {NetPositionLib} from "../libraries/NetPositionLib.sol";
 import {TradingCalendarLib} from "../libraries/TradingCalendarLib.sol";
 import {Eligibility} from "../types/Eligibility.sol";
 import {Restriction} from "../types/Restriction.sol";
@@ -471,26 +472,60 @@ contract Compliance is ICompliance, AccessManaged {
     /// @inheritdoc ICompliance
     /// @dev Per position: the party's steps of the evaluation (skipped when a valid memo vouches at the level
     /// asked), the market (read once), the caps as `_checkCaps` applies them to one recipient, then the external
-    /// rules, which cannot judge a net position. Off the transfer path.
+    /// rules, which cannot judge a net position. A vouched position costs one calldata word and one masked
+    /// comparison (`ComplianceMemoLib.vouches` against the key made once from the header); only the memos that
+    /// change go back. Off the transfer path.
+    // solhint-disable-next-line function-max-lines
     function checkNetPositions(
-        NetPosition[] calldata positions
-    ) external view returns (Restriction code, uint256 index, uint88[] memory memos) {
+        uint256 holderCount,
+        uint256[] calldata positions
+    ) external view returns (Restriction code, uint256 index, uint256[] memory memos) {
         AssetConfig config = _configs[msg.sender];
         if (!config.isConfigured()) return (Restriction.AssetNotConfigured, 0, memos);
-        (uint64 baseline, uint64 epoch) = _eligibilityStore.header();
-        (Restriction market, ) = _checkMarket(config);
-        memos = new uint88[](positions.length);
-        for (; index < positions.length; ++index) {
-            NetPosition calldata position = positions[index];
-            if (position.roles & 3 == 0) {
-                memos[index] = position.memo;
-                continue;
+        // The key memos must match, and in one stack slot the store's header, the market's code and the fast
+        // path's mode: baseline (bits 64–127), epoch (0–63), market (128–135), mode (136–137).
+        uint256 key;
+        uint256 header;
+        {
+            (uint64 baseline, uint64 epoch) = _eligibilityStore.header();
+            (Restriction market, ) = _checkMarket(config);
+            key = ComplianceMemoLib.key(epoch, config.version(), _serialBits);
+            // When a party that passes passes the position (the market passes, no external rule): the fast path
+            // passes over vouched senders (bit 136), and vouched recipients too when no cap can apply (bit 137).
+            uint256 fast;
+            if (market == Restriction.None && config.ruleCount() == 0) {
+                fast = config.maxInvestors() == 0 && !config.hasBalanceCap() ? 3 : 1;
             }
-            (code, memos[index]) = _checkNetParty(config, position, baseline, epoch);
-            if (code == Restriction.None) code = market;
-            if (code == Restriction.None && position.roles & 1 != 0) code = _checkNetCaps(config, position);
+            header = (fast << 136) | (uint256(market) << 128) | (uint256(baseline) << 64) | epoch;
+        }
+        memos = new uint256[](positions.length);
+        uint256 changed;
+        for (; index < positions.length; ++index) {
+            if (header >> 136 != 0) {
+                index = ComplianceMemoLib.firstUnvouched(positions, index, key, header >> 137 != 0);
+                if (index == positions.length) break;
+            }
+            uint256 position = positions[index];
+            if ((position >> NetPositionLib.ROLES_SHIFT) & 3 == 0) continue;
+            {
+                uint256 fresh;
+                (code, fresh) = _checkNetParty(config, position, key, header);
+                // At most one entry a position, so `changed` < `positions.length`; a refusal returns none.
+                if (fresh != 0) memos[changed++] = (index << NetPositionLib.INDEX_SHIFT) | fresh;
+            }
+            if (code == Restriction.None) code = Restriction(uint8(header >> 128));
+            if (code == Restriction.None && (position >> NetPositionLib.ROLES_SHIFT) & 1 != 0) {
+                // The k-th new investor in order joined at `holderCount + k` (see the interface).
+                code = _checkNetCaps(config, position, holderCount);
+                if (position & NetPositionLib.NEW_INVESTOR != 0) ++holderCount;
+            }
             if (code == Restriction.None && config.ruleCount() != 0) code = Restriction.ExternalRuleFailed;
-            if (code != Restriction.None) return (code, index, new uint88[](0));
+            if (code != Restriction.None) return (code, index, new uint256[](0));
+        }
+        // Trim the list to the memos that changed (a shorter length over the same memory).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(memos, changed)
         }
         return (Restriction.None, 0, memos);
     }
@@ -842,24 +877,38 @@ contract Compliance is ICompliance, AccessManaged {
         return (Filter.Decided, code, newToMemo, toWord);
     }
 
-    /// @dev A net position's party steps, skipped when its memo vouches at the level its roles ask (recipient level
-    /// when it receives) in the store's `epoch`; else its word is read and judged. Returns the code and its memo.
+    /// @dev A packed net position's party steps, skipped when its memo vouches at the level its roles ask (recipient
+    /// level when it receives) against `key` (`ComplianceMemoLib.key`, at the store's epoch); else its word is read
+    /// and judged. `header` holds the store's baseline (bits 64–127) and epoch (bits 0–63). Returns the code and the
+    /// memo to store when it changes (else 0: a memo this pipeline makes carries its non-zero serial).
     function _checkNetParty(
         AssetConfig config,
-        NetPosition calldata position,
-        uint64 baseline,
-        uint64 epoch
+        uint256 position,
+        uint256 key,
+        uint256 header
+    ) private view returns (Restriction, uint256) {
+        uint256 roles = (position >> NetPositionLib.ROLES_SHIFT) & 3;
+        uint88 memo = uint88(position >> NetPositionLib.MEMO_SHIFT);
+        if (ComplianceMemoLib.vouches(memo, key, roles & 1 != 0)) return (Restriction.None, 0);
+        (Restriction code, uint88 fresh) = _judgeNetParty(config, address(uint160(position)), roles, header);
+        return (code, fresh == memo ? 0 : fresh);
+    }
+
+    /// @dev A net party no memo vouches for: its word read and judged at the level its `roles` ask (`header` as in
+    /// `_checkNetParty`). Returns the code and its fresh memo.
+    function _judgeNetParty(
+        AssetConfig config,
+        address account,
+        uint256 roles,
+        uint256 header
     ) private view returns (Restriction code, uint88 memo) {
-        bool receives = position.roles & 1 != 0;
-        memo = position.memo;
-        if (ComplianceMemoLib.holds(memo, config.version(), _serialBits, receives) && memo.inEpoch(epoch)) {
-            return (Restriction.None, memo);
-        }
-        Eligibility word = _eligibilityStore.eligibilityOf(position.account);
+        uint64 baseline = uint64(header >> 64);
+        uint64 epoch = uint64(header);
+        Eligibility word = _eligibilityStore.eligibilityOf(account);
         if (!word.isVerified(baseline, block.timestamp)) {
-            return (position.roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
+            return (roles & 2 != 0 ? Restriction.SenderNotVerified : Restriction.RecipientNotVerified, 0);
         }
-        if (receives) {
+        if (roles & 1 != 0) {
             return (_recipientCode(msg.sender, config, baseline, word), _recipientMemo(config, word, epoch));
         }
         if (config.hasBlockList() && _isListed(_blockedCountries[msg.sender], word.country())) {
@@ -868,16 +917,16 @@ contract Compliance is ICompliance, AccessManaged {
         return (Restriction.None, _senderMemoOf(msg.sender, config, word, epoch));
     }
 
-    /// @dev A receiving net position's caps: the investor cap at the holder count it joined at (a new investor
-    /// only), the balance cap on its investor's final balance (the asset's balances are final).
-    function _checkNetCaps(AssetConfig config, NetPosition calldata position) private view returns (Restriction) {
+    /// @dev A receiving packed net position's caps: the investor cap at the holder count `holders` it joined at (a
+    /// new investor only), the balance cap on its investor's final balance (the asset's balances are final).
+    function _checkNetCaps(AssetConfig config, uint256 position, uint256 holders) private view returns (Restriction) {
         uint256 maxInvestors = config.maxInvestors();
-        if (position.newInvestor && maxInvestors != 0 && position.holderCount >= maxInvestors) {
+        if (position & NetPositionLib.NEW_INVESTOR != 0 && maxInvestors != 0 && holders >= maxInvestors) {
             return Restriction.MaxInvestorsReached;
         }
         if (
             config.hasBalanceCap() &&
-            IComplianceSubject(msg.sender).investorBalanceOf(position.account) > _maxBalances[msg.sender]
+            IComplianceSubject(msg.sender).investorBalanceOf(address(uint160(position))) > _maxBalances[msg.sender]
         ) return Restriction.MaxBalanceExceeded;
         return Restriction.None;
     }

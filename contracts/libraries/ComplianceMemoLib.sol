@@ -94,6 +94,68 @@ library ComplianceMemoLib {
             block.timestamp < until << _TIME_SHIFT;
     }
 
+    /// @notice The bits a memo made by the pipeline with serial bits `serial` under configuration `version` at the
+    /// store's `epoch` carries in its serial, epoch and version fields: computed once per batch, so that `vouches`
+    /// tests a memo's key and epoch with one comparison.
+    function key(uint64 epoch, uint16 version, uint256 serial) internal pure returns (uint256) {
+        return serial | ((uint256(epoch) & _EPOCH_MASK) << _EPOCH_SHIFT) | (uint256(version) << _VERSION_SHIFT);
+    }
+
+    /// @notice Whether `memo` holds now, at the level asked, for the pipeline, configuration and epoch of `key`
+    /// (`key(...)`): `holds(...) && inEpoch(...)` in one masked comparison.
+    function vouches(uint88 memo, uint256 key_, bool recipientLevel) internal view returns (bool) {
+        uint256 m = memo;
+        uint256 level = recipientLevel ? _RECIPIENT : 0;
+        return
+            m & (_SERIAL_EPOCH_AND_VERSION | level) == key_ | level &&
+            block.timestamp < (m & _UNTIL_MASK) << _TIME_SHIFT;
+    }
+
+    /// @notice The index of the first of the packed net positions `positions` (`ICompliance.checkNetPositions`)
+    /// from `from` on that takes a role and whose memo does not vouch for it against `key_` (`vouches`, at recipient
+    /// level when it receives), or that receives while `recipients` is false; `positions.length` if there is none.
+    /// Positions without a role are passed over.
+    /// @dev One calldata word and a few operations a vouched position: `checkNetPositions`'s fast path.
+    function firstUnvouched(
+        uint256[] calldata positions,
+        uint256 from,
+        uint256 key_,
+        bool recipients
+    ) internal view returns (uint256 i) {
+        // Inline assembly: the constants are this library's layout as literals (`_SERIAL_EPOCH_AND_VERSION`,
+        // `_RECIPIENT` = bit 87, `_UNTIL_MASK`, `_TIME_SHIFT`) and the positions' (memo at bits 160–247, roles at
+        // 248–249). Safe: reads only words below `positions.length` of the array's data, which the parameters'
+        // decoder bounded to the call data; writes nothing.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            for {
+                i := from
+            } lt(i, positions.length) {
+                i := add(i, 1)
+            } {
+                let position := calldataload(add(positions.offset, shl(5, i)))
+                let roles := and(shr(248, position), 3)
+                if roles {
+                    let receives := and(roles, 1)
+                    if and(receives, iszero(recipients)) {
+                        break
+                    }
+                    // The memo in bits 0–87 (the bits above are masked out).
+                    let memo := shr(160, position)
+                    let level := shl(87, receives)
+                    if iszero(
+                        and(
+                            eq(and(memo, or(0x7fffffffffffffff000000, level)), or(key_, level)),
+                            lt(timestamp(), shl(8, and(memo, 0xffffff)))
+                        )
+                    ) {
+                        break
+                    }
+                }
+            }
+        }
+    }
+
     /// @notice Whether `memo` was made at the store's current `epoch` (compared on the memo's 39 bits).
     function inEpoch(uint88 memo, uint64 epoch) internal pure returns (bool) {
         return (uint256(memo) >> _EPOCH_SHIFT) & _EPOCH_MASK == uint256(epoch) & _EPOCH_MASK;

@@ -73,22 +73,6 @@ interface ICompliance {
         bool maxBalance;
     }
 
-    /// @notice One account's net position in a batch net settlement (`checkNetPositions`).
-    /// @param account The account.
-    /// @param roles Bit 0: it received in a trade of the batch (or gains); bit 1: it delivered in one (or loses).
-    /// @param memo The memo last returned for `account` (zero: nothing known).
-    /// @param newInvestor Whether the account started holding in this batch as an investor holding nothing before
-    /// (the asset's holder accounting: no other wallet of its investor held). It must be truthful.
-    /// @param holderCount The asset's holder count just before the account joined (after the batch's debits and
-    /// earlier credits); read only when `newInvestor`. It must be truthful.
-    struct NetPosition {
-        address account;
-        uint8 roles;
-        uint88 memo;
-        bool newInvestor;
-        uint32 holderCount;
-    }
-
     /// @notice Why a transfer is restricted, for a dApp to show the user.
     /// @param code The ERC-1404 code.
     /// @param party The wallet the failing rule looked at (zero for asset-level rules).
@@ -293,24 +277,42 @@ interface ICompliance {
 
     /// @notice The check an asset runs on the net positions of one batch net settlement (`INetSettleable.settleNet`;
     /// msg.sender is the asset), after it applied the batch's changes: the first refused position's index and code,
-    /// or fresh memos for every account. Each account gets the code `detectTransferRestriction(asset, …)` returns for
-    /// a trade in which it takes the roles named — as the sender (`roles` bit 1): verified, country not blocked; as
-    /// the recipient (bit 0): verified, required claims, country lists, the investor cap when it started holding as a
-    /// new investor, the balance cap on its investor's final balance — and the market rules (halts, lock-up, trading
+    /// or the memos that change. Each account gets the code `detectTransferRestriction(asset, …)` returns for a
+    /// trade in which it takes the roles named — as the sender (role bit 1): verified, country not blocked; as the
+    /// recipient (bit 0): verified, required claims, country lists, the investor cap when it started holding as a new
+    /// investor, the balance cap on its investor's final balance — and the market rules (halts, lock-up, trading
     /// hours) every trade passes. In a party of both roles, a failed verification reads as the sender's
     /// (`SenderNotVerified`), as the pipeline's order has it. Positions are judged in order; one with no role is
-    /// skipped (its memo comes back unchanged).
+    /// skipped (its memo is kept).
     /// @dev External rules judge (from, to, amount) pairs, which a net position does not have: an asset with an
     /// external rule gets `ExternalRuleFailed` for the first position that passes the built-in rules (it cannot be
     /// netted; settle its trades one by one). A memo vouches as in `checkTransfer` (at recipient level when the
     /// account receives). One call per batch: the configuration and the store's header are read once.
-    /// @param positions The accounts, their roles and memos, and whether each started holding as a new investor.
+    ///
+    /// One word a position (what a struct would take five ABI words for), bits:
+    ///
+    /// | bits    | field       | meaning                                                                        |
+    /// | ------- | ----------- | ------------------------------------------------------------------------------ |
+    /// | 0–159   | account     | the account                                                                    |
+    /// | 160–247 | memo        | the memo last returned for the account (zero: nothing known)                   |
+    /// | 248     | recipient   | it received in a trade of the batch, or gains                                  |
+    /// | 249     | sender      | it delivered in a trade of the batch, or loses                                 |
+    /// | 250     | newInvestor | it started holding in this batch as an investor holding nothing before (the   |
+    /// |         |             | asset's holder accounting: no other wallet of its investor held); truthful     |
+    /// | 251–255 | —           | zero                                                                           |
+    ///
+    /// @param holderCount The asset's holder count after the batch's debits, before its credits (truthful): the
+    /// k-th `newInvestor` position in order (from 0) joined when the count was `holderCount + k`, as credits raise
+    /// it only by the new investors they add.
+    /// @param positions The packed positions (layout above).
     /// @return code The first refusal's restriction code (`Restriction.None` when every position passes).
     /// @return index The refused position's index (0 when none is refused).
-    /// @return memos The memo to store for each account (empty when a position is refused).
+    /// @return memos For each position whose memo changes, in order, `index << 88 | memo`: the memo to store for
+    /// that account (empty when a position is refused).
     function checkNetPositions(
-        NetPosition[] calldata positions
-    ) external view returns (Restriction code, uint256 index, uint88[] memory memos);
+        uint256 holderCount,
+        uint256[] calldata positions
+    ) external view returns (Restriction code, uint256 index, uint256[] memory memos);
 
     /// @notice ERC-1404 with the asset named: 0 when allowed, else `uint8(Restriction)`.
     function detectTransferRestriction(

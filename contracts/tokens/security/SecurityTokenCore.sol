@@ -17,6 +17,7 @@ import {INetSettleable} from "../../interfaces/tokens/INetSettleable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {HoldLib} from "../../libraries/HoldLib.sol";
 import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
+import {NetPositionLib} from "../../libraries/NetPositionLib.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
 import {ProductType} from "../../types/ProductType.sol";
 import {Restriction} from "../../types/Restriction.sol";
@@ -120,6 +121,9 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
 
     uint256 internal constant _SUPPLY_SNAPSHOT_SHIFT = 104;
     uint256 internal constant _SUPPLY_SNAPSHOT_MASK = uint256(type(uint24).max) << _SUPPLY_SNAPSHOT_SHIFT;
+
+    /// @dev `IERC20.Transfer`'s topic, for the net settlement's inline assembly (which takes only literal constants).
+    uint256 private constant _TRANSFER_TOPIC = 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef;
 
     /* HOT FLAGS */
 
@@ -588,10 +592,14 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
     /// (received or delivered in a trade, or a non-zero change) must not be frozen. Debits first, in order: each
     /// within the available balance (neither frozen nor held), through `_debit` as a checked transfer's (snapshot
     /// checkpoint, holder accounting when the balance reaches zero); then credits, through `_credit` (a new holder's
-    /// investor index cached, the counts as a transfer keeps them), noting for each account that starts holding as
-    /// a new investor the holder count just before it joined. Last, with every balance final, the pipeline judges
-    /// every account in its roles in one call (`ICompliance.checkNetPositions`: the investor cap at the count it
-    /// joined at, the balance cap on the final balance) and its fresh memo is stored when the account holds.
+    /// investor index cached, the counts as a transfer keeps them), marking each account that starts holding as a
+    /// new investor. Last, with every balance final, the pipeline judges every account in its roles in one call
+    /// (`ICompliance.checkNetPositions`: the investor cap at the count each new investor joined at, the balance cap
+    /// on the final balance) and the memos it changes are stored for the accounts that hold.
+    /// Two passes over the positions, not one: a credit must not fund a later debit of the same account, and a new
+    /// investor is judged at the holder count after every debit (a seller leaving frees the cap for a buyer listed
+    /// before it). The checks of the first pass are made in it, position by position; a refusal it finds is raised
+    /// with the precedence of a check pass over every position before any debit (`_netDebits`).
     /// Supply, and so T1, never moves: Σ deltas is zero and every debit takes at most a balance, so every credit
     /// fits (W1).
     function _settleNet(address[] calldata accounts, int256[] calldata deltas, uint8[] calldata flags) internal {
@@ -601,33 +609,131 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
             n == deltas.length && n == flags.length,
             INetSettleable.NetLengthMismatch(n, deltas.length, flags.length)
         );
-        int256 sum;
-        for (uint256 i; i < n; ++i) sum += deltas[i];
-        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+        // The three arrays' data offsets in one word: each is below 2^64, bounded by the call data.
+        uint256 at;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            at := or(accounts.offset, or(shl(64, deltas.offset), shl(128, flags.offset)))
+        }
+        // Σ deltas is summed by the first pass; every refusal that can come before its end sums them first
+        // (`_netRequireBalanced`), as the sum was checked before anything else.
         if (n == 0) return;
         StorageSlot.Uint256Slot storage slot = StorageSlot.getUint256Slot(ERC1967Utils.IMPLEMENTATION_SLOT);
         uint256 hot = slot.value;
         if (hot & ((_FLAG_PAUSED | _FLAG_STOPPED) << HotFlagsLib.SHIFT) != 0) {
+            _netRequireBalanced(at, n);
             bool paused = hot & (_FLAG_PAUSED << HotFlagsLib.SHIFT) != 0;
             _refuseNet(0, accounts[0], deltas[0], paused ? Restriction.TokenPaused : Restriction.TransfersStopped);
         }
-        if (hot & _SCHEDULED_BIT != 0) hot = _takeScheduledSnapshot(hot);
-        _netRequireUnfrozen(accounts, deltas, flags);
-        uint256 counts = _netDebits(accounts, deltas, hot);
-        uint256[] memory joinedAt;
-        (joinedAt, counts) = _netCredits(accounts, deltas, hot, counts);
+        if (hot & _SCHEDULED_BIT != 0) {
+            // Its one refusal (`SecurityTokenSnapshotLimit`, at the last id) comes after the sum's.
+            if ((hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID == _MAX_SNAPSHOT_ID) {
+                _netRequireBalanced(at, n);
+            }
+            hot = _takeScheduledSnapshot(hot);
+        }
+        uint256[] memory positions = _netPositions(n);
+        (uint256 counts, uint256 refused) = _netDebits(at, n, positions, hot);
+        if (refused < n) {
+            // Precedence as the sum, then a check pass over every position before any debit: a bad address (or
+            // call data the decoder refuses) or a frozen account anywhere wins over a short balance. Reverts at
+            // `refused` itself for those, or after it (debits change no freeze: it reads what a check pass before
+            // the debits would have).
+            _netRequireBalanced(at, n);
+            _netRequireUnfrozen(accounts, deltas, flags, refused);
+            _refuseNet(refused, accounts[refused], deltas[refused], Restriction.InsufficientUnfrozenBalance);
+        }
+        int256 sum = _netSumOf(positions);
+        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+        // The holder count the first new investor joins at (credits raise it only by new investors).
+        uint256 holders = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT));
+        counts = _netCredits(at, n, positions, counts);
         if (counts != hot) slot.value = counts;
-        _netAskPipeline(accounts, deltas, flags, joinedAt);
+        _netAskPipeline(accounts, deltas, holders, positions);
     }
 
-    /// @dev Refuses the first account taking a role (`_netRoles`) that is frozen, or is no holder's address.
+    /// @dev The packed positions' array for `n` positions (`NetPositionLib`), its words left for the first pass to
+    /// write, after three words of its own: the call data's head of `ICompliance.checkNetPositions` (selector,
+    /// holder count, the array's offset: `_netAskPipeline`), the second of which holds Σ deltas meanwhile
+    /// (`_netAdd`), from zero.
+    function _netPositions(uint256 n) private pure returns (uint256[] memory positions) {
+        // Safe: allocates 3 + 1 + `n` words at the free memory pointer and moves it past them.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            mstore(add(buffer, 0x20), 0)
+            positions := add(buffer, 0x60)
+            mstore(positions, n)
+            mstore(0x40, add(positions, shl(5, add(n, 1))))
+        }
+    }
+
+    /// @dev Σ deltas so far (`_netPositions`).
+    function _netSumOf(uint256[] memory positions) private pure returns (int256 sum) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sum := mload(sub(positions, 0x40))
+        }
+    }
+
+    /// @dev Adds `delta` to Σ deltas (`_netPositions`), with checked arithmetic (`Panic(0x11)` as `sum += delta`).
+    function _netAdd(uint256[] memory positions, int256 delta) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let sum := mload(sub(positions, 0x40))
+            let next := add(sum, delta)
+            // Overflow iff the sum moved against the sign of `delta`.
+            if xor(slt(next, sum), slt(delta, 0)) {
+                mstore(0x00, shl(224, 0x4e487b71))
+                mstore(0x04, 0x11)
+                revert(0x00, 0x24)
+            }
+            mstore(sub(positions, 0x40), next)
+        }
+    }
+
+    /// @dev Reverts unless Σ deltas is zero (`NetUnbalanced`), summed afresh: `Panic(0x11)` on overflow, as
+    /// `sum += deltas[i]` would. `at` as in `_settleNet`.
+    function _netRequireBalanced(uint256 at, uint256 n) private pure {
+        int256 sum = _netSum(at, n);
+        require(sum == 0, INetSettleable.NetUnbalanced(sum));
+    }
+
+    /// @dev Σ deltas, with checked arithmetic (`Panic(0x11)` on overflow, as `sum += deltas[i]` would). `at` as in
+    /// `_settleNet`; off the common path (refusals).
+    function _netSum(uint256 at, uint256 n) private pure returns (int256 sum) {
+        // Safe: reads `n` words from the deltas' data, which the parameters' decoder bounded to the call data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let deltasAt := and(shr(64, at), 0xffffffffffffffff)
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let delta := calldataload(add(deltasAt, shl(5, i)))
+                let next := add(sum, delta)
+                // Overflow iff the sum moved against the sign of `delta`.
+                if xor(slt(next, sum), slt(delta, 0)) {
+                    mstore(0x00, shl(224, 0x4e487b71))
+                    mstore(0x04, 0x11)
+                    revert(0x00, 0x24)
+                }
+                sum := next
+            }
+        }
+    }
+
+    /// @dev Reverts at the first position from `from` on whose account is no holder's address
+    /// (`SecurityTokenInvalidAddress`) or, taking a role (`_netRoles`), is frozen; returns if there is none.
     function _netRequireUnfrozen(
         address[] calldata accounts,
         int256[] calldata deltas,
-        uint8[] calldata flags
+        uint8[] calldata flags,
+        uint256 from
     ) private view {
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        for (uint256 i; i < accounts.length; ++i) {
+        for (uint256 i = from; i < accounts.length; ++i) {
             address account = accounts[i];
             require(account != address(0) && account != address(this), SecurityTokenInvalidAddress(account));
             uint256 roles = _netRoles(flags[i], deltas[i]);
@@ -642,99 +748,294 @@ abstract contract SecurityTokenCore is ISecurityTokenOperations, IERC20Errors, A
         }
     }
 
-    /// @dev Applies the debits in order, each within the available balance, as a transfer's sender; returns the
-    /// implementation slot `hot` with the counts of the holders that left.
+    /// @dev The first pass, in order: each position's checks, its debit when it loses, and its packed position for
+    /// the pipeline (`NetPositionLib`: account, memo, roles) in `positions`. Returns the implementation slot
+    /// `counts` (`hot` as read) with the counts of the holders that left, and the first position refused (a bad
+    /// address, a frozen account taking a role, a loss beyond the available balance), or `n`.
+    /// A plain position is applied inline: a valid holder's address, not frozen, and for a debit an account with
+    /// nothing frozen nor held, no checkpoint due, that keeps a balance (no holder accounting). Any other goes
+    /// through `_netDebit`, in Solidity. Every delta is added to Σ deltas (`_netAdd`) in order. A position the
+    /// decoder would refuse (a dirty address or flag) is returned as refused, for `_settleNet` to revert as it would.
+    // solhint-disable-next-line function-max-lines
     function _netDebits(
-        address[] calldata accounts,
-        int256[] calldata deltas,
-        uint256 hot
-    ) private returns (uint256 counts) {
+        uint256 at,
+        uint256 n,
+        uint256[] memory positions,
+        uint256 counts
+    ) private returns (uint256, uint256 i) {
+        address engine = _settlementEngine;
+        for (; i < n; ++i) {
+            // Inline assembly: the plain positions from `i` on, stopping at the first that is not (nothing of it
+            // applied). Safe: reads word `i` < `n` of each array's data, which the parameters' decoder bounded to the
+            // call data; a dirty address or flag is left to `_netPositionAt`, which reverts as the decoder's
+            // validation does; writes `positions[i]` (`n` words allocated), its account's word and a `Transfer`
+            // exactly as `_netDebit` would; scratch slots 0x00–0x3f hold the mapping key and the event's data.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                // The accounts mapping's slot, the second half of every key (nothing in the loop writes 0x20).
+                mstore(0x20, _STORAGE_LOCATION)
+                for {} lt(i, n) {
+                    i := add(i, 1)
+                } {
+                    let offset := shl(5, i)
+                    let account := calldataload(add(and(at, 0xffffffffffffffff), offset))
+                    let delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
+                    let roles := calldataload(add(shr(128, at), offset))
+                    // A dirty address or flag, the zero address, the token itself: `_netDebit` (nothing added yet).
+                    if or(or(shr(160, account), gt(roles, 0xff)), or(iszero(account), eq(account, address()))) {
+                        break
+                    }
+                    // Σ deltas would overflow (`_netAdd` panics): before anything of the position is applied.
+                    {
+                        let sum := mload(sub(positions, 0x40))
+                        if xor(slt(add(sum, delta), sum), slt(delta, 0)) {
+                            break
+                        }
+                    }
+                    // `_netRoles`: the flags' two bits, recipient if it gains, sender if it loses.
+                    roles := or(and(roles, 3), or(sgt(delta, 0), shl(1, slt(delta, 0))))
+                    mstore(0x00, account)
+                    let slot := keccak256(0x00, 0x40)
+                    let word := sload(slot)
+                    // Frozen (bit 248) while taking a role.
+                    if and(iszero(iszero(roles)), shr(248, and(word, shl(248, 1)))) {
+                        break
+                    }
+                    if slt(delta, 0) {
+                        // |delta| (2^255 for type(int256).min).
+                        let amount := sub(0, delta)
+                        // Plain: neither partial nor held (bits 249, 250), a balance (bits 0–103) above the amount,
+                        // and its last snapshot (bits 224–247) the current one (the id in bits 168–191 of `counts`).
+                        if or(
+                            or(and(word, shl(249, 3)), iszero(gt(and(word, 0xffffffffffffffffffffffffff), amount))),
+                            lt(and(shr(224, word), 0xffffff), and(shr(168, counts), 0xffffff))
+                        ) {
+                            break
+                        }
+                        // amount < balance, the word's low 104 bits: no borrow from the other fields.
+                        word := sub(word, amount)
+                        sstore(slot, word)
+                        mstore(0x00, amount)
+                        log3(0x00, 0x20, _TRANSFER_TOPIC, account, engine)
+                    }
+                    // The memo (bits 104–191) moves to bits 160–247; the roles to 248–249.
+                    mstore(
+                        add(add(positions, 0x20), offset),
+                        or(or(account, shl(56, and(word, shl(104, 0xffffffffffffffffffffff)))), shl(248, roles))
+                    )
+                    // The position is applied: its delta joins Σ deltas (checked above).
+                    mstore(sub(positions, 0x40), add(mload(sub(positions, 0x40)), delta))
+                }
+            }
+            if (i == n) break;
+            bool refused;
+            (counts, refused) = _netDebitAt(at, i, positions, counts);
+            if (refused) return (counts, i);
+        }
+        return (counts, n);
+    }
+
+    /// @dev Position `i` of the first pass that is not plain: refused when the decoder would refuse it (nothing
+    /// added), else its delta added to Σ deltas (a plain position whose delta overflows the sum comes here too:
+    /// this panics, as it should) and `_netDebit`'s outcome, its packed position written.
+    function _netDebitAt(
+        uint256 at,
+        uint256 i,
+        uint256[] memory positions,
+        uint256 counts
+    ) private returns (uint256, bool refused) {
+        (address account, int256 delta, uint8 flag, bool dirty) = _netPositionAt(at, i);
+        if (dirty) return (counts, true);
+        _netAdd(positions, delta);
+        (positions[i], counts, refused) = _netDebit(account, delta, flag, counts);
+        return (counts, refused);
+    }
+
+    /// @dev Position `i` of the arrays at `at` (as in `_settleNet`), and whether the parameters' decoder would refuse
+    /// it (`dirty`: an address or a flag with dirty bits).
+    function _netPositionAt(
+        uint256 at,
+        uint256 i
+    ) private pure returns (address account, int256 delta, uint8 flag, bool dirty) {
+        // Safe: `i` < the arrays' length, whose data the parameters' decoder bounded to the call data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let offset := shl(5, i)
+            account := calldataload(add(and(at, 0xffffffffffffffff), offset))
+            delta := calldataload(add(and(shr(64, at), 0xffffffffffffffff), offset))
+            flag := calldataload(add(shr(128, at), offset))
+            dirty := or(shr(160, account), gt(flag, 0xff))
+        }
+    }
+
+    /// @dev One position of the first pass that is not plain: returns `refused` for a bad address (its word is not
+    /// read: W2), a frozen account taking a role (`_netRoles`), or a loss beyond its available balance (neither
+    /// frozen nor held); else debits it as a checked transfer's sender (`_debit`: snapshot checkpoint; holder
+    /// accounting in `counts`, the implementation slot, when the balance reaches zero). Returns its packed position
+    /// (`NetPositionLib`: account, memo, roles).
+    function _netDebit(
+        address account,
+        int256 delta,
+        uint8 flag,
+        uint256 counts
+    ) private returns (uint256 position, uint256, bool refused) {
+        if (account == address(0) || account == address(this)) return (0, counts, true);
+        uint256 roles = _netRoles(flag, delta);
         SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        counts = hot;
-        for (uint256 i; i < accounts.length; ++i) {
-            int256 delta = deltas[i];
-            if (delta >= 0) continue;
-            address account = accounts[i];
+        Account storage acct = $.accounts[account];
+        uint256 word = acct.word;
+        if (roles != 0 && word & _FROZEN_BIT != 0) return (0, counts, true);
+        if (delta < 0) {
             // |delta| without negating type(int256).min.
             uint256 amount = uint256(-(delta + 1)) + 1;
-            Account storage acct = $.accounts[account];
-            uint256 word = acct.word;
-            if (_unfrozenBalance(account, word) < amount) {
-                _refuseNet(i, account, delta, Restriction.InsufficientUnfrozenBalance);
-            }
+            if (_unfrozenBalance(account, word) < amount) return (0, counts, true);
+            // `counts` carries the snapshot id of `hot` (only the count fields change).
+            uint256 snapshotId = (counts >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
             word = _debit($, account, word, amount, snapshotId, true);
             acct.word = word;
             if (word & _BALANCE_MASK == 0) counts = _leaving(account, word, 0, counts);
             emit IERC20.Transfer(account, _settlementEngine, amount);
         }
+        position =
+            uint256(uint160(account)) |
+            ((word & _MEMO_MASK) << (NetPositionLib.MEMO_SHIFT - _MEMO_SHIFT)) |
+            (roles << NetPositionLib.ROLES_SHIFT);
+        return (position, counts, false);
     }
 
-    /// @dev Applies the credits in order, as a transfer's recipient; returns, for each account that started holding
-    /// as a new investor, the holder count just before it joined plus one (else 0), and `counts` with the joins.
-    function _netCredits(
-        address[] calldata accounts,
-        int256[] calldata deltas,
-        uint256 hot,
-        uint256 counts
-    ) private returns (uint256[] memory joinedAt, uint256) {
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        uint256 snapshotId = (hot >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
-        joinedAt = new uint256[](accounts.length);
-        for (uint256 i; i < accounts.length; ++i) {
-            int256 delta = deltas[i];
-            if (delta <= 0) continue;
-            address account = accounts[i];
-            Account storage acct = $.accounts[account];
-            (uint256 word, uint256 change) = _credit(
-                $,
-                account,
-                acct.word,
-                uint256(delta),
-                snapshotId,
-                0,
-                Eligibility.wrap(0)
-            );
-            acct.word = word;
-            if (change & _ONE_HOLDER != 0) joinedAt[i] = uint32(counts >> (HotFlagsLib.SHIFT + _HOLDERS_SHIFT)) + 1;
+    /// @dev The second pass: the credits in order, as a transfer's recipient (every position passed the first). A
+    /// plain credit, to an account that holds with no checkpoint due, is applied inline; any other goes through
+    /// `_netCredit`. Marks in `positions` each account that started holding as a new investor, and returns `counts`
+    /// with the joins.
+    function _netCredits(uint256 at, uint256 n, uint256[] memory positions, uint256 counts) private returns (uint256) {
+        address engine = _settlementEngine;
+        for (uint256 i; i < n; ++i) {
+            // Inline assembly: the plain credits and the positions that are not credits from `i` on, stopping at
+            // the first credit that is not plain (nothing of it applied). Safe: reads word `i` < `n` of the
+            // accounts' and deltas' data, bounded by the parameters' decoder (the first pass validated every
+            // address); writes the account's word and a `Transfer` exactly as `_netCredit` would; scratch slots
+            // 0x00–0x3f hold the mapping key and the event's data.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                // As in `_netDebits`: the mapping's slot once, the deltas' data offset once.
+                mstore(0x20, _STORAGE_LOCATION)
+                let deltasAt := and(shr(64, at), 0xffffffffffffffff)
+                for {} lt(i, n) {
+                    i := add(i, 1)
+                } {
+                    let delta := calldataload(add(deltasAt, shl(5, i)))
+                    if sgt(delta, 0) {
+                        let account := calldataload(add(and(at, 0xffffffffffffffff), shl(5, i)))
+                        mstore(0x00, account)
+                        let slot := keccak256(0x00, 0x40)
+                        let word := sload(slot)
+                        // Plain: a balance (bits 0–103), and its last snapshot (bits 224–247) the current one.
+                        if or(
+                            iszero(and(word, 0xffffffffffffffffffffffffff)),
+                            lt(and(shr(224, word), 0xffffff), and(shr(168, counts), 0xffffff))
+                        ) {
+                            break
+                        }
+                        // balance + delta ≤ supply ≤ 2^104 − 1 (W1): no carry into the memo.
+                        sstore(slot, add(word, delta))
+                        mstore(0x00, delta)
+                        log3(0x00, 0x20, _TRANSFER_TOPIC, engine, account)
+                    }
+                }
+            }
+            if (i == n) break;
+            (address account, int256 delta, , ) = _netPositionAt(at, i);
+            uint256 change = _netCredit(account, uint256(delta), counts);
+            if (change & _ONE_HOLDER != 0) positions[i] |= NetPositionLib.NEW_INVESTOR;
             unchecked {
                 // As in `_update`: each count is bounded by the accounts that ever held, far below 2^32.
                 counts += change;
             }
-            emit IERC20.Transfer(_settlementEngine, account, uint256(delta));
         }
-        return (joinedAt, counts);
+        return counts;
+    }
+
+    /// @dev A credit of the second pass that is not plain, through `_credit` (checkpoint, a new holder's investor
+    /// index cached, the counts' change returned).
+    function _netCredit(address account, uint256 amount, uint256 counts) private returns (uint256 change) {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        Account storage acct = $.accounts[account];
+        uint256 snapshotId = (counts >> (HotFlagsLib.SHIFT + _SNAPSHOT_SHIFT)) & _MAX_SNAPSHOT_ID;
+        uint256 word;
+        (word, change) = _credit($, account, acct.word, amount, snapshotId, 0, Eligibility.wrap(0));
+        acct.word = word;
+        emit IERC20.Transfer(_settlementEngine, account, amount);
     }
 
     /// @dev Asks the pipeline about every account in its roles, balances final, in one call
-    /// (`ICompliance.checkNetPositions`); stores the fresh memo of each account that holds (one holding nothing is
-    /// judged afresh next time).
+    /// (`ICompliance.checkNetPositions`, `holders` the holder count after the debits); stores each memo it changes
+    /// when the account holds (one holding nothing is judged afresh next time).
     function _netAskPipeline(
         address[] calldata accounts,
         int256[] calldata deltas,
-        uint8[] calldata flags,
-        uint256[] memory joinedAt
+        uint256 holders,
+        uint256[] memory positions
     ) private {
-        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
-        ICompliance.NetPosition[] memory positions = new ICompliance.NetPosition[](accounts.length);
-        for (uint256 i; i < accounts.length; ++i) {
-            uint256 joined = joinedAt[i];
-            positions[i] = ICompliance.NetPosition({
-                account: accounts[i],
-                roles: uint8(_netRoles(flags[i], deltas[i])),
-                memo: uint88($.accounts[accounts[i]].word >> _MEMO_SHIFT),
-                newInvestor: joined != 0,
-                // A count below 2^32 (T2), plus one.
-                holderCount: uint32(joined == 0 ? 0 : joined - 1)
-            });
+        uint256 code;
+        uint256 index;
+        uint256 memos;
+        // Inline assembly: the call with its data built in place, in the three words `_netPositions` left before
+        // the array (selector, `holders`, the array's offset), instead of an ABI-encoded copy of the array; a
+        // revert is bubbled up as a call's is. Safe: writes only those words and, for the return data, memory at
+        // the free memory pointer, which it then allocates; the return data is checked as the decoder checks it
+        // (its head, the list's offset and length within it, else a revert with no data); the pipeline is a
+        // contract (the constructor called it).
+        bytes4 selector = ICompliance.checkNetPositions.selector;
+        address compliance = address(_compliance);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let buffer := sub(positions, 0x60)
+            mstore(buffer, shr(224, selector))
+            mstore(add(buffer, 0x20), holders)
+            mstore(add(buffer, 0x40), 0x40)
+            let ok := staticcall(gas(), compliance, add(buffer, 0x1c), add(0x64, shl(5, mload(positions))), 0, 0)
+            let size := returndatasize()
+            let data := mload(0x40)
+            returndatacopy(data, 0, size)
+            if iszero(ok) {
+                revert(data, size)
+            }
+            let offset := mload(add(data, 0x40))
+            // The head, the list's offset and length within the return data, and a code that fits a uint8.
+            if or(lt(size, 0x60), or(gt(mload(data), 0xff), gt(offset, sub(size, 0x20)))) {
+                revert(0, 0)
+            }
+            memos := add(data, offset)
+            if gt(mload(memos), shr(5, sub(sub(size, offset), 0x20))) {
+                revert(0, 0)
+            }
+            code := mload(data)
+            index := mload(add(data, 0x20))
+            mstore(0x40, add(data, and(add(size, 0x1f), not(0x1f))))
         }
-        (Restriction code, uint256 index, uint88[] memory memos) = _compliance.checkNetPositions(positions);
-        if (code != Restriction.None) _refuseNet(index, accounts[index], deltas[index], code);
-        for (uint256 i; i < accounts.length; ++i) {
-            if (memos[i] == positions[i].memo) continue;
-            Account storage acct = $.accounts[accounts[i]];
+        if (code != 0) _refuseNet(index, accounts[index], deltas[index], Restriction(uint8(code)));
+        _netStoreMemos(accounts, memos);
+    }
+
+    /// @dev Stores each memo of the pipeline's list at `memos` (memory: its length, then `index << 88 | memo`
+    /// entries) in its account's word, when the account holds.
+    function _netStoreMemos(address[] calldata accounts, uint256 memos) private {
+        SecurityTokenStorage storage $ = _getSecurityTokenStorage();
+        uint256 count;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            count := mload(memos)
+        }
+        for (uint256 k; k < count; ++k) {
+            uint256 entry;
+            // Safe: `k` < the list's length, which `_netAskPipeline` checked against the return data copied.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                entry := mload(add(memos, shl(5, add(k, 1))))
+            }
+            Account storage acct = $.accounts[accounts[entry >> NetPositionLib.INDEX_SHIFT]];
             uint256 word = acct.word;
-            if (_holds(word)) acct.word = _withMemo(word, memos[i]);
+            if (_holds(word)) acct.word = _withMemo(word, uint88(entry));
         }
     }
 

@@ -130,9 +130,9 @@ describe("settleNet gas per position", function () {
     console.log(
       `      Equity settleNet gas: ${JSON.stringify(gas, (_, v) => (typeof v === "bigint" ? Number(v) : v))}`,
     );
-    expect(gas.debit).to.be.lessThan(16_500n);
-    expect(gas.credit).to.be.lessThan(16_000n);
-    expect(gas.newHolder).to.be.lessThan(40_000n);
+    expect(gas.debit).to.be.lessThan(9_100n);
+    expect(gas.credit).to.be.lessThan(8_900n);
+    expect(gas.newHolder).to.be.lessThan(36_000n);
   });
 
   it("SettlementCoin: debit, credit to a holder, credit to a new holder", async function () {

@@ -335,6 +335,67 @@ export function shouldSettleNetLikeASecurity(
         );
       });
 
+      it("checks the sum before anything else: NetUnbalanced over a pause, a freeze, a short balance, a bad address", async function () {
+        const setup = await loadFixture(fixture);
+        const { alice, bob, carol, agent } = setup.world.accounts;
+        // A short debit first, then a bad address, then a frozen account: the sum still decides.
+        await setup.token.connect(agent).setAddressFrozen(carol.address, true);
+        const positions: Position[] = [
+          [bob.address, -301n],
+          [ethers.ZeroAddress, 1n],
+          [carol.address, 1n],
+          [alice.address, 1n],
+        ];
+        await expectReverted(setup, positions, "NetUnbalanced", [-298n]);
+        await setup.token.connect(agent).pause();
+        await expectReverted(setup, positions, "NetUnbalanced", [-298n]);
+      });
+
+      it("panics when the sum overflows, whatever comes after", async function () {
+        const setup = await loadFixture(fixture);
+        const { alice, bob } = setup.world.accounts;
+        const max = 2n ** 255n - 1n;
+        const before = await tokenState(setup.world, setup.watched);
+        await expect(
+          setup.net.connect(setup.engine).settleNet(
+            ...encode([
+              [bob.address, 1n],
+              [alice.address, max],
+              [ethers.ZeroAddress, -1n],
+            ]),
+          ),
+        ).to.be.revertedWithPanic(0x11);
+        expect(await tokenState(setup.world, setup.watched)).to.deep.equal(before);
+      });
+
+      it("refuses a bad address or a freeze anywhere before a short balance listed earlier", async function () {
+        const setup = await loadFixture(fixture);
+        const { alice, bob, carol, agent } = setup.world.accounts;
+        const self = await setup.token.getAddress();
+        await expectReverted(
+          setup,
+          [
+            [bob.address, -301n],
+            [alice.address, 300n],
+            [self, 1n],
+            [carol.address, 0n],
+          ],
+          "SecurityTokenInvalidAddress",
+          [self],
+        );
+        await setup.token.connect(agent).setAddressFrozen(carol.address, true);
+        await expectRefusedAt(
+          setup,
+          [
+            [bob.address, -301n],
+            [alice.address, 301n],
+            [carol.address, 0n, RECEIVED],
+          ],
+          2,
+          Restriction.RecipientFrozen,
+        );
+      });
+
       it("reverts with SecurityTokenInvalidAddress for the zero address or the token itself", async function () {
         const setup = await loadFixture(fixture);
         const { alice } = setup.world.accounts;
