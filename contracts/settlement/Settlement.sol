@@ -186,30 +186,25 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // (`setCoin` checks it, directory assets are the factory's proxies).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            if iszero(and(eq(address(), self), eq(chainid(), chainId))) {
-                domain := 0
-            }
-            for {} domain {} {
-                let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
-                let n := calldataload(sub(data, 0x20))
-                let end := add(data, shl(7, n))
-                if iszero(
+            let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
+            let n := calldataload(sub(data, 0x20))
+            let end := add(data, shl(7, n))
+            if and(
+                and(
+                    and(eq(address(), self), eq(chainid(), chainId)),
                     and(
-                        and(
-                            and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
-                            iszero(gt(end, calldatasize()))
-                        ),
-                        and(
-                            and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
-                            and(
-                                iszero(shr(48, calldataload(add(instruction, 0x20)))),
-                                lt(timestamp(), calldataload(add(instruction, 0x20)))
-                            )
-                        )
+                        and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
+                        iszero(gt(end, calldatasize()))
                     )
-                ) {
-                    break
-                }
+                ),
+                and(
+                    and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
+                    and(
+                        iszero(shr(48, calldataload(add(instruction, 0x20)))),
+                        lt(timestamp(), calldataload(add(instruction, 0x20)))
+                    )
+                )
+            ) {
                 let m := mload(0x40)
                 mstore(m, _LEG_TYPEHASH_WORD)
                 // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
@@ -232,100 +227,106 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                         or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(sload(or(_KINDS, token)))))
                     )
                 }
-                if bad {
-                    break
-                }
-                let legsHash := keccak256(add(m, 0xa0), shl(5, n))
-                mstore(m, _INSTRUCTION_TYPEHASH_WORD)
-                calldatacopy(add(m, 0x20), instruction, 0x60)
-                mstore(add(m, 0x80), legsHash)
-                id := keccak256(m, 0xa0)
-                mstore(m, shl(240, 0x1901))
-                mstore(add(m, 0x02), domain)
-                mstore(add(m, 0x22), id)
-                // The precompile's first input word for every leg (the digest); v, r and s follow it.
-                mstore(m, keccak256(m, 0x42))
-                state := sub(shl(n, 1), 1)
-                if consents.length {
-                    state := 0
-                    for {
-                        let i := 0
-                    } lt(i, n) {
-                        i := add(i, 1)
-                    } {
-                        let at := calldataload(add(consents.offset, shl(5, i)))
-                        let start := add(add(consents.offset, at), 0x20)
-                        let s := calldataload(add(start, 0x20))
-                        let consented := 0
-                        // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower half
-                        // order (s ≤ n / 2); the precompile refuses a bad v or point.
-                        if and(
-                            and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
-                            and(
-                                lt(add(start, 64), calldatasize()),
-                                lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
-                            )
-                        ) {
-                            mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
-                            calldatacopy(add(m, 0x40), start, 0x40)
-                            mstore(0x00, 0)
-                            pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
-                            // The sender is not 0 (checked above), so a failed recovery never matches.
-                            consented := eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))
+                if iszero(bad) {
+                    let legsHash := keccak256(add(m, 0xa0), shl(5, n))
+                    mstore(m, _INSTRUCTION_TYPEHASH_WORD)
+                    calldatacopy(add(m, 0x20), instruction, 0x60)
+                    mstore(add(m, 0x80), legsHash)
+                    id := keccak256(m, 0xa0)
+                    mstore(m, shl(240, 0x1901))
+                    mstore(add(m, 0x02), domain)
+                    mstore(add(m, 0x22), id)
+                    // The precompile's first input word for every leg (the digest); v, r and s follow it.
+                    mstore(m, keccak256(m, 0x42))
+                    state := sub(shl(n, 1), 1)
+                    if consents.length {
+                        state := 0
+                        for {
+                            let i := 0
+                        } lt(i, n) {
+                            i := add(i, 1)
+                        } {
+                            let at := calldataload(add(consents.offset, shl(5, i)))
+                            let start := add(add(consents.offset, at), 0x20)
+                            let s := calldataload(add(start, 0x20))
+                            let consented := 0
+                            // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower
+                            // half order (s ≤ n / 2); the precompile refuses a bad v or point.
+                            if and(
+                                and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                                and(
+                                    lt(add(start, 64), calldatasize()),
+                                    lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
+                                )
+                            ) {
+                                mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
+                                calldatacopy(add(m, 0x40), start, 0x40)
+                                mstore(0x00, 0)
+                                pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+                                // The sender is not 0 (checked above), so a failed recovery never matches.
+                                consented := eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))
+                            }
+                            state := or(state, shl(i, iszero(consented)))
                         }
-                        state := or(state, shl(i, iszero(consented)))
                     }
-                }
-                if state {
-                    state := or(state, _FAST)
-                    break
-                }
-                // `_useNonce` without its error (a used nonce takes the checked path, which names it); the slot as
-                // `_nonceSlot` (the digest at `m` is no longer needed).
-                mstore(m, _NONCES)
-                mstore(add(m, 0x20), calldataload(add(data, 0x20)))
-                mstore(add(m, 0x40), shr(8, calldataload(add(instruction, 0x40))))
-                let slot := keccak256(m, 0x60)
-                let bits := sload(slot)
-                let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
-                if and(bits, bit) {
-                    break
-                }
-                sstore(slot, or(bits, bit))
-                // The moves, as below.
-                let i := 0
-                for {} lt(i, n) {
-                    i := add(i, 1)
-                } {
-                    let p := add(data, shl(7, i))
-                    switch and(shr(i, heldLegs), 1)
+                    switch state
                     case 0 {
-                        // from, to, amount: the leg's last three words as they are.
-                        mstore(m, _SETTLEMENT_TRANSFER)
-                        calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                        // `_useNonce` without its error (a used nonce takes the checked path, which names it); the
+                        // slot as `_nonceSlot` (the digest at `m` is no longer needed).
+                        mstore(m, _NONCES)
+                        mstore(add(m, 0x20), calldataload(add(data, 0x20)))
+                        mstore(add(m, 0x40), shr(8, calldataload(add(instruction, 0x40))))
+                        let slot := keccak256(m, 0x60)
+                        let bits := sload(slot)
+                        let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
+                        if iszero(and(bits, bit)) {
+                            sstore(slot, or(bits, bit))
+                            // The moves, as below.
+                            let i := 0
+                            for {} lt(i, n) {
+                                i := add(i, 1)
+                            } {
+                                let p := add(data, shl(7, i))
+                                switch and(shr(i, heldLegs), 1)
+                                case 0 {
+                                    // from, to, amount: the leg's last three words as they are.
+                                    mstore(m, _SETTLEMENT_TRANSFER)
+                                    calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                                }
+                                default {
+                                    mstore(0x00, id)
+                                    mstore(0x20, i)
+                                    mstore(m, _EXECUTE_HOLD)
+                                    mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                                    calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
+                                }
+                                if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
+                                    break
+                                }
+                            }
+                            if eq(i, n) {
+                                // emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce);
+                                // clear the re-entrancy guard as `nonReentrant` does on return; return id.
+                                mstore(0x00, calldataload(add(instruction, 0x40)))
+                                log4(
+                                    0x00,
+                                    0x20,
+                                    _SETTLEMENT_EXECUTED,
+                                    id,
+                                    calldataload(add(data, 0x20)),
+                                    calldataload(instruction)
+                                )
+                                tstore(_REENTRANCY_GUARD, 0)
+                                mstore(0x00, id)
+                                return(0x00, 0x20)
+                            }
+                            state := or(_FAST, shl(64, add(i, 1)))
+                        }
                     }
                     default {
-                        mstore(0x00, id)
-                        mstore(0x20, i)
-                        mstore(m, _EXECUTE_HOLD)
-                        mstore(add(m, 0x04), keccak256(0x00, 0x40))
-                        calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
-                    }
-                    if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
-                        break
+                        state := or(state, _FAST)
                     }
                 }
-                if eq(i, n) {
-                    // emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce); clear the
-                    // re-entrancy guard as `nonReentrant` does on return; return id.
-                    mstore(0x00, calldataload(add(instruction, 0x40)))
-                    log4(0x00, 0x20, _SETTLEMENT_EXECUTED, id, calldataload(add(data, 0x20)), calldataload(instruction))
-                    tstore(_REENTRANCY_GUARD, 0)
-                    mstore(0x00, id)
-                    return(0x00, 0x20)
-                }
-                state := or(_FAST, shl(64, add(i, 1)))
-                break
             }
         }
         Leg[] calldata legs = instruction.legs;
