@@ -287,18 +287,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                                 i := add(i, 1)
                             } {
                                 let p := add(data, shl(7, i))
-                                switch and(shr(i, heldLegs), 1)
-                                case 0 {
-                                    // from, to, amount: the leg's last three words as they are.
-                                    mstore(m, _SETTLEMENT_TRANSFER)
-                                    calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
-                                }
-                                default {
+                                // from, to, amount: the leg's last three words as they are.
+                                mstore(m, _SETTLEMENT_TRANSFER)
+                                calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                                if and(shr(i, heldLegs), 1) {
                                     mstore(0x00, id)
                                     mstore(0x20, i)
                                     mstore(m, _EXECUTE_HOLD)
                                     mstore(add(m, 0x04), keccak256(0x00, 0x40))
-                                    calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                                 }
                                 if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                                     break
