@@ -238,9 +238,9 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     mstore(add(m, 0x22), id)
                     // The precompile's first input word for every leg (the digest); v, r and s follow it.
                     mstore(m, keccak256(m, 0x42))
+                    // A leg's bit stays set unless its consent is its sender's ECDSA signature.
                     state := sub(shl(n, 1), 1)
                     if consents.length {
-                        state := 0
                         for {
                             let i := 0
                         } lt(i, n) {
@@ -249,7 +249,6 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                             let at := calldataload(add(consents.offset, shl(5, i)))
                             let start := add(add(consents.offset, at), 0x20)
                             let s := calldataload(add(start, 0x20))
-                            let consented := 0
                             // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower
                             // half order (s ≤ n / 2); the precompile refuses a bad v or point.
                             if and(
@@ -264,9 +263,11 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                                 mstore(0x00, 0)
                                 pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
                                 // The sender is not 0 (checked above), so a failed recovery never matches.
-                                consented := eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))
+                                state := xor(
+                                    state,
+                                    shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20)))))
+                                )
                             }
-                            state := or(state, shl(i, iszero(consented)))
                         }
                     }
                     switch state
