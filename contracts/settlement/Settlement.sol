@@ -251,23 +251,26 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                             let s := calldataload(add(start, 0x20))
                             // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower
                             // half order (s ≤ n / 2); the precompile refuses a bad v or point.
-                            if and(
-                                and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                            if iszero(
                                 and(
-                                    lt(add(start, 64), calldatasize()),
-                                    lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
+                                    and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                                    and(
+                                        lt(add(start, 64), calldatasize()),
+                                        lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
+                                    )
                                 )
                             ) {
-                                mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
-                                calldatacopy(add(m, 0x40), start, 0x40)
-                                mstore(0x00, 0)
-                                pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
-                                // The sender is not 0 (checked above), so a failed recovery never matches.
-                                state := xor(
-                                    state,
-                                    shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20)))))
-                                )
+                                continue
                             }
+                            mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
+                            calldatacopy(add(m, 0x40), start, 0x40)
+                            mstore(0x00, 0)
+                            pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+                            // The sender is not 0 (checked above), so a failed recovery never matches.
+                            state := xor(
+                                state,
+                                shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20)))))
+                            )
                         }
                     }
                     switch state
