@@ -221,10 +221,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     let from := mload(add(m, 0x40))
                     let to := mload(add(m, 0x60))
                     let token := mload(add(m, 0x20))
-                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot).
+                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot). `from`, `to` and the
+                    // kind (1 or 2) are not 0 when their product is not; the product of a kind and two clean
+                    // addresses that are not 0 is 0 only when they end in ≥ 255 zero bits together (no address
+                    // from a key or CREATE), which would only send the instruction to the checked path.
                     bad := or(
                         or(bad, or(shr(160, or(token, or(from, to))), iszero(mload(add(m, 0x80))))),
-                        or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(sload(or(_KINDS, token)))))
+                        or(eq(from, to), iszero(mul(mul(from, to), sload(or(_KINDS, token)))))
                     )
                 }
                 if iszero(bad) {
