@@ -191,7 +191,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             let end := add(data, shl(7, n))
             if and(
                 and(
-                    and(eq(address(), self), eq(chainid(), chainId)),
+                    and(and(eq(address(), self), eq(chainid(), chainId)), eq(mload(0x40), 0x80)),
                     and(
                         and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
                         iszero(gt(end, calldatasize()))
@@ -205,7 +205,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     )
                 )
             ) {
-                let m := mload(0x40)
+                let m := 0x80
                 mstore(m, _LEG_TYPEHASH_WORD)
                 // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
                 let bad := 0
