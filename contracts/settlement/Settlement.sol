@@ -273,10 +273,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                             mstore(0x00, 0)
                             pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
                             // The sender is not 0 (checked above), so a failed recovery never matches.
-                            state := xor(
-                                state,
-                                shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20)))))
-                            )
+                            state := xor(state, shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))))
                         }
                     }
                     switch state
