@@ -291,10 +291,12 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                             // The moves, as below (a held leg's call data written over a transfer's: the same
                             // `to` and `amount` words, and no switch).
                             let i := 0
-                            for {} lt(i, n) {
+                            for {
+                                let p := data
+                            } lt(i, n) {
                                 i := add(i, 1)
+                                p := add(p, 0x80)
                             } {
-                                let p := add(data, shl(7, i))
                                 // from, to, amount: the leg's last three words as they are.
                                 mstore(m, _SETTLEMENT_TRANSFER)
                                 calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
