@@ -40,9 +40,10 @@ function calldataGas(data: string): number {
  * legs loop) to 32,360; a held leg's call data written over a transfer's instead of a `switch` to 32,262; a
  * consent that is not a recoverable signature skipping to the next leg (`continue`) and each recovered signer
  * clearing its leg's bit to 32,216; `from`, `to` and the kind checked non-zero by one product to 32,205; the
- * path's scratch memory at the constant 0x80 (taken only while the free memory pointer is there) to 32,108. The
- * test prints the breakdown and guards against regression (ceiling 32,430, ≈ 1 % above) rather than asserting the
- * 30 k target.
+ * path's scratch memory at the constant 0x80 (taken only while the free memory pointer is there) to 32,108; the
+ * moves loop walking the legs by pointer beside its index to 32,011 (31,995 with the deployed tokens). The test
+ * prints the breakdown and guards against regression (ceiling 32,330, ≈ 1 % above) rather than asserting the 30 k
+ * target.
  */
 describe("Settlement gas", function () {
   it("dvp.settle: the engine's overhead over the two transfers less one intrinsic cost does not regress", async function () {
@@ -85,7 +86,7 @@ describe("Settlement gas", function () {
     for (const [item, gas] of Object.entries(known)) console.log(`        ${item}: ${gas}`);
     console.log(`        hashing, ABI decoding, memory, guard, checks: ${overhead - knownSum}`);
     console.log(`      target 30,000: ${overhead <= 30_000 ? "met" : `missed by ${overhead - 30_000}`}`);
-    expect(overhead).to.be.at.most(32_430);
+    expect(overhead).to.be.at.most(32_330);
   });
 
   it("the inline signature recovery keeps ECDSA's refusals: high s, bad v, zero or short signatures", async function () {
