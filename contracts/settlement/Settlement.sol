@@ -162,7 +162,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
             }
             tstore(_REENTRANCY_GUARD, 1)
         }
-        // The cached domain separator, or 0 (the checked path) on another address or chain.
+        // The cached domain separator and the address and chain it holds for (the fast path runs only there).
         bytes32 domain = _DOMAIN;
         uint256 self = _SELF;
         uint256 chainId = _CHAIN_ID;
@@ -179,38 +179,36 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         // the call data: the bounds the decoder requires of `instruction.legs` and `consents[i]` (any other
         // `consents[i]` is read below through the decoder). Nothing read is used before its bounds are checked (a
         // leg's kind is read before its fields are judged: a read, and the instruction is refused
-        // after the loop if any field is not valid). Scratch memory past the free memory pointer (not allocated;
-        // nothing else runs meanwhile) holds the words to hash, the precompile's input and each leg's call data,
-        // scratch slots 0x00–0x3f the mapping keys, the precompile's output (zeroed first: a failed recovery returns
-        // no data) and the event's data. The outer loop runs at most once. Every registered token has code
-        // (`setCoin` checks it, directory assets are the factory's proxies).
+        // after the loop if any field is not valid). Memory from 0x80, taken only while the free memory pointer is
+        // 0x80 (nothing allocated yet, so it is past the pointer; not allocated, nothing else runs meanwhile), holds
+        // the words to hash, the precompile's input and each leg's call data: constant addresses, which the
+        // optimizer folds (≈ 100 gas over `mload(0x40)`); scratch slots 0x00–0x3f the mapping keys, the precompile's
+        // output (zeroed first: a failed recovery returns no data) and the event's data. Each step nests in the
+        // previous one's success (no loop to break out of: the optimizer would hoist the steps' common values
+        // above it, to live on the stack through the legs loop). Every registered token has code (`setCoin` checks
+        // it, directory assets are the factory's proxies).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            if iszero(and(eq(address(), self), eq(chainid(), chainId))) {
-                domain := 0
-            }
-            for {} domain {} {
-                let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
-                let n := calldataload(sub(data, 0x20))
-                let end := add(data, shl(7, n))
-                if iszero(
+            let data := add(add(instruction, calldataload(add(instruction, 0x60))), 0x20)
+            let n := calldataload(sub(data, 0x20))
+            let end := add(data, shl(7, n))
+            if and(
+                and(
+                    and(and(eq(address(), self), eq(chainid(), chainId)), eq(mload(0x40), 0x80)),
                     and(
-                        and(
-                            and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
-                            iszero(gt(end, calldatasize()))
-                        ),
-                        and(
-                            and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
-                            and(
-                                iszero(shr(48, calldataload(add(instruction, 0x20)))),
-                                lt(timestamp(), calldataload(add(instruction, 0x20)))
-                            )
-                        )
+                        and(lt(calldataload(add(instruction, 0x60)), 0x100000000), lt(sub(n, 1), _MAX_LEGS)),
+                        iszero(gt(end, calldatasize()))
                     )
-                ) {
-                    break
-                }
-                let m := mload(0x40)
+                ),
+                and(
+                    and(or(iszero(consents.length), eq(consents.length, n)), iszero(shr(n, heldLegs))),
+                    and(
+                        iszero(shr(48, calldataload(add(instruction, 0x20)))),
+                        lt(timestamp(), calldataload(add(instruction, 0x20)))
+                    )
+                )
+            ) {
+                let m := 0x80
                 mstore(m, _LEG_TYPEHASH_WORD)
                 // Non-zero when a leg fails `_checkLegFields`, has a dirty address or an unregistered token.
                 let bad := 0
@@ -226,106 +224,115 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                     let from := mload(add(m, 0x40))
                     let to := mload(add(m, 0x60))
                     let token := mload(add(m, 0x20))
-                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot).
+                    // The kind at `_KINDS | token` (`_kindAt`; nothing else lives in the slot). `from`, `to` and the
+                    // kind (1 or 2) are not 0 when their product is not; the product of a kind and two clean
+                    // addresses that are not 0 is 0 only when they end in ≥ 255 zero bits together (no address
+                    // from a key or CREATE), which would only send the instruction to the checked path.
                     bad := or(
                         or(bad, or(shr(160, or(token, or(from, to))), iszero(mload(add(m, 0x80))))),
-                        or(or(iszero(from), iszero(to)), or(eq(from, to), iszero(sload(or(_KINDS, token)))))
+                        or(eq(from, to), iszero(mul(mul(from, to), sload(or(_KINDS, token)))))
                     )
                 }
-                if bad {
-                    break
-                }
-                let legsHash := keccak256(add(m, 0xa0), shl(5, n))
-                mstore(m, _INSTRUCTION_TYPEHASH_WORD)
-                calldatacopy(add(m, 0x20), instruction, 0x60)
-                mstore(add(m, 0x80), legsHash)
-                id := keccak256(m, 0xa0)
-                mstore(m, shl(240, 0x1901))
-                mstore(add(m, 0x02), domain)
-                mstore(add(m, 0x22), id)
-                // The precompile's first input word for every leg (the digest); v, r and s follow it.
-                mstore(m, keccak256(m, 0x42))
-                state := sub(shl(n, 1), 1)
-                if consents.length {
-                    state := 0
-                    for {
-                        let i := 0
-                    } lt(i, n) {
-                        i := add(i, 1)
-                    } {
-                        let at := calldataload(add(consents.offset, shl(5, i)))
-                        let start := add(add(consents.offset, at), 0x20)
-                        let s := calldataload(add(start, 0x20))
-                        let consented := 0
-                        // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower half
-                        // order (s ≤ n / 2); the precompile refuses a bad v or point.
-                        if and(
-                            and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
-                            and(
-                                lt(add(start, 64), calldatasize()),
-                                lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
-                            )
-                        ) {
+                if iszero(bad) {
+                    let legsHash := keccak256(add(m, 0xa0), shl(5, n))
+                    mstore(m, _INSTRUCTION_TYPEHASH_WORD)
+                    calldatacopy(add(m, 0x20), instruction, 0x60)
+                    mstore(add(m, 0x80), legsHash)
+                    id := keccak256(m, 0xa0)
+                    mstore(m, shl(240, 0x1901))
+                    mstore(add(m, 0x02), domain)
+                    mstore(add(m, 0x22), id)
+                    // The precompile's first input word for every leg (the digest); v, r and s follow it.
+                    mstore(m, keccak256(m, 0x42))
+                    // A leg's bit stays set unless its consent is its sender's ECDSA signature.
+                    state := sub(shl(n, 1), 1)
+                    if consents.length {
+                        for {
+                            let i := 0
+                        } lt(i, n) {
+                            i := add(i, 1)
+                        } {
+                            let at := calldataload(add(consents.offset, shl(5, i)))
+                            let start := add(add(consents.offset, at), 0x20)
+                            let s := calldataload(add(start, 0x20))
+                            // `_recover`: 65 bytes (ending within the call data: start + 65 ≤ size), s in the lower
+                            // half order (s ≤ n / 2); the precompile refuses a bad v or point.
+                            if iszero(
+                                and(
+                                    and(eq(calldataload(sub(start, 0x20)), 65), lt(at, 0x100000000)),
+                                    and(
+                                        lt(add(start, 64), calldatasize()),
+                                        lt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A1)
+                                    )
+                                )
+                            ) {
+                                continue
+                            }
                             mstore(add(m, 0x20), byte(0, calldataload(add(start, 0x40))))
                             calldatacopy(add(m, 0x40), start, 0x40)
                             mstore(0x00, 0)
                             pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
                             // The sender is not 0 (checked above), so a failed recovery never matches.
-                            consented := eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))
+                            state := xor(state, shl(i, eq(mload(0x00), calldataload(add(data, add(shl(7, i), 0x20))))))
                         }
-                        state := or(state, shl(i, iszero(consented)))
                     }
-                }
-                if state {
-                    state := or(state, _FAST)
-                    break
-                }
-                // `_useNonce` without its error (a used nonce takes the checked path, which names it); the slot as
-                // `_nonceSlot` (the digest at `m` is no longer needed).
-                mstore(m, _NONCES)
-                mstore(add(m, 0x20), calldataload(add(data, 0x20)))
-                mstore(add(m, 0x40), shr(8, calldataload(add(instruction, 0x40))))
-                let slot := keccak256(m, 0x60)
-                let bits := sload(slot)
-                let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
-                if and(bits, bit) {
-                    break
-                }
-                sstore(slot, or(bits, bit))
-                // The moves, as below.
-                let i := 0
-                for {} lt(i, n) {
-                    i := add(i, 1)
-                } {
-                    let p := add(data, shl(7, i))
-                    switch and(shr(i, heldLegs), 1)
+                    switch state
                     case 0 {
-                        // from, to, amount: the leg's last three words as they are.
-                        mstore(m, _SETTLEMENT_TRANSFER)
-                        calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                        // `_useNonce` without its error (a used nonce takes the checked path, which names it); the
+                        // slot as `_nonceSlot` (the digest at `m` is no longer needed).
+                        mstore(m, _NONCES)
+                        mstore(add(m, 0x20), calldataload(add(data, 0x20)))
+                        mstore(add(m, 0x40), shr(8, calldataload(add(instruction, 0x40))))
+                        let slot := keccak256(m, 0x60)
+                        let bits := sload(slot)
+                        let bit := shl(and(calldataload(add(instruction, 0x40)), 0xff), 1)
+                        if iszero(and(bits, bit)) {
+                            sstore(slot, or(bits, bit))
+                            // The moves, as below (a held leg's call data written over a transfer's: the same
+                            // `to` and `amount` words, and no switch).
+                            let i := 0
+                            for {
+                                let p := data
+                            } lt(i, n) {
+                                i := add(i, 1)
+                                p := add(p, 0x80)
+                            } {
+                                // from, to, amount: the leg's last three words as they are.
+                                mstore(m, _SETTLEMENT_TRANSFER)
+                                calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                                if and(shr(i, heldLegs), 1) {
+                                    mstore(0x00, id)
+                                    mstore(0x20, i)
+                                    mstore(m, _EXECUTE_HOLD)
+                                    mstore(add(m, 0x04), keccak256(0x00, 0x40))
+                                }
+                                if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
+                                    break
+                                }
+                            }
+                            if eq(i, n) {
+                                // emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce);
+                                // clear the re-entrancy guard as `nonReentrant` does on return; return id.
+                                mstore(0x00, calldataload(add(instruction, 0x40)))
+                                log4(
+                                    0x00,
+                                    0x20,
+                                    _SETTLEMENT_EXECUTED,
+                                    id,
+                                    calldataload(add(data, 0x20)),
+                                    calldataload(instruction)
+                                )
+                                tstore(_REENTRANCY_GUARD, 0)
+                                mstore(0x00, id)
+                                return(0x00, 0x20)
+                            }
+                            state := or(_FAST, shl(64, add(i, 1)))
+                        }
                     }
                     default {
-                        mstore(0x00, id)
-                        mstore(0x20, i)
-                        mstore(m, _EXECUTE_HOLD)
-                        mstore(add(m, 0x04), keccak256(0x00, 0x40))
-                        calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
-                    }
-                    if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
-                        break
+                        state := or(state, _FAST)
                     }
                 }
-                if eq(i, n) {
-                    // emit SettlementExecuted(id, initiator, instruction.tradeRef, instruction.nonce); clear the
-                    // re-entrancy guard as `nonReentrant` does on return; return id.
-                    mstore(0x00, calldataload(add(instruction, 0x40)))
-                    log4(0x00, 0x20, _SETTLEMENT_EXECUTED, id, calldataload(add(data, 0x20)), calldataload(instruction))
-                    tstore(_REENTRANCY_GUARD, 0)
-                    mstore(0x00, id)
-                    return(0x00, 0x20)
-                }
-                state := or(_FAST, shl(64, add(i, 1)))
-                break
             }
         }
         Leg[] calldata legs = instruction.legs;
@@ -369,18 +376,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
                 failed := add(failed, 1)
             } {
                 let p := add(legs.offset, shl(7, failed))
-                switch and(shr(failed, heldLegs), 1)
-                case 0 {
-                    // from, to, amount: the leg's last three words as they are.
-                    mstore(m, _SETTLEMENT_TRANSFER)
-                    calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
-                }
-                default {
+                // from, to, amount: the leg's last three words as they are; a held leg's key over `from`.
+                mstore(m, _SETTLEMENT_TRANSFER)
+                calldatacopy(add(m, 0x04), add(p, 0x20), 0x60)
+                if and(shr(failed, heldLegs), 1) {
                     mstore(0x00, id)
                     mstore(0x20, failed)
                     mstore(m, _EXECUTE_HOLD)
                     mstore(add(m, 0x04), keccak256(0x00, 0x40))
-                    calldatacopy(add(m, 0x24), add(p, 0x40), 0x40)
                 }
                 if iszero(call(gas(), calldataload(p), 0, m, 0x64, 0x00, 0x00)) {
                     break

@@ -35,8 +35,17 @@ function calldataGas(data: string): number {
  * address (no mapping hash per leg), the nonce word at one three-word keccak (not a nested mapping's two) and the
  * legs loop's end computed once to 32,573; `nonReentrant` by hand in `settle` (no internal calls) and the kind
  * read unmasked to 32,536; each leg's call data copied from the call data in one `calldatacopy` and two signature
- * bounds without `iszero` to 32,432. The test prints the breakdown and guards against regression (ceiling 32,760,
- * ≈ 1 % above) rather than asserting the 30 k target.
+ * bounds without `iszero` to 32,432; the fast path's steps nested in `if`s instead of a once-run loop left by
+ * `break` (the optimizer no longer hoists their common values above the loop, to live on the stack through the
+ * legs loop) to 32,360; a held leg's call data written over a transfer's instead of a `switch` to 32,262; a
+ * consent that is not a recoverable signature skipping to the next leg (`continue`) and each recovered signer
+ * clearing its leg's bit to 32,216; `from`, `to` and the kind checked non-zero by one product to 32,205; the
+ * path's scratch memory at the constant 0x80 (taken only while the free memory pointer is there) to 32,108; the
+ * moves loop walking the legs by pointer beside its index to 32,011 (31,995 with the deployed tokens): the
+ * engine's other steps (the last line of the breakdown) 3,761 → 3,352. The call data's share varies by ± 12 gas a
+ * zero byte between runs (the deadline and the signatures change with the clock), so compare that line. The test
+ * prints the breakdown and guards against regression (ceiling 32,330, ≈ 1 % above) rather than asserting the 30 k
+ * target.
  */
 describe("Settlement gas", function () {
   it("dvp.settle: the engine's overhead over the two transfers less one intrinsic cost does not regress", async function () {
@@ -79,7 +88,7 @@ describe("Settlement gas", function () {
     for (const [item, gas] of Object.entries(known)) console.log(`        ${item}: ${gas}`);
     console.log(`        hashing, ABI decoding, memory, guard, checks: ${overhead - knownSum}`);
     console.log(`      target 30,000: ${overhead <= 30_000 ? "met" : `missed by ${overhead - 30_000}`}`);
-    expect(overhead).to.be.at.most(32_760);
+    expect(overhead).to.be.at.most(32_330);
   });
 
   it("the inline signature recovery keeps ECDSA's refusals: high s, bad v, zero or short signatures", async function () {

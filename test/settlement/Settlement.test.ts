@@ -288,6 +288,49 @@ describe("Settlement", function () {
       await expect(engine.releasePrefund(ins, 1)).to.be.revertedWithCustomError(usd, "HoldableHoldNotActive");
     });
 
+    it("with every consent a signature, a held leg's hold is executed and the next leg transferred", async function () {
+      // The fast path writes a held leg's executeHold call data over a transfer's: the leg after it must still be
+      // a settlementTransfer of its own from, to and amount.
+      const { accounts, contracts } = await loadFixture(settlementFixture);
+      const { alice, bob, submitter } = accounts;
+      const { engine, equity, usd, cny } = contracts;
+      // Warm-up: the equity's directory entry is cached on its first settlement (until then the checked path runs).
+      const warm = await instructionOf([await leg(equity, alice, bob, 1n), await leg(usd, bob, alice, 1n)]);
+      await (
+        await engine
+          .connect(submitter)
+          .settle(warm, [await signInstruction(engine, alice, warm), await signInstruction(engine, bob, warm)], 0)
+      ).wait();
+      const ins = await instructionOf([
+        await leg(usd, bob, alice, 5_000n),
+        await leg(equity, alice, bob, 100n),
+        await leg(cny, bob, alice, 7n),
+      ]);
+      const id = instructionId(ins);
+      await (await engine.connect(bob).prefund(ins, 0)).wait();
+      const sigs = [
+        await signInstruction(engine, bob, ins),
+        await signInstruction(engine, alice, ins),
+        await signInstruction(engine, bob, ins),
+      ];
+      await expect(engine.connect(submitter).settle(ins, sigs, 1))
+        .to.emit(usd, "HoldExecuted")
+        .withArgs(legKey(id, 0), bob.address, alice.address, 5_000n, 0n)
+        .and.to.emit(equity, "Transfer")
+        .withArgs(alice.address, bob.address, 100n)
+        .and.to.emit(cny, "Transfer")
+        .withArgs(bob.address, alice.address, 7n)
+        .and.to.emit(engine, "SettlementExecuted")
+        .withArgs(id, bob.address, ins.tradeRef, ins.nonce);
+      expect(await usd.heldBalanceOf(bob.address)).to.equal(0n);
+      expect(await usd.balanceOf(alice.address)).to.equal(1_005_001n);
+      expect(await equity.balanceOf(bob.address)).to.equal(1_000_101n);
+      expect(await cny.balanceOf(bob.address)).to.equal(999_993n);
+      await expect(engine.connect(submitter).settle(ins, sigs, 1))
+        .to.be.revertedWithCustomError(engine, "SettlementNonceUsed")
+        .withArgs(bob.address, ins.nonce);
+    });
+
     it("a held leg without its hold fails with code 254", async function () {
       const { accounts, contracts, ins } = await prefunded();
       const { alice, submitter } = accounts;
