@@ -303,7 +303,22 @@ async function main(): Promise<void> {
       waitMs += performance.now() - lap;
       const batchTrades = current.batch.trades;
       const gasUsed = Number(BigInt(receipt.gasUsed));
-      if (receipt.status !== "0x1") throw new Error(`batch ${batchCount} reverted`);
+      if (receipt.status !== "0x1") {
+        // Replayed as a call on the latest state (a reverted batch changed nothing; anvil keeps no history), for
+        // the reason (a receipt carries none).
+        const replay = rpc<string>("eth_call", [
+          { from: world.clearerAddress, to: world.engine, data: current.data, gas: hex(2 * options.ceiling) },
+          "latest",
+        ]);
+        const why = await replay.then(
+          () => "the replay succeeds (out of gas at the limit, or a state the replay does not see)",
+          (error) => {
+            const data = revertDataOf(error);
+            return data === undefined ? String(error) : netFailureOf(data).sentence;
+          },
+        );
+        throw new Error(`batch ${batchCount} (${current.batch.trades.length} trades) reverted: ${why}`);
+      }
       const ratio = gasUsed / defaultGasModel(current.batch.counts);
       if (batchCount === 0 || ratio * 1.03 > scale) scale = ratio * 1.03;
       const log = receipt.logs.find((l) => l.topics[0] === SETTLED_TOPIC);
