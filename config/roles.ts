@@ -28,6 +28,7 @@ export const Role = {
   ASSET_FACTORY: 17n,
   SETTLEMENT_CLIENT: 18n,
   CLEARING_MEMBER: 19n,
+  MERCHANT: 20n,
   ASSET_ISSUER: 100n,
   ASSET_AGENT: 101n,
   ASSET_ADMINISTRATOR: 102n,
@@ -61,6 +62,7 @@ export const roleSettings: Partial<Record<RoleName, { admin?: RoleName; guardian
   AUDITOR: { admin: "MEMBERSHIP" },
   REGULATOR: { admin: "MEMBERSHIP" },
   CLEARING_MEMBER: { admin: "MEMBERSHIP" },
+  MERCHANT: { admin: "MEMBERSHIP" },
 };
 
 /**
@@ -434,6 +436,7 @@ export const memberKindRoles: Record<string, RoleName[]> = {
   KycProvider: ["KYC_PROVIDER"],
   Auditor: ["AUDITOR", "RESERVE_ATTESTOR"],
   Regulator: ["REGULATOR", "MARKET_SUPERVISOR", "COMPLIANCE_ADMIN", "COMPLIANCE_OFFICER"],
+  Merchant: ["MERCHANT"],
 };
 
 /** The roles the issuer of the settlement coin is given besides its kind's (the coin's issuing bank). */

@@ -12,6 +12,8 @@ export enum ProductType {
   Fund = 3,
   Option = 4,
   Future = 5,
+  CommodityReceipt = 6,
+  LoyaltyCredit = 7,
 }
 
 export type ProductTypeName = Exclude<keyof typeof ProductType, "None">;

@@ -8,6 +8,7 @@ export enum MemberKind {
   KycProvider = 5,
   Auditor = 6,
   Regulator = 7,
+  Merchant = 8,
 }
 
 /** The name of a member kind a member can have (not `None`). */

@@ -48,6 +48,9 @@ library Roles {
     /// @notice A clearing member (member-held: exchanges, CCPs): keeps its participant and instrument tables and
     /// submits its batches of matched trades for net settlement (`INetSettlement`, at the settlement engine).
     uint64 internal constant CLEARING_MEMBER = 19;
+    /// @notice A merchant member (loyalty programs): issues its program's credits to customers and accepts
+    /// redemptions (`ILoyaltyCredit`).
+    uint64 internal constant MERCHANT = 20;
 
     /// @notice Asset-scoped roles: held per asset (the authority keeps who holds them for which asset), never
     /// granted globally. The issuing member of an asset: documents, corporate actions, the asset's agents.

@@ -7,7 +7,7 @@ import {Roles} from "../access/Roles.sol";
 /// @notice Test-only: exposes the role ids of `Roles` so a test can prove `config/roles.ts` mirrors them.
 contract RolesHarness {
     /// @notice Every role id, in the order of `names()`.
-    function ids() external pure returns (uint64[24] memory) {
+    function ids() external pure returns (uint64[25] memory) {
         return
             [
                 Roles.ADMIN,
@@ -30,6 +30,7 @@ contract RolesHarness {
                 Roles.ASSET_FACTORY,
                 Roles.SETTLEMENT_CLIENT,
                 Roles.CLEARING_MEMBER,
+                Roles.MERCHANT,
                 Roles.ASSET_ISSUER,
                 Roles.ASSET_AGENT,
                 Roles.ASSET_ADMINISTRATOR,
@@ -38,7 +39,7 @@ contract RolesHarness {
     }
 
     /// @notice The role names, as `config/roles.ts` spells them.
-    function names() external pure returns (string[24] memory) {
+    function names() external pure returns (string[25] memory) {
         return
             [
                 "ADMIN",
@@ -61,6 +62,7 @@ contract RolesHarness {
                 "ASSET_FACTORY",
                 "SETTLEMENT_CLIENT",
                 "CLEARING_MEMBER",
+                "MERCHANT",
                 "ASSET_ISSUER",
                 "ASSET_AGENT",
                 "ASSET_ADMINISTRATOR",

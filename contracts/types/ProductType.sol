@@ -10,5 +10,7 @@ enum ProductType {
     Bond, //   2  fixed-income: coupons, redemption, call, default
     Fund, //   3  fund units: NAV, subscriptions and redemptions
     Option, // 4  reserved for a later issue
-    Future //  5  reserved for a later issue
+    Future, // 5  reserved for a later issue
+    CommodityReceipt, // 6  warehouse receipts (ERC-1155 lots) with a pledge registry
+    LoyaltyCredit //  7  a merchant's loyalty program (credits that expire in buckets)
 }

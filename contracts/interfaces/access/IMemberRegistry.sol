@@ -24,7 +24,8 @@ interface IMemberRegistry {
         PaymentGateway,
         KycProvider,
         Auditor,
-        Regulator
+        Regulator,
+        Merchant
     }
 
     /// @notice Where a member stands. `Removed` members keep their record for the audit trail and may be
