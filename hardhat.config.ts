@@ -1,11 +1,12 @@
-import { subtask } from "hardhat/config";
+import { extendEnvironment, subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
 import "./tasks";
-import { networks as networkConfig, SOLC_VERSION } from "./config/networks";
+import { besuEnvProblems, networks as networkConfig, SOLC_VERSION } from "./config/networks";
 
 // The compiler comes from the npm package `solc` (pinned to SOLC_VERSION in package.json), so compiling needs
 // no download: only the npm registry is reachable on the alliance's build machines.
@@ -19,6 +20,16 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion: solc.version(),
   };
+});
+
+// A command on the `besu` network needs its environment (config/networks.ts): say what is missing before anything
+// is sent, naming each variable.
+extendEnvironment((hre) => {
+  if (hre.network.name !== "besu") return;
+  const problems = besuEnvProblems(process.env);
+  if (problems.length > 0) {
+    throw new HardhatPluginError("assetledger", `the besu network is not configured:\n  ${problems.join("\n  ")}`);
+  }
 });
 
 const config: HardhatUserConfig = {

@@ -12,6 +12,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-types";
 import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
 import "./assets";
+import "./besu";
 
 /** The kinds a member can have, for help texts and errors. */
 const KINDS = Object.keys(MemberKind).filter(isMemberKindName).join(", ");
