@@ -3,8 +3,14 @@
  * chain id 7357), deploys the whole core with `hardhat deploy --network anvil` from a fresh mnemonic whose accounts
  * hold no ether, checks a verified investor end to end over JSON-RPC, deploys again and proves nothing changed
  * (no new contract, no transaction), then stops the node and makes sure its process is gone.
+ * The first deploy is interrupted: the deploy process is killed (SIGKILL, its whole process group) at several
+ * points — while the authority's roles are labelled, between a proxy's implementation and the proxy, while a
+ * product's implementation deploys, in the middle of the permission table — and run again each time; the run that
+ * finishes must leave what an uninterrupted deploy leaves: no contract deployed twice (every contract the deployer
+ * created is a recorded deployment), no role granted or labelled twice, the permission table equal to
+ * config/roles.ts (`roles:diff` finds nothing).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, HDNodeWallet, Mnemonic, Wallet, ethers, type Signer } from "ethers";
@@ -37,6 +43,44 @@ function deploy(mnemonic: string): string {
   return output;
 }
 
+/**
+ * Runs the deploy and kills its process group as soon as its output matches `point`; returns whether it was killed
+ * there (false: it finished, or failed, before reaching the point) and its output.
+ */
+function deployKilledAt(
+  mnemonic: string,
+  point: (output: string) => boolean,
+): Promise<{ killed: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["hardhat", "deploy", "--network", "anvil"], {
+      cwd: root,
+      env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let killed = false;
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, "SIGKILL");
+      reject(new Error(`deploy did not reach its kill point in 600 s:\n${output}`));
+    }, 600_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!killed && point(output)) {
+        killed = true;
+        process.kill(-child.pid!, "SIGKILL");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve({ killed, output });
+    });
+  });
+}
+
 function deployed(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const file of readdirSync(deploymentsDir).filter((f) => f.endsWith(".json"))) {
@@ -48,6 +92,62 @@ function deployed(): Record<string, string> {
 function contractAt(name: string, signer: Signer): Contract {
   const { address, abi } = JSON.parse(readFileSync(join(deploymentsDir, `${name}.json`), "utf8"));
   return new Contract(address, abi, signer);
+}
+
+/**
+ * What an interrupted and resumed deploy must leave: every contract the deployer created recorded as a deployment
+ * (none deployed twice), no role granted twice to an account, no role labelled twice, the permission table in sync.
+ */
+async function checkResumedDeploy(
+  provider: ethers.JsonRpcProvider,
+  mnemonic: string,
+  deployer: string,
+  files: Record<string, string>,
+): Promise<void> {
+  const recorded = new Set(Object.values(files).map((a) => a.toLowerCase()));
+  const created: string[] = [];
+  const latest = await provider.getBlockNumber();
+  for (let n = 0; n <= latest; n++) {
+    const block = await provider.getBlock(n, true);
+    for (const tx of block?.prefetchedTransactions ?? []) {
+      if (tx.to !== null || tx.from.toLowerCase() !== deployer.toLowerCase()) continue;
+      const receipt = await provider.getTransactionReceipt(tx.hash);
+      if (receipt?.status === 1 && receipt.contractAddress) created.push(receipt.contractAddress.toLowerCase());
+    }
+  }
+  const orphans = created.filter((a) => !recorded.has(a));
+  check(
+    "no contract is deployed twice: every contract the deployer created is a recorded deployment",
+    orphans.length === 0 && created.length > 10,
+    `${created.length} created, orphans ${orphans.join(" ") || "none"}`,
+  );
+  const authority = contractAt("AllianceAuthority", new Wallet(ethers.id("reader"), provider));
+  const grants = new Map<string, number>();
+  for (const log of await authority.queryFilter(authority.filters.RoleGranted())) {
+    const { roleId, account } = (log as ethers.EventLog).args;
+    const key = `${roleId}:${account}`;
+    grants.set(key, (grants.get(key) ?? 0) + 1);
+  }
+  const twice = [...grants.entries()].filter(([, n]) => n > 1).map(([key]) => key);
+  check("no role is granted twice to an account", twice.length === 0 && grants.size > 0, twice.join(" "));
+  const labels = new Map<string, number>();
+  for (const log of await authority.queryFilter(authority.filters.RoleLabel())) {
+    const key = String((log as ethers.EventLog).args.roleId);
+    labels.set(key, (labels.get(key) ?? 0) + 1);
+  }
+  const relabelled = [...labels.entries()].filter(([, n]) => n > 1).map(([key]) => key);
+  check("no role is labelled twice, and every role is labelled", relabelled.length === 0 && labels.size >= 20);
+  const diff = spawnSync("npx", ["hardhat", "roles:diff", "--network", "anvil"], {
+    cwd: root,
+    env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  check(
+    "the permission table equals config/roles.ts (roles:diff finds nothing)",
+    diff.status === 0 && /The authority matches config\/roles\.ts\./.test(diff.stdout),
+    diff.status === 0 ? "" : `${diff.stdout}${diff.stderr}`.slice(-400),
+  );
 }
 
 async function main(): Promise<void> {
@@ -77,8 +177,25 @@ async function main(): Promise<void> {
     );
     check("the deployer holds no ether", (await provider.getBalance(deployer.address)) === 0n);
 
-    deploy(mnemonic);
+    // The first deploy, killed at several points and run again each time, then run to the end.
+    const seen =
+      (pattern: RegExp, times = 1) =>
+      (output: string) =>
+        (output.match(pattern) ?? []).length >= times;
+    const killPoints: [string, (output: string) => boolean][] = [
+      ["while the authority's roles are labelled", seen(/authority: role \d+ labelled/g, 3)],
+      ["between MemberRegistry's implementation and its proxy", seen(/deploying "MemberRegistry_Proxy"/g)],
+      ["while a product's implementation deploys", seen(/deploying "Bond\w*"/g)],
+      ["in the middle of the permission table", seen(/roles: setTargetFunctionRole/g, 3)],
+    ];
+    for (const [where, point] of killPoints) {
+      const run = await deployKilledAt(mnemonic, point);
+      check(`the deploy is killed ${where}`, run.killed, run.killed ? "" : run.output.slice(-400));
+    }
+    const resumed = deploy(mnemonic);
+    check("the deploy run after the kills completes", /roles:|reusing/.test(resumed));
     const first = deployed();
+    await checkResumedDeploy(provider, mnemonic, deployer.address, first);
     const names = [
       "AllianceAuthority",
       "MemberRegistry",
