@@ -10,6 +10,7 @@
  *   npx hardhat dividend:declare --asset 0x… --amount 5000.00 --days 30
  *   npx hardhat coupon:fund --asset 0x… --period 1
  *   npx hardhat nav:post --asset 0x… --nav 1.0425
+ *   npx hardhat asset:issue --sheet bond.json [--check]
  */
 import { readFileSync } from "node:fs";
 import { task, types } from "hardhat/config";
@@ -239,4 +240,66 @@ task("nav:post", "Posts a fund's NAV per unit (as the asset's administrator)")
       fund.postNav(nav, at),
     );
     console.log(`${args.asset}: NAV ${args.nav} posted as of ${new Date(at * 1000).toISOString()}`);
+  });
+
+task("asset:issue", "Issues a security through the AssetFactory from a JSON term sheet (as an issuer member)")
+  .addParam("sheet", "the term sheet (sdk/termsheet.ts documents every field), e.g. --sheet bond.json")
+  .addOptionalParam("from", "the issuer's named account or address", "issuer")
+  .addFlag("check", "check the sheet only; send nothing")
+  .setAction(async (args: { sheet: string; from: string; check: boolean }, hre) => {
+    const { parseTermSheet } = await import("../sdk/termsheet");
+    const { coins: coinConfigs } = await import("../config/coins");
+    const text = readFileSync(args.sheet, "utf8");
+    const coins: Record<string, string> = {};
+    const decimals = new Map<string, number>();
+    const remember = async (address: string) => {
+      const coin = await hre.ethers.getContractAt("IERC20Metadata", address);
+      decimals.set(address.toLowerCase(), Number(await coin.decimals()));
+    };
+    for (const { deployment } of coinConfigs) {
+      const found = await hre.deployments.getOrNull(deployment);
+      if (!found) continue;
+      coins[deployment] = found.address;
+      await remember(found.address);
+    }
+    // A coin named by address (not a deployment of this network): its decimals are read before the sheet is checked.
+    const named = /"settlementCoin"\s*:\s*"(0x[0-9a-fA-F]{40})"/.exec(text)?.[1];
+    if (named && hre.ethers.isAddress(named) && (await hre.ethers.provider.getCode(named)) !== "0x")
+      await remember(named);
+    const parsed = parseTermSheet(text, {
+      coins,
+      coinDecimals: (coin) => {
+        const known = decimals.get(coin.toLowerCase());
+        if (known === undefined)
+          throw new Error(`${args.sheet}: settlementCoin ${coin} is not a contract on this network`);
+        return known;
+      },
+    });
+    if (parsed.errors.length > 0) {
+      throw new Error(
+        `${args.sheet}: ${parsed.errors.length} problem(s), nothing sent:\n  ${parsed.errors.join("\n  ")}`,
+      );
+    }
+    console.log(
+      `${args.sheet}: ${parsed.request!.instrument.name} (${parsed.request!.instrument.symbol}), sheet valid`,
+    );
+    if (args.check) return parsed.request;
+    const factory = await deployed<import("../typechain-types").AssetFactory>(
+      hre,
+      "AssetFactory",
+      "AssetFactory",
+      args.from,
+    );
+    const receipt = (await sent(
+      factory,
+      "asset:issue",
+      "issue as an active issuer member; agents and administrators must be accounts, the terms the product accepts",
+      () => factory.issue(parsed.request!),
+    )) as import("ethers").ContractTransactionReceipt;
+    const issued = receipt.logs
+      .map((log) => factory.interface.parseLog(log))
+      .find((event) => event?.name === "AssetIssued");
+    const asset = issued?.args.asset as string;
+    console.log(`${parsed.request!.instrument.symbol} issued at ${asset}`);
+    return asset;
   });

@@ -163,4 +163,58 @@ describe("operator tasks (tasks/operators.ts)", function () {
       expect(error.message).to.match(/^coin:redemption refused: \w+\(.*only a pending request/);
     });
   });
+
+  describe("asset:issue", function () {
+    const sheetOf = (agent: string, jurisdiction = "CN") =>
+      JSON.stringify(
+        {
+          product: "Equity",
+          instrument: {
+            name: "Sheet Holdings Ordinary",
+            symbol: "SHO",
+            decimals: 0,
+            securityCode: "600999",
+            isin: "US0378331005",
+            jurisdiction,
+          },
+          terms: { settlementCoin: "SettlementCoinUSD", shareClass: "ORDINARY" },
+          agents: [agent],
+          compliance: { requiredClaims: ["PROFESSIONAL"], allowedCountries: ["CN", "HK"] },
+        },
+        null,
+        2,
+      );
+
+    it("issues an Equity from a term sheet through the factory", async function () {
+      const { accounts, contracts } = await loadFixture(coreFixture);
+      const asset: string = await hre.run("asset:issue", {
+        sheet: file("equity.json", sheetOf(accounts.carol.address)),
+      });
+      const info = await contracts.factory.assetInfo(asset);
+      expect(info.productType).to.equal(1n);
+      expect(info.issuer).to.equal(accounts.issuer.address);
+      expect(info.instrument.symbol).to.equal("SHO");
+      expect(await contracts.compliance.isCountryAllowed(asset, 344)).to.equal(true);
+    });
+
+    it("refuses a bad sheet naming the line, and sends nothing", async function () {
+      const { accounts } = await loadFixture(coreFixture);
+      const block = await ethers.provider.getBlockNumber();
+      const error = await rejection(
+        hre.run("asset:issue", { sheet: file("bad.json", sheetOf(accounts.carol.address, "Atlantis")) }),
+      );
+      expect(error.message).to.match(
+        /1 problem\(s\), nothing sent:\n {2}line 9, instrument\.jurisdiction: unknown country "Atlantis"/,
+      );
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+    });
+
+    it("decodes the factory's refusal of a caller that is not an issuer", async function () {
+      const { accounts } = await loadFixture(coreFixture);
+      const error = await rejection(
+        hre.run("asset:issue", { sheet: file("e.json", sheetOf(accounts.carol.address)), from: "stranger" }),
+      );
+      expect(error.message).to.match(/^asset:issue refused: \w+\(.*issue as an active issuer member/);
+    });
+  });
 });
