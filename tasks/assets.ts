@@ -198,10 +198,14 @@ task("product:rollout", "Upgrades a product type's assets to its current impleme
     const assets = args.assets
       ? args.assets.split(",").map((asset) => hre.ethers.getAddress(asset.trim()))
       : await allAssetsOf(factory, productType);
+    const { progress } = await import("../scripts/lib/progress");
+    const bar = progress(`${args.product} rollout`, assets.length);
     for (let i = 0; i < assets.length; i += args.batch) {
-      await (await factory.rollOut(productType, assets.slice(i, i + args.batch))).wait();
+      const batch = assets.slice(i, i + args.batch);
+      await (await factory.rollOut(productType, batch)).wait();
+      bar.tick(batch.length);
     }
-    console.log(
+    bar.done(
       `${assets.length} ${args.product} asset(s) upgraded to ${await factory.productImplementation(productType)}`,
     );
     return assets;
