@@ -61,7 +61,10 @@ function units(hre: HardhatRuntimeEnvironment, amount: string, decimals: bigint 
   }
 }
 
-task("investors:import", "Registers the investors of a CSV file in batches, resumable (as a KYC provider)")
+task(
+  "investors:import",
+  "Registers the investors of a CSV file in batches, resumable (as a KYC provider) — e.g. npx hardhat investors:import --file investors.csv --batch 100",
+)
   .addParam("file", "CSV: investor,country,claims,expiry,wallets (sdk/investors.ts); e.g. --file investors.csv")
   .addOptionalParam("batch", "investors per transaction (100: ≈ 12.5 M gas, under Osaka's 16.7 M cap)", 100, types.int)
   .addOptionalParam("from", "the KYC provider's named account or address", "kycProvider")
@@ -86,7 +89,10 @@ task("investors:import", "Registers the investors of a CSV file in batches, resu
     return importInvestors(identity, file.investors, { batch: args.batch, fromBlock });
   });
 
-task("member:suspend", "Suspends a member: its roles and its asset-scoped powers stop (as the governor)")
+task(
+  "member:suspend",
+  'Suspends a member: its roles and its asset-scoped powers stop (as the governor) — e.g. npx hardhat member:suspend --account 0x… --reason "licence review"',
+)
   .addParam("account", "the member's account, e.g. --account 0xAb…")
   .addParam("reason", 'why, hashed on chain, e.g. --reason "licence review"')
   .addOptionalParam("from", "the governor's named account or address", "governor")
@@ -103,7 +109,10 @@ task("member:suspend", "Suspends a member: its roles and its asset-scoped powers
     console.log(`${args.account} suspended (${args.reason})`);
   });
 
-task("member:reinstate", "Reinstates a suspended member (as the governor)")
+task(
+  "member:reinstate",
+  "Reinstates a suspended member (as the governor) — e.g. npx hardhat member:reinstate --account 0x…",
+)
   .addParam("account", "the member's account, e.g. --account 0xAb…")
   .addOptionalParam("from", "the governor's named account or address", "governor")
   .setAction(async (args: { account: string; from: string }, hre) => {
@@ -119,7 +128,10 @@ task("member:reinstate", "Reinstates a suspended member (as the governor)")
     console.log(`${args.account} reinstated`);
   });
 
-task("coin:attest", "Posts a reserve attestation of a settlement coin (as a reserve attestor)")
+task(
+  "coin:attest",
+  "Posts a reserve attestation of a settlement coin (as a reserve attestor) — e.g. npx hardhat coin:attest --reserves 1000000.00 --report audit-2026-12",
+)
   .addParam("reserves", "the fiat reserves in coin units, e.g. --reserves 1000000.00")
   .addParam("report", "the attestation report's reference, hashed on chain, e.g. --report audit-2026-12")
   .addOptionalParam("asOf", "unix time of the figure (default: the latest block's)", undefined, types.int)
@@ -140,7 +152,10 @@ task("coin:attest", "Posts a reserve attestation of a settlement coin (as a rese
     console.log(`${args.coin}: reserves ${args.reserves} attested as of ${new Date(asOf * 1000).toISOString()}`);
   });
 
-task("coin:mint", "Mints a settlement coin within the minter's allowance and the attested reserves")
+task(
+  "coin:mint",
+  "Mints a settlement coin within the minter's allowance and the attested reserves — e.g. npx hardhat coin:mint --to 0x… --amount 250.00",
+)
   .addParam("to", "the recipient (an eligible holder), e.g. --to 0xAb…")
   .addParam("amount", "coin units, e.g. --amount 250.00")
   .addOptionalParam("coin", "the coin's deployment name", "SettlementCoinUSD")
@@ -162,7 +177,10 @@ task("coin:mint", "Mints a settlement coin within the minter's allowance and the
     console.log(`${args.coin}: ${args.amount} minted to ${args.to}`);
   });
 
-task("coin:redemption", "Confirms (burns) or rejects (refunds) a redemption request (as a minter)")
+task(
+  "coin:redemption",
+  "Confirms (burns) or rejects (refunds) a redemption request (as a minter) — e.g. npx hardhat coin:redemption --id 3 --confirm",
+)
   .addParam("id", "the request id, e.g. --id 3", undefined, types.int)
   .addFlag("confirm", "the fiat payout was made: burn the escrow")
   .addOptionalParam("reject", 'reject with this reason, e.g. --reject "payout failed"')
@@ -182,7 +200,10 @@ task("coin:redemption", "Confirms (burns) or rejects (refunds) a redemption requ
     console.log(`${args.coin}: redemption ${args.id} ${args.confirm ? "confirmed" : `rejected (${args.reject})`}`);
   });
 
-task("dividend:declare", "Declares an Equity dividend on a new record snapshot, funded now (as the asset's issuer)")
+task(
+  "dividend:declare",
+  "Declares an Equity dividend on a new record snapshot, funded now (as the asset's issuer) — e.g. npx hardhat dividend:declare --asset 0x… --amount 5000.00 --days 30",
+)
   .addParam("asset", "the Equity's address, e.g. --asset 0xAb…")
   .addParam("amount", "the total in the asset's coin units, e.g. --amount 5000.00")
   .addParam("days", "days holders have to claim, e.g. --days 30", undefined, types.int)
@@ -203,7 +224,10 @@ task("dividend:declare", "Declares an Equity dividend on a new record snapshot, 
     console.log(`${args.asset}: dividend of ${args.amount} declared, claimable for ${args.days} days`);
   });
 
-task("coupon:fund", "Pays a bond coupon period from the paying agent's coin (as the asset's administrator)")
+task(
+  "coupon:fund",
+  "Pays a bond coupon period from the paying agent's coin (as the asset's administrator) — e.g. npx hardhat coupon:fund --asset 0x… --period 1",
+)
   .addParam("asset", "the Bond's address, e.g. --asset 0xAb…")
   .addParam("period", "the coupon period (1-based), e.g. --period 1", undefined, types.int)
   .addOptionalParam("from", "the paying agent's named account or address", "issuer")
@@ -222,7 +246,10 @@ task("coupon:fund", "Pays a bond coupon period from the paying agent's coin (as 
     console.log(`${args.asset}: coupon ${args.period} funded`);
   });
 
-task("nav:post", "Posts a fund's NAV per unit (as the asset's administrator)")
+task(
+  "nav:post",
+  "Posts a fund's NAV per unit (as the asset's administrator) — e.g. npx hardhat nav:post --asset 0x… --nav 1.0425",
+)
   .addParam("asset", "the Fund's address, e.g. --asset 0xAb…")
   .addParam("nav", "NAV per unit in coin units, e.g. --nav 1.0425")
   .addOptionalParam("at", "valuation time, unix seconds (default: the latest block's)", undefined, types.int)
@@ -242,7 +269,10 @@ task("nav:post", "Posts a fund's NAV per unit (as the asset's administrator)")
     console.log(`${args.asset}: NAV ${args.nav} posted as of ${new Date(at * 1000).toISOString()}`);
   });
 
-task("asset:issue", "Issues a security through the AssetFactory from a JSON term sheet (as an issuer member)")
+task(
+  "asset:issue",
+  "Issues a security through the AssetFactory from a JSON term sheet (as an issuer member) — e.g. npx hardhat asset:issue --sheet bond.json --check",
+)
   .addParam("sheet", "the term sheet (sdk/termsheet.ts documents every field), e.g. --sheet bond.json")
   .addOptionalParam("from", "the issuer's named account or address", "issuer")
   .addFlag("check", "check the sheet only; send nothing")
