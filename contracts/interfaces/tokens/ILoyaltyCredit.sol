@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.27;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {ProductType} from "../../types/ProductType.sol";
+
+/// @title ILoyaltyCredit
+/// @notice One merchant's loyalty program: an ERC-20 (wallets and explorers show it) whose credits expire. The
+/// program's merchant (a Merchant member, the program's ASSET_ISSUER in the alliance's authority) issues credits to
+/// customers; credits issued at `t` expire at `t + validity` rounded down to a period boundary (the program's
+/// `periodLength`, e.g. a day), so one bucket per (holder, expiry period) and one program-wide figure per expiry
+/// period exist. Spending (redemptions and transfers) consumes a holder's oldest unexpired buckets first; an expired
+/// bucket stops counting the moment its period begins, without anyone touching the account: `balanceOf` is the
+/// wallet's unexpired credits and `totalSupply` the program's.
+///
+/// Redemption: a customer redeems credits at a participating merchant (`redeem`); the credits are burned and the
+/// merchant named in the `CreditsRedeemed` event (the merchants settle redemptions among themselves off chain, from
+/// those events). Participants are set by the program's merchant; a participant the member registry suspended or
+/// removed cannot accept redemptions until reinstated. Transfers between customers are allowed or not per program
+/// (`transferable`); transferred credits keep their expiry.
+///
+/// Identity: a loyalty wallet needs none. Credits have no cash value and circulate only inside the program (earn,
+/// hold, transfer when allowed, redeem at participating merchants, none of which pays out money), so the KYC of an
+/// investor — which the identity registry attests for securities and the settlement coin — is not required and
+/// would keep most customers out. The accountable parties are the merchants, who are alliance members. Any path
+/// that turns credits into money (a conversion into the settlement coin) must pay only a coin-eligible wallet,
+/// under the coin's own holder policy.
+///
+/// Bound: a holder keeps at most `MAX_BUCKETS` (8) live buckets. When a credit (issue or transfer) would make a
+/// ninth, the two latest-expiring buckets are merged at the earlier of their two expiries (`CreditsRedated`): a
+/// holder's credits never gain validity, at worst the newest lose some; the per-period figures move with them.
+///
+/// Breakage: `breakage()` returns issued, redeemed, expired and outstanding credits, and `periodFigures(p)` the
+/// same per expiry period; expired credits are the unredeemed credits of periods that have begun.
+/// @dev Invariants (each has a test in test/tokens/loyalty/):
+/// - L1: `issued == redeemed + expired + outstanding` at every instant, and `outstanding == totalSupply()`.
+/// - L2: `totalSupply() == Σ balanceOf(holder)` at every instant (expiry included).
+/// - L3: `balanceOf(h)` counts no credit whose expiry period has begun.
+/// - L4: a redemption or transfer never spends more than the sender's unexpired balance, and takes the
+///   oldest unexpired buckets first.
+/// - L5: for every period `p`, `periodFigures(p).issued == redeemed + remaining`, and while `p` has not begun the
+///   remaining credits are exactly the holders' buckets of period `p`.
+/// Warning: expiry emits no event (nothing runs when a period begins): a balance rebuilt from `Transfer` events
+/// overstates expired credits; read `balanceOf`, and the expired figures from `breakage`/`periodFigures`.
+interface ILoyaltyCredit is IERC20Metadata {
+    /// @notice What a program is launched with (AssetFactory `issueLoyaltyProgram`).
+    /// @param name The ERC-20 name.
+    /// @param symbol The ERC-20 symbol.
+    /// @param decimals The ERC-20 decimals (0: whole points).
+    /// @param merchant The program's merchant; the factory sets it to the launching member, whatever is given.
+    /// @param periodLength The expiry quantum in seconds (at least an hour, at most a year).
+    /// @param validity How long credits stay valid, in seconds (at least one period).
+    /// @param transferable Whether customers may transfer credits to each other.
+    struct ProgramTerms {
+        string name;
+        string symbol;
+        uint8 decimals;
+        address merchant;
+        uint32 periodLength;
+        uint32 validity;
+        bool transferable;
+    }
+
+    /// @notice A program's figures, for all periods (`breakage`) or one expiry period (`periodFigures`).
+    /// @param issued Credits issued (for a period: credited with that expiry, re-dated credits included).
+    /// @param redeemed Credits redeemed.
+    /// @param expired Credits whose expiry period has begun, unredeemed.
+    /// @param outstanding Credits not yet expired nor redeemed.
+    struct Figures {
+        uint256 issued;
+        uint256 redeemed;
+        uint256 expired;
+        uint256 outstanding;
+    }
+
+    /// @notice One bucket of a holder: `amount` credits that expire when period `period` begins.
+    struct Bucket {
+        uint256 period;
+        uint256 amount;
+    }
+
+    /* EVENTS */
+
+    /// @notice The program was launched by `merchant` with these terms.
+    event ProgramLaunched(address indexed merchant, uint32 periodLength, uint32 validity, bool transferable);
+
+    /// @notice `amount` credits expiring when `period` begins (at `period * periodLength`) were issued to `to`.
+    event CreditsIssued(address indexed to, uint256 amount, uint256 indexed period);
+
+    /// @notice `customer` redeemed `amount` credits at `merchant`; they were burned.
+    event CreditsRedeemed(address indexed customer, address indexed merchant, uint256 amount);
+
+    /// @notice At `holder`'s bucket bound, `amount` credits of period `fromPeriod` now expire with `toPeriod`.
+    event CreditsRedated(address indexed holder, uint256 fromPeriod, uint256 toPeriod, uint256 amount);
+
+    /// @notice `merchant` now accepts (or no longer accepts) redemptions.
+    event ParticipantSet(address indexed merchant, bool participating);
+
+    /// @notice Customers may (or may no longer) transfer credits to each other.
+    event TransferabilitySet(bool transferable);
+
+    /// @notice Credits issued from now on are valid for `validity` seconds (was `previous`).
+    event ValiditySet(uint32 previous, uint32 validity);
+
+    /* ERRORS */
+
+    /// @notice The terms' period length or validity is out of range.
+    error LoyaltyCreditInvalidTerms(uint32 periodLength, uint32 validity);
+
+    /// @notice `merchant` is the zero address.
+    error LoyaltyCreditInvalidMerchant(address merchant);
+
+    /// @notice An amount of zero, or above what one bucket holds (`max`).
+    error LoyaltyCreditInvalidAmount(uint256 amount, uint256 max);
+
+    /// @notice `holder`'s bucket of period `period` would exceed what one bucket holds.
+    error LoyaltyCreditBucketOverflow(address holder, uint256 period, uint256 amount);
+
+    /// @notice The program-wide figure of period `period` would exceed 2^64 − 1.
+    error LoyaltyCreditPeriodOverflow(uint256 period);
+
+    /// @notice The program does not allow transfers between customers.
+    error LoyaltyCreditNotTransferable(address from, address to);
+
+    /// @notice `merchant` does not accept this program's redemptions.
+    error LoyaltyCreditNotParticipating(address merchant);
+
+    /// @notice `merchant` is suspended or removed from the alliance.
+    error LoyaltyCreditSuspendedMerchant(address merchant);
+
+    /// @notice `merchant` does not hold the MERCHANT role (is not an active Merchant member).
+    error LoyaltyCreditNotMerchant(address merchant);
+
+    /* ISSUANCE */
+
+    /// @notice Initializes a program's proxy (run by the factory as the proxy is deployed).
+    function initialize(address authority, ProgramTerms calldata terms) external;
+
+    /// @notice Issues `amount` credits to `to`, expiring at `now + validity` rounded down to a period boundary.
+    /// @dev Reverts with `LoyaltyCreditInvalidAmount` for 0 or more than 2^40 − 1, `ERC20InvalidReceiver` for the
+    /// zero address.
+    /// @custom:access ASSET_ISSUER (the program's merchant, while not suspended)
+    function issue(address to, uint256 amount) external;
+
+    /* REDEMPTION */
+
+    /// @notice Redeems `amount` of the caller's unexpired credits, oldest first, at participating `merchant`:
+    /// the credits are burned.
+    /// @dev Reverts with `LoyaltyCreditNotParticipating`, `LoyaltyCreditSuspendedMerchant`,
+    /// `ERC20InsufficientBalance` (the unexpired balance) or `LoyaltyCreditInvalidAmount` (0).
+    /// @custom:access public (the customer's own act)
+    function redeem(address merchant, uint256 amount) external;
+
+    /* CONFIGURATION */
+
+    /// @notice Lets `merchant` accept redemptions, or stops it. A merchant added must hold MERCHANT.
+    /// @custom:access ASSET_ISSUER
+    function setParticipant(address merchant, bool participating) external;
+
+    /// @notice Allows or forbids transfers between customers.
+    /// @custom:access ASSET_ISSUER
+    function setTransferable(bool transferable) external;
+
+    /// @notice Sets the validity of credits issued from now on (credits already issued keep their expiry).
+    /// @custom:access ASSET_ISSUER
+    function setValidity(uint32 validity) external;
+
+    /* VIEWS */
+
+    /// @notice The product type (LoyaltyCredit).
+    function productType() external pure returns (ProductType);
+
+    /// @notice The program's merchant (its issuer when launched; the authority's `issuerOf` is authoritative).
+    function merchant() external view returns (address);
+
+    /// @notice The program's terms now.
+    function terms() external view returns (ProgramTerms memory);
+
+    /// @notice The period now (`block.timestamp / periodLength`); buckets of this period or earlier have expired.
+    function currentPeriod() external view returns (uint256);
+
+    /// @notice Whether `merchant` is a participant (its standing in the alliance aside).
+    function isParticipant(address merchant) external view returns (bool);
+
+    /// @notice `holder`'s unexpired buckets, oldest first.
+    function bucketsOf(address holder) external view returns (Bucket[] memory);
+
+    /// @notice The program's issued, redeemed, expired and outstanding credits (L1).
+    function breakage() external view returns (Figures memory);
+
+    /// @notice The figures of credits expiring when `period` begins.
+    function periodFigures(uint256 period) external view returns (Figures memory);
+}
