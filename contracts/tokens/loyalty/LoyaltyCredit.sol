@@ -34,7 +34,11 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     uint256 private constant _AMOUNT_BITS = 40;
     uint256 private constant _AMOUNT_MASK = (1 << 40) - 1;
     uint256 private constant _BUCKET_BITS = 64;
-    uint256 private constant _BUCKET_MASK = (1 << 64) - 1;
+    /// @dev A lane: `period (23) | amount (40)`; bit 63 of each 64-bit place is free, and bit 255 of a holder's
+    /// first word flags that its second word holds buckets.
+    uint256 private constant _LANE_BITS = (1 << 63) - 1;
+    uint256 private constant _HI_FLAG = 1 << 255;
+    uint256 private constant _MAX_PERIOD_INDEX = (1 << 23) - 1;
     uint256 private constant _LANES = 4;
     uint256 private constant _LANE_MASK = type(uint64).max;
     uint256 private constant _MIN_PERIOD = 1 hours;
@@ -60,13 +64,13 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         uint8 decimals;
     }
 
-    /// @dev A holder's live buckets in memory (one spare place for an insertion at the bound), and the two words
-    /// as read, so that only changed words are written.
-    struct Ring {
-        uint256[9] buckets;
-        uint256 count;
-        uint256 word0;
-        uint256 word1;
+    /// @dev A holder's buckets (or spent pieces) as one sequence of eight 63-bit lanes `period (23) | amount (40)`,
+    /// lanes 0–3 in `lo`, 4–7 in `hi`, oldest first, packed from lane 0; and the words as read from storage.
+    struct Lanes {
+        uint256 lo;
+        uint256 hi;
+        uint256 storedLo;
+        uint256 storedHi;
     }
 
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.LoyaltyCredit")) - 1)) & ~bytes32(uint256(0xff))
@@ -104,12 +108,13 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         uint256 config = $.config;
         uint256 periodLength = (config >> _PERIOD_LENGTH_SHIFT) & _U32;
         uint256 period = (block.timestamp + ((config >> _VALIDITY_SHIFT) & _U32)) / periodLength;
-        Ring memory ring = _loadRing($, to, block.timestamp / periodLength);
-        (uint256 from, uint256 into, uint256 moved) = _insert(ring, to, period, amount);
-        _storeRing($, to, ring);
+        require(period <= _MAX_PERIOD_INDEX, LoyaltyCreditPeriodOverflow(period));
         _addToPeriod($, period, amount);
         $.issuedIn[period] += amount;
-        if (moved != 0) _redate($, to, from, into, moved);
+        Lanes memory held = _readLanes($, to);
+        _dropExpired(held, block.timestamp / periodLength);
+        _merge($, held, to, (period << _AMOUNT_BITS) | amount, 0);
+        _writeLanes($, to, held);
         // `issued` is the low half: a checked uint128 keeps it from spilling into `redeemed`.
         uint256 totals = $.totals;
         $.totals = (totals & ~uint256(type(uint128).max)) | uint128(uint128(totals) + amount);
@@ -132,10 +137,8 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
             LoyaltyCreditSuspendedMerchant(merchant_)
         );
         address customer = _msgSender();
-        Ring memory ring = _loadRing($, customer, _currentPeriod($.config));
-        Ring memory spent = _spend(ring, customer, amount);
-        _storeRing($, customer, ring);
-        _subtractFromPeriods($, spent);
+        (uint256 spentLo, uint256 spentHi) = _debit($, customer, _currentPeriod($.config), amount);
+        _subtractFromPeriods($, spentLo, spentHi);
         // `redeemed` never exceeds `issued` (a uint128): the addition cannot overflow.
         unchecked {
             $.totals += amount << 128;
@@ -171,8 +174,11 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     /// @notice `holder`'s unexpired credits.
     function balanceOf(address holder) public view returns (uint256 balance) {
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
-        Ring memory ring = _loadRing($, holder, _currentPeriod($.config));
-        for (uint256 i = 0; i < ring.count; ++i) balance += ring.buckets[i] & _AMOUNT_MASK;
+        Lanes memory held = _readLanes($, holder);
+        _dropExpired(held, _currentPeriod($.config));
+        for ((uint256 lo, uint256 hi) = (held.lo, held.hi); lo != 0; (lo, hi) = _next(lo, hi)) {
+            balance += lo & _AMOUNT_MASK;
+        }
     }
 
     function allowance(address owner, address spender) external view returns (uint256) {
@@ -275,11 +281,15 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     /// @inheritdoc ILoyaltyCredit
     function bucketsOf(address holder) external view returns (Bucket[] memory buckets) {
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
-        Ring memory ring = _loadRing($, holder, _currentPeriod($.config));
-        buckets = new Bucket[](ring.count);
-        for (uint256 i = 0; i < ring.count; ++i) {
-            buckets[i] = Bucket({period: ring.buckets[i] >> _AMOUNT_BITS, amount: ring.buckets[i] & _AMOUNT_MASK});
+        Lanes memory held = _readLanes($, holder);
+        _dropExpired(held, _currentPeriod($.config));
+        Bucket[] memory all = new Bucket[](_MAX_BUCKETS);
+        uint256 count;
+        for ((uint256 lo, uint256 hi) = (held.lo, held.hi); lo != 0; (lo, hi) = _next(lo, hi)) {
+            all[count++] = Bucket({period: (lo & _LANE_BITS) >> _AMOUNT_BITS, amount: lo & _AMOUNT_MASK});
         }
+        buckets = new Bucket[](count);
+        for (uint256 i = 0; i < count; ++i) buckets[i] = all[i];
     }
 
     /// @inheritdoc ILoyaltyCredit
@@ -311,129 +321,139 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         uint256 config = $.config;
         require(_isTransferable(config), LoyaltyCreditNotTransferable(from, to));
         uint256 current = _currentPeriod(config);
-        Ring memory ring = _loadRing($, from, current);
-        Ring memory spent = _spend(ring, from, amount);
-        _storeRing($, from, ring);
-        // Loaded after the sender's buckets are written, so a transfer to oneself puts the credits back.
-        Ring memory received = _loadRing($, to, current);
-        for (uint256 i = 0; i < spent.count; ++i) {
-            uint256 period = spent.buckets[i] >> _AMOUNT_BITS;
-            (uint256 fromPeriod, uint256 into, uint256 moved) = _insert(
-                received,
-                to,
-                period,
-                spent.buckets[i] & _AMOUNT_MASK
-            );
-            if (moved != 0) _redate($, to, fromPeriod, into, moved);
-        }
-        _storeRing($, to, received);
+        (uint256 spentLo, uint256 spentHi) = _debit($, from, current, amount);
+        // Read after the sender's buckets are written, so a transfer to oneself puts the credits back.
+        Lanes memory held = _readLanes($, to);
+        _dropExpired(held, current);
+        _merge($, held, to, spentLo, spentHi);
+        _writeLanes($, to, held);
         emit Transfer(from, to, amount);
     }
 
     /* INTERNAL: BUCKETS */
 
-    /// @dev `holder`'s live buckets (those whose period is after `current`), oldest first.
-    function _loadRing(
+    /// @dev Takes `amount` from `holder`'s oldest live buckets and writes them; returns what it took from each
+    /// bucket, as lanes (oldest first). Reverts with `ERC20InsufficientBalance` above the live balance.
+    function _debit(
         LoyaltyCreditStorage storage $,
         address holder,
-        uint256 current
-    ) private view returns (Ring memory ring) {
-        uint256[2] storage words = $.buckets[holder];
-        ring.word0 = words[0];
-        // Buckets are packed from place 0: the second word holds any only when the first is full.
-        if (ring.word0 >> (3 * _BUCKET_BITS) != 0) ring.word1 = words[1];
-        uint256 count;
-        for (uint256 i = 0; i < _MAX_BUCKETS; ++i) {
-            uint256 bucket = ((i < _LANES ? ring.word0 : ring.word1) >> ((i % _LANES) * _BUCKET_BITS)) & _BUCKET_MASK;
-            if (bucket == 0) break;
-            // Sorted oldest first: the expired buckets are a prefix, dropped here.
-            if (bucket >> _AMOUNT_BITS <= current) continue;
-            ring.buckets[count++] = bucket;
-        }
-        ring.count = count;
-    }
-
-    function _storeRing(LoyaltyCreditStorage storage $, address holder, Ring memory ring) private {
-        uint256 word0;
-        uint256 word1;
-        for (uint256 i = 0; i < ring.count; ++i) {
-            if (i < _LANES) word0 |= ring.buckets[i] << (i * _BUCKET_BITS);
-            else word1 |= ring.buckets[i] << ((i - _LANES) * _BUCKET_BITS);
-        }
-        uint256[2] storage words = $.buckets[holder];
-        if (word0 != ring.word0) words[0] = word0;
-        if (word1 != ring.word1) words[1] = word1;
-    }
-
-    /// @dev Takes `amount` from the oldest buckets of `ring` (`holder`'s), and returns what it took from each, as
-    /// buckets (oldest first).
-    function _spend(Ring memory ring, address holder, uint256 amount) private pure returns (Ring memory spent) {
+        uint256 current,
+        uint256 amount
+    ) private returns (uint256 spentLo, uint256 spentHi) {
+        Lanes memory held = _readLanes($, holder);
+        _dropExpired(held, current);
+        (uint256 lo, uint256 hi) = (held.lo, held.hi);
         uint256 left = amount;
-        uint256 taken;
-        while (left != 0 && taken < ring.count) {
-            uint256 bucket = ring.buckets[taken];
-            uint256 available = bucket & _AMOUNT_MASK;
+        uint256 count;
+        while (left != 0) {
+            uint256 lane = lo & _LANE_BITS;
+            require(lane != 0, ERC20InsufficientBalance(holder, amount - left, amount));
+            uint256 available = lane & _AMOUNT_MASK;
             if (available > left) {
-                // `left < available`: the bucket keeps `available - left`.
-                unchecked {
-                    ring.buckets[taken] = bucket - left;
-                }
-                spent.buckets[spent.count++] = (bucket & ~_AMOUNT_MASK) | left;
+                // The front lane keeps `available - left`: its amount sits in the word's lowest bits.
+                lane = (lane & ~_AMOUNT_MASK) | left;
+                lo -= left;
                 left = 0;
             } else {
-                spent.buckets[spent.count++] = bucket;
                 // `available <= left`.
                 unchecked {
                     left -= available;
                 }
-                ++taken;
+                (lo, hi) = _next(lo, hi);
             }
+            if (count < _LANES) spentLo |= lane << (count * _BUCKET_BITS);
+            else spentHi |= lane << ((count - _LANES) * _BUCKET_BITS);
+            ++count;
         }
-        if (left != 0) {
-            uint256 balance;
-            for (uint256 i = 0; i < ring.count; ++i) balance += ring.buckets[i] & _AMOUNT_MASK;
-            revert ERC20InsufficientBalance(holder, balance, amount);
-        }
-        if (taken != 0) {
-            for (uint256 i = taken; i < ring.count; ++i) ring.buckets[i - taken] = ring.buckets[i];
-            ring.count -= taken;
-        }
+        (held.lo, held.hi) = (lo, hi);
+        _writeLanes($, holder, held);
     }
 
-    /// @dev Adds `amount` credits of `period` to `ring` (`holder`'s). At the bound, the two latest-expiring
-    /// buckets merge at the earlier expiry: returns the re-dating (`moved` credits of period `from` now expire
-    /// with period `into`), `moved == 0` when none.
-    function _insert(
-        Ring memory ring,
+    /// @dev Merges the sorted lanes `(piecesLo, piecesHi)` into `held` (`holder`'s live buckets, sorted): equal
+    /// periods add up; past the eighth bucket every later one folds into the eighth, at its earlier expiry, and
+    /// the period figures follow (`_redate`) — the same as merging the two latest buckets one insertion at a time.
+    function _merge(
+        LoyaltyCreditStorage storage $,
+        Lanes memory held,
         address holder,
-        uint256 period,
-        uint256 amount
-    ) private pure returns (uint256 from, uint256 into, uint256 moved) {
-        uint256 count = ring.count;
-        uint256 place = 0;
-        while (place < count && ring.buckets[place] >> _AMOUNT_BITS < period) ++place;
-        if (place < count && ring.buckets[place] >> _AMOUNT_BITS == period) {
-            uint256 total = (ring.buckets[place] & _AMOUNT_MASK) + amount;
-            require(total <= _AMOUNT_MASK, LoyaltyCreditBucketOverflow(holder, period, total));
-            ring.buckets[place] = (period << _AMOUNT_BITS) | total;
-            return (0, 0, 0);
+        uint256 piecesLo,
+        uint256 piecesHi
+    ) private {
+        (uint256 lo, uint256 hi) = (held.lo, held.hi);
+        (held.lo, held.hi) = (0, 0);
+        uint256 count;
+        uint256 eighth;
+        while (true) {
+            uint256 lane = lo & _LANE_BITS;
+            uint256 piece = piecesLo & _LANE_BITS;
+            if (lane == 0 && piece == 0) break;
+            if (piece == 0 || (lane != 0 && lane >> _AMOUNT_BITS < piece >> _AMOUNT_BITS)) {
+                (lo, hi) = _next(lo, hi);
+            } else {
+                (piecesLo, piecesHi) = _next(piecesLo, piecesHi);
+                if (lane != 0 && lane >> _AMOUNT_BITS == piece >> _AMOUNT_BITS) {
+                    lane = _added(holder, lane, piece & _AMOUNT_MASK);
+                    (lo, hi) = _next(lo, hi);
+                } else {
+                    lane = piece;
+                }
+            }
+            if (count < _MAX_BUCKETS - 1) {
+                if (count < _LANES) held.lo |= lane << (count * _BUCKET_BITS);
+                else held.hi |= lane << ((count - _LANES) * _BUCKET_BITS);
+                ++count;
+            } else if (count == _MAX_BUCKETS - 1) {
+                eighth = lane;
+                ++count;
+            } else {
+                eighth = _added(holder, eighth, lane & _AMOUNT_MASK);
+                _redate($, holder, lane >> _AMOUNT_BITS, eighth >> _AMOUNT_BITS, lane & _AMOUNT_MASK);
+            }
         }
-        for (uint256 i = count; i > place; --i) ring.buckets[i] = ring.buckets[i - 1];
-        ring.buckets[place] = (period << _AMOUNT_BITS) | amount;
-        ++count;
-        if (count > _MAX_BUCKETS) {
-            uint256 last = ring.buckets[_MAX_BUCKETS];
-            uint256 previous = ring.buckets[_MAX_BUCKETS - 1];
-            from = last >> _AMOUNT_BITS;
-            into = previous >> _AMOUNT_BITS;
-            moved = last & _AMOUNT_MASK;
-            uint256 total = (previous & _AMOUNT_MASK) + moved;
-            require(total <= _AMOUNT_MASK, LoyaltyCreditBucketOverflow(holder, into, total));
-            ring.buckets[_MAX_BUCKETS - 1] = (into << _AMOUNT_BITS) | total;
-            ring.buckets[_MAX_BUCKETS] = 0;
-            count = _MAX_BUCKETS;
+        held.hi |= eighth << (3 * _BUCKET_BITS);
+    }
+
+    /// @dev `lane` with `amount` more credits; reverts with `LoyaltyCreditBucketOverflow` above 2^40 − 1.
+    function _added(address holder, uint256 lane, uint256 amount) private pure returns (uint256) {
+        uint256 total = (lane & _AMOUNT_MASK) + amount;
+        require(total <= _AMOUNT_MASK, LoyaltyCreditBucketOverflow(holder, lane >> _AMOUNT_BITS, total));
+        return (lane & ~_AMOUNT_MASK) | total;
+    }
+
+    /* INTERNAL: LANES */
+
+    /// @dev `holder`'s buckets as stored: the second word is read only when the first one's flag says it holds
+    /// buckets.
+    function _readLanes(LoyaltyCreditStorage storage $, address holder) private view returns (Lanes memory lanes) {
+        uint256[2] storage words = $.buckets[holder];
+        uint256 lo = words[0];
+        lanes.storedLo = lo;
+        if (lo & _HI_FLAG != 0) {
+            lanes.hi = words[1];
+            lanes.storedHi = lanes.hi;
+            lo &= ~_HI_FLAG;
         }
-        ring.count = count;
+        lanes.lo = lo;
+    }
+
+    /// @dev Writes the words of `lanes` that changed, the first with the flag when the second holds buckets.
+    function _writeLanes(LoyaltyCreditStorage storage $, address holder, Lanes memory lanes) private {
+        uint256[2] storage words = $.buckets[holder];
+        uint256 lo = lanes.hi != 0 ? lanes.lo | _HI_FLAG : lanes.lo;
+        if (lo != lanes.storedLo) words[0] = lo;
+        if (lanes.hi != lanes.storedHi) words[1] = lanes.hi;
+    }
+
+    /// @dev Drops the expired buckets (periods up to `current`), a prefix since buckets are sorted.
+    function _dropExpired(Lanes memory lanes, uint256 current) private pure {
+        (uint256 lo, uint256 hi) = (lanes.lo, lanes.hi);
+        while (lo != 0 && (lo & _LANE_BITS) >> _AMOUNT_BITS <= current) (lo, hi) = _next(lo, hi);
+        (lanes.lo, lanes.hi) = (lo, hi);
+    }
+
+    /// @dev The lanes after the first: each moves one place to the front.
+    function _next(uint256 lo, uint256 hi) private pure returns (uint256, uint256) {
+        return ((lo >> _BUCKET_BITS) | (hi << (3 * _BUCKET_BITS)), hi >> _BUCKET_BITS);
     }
 
     /* INTERNAL: PERIOD FIGURES */
@@ -459,13 +479,13 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         _setRemaining($, period, total);
     }
 
-    /// @dev Takes the `spent` buckets (oldest first, so a word's lanes come together) from their periods'
+    /// @dev Takes the `spent` lanes (oldest first, so a word's periods come together) from their periods'
     /// remaining credits, writing each period word once.
-    function _subtractFromPeriods(LoyaltyCreditStorage storage $, Ring memory spent) private {
+    function _subtractFromPeriods(LoyaltyCreditStorage storage $, uint256 spentLo, uint256 spentHi) private {
         uint256 key = type(uint256).max;
         uint256 word;
-        for (uint256 i = 0; i < spent.count; ++i) {
-            uint256 period = spent.buckets[i] >> _AMOUNT_BITS;
+        for (; spentLo != 0; (spentLo, spentHi) = _next(spentLo, spentHi)) {
+            uint256 period = (spentLo & _LANE_BITS) >> _AMOUNT_BITS;
             if (period / _LANES != key) {
                 if (key != type(uint256).max) $.remaining[key] = word;
                 key = period / _LANES;
@@ -473,7 +493,7 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
             }
             uint256 shift = (period % _LANES) * _BUCKET_BITS;
             // Checked: a period's remaining credits cover every live bucket of that period.
-            uint256 lane = ((word >> shift) & _LANE_MASK) - (spent.buckets[i] & _AMOUNT_MASK);
+            uint256 lane = ((word >> shift) & _LANE_MASK) - (spentLo & _AMOUNT_MASK);
             word = (word & ~(_LANE_MASK << shift)) | (lane << shift);
         }
         if (key != type(uint256).max) $.remaining[key] = word;
