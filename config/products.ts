@@ -18,7 +18,7 @@ export interface ProductDeployment {
   abi?: string;
   /**
    * The deployments the implementation's constructor takes, when not the default (the compliance pipeline, the
-   * identity registry, the settlement engine and the lifecycle): a loyalty program takes none.
+   * identity registry, the settlement engine and the lifecycle): a loyalty program takes the LoyaltyExchange.
    */
   constructorArgs?: string[];
 }
@@ -28,5 +28,9 @@ export const products: Record<string, ProductDeployment> = {
   Bond: { productType: ProductType.Bond, lifecycle: "BondLifecycle", abi: "IBond" },
   Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle", abi: "IFund" },
   // Launched by merchants through the factory's `issueLoyaltyProgram`, not `issue`.
-  LoyaltyCredit: { productType: ProductType.LoyaltyCredit, abi: "ILoyaltyCredit", constructorArgs: [] },
+  LoyaltyCredit: {
+    productType: ProductType.LoyaltyCredit,
+    abi: "ILoyaltyCredit",
+    constructorArgs: ["LoyaltyExchange"],
+  },
 };

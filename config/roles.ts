@@ -322,6 +322,11 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "setInstrumentActive(uint32,bool)": "CLEARING_MEMBER",
     "submitBatch(bytes)": "CLEARING_MEMBER",
   },
+  // Loyalty conversions (contracts/tokens/loyalty/LoyaltyExchange.sol): the alliance's operator sets the rate and
+  // caps of each route between two programs; converting is the customer's own act (`publicFunctions`).
+  LoyaltyExchange: {
+    "setRoute(address,address,(uint64,uint64,uint128,uint128,uint32))": "GOVERNOR",
+  },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
     "removeMinter(address)": "MASTER_MINTER",
@@ -378,6 +383,8 @@ export const authorityBuiltinFunctions: string[] = [
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
+  // A customer converts its own credits on a route the alliance set (LoyaltyExchange checks rate and caps).
+  LoyaltyExchange: ["convert(address,address,uint256)"],
   // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
   AssetFactory: ["rollOut(uint8,address[])"],
   // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
@@ -499,6 +506,9 @@ export const loyaltyCreditPublicFunctions: string[] = [
   "transfer(address,uint256)",
   "transferFrom(address,address,uint256)",
   "redeem(address,uint256)",
+  // The LoyaltyExchange alone (an immutable of the implementation; LoyaltyCreditOnlyExchange otherwise).
+  "convertOut(address,uint256,address)",
+  "convertIn(address,uint256,address)",
 ];
 
 /**

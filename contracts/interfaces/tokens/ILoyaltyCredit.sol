@@ -30,6 +30,10 @@ import {ProductType} from "../../types/ProductType.sol";
 /// ninth, the two latest-expiring buckets are merged at the earlier of their two expiries (`CreditsRedated`): a
 /// holder's credits never gain validity, at worst the newest lose some; the per-period figures move with them.
 ///
+/// Conversion: the alliance's LoyaltyExchange converts a customer's credits into another program's at rates and
+/// within caps the alliance sets (`ILoyaltyExchange`); credits converted out count as redeemed here and as issued
+/// in the target program.
+///
 /// Breakage: `breakage()` returns issued, redeemed, expired and outstanding credits, and `periodFigures(p)` the
 /// same per expiry period; expired credits are the unredeemed credits of periods that have begun.
 /// @dev Invariants (each has a test in test/tokens/loyalty/):
@@ -90,6 +94,12 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// @notice `customer` redeemed `amount` credits at `merchant`; they were burned.
     event CreditsRedeemed(address indexed customer, address indexed merchant, uint256 amount);
 
+    /// @notice `amount` of `customer`'s credits were converted (burned, counted redeemed) into program `to`.
+    event CreditsConvertedOut(address indexed customer, address indexed to, uint256 amount);
+
+    /// @notice `amount` credits expiring with `period` were issued to `customer`, converted from program `from`.
+    event CreditsConvertedIn(address indexed customer, address indexed from, uint256 amount, uint256 indexed period);
+
     /// @notice At `holder`'s bucket bound, `amount` credits of period `fromPeriod` now expire with `toPeriod`.
     event CreditsRedated(address indexed holder, uint256 fromPeriod, uint256 toPeriod, uint256 amount);
 
@@ -131,6 +141,9 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// @notice `merchant` does not hold the MERCHANT role (is not an active Merchant member).
     error LoyaltyCreditNotMerchant(address merchant);
 
+    /// @notice `caller` is not the alliance's LoyaltyExchange.
+    error LoyaltyCreditOnlyExchange(address caller);
+
     /* ISSUANCE */
 
     /// @notice Initializes a program's proxy (run by the factory as the proxy is deployed).
@@ -141,6 +154,18 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// zero address.
     /// @custom:access ASSET_ISSUER (the program's merchant, while not suspended)
     function issue(address to, uint256 amount) external;
+
+    /* CONVERSION (LoyaltyExchange) */
+
+    /// @notice Burns `amount` of `customer`'s oldest unexpired credits, converted into program `to` (counted
+    /// redeemed: they left this program).
+    /// @custom:access the LoyaltyExchange alone (`loyaltyExchange()`, `LoyaltyCreditOnlyExchange`)
+    function convertOut(address customer, uint256 amount, address to) external;
+
+    /// @notice Issues `amount` credits to `customer` with this program's validity, converted from program `from`
+    /// (counted issued).
+    /// @custom:access the LoyaltyExchange alone (`loyaltyExchange()`, `LoyaltyCreditOnlyExchange`)
+    function convertIn(address customer, uint256 amount, address from) external;
 
     /* REDEMPTION */
 
@@ -169,6 +194,9 @@ interface ILoyaltyCredit is IERC20Metadata {
 
     /// @notice The product type (LoyaltyCredit).
     function productType() external pure returns (ProductType);
+
+    /// @notice The alliance's LoyaltyExchange (an immutable of the implementation).
+    function loyaltyExchange() external view returns (address);
 
     /// @notice The program's merchant (its issuer when launched; the authority's `issuerOf` is authoritative).
     function merchant() external view returns (address);

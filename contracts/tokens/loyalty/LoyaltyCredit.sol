@@ -76,8 +76,14 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.LoyaltyCredit")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _STORAGE_LOCATION = 0x74e6883f18481c3c9da919fd830f4bc668ebce2cf51981aaf82cebbe0342fb00;
 
+    /// @dev The alliance's LoyaltyExchange, alone allowed to convert credits out and in.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable _EXCHANGE;
+
+    /// @param exchange The alliance's LoyaltyExchange.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address exchange) {
+        _EXCHANGE = exchange;
         _disableInitializers();
     }
 
@@ -102,34 +108,30 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
 
     /// @inheritdoc ILoyaltyCredit
     function issue(address to, uint256 amount) external restricted {
-        require(to != address(0), ERC20InvalidReceiver(to));
-        require(amount != 0 && amount <= _AMOUNT_MASK, LoyaltyCreditInvalidAmount(amount, _AMOUNT_MASK));
-        LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
-        uint256 config = $.config;
-        uint256 periodLength = (config >> _PERIOD_LENGTH_SHIFT) & _U32;
-        uint256 period = (block.timestamp + ((config >> _VALIDITY_SHIFT) & _U32)) / periodLength;
-        require(period <= _MAX_PERIOD_INDEX, LoyaltyCreditPeriodOverflow(period));
-        _addToPeriod($, period, amount);
-        $.issuedIn[period] += amount;
-        Lanes memory held = _readLanes($, to);
-        _dropExpired(held, block.timestamp / periodLength);
-        _merge($, held, to, (period << _AMOUNT_BITS) | amount, 0);
-        _writeLanes($, to, held);
-        // `issued` is the low half: a checked uint128 keeps it from spilling into `redeemed`.
-        uint256 totals = $.totals;
-        $.totals = (totals & ~uint256(type(uint128).max)) | uint128(uint128(totals) + amount);
-        if (period > config >> _LATEST_SHIFT) {
-            $.config = (config & ((1 << _LATEST_SHIFT) - 1)) | (period << _LATEST_SHIFT);
-        }
-        emit Transfer(address(0), to, amount);
+        uint256 period = _issue(to, amount);
         emit CreditsIssued(to, amount, period);
+    }
+
+    /* CONVERSION */
+
+    /// @inheritdoc ILoyaltyCredit
+    function convertOut(address customer, uint256 amount, address to) external {
+        require(_msgSender() == _EXCHANGE, LoyaltyCreditOnlyExchange(_msgSender()));
+        _burn(customer, amount);
+        emit CreditsConvertedOut(customer, to, amount);
+    }
+
+    /// @inheritdoc ILoyaltyCredit
+    function convertIn(address customer, uint256 amount, address from) external {
+        require(_msgSender() == _EXCHANGE, LoyaltyCreditOnlyExchange(_msgSender()));
+        uint256 period = _issue(customer, amount);
+        emit CreditsConvertedIn(customer, from, amount, period);
     }
 
     /* REDEMPTION */
 
     /// @inheritdoc ILoyaltyCredit
     function redeem(address merchant_, uint256 amount) external {
-        require(amount != 0, LoyaltyCreditInvalidAmount(amount, _AMOUNT_MASK));
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
         require($.participants[merchant_], LoyaltyCreditNotParticipating(merchant_));
         require(
@@ -137,13 +139,7 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
             LoyaltyCreditSuspendedMerchant(merchant_)
         );
         address customer = _msgSender();
-        (uint256 spentLo, uint256 spentHi) = _debit($, customer, _currentPeriod($.config), amount);
-        _subtractFromPeriods($, spentLo, spentHi);
-        // `redeemed` never exceeds `issued` (a uint128): the addition cannot overflow.
-        unchecked {
-            $.totals += amount << 128;
-        }
-        emit Transfer(customer, address(0), amount);
+        _burn(customer, amount);
         emit CreditsRedeemed(customer, merchant_, amount);
     }
 
@@ -248,6 +244,11 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     /* VIEWS */
 
     /// @inheritdoc ILoyaltyCredit
+    function loyaltyExchange() external view returns (address) {
+        return _EXCHANGE;
+    }
+
+    /// @inheritdoc ILoyaltyCredit
     function merchant() external view returns (address) {
         return address(uint160(_getLoyaltyCreditStorage().config));
     }
@@ -310,6 +311,43 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         figures.redeemed = figures.issued - remaining;
         if (period <= _currentPeriod($.config)) figures.expired = remaining;
         else figures.outstanding = remaining;
+    }
+
+    /// @dev Issues `amount` credits to `to` expiring with the period `now + validity` falls in; returns it.
+    function _issue(address to, uint256 amount) private returns (uint256 period) {
+        require(to != address(0), ERC20InvalidReceiver(to));
+        require(amount != 0 && amount <= _AMOUNT_MASK, LoyaltyCreditInvalidAmount(amount, _AMOUNT_MASK));
+        LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
+        uint256 config = $.config;
+        uint256 periodLength = (config >> _PERIOD_LENGTH_SHIFT) & _U32;
+        period = (block.timestamp + ((config >> _VALIDITY_SHIFT) & _U32)) / periodLength;
+        require(period <= _MAX_PERIOD_INDEX, LoyaltyCreditPeriodOverflow(period));
+        _addToPeriod($, period, amount);
+        $.issuedIn[period] += amount;
+        Lanes memory held = _readLanes($, to);
+        _dropExpired(held, block.timestamp / periodLength);
+        _merge($, held, to, (period << _AMOUNT_BITS) | amount, 0);
+        _writeLanes($, to, held);
+        // `issued` is the low half: a checked uint128 keeps it from spilling into `redeemed`.
+        uint256 totals = $.totals;
+        $.totals = (totals & ~uint256(type(uint128).max)) | uint128(uint128(totals) + amount);
+        if (period > config >> _LATEST_SHIFT) {
+            $.config = (config & ((1 << _LATEST_SHIFT) - 1)) | (period << _LATEST_SHIFT);
+        }
+        emit Transfer(address(0), to, amount);
+    }
+
+    /// @dev Burns `amount` of `customer`'s oldest live credits, counted redeemed.
+    function _burn(address customer, uint256 amount) private {
+        require(amount != 0, LoyaltyCreditInvalidAmount(amount, _AMOUNT_MASK));
+        LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
+        (uint256 spentLo, uint256 spentHi) = _debit($, customer, _currentPeriod($.config), amount);
+        _subtractFromPeriods($, spentLo, spentHi);
+        // `redeemed` never exceeds `issued` (a uint128): the addition cannot overflow.
+        unchecked {
+            $.totals += amount << 128;
+        }
+        emit Transfer(customer, address(0), amount);
     }
 
     /* INTERNAL: TRANSFERS */
