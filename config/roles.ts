@@ -494,6 +494,8 @@ export const loyaltyCreditPermissions: Record<string, RoleName> = {
   "setParticipant(address,bool)": "ASSET_ISSUER",
   "setTransferable(bool)": "ASSET_ISSUER",
   "setValidity(uint32)": "ASSET_ISSUER",
+  // The merchant's own coin pool (its allowance to the program): the merchant sets the rate and caps.
+  "setCoinConversion((address,uint32,uint32,uint32,uint128,uint128))": "ASSET_ISSUER",
   "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
 };
 
@@ -506,6 +508,8 @@ export const loyaltyCreditPublicFunctions: string[] = [
   "transfer(address,uint256)",
   "transferFrom(address,address,uint256)",
   "redeem(address,uint256)",
+  // Paid by the coin from the merchant's pool; the coin checks the customer may hold it.
+  "convertToCoin(uint256)",
   // The LoyaltyExchange alone (an immutable of the implementation; LoyaltyCreditOnlyExchange otherwise).
   "convertOut(address,uint256,address)",
   "convertIn(address,uint256,address)",

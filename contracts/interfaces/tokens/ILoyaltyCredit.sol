@@ -19,12 +19,12 @@ import {ProductType} from "../../types/ProductType.sol";
 /// removed cannot accept redemptions until reinstated. Transfers between customers are allowed or not per program
 /// (`transferable`); transferred credits keep their expiry.
 ///
-/// Identity: a loyalty wallet needs none. Credits have no cash value and circulate only inside the program (earn,
-/// hold, transfer when allowed, redeem at participating merchants, none of which pays out money), so the KYC of an
-/// investor — which the identity registry attests for securities and the settlement coin — is not required and
-/// would keep most customers out. The accountable parties are the merchants, who are alliance members. Any path
-/// that turns credits into money (a conversion into the settlement coin) must pay only a coin-eligible wallet,
-/// under the coin's own holder policy.
+/// Identity: a loyalty wallet needs none to earn, hold, transfer (when allowed), redeem or convert into another
+/// program. Credits have no cash value inside the closed loop, so the KYC of an investor — which the identity
+/// registry attests for securities and the settlement coin — is not required and would keep most customers out;
+/// the accountable parties are the merchants, who are alliance members. The one path that turns credits into
+/// money, `convertToCoin`, pays the settlement coin, whose own holder policy refuses a recipient that is not
+/// coin-eligible (a verified investor or an active member): there, and only there, the wallet needs an identity.
 ///
 /// Bound: a holder keeps at most `MAX_BUCKETS` (8) live buckets. When a credit (issue or transfer) would make a
 /// ninth, the two latest-expiring buckets are merged at the earlier of their two expiries (`CreditsRedated`): a
@@ -83,6 +83,22 @@ interface ILoyaltyCredit is IERC20Metadata {
         uint256 amount;
     }
 
+    /// @notice The program's conversion into the settlement coin, set by its merchant.
+    /// @param coin The settlement coin paid (zero: conversion closed).
+    /// @param numerator Coin units per `denominator` credits.
+    /// @param denominator Credits per `numerator` coin units.
+    /// @param perConversionCap The most credits one conversion takes.
+    /// @param perWindowCap The most credits all conversions take within one window.
+    /// @param window The window's length in seconds (at least an hour).
+    struct CoinConversion {
+        address coin;
+        uint32 numerator;
+        uint32 denominator;
+        uint32 window;
+        uint128 perConversionCap;
+        uint128 perWindowCap;
+    }
+
     /* EVENTS */
 
     /// @notice The program was launched by `merchant` with these terms.
@@ -99,6 +115,19 @@ interface ILoyaltyCredit is IERC20Metadata {
 
     /// @notice `amount` credits expiring with `period` were issued to `customer`, converted from program `from`.
     event CreditsConvertedIn(address indexed customer, address indexed from, uint256 amount, uint256 indexed period);
+
+    /// @notice `customer` converted `amount` credits (burned, counted redeemed) into `out` units of `coin`, paid by
+    /// `merchant`.
+    event CreditsConvertedToCoin(
+        address indexed customer,
+        address indexed coin,
+        address indexed merchant,
+        uint256 amount,
+        uint256 out
+    );
+
+    /// @notice The merchant set the program's conversion into the settlement coin.
+    event CoinConversionSet(CoinConversion conversion);
 
     /// @notice At `holder`'s bucket bound, `amount` credits of period `fromPeriod` now expire with `toPeriod`.
     event CreditsRedated(address indexed holder, uint256 fromPeriod, uint256 toPeriod, uint256 amount);
@@ -144,6 +173,18 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// @notice `caller` is not the alliance's LoyaltyExchange.
     error LoyaltyCreditOnlyExchange(address caller);
 
+    /// @notice The coin conversion's terms are invalid (zero rate or cap, window under an hour).
+    error LoyaltyCreditInvalidCoinConversion();
+
+    /// @notice The program has no conversion into the settlement coin.
+    error LoyaltyCreditNoCoinConversion();
+
+    /// @notice `amount` exceeds the coin conversion's cap per conversion (`cap`), or converts to nothing.
+    error LoyaltyCreditInvalidCoinAmount(uint256 amount, uint256 cap);
+
+    /// @notice The window's coin conversions would reach `used + amount` credits, above `cap`.
+    error LoyaltyCreditCoinWindowCapExceeded(uint256 used, uint256 amount, uint256 cap);
+
     /* ISSUANCE */
 
     /// @notice Initializes a program's proxy (run by the factory as the proxy is deployed).
@@ -166,6 +207,26 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// (counted issued).
     /// @custom:access the LoyaltyExchange alone (`loyaltyExchange()`, `LoyaltyCreditOnlyExchange`)
     function convertIn(address customer, uint256 amount, address from) external;
+
+    /// @notice Converts `amount` of the caller's unexpired credits, oldest first, into the settlement coin at the
+    /// merchant's rate and within its caps: the credits are burned (counted redeemed) and the coin is paid from the
+    /// merchant's pool — the allowance the program's merchant (the authority's issuer of the program) gave this
+    /// program on the coin, backed by its balance. The coin's own rules apply: the caller must be eligible to hold
+    /// the coin (a verified investor or an active member), which is the one place a loyalty wallet needs an
+    /// identity, since credits turn into money here.
+    /// @dev Reverts with `LoyaltyCreditNoCoinConversion`, `LoyaltyCreditInvalidCoinAmount`,
+    /// `LoyaltyCreditCoinWindowCapExceeded`, `LoyaltyCreditSuspendedMerchant`, `ERC20InsufficientBalance`, or the
+    /// coin's error (an ineligible recipient, an exhausted pool).
+    /// @return out The coin units paid.
+    /// @custom:access public (the customer's own act)
+    function convertToCoin(uint256 amount) external returns (uint256 out);
+
+    /// @notice Sets (or with a zero coin, closes) the program's conversion into the settlement coin.
+    /// @custom:access ASSET_ISSUER
+    function setCoinConversion(CoinConversion calldata conversion) external;
+
+    /// @notice The program's conversion into the settlement coin, and the credits converted in this window.
+    function coinConversion() external view returns (CoinConversion memory conversion, uint256 usedInWindow);
 
     /* REDEMPTION */
 

@@ -6,6 +6,8 @@ import {AccessManagedUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Roles} from "../../access/Roles.sol";
 import {IAllianceAuthority} from "../../interfaces/access/IAllianceAuthority.sol";
 import {ILoyaltyCredit} from "../../interfaces/tokens/ILoyaltyCredit.sol";
@@ -29,6 +31,8 @@ import {ProductType} from "../../types/ProductType.sol";
 /// Gas: a spend across up to four buckets reads and writes one or two holder words, and a redemption also one
 /// or two period words and the totals word.
 contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable, UUPSUpgradeable {
+    using SafeERC20 for IERC20;
+
     /// @dev The most live buckets a holder keeps.
     uint256 private constant _MAX_BUCKETS = 8;
     uint256 private constant _AMOUNT_BITS = 40;
@@ -62,6 +66,9 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         string name;
         string symbol;
         uint8 decimals;
+        CoinConversion coinConversion;
+        /// @dev `window index << 128 | credits converted into the coin in it`.
+        uint256 coinUsage;
     }
 
     /// @dev A holder's buckets (or spent pieces) as one sequence of eight 63-bit lanes `period (23) | amount (40)`,
@@ -126,6 +133,51 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         require(_msgSender() == _EXCHANGE, LoyaltyCreditOnlyExchange(_msgSender()));
         uint256 period = _issue(customer, amount);
         emit CreditsConvertedIn(customer, from, amount, period);
+    }
+
+    /// @inheritdoc ILoyaltyCredit
+    function convertToCoin(uint256 amount) external returns (uint256 out) {
+        LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
+        CoinConversion memory conversion = $.coinConversion;
+        require(conversion.coin != address(0), LoyaltyCreditNoCoinConversion());
+        require(
+            amount != 0 && amount <= conversion.perConversionCap,
+            LoyaltyCreditInvalidCoinAmount(amount, conversion.perConversionCap)
+        );
+        out = (amount * conversion.numerator) / conversion.denominator;
+        require(out != 0, LoyaltyCreditInvalidCoinAmount(amount, conversion.perConversionCap));
+        uint256 window = block.timestamp / conversion.window;
+        uint256 usage = $.coinUsage;
+        uint256 used = usage >> 128 == window ? uint128(usage) : 0;
+        require(
+            used + amount <= conversion.perWindowCap,
+            LoyaltyCreditCoinWindowCapExceeded(used, amount, conversion.perWindowCap)
+        );
+        IAllianceAuthority authority_ = IAllianceAuthority(authority());
+        address payer = authority_.issuerOf(address(this));
+        require(!authority_.isMemberSuspended(payer), LoyaltyCreditSuspendedMerchant(payer));
+        $.coinUsage = (window << 128) | (used + amount);
+        address customer = _msgSender();
+        _burn(customer, amount);
+        emit CreditsConvertedToCoin(customer, conversion.coin, payer, amount, out);
+        // Last: the coin applies its own rules (the customer must be coin-eligible; the pool must cover `out`).
+        IERC20(conversion.coin).safeTransferFrom(payer, customer, out);
+    }
+
+    /// @inheritdoc ILoyaltyCredit
+    function setCoinConversion(CoinConversion calldata conversion) external restricted {
+        require(
+            conversion.coin == address(0) ||
+                (conversion.coin.code.length != 0 &&
+                    conversion.numerator != 0 &&
+                    conversion.denominator != 0 &&
+                    conversion.perConversionCap != 0 &&
+                    conversion.perWindowCap != 0 &&
+                    conversion.window >= _MIN_PERIOD),
+            LoyaltyCreditInvalidCoinConversion()
+        );
+        _getLoyaltyCreditStorage().coinConversion = conversion;
+        emit CoinConversionSet(conversion);
     }
 
     /* REDEMPTION */
@@ -242,6 +294,15 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     }
 
     /* VIEWS */
+
+    /// @inheritdoc ILoyaltyCredit
+    function coinConversion() external view returns (CoinConversion memory conversion, uint256 usedInWindow) {
+        LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
+        conversion = $.coinConversion;
+        if (conversion.coin == address(0)) return (conversion, 0);
+        uint256 usage = $.coinUsage;
+        usedInWindow = usage >> 128 == block.timestamp / conversion.window ? uint128(usage) : 0;
+    }
 
     /// @inheritdoc ILoyaltyCredit
     function loyaltyExchange() external view returns (address) {
