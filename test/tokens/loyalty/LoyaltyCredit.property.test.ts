@@ -3,10 +3,12 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
-import { DAY, loyaltyFixture } from "../../fixtures/loyalty";
+import type { LoyaltyCredit } from "../../../typechain-types";
+import { DAY, launchProgram, loyaltyFixture } from "../../fixtures/loyalty";
 
 /**
- * Random sequences of a program's operations — issues, redemptions, transfers — interleaved with time jumps,
+ * Random sequences of a program's operations — issues, redemptions, transfers, conversions into a second program
+ * and back through the LoyaltyExchange (within the routes' caps) — interleaved with time jumps,
  * membership changes (the program's merchant or a participant suspended and reinstated) and configuration changes
  * (transferability, validity, participants), compared step by step with a TypeScript model of the buckets
  * (oldest-first spending, expiry at the start of the bucket's period, the two latest buckets merged at the bound).
@@ -33,7 +35,8 @@ type Op =
   | { type: "reinstate"; who: number }
   | { type: "transferable"; on: boolean }
   | { type: "validity"; days: number }
-  | { type: "participant"; who: number; on: boolean };
+  | { type: "participant"; who: number; on: boolean }
+  | { type: "convert"; who: number; amount: bigint; back: boolean };
 
 /** Customers: alice, bob, carol. Merchants: 0 the program's, 1 the partner, 2 the outsider. */
 const customer = fc.integer({ min: 0, max: 2 });
@@ -61,7 +64,22 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ type: fc.constant("participant" as const), who: merchantIndex, on: fc.boolean() }),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant("convert" as const),
+      who: customer,
+      amount: fc.bigInt({ min: 1n, max: 700n }),
+      back: fc.boolean(),
+    }),
+  },
 );
+
+/** The exchange's routes: BEAN → CRUMB at 2 per 5, CRUMB → BEAN at 1 per 1; 500 a conversion, 800 a day. */
+const ROUTES = [
+  { numerator: 2n, denominator: 5n, perConversionCap: 500n, perWindowCap: 800n, window: DAY },
+  { numerator: 1n, denominator: 1n, perConversionCap: 500n, perWindowCap: 800n, window: DAY },
+];
 
 class Model {
   buckets = new Map<string, Bucket[]>();
@@ -107,6 +125,29 @@ class Model {
     void holder;
   }
 
+  /** Issues `amount` credits of `period` to `to` (the period figures, the bucket, the totals). */
+  issue(to: string, period: bigint, amount: bigint, current: bigint): void {
+    const list = this.live(to, current);
+    this.add(this.remaining, period, amount);
+    this.add(this.issuedIn, period, amount);
+    this.insert(to, list, period, amount);
+    this.buckets.set(to, list);
+    this.issued += amount;
+  }
+
+  /** Burns `amount` of `from`'s oldest live credits, counted redeemed. */
+  burn(from: string, amount: bigint, current: bigint): void {
+    const list = this.live(from, current);
+    for (const piece of this.spend(list, amount)) this.add(this.remaining, piece.period, -piece.amount);
+    this.buckets.set(from, list);
+    this.redeemed += amount;
+  }
+
+  /** Every period this model's figures name. */
+  periods(): bigint[] {
+    return [...this.issuedIn.keys()];
+  }
+
   /** Mirrors `_spend`: oldest first; returns the pieces taken. */
   spend(list: Bucket[], amount: bigint): Bucket[] {
     const pieces: Bucket[] = [];
@@ -123,18 +164,32 @@ class Model {
   }
 }
 
+/** The loyalty fixture, the partner's program CRUMB (daily, 30 days) and the two routes of `ROUTES`. */
+async function conversionFixture() {
+  const f = await loyaltyFixture();
+  const crumb = await launchProgram(f.contracts.factory, f.accounts.partner, { name: "Pier Crumbs", symbol: "CRUMB" });
+  const governor = f.exchange.connect(f.accounts.governor);
+  await governor.setRoute(f.program, crumb, ROUTES[0]);
+  await governor.setRoute(crumb, f.program, ROUTES[1]);
+  return { ...f, crumb };
+}
+
 describe("LoyaltyCredit (properties)", function () {
   it("balances never count expired credits, spending never exceeds them, and breakage always adds up", async function () {
     await fc.assert(
       fc.asyncProperty(fc.array(opArbitrary, { minLength: 10, maxLength: 30 }), async (ops) => {
-        const { accounts, contracts, program } = await loadFixture(loyaltyFixture);
+        const { accounts, contracts, program, crumb, exchange } = await loadFixture(conversionFixture);
         const customers = [accounts.alice, accounts.bob, accounts.carol];
         const merchants = [accounts.merchant, accounts.partner, accounts.outsider];
         const members = contracts.members.connect(accounts.governor);
         const model = new Model();
         model.participants.add(accounts.merchant.address);
         model.participants.add(accounts.partner.address);
-        const periods = new Set<bigint>();
+        const crumbModel = new Model();
+        const usage = [
+          { window: -1, used: 0n },
+          { window: -1, used: 0n },
+        ];
 
         // Noon of the next day: every operation of a step runs within one period.
         let now = (Math.floor((await time.latest()) / DAY) + 1) * DAY + DAY / 2;
@@ -153,35 +208,39 @@ describe("LoyaltyCredit (properties)", function () {
         };
         const current = () => BigInt(Math.floor(now / DAY));
 
-        const check = async (label: string) => {
+        const checkProgram = async (label: string, token: LoyaltyCredit, m: Model) => {
           const cur = BigInt(Math.floor((await time.latest()) / DAY));
           let sum = 0n;
           for (const holder of [...customers, ...merchants]) {
-            const expected = model.live(holder.address, cur);
-            const actual = (await program.bucketsOf(holder.address)).map((b) => ({
+            const expected = m.live(holder.address, cur);
+            const actual = (await token.bucketsOf(holder.address)).map((b) => ({
               period: b.period,
               amount: b.amount,
             }));
             expect(actual, `${label}: buckets of ${holder.address}`).to.deep.equal(expected);
-            const balance = await program.balanceOf(holder.address);
-            expect(balance, `${label}: balance`).to.equal(model.balance(holder.address, cur));
+            const balance = await token.balanceOf(holder.address);
+            expect(balance, `${label}: balance`).to.equal(m.balance(holder.address, cur));
             sum += balance;
           }
-          expect(await program.totalSupply(), `${label}: supply = Σ balances`).to.equal(sum);
-          const b = await program.breakage();
-          expect(b.issued, `${label}: issued`).to.equal(model.issued);
-          expect(b.redeemed, `${label}: redeemed`).to.equal(model.redeemed);
+          expect(await token.totalSupply(), `${label}: supply = Σ balances`).to.equal(sum);
+          const b = await token.breakage();
+          expect(b.issued, `${label}: issued`).to.equal(m.issued);
+          expect(b.redeemed, `${label}: redeemed`).to.equal(m.redeemed);
           expect(b.outstanding, `${label}: outstanding`).to.equal(sum);
           expect(b.issued, `${label}: breakage adds up`).to.equal(b.redeemed + b.expired + b.outstanding);
-          for (const period of periods) {
-            const p = await program.periodFigures(period);
-            const remaining = model.remaining.get(period) ?? 0n;
-            expect(p.issued, `${label}: issued in ${period}`).to.equal(model.issuedIn.get(period) ?? 0n);
+          for (const period of m.periods()) {
+            const p = await token.periodFigures(period);
+            const remaining = m.remaining.get(period) ?? 0n;
+            expect(p.issued, `${label}: issued in ${period}`).to.equal(m.issuedIn.get(period) ?? 0n);
             expect(p.issued, `${label}: period ${period} adds up`).to.equal(p.redeemed + p.expired + p.outstanding);
             expect(p.expired + p.outstanding, `${label}: remaining of ${period}`).to.equal(remaining);
             if (period <= cur) expect(p.outstanding).to.equal(0n);
             else expect(p.expired).to.equal(0n);
           }
+        };
+        const check = async (label: string) => {
+          await checkProgram(`${label} BEAN`, program, model);
+          await checkProgram(`${label} CRUMB`, crumb, crumbModel);
         };
 
         for (const [step, op] of ops.entries()) {
@@ -192,16 +251,7 @@ describe("LoyaltyCredit (properties)", function () {
               const ok = await send(() => program.connect(accounts.merchant).issue(to, op.amount));
               const allowed = !model.suspended.has(accounts.merchant.address);
               expect(ok, label).to.equal(allowed);
-              if (!ok) break;
-              const period = (BigInt(now) + model.validity) / BigInt(DAY);
-              periods.add(period);
-              const list = model.live(to, current());
-              model.add(model.remaining, period, op.amount);
-              model.add(model.issuedIn, period, op.amount);
-              model.insert(to, list, period, op.amount);
-              for (const b of list) periods.add(b.period);
-              model.buckets.set(to, list);
-              model.issued += op.amount;
+              if (ok) model.issue(to, (BigInt(now) + model.validity) / BigInt(DAY), op.amount, current());
               break;
             }
             case "redeem": {
@@ -213,11 +263,7 @@ describe("LoyaltyCredit (properties)", function () {
                 !model.suspended.has(at) &&
                 op.amount <= model.balance(from.address, current());
               expect(ok, label).to.equal(allowed);
-              if (!ok) break;
-              const list = model.live(from.address, current());
-              for (const piece of model.spend(list, op.amount)) model.add(model.remaining, piece.period, -piece.amount);
-              model.buckets.set(from.address, list);
-              model.redeemed += op.amount;
+              if (ok) model.burn(from.address, op.amount, current());
               break;
             }
             case "transfer": {
@@ -274,6 +320,31 @@ describe("LoyaltyCredit (properties)", function () {
               expect(ok, label).to.equal(allowed);
               if (ok && op.on) model.participants.add(who);
               if (ok && !op.on) model.participants.delete(who);
+              break;
+            }
+            case "convert": {
+              const who = customers[op.who];
+              const [source, target, sourceModel, targetModel] = op.back
+                ? [crumb, program, crumbModel, model]
+                : [program, crumb, model, crumbModel];
+              const route = ROUTES[op.back ? 1 : 0];
+              const ok = await send(() => exchange.connect(who).convert(source, target, op.amount));
+              const window = Math.floor(now / DAY);
+              const use = usage[op.back ? 1 : 0];
+              const used = use.window === window ? use.used : 0n;
+              const out = (op.amount * route.numerator) / route.denominator;
+              const allowed =
+                op.amount <= route.perConversionCap &&
+                out > 0n &&
+                used + op.amount <= route.perWindowCap &&
+                !model.suspended.has(accounts.merchant.address) &&
+                !model.suspended.has(accounts.partner.address) &&
+                op.amount <= sourceModel.balance(who.address, current());
+              expect(ok, label).to.equal(allowed);
+              if (!ok) break;
+              usage[op.back ? 1 : 0] = { window, used: used + op.amount };
+              sourceModel.burn(who.address, op.amount, current());
+              targetModel.issue(who.address, (BigInt(now) + targetModel.validity) / BigInt(DAY), out, current());
               break;
             }
           }
