@@ -53,7 +53,8 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// @param decimals The ERC-20 decimals (0: whole points).
     /// @param merchant The program's merchant; the factory sets it to the launching member, whatever is given.
     /// @param periodLength The expiry quantum in seconds (at least an hour, at most a year).
-    /// @param validity How long credits stay valid, in seconds (at least one period).
+    /// @param validity How long credits stay valid, in seconds (at least one period, at most ten years and 2,048
+    /// periods).
     /// @param transferable Whether customers may transfer credits to each other.
     struct ProgramTerms {
         string name;
@@ -222,6 +223,8 @@ interface ILoyaltyCredit is IERC20Metadata {
     function convertToCoin(uint256 amount) external returns (uint256 out);
 
     /// @notice Sets (or with a zero coin, closes) the program's conversion into the settlement coin.
+    /// @dev Warning: the program pays with whatever `coin` the merchant names (the alliance's settlement coin is
+    /// expected); customers should check `coinConversion()` before converting.
     /// @custom:access ASSET_ISSUER
     function setCoinConversion(CoinConversion calldata conversion) external;
 

@@ -76,6 +76,7 @@ describe("LoyaltyCredit", function () {
       ["a period over a year", 366 * DAY, 366 * DAY],
       ["a validity under a period", DAY, DAY - 1],
       ["a validity over ten years", DAY, 3_651 * DAY],
+      ["a validity over 2,048 periods", HOUR, 2_049 * HOUR],
     ] as const) {
       it(`reverts with LoyaltyCreditInvalidTerms for ${label}`, async function () {
         const count = await f.contracts.factory.assetCountByProduct(ProductType.LoyaltyCredit);
