@@ -8,11 +8,14 @@ import { deployments, ethers } from "hardhat";
 import type { Signer } from "ethers";
 import type { AssetFactory, LoyaltyCredit, MemberRegistry } from "../../typechain-types";
 import { seatMember } from "./members";
+import { reconcileBreakage } from "../../sdk/products/loyalty";
 
 const DAY = 86_400;
 
 /** What the chapter ends with, for a caller to check. */
 export interface LoyaltyDemoResult {
+  /** Whether the program's events reconcile with its breakage figures (sdk/products/loyalty.ts). */
+  reconciled: boolean;
   program: string;
   customer: string;
   balance: bigint;
@@ -86,7 +89,27 @@ export async function demoLoyalty(
     `  breakage: issued ${b.issued}, redeemed ${b.redeemed}, expired ${b.expired}, outstanding ${b.outstanding} ` +
       `(issued = redeemed + expired + outstanding: ${b.issued === b.redeemed + b.expired + b.outstanding})`,
   );
+  // The accountant's reconciliation: the program's events summed against its figures.
+  const sum = async (filter: Parameters<typeof program.queryFilter>[0]) =>
+    (await program.queryFilter(filter)).reduce(
+      (total, event) => total + BigInt((event as { args: { amount: bigint } }).args.amount),
+      0n,
+    );
+  const problems = reconcileBreakage(
+    {
+      issued: await sum(program.filters.CreditsIssued()),
+      convertedIn: await sum(program.filters.CreditsConvertedIn()),
+      redeemed: await sum(program.filters.CreditsRedeemed()),
+      convertedOut: await sum(program.filters.CreditsConvertedOut()),
+      convertedToCoin: await sum(program.filters.CreditsConvertedToCoin()),
+    },
+    b,
+  );
+  log(
+    `  the accountant reconciles the events with the figures: ${problems.length ? problems.join("; ") : "they agree"}`,
+  );
   return {
+    reconciled: problems.length === 0,
     program: address,
     customer: customer.address,
     balance: await program.balanceOf(customer.address),

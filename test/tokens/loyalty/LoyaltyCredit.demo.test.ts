@@ -13,6 +13,7 @@ describe("LoyaltyCredit demo chapter", function () {
     );
     expect(result.balance).to.equal(80n);
     expect(result.breakage).to.deep.equal({ issued: 200n, redeemed: 100n, expired: 20n, outstanding: 80n });
-    expect(lines.at(-1)).to.contain("true");
+    expect(result.reconciled).to.equal(true);
+    expect(lines.join("\n")).to.contain("issued = redeemed + expired + outstanding: true");
   });
 });
