@@ -22,9 +22,9 @@ import {ProductType} from "../../types/ProductType.sol";
 /// compliance configuration) does not fit a loyalty program, hence its own launch function.
 ///
 /// Storage (ERC-7201 `assetledger.storage.LoyaltyCredit`):
-/// - `config`: `merchant (160) | periodLength (32) | validity (32) | transferable (8) | latest period (24)`, one
-///   word every operation reads once;
-/// - `totals`: `issued (128) | redeemed (128)`;
+/// - `config`: `redeemed (128) | periodLength (32) | validity (32) | transferable (8) | latest period (24)`, one
+///   word every operation reads once, and a redemption writes (its count beside the terms it read anyway);
+/// - `issued`, the credits ever issued (written by issues only), and `merchant` (read by views only);
 /// - per holder, two words of four 64-bit places, each a lane `period (23) | amount (40)`, sorted oldest first and
 ///   packed from place 0; bit 255 of the first word says the second holds buckets, so a holder with up to four
 ///   buckets costs one word. Expired lanes are dropped from the front whenever the holder's buckets are written.
@@ -35,11 +35,11 @@ import {ProductType} from "../../types/ProductType.sol";
 /// Gas (test/tokens/loyalty/LoyaltyCredit.gas.test.ts, scripts/lib/loyaltyBench.ts; an OpenZeppelin ERC-20 transfer
 /// to an existing holder is 34,311): a transfer across four buckets to a holder of one is ≈ 49.0 k (1.43 ×, within
 /// the 1.5 × target): the proxy hop, the config word, one word per holder. A redemption across four buckets is
-/// ≈ 69.2 k (2.02 ×, over the target): on top of the sender's word it writes the period figures (one or two words:
-/// four consecutive periods share a word one time in four), the totals word, reads the participant flag, and asks
+/// ≈ 67.2 k (1.96 ×, over the target): on top of the sender's word it writes the period figures (one or two words:
+/// four consecutive periods share a word one time in four), the config word (its redeemed count), reads the participant flag, and asks
 /// the authority whether the accepting merchant is suspended (its address, a cold call and its flag ≈ 7 k). Those
-/// writes are what keeps breakage exact at every instant without touching accounts; cheaper variants (the
-/// redeemed count in the config word, the authority's address cached beside it: ≈ 2 k each) were left out.
+/// writes are what keeps breakage exact at every instant without touching accounts. A cheaper variant left out:
+/// the authority's address cached in the implementation (≈ 2 k), which a proxy's `setAuthority` would outdate.
 contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable, UUPSUpgradeable {
     using SafeERC20 for IERC20;
 
@@ -61,16 +61,17 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     /// @dev The most periods credits stay valid for: bounds the views that sum the live periods (`totalSupply`,
     /// `breakage`) to 512 period words.
     uint256 private constant _MAX_LIVE_PERIODS = 2_048;
-    uint256 private constant _PERIOD_LENGTH_SHIFT = 160;
-    uint256 private constant _VALIDITY_SHIFT = 192;
-    uint256 private constant _TRANSFERABLE_SHIFT = 224;
-    uint256 private constant _LATEST_SHIFT = 232;
+    uint256 private constant _PERIOD_LENGTH_SHIFT = 128;
+    uint256 private constant _VALIDITY_SHIFT = 160;
+    uint256 private constant _TRANSFERABLE_SHIFT = 192;
+    uint256 private constant _LATEST_SHIFT = 200;
     uint256 private constant _U32 = type(uint32).max;
 
     /// @custom:storage-location erc7201:assetledger.storage.LoyaltyCredit
     struct LoyaltyCreditStorage {
         uint256 config;
-        uint256 totals;
+        uint256 issued;
+        address merchant;
         mapping(address holder => uint256[2]) buckets;
         mapping(uint256 word => uint256) remaining;
         mapping(uint256 period => uint256) issuedIn;
@@ -113,8 +114,8 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         _checkTerms(terms_.periodLength, terms_.validity);
         __AccessManaged_init(authority);
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
+        $.merchant = terms_.merchant;
         $.config =
-            uint160(terms_.merchant) |
             (uint256(terms_.periodLength) << _PERIOD_LENGTH_SHIFT) |
             (uint256(terms_.validity) << _VALIDITY_SHIFT) |
             (uint256(terms_.transferable ? 1 : 0) << _TRANSFERABLE_SHIFT);
@@ -324,7 +325,7 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
 
     /// @inheritdoc ILoyaltyCredit
     function merchant() external view returns (address) {
-        return address(uint160(_getLoyaltyCreditStorage().config));
+        return _getLoyaltyCreditStorage().merchant;
     }
 
     /// @inheritdoc ILoyaltyCredit
@@ -336,7 +337,7 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
                 name: $.name,
                 symbol: $.symbol,
                 decimals: $.decimals,
-                merchant: address(uint160(config)),
+                merchant: $.merchant,
                 periodLength: uint32(config >> _PERIOD_LENGTH_SHIFT),
                 validity: uint32(config >> _VALIDITY_SHIFT),
                 transferable: _isTransferable(config)
@@ -370,9 +371,8 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
     /// @inheritdoc ILoyaltyCredit
     function breakage() external view returns (Figures memory figures) {
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
-        uint256 totals = $.totals;
-        figures.issued = uint128(totals);
-        figures.redeemed = totals >> 128;
+        figures.issued = $.issued;
+        figures.redeemed = uint128($.config);
         figures.outstanding = _outstanding($);
         figures.expired = figures.issued - figures.redeemed - figures.outstanding;
     }
@@ -402,9 +402,7 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         _dropExpired(held, block.timestamp / periodLength);
         _merge($, held, to, (period << _AMOUNT_BITS) | amount, 0);
         _writeLanes($, to, held);
-        // `issued` is the low half: a checked uint128 keeps it from spilling into `redeemed`.
-        uint256 totals = $.totals;
-        $.totals = (totals & ~uint256(type(uint128).max)) | uint128(uint128(totals) + amount);
+        $.issued += amount;
         if (period > config >> _LATEST_SHIFT) {
             $.config = (config & ((1 << _LATEST_SHIFT) - 1)) | (period << _LATEST_SHIFT);
         }
@@ -417,9 +415,10 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
         LoyaltyCreditStorage storage $ = _getLoyaltyCreditStorage();
         (uint256 spentLo, uint256 spentHi) = _debit($, customer, _currentPeriod($.config), amount);
         _subtractFromPeriods($, spentLo, spentHi);
-        // `redeemed` never exceeds `issued` (a uint128): the addition cannot overflow.
+        // `redeemed` (the config word's low 128 bits) never exceeds `issued`, which 2^40-credit issues cannot take
+        // to 2^128: the addition stays in its field.
         unchecked {
-            $.totals += amount << 128;
+            $.config += amount;
         }
         emit Transfer(customer, address(0), amount);
     }
