@@ -35,11 +35,12 @@ import {ProductType} from "../../types/ProductType.sol";
 /// Gas (test/tokens/loyalty/LoyaltyCredit.gas.test.ts, scripts/lib/loyaltyBench.ts; an OpenZeppelin ERC-20 transfer
 /// to an existing holder is 34,311): a transfer across four buckets to a holder of one is ≈ 49.0 k (1.43 ×, within
 /// the 1.5 × target): the proxy hop, the config word, one word per holder. A redemption across four buckets is
-/// ≈ 67.2 k (1.96 ×, over the target): on top of the sender's word it writes the period figures (one or two words:
-/// four consecutive periods share a word one time in four), the config word (its redeemed count), reads the participant flag, and asks
-/// the authority whether the accepting merchant is suspended (its address, a cold call and its flag ≈ 7 k). Those
-/// writes are what keeps breakage exact at every instant without touching accounts. A cheaper variant left out:
-/// the authority's address cached in the implementation (≈ 2 k), which a proxy's `setAuthority` would outdate.
+/// ≈ 67.2 k (1.96 ×, over the target): on top of the sender's word it writes the period figures (one or two
+/// words: four consecutive periods share a word one time in four) and the config word (its redeemed count), reads
+/// the participant flag, and asks the authority whether the accepting merchant is suspended (its address, a cold
+/// call and its flag ≈ 7 k). Those writes are what keeps breakage exact at every instant without touching
+/// accounts. A cheaper variant left out: the authority's address cached in the implementation (≈ 2 k), which a
+/// proxy's `setAuthority` would outdate.
 contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable, UUPSUpgradeable {
     using SafeERC20 for IERC20;
 
