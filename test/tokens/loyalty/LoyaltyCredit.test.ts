@@ -4,10 +4,12 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { LoyaltyCredit } from "../../../typechain-types";
 import { ProductType } from "../../../sdk/assets";
-import { issueRequest } from "../../fixtures/assets";
+import { installImplementation, issueRequest } from "../../fixtures/assets";
 import { DAY, HOUR, launchProgram, loyaltyFixture, programTerms } from "../../fixtures/loyalty";
 
 const MAX_BUCKET = 2n ** 40n - 1n;
+/** ERC-1967's implementation slot. */
+const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
 /** Everything a test might see change: balances, buckets, figures, supply and configuration. */
 async function snapshot(program: LoyaltyCredit, holders: string[]) {
@@ -102,6 +104,22 @@ describe("LoyaltyCredit", function () {
       await expect(
         program.initialize(alice.address, programTerms({ merchant: alice.address })),
       ).to.be.revertedWithCustomError(program, "InvalidInitialization");
+    });
+
+    it("is upgraded with its product type by the factory's rollOut, keeping its credits", async function () {
+      await program.connect(merchant).issue(alice.address, 42n);
+      const implementation = await ethers.deployContract("LoyaltyCredit", [await f.exchange.getAddress()]);
+      await installImplementation(
+        f.contracts,
+        f.accounts,
+        ProductType.LoyaltyCredit,
+        await implementation.getAddress(),
+      );
+      await f.contracts.factory.rollOut(ProductType.LoyaltyCredit, [await program.getAddress()]);
+      const slot = await ethers.provider.getStorage(await program.getAddress(), IMPLEMENTATION_SLOT);
+      expect(ethers.getAddress(ethers.dataSlice(slot, 12))).to.equal(await implementation.getAddress());
+      expect(await program.balanceOf(alice.address)).to.equal(42n);
+      expect([...(await program.breakage())]).to.deep.equal([42n, 0n, 0n, 42n]);
     });
 
     it("refuses a caller that is not a merchant", async function () {
