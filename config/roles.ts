@@ -492,6 +492,8 @@ export const equityPublicFunctions: string[] = ["claim(uint256)", "claimFor(uint
 export const loyaltyCreditPermissions: Record<string, RoleName> = {
   "issue(address,uint256)": "ASSET_ISSUER",
   "setParticipant(address,bool)": "ASSET_ISSUER",
+  // The alliance's operator may also add or remove a participant (alliance-wide partners, a delisting).
+  "setParticipantByAlliance(address,bool)": "GOVERNOR",
   "setTransferable(bool)": "ASSET_ISSUER",
   "setValidity(uint32)": "ASSET_ISSUER",
   // The merchant's own coin pool (its allowance to the program): the merchant sets the rate and caps.

@@ -15,7 +15,7 @@ import {ProductType} from "../../types/ProductType.sol";
 ///
 /// Redemption: a customer redeems credits at a participating merchant (`redeem`); the credits are burned and the
 /// merchant named in the `CreditsRedeemed` event (the merchants settle redemptions among themselves off chain, from
-/// those events). Participants are set by the program's merchant; a participant the member registry suspended or
+/// those events). Participants are set by the program's merchant or the alliance's operator; a participant the member registry suspended or
 /// removed cannot accept redemptions until reinstated. Transfers between customers are allowed or not per program
 /// (`transferable`); transferred credits keep their expiry.
 ///
@@ -245,6 +245,11 @@ interface ILoyaltyCredit is IERC20Metadata {
     /// @notice Lets `merchant` accept redemptions, or stops it. A merchant added must hold MERCHANT.
     /// @custom:access ASSET_ISSUER
     function setParticipant(address merchant, bool participating) external;
+
+    /// @notice As `setParticipant`, by the alliance's operator (an alliance-wide partner, or a merchant removed
+    /// whatever the program's merchant wants).
+    /// @custom:access GOVERNOR
+    function setParticipantByAlliance(address merchant, bool participating) external;
 
     /// @notice Allows or forbids transfers between customers.
     /// @custom:access ASSET_ISSUER

@@ -282,6 +282,15 @@ contract LoyaltyCredit is ILoyaltyCredit, IERC20Errors, AccessManagedUpgradeable
 
     /// @inheritdoc ILoyaltyCredit
     function setParticipant(address merchant_, bool participating) external restricted {
+        _setParticipant(merchant_, participating);
+    }
+
+    /// @inheritdoc ILoyaltyCredit
+    function setParticipantByAlliance(address merchant_, bool participating) external restricted {
+        _setParticipant(merchant_, participating);
+    }
+
+    function _setParticipant(address merchant_, bool participating) private {
         require(merchant_ != address(0), LoyaltyCreditInvalidMerchant(merchant_));
         if (participating) {
             (bool isMerchant, ) = IAccessManager(authority()).hasRole(Roles.MERCHANT, merchant_);

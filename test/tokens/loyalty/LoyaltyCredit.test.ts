@@ -408,6 +408,19 @@ describe("LoyaltyCredit", function () {
       expect(await program.isParticipant(outsider)).to.equal(false);
     });
 
+    it("setParticipantByAlliance lets the governor add and remove a participant", async function () {
+      const outsider = f.accounts.outsider.address;
+      await expect(program.connect(f.accounts.governor).setParticipantByAlliance(outsider, true))
+        .to.emit(program, "ParticipantSet")
+        .withArgs(outsider, true);
+      expect(await program.isParticipant(outsider)).to.equal(true);
+      await program.connect(f.accounts.governor).setParticipantByAlliance(outsider, false);
+      expect(await program.isParticipant(outsider)).to.equal(false);
+      await expect(program.connect(merchant).setParticipantByAlliance(outsider, true))
+        .to.be.revertedWithCustomError(program, "AccessManagedUnauthorized")
+        .withArgs(merchant.address);
+    });
+
     it("setParticipant reverts with LoyaltyCreditNotMerchant for an account without MERCHANT", async function () {
       await expect(program.connect(merchant).setParticipant(alice.address, true))
         .to.be.revertedWithCustomError(program, "LoyaltyCreditNotMerchant")
