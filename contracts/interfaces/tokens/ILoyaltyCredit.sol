@@ -15,9 +15,9 @@ import {ProductType} from "../../types/ProductType.sol";
 ///
 /// Redemption: a customer redeems credits at a participating merchant (`redeem`); the credits are burned and the
 /// merchant named in the `CreditsRedeemed` event (the merchants settle redemptions among themselves off chain, from
-/// those events). Participants are set by the program's merchant or the alliance's operator; a participant the member registry suspended or
-/// removed cannot accept redemptions until reinstated. Transfers between customers are allowed or not per program
-/// (`transferable`); transferred credits keep their expiry.
+/// those events). Participants are set by the program's merchant or the alliance's operator; a participant the
+/// member registry suspended or removed cannot accept redemptions until reinstated. Transfers between customers are
+/// allowed or not per program (`transferable`); transferred credits keep their expiry.
 ///
 /// Identity: a loyalty wallet needs none to earn, hold, transfer (when allowed), redeem or convert into another
 /// program. Credits have no cash value inside the closed loop, so the KYC of an investor — which the identity
