@@ -1,5 +1,5 @@
 /**
- * A term sheet: one JSON document an issuer writes to issue a security through the AssetFactory — the product, the
+ * A term sheet: one JSON or YAML document an issuer writes to issue a security through the AssetFactory — the product, the
  * instrument, its documents, the product's terms in the units people use (dates, percentages, coin amounts, days),
  * its agents and administrators and its compliance rules. `parseTermSheet` checks it whole and turns it into the
  * factory's `IssueRequest`; every problem is reported with the field's path and the line it is on, and a sheet with
@@ -31,6 +31,7 @@
  * "close": "15:00", "days": ["Mon", …] }`, UTC).
  */
 import { getAddress, isAddress, isHexString, parseUnits, ZeroAddress } from "ethers";
+import { parse as parseYaml, YAMLError } from "yaml";
 import { instrumentCode, ProductType } from "./assets";
 import { Claim, claimsOf } from "./claims";
 import { countryCode } from "./countries";
@@ -77,12 +78,26 @@ const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 type Json = unknown;
 
 /** Parses and checks `text` (see the module's comment). */
-export function parseTermSheet(text: string, context: TermSheetContext): ParsedTermSheet {
+export function parseTermSheet(
+  text: string,
+  context: TermSheetContext,
+  format: "json" | "yaml" = "json",
+): ParsedTermSheet {
   let sheet: Json;
-  try {
-    sheet = JSON.parse(text);
-  } catch (error) {
-    return { errors: [`line ${jsonErrorLine(text, error)}: not JSON (${(error as Error).message})`] };
+  if (format === "yaml") {
+    try {
+      // YAML 1.2 core schema: no custom tags, no anchors expanding into more than the sheet (the library's limits).
+      sheet = parseYaml(text, { schema: "core", prettyErrors: true });
+    } catch (error) {
+      const line = error instanceof YAMLError ? (error.linePos?.[0].line ?? 1) : 1;
+      return { errors: [`line ${line}: not YAML (${(error as Error).message.split("\n")[0]})`] };
+    }
+  } else {
+    try {
+      sheet = JSON.parse(text);
+    } catch (error) {
+      return { errors: [`line ${jsonErrorLine(text, error)}: not JSON (${(error as Error).message})`] };
+    }
   }
   const problems: { path: string; message: string }[] = [];
   const fail = (path: string, message: string) => problems.push({ path, message });
@@ -546,14 +561,18 @@ function bytes32Label(label: string): string {
   return "0x" + Buffer.from(bytes).toString("hex").padEnd(64, "0");
 }
 
-/** The line of the first occurrence of the path's last key (the document's line 1 when not found). */
+/**
+ * The line of the path's last key, found key by key from the document's start (`"key"` in JSON, `key:` in YAML);
+ * the line of the last key found when a key is absent (a missing field: its parent's line).
+ */
 function lineOf(text: string, path: string): number {
   const keys = path.split(/\.|\[\d+\]/).filter((k) => k !== "" && k !== "(document)");
   let at = 0;
   for (const key of keys) {
-    const found = text.indexOf(`"${key}"`, at);
-    if (found < 0) break;
-    at = found;
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const match = new RegExp(`"${escaped}"\\s*:|(^|[\\s{,])${escaped}\\s*:`, "m").exec(text.slice(at));
+    if (!match) break;
+    at += match.index + (match[1]?.length ?? 0);
   }
   return text.slice(0, at).split("\n").length;
 }

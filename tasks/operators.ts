@@ -271,9 +271,9 @@ task(
 
 task(
   "asset:issue",
-  "Issues a security through the AssetFactory from a JSON term sheet (as an issuer member) — e.g. npx hardhat asset:issue --sheet bond.json --check",
+  "Issues a security through the AssetFactory from a JSON or YAML term sheet (as an issuer member) — e.g. npx hardhat asset:issue --sheet bond.json --check",
 )
-  .addParam("sheet", "the term sheet (sdk/termsheet.ts documents every field), e.g. --sheet bond.json")
+  .addParam("sheet", "the term sheet, .json or .yaml (sdk/termsheet.ts documents every field), e.g. --sheet bond.yaml")
   .addOptionalParam("from", "the issuer's named account or address", "issuer")
   .addFlag("check", "check the sheet only; send nothing")
   .setAction(async (args: { sheet: string; from: string; check: boolean }, hre) => {
@@ -293,18 +293,23 @@ task(
       await remember(found.address);
     }
     // A coin named by address (not a deployment of this network): its decimals are read before the sheet is checked.
-    const named = /"settlementCoin"\s*:\s*"(0x[0-9a-fA-F]{40})"/.exec(text)?.[1];
+    const named = /settlementCoin"?\s*:\s*"?(0x[0-9a-fA-F]{40})/.exec(text)?.[1];
     if (named && hre.ethers.isAddress(named) && (await hre.ethers.provider.getCode(named)) !== "0x")
       await remember(named);
-    const parsed = parseTermSheet(text, {
-      coins,
-      coinDecimals: (coin) => {
-        const known = decimals.get(coin.toLowerCase());
-        if (known === undefined)
-          throw new Error(`${args.sheet}: settlementCoin ${coin} is not a contract on this network`);
-        return known;
+    const format = /\.ya?ml$/i.test(args.sheet) ? "yaml" : "json";
+    const parsed = parseTermSheet(
+      text,
+      {
+        coins,
+        coinDecimals: (coin) => {
+          const known = decimals.get(coin.toLowerCase());
+          if (known === undefined)
+            throw new Error(`${args.sheet}: settlementCoin ${coin} is not a contract on this network`);
+          return known;
+        },
       },
-    });
+      format,
+    );
     if (parsed.errors.length > 0) {
       throw new Error(
         `${args.sheet}: ${parsed.errors.length} problem(s), nothing sent:\n  ${parsed.errors.join("\n  ")}`,

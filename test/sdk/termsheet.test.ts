@@ -233,4 +233,50 @@ describe("sdk/termsheet: parseTermSheet", function () {
     expect(errors).to.have.length(1);
     expect(errors[0]).to.match(/^line 3: not JSON/);
   });
+
+  describe("in YAML", function () {
+    const yaml = `# An equity, as an issuer writes it
+product: Equity
+instrument:
+  name: Example Holdings Ordinary
+  symbol: EXH
+  decimals: 0
+  securityCode: "600000"
+  isin: US0378331005
+  jurisdiction: CN
+terms:
+  settlementCoin: SettlementCoinUSD
+  shareClass: A
+  minClaimPeriodDays: 14
+compliance:
+  requiredClaims: [PROFESSIONAL]
+  allowedCountries: [CN, HK]
+`;
+
+    it("gives the request the same sheet in JSON gives", function () {
+      const fromYaml = parseTermSheet(yaml, context, "yaml");
+      const fromJson = parseTermSheet(
+        sheet({
+          product: "Equity",
+          instrument,
+          terms: { settlementCoin: "SettlementCoinUSD", shareClass: "A", minClaimPeriodDays: 14 },
+          compliance: { requiredClaims: ["PROFESSIONAL"], allowedCountries: ["CN", "HK"] },
+        }),
+        context,
+      );
+      expect(fromYaml.errors).to.deep.equal([]);
+      expect(fromYaml.request).to.deep.equal(fromJson.request);
+    });
+
+    it("names the line of a bad field", function () {
+      const { errors } = parseTermSheet(yaml.replace("jurisdiction: CN", "jurisdiction: XX"), context, "yaml");
+      expect(errors).to.deep.equal([`line 9, instrument.jurisdiction: unknown country "XX" (ISO 3166-1)`]);
+    });
+
+    it("refuses text that is not YAML, with the line", function () {
+      const { errors } = parseTermSheet("product: Equity\ninstrument:\n  name: [unclosed\n", context, "yaml");
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.match(/^line \d+: not YAML/);
+    });
+  });
 });

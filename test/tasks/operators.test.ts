@@ -197,6 +197,26 @@ describe("operator tasks (tasks/operators.ts)", function () {
       expect(await contracts.compliance.isCountryAllowed(asset, 344)).to.equal(true);
     });
 
+    it("issues from a YAML term sheet too", async function () {
+      const { accounts, contracts } = await loadFixture(coreFixture);
+      const yaml = [
+        "product: Equity",
+        "instrument:",
+        "  name: Yaml Holdings",
+        "  symbol: YML",
+        "  decimals: 0",
+        '  securityCode: "600998"',
+        "  isin: US0378331005",
+        "  jurisdiction: HK",
+        "terms:",
+        "  settlementCoin: SettlementCoinUSD",
+        `agents: ["${accounts.carol.address}"]`,
+        "",
+      ].join("\n");
+      const asset: string = await hre.run("asset:issue", { sheet: file("equity.yaml", yaml) });
+      expect((await contracts.factory.assetInfo(asset)).instrument.symbol).to.equal("YML");
+    });
+
     it("refuses a bad sheet naming the line, and sends nothing", async function () {
       const { accounts } = await loadFixture(coreFixture);
       const block = await ethers.provider.getBlockNumber();
