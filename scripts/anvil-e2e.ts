@@ -45,15 +45,17 @@ function deploy(mnemonic: string): string {
 }
 
 /**
- * Runs the deploy and kills its process group as soon as its output matches `point`; returns whether it was killed
- * there (false: it finished, or failed, before reaching the point) and its output.
+ * Runs `npx hardhat <args> --network anvil` and kills its process group (SIGKILL) as soon as its output satisfies
+ * `killWhen` (never, when absent); returns whether it was killed, its exit status and its output. Gives up after
+ * 600 s.
  */
-function deployKilledAt(
+function hardhatOnAnvil(
   mnemonic: string,
-  point: (output: string) => boolean,
-): Promise<{ killed: boolean; output: string }> {
+  args: string[],
+  killWhen?: (output: string) => boolean,
+): Promise<{ killed: boolean; status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["hardhat", "deploy", "--network", "anvil"], {
+    const child = spawn("npx", ["hardhat", ...args, "--network", "anvil"], {
       cwd: root,
       env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
       detached: true,
@@ -63,11 +65,11 @@ function deployKilledAt(
     let killed = false;
     const timer = setTimeout(() => {
       process.kill(-child.pid!, "SIGKILL");
-      reject(new Error(`deploy did not reach its kill point in 600 s:\n${output}`));
+      reject(new Error(`hardhat ${args.join(" ")} did not finish in 600 s:\n${output}`));
     }, 600_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (!killed && point(output)) {
+      if (killWhen && !killed && killWhen(output)) {
         killed = true;
         process.kill(-child.pid!, "SIGKILL");
       }
@@ -75,9 +77,9 @@ function deployKilledAt(
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("error", reject);
-    child.on("close", () => {
+    child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ killed, output });
+      resolve({ killed, status, output });
     });
   });
 }
@@ -152,37 +154,14 @@ async function checkResumedDeploy(
 }
 
 /** Runs `investors:import` on anvil; with `killAfter`, kills it once its progress shows that many registered. */
-function runImport(
-  mnemonic: string,
-  file: string,
-  killAfter?: number,
-): Promise<{ killed: boolean; status: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "npx",
-      ["hardhat", "investors:import", "--network", "anvil", "--file", file, "--batch", "100"],
-      {
-        cwd: root,
-        env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
-        detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    let killed = false;
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const done = [...output.matchAll(/ ([\d,]+)\/300 /g)].map((m) => Number(m[1].replace(/,/g, "")));
-      if (killAfter !== undefined && !killed && done.some((n) => n >= killAfter)) {
-        killed = true;
-        process.kill(-child.pid!, "SIGKILL");
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ killed, status, output }));
-  });
+function runImport(mnemonic: string, file: string, killAfter?: number) {
+  const registered = (output: string) =>
+    [...output.matchAll(/ ([\d,]+)\/300 /g)].some((m) => Number(m[1].replace(/,/g, "")) >= killAfter!);
+  return hardhatOnAnvil(
+    mnemonic,
+    ["investors:import", "--file", file, "--batch", "100"],
+    killAfter === undefined ? undefined : registered,
+  );
 }
 
 async function checkInvestorImport(mnemonic: string, identity: Contract): Promise<void> {
@@ -262,7 +241,7 @@ async function main(): Promise<void> {
       ["in the middle of the permission table", seen(/roles: setTargetFunctionRole/g, 3)],
     ];
     for (const [where, point] of killPoints) {
-      const run = await deployKilledAt(mnemonic, point);
+      const run = await hardhatOnAnvil(mnemonic, ["deploy"], point);
       check(`the deploy is killed ${where}`, run.killed, run.killed ? "" : run.output.slice(-400));
     }
     const resumed = deploy(mnemonic);

@@ -16,12 +16,18 @@ import { readFileSync } from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract } from "ethers";
+import type { AssetFactory, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
 
 /** A deployment as `name`'s interface, signed by a named account or an address (or unsigned). */
 async function deployed<T>(hre: HardhatRuntimeEnvironment, deployment: string, name: string, from?: string) {
   const { address } = await hre.deployments.get(deployment);
   return (await hre.ethers.getContractAt(name, address, from ? await signer(hre, from) : undefined)) as unknown as T;
 }
+
+const memberRegistry = (hre: HardhatRuntimeEnvironment, from: string) =>
+  deployed<MemberRegistry>(hre, "MemberRegistry", "MemberRegistry", from);
+const coinAt = (hre: HardhatRuntimeEnvironment, deployment: string, from: string) =>
+  deployed<SettlementCoin>(hre, deployment, "SettlementCoin", from);
 
 async function signer(hre: HardhatRuntimeEnvironment, from: string) {
   const named = await hre.getNamedAccounts();
@@ -79,12 +85,7 @@ task(
     }
     console.log(`${args.file}: ${file.investors.length} investor(s), every row valid`);
     if (args.check) return { rows: file.investors.length };
-    const identity = await deployed<import("../typechain-types").IdentityRegistry>(
-      hre,
-      "IdentityRegistry",
-      "IdentityRegistry",
-      args.from,
-    );
+    const identity = await deployed<IdentityRegistry>(hre, "IdentityRegistry", "IdentityRegistry", args.from);
     const fromBlock = (await hre.deployments.get("IdentityRegistry")).receipt?.blockNumber ?? 0;
     return importInvestors(identity, file.investors, { batch: args.batch, fromBlock });
   });
@@ -97,12 +98,7 @@ task(
   .addParam("reason", 'why, hashed on chain, e.g. --reason "licence review"')
   .addOptionalParam("from", "the governor's named account or address", "governor")
   .setAction(async (args: { account: string; reason: string; from: string }, hre) => {
-    const members = await deployed<import("../typechain-types").MemberRegistry>(
-      hre,
-      "MemberRegistry",
-      "MemberRegistry",
-      args.from,
-    );
+    const members = await memberRegistry(hre, args.from);
     await sent(members, "member:suspend", "only an active member can be suspended, by the governor", () =>
       members.suspendMember(args.account, hre.ethers.id(args.reason)),
     );
@@ -116,12 +112,7 @@ task(
   .addParam("account", "the member's account, e.g. --account 0xAb…")
   .addOptionalParam("from", "the governor's named account or address", "governor")
   .setAction(async (args: { account: string; from: string }, hre) => {
-    const members = await deployed<import("../typechain-types").MemberRegistry>(
-      hre,
-      "MemberRegistry",
-      "MemberRegistry",
-      args.from,
-    );
+    const members = await memberRegistry(hre, args.from);
     await sent(members, "member:reinstate", "only a suspended member can be reinstated, by the governor", () =>
       members.reinstateMember(args.account),
     );
@@ -138,12 +129,7 @@ task(
   .addOptionalParam("coin", "the coin's deployment name", "SettlementCoinUSD")
   .addOptionalParam("from", "the attestor's named account or address", "custodian")
   .setAction(async (args: { reserves: string; report: string; asOf?: number; coin: string; from: string }, hre) => {
-    const coin = await deployed<import("../typechain-types").SettlementCoin>(
-      hre,
-      args.coin,
-      "SettlementCoin",
-      args.from,
-    );
+    const coin = await coinAt(hre, args.coin, args.from);
     const amount = units(hre, args.reserves, await coin.decimals());
     const asOf = args.asOf ?? (await hre.ethers.provider.getBlock("latest"))!.timestamp;
     await sent(coin, "coin:attest", "attest as a RESERVE_ATTESTOR, never in the future nor older than the last", () =>
@@ -161,12 +147,7 @@ task(
   .addOptionalParam("coin", "the coin's deployment name", "SettlementCoinUSD")
   .addOptionalParam("from", "the minter's named account or address", "issuer")
   .setAction(async (args: { to: string; amount: string; coin: string; from: string }, hre) => {
-    const coin = await deployed<import("../typechain-types").SettlementCoin>(
-      hre,
-      args.coin,
-      "SettlementCoin",
-      args.from,
-    );
+    const coin = await coinAt(hre, args.coin, args.from);
     const amount = units(hre, args.amount, await coin.decimals());
     await sent(
       coin,
@@ -188,12 +169,7 @@ task(
   .addOptionalParam("from", "the minter's named account or address", "issuer")
   .setAction(async (args: { id: number; confirm: boolean; reject?: string; coin: string; from: string }, hre) => {
     if (args.confirm === (args.reject !== undefined)) throw new Error("say either --confirm or --reject <reason>");
-    const coin = await deployed<import("../typechain-types").SettlementCoin>(
-      hre,
-      args.coin,
-      "SettlementCoin",
-      args.from,
-    );
+    const coin = await coinAt(hre, args.coin, args.from);
     const hint = "only a pending request can be decided, by a MINTER";
     if (args.confirm) await sent(coin, "coin:redemption", hint, () => coin.confirmRedemption(args.id));
     else await sent(coin, "coin:redemption", hint, () => coin.rejectRedemption(args.id, hre.ethers.id(args.reject!)));
@@ -319,12 +295,7 @@ task(
       `${args.sheet}: ${parsed.request!.instrument.name} (${parsed.request!.instrument.symbol}), sheet valid`,
     );
     if (args.check) return parsed.request;
-    const factory = await deployed<import("../typechain-types").AssetFactory>(
-      hre,
-      "AssetFactory",
-      "AssetFactory",
-      args.from,
-    );
+    const factory = await deployed<AssetFactory>(hre, "AssetFactory", "AssetFactory", args.from);
     const receipt = (await sent(
       factory,
       "asset:issue",
