@@ -9,6 +9,7 @@ import {ICommodityReceiptTypes} from "./ICommodityReceiptTypes.sol";
 import {IERC1643} from "./IERC1643.sol";
 import {IHoldable} from "./IHoldable.sol";
 import {ISecurityTokenOperations} from "./ISecurityTokenOperations.sol";
+import {ProductType} from "../../types/ProductType.sol";
 
 /// @title ICommodityReceipt
 /// @notice Warehouse receipts of one commodity market (e.g. "copper cathode, LME grade A"), an asset of product type
@@ -134,6 +135,9 @@ interface ICommodityReceipt is ICommodityReceiptTypes, IERC1155MetadataURI, ICom
 
     /// @notice Settlement hold `holdId` and its lot.
     function holdOf(bytes32 holdId) external view returns (uint256 lotId, IHoldable.Hold memory);
+
+    /// @notice `ProductType.CommodityReceipt` (the factory checks an implementation's type with it).
+    function productType() external pure returns (ProductType);
 
     /// @notice The market's commodity code.
     function commodityCode() external view returns (bytes32);

@@ -19,6 +19,7 @@ import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
 import {IHoldable} from "../../interfaces/tokens/IHoldable.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {Eligibility} from "../../types/Eligibility.sol";
+import {ProductType} from "../../types/ProductType.sol";
 import {CommodityReceiptCore} from "./CommodityReceiptCore.sol";
 import {CommodityReceiptLots} from "./CommodityReceiptLots.sol";
 
@@ -318,6 +319,11 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
     function holdOf(bytes32 holdId) external view returns (uint256 lotId, IHoldable.Hold memory) {
         CommodityReceiptStorage storage $ = _getStorage();
         return ($.holdLots[holdId], $.holds[holdId]);
+    }
+
+    /// @inheritdoc ICommodityReceipt
+    function productType() external pure returns (ProductType) {
+        return ProductType.CommodityReceipt;
     }
 
     /// @inheritdoc ICommodityReceipt
