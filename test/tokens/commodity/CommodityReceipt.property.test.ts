@@ -74,6 +74,12 @@ async function propertyFixture() {
   await f.contracts.identity
     .connect(f.accounts.kycProvider)
     .updateInvestor(investorId("carol"), CHINA, claimsOf([Claim.KYC, Claim.AML]), expiry);
+  // A lot of 1,000 for each of alice, bob and carol, so that every sequence has material from its first step.
+  for (const owner of [f.accounts.alice, f.accounts.bob, f.accounts.carol]) {
+    await f.lots
+      .connect(f.accounts.custodian)
+      .issueLot(await specOf(f.accounts.custodian.address), 1_000n, owner.address);
+  }
   return f;
 }
 
@@ -89,7 +95,7 @@ describe("CommodityReceipt (property)", function () {
         const { custodian, kycProvider, governor } = accounts;
         const expiry = BigInt(await time.latest()) + 365n * DAY;
         const country = [CHINA, CHINA, CHINA, CHINA];
-        let deposited = 0n;
+        let deposited = 3_000n; // the fixture's three lots
         let delivered = 0n;
         let suspended = false;
         let current = "";
@@ -255,7 +261,7 @@ describe("CommodityReceipt (property)", function () {
           expect(outstanding + delivered, "R4 conservation").to.equal(deposited);
         }
       }),
-      { numRuns: 12 },
+      { numRuns: 20 },
     );
     // The sequences did exercise the contract, not only its refusals.
     for (const kind of ["issue", "transfer", "pledge", "request"]) {
