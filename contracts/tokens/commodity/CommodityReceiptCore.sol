@@ -114,71 +114,98 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
     /// @dev The one path of every change of a wallet's quantity (`from` zero: an issue; `to` zero: a burn): moves
     /// `amount` of lot `id`'s available units, keeps each wallet's quantity, the lot's supply (R1, R3) and the
     /// holder counts, and asks the pipeline as `check` says, storing the memos it returns. Emits nothing (the
-    /// caller emits the ERC-1155 event that fits).
+    /// caller emits the ERC-1155 event that fits). Split over small functions so that no call's arguments sink out
+    /// of the stack's reach without the optimizer (coverage builds).
     function _update(address from, address to, uint256 id, uint256 amount, Check check) internal {
         CommodityReceiptStorage storage $ = _getStorage();
         if (from != address(0)) _requireAvailable($, from, id, amount);
         else _requireQuantity(amount);
         uint256 fromWord = from == address(0) ? 0 : $.accounts[from];
         uint256 toWord = to == address(0) ? 0 : $.accounts[to];
-        uint256 flags = HotFlagsLib.read();
         Eligibility toEligibility;
         if (check != Check.None) {
-            (fromWord, toWord, toEligibility) = _askPipeline(
+            (fromWord, toWord, toEligibility) = _check(
                 check == Check.Transfer ? from : address(0),
                 to,
                 amount,
                 fromWord,
-                toWord,
-                flags
+                toWord
             );
         }
         if (from == to) {
+            // A transfer to oneself moves nothing; the fresh memo is kept.
             $.accounts[from] = fromWord;
             return;
         }
+        _moveLot($, from, to, id, amount);
+        _moveQuantity(from, fromWord, to, toWord, amount, toEligibility);
+    }
+
+    /// @dev Lot `id`'s positions and supply after `amount` moves from `from` to `to` (either zero: issue, burn).
+    function _moveLot(CommodityReceiptStorage storage $, address from, address to, uint256 id, uint256 amount) private {
+        if (to == address(0)) $.lots[id].supply -= uint96(amount);
+        else $.positions[id][to] += amount;
+        if (from == address(0)) {
+            $.lots[id].supply += uint96(amount);
+        } else {
+            unchecked {
+                // amount ≤ the available units ≤ the balance (`_requireAvailable`): no borrow into the held units.
+                $.positions[id][from] -= amount;
+            }
+        }
+    }
+
+    /// @dev The wallets' quantities after `amount` moves (their words given, memos fresh), and the holder counts in
+    /// the implementation slot when a quantity leaves or reaches zero.
+    function _moveQuantity(
+        address from,
+        uint256 fromWord,
+        address to,
+        uint256 toWord,
+        uint256 amount,
+        Eligibility toEligibility
+    ) private {
+        uint256 flags = HotFlagsLib.read();
         uint256 counts = flags;
         if (to != address(0)) {
-            uint256 added;
-            (toWord, added) = _credit($, to, toWord, amount, fromWord, toEligibility);
-            $.accounts[to] = toWord;
-            // Counts are bounded by the wallets that ever held (far below 2^32): no carry between fields.
-            unchecked {
-                counts += added;
-            }
-            $.positions[id][to] += amount;
-        } else {
-            // A burn: the lot's outstanding quantity falls by what its holder held (R1).
-            $.lots[id].supply -= uint96(amount);
+            (toWord, counts) = _credit(to, toWord, amount, fromWord, toEligibility, counts);
         }
         if (from != address(0)) {
             unchecked {
-                // amount ≤ the available units ≤ the lot balance ≤ the wallet's quantity (R2, R3): no borrow.
+                // amount ≤ the lot balance ≤ the wallet's quantity (R3): no borrow into the memo.
                 fromWord -= amount;
-                $.positions[id][from] -= amount;
             }
-            $.accounts[from] = fromWord;
-            if (fromWord & _LOW_MASK == 0 && amount != 0) counts = _leaving($, from, fromWord, toWord, counts);
-        } else {
-            $.lots[id].supply += uint96(amount);
+            _getStorage().accounts[from] = fromWord;
+            if (fromWord & _LOW_MASK == 0 && amount != 0)
+                counts = _leaving(_getStorage(), from, fromWord, toWord, counts);
         }
         if (counts != flags) HotFlagsLib.write(counts);
     }
 
-    /// @dev `ICompliance.checkTransfer` (`from` zero: judged as an issue) with the parties' memos; reverts with
-    /// `CommodityReceiptTransferRestricted` unless it allows. Returns both words with their fresh memos (the sender's
-    /// only when it was judged) and the recipient's eligibility word if the pipeline read it.
+    /// @dev Checks a change with the pipeline (`from` zero: judged as an issue); returns both words with their fresh
+    /// memos (the sender's only when it was judged) and the recipient's eligibility word if the pipeline read it.
+    function _check(
+        address from,
+        address to,
+        uint256 amount,
+        uint256 fromWord,
+        uint256 toWord
+    ) private view returns (uint256, uint256, Eligibility) {
+        (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) = _askPipeline(from, to, amount, fromWord, toWord);
+        if (from != address(0)) fromWord = _withMemo(fromWord, fromMemo);
+        return (fromWord, _withMemo(toWord, toMemo), toEligibility);
+    }
+
+    /// @dev `ICompliance.checkTransfer` with the parties' memos (their words), whether the recipient holds and the
+    /// holder count; reverts with `CommodityReceiptTransferRestricted` unless it allows.
     function _askPipeline(
         address from,
         address to,
         uint256 amount,
         uint256 fromWord,
-        uint256 toWord,
-        uint256 flags
-    ) internal view returns (uint256, uint256, Eligibility toEligibility) {
+        uint256 toWord
+    ) private view returns (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) {
         Restriction code;
-        uint88 fromMemo;
-        uint88 toMemo;
         (code, fromMemo, toMemo, toEligibility) = _compliance.checkTransfer(
             from,
             to,
@@ -186,25 +213,27 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
             uint88(fromWord >> _MEMO_SHIFT),
             uint88(toWord >> _MEMO_SHIFT),
             toWord & _LOW_MASK != 0,
-            uint32(flags)
+            uint32(HotFlagsLib.read())
         );
         require(code == Restriction.None, CommodityReceiptTransferRestricted(from, to, amount, code));
-        if (from != address(0)) fromWord = (fromWord & ~_MEMO_MASK) | (uint256(fromMemo) << _MEMO_SHIFT);
-        toWord = (toWord & ~_MEMO_MASK) | (uint256(toMemo) << _MEMO_SHIFT);
-        return (fromWord, toWord, toEligibility);
     }
 
-    /// @dev `to`'s account word after receiving `amount`, and what the counts gain when its quantity leaves zero:
-    /// one wallet, and one investor unless a sibling wallet of its investor already holds — the sender itself
-    /// (`fromWord`, read before the debit) or another.
+    /// @dev `word` with its memo field set to `memo`.
+    function _withMemo(uint256 word, uint88 memo) private pure returns (uint256) {
+        return (word & ~_MEMO_MASK) | (uint256(memo) << _MEMO_SHIFT);
+    }
+
+    /// @dev Credits `amount` to `to` (word `word`), writes its word, and returns it with `counts` plus what they
+    /// gain when its quantity leaves zero: one wallet, and one investor unless a sibling wallet of its investor
+    /// already holds — the sender itself (`fromWord`, read before the debit) or another.
     function _credit(
-        CommodityReceiptStorage storage $,
         address to,
         uint256 word,
         uint256 amount,
         uint256 fromWord,
-        Eligibility eligibility
-    ) internal view returns (uint256, uint256 added) {
+        Eligibility eligibility,
+        uint256 counts
+    ) private returns (uint256, uint256) {
         if (word & _LOW_MASK == 0 && amount != 0) {
             if (Eligibility.unwrap(eligibility) == 0) eligibility = _eligibilityStore.eligibilityOf(to);
             uint32 index = eligibility.investorIndex();
@@ -212,15 +241,19 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
             bool held =
                 index != 0 &&
                     ((fromWord & _LOW_MASK != 0 && uint32(fromWord >> _INDEX_SHIFT) == index) ||
-                        _otherWalletHolds($, index, to, eligibility));
-            added = held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
+                        _otherWalletHolds(_getStorage(), index, to, eligibility));
+            unchecked {
+                // Counts are bounded by the wallets that ever held (far below 2^32): no carry between fields.
+                counts += held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
+            }
         }
         unchecked {
             // A wallet's quantity is a sum of lot balances, each below 2^96, over fewer than 2^64 lots: no carry
             // into the memo.
             word += amount;
         }
-        return (word, added);
+        _getStorage().accounts[to] = word;
+        return (word, counts);
     }
 
     /// @dev `counts` once `from`'s quantity reached zero: less one wallet, and its investor unless another of its
