@@ -55,6 +55,9 @@ interface ICommodityReceiptLots is ICommodityReceiptTypes {
 
     /// @notice Requests delivery of `quantity` of the caller's available units of lot `id`: locks them and escrows
     /// the storage fee (the caller approved the fee coin to this contract).
+    /// @dev Fee = quantity × `feePerUnitPerDay` × the days started since the lot's deposit (at least one), in the
+    /// coin configured now (kept in the request). Warning: the fee coin must let this contract hold it while the
+    /// request is pending (a settlement coin's holder policy may need the receipt listed).
     /// @custom:access the holder (public)
     function requestDelivery(uint256 id, uint256 quantity) external returns (uint256 requestId);
 

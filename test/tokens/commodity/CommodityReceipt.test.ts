@@ -545,6 +545,23 @@ describe("CommodityReceipt", function () {
       expect((await lots.deliveryOf(1n)).state).to.equal(DeliveryState.Requested);
     });
 
+    it("a suspended custodian can neither confirm nor reject; reinstated, it confirms", async function () {
+      const { receipt, lots, accounts, contracts, id } = await loadFixture(withLot);
+      await lots.connect(accounts.alice).requestDelivery(id, 10n);
+      const members = contracts.members.connect(accounts.governor);
+      await members.suspendMember(accounts.custodian.address, ethers.id("audit"));
+      await expect(lots.connect(accounts.custodian).confirmDelivery(1n))
+        .to.be.revertedWithCustomError(receipt, "AccessManagedUnauthorized")
+        .withArgs(accounts.custodian.address);
+      await expect(lots.connect(accounts.custodian).rejectDelivery(1n, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(receipt, "AccessManagedUnauthorized")
+        .withArgs(accounts.custodian.address);
+      expect((await lots.deliveryOf(1n)).state).to.equal(DeliveryState.Requested);
+      await members.reinstateMember(accounts.custodian.address);
+      await lots.connect(accounts.custodian).confirmDelivery(1n);
+      expect(await receipt.totalSupply(id)).to.equal(990n);
+    });
+
     it("escrows the storage fee at request, pays the custodian on confirmation, refunds on rejection", async function () {
       const { receipt, lots, accounts, id } = await loadFixture(withLot);
       const coin = await ethers.deployContract("PlainERC20", [10n ** 12n]);
