@@ -243,6 +243,28 @@ describe("CommodityReceipt", function () {
         .withArgs(await plain.getAddress());
     });
 
+    it("calls a contract receiver's acceptance hook with the operator, sender, lot and data", async function () {
+      const { receipt, lots, accounts, contracts, id } = await loadFixture(withLot);
+      const wallet = await ethers.deployContract("ERC1155ReceiverMock");
+      const address = await wallet.getAddress();
+      const expiry = BigInt(await time.latest()) + 365n * DAY;
+      await contracts.identity
+        .connect(accounts.kycProvider)
+        .registerInvestor(investorId("receiver"), 156, 3n, expiry, [address]);
+      await expect(receipt.connect(accounts.alice).safeTransferFrom(accounts.alice.address, address, id, 7n, "0x1234"))
+        .to.emit(wallet, "Received")
+        .withArgs(accounts.alice.address, accounts.alice.address, id, 7n, "0x1234");
+      const second = await issueLot(lots, accounts.custodian, accounts.alice.address, 3n);
+      await expect(
+        receipt
+          .connect(accounts.alice)
+          .safeBatchTransferFrom(accounts.alice.address, address, [id, second], [1n, 3n], "0x"),
+      )
+        .to.emit(wallet, "BatchReceived")
+        .withArgs(accounts.alice.address, accounts.alice.address, [id, second], [1n, 3n], "0x");
+      expect(await receipt.quantityOf(address)).to.equal(11n);
+    });
+
     it("reverts for the zero receiver", async function () {
       const { receipt, accounts, id } = await loadFixture(withLot);
       await expect(
