@@ -2,7 +2,8 @@
  * Commodity-receipt bench rows (issue 20), for scripts/bench.ts: `erc1155.transfer` (OpenZeppelin's ERC-1155
  * `safeTransferFrom` between two holders of an id, contracts/mocks/PlainERC1155.sol) beside `receipt.transfer` (the
  * same between two holders of a lot of a receipt market issued through the factory, its rules eligibility, the
- * country allow-list and an investor cap, memos stored), then `receipt.pledge` (an owner's first pledge on a lot)
+ * country allow-list and an investor cap, memos stored; the note adds the same in a market tracking quantities per
+ * wallet), then `receipt.pledge` (an owner's first pledge on a lot)
  * and `receipt.split` (one new lot split off). Runs on the deployed core (deploy tag `core`) with the custodian and
  * issuer members seated and `kyc` a KYC provider.
  */
@@ -74,49 +75,55 @@ export async function benchReceipt(parties: ReceiptBenchParties): Promise<Receip
     plain.connect(seller).getFunction("safeTransferFrom")(seller.address, buyer.address, 1n, 1n, "0x"),
   );
 
-  // A receipt market through the factory, with three built-in rules on.
-  const request = {
-    productType: ProductType.CommodityReceipt,
-    instrument: {
-      name: "Bench copper cathode",
-      symbol: "BCU",
-      decimals: 0,
-      securityCode: instrumentCode("CU-BENCH"),
-      isin: ethers.zeroPadBytes("0x", 12),
-      jurisdiction: CHINA,
-      issuer: ethers.ZeroAddress,
-    },
-    documents: [],
-    terms: encodeReceiptTerms({ commodityCode: "CU-CATH-A", uri: "https://receipts.example/{id}" }),
-    agents: [],
-    administrators: [],
-    compliance: {
-      rules: assetRules({ maxInvestors: RECEIPT_CAP, countryAllowList: true }),
-      allowedCountries: [CHINA],
-      blockedCountries: [],
-      maxBalance: 0n,
-    },
+  // Receipt markets through the factory, with three built-in rules on: one not tracking quantities per wallet (the
+  // default), one tracking them (as a per-investor balance cap needs).
+  let serial = 0;
+  const issueMarket = async (trackQuantities: boolean) => {
+    serial++;
+    const request = {
+      productType: ProductType.CommodityReceipt,
+      instrument: {
+        name: `Bench copper cathode ${serial}`,
+        symbol: `BCU${serial}`,
+        decimals: 0,
+        securityCode: instrumentCode(`CU-BENCH-${serial}`),
+        isin: ethers.zeroPadBytes("0x", 12),
+        jurisdiction: CHINA,
+        issuer: ethers.ZeroAddress,
+      },
+      documents: [],
+      terms: encodeReceiptTerms({ commodityCode: "CU-CATH-A", uri: "https://receipts.example/{id}", trackQuantities }),
+      agents: [],
+      administrators: [],
+      compliance: {
+        rules: assetRules({ maxInvestors: RECEIPT_CAP, countryAllowList: true }),
+        allowedCountries: [CHINA],
+        blockedCountries: [],
+        maxBalance: 0n,
+      },
+    };
+    const asset = await factory.connect(issuer).issue.staticCall(request);
+    await (await factory.connect(issuer).issue(request)).wait();
+    const receipt = (await ethers.getContractAt("CommodityReceipt", asset)) as unknown as CommodityReceipt;
+    const lots = (await ethers.getContractAt("ICommodityReceiptLots", asset)) as unknown as ICommodityReceiptLots;
+    const spec = lotSpecTuple({
+      commodityCode: "CU-CATH-A",
+      gradeHash: ethers.id("LME grade A"),
+      unit: "kg",
+      warehouse: await custodian.getAddress(),
+      locationCode: "CNSHA-B12",
+      certificateHash: ethers.id("bench inspection"),
+      storageExpiry: BigInt(now + YEAR),
+    });
+    await (await lots.connect(custodian).issueLot(spec, 10_000n, seller.address)).wait();
+    // The buyer's first units (a new holder, memos stored for both), then the measured transfer between holders.
+    await (await receipt.connect(seller).safeTransferFrom(seller.address, buyer.address, 1n, 1n, "0x")).wait();
+    const transfer = await gasOf(receipt.connect(seller).safeTransferFrom(seller.address, buyer.address, 1n, 1n, "0x"));
+    return { receipt, lots, transfer };
   };
-  const asset = await factory.connect(issuer).issue.staticCall(request);
-  await (await factory.connect(issuer).issue(request)).wait();
-  const receipt = (await ethers.getContractAt("CommodityReceipt", asset)) as unknown as CommodityReceipt;
-  const lots = (await ethers.getContractAt("ICommodityReceiptLots", asset)) as unknown as ICommodityReceiptLots;
-  const spec = lotSpecTuple({
-    commodityCode: "CU-CATH-A",
-    gradeHash: ethers.id("LME grade A"),
-    unit: "kg",
-    warehouse: await custodian.getAddress(),
-    locationCode: "CNSHA-B12",
-    certificateHash: ethers.id("bench inspection"),
-    storageExpiry: BigInt(now + YEAR),
-  });
-  await (await lots.connect(custodian).issueLot(spec, 10_000n, seller.address)).wait();
+  const { receipt, lots, transfer: receiptTransfer } = await issueMarket(false);
+  const { transfer: trackedTransfer } = await issueMarket(true);
   const id = 1n;
-  // The buyer's first units (a new holder, memos stored for both), then the measured transfer between holders.
-  await (await receipt.connect(seller).safeTransferFrom(seller.address, buyer.address, id, 1n, "0x")).wait();
-  const receiptTransfer = await gasOf(
-    receipt.connect(seller).safeTransferFrom(seller.address, buyer.address, id, 1n, "0x"),
-  );
   const pledge = await gasOf(receipt.connect(seller).pledge(id, lender.address, 1_000n));
   const split = await gasOf(lots.connect(seller).split(id, [500n]));
 
@@ -136,7 +143,9 @@ export async function benchReceipt(parties: ReceiptBenchParties): Promise<Receip
       unit: "gas",
       note:
         `compliant receipt safeTransferFrom between two holders of a lot (eligibility, allow-list, investor cap; ` +
-        `memos stored; ERC-1967 proxy): ${ratio.toFixed(3)} × erc1155.transfer (target ≤ 1.6 ×)`,
+        `memos stored; ERC-1967 proxy): ${ratio.toFixed(3)} × erc1155.transfer (target ≤ 1.6 ×); in a market ` +
+        `tracking quantities per wallet (for a balance cap) ${trackedTransfer} gas, ` +
+        `${(trackedTransfer / plainTransfer).toFixed(3)} ×`,
     },
     {
       id: "receipt.pledge",

@@ -24,6 +24,11 @@ export interface ReceiptTerms {
   feeCoin?: string;
   /** The fee per unit of a lot and started day since its deposit, in the coin's smallest unit. */
   feePerUnitPerDay?: bigint;
+  /**
+   * Keep each wallet's quantity across lots (`quantityOf`, `investorBalanceOf`), as a per-investor balance cap needs;
+   * costs two more storage writes per transfer. Fixed at issue; default false.
+   */
+  trackQuantities?: boolean;
 }
 
 /** `ICommodityReceiptTypes.LotSpec`, as a dApp writes it (hashes as bytes32 hex strings). */
@@ -53,10 +58,15 @@ export function unitWord(unit: string): string {
 /** Encodes `terms` as the `terms` argument of `CommodityReceipt.initialize` (and of the factory's issue request). */
 export function encodeReceiptTerms(terms: ReceiptTerms): string {
   return AbiCoder.defaultAbiCoder().encode(
-    ["bytes32", "tuple(string uri, address feeCoin, uint256 feePerUnitPerDay)"],
+    ["bytes32", "tuple(string uri, address feeCoin, uint256 feePerUnitPerDay, bool trackQuantities)"],
     [
       labelWord(terms.commodityCode),
-      [terms.uri, terms.feeCoin ? getAddress(terms.feeCoin) : ZeroAddress, terms.feePerUnitPerDay ?? 0n],
+      [
+        terms.uri,
+        terms.feeCoin ? getAddress(terms.feeCoin) : ZeroAddress,
+        terms.feePerUnitPerDay ?? 0n,
+        terms.trackQuantities ?? false,
+      ],
     ],
   );
 }

@@ -43,8 +43,9 @@ import {ProductType} from "../../types/ProductType.sol";
 /// - R1: for every lot, `totalSupply(id)` = Σ holders' `balanceOf(holder, id)` ≤ `lot(id).quantity`.
 /// - R2: for every (lot, holder), pledged + delivery-locked + settlement-held units = `heldOf(holder, id)` ≤
 ///   `balanceOf(holder, id)`; `pledgedOf(id, holder)` = Σ of its Active pledges' quantities on the lot.
-/// - R3: a wallet's `quantityOf` = Σ over lots of its balances; `holderCount` counts distinct investors with a
-///   non-zero `quantityOf` (as `IComplianceSubject` defines investors).
+/// - R3: a wallet's `lotsHeldBy` = the number of lots it has a non-zero balance of, and (where tracked) its
+///   `quantityOf` = Σ over lots of its balances; `holderCount` counts distinct investors holding a lot (as
+///   `IComplianceSubject` defines investors).
 /// - R4: issued quantity = outstanding + delivered + corrected away (reissues conserve quantity; splits and merges
 ///   conserve it across their lots).
 interface ICommodityReceipt is ICommodityReceiptTypes, IERC1155MetadataURI, IComplianceSubject {
@@ -115,8 +116,15 @@ interface ICommodityReceipt is ICommodityReceiptTypes, IERC1155MetadataURI, ICom
     /// @notice `holder`'s units of lot `id` free of every encumbrance.
     function availableOf(address holder, uint256 id) external view returns (uint256);
 
-    /// @notice `wallet`'s quantity across every lot.
+    /// @notice `wallet`'s quantity across every lot (reverts with `CommodityReceiptQuantitiesNotTracked` unless the
+    /// market tracks quantities).
     function quantityOf(address wallet) external view returns (uint256);
+
+    /// @notice How many lots `wallet` holds units of.
+    function lotsHeldBy(address wallet) external view returns (uint256);
+
+    /// @notice Whether the market keeps each wallet's quantity (`Terms.trackQuantities`).
+    function tracksQuantities() external view returns (bool);
 
     /// @notice Pledge `pledgeId`.
     function pledgeOf(uint256 pledgeId) external view returns (Pledge memory);

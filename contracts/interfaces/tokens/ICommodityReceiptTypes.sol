@@ -90,10 +90,14 @@ interface ICommodityReceiptTypes {
     /// @param uri The ERC-1155 metadata URI (`{id}` substituted by clients).
     /// @param feeCoin The coin storage fees are paid in (zero: no fees).
     /// @param feePerUnitPerDay The storage fee per unit of the lot and started day since deposit.
+    /// @param trackQuantities Keep each wallet's quantity across lots (`quantityOf`, `investorBalanceOf`): needed
+    /// for a per-investor balance cap (without it `investorBalanceOf` reverts and a cap refuses every transfer);
+    /// costs two more storage writes per transfer. Fixed at issue.
     struct Terms {
         string uri;
         address feeCoin;
         uint256 feePerUnitPerDay;
+        bool trackQuantities;
     }
 
     /* EVENTS */
@@ -178,7 +182,7 @@ interface ICommodityReceiptTypes {
     error CommodityReceiptInvalidSpec(LotSpec spec);
     /// @notice The spec's commodity is not this market's (`expected`).
     error CommodityReceiptWrongCommodity(bytes32 commodityCode, bytes32 expected);
-    /// @notice A quantity is zero or above the 96-bit bound.
+    /// @notice A quantity is zero or above the 80-bit bound (or a wallet would hold more than 2^32 − 1 lots).
     error CommodityReceiptInvalidQuantity(uint256 quantity);
     /// @notice Lot `id`'s outstanding quantity is not all with one holder free of encumbrances (a correction needs).
     error CommodityReceiptNotCorrectable(uint256 id);
@@ -200,6 +204,8 @@ interface ICommodityReceiptTypes {
     error CommodityReceiptDocumentsUnsupported(uint256 count);
     /// @notice The compliance pipeline serves another identity registry than the one given.
     error CommodityReceiptRegistryMismatch(address complianceRegistry, address identityRegistry);
+    /// @notice This market does not track quantities per wallet (`Terms.trackQuantities`).
+    error CommodityReceiptQuantitiesNotTracked();
     /// @notice A zero address where one is needed.
     error CommodityReceiptInvalidAddress(address account);
     /// @notice A fee coin without a fee, or a fee without a coin.

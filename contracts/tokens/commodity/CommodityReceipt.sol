@@ -97,7 +97,7 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
 
     /// @inheritdoc IERC1155
     function balanceOf(address account, uint256 id) public view returns (uint256) {
-        return _getStorage().positions[id][account] & _LOW_MASK;
+        return _getStorage().positions[id][account] & _QUANTITY_MASK;
     }
 
     /// @inheritdoc IERC1155
@@ -273,18 +273,29 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
 
     /// @inheritdoc ICommodityReceipt
     function heldOf(address holder, uint256 id) external view returns (uint256) {
-        return _getStorage().positions[id][holder] >> _HELD_SHIFT;
+        return _heldIn(_getStorage().positions[id][holder]);
     }
 
     /// @inheritdoc ICommodityReceipt
     function availableOf(address holder, uint256 id) external view returns (uint256) {
         uint256 position = _getStorage().positions[id][holder];
-        return (position & _LOW_MASK) - (position >> _HELD_SHIFT);
+        return (position & _QUANTITY_MASK) - _heldIn(position);
     }
 
     /// @inheritdoc ICommodityReceipt
     function quantityOf(address wallet) external view returns (uint256) {
-        return _getStorage().accounts[wallet] & _LOW_MASK;
+        _requireTracked();
+        return _getStorage().quantities[wallet];
+    }
+
+    /// @inheritdoc ICommodityReceipt
+    function lotsHeldBy(address wallet) external view returns (uint256) {
+        return _getStorage().accounts[wallet] & _LOTS_MASK;
+    }
+
+    /// @inheritdoc ICommodityReceipt
+    function tracksQuantities() external view returns (bool) {
+        return HotFlagsLib.read() & _TRACKED_FLAG != 0;
     }
 
     /// @inheritdoc ICommodityReceipt
@@ -357,19 +368,22 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
     }
 
     /// @inheritdoc IComplianceSubject
+    /// @dev Reverts with `CommodityReceiptQuantitiesNotTracked` in a market that does not track quantities: a
+    /// balance cap then refuses every transfer it judges (fail closed) until the market is issued tracking them.
     function investorBalanceOf(address wallet) external view returns (uint256 total) {
+        _requireTracked();
         CommodityReceiptStorage storage $ = _getStorage();
         uint256 word = $.accounts[wallet];
         Eligibility eligibility = _eligibilityStore.eligibilityOf(wallet);
         // A holding wallet counts under the index it cached; one holding nothing under its current index.
-        uint32 index = word & _LOW_MASK != 0 ? uint32(word >> _INDEX_SHIFT) : eligibility.investorIndex();
+        uint32 index = word & _LOTS_MASK != 0 ? uint32(word >> _INDEX_SHIFT) : eligibility.investorIndex();
         if (index == 0 || (eligibility.investorIndex() == index && eligibility.walletCount() == 1)) {
-            return word & _LOW_MASK;
+            return $.quantities[wallet];
         }
         address[] memory wallets = _identityRegistry.walletHistoryOf(index);
         for (uint256 i = 0; i < wallets.length; ++i) {
             uint256 other = $.accounts[wallets[i]];
-            if (other & _LOW_MASK != 0 && uint32(other >> _INDEX_SHIFT) == index) total += other & _LOW_MASK;
+            if (other & _LOTS_MASK != 0 && uint32(other >> _INDEX_SHIFT) == index) total += $.quantities[wallets[i]];
         }
     }
 
@@ -387,6 +401,11 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
             from == msg.sender || isApprovedForAll(from, msg.sender),
             IERC1155Errors.ERC1155MissingApprovalForAll(msg.sender, from)
         );
+    }
+
+    /// @dev Reverts unless the market tracks quantities per wallet.
+    function _requireTracked() private view {
+        require(HotFlagsLib.read() & _TRACKED_FLAG != 0, CommodityReceiptQuantitiesNotTracked());
     }
 
     /// @dev Reverts unless the caller is the settlement engine.

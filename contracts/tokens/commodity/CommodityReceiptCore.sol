@@ -23,14 +23,18 @@ import {Restriction} from "../../types/Restriction.sol";
 /// restricted to ASSET_FACTORY (`rollOut`). Storage is ERC-7201 namespaced under
 /// `assetledger.storage.CommodityReceipt`; the pipeline, registry, store and engine are immutables.
 ///
-/// Position word, one per (lot, holder): bits 0–127 the balance, 128–255 the units held (pledged + locked for
-/// delivery + held for settlements; R2). Account word, one per wallet: bits 0–127 its quantity across lots,
-/// 128–215 the pipeline's memo about it, 216–247 the investor index cached when its quantity last left zero.
+/// Position word, one per (lot, holder): bits 0–79 the balance, 80–159 the units held (pledged + locked for
+/// delivery + held for settlements; R2), 160–247 the pipeline's memo about the holder (a memo is about the wallet
+/// for this asset; kept per position so that a transfer between two holders of a lot reads and writes only their
+/// two positions). Account word, one per wallet: bits 0–31 how many lots it holds, 216–247 the investor index
+/// cached when it started holding; written only when a position leaves or reaches zero. Quantities per wallet
+/// (`quantities`) are kept only in markets that track them (`Terms.trackQuantities`: needed for a per-investor
+/// balance cap), at the cost of two more slots written per transfer.
 /// Hot state in the upper bits of the ERC-1967 implementation slot (`HotFlagsLib`, warm: the proxy just read it):
-/// bits 0–31 `holderCount`, 32–63 `holdingWalletCount`.
+/// bits 0–31 `holderCount`, 32–63 `holdingWalletCount`, bit 64 quantities tracked.
 ///
 /// Holder accounting follows SecurityToken's (see SecurityTokenCore): investors are counted by the index a wallet
-/// had when its quantity left zero; siblings are looked up in the registry's wallet history only at zero crossings
+/// had when it started holding (its lot count left zero); siblings are looked up in the registry's wallet history only at zero crossings
 /// and only when the index has ever had more than one wallet.
 ///
 /// Checks, by path: transfers and settlement executions are judged as transfers (sender and recipient, market
@@ -38,9 +42,10 @@ import {Restriction} from "../../types/Restriction.sol";
 /// the defaulted owner's status and trading halts do not stop a lender taking its collateral); deliveries,
 /// corrections, splits and merges move no quantity between wallets and ask nothing.
 ///
-/// Invariants R1–R4 of the interface; besides: quantities are below 2^96 per lot, so a wallet's quantity (a sum
-/// over fewer than 2^64 lots) stays below 2^128; the counts in the implementation slot change with checked
-/// arithmetic (a wrap would be a bug, never silent).
+/// Invariants R1–R4 of the interface; besides: a lot's quantity is below 2^80, so no balance or held field carries
+/// into the next; a wallet holds a lot iff its position's balance is non-zero, and its account's lot count is the
+/// number of such lots (it holds anything iff the count is non-zero); the counts in the implementation slot change
+/// with checked arithmetic (a wrap would be a bug, never silent).
 abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedUpgradeable {
     /// @custom:storage-location erc7201:assetledger.storage.CommodityReceipt
     struct CommodityReceiptStorage {
@@ -66,6 +71,7 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
         mapping(uint256 requestId => Delivery) deliveries;
         mapping(bytes32 holdId => IHoldable.Hold) holds;
         mapping(bytes32 holdId => uint256) holdLots;
+        mapping(address wallet => uint256) quantities;
     }
 
     /// @dev What a balance change is judged as (see "Checks" above).
@@ -78,14 +84,24 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
     // keccak256(abi.encode(uint256(keccak256("assetledger.storage.CommodityReceipt")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _STORAGE_LOCATION = 0xe22c0cf37eda21964a833ce219de8a4226a47bbb9f9e7492f3c3ad3fc3b1fe00;
 
-    uint256 internal constant _LOW_MASK = type(uint128).max;
-    uint256 internal constant _MEMO_SHIFT = 128;
+    /* POSITION WORD: balance 0–79 | held 80–159 | memo 160–247 */
+
+    uint256 internal constant _QUANTITY_MASK = type(uint80).max;
+    uint256 internal constant _HELD_SHIFT = 80;
+    uint256 internal constant _MEMO_SHIFT = 160;
     uint256 internal constant _MEMO_MASK = uint256(type(uint88).max) << _MEMO_SHIFT;
+    uint256 internal constant _MAX_QUANTITY = type(uint80).max;
+
+    /* ACCOUNT WORD: lots held 0–31 | investor index 216–247 */
+
+    uint256 internal constant _LOTS_MASK = type(uint32).max;
     uint256 internal constant _INDEX_SHIFT = 216;
     uint256 internal constant _INDEX_MASK = uint256(type(uint32).max) << _INDEX_SHIFT;
-    uint256 internal constant _HELD_SHIFT = 128;
-    uint256 internal constant _MAX_QUANTITY = type(uint96).max;
+
+    /* HOT FLAGS: holderCount 0–31 | holdingWalletCount 32–63 | quantities tracked 64 */
+
     uint256 internal constant _WALLETS_SHIFT = 32;
+    uint256 internal constant _TRACKED_FLAG = 1 << 64;
     uint256 internal constant _ONE_HOLDER = 1;
     uint256 internal constant _ONE_WALLET = 1 << _WALLETS_SHIFT;
 
@@ -112,170 +128,183 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
     /* BALANCES */
 
     /// @dev The one path of every change of a wallet's quantity (`from` zero: an issue; `to` zero: a burn): moves
-    /// `amount` of lot `id`'s available units, keeps each wallet's quantity, the lot's supply (R1, R3) and the
-    /// holder counts, and asks the pipeline as `check` says, storing the memos it returns. Emits nothing (the
-    /// caller emits the ERC-1155 event that fits). Split over small functions so that no call's arguments sink out
-    /// of the stack's reach without the optimizer (coverage builds).
+    /// `amount` of lot `id`'s available units, keeps the lot's supply (R1), the wallets' lot counts, quantities (if
+    /// tracked) and the holder counts (R3), and asks the pipeline as `check` says, storing the memos it returns in
+    /// the positions. Emits nothing (the caller emits the ERC-1155 event that fits). Split over small functions so
+    /// that no call's arguments sink out of the stack's reach without the optimizer (coverage builds).
     function _update(address from, address to, uint256 id, uint256 amount, Check check) internal {
         CommodityReceiptStorage storage $ = _getStorage();
-        if (from != address(0)) _requireAvailable($, from, id, amount);
+        uint256 fromPosition = from == address(0) ? 0 : $.positions[id][from];
+        uint256 toPosition = to == address(0) ? 0 : $.positions[id][to];
+        if (from != address(0)) _requireAvailableIn(from, id, fromPosition, amount);
         else _requireQuantity(amount);
-        uint256 fromWord = from == address(0) ? 0 : $.accounts[from];
-        uint256 toWord = to == address(0) ? 0 : $.accounts[to];
         Eligibility toEligibility;
         if (check != Check.None) {
-            (fromWord, toWord, toEligibility) = _check(
+            (fromPosition, toPosition, toEligibility) = _check(
                 check == Check.Transfer ? from : address(0),
                 to,
                 amount,
-                fromWord,
-                toWord
+                fromPosition,
+                toPosition
             );
         }
         if (from == to) {
             // A transfer to oneself moves nothing; the fresh memo is kept.
-            $.accounts[from] = fromWord;
+            $.positions[id][from] = fromPosition;
             return;
         }
-        _moveLot($, from, to, id, amount);
-        _moveQuantity(from, fromWord, to, toWord, amount, toEligibility);
-    }
-
-    /// @dev Lot `id`'s positions and supply after `amount` moves from `from` to `to` (either zero: issue, burn).
-    function _moveLot(CommodityReceiptStorage storage $, address from, address to, uint256 id, uint256 amount) private {
-        if (to == address(0)) $.lots[id].supply -= uint96(amount);
-        else $.positions[id][to] += amount;
+        if (to == address(0)) {
+            $.lots[id].supply -= uint96(amount);
+        } else {
+            unchecked {
+                // balance + amount ≤ the lot's supply < 2^80: no carry into the held units.
+                $.positions[id][to] = toPosition + amount;
+            }
+        }
         if (from == address(0)) {
             $.lots[id].supply += uint96(amount);
         } else {
             unchecked {
-                // amount ≤ the available units ≤ the balance (`_requireAvailable`): no borrow into the held units.
-                $.positions[id][from] -= amount;
+                // amount ≤ the available units ≤ the balance (`_requireAvailableIn`): no borrow.
+                $.positions[id][from] = fromPosition - amount;
             }
         }
+        _moveQuantity(from, fromPosition, to, toPosition, amount, toEligibility);
     }
 
-    /// @dev The wallets' quantities after `amount` moves (their words given, memos fresh), and the holder counts in
-    /// the implementation slot when a quantity leaves or reaches zero.
+    /// @dev The wallets' account words after `amount` moved (their lot positions before the move given): a lot
+    /// count rises when a position leaves zero and falls when one reaches zero; a wallet starts or stops holding
+    /// when its count does, which moves the holder counts in the implementation slot; tracked quantities follow
+    /// every move. A transfer between two holders of a lot in an untracked market writes no account word.
     function _moveQuantity(
         address from,
-        uint256 fromWord,
+        uint256 fromPosition,
         address to,
-        uint256 toWord,
+        uint256 toPosition,
         uint256 amount,
         Eligibility toEligibility
     ) private {
         uint256 flags = HotFlagsLib.read();
         uint256 counts = flags;
-        if (to != address(0)) {
-            (toWord, counts) = _credit(to, toWord, amount, fromWord, toEligibility, counts);
+        bool tracked = flags & _TRACKED_FLAG != 0;
+        if (to != address(0) && amount != 0) {
+            if (toPosition & _QUANTITY_MASK == 0) counts = _enterLot(from, to, toEligibility, counts);
+            if (tracked) _getStorage().quantities[to] += amount;
         }
-        if (from != address(0)) {
-            unchecked {
-                // amount ≤ the lot balance ≤ the wallet's quantity (R3): no borrow into the memo.
-                fromWord -= amount;
-            }
-            _getStorage().accounts[from] = fromWord;
-            if (fromWord & _LOW_MASK == 0 && amount != 0)
-                counts = _leaving(_getStorage(), from, fromWord, toWord, counts);
+        if (from != address(0) && amount != 0) {
+            if (fromPosition & _QUANTITY_MASK == amount) counts = _leaveLot(from, to, counts);
+            if (tracked) _getStorage().quantities[from] -= amount;
         }
         if (counts != flags) HotFlagsLib.write(counts);
     }
 
-    /// @dev Checks a change with the pipeline (`from` zero: judged as an issue); returns both words with their fresh
-    /// memos (the sender's only when it was judged) and the recipient's eligibility word if the pipeline read it.
-    function _check(
-        address from,
-        address to,
-        uint256 amount,
-        uint256 fromWord,
-        uint256 toWord
-    ) private view returns (uint256, uint256, Eligibility) {
-        (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) = _askPipeline(from, to, amount, fromWord, toWord);
-        if (from != address(0)) fromWord = _withMemo(fromWord, fromMemo);
-        return (fromWord, _withMemo(toWord, toMemo), toEligibility);
-    }
-
-    /// @dev `ICompliance.checkTransfer` with the parties' memos (their words), whether the recipient holds and the
-    /// holder count; reverts with `CommodityReceiptTransferRestricted` unless it allows.
-    function _askPipeline(
-        address from,
-        address to,
-        uint256 amount,
-        uint256 fromWord,
-        uint256 toWord
-    ) private view returns (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) {
-        Restriction code;
-        (code, fromMemo, toMemo, toEligibility) = _compliance.checkTransfer(
-            from,
-            to,
-            amount,
-            uint88(fromWord >> _MEMO_SHIFT),
-            uint88(toWord >> _MEMO_SHIFT),
-            toWord & _LOW_MASK != 0,
-            uint32(HotFlagsLib.read())
-        );
-        require(code == Restriction.None, CommodityReceiptTransferRestricted(from, to, amount, code));
-    }
-
-    /// @dev `word` with its memo field set to `memo`.
-    function _withMemo(uint256 word, uint88 memo) private pure returns (uint256) {
-        return (word & ~_MEMO_MASK) | (uint256(memo) << _MEMO_SHIFT);
-    }
-
-    /// @dev Credits `amount` to `to` (word `word`), writes its word, and returns it with `counts` plus what they
-    /// gain when its quantity leaves zero: one wallet, and one investor unless a sibling wallet of its investor
-    /// already holds — the sender itself (`fromWord`, read before the debit) or another.
-    function _credit(
-        address to,
-        uint256 word,
-        uint256 amount,
-        uint256 fromWord,
-        Eligibility eligibility,
-        uint256 counts
-    ) private returns (uint256, uint256) {
-        if (word & _LOW_MASK == 0 && amount != 0) {
+    /// @dev `to` holds one more lot; if it held none, it starts holding: it caches its investor index and the
+    /// counts gain a wallet, and an investor unless a sibling wallet of its investor already holds — the sender
+    /// (which holds: it sends a non-zero amount) or another.
+    function _enterLot(address from, address to, Eligibility eligibility, uint256 counts) private returns (uint256) {
+        CommodityReceiptStorage storage $ = _getStorage();
+        uint256 word = $.accounts[to];
+        if (word & _LOTS_MASK == 0) {
             if (Eligibility.unwrap(eligibility) == 0) eligibility = _eligibilityStore.eligibilityOf(to);
             uint32 index = eligibility.investorIndex();
             word = (word & ~_INDEX_MASK) | (uint256(index) << _INDEX_SHIFT);
             bool held =
                 index != 0 &&
-                    ((fromWord & _LOW_MASK != 0 && uint32(fromWord >> _INDEX_SHIFT) == index) ||
-                        _otherWalletHolds(_getStorage(), index, to, eligibility));
+                    ((from != address(0) && uint32($.accounts[from] >> _INDEX_SHIFT) == index) ||
+                        _otherWalletHolds($, index, to, eligibility));
             unchecked {
                 // Counts are bounded by the wallets that ever held (far below 2^32): no carry between fields.
                 counts += held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
             }
         }
-        unchecked {
-            // A wallet's quantity is a sum of lot balances, each below 2^96, over fewer than 2^64 lots: no carry
-            // into the memo.
-            word += amount;
-        }
-        _getStorage().accounts[to] = word;
-        return (word, counts);
+        $.accounts[to] = _addLots(word, 1);
+        return counts;
     }
 
-    /// @dev `counts` once `from`'s quantity reached zero: less one wallet, and its investor unless another of its
-    /// wallets still holds — the recipient (`toWord`, credited) or another. Checked: a count never wraps.
-    function _leaving(
-        CommodityReceiptStorage storage $,
-        address from,
-        uint256 word,
-        uint256 toWord,
-        uint256 counts
-    ) internal view returns (uint256) {
+    /// @dev `from` holds one lot fewer; if it holds none now, the counts lose a wallet, and its investor unless
+    /// another of its wallets still holds — the recipient (credited already) or another. Checked: never wraps.
+    function _leaveLot(address from, address to, uint256 counts) private returns (uint256) {
+        CommodityReceiptStorage storage $ = _getStorage();
+        uint256 word = _subtractLots($.accounts[from], 1);
+        $.accounts[from] = word;
+        if (word & _LOTS_MASK != 0) return counts;
         uint32 index = uint32(word >> _INDEX_SHIFT);
         bool held =
             index != 0 &&
-                ((toWord & _LOW_MASK != 0 && uint32(toWord >> _INDEX_SHIFT) == index) ||
+                ((to != address(0) && uint32($.accounts[to] >> _INDEX_SHIFT) == index) ||
                     _otherWalletHolds($, index, from, _eligibilityStore.eligibilityOf(from)));
         uint256 holders = uint32(counts) - (held ? 0 : 1);
         uint256 wallets = uint32(counts >> _WALLETS_SHIFT) - 1;
         return (counts & ~uint256(type(uint64).max)) | holders | (wallets << _WALLETS_SHIFT);
     }
 
-    /// @dev Whether a wallet other than `wallet`, cached with investor `index`, holds a quantity (`eligibility` is
+    /// @dev Checks a change with the pipeline (`from` zero: judged as an issue); returns both positions with their
+    /// fresh memos (the sender's only when it was judged) and the recipient's eligibility word if the pipeline read
+    /// it.
+    function _check(
+        address from,
+        address to,
+        uint256 amount,
+        uint256 fromPosition,
+        uint256 toPosition
+    ) private view returns (uint256, uint256, Eligibility) {
+        (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) = _askPipeline(
+            from,
+            to,
+            amount,
+            fromPosition,
+            toPosition
+        );
+        if (from != address(0)) fromPosition = _withMemo(fromPosition, fromMemo);
+        return (fromPosition, _withMemo(toPosition, toMemo), toEligibility);
+    }
+
+    /// @dev `ICompliance.checkTransfer` with the parties' memos (in their positions), whether the recipient holds
+    /// (this lot, else any: its account's lot count) and the holder count; reverts with
+    /// `CommodityReceiptTransferRestricted` unless it allows.
+    function _askPipeline(
+        address from,
+        address to,
+        uint256 amount,
+        uint256 fromPosition,
+        uint256 toPosition
+    ) private view returns (uint88 fromMemo, uint88 toMemo, Eligibility toEligibility) {
+        Restriction code;
+        (code, fromMemo, toMemo, toEligibility) = _compliance.checkTransfer(
+            from,
+            to,
+            amount,
+            uint88(fromPosition >> _MEMO_SHIFT),
+            uint88(toPosition >> _MEMO_SHIFT),
+            _recipientHolds(to, toPosition),
+            uint32(HotFlagsLib.read())
+        );
+        require(code == Restriction.None, CommodityReceiptTransferRestricted(from, to, amount, code));
+    }
+
+    /// @dev Whether `to` (its position in the lot given) holds anything: this lot, else any (its lot count).
+    function _recipientHolds(address to, uint256 toPosition) private view returns (bool) {
+        return toPosition & _QUANTITY_MASK != 0 || _getStorage().accounts[to] & _LOTS_MASK != 0;
+    }
+
+    /// @dev `position` with its memo field set to `memo`.
+    function _withMemo(uint256 position, uint88 memo) private pure returns (uint256) {
+        return (position & ~_MEMO_MASK) | (uint256(memo) << _MEMO_SHIFT);
+    }
+
+    /// @dev Account word `word` with `n` more lots held. Checked: the count never carries into the index.
+    function _addLots(uint256 word, uint256 n) internal pure returns (uint256) {
+        uint256 lots = (word & _LOTS_MASK) + n;
+        require(lots <= _LOTS_MASK, CommodityReceiptInvalidQuantity(lots));
+        return (word & ~_LOTS_MASK) | lots;
+    }
+
+    /// @dev Account word `word` with `n` fewer lots held (checked: never below zero).
+    function _subtractLots(uint256 word, uint256 n) internal pure returns (uint256) {
+        return (word & ~_LOTS_MASK) | ((word & _LOTS_MASK) - n);
+    }
+
+    /// @dev Whether a wallet other than `wallet`, cached with investor `index`, holds a lot (`eligibility` is
     /// `wallet`'s word now; an index that has only ever had `wallet` has no sibling).
     function _otherWalletHolds(
         CommodityReceiptStorage storage $,
@@ -288,23 +317,27 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
         for (uint256 i = 0; i < wallets.length; ++i) {
             if (wallets[i] == wallet) continue;
             uint256 other = $.accounts[wallets[i]];
-            if (other & _LOW_MASK != 0 && uint32(other >> _INDEX_SHIFT) == index) return true;
+            if (other & _LOTS_MASK != 0 && uint32(other >> _INDEX_SHIFT) == index) return true;
         }
         return false;
     }
 
     /// @dev Takes `amount` of `holder`'s available units of lot `id` out of the lot (a split, merge or correction:
-    /// the wallet's quantity is unchanged by the operation as a whole).
+    /// the wallet's quantity is unchanged by the operation as a whole, so neither its tracked quantity nor the
+    /// holder counts move; its lot count falls if the position reaches zero).
     function _burnPosition(CommodityReceiptStorage storage $, address holder, uint256 id, uint256 amount) internal {
         // amount ≤ the available balance, checked by every caller.
-        $.positions[id][holder] -= amount;
+        uint256 position = $.positions[id][holder] - amount;
+        $.positions[id][holder] = position;
         $.lots[id].supply -= uint96(amount);
+        if (position & _QUANTITY_MASK == 0) $.accounts[holder] = _subtractLots($.accounts[holder], 1);
     }
 
-    /// @dev Gives `holder` `amount` units of the new lot `id` (whose supply `_newLot` set).
+    /// @dev Gives `holder` `amount` units of the new lot `id` (whose supply `_newLot` set): one more lot held.
     function _mintPosition(CommodityReceiptStorage storage $, address holder, uint256 id, uint256 amount) internal {
-        // A new lot's balance is zero; amount < 2^96 (`_requireQuantity`).
+        // A new lot's position is zero; amount < 2^80 (`_requireQuantity`).
         $.positions[id][holder] = amount;
+        $.accounts[holder] = _addLots($.accounts[holder], 1);
     }
 
     /* ENCUMBRANCES */
@@ -313,7 +346,7 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
     function _hold(CommodityReceiptStorage storage $, address holder, uint256 id, uint256 amount) internal {
         _requireAvailable($, holder, id, amount);
         unchecked {
-            // held + amount ≤ balance < 2^96: no carry out of the word.
+            // held + amount ≤ balance < 2^80: no carry into the memo.
             $.positions[id][holder] += amount << _HELD_SHIFT;
         }
     }
@@ -348,14 +381,23 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
         uint256 id,
         uint256 amount
     ) internal view {
-        uint256 position = $.positions[id][holder];
-        uint256 balance = position & _LOW_MASK;
+        _requireAvailableIn(holder, id, $.positions[id][holder], amount);
+    }
+
+    /// @dev Reverts unless `holder`, whose position in lot `id` is `position`, has `amount` available units.
+    function _requireAvailableIn(address holder, uint256 id, uint256 position, uint256 amount) internal pure {
+        uint256 balance = position & _QUANTITY_MASK;
         require(balance >= amount, IERC1155Errors.ERC1155InsufficientBalance(holder, balance, amount, id));
-        uint256 available = balance - (position >> _HELD_SHIFT);
+        uint256 available = balance - _heldIn(position);
         require(available >= amount, CommodityReceiptInsufficientAvailable(holder, id, available, amount));
     }
 
-    /// @dev Reverts unless `quantity` is non-zero and below 2^96.
+    /// @dev The held units of a position word (held ≤ balance: R2).
+    function _heldIn(uint256 position) internal pure returns (uint256) {
+        return (position >> _HELD_SHIFT) & _QUANTITY_MASK;
+    }
+
+    /// @dev Reverts unless `quantity` is non-zero and below 2^80.
     function _requireQuantity(uint256 quantity) internal pure {
         require(quantity != 0 && quantity <= _MAX_QUANTITY, CommodityReceiptInvalidQuantity(quantity));
     }

@@ -12,6 +12,7 @@ import {ICommodityReceiptLots} from "../../interfaces/tokens/ICommodityReceiptLo
 import {IERC1643} from "../../interfaces/tokens/IERC1643.sol";
 import {ISecurityTokenOperations} from "../../interfaces/tokens/ISecurityTokenOperations.sol";
 import {ProductType} from "../../types/ProductType.sol";
+import {HotFlagsLib} from "../../libraries/HotFlagsLib.sol";
 import {CommodityReceiptCore} from "./CommodityReceiptCore.sol";
 
 /// @title CommodityReceiptLots
@@ -50,6 +51,8 @@ contract CommodityReceiptLots is CommodityReceiptCore, ICommodityReceiptLots {
         $.uri = t.uri;
         emit ISecurityTokenOperations.InstrumentSet(ProductType.CommodityReceipt, instrument_.issuer, instrument_);
         if (t.feeCoin != address(0) || t.feePerUnitPerDay != 0) _setStorageFee($, t.feeCoin, t.feePerUnitPerDay);
+        // The proxy's implementation slot (the hot flags' home) was set before this initializer ran.
+        if (t.trackQuantities) HotFlagsLib.write(HotFlagsLib.read() | _TRACKED_FLAG);
     }
 
     /* LOTS */
@@ -80,7 +83,11 @@ contract CommodityReceiptLots is CommodityReceiptCore, ICommodityReceiptLots {
         require(spec.warehouse == msg.sender, CommodityReceiptNotCustodian(spec.warehouse, id, msg.sender));
         _requireSpec($, spec);
         uint256 position = $.positions[id][holder];
-        require(old.supply != 0 && position == old.supply && $.successors[id] == 0, CommodityReceiptNotCorrectable(id));
+        // The holder has the whole outstanding quantity, none of it held (the memo bits aside).
+        require(
+            old.supply != 0 && position & ~_MEMO_MASK == old.supply && $.successors[id] == 0,
+            CommodityReceiptNotCorrectable(id)
+        );
         // The holder keeps the same quantity: no wallet's quantity changes, nothing to ask the pipeline.
         _burnPosition($, holder, id, old.supply);
         newId = _newLot($, _recordSpec($, spec), old.supply, old.depositedAt, LotOrigin.Reissue, id, holder);
@@ -138,10 +145,10 @@ contract CommodityReceiptLots is CommodityReceiptCore, ICommodityReceiptLots {
             Lot memory entry = _lot($, id);
             require(entry.specId == first.specId, CommodityReceiptSpecMismatch(ids[0], id));
             uint256 position = $.positions[id][msg.sender];
-            uint256 balance = position & _LOW_MASK;
+            uint256 balance = position & _QUANTITY_MASK;
             require(
-                balance != 0 && position >> _HELD_SHIFT == 0,
-                CommodityReceiptInsufficientAvailable(msg.sender, id, balance - (position >> _HELD_SHIFT), balance)
+                balance != 0 && _heldIn(position) == 0,
+                CommodityReceiptInsufficientAvailable(msg.sender, id, balance - _heldIn(position), balance)
             );
             _burnPosition($, msg.sender, id, balance);
             values[i] = balance;

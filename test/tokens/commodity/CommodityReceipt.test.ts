@@ -275,6 +275,53 @@ describe("CommodityReceipt", function () {
     });
   });
 
+  describe("a market that does not track quantities", function () {
+    async function untrackedFixture() {
+      const { encodeReceiptTerms } = await import("../../../sdk/products/commodity");
+      const f = await receiptFixture({
+        terms: encodeReceiptTerms({ commodityCode: COMMODITY, uri: "" }),
+        rules: { countryBlockList: true },
+      });
+      const id = await issueLot(f.lots, f.accounts.custodian, f.accounts.alice.address, 100n);
+      return { ...f, id };
+    }
+
+    it("counts lots and holders without quantities", async function () {
+      const { receipt, lots, accounts, id } = await loadFixture(untrackedFixture);
+      const { alice, bob } = accounts;
+      expect(await receipt.tracksQuantities()).to.equal(false);
+      await receipt.connect(alice).safeTransferFrom(alice.address, bob.address, id, 40n, "0x");
+      await lots.connect(alice).split(id, [10n, 10n]);
+      expect(await receipt.lotsHeldBy(alice.address)).to.equal(3n);
+      expect(await receipt.lotsHeldBy(bob.address)).to.equal(1n);
+      expect(await receipt.holderCount()).to.equal(2n);
+      await receipt.connect(bob).safeTransferFrom(bob.address, alice.address, id, 40n, "0x");
+      expect(await receipt.lotsHeldBy(bob.address)).to.equal(0n);
+      expect(await receipt.holderCount()).to.equal(1n);
+      await expect(receipt.quantityOf(alice.address)).to.be.revertedWithCustomError(
+        receipt,
+        "CommodityReceiptQuantitiesNotTracked",
+      );
+    });
+
+    it("fails closed under a per-investor balance cap (investorBalanceOf reverts)", async function () {
+      const { receipt, accounts, contracts, asset, id } = await loadFixture(untrackedFixture);
+      // bob holds: the cap then asks the receipt for his investor's balance.
+      await receipt
+        .connect(accounts.alice)
+        .safeTransferFrom(accounts.alice.address, accounts.bob.address, id, 1n, "0x");
+      await contracts.compliance.connect(accounts.regulator).setMaxBalance(asset, 1_000n);
+      const { assetRules } = await import("../../../sdk/rules");
+      await contracts.compliance
+        .connect(accounts.regulator)
+        .configureAsset(asset, assetRules({ countryBlockList: true, maxBalance: true }));
+      await expect(
+        receipt.connect(accounts.alice).safeTransferFrom(accounts.alice.address, accounts.bob.address, id, 1n, "0x"),
+      ).to.be.revertedWithCustomError(receipt, "CommodityReceiptQuantitiesNotTracked");
+      expect(await receipt.balanceOf(accounts.bob.address, id)).to.equal(1n);
+    });
+  });
+
   describe("split and merge", function () {
     it("splits available units into new lots of the same spec, conserving quantity", async function () {
       const { receipt, lots, accounts, id } = await loadFixture(withLot);

@@ -17,7 +17,8 @@ export const COMMODITY = "CU-CATH-A";
 /**
  * A copper-cathode receipt market issued through the factory by the fixture's issuer, with a verified bank (the
  * lender, CHINA), alice and bob (CHINA) and carol (FRANCE) registered, and a second custodian member (`depot`).
- * The market's block-list rule is on, with nothing listed. `receipt` is the receipt's main surface, `lots` the same address with the lot module's (ICommodityReceiptLots).
+ * The market tracks quantities per wallet (`receiptFixture({ terms })` issues one that does not). The market's
+ * block-list rule is on, with nothing listed. `receipt` is the receipt's main surface, `lots` the same address with the lot module's (ICommodityReceiptLots).
  */
 export async function receiptFixture(options: IssueOptions = {}) {
   const { accounts, contracts } = await coreFixture();
@@ -34,7 +35,11 @@ export async function receiptFixture(options: IssueOptions = {}) {
   await kyc.registerInvestor(investorId("bank"), CHINA, claims, expiry, [bank.address]);
   const { asset } = await issueAsset(contracts.factory, accounts.issuer, {
     productType: ProductType.CommodityReceipt,
-    terms: encodeReceiptTerms({ commodityCode: COMMODITY, uri: "https://receipts.example/{id}" }),
+    terms: encodeReceiptTerms({
+      commodityCode: COMMODITY,
+      uri: "https://receipts.example/{id}",
+      trackQuantities: true,
+    }),
     instrument: { name: "Copper cathode, grade A", symbol: "CU-A" },
     ...options,
     // The block-list rule on (nothing listed): tests list countries to see a refusal.
