@@ -29,27 +29,11 @@ import {CommodityReceiptLots} from "./CommodityReceiptLots.sol";
 /// delivery, fee) runs in the `CommodityReceiptLots` module behind the fallback, to stay under EIP-170.
 /// @dev Issued by the AssetFactory as product type `CommodityReceipt` (an ERC-1967 proxy of this implementation,
 /// initialized in the factory's one shape, guarded by the product's table in config/roles.ts); upgrades are UUPS,
-/// restricted to ASSET_FACTORY (`rollOut`). Storage is ERC-7201 namespaced under
-/// `assetledger.storage.CommodityReceipt`; the pipeline, registry, store and engine are immutables.
-///
-/// Position word, one per (lot, holder): bits 0–127 the balance, 128–255 the units held (pledged + locked for
-/// delivery + held for settlements; R2). Account word, one per wallet: bits 0–127 its quantity across lots,
-/// 128–215 the pipeline's memo about it, 216–247 the investor index cached when its quantity last left zero.
-/// Hot state in the upper bits of the ERC-1967 implementation slot (`HotFlagsLib`, warm: the proxy just read it):
-/// bits 0–31 `holderCount`, 32–63 `holdingWalletCount`.
-///
-/// Holder accounting follows SecurityToken's (see SecurityTokenCore): investors are counted by the index a wallet
-/// had when its quantity left zero; siblings are looked up in the registry's wallet history only at zero crossings
-/// and only when the index has ever had more than one wallet.
-///
-/// Checks, by path: transfers and settlement executions are judged as transfers (sender and recipient, market
-/// rules); issues and pledge enforcements as issues to the recipient (recipient eligibility, country lists, caps —
-/// the defaulted owner's status and trading halts do not stop a lender taking its collateral); deliveries,
-/// corrections, splits and merges move no quantity between wallets and ask nothing.
-///
-/// Invariants R1–R4 of the interface; besides: quantities are below 2^96 per lot, so a wallet's quantity (a sum
-/// over fewer than 2^64 lots) stays below 2^128; the counts in the implementation slot change with checked
-/// arithmetic (a wrap would be a bug, never silent).
+/// restricted to ASSET_FACTORY (`rollOut`). Storage layout, holder accounting, checks by path and invariants: see
+/// `CommodityReceiptCore`. Gas (scripts/lib/receiptBench.ts): a compliant transfer between two holders of a lot
+/// reads and writes their two positions (balance, held units and memo in one word each), asks the pipeline once and
+/// writes no account word unless a position leaves or reaches zero — 1.49 × OpenZeppelin's ERC-1155 transfer; a
+/// market tracking quantities per wallet (`Terms.trackQuantities`, for a balance cap) adds two slot writes (1.75 ×).
 contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgradeable {
     using HoldLib for mapping(bytes32 => IHoldable.Hold);
     using HoldLib for IHoldable.Hold;

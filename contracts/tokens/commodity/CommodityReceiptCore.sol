@@ -34,8 +34,8 @@ import {Restriction} from "../../types/Restriction.sol";
 /// bits 0–31 `holderCount`, 32–63 `holdingWalletCount`, bit 64 quantities tracked.
 ///
 /// Holder accounting follows SecurityToken's (see SecurityTokenCore): investors are counted by the index a wallet
-/// had when it started holding (its lot count left zero); siblings are looked up in the registry's wallet history only at zero crossings
-/// and only when the index has ever had more than one wallet.
+/// had when it started holding (its lot count left zero); siblings are looked up in the registry's wallet history
+/// only when a wallet starts or stops holding, and only when the index has ever had more than one wallet.
 ///
 /// Checks, by path: transfers and settlement executions are judged as transfers (sender and recipient, market
 /// rules); issues and pledge enforcements as issues to the recipient (recipient eligibility, country lists, caps —
