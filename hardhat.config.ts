@@ -1,11 +1,12 @@
-import { subtask } from "hardhat/config";
+import { extendEnvironment, subtask } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "hardhat-deploy";
 import "./tasks";
-import { networks as networkConfig, SOLC_VERSION } from "./config/networks";
+import { besuEnvProblems, networks as networkConfig, SOLC_VERSION } from "./config/networks";
 
 // The compiler comes from the npm package `solc` (pinned to SOLC_VERSION in package.json), so compiling needs
 // no download: only the npm registry is reachable on the alliance's build machines.
@@ -19,6 +20,16 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     version: args.solcVersion,
     longVersion: solc.version(),
   };
+});
+
+// A command on the `besu` network needs its environment (config/networks.ts): say what is missing before anything
+// is sent, naming each variable.
+extendEnvironment((hre) => {
+  if (hre.network.name !== "besu") return;
+  const problems = besuEnvProblems(process.env);
+  if (problems.length > 0) {
+    throw new HardhatPluginError("assetledger", `the besu network is not configured:\n  ${problems.join("\n  ")}`);
+  }
 });
 
 const config: HardhatUserConfig = {
@@ -45,12 +56,18 @@ const config: HardhatUserConfig = {
       // ≈ 4.3 kB of code. Add each product's file here.
       // The core's test mock with its internal API exposed, likewise.
       ...Object.fromEntries(
-        ["tokens/security/Equity", "tokens/security/Bond", "tokens/security/Fund", "mocks/SecurityTokenMock"].map(
-          (file) => [
-            `contracts/${file}.sol`,
-            { version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 } } },
-          ],
-        ),
+        [
+          "tokens/security/Equity",
+          "tokens/security/Bond",
+          "tokens/security/Fund",
+          "mocks/SecurityTokenMock",
+          // The agent-operations module each product's constructor deploys: compiled as the products compile it, so
+          // its artifact is the code that runs (at the default 10,000 runs its artifact would exceed EIP-170).
+          "tokens/security/SecurityTokenOperations",
+        ].map((file) => [
+          `contracts/${file}.sol`,
+          { version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 } } },
+        ]),
       ),
       // Commodity receipts at 200 runs: in one contract at 10,000 runs the runtime code was ≈ 36.6 kB; split into the
       // receipt and its lot module (CommodityReceiptLots, by delegatecall) each fits EIP-170.

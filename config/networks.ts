@@ -1,4 +1,5 @@
 import type { NetworksUserConfig } from "hardhat/types";
+import { besu, BESU_ENV } from "./besu";
 
 /** The compiler version: the npm package `solc` in package.json is pinned to the same version. */
 export const SOLC_VERSION = "0.8.30";
@@ -25,9 +26,45 @@ export const networks: NetworksUserConfig = {
     gasPrice: 0,
     accounts: mnemonic ? { mnemonic, count: 12 } : [],
   },
+  // A member's Besu node, from the environment (config/besu.ts `BESU_ENV`): checked when a command runs on it
+  // (`requireBesuEnv`, hardhat.config.ts), which names any missing or malformed variable.
   besu: {
-    url: process.env.BESU_RPC_URL ?? "http://127.0.0.1:8545",
+    url: process.env[BESU_ENV.url] ?? "http://127.0.0.1:8545",
+    chainId: Number(process.env[BESU_ENV.chainId] ?? besu.chainId),
     gasPrice: 0,
-    accounts: mnemonic ? { mnemonic, count: 12 } : [],
+    accounts: besuKeys(process.env[BESU_ENV.keys]) ?? (mnemonic ? { mnemonic, count: 12 } : []),
   },
 };
+
+/** The keys of `BESU_PRIVATE_KEYS` (comma-separated), or undefined when unset. */
+function besuKeys(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  return value.split(",").map((key) => key.trim());
+}
+
+/**
+ * What is wrong with the environment of the `besu` network (empty when nothing): each problem names its variable.
+ * The RPC URL and the chain id are required; the keys are required unless `ASSETLEDGER_MNEMONIC` is set.
+ */
+export function besuEnvProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const url = env[BESU_ENV.url];
+  if (url === undefined || url === "") problems.push(`${BESU_ENV.url} is not set: the JSON-RPC URL of your Besu node`);
+  else if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push(`${BESU_ENV.url} is not an http(s) URL: ${url}`);
+  const chainId = env[BESU_ENV.chainId];
+  if (chainId === undefined || chainId === "") {
+    problems.push(`${BESU_ENV.chainId} is not set: the chain id of the alliance's chain (genesis: ${besu.chainId})`);
+  } else if (!/^[1-9][0-9]*$/.test(chainId)) problems.push(`${BESU_ENV.chainId} is not a positive integer: ${chainId}`);
+  const keys = besuKeys(env[BESU_ENV.keys]);
+  if (keys === undefined) {
+    if (!env.ASSETLEDGER_MNEMONIC) {
+      problems.push(`${BESU_ENV.keys} is not set: comma-separated 0x private keys (or set ASSETLEDGER_MNEMONIC)`);
+    }
+  } else {
+    keys.forEach((key, i) => {
+      if (!/^0x[0-9a-fA-F]{64}$/.test(key))
+        problems.push(`${BESU_ENV.keys}: key ${i + 1} is not a 0x-prefixed 32-byte hex key`);
+    });
+  }
+  return problems;
+}

@@ -16,6 +16,11 @@ export interface ProductDeployment {
    * behind the implementation's fallback are only in the interface).
    */
   abi?: string;
+  /**
+   * The deployments the implementation's constructor takes, when not the default (the compliance pipeline, the
+   * identity registry, the settlement engine and the lifecycle): a loyalty program takes the LoyaltyExchange.
+   */
+  constructorArgs?: string[];
 }
 
 export const products: Record<string, ProductDeployment> = {
@@ -24,4 +29,10 @@ export const products: Record<string, ProductDeployment> = {
   Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle", abi: "IFund" },
   // The lot lifecycle runs in a module the implementation creates itself (no lifecycle deployment), behind its fallback.
   CommodityReceipt: { productType: ProductType.CommodityReceipt, abi: "ICommodityReceiptLots" },
+  // Launched by merchants through the factory's `issueLoyaltyProgram`, not `issue`.
+  LoyaltyCredit: {
+    productType: ProductType.LoyaltyCredit,
+    abi: "ILoyaltyCredit",
+    constructorArgs: ["LoyaltyExchange"],
+  },
 };

@@ -3,9 +3,16 @@
  * chain id 7357), deploys the whole core with `hardhat deploy --network anvil` from a fresh mnemonic whose accounts
  * hold no ether, checks a verified investor end to end over JSON-RPC, deploys again and proves nothing changed
  * (no new contract, no transaction), then stops the node and makes sure its process is gone.
+ * The first deploy is interrupted: the deploy process is killed (SIGKILL, its whole process group) at several
+ * points — while the authority's roles are labelled, between a proxy's implementation and the proxy, while a
+ * product's implementation deploys, in the middle of the permission table — and run again each time; the run that
+ * finishes must leave what an uninterrupted deploy leaves: no contract deployed twice (every contract the deployer
+ * created is a recorded deployment), no role granted or labelled twice, the permission table equal to
+ * config/roles.ts (`roles:diff` finds nothing).
  */
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, HDNodeWallet, Mnemonic, Wallet, ethers, type Signer } from "ethers";
 import { ANVIL_CHAIN_ID, ANVIL_PORT } from "../config/networks";
@@ -37,6 +44,44 @@ function deploy(mnemonic: string): string {
   return output;
 }
 
+/**
+ * Runs the deploy and kills its process group as soon as its output matches `point`; returns whether it was killed
+ * there (false: it finished, or failed, before reaching the point) and its output.
+ */
+function deployKilledAt(
+  mnemonic: string,
+  point: (output: string) => boolean,
+): Promise<{ killed: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["hardhat", "deploy", "--network", "anvil"], {
+      cwd: root,
+      env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let killed = false;
+    const timer = setTimeout(() => {
+      process.kill(-child.pid!, "SIGKILL");
+      reject(new Error(`deploy did not reach its kill point in 600 s:\n${output}`));
+    }, 600_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!killed && point(output)) {
+        killed = true;
+        process.kill(-child.pid!, "SIGKILL");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve({ killed, output });
+    });
+  });
+}
+
 function deployed(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const file of readdirSync(deploymentsDir).filter((f) => f.endsWith(".json"))) {
@@ -48,6 +93,134 @@ function deployed(): Record<string, string> {
 function contractAt(name: string, signer: Signer): Contract {
   const { address, abi } = JSON.parse(readFileSync(join(deploymentsDir, `${name}.json`), "utf8"));
   return new Contract(address, abi, signer);
+}
+
+/**
+ * What an interrupted and resumed deploy must leave: every contract the deployer created recorded as a deployment
+ * (none deployed twice), no role granted twice to an account, no role labelled twice, the permission table in sync.
+ */
+async function checkResumedDeploy(
+  provider: ethers.JsonRpcProvider,
+  mnemonic: string,
+  deployer: string,
+  files: Record<string, string>,
+): Promise<void> {
+  const recorded = new Set(Object.values(files).map((a) => a.toLowerCase()));
+  const created: string[] = [];
+  const latest = await provider.getBlockNumber();
+  for (let n = 0; n <= latest; n++) {
+    const block = await provider.getBlock(n, true);
+    for (const tx of block?.prefetchedTransactions ?? []) {
+      if (tx.to !== null || tx.from.toLowerCase() !== deployer.toLowerCase()) continue;
+      const receipt = await provider.getTransactionReceipt(tx.hash);
+      if (receipt?.status === 1 && receipt.contractAddress) created.push(receipt.contractAddress.toLowerCase());
+    }
+  }
+  const orphans = created.filter((a) => !recorded.has(a));
+  check(
+    "no contract is deployed twice: every contract the deployer created is a recorded deployment",
+    orphans.length === 0 && created.length > 10,
+    `${created.length} created, orphans ${orphans.join(" ") || "none"}`,
+  );
+  const authority = contractAt("AllianceAuthority", new Wallet(ethers.id("reader"), provider));
+  const grants = new Map<string, number>();
+  for (const log of await authority.queryFilter(authority.filters.RoleGranted())) {
+    const { roleId, account } = (log as ethers.EventLog).args;
+    const key = `${roleId}:${account}`;
+    grants.set(key, (grants.get(key) ?? 0) + 1);
+  }
+  const twice = [...grants.entries()].filter(([, n]) => n > 1).map(([key]) => key);
+  check("no role is granted twice to an account", twice.length === 0 && grants.size > 0, twice.join(" "));
+  const labels = new Map<string, number>();
+  for (const log of await authority.queryFilter(authority.filters.RoleLabel())) {
+    const key = String((log as ethers.EventLog).args.roleId);
+    labels.set(key, (labels.get(key) ?? 0) + 1);
+  }
+  const relabelled = [...labels.entries()].filter(([, n]) => n > 1).map(([key]) => key);
+  check("no role is labelled twice, and every role is labelled", relabelled.length === 0 && labels.size >= 20);
+  const diff = spawnSync("npx", ["hardhat", "roles:diff", "--network", "anvil"], {
+    cwd: root,
+    env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  check(
+    "the permission table equals config/roles.ts (roles:diff finds nothing)",
+    diff.status === 0 && /The authority matches config\/roles\.ts\./.test(diff.stdout),
+    diff.status === 0 ? "" : `${diff.stdout}${diff.stderr}`.slice(-400),
+  );
+}
+
+/** Runs `investors:import` on anvil; with `killAfter`, kills it once its progress shows that many registered. */
+function runImport(
+  mnemonic: string,
+  file: string,
+  killAfter?: number,
+): Promise<{ killed: boolean; status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      "npx",
+      ["hardhat", "investors:import", "--network", "anvil", "--file", file, "--batch", "100"],
+      {
+        cwd: root,
+        env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    let killed = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const done = [...output.matchAll(/ ([\d,]+)\/300 /g)].map((m) => Number(m[1].replace(/,/g, "")));
+      if (killAfter !== undefined && !killed && done.some((n) => n >= killAfter)) {
+        killed = true;
+        process.kill(-child.pid!, "SIGKILL");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ killed, status, output }));
+  });
+}
+
+async function checkInvestorImport(mnemonic: string, identity: Contract): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "import-"));
+  try {
+    const file = join(dir, "investors.csv");
+    const rows = ["investor,country,claims,expiry,wallets"];
+    for (let i = 0; i < 300; i++) {
+      rows.push(
+        `e2e-${i},HK,KYC AML,2036-01-01,${ethers.getAddress(ethers.dataSlice(ethers.id(`e2e wallet ${i}`), 0, 20))}`,
+      );
+    }
+    writeFileSync(file, rows.join("\n") + "\n");
+    const before = Number(await identity.investorCount());
+    const first = await runImport(mnemonic, file, 100);
+    check("the CSV import is killed after its first batch", first.killed, first.killed ? "" : first.output.slice(-300));
+    const afterKill = Number(await identity.investorCount());
+    check("the killed import registered part of the file", afterKill > before && afterKill < before + 300);
+    const second = await runImport(mnemonic, file);
+    const resumed =
+      second.status === 0 &&
+      new RegExp(`${before + 300 - afterKill} registered, ${afterKill - before} already registered`).test(
+        second.output,
+      );
+    check(
+      "the import run again finishes, skipping those already registered",
+      resumed,
+      resumed ? "" : second.output.slice(-300),
+    );
+    const events = await identity.queryFilter(identity.filters.InvestorRegistered());
+    const ids = events.map((e) => (e as ethers.EventLog).args.investor as string);
+    check(
+      "every investor of the file is registered once",
+      Number(await identity.investorCount()) === before + 300 && new Set(ids).size === ids.length,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
@@ -77,8 +250,25 @@ async function main(): Promise<void> {
     );
     check("the deployer holds no ether", (await provider.getBalance(deployer.address)) === 0n);
 
-    deploy(mnemonic);
+    // The first deploy, killed at several points and run again each time, then run to the end.
+    const seen =
+      (pattern: RegExp, times = 1) =>
+      (output: string) =>
+        (output.match(pattern) ?? []).length >= times;
+    const killPoints: [string, (output: string) => boolean][] = [
+      ["while the authority's roles are labelled", seen(/authority: role \d+ labelled/g, 3)],
+      ["between MemberRegistry's implementation and its proxy", seen(/deploying "MemberRegistry_Proxy"/g)],
+      ["while a product's implementation deploys", seen(/deploying "Bond\w*"/g)],
+      ["in the middle of the permission table", seen(/roles: setTargetFunctionRole/g, 3)],
+    ];
+    for (const [where, point] of killPoints) {
+      const run = await deployKilledAt(mnemonic, point);
+      check(`the deploy is killed ${where}`, run.killed, run.killed ? "" : run.output.slice(-400));
+    }
+    const resumed = deploy(mnemonic);
+    check("the deploy run after the kills completes", /roles:|reusing/.test(resumed));
     const first = deployed();
+    await checkResumedDeploy(provider, mnemonic, deployer.address, first);
     const names = [
       "AllianceAuthority",
       "MemberRegistry",
@@ -124,6 +314,10 @@ async function main(): Promise<void> {
     check("alice may hold the USD settlement coin", await coin.isEligible(alice.address));
     check("bob may not hold it", !(await coin.isEligible(bob.address)));
     check("the coin has 6 decimals", (await coin.decimals()) === 6n);
+
+    // The operator CLI's investor import over JSON-RPC: a CSV of 300 investors, the import killed after its first
+    // batch and run again: everyone registered once.
+    await checkInvestorImport(mnemonic, identity);
 
     // A second deploy changes nothing.
     const block = await provider.getBlockNumber();

@@ -29,6 +29,7 @@
  * ceiling, each pre-checked; every final balance equals the SDK's gross model, the regulator verifies one trade's
  * Merkle proof (a tampered one fails), and a batch naming a frozen participant is refused, explained and split.
  */
+import { demoLoyalty } from "./lib/loyaltyDemo";
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionReceipt } from "ethers";
@@ -350,6 +351,9 @@ async function main(): Promise<void> {
   const { equity, fund } = await securities(cast);
   await settlement(cast, equity);
   await nettedCycle(cast, equity, fund);
+
+  chapter("A merchant's loyalty program: credits earned, spent oldest first, partly expired; the breakage report");
+  await demoLoyalty({ deployer: await signer("deployer"), governor }, (line) => console.log(line));
   console.log("\nDemo complete.");
 }
 

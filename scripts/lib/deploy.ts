@@ -1,6 +1,38 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Deployment } from "hardhat-deploy/types";
 
+/**
+ * Waits until every transaction `account` sent is mined (its pending nonce equals its mined one), checking every
+ * `intervalMs` for at most `timeoutMs`. A deploy killed after sending and before its receipt leaves such a
+ * transaction in the node's pool; the steps of the next run read the chain to decide what is left to do (a
+ * deployment, a grant, a permission), so they must read it after that transaction, or they would send it twice.
+ * hardhat-deploy resumes its own pending deployments (`.pendingTransactions`); this covers every other step.
+ */
+export async function settlePending(
+  hre: HardhatRuntimeEnvironment,
+  account: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  const { timeoutMs = 120_000, intervalMs = 500 } = options;
+  const provider = hre.ethers.provider;
+  const started = Date.now();
+  for (;;) {
+    const [pending, mined] = await Promise.all([
+      provider.getTransactionCount(account, "pending"),
+      provider.getTransactionCount(account, "latest"),
+    ]);
+    if (pending <= mined) return;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(
+        `deploy: ${account} has ${pending - mined} transaction(s) pending for ${timeoutMs / 1000} s (nonces ` +
+          `${mined}–${pending - 1}); wait for the node to mine them, or replace them, then deploy again`,
+      );
+    }
+    hre.deployments.log(`deploy: waiting for ${pending - mined} pending transaction(s) of ${account}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 const PROXY = "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol:ERC1967Proxy";
 
 /**

@@ -26,7 +26,7 @@ export interface RoleChange {
  */
 export async function applyRoles(
   hre: HardhatRuntimeEnvironment,
-  options: { from: string; dryRun?: boolean },
+  options: { from: string; dryRun?: boolean; log?: (line: string) => void },
 ): Promise<RoleChange[]> {
   const { deployments, ethers, getNamedAccounts } = hre;
   const signer = await ethers.getSigner(options.from);
@@ -35,7 +35,9 @@ export async function applyRoles(
   const changes: RoleChange[] = [];
   const send = async (action: string, detail: string, tx: () => Promise<{ wait(): Promise<unknown> }>) => {
     changes.push({ action, detail });
-    if (!options.dryRun) await (await tx()).wait();
+    if (options.dryRun) return;
+    await (await tx()).wait();
+    options.log?.(`roles: ${action} ${detail}`);
   };
 
   for (const [name, settings] of Object.entries(roleSettings) as [RoleName, (typeof roleSettings)[RoleName]][]) {
