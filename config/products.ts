@@ -27,6 +27,8 @@ export const products: Record<string, ProductDeployment> = {
   Equity: { productType: ProductType.Equity, lifecycle: "EquityLifecycle", abi: "IEquity" },
   Bond: { productType: ProductType.Bond, lifecycle: "BondLifecycle", abi: "IBond" },
   Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle", abi: "IFund" },
+  // The lot lifecycle runs in a module the implementation creates itself (no lifecycle deployment), behind its fallback.
+  CommodityReceipt: { productType: ProductType.CommodityReceipt, abi: "ICommodityReceiptLots" },
   // Launched by merchants through the factory's `issueLoyaltyProgram`, not `issue`.
   LoyaltyCredit: {
     productType: ProductType.LoyaltyCredit,

@@ -484,6 +484,46 @@ export const equityPermissions: Record<string, RoleName> = {
 export const equityPublicFunctions: string[] = ["claim(uint256)", "claimFor(uint256,address)"];
 
 /**
+ * Commodity warehouse receipts (contracts/tokens/commodity/CommodityReceipt.sol and its lot module
+ * CommodityReceiptLots, one asset per commodity market): a custodian member issues, corrects and delivers lots in
+ * its own warehouse (CUSTODIAN; the receipt also checks the caller is the lot's warehouse and not suspended); the
+ * market's issuing member sets the storage fee; a regulator cancels settlement holds; the factory rolls out upgrades.
+ * Holders' own acts (transfers, split, merge, pledges, delivery requests) and the settlement engine's holds are
+ * public (`commodityReceiptPublicFunctions`).
+ */
+const LOT_SPEC = "(bytes32,bytes32,bytes6,address,bytes32,bytes32,uint48)";
+export const commodityReceiptPermissions: Record<string, RoleName> = {
+  [`issueLot(${LOT_SPEC},uint256,address)`]: "CUSTODIAN",
+  [`reissueLot(uint256,address,${LOT_SPEC},bytes32)`]: "CUSTODIAN",
+  "confirmDelivery(uint256)": "CUSTODIAN",
+  "rejectDelivery(uint256,bytes32)": "CUSTODIAN",
+  "setStorageFee(address,uint256)": "ASSET_ISSUER",
+  "cancelHold(bytes32,bytes32)": "REGULATOR",
+  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
+};
+
+/**
+ * Receipt functions anyone may call: the ERC-1155 surface and the holder's own acts (each acts on the caller's own
+ * units, or an operator's it approved); the lender's release and enforcement (the receipt checks the caller is the
+ * pledge's lender, and a suspended lender cannot enforce); the settlement engine's holds (checked against
+ * `settlementEngine()`; anyone releases an expired hold).
+ */
+export const commodityReceiptPublicFunctions: string[] = [
+  "safeTransferFrom(address,address,uint256,uint256,bytes)",
+  "safeBatchTransferFrom(address,address,uint256[],uint256[],bytes)",
+  "setApprovalForAll(address,bool)",
+  "split(uint256,uint256[])",
+  "merge(uint256[])",
+  "pledge(uint256,address,uint256)",
+  "releasePledge(uint256)",
+  "enforcePledge(uint256)",
+  "requestDelivery(uint256,uint256)",
+  "placeHold(uint256,bytes32,address,uint256,uint48)",
+  "executeHold(bytes32,address,uint256)",
+  "releaseHold(bytes32)",
+];
+
+/**
  * A loyalty program (contracts/interfaces/tokens/ILoyaltyCredit.sol), launched by a merchant member through the
  * factory's `issueLoyaltyProgram`: the program's merchant (ASSET_ISSUER on the program, powers that end with its
  * suspension) issues credits and configures participants, transferability and validity; ASSET_FACTORY rolls out
@@ -526,6 +566,7 @@ export const productPermissions: Record<string, Record<string, RoleName>> = {
   Equity: equityPermissions,
   Bond: bondPermissions,
   Fund: fundPermissions,
+  CommodityReceipt: commodityReceiptPermissions,
   LoyaltyCredit: loyaltyCreditPermissions,
 };
 
@@ -555,4 +596,5 @@ export const productPublicFunctions: Record<string, string[]> = {
     "fundBurnEscrow(uint256)",
     "fundMoveEscrow(address,address,uint256)",
   ],
+  CommodityReceipt: commodityReceiptPublicFunctions,
 };
