@@ -13,6 +13,7 @@ import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-
 import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
 import "./assets";
 import "./besu";
+import "./sdk";
 
 /** The kinds a member can have, for help texts and errors. */
 const KINDS = Object.keys(MemberKind).filter(isMemberKindName).join(", ");
