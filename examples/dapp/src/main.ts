@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const holder = new Wallet(env("HOLDER_KEY"), provider);
   const relayer = new Wallet(env("RELAYER_KEY"), provider);
   const [asset, payee, outsider] = [env("ASSETLEDGER_ASSET"), env("PAYEE"), env("OUTSIDER")];
-  console.log(`chain ${chainId} (${book.network}): ${Object.keys(book.contracts).length} deployments in the address book`);
+  console.log(
+    `chain ${chainId} (${book.network}): ${Object.keys(book.contracts).length} deployments in the address book`,
+  );
 
   // 1. The register.
   const register = await readRegister(provider, { asset });
@@ -71,9 +73,9 @@ async function main(): Promise<void> {
   const message = authorization(holder.address, payee, amount, BigInt(latest!.timestamp + 3_600));
   const signature = await signAuthorization(holder, await domainOf(coin), "transfer", message);
   const receipt = await (
-    await coin[
-      "transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"
-    ](...authorizationArgs(message, signature))
+    await coin["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)"](
+      ...authorizationArgs(message, signature),
+    )
   ).wait();
   const after = [await coin.balanceOf(holder.address), await coin.balanceOf(payee)];
   const used = await coin.authorizationState(holder.address, message.nonce);
