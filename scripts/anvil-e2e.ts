@@ -275,28 +275,33 @@ async function main(): Promise<void> {
         dapp.result.chainId === ANVIL_CHAIN_ID,
       );
       const balances = register.rows.map((row) => row.balance);
+      const shares = [world.shares.holder, world.shares.payee].map(String);
+      const readsRegister =
+        register.reconciled &&
+        register.supply === String(world.shares.holder + world.shares.payee) &&
+        JSON.stringify(balances) === JSON.stringify(shares);
       check(
         "the example reads the equity's register: two investors, reconciled",
-        register.reconciled &&
-          register.supply === String(world.shares.holder + world.shares.payee) &&
-          JSON.stringify(balances) === JSON.stringify([String(world.shares.holder), String(world.shares.payee)]),
-        JSON.stringify(register),
+        readsRegister,
+        readsRegister ? "" : JSON.stringify(register),
       );
+      const explains =
+        refusal.code === 2 && /^RecipientNotVerified \(2\)/.test(refusal.explanation) && /code 2/.test(refusal.revert);
       check(
         "the example explains the refused transfer to an unregistered wallet (RecipientNotVerified, 2)",
-        refusal.code === 2 &&
-          /^RecipientNotVerified \(2\)/.test(refusal.explanation) &&
-          refusal.revert !== "not refused",
-        JSON.stringify(refusal),
+        explains,
+        explains ? "" : JSON.stringify(refusal),
       );
+      const pays =
+        payment.holderPaid === payment.amount &&
+        payment.payeeReceived === payment.amount &&
+        !payment.relayerIsHolder &&
+        payment.nonceUsed &&
+        payment.relayer === world.relayer.address;
       check(
         "the example's gasless payment moves the coin from the holder to the payee, submitted by another account",
-        payment.holderPaid === payment.amount &&
-          payment.payeeReceived === payment.amount &&
-          !payment.relayerIsHolder &&
-          payment.nonceUsed &&
-          payment.relayer === world.relayer.address,
-        JSON.stringify(payment),
+        pays,
+        pays ? "" : JSON.stringify(payment),
       );
       check("the relayer held no ether", (await provider.getBalance(world.relayer.address)) === 0n);
     }

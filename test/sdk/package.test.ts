@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import type { InterfaceAbi } from "ethers";
 import { Role as configRole } from "../../config/roles";
 import { addressBookOf, platformErrors, SDK_CONTRACTS } from "../../scripts/lib/sdk";
@@ -16,6 +16,9 @@ import { TRANSFER_WITH_AUTHORIZATION_VRS } from "../../sdk/signatures";
 import { Restriction } from "../../sdk/restrictions";
 import { MemberKind, MemberStatus } from "../../sdk/members";
 import { coreFixture } from "../fixtures/core";
+import { issueAsset, productTerms } from "../fixtures/assets";
+import { ProductType } from "../../sdk/assets";
+import type { ISecurityToken } from "../../typechain-types";
 
 const root = join(__dirname, "..", "..");
 const sdkDir = join(root, "sdk");
@@ -165,58 +168,77 @@ describe("@assetledger/sdk (the package dApps import)", function () {
       const { governor, kycProvider, exchange, issuer, stranger, alice, bob } = accounts;
       const { authority, members, identity, compliance, coin, factory, settlement } = contracts;
       const far = (await ethers.provider.getBlock("latest"))!.timestamp + 86_400;
-      const cases: [string, Promise<unknown>, string, (args: Record<string, unknown>) => void][] = [
+      const cases: [string, () => Promise<unknown>, string, (args: Record<string, unknown>) => void][] = [
         [
           "AllianceAuthority",
-          authority.connect(stranger).grantRole.staticCall(Role.GOVERNOR, stranger.address, 0),
+          () => authority.connect(stranger).grantRole.staticCall(Role.GOVERNOR, stranger.address, 0),
           "AccessManagerUnauthorizedAccount",
           (args) => expect(args.msgsender).to.equal(stranger.address),
         ],
         [
           "MemberRegistry",
-          members.connect(governor).suspendMember.staticCall(stranger.address, ethers.id("test")),
+          () => members.connect(governor).suspendMember.staticCall(stranger.address, ethers.id("test")),
           "MemberRegistryUnknownMember",
           (args) => expect(args.account).to.equal(stranger.address),
         ],
         [
           "IdentityRegistry",
-          identity.connect(kycProvider).registerInvestor.staticCall(ethers.ZeroHash, 156, 3n, far, [alice.address]),
+          () =>
+            identity.connect(kycProvider).registerInvestor.staticCall(ethers.ZeroHash, 156, 3n, far, [alice.address]),
           "IdentityRegistryInvalidInvestor",
           (args) => expect(args.investor).to.equal(ethers.ZeroHash),
         ],
         [
           "Compliance",
-          compliance.connect(exchange).haltTrading.staticCall(stranger.address, far, ethers.id("test")),
+          () => compliance.connect(exchange).haltTrading.staticCall(stranger.address, far, ethers.id("test")),
           "ComplianceUnknownAsset",
           (args) => expect(args.asset).to.equal(stranger.address),
         ],
         [
           "SettlementCoin",
-          coin.connect(issuer).mint.staticCall(bob.address, 1n),
+          () => coin.connect(issuer).mint.staticCall(bob.address, 1n),
           "SettlementCoinNotMinter",
           (args) => expect(args.account).to.equal(issuer.address),
         ],
         [
           "AssetFactory",
-          factory.assetAt(1, 99),
+          () => factory.assetAt(1, 99),
           "AssetFactoryUnknownAsset",
           (args) => expect(args.index).to.equal(99n),
         ],
         [
           "Settlement",
-          settlement.affirm.staticCall({ tradeRef: ethers.id("t"), deadline: far, nonce: 1n, legs: [] }),
+          () => settlement.affirm.staticCall({ tradeRef: ethers.id("t"), deadline: far, nonce: 1n, legs: [] }),
           "SettlementNoLegs",
           (args) => expect(args).to.deep.equal({}),
         ],
       ];
       for (const [contract, call, name, checkArgs] of cases) {
-        const decoded = decodePlatformError(await revertOf(call));
+        const decoded = decodePlatformError(await revertOf(call()));
         expect(decoded.known, contract).to.equal(true);
         if (!decoded.known) continue;
         expect(decoded.name, contract).to.equal(name);
         expect(decoded.contracts, contract).to.include(contract);
         checkArgs(decoded.args);
         expect(decoded.sentence, contract).to.be.a("string").and.not.equal("");
+      }
+    });
+
+    it("decodes a real revert of each product (Equity, Bond, Fund), restriction code explained", async function () {
+      const { accounts, contracts } = await coreFixture();
+      const { issuer, exchange, carol } = accounts;
+      for (const product of ["Equity", "Bond", "Fund"] as const) {
+        const { asset } = await issueAsset(contracts.factory, issuer, {
+          productType: ProductType[product],
+          terms: await productTerms[product](contracts),
+          agents: [exchange.address],
+        });
+        const token = (await ethers.getContractAt("ISecurityToken", asset)) as unknown as ISecurityToken;
+        const decoded = decodePlatformError(await revertOf(token.connect(exchange).mint.staticCall(carol.address, 1n)));
+        expect(decoded.known, product).to.equal(true);
+        if (!decoded.known) continue;
+        expect(decoded.contracts, product).to.include(product);
+        expect(decoded.sentence, product).to.contain("RecipientNotVerified (2)");
       }
     });
 
@@ -375,6 +397,17 @@ describe("@assetledger/sdk (the package dApps import)", function () {
           },
         });
         expect(addressOf(1337, "SettlementCoinUSD", exported)).to.equal(ethers.getAddress(proxy));
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    });
+
+    it("is what `addresses:export --out` writes", async function () {
+      const scratch = mkdtempSync(join(tmpdir(), "assetledger-export-"));
+      try {
+        const out = join(scratch, "book.json");
+        await hre.run("addresses:export", { out });
+        expect(JSON.parse(readFileSync(out, "utf8"))).to.deep.equal(JSON.parse(JSON.stringify(addressBookOf(root))));
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }
