@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -126,6 +127,17 @@ describe("@assetledger/sdk (the package dApps import)", function () {
       ]) {
         expect(sdk, name).to.have.property(name);
       }
+    });
+
+    it("packs dist/ and its manifest only: JavaScript, declarations and the address book", function () {
+      const result = spawnSync("npm", ["pack", "--dry-run", "--json"], { cwd: sdkDir, encoding: "utf8" });
+      expect(result.status, result.stderr).to.equal(0);
+      const [packed] = JSON.parse(result.stdout) as { files: { path: string }[] }[];
+      const paths = packed.files.map((file) => file.path);
+      expect(paths).to.include.members(["package.json", "dist/index.js", "dist/index.d.ts", "dist/addresses.json"]);
+      const strays = paths.filter((path) => path !== "package.json" && !/^dist\/.*\.(js|d\.ts|json)$/.test(path));
+      expect(strays).to.deep.equal([]);
+      expect(paths.filter((path) => /mocks?\//i.test(path))).to.deep.equal([]);
     });
 
     it("carries the TypeChain bindings of the public contracts and of no mock", function () {
