@@ -12,13 +12,10 @@
  * reading alone.
  */
 import { ethers, type BytesLike } from "ethers";
-import { PLATFORM_ERRORS } from "./generated/errors";
+import { PLATFORM_ERRORS, type PlatformErrorEntry } from "./generated/errors";
 import { decodeRevert, revertDataOf } from "./settlement";
 
-export { PLATFORM_ERRORS };
-
-/** One platform error of the ABI, as generated. */
-export type PlatformErrorEntry = (typeof PLATFORM_ERRORS)[number];
+export { PLATFORM_ERRORS, type PlatformErrorEntry };
 
 /** The one interface of every platform error. */
 export const PLATFORM_ERRORS_INTERFACE = new ethers.Interface(
@@ -113,7 +110,7 @@ export function decodePlatformError(input: BytesLike | unknown): PlatformErrorRe
           sentence: `unknown error ${selector} (${length} bytes): no AssetLedger contract declares it`,
         };
   }
-  const notice = entry && "notice" in entry ? (entry.notice as string) : undefined;
+  const notice = entry?.notice;
   return {
     known: true,
     name: decoded.name,

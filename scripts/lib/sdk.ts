@@ -207,9 +207,15 @@ export function errorsSource(entries: PlatformErrorEntry[], stamp: string): stri
   return (
     HEADER +
     `// stamp ${stamp}\n` +
-    "/** Every custom error of every non-mock AssetLedger contract, with its NatSpec notice and the contracts that\n" +
-    " * declare it, deduplicated by signature. */\n" +
-    `export const PLATFORM_ERRORS = ${JSON.stringify(entries, null, 2)} as const;\n`
+    "/** A parameter of a custom error (ABI JSON). */\n" +
+    "export interface ErrorParam {\n  name: string;\n  type: string;\n  components?: readonly ErrorParam[];\n}\n\n" +
+    "/** One custom error: its ABI, signature and selector, its NatSpec notice, the contracts that declare it. */\n" +
+    "export interface PlatformErrorEntry {\n  name: string;\n  inputs: readonly ErrorParam[];\n  signature: string;\n" +
+    "  selector: string;\n  notice?: string;\n  contracts: readonly string[];\n}\n\n" +
+    "/** Every custom error of every non-mock AssetLedger contract, deduplicated by signature. */\n" +
+    `export const PLATFORM_ERRORS: readonly PlatformErrorEntry[] = [\n${entries
+      .map((entry) => `  ${JSON.stringify(entry)},`)
+      .join("\n")}\n];\n`
   );
 }
 
