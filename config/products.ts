@@ -16,10 +16,21 @@ export interface ProductDeployment {
    * behind the implementation's fallback are only in the interface).
    */
   abi?: string;
+  /**
+   * The deployments the implementation's constructor takes, when not the default (the compliance pipeline, the
+   * identity registry, the settlement engine and the lifecycle): a loyalty program takes the LoyaltyExchange.
+   */
+  constructorArgs?: string[];
 }
 
 export const products: Record<string, ProductDeployment> = {
   Equity: { productType: ProductType.Equity, lifecycle: "EquityLifecycle", abi: "IEquity" },
   Bond: { productType: ProductType.Bond, lifecycle: "BondLifecycle", abi: "IBond" },
   Fund: { productType: ProductType.Fund, lifecycle: "FundLifecycle", abi: "IFund" },
+  // Launched by merchants through the factory's `issueLoyaltyProgram`, not `issue`.
+  LoyaltyCredit: {
+    productType: ProductType.LoyaltyCredit,
+    abi: "ILoyaltyCredit",
+    constructorArgs: ["LoyaltyExchange"],
+  },
 };

@@ -94,6 +94,9 @@ export const targetsOf: Record<string, string[]> = {
   SettlementCoin: coins.map((coin) => coin.deployment),
 };
 
+/** `ILoyaltyCredit.ProgramTerms` as a canonical ABI tuple. */
+const LOYALTY_PROGRAM_TERMS = "(string,string,uint8,address,uint32,uint32,bool)";
+
 /** `IAssetFactory.IssueRequest` as a canonical ABI tuple. */
 const ISSUE_REQUEST =
   "(uint8,(string,string,uint8,bytes12,bytes12,uint16,address),(bytes32,string,bytes32)[],bytes,address[],address[]," +
@@ -233,6 +236,8 @@ export const permissions: Record<string, Record<string, RoleName>> = {
   },
   AssetFactory: {
     [`issue(${ISSUE_REQUEST})`]: "ISSUER",
+    // A merchant member launches its own loyalty programs (contracts/interfaces/tokens/ILoyaltyCredit.sol).
+    [`issueLoyaltyProgram(${LOYALTY_PROGRAM_TERMS})`]: "MERCHANT",
     "setProductImplementation(uint8,address)": "UPGRADER",
     "upgradeToAndCall(address,bytes)": "UPGRADER",
   },
@@ -317,6 +322,11 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "setInstrumentActive(uint32,bool)": "CLEARING_MEMBER",
     "submitBatch(bytes)": "CLEARING_MEMBER",
   },
+  // Loyalty conversions (contracts/tokens/loyalty/LoyaltyExchange.sol): the alliance's operator sets the rate and
+  // caps of each route between two programs; converting is the customer's own act (`publicFunctions`).
+  LoyaltyExchange: {
+    "setRoute(address,address,(uint64,uint64,uint128,uint128,uint32))": "GOVERNOR",
+  },
   SettlementCoin: {
     "configureMinter(address,uint256)": "MASTER_MINTER",
     "removeMinter(address)": "MASTER_MINTER",
@@ -373,6 +383,8 @@ export const authorityBuiltinFunctions: string[] = [
  * permissionless holder sync. Listed so the completeness test can tell "public by design" from "forgotten".
  */
 export const publicFunctions: Record<string, string[]> = {
+  // A customer converts its own credits on a route the alliance set (LoyaltyExchange checks rate and caps).
+  LoyaltyExchange: ["convert(address,address,uint256)"],
   // Applies the implementation the alliance set (UPGRADER, delayed) to listed assets.
   AssetFactory: ["rollOut(uint8,address[])"],
   // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
@@ -472,6 +484,40 @@ export const equityPermissions: Record<string, RoleName> = {
 export const equityPublicFunctions: string[] = ["claim(uint256)", "claimFor(uint256,address)"];
 
 /**
+ * A loyalty program (contracts/interfaces/tokens/ILoyaltyCredit.sol), launched by a merchant member through the
+ * factory's `issueLoyaltyProgram`: the program's merchant (ASSET_ISSUER on the program, powers that end with its
+ * suspension) issues credits and configures participants, transferability and validity; ASSET_FACTORY rolls out
+ * upgrades. Redemptions, transfers and approvals are customers' own acts (`loyaltyCreditPublicFunctions`).
+ */
+export const loyaltyCreditPermissions: Record<string, RoleName> = {
+  "issue(address,uint256)": "ASSET_ISSUER",
+  "setParticipant(address,bool)": "ASSET_ISSUER",
+  // The alliance's operator may also add or remove a participant (alliance-wide partners, a delisting).
+  "setParticipantByAlliance(address,bool)": "GOVERNOR",
+  "setTransferable(bool)": "ASSET_ISSUER",
+  "setValidity(uint32)": "ASSET_ISSUER",
+  // The merchant's own coin pool (its allowance to the program): the merchant sets the rate and caps.
+  "setCoinConversion((address,uint32,uint32,uint32,uint128,uint128))": "ASSET_ISSUER",
+  "upgradeToAndCall(address,bytes)": "ASSET_FACTORY",
+};
+
+/**
+ * Loyalty-program functions anyone may call: a customer's own credits (`redeem` checks the merchant participates
+ * and is in good standing; `transfer` checks the program allows transfers).
+ */
+export const loyaltyCreditPublicFunctions: string[] = [
+  "approve(address,uint256)",
+  "transfer(address,uint256)",
+  "transferFrom(address,address,uint256)",
+  "redeem(address,uint256)",
+  // Paid by the coin from the merchant's pool; the coin checks the customer may hold it.
+  "convertToCoin(uint256)",
+  // The LoyaltyExchange alone (an immutable of the implementation; LoyaltyCreditOnlyExchange otherwise).
+  "convertOut(address,uint256,address)",
+  "convertIn(address,uint256,address)",
+];
+
+/**
  * The product tables, by product contract (config/products.ts). Each is applied once to its product type's
  * template target in the authority (`AllianceAuthority.productTarget`), not per asset: every asset of the type,
  * whoever issued it, is guarded by it (DESIGN.md §6). `deploy/90_roles.ts` applies them with the rest.
@@ -480,6 +526,7 @@ export const productPermissions: Record<string, Record<string, RoleName>> = {
   Equity: equityPermissions,
   Bond: bondPermissions,
   Fund: fundPermissions,
+  LoyaltyCredit: loyaltyCreditPermissions,
 };
 
 /**
@@ -499,6 +546,7 @@ export const productPublicFunctions: Record<string, string[]> = {
     "recordRecovery(address,address)",
   ],
   Bond: [...securityTokenPublicFunctions, ...bondPublicFunctions],
+  LoyaltyCredit: loyaltyCreditPublicFunctions,
   Fund: [
     ...securityTokenPublicFunctions,
     ...fundPublicFunctions,

@@ -25,5 +25,5 @@ const func: DeployFunction = async (hre) => {
   }
 };
 func.tags = ["products", "core"];
-func.dependencies = ["compliance", "identity", "settlement"];
+func.dependencies = ["compliance", "identity", "settlement", "loyalty"];
 export default func;

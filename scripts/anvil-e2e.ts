@@ -11,7 +11,8 @@
  * config/roles.ts (`roles:diff` finds nothing).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, HDNodeWallet, Mnemonic, Wallet, ethers, type Signer } from "ethers";
 import { ANVIL_CHAIN_ID, ANVIL_PORT } from "../config/networks";
@@ -152,6 +153,78 @@ async function checkResumedDeploy(
   );
 }
 
+/** Runs `investors:import` on anvil; with `killAfter`, kills it once its progress shows that many registered. */
+function runImport(
+  mnemonic: string,
+  file: string,
+  killAfter?: number,
+): Promise<{ killed: boolean; status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      "npx",
+      ["hardhat", "investors:import", "--network", "anvil", "--file", file, "--batch", "100"],
+      {
+        cwd: root,
+        env: { ...process.env, ASSETLEDGER_MNEMONIC: mnemonic, ANVIL_PORT: String(ANVIL_PORT) },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    let killed = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const done = [...output.matchAll(/ ([\d,]+)\/300 /g)].map((m) => Number(m[1].replace(/,/g, "")));
+      if (killAfter !== undefined && !killed && done.some((n) => n >= killAfter)) {
+        killed = true;
+        process.kill(-child.pid!, "SIGKILL");
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ killed, status, output }));
+  });
+}
+
+async function checkInvestorImport(mnemonic: string, identity: Contract): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "import-"));
+  try {
+    const file = join(dir, "investors.csv");
+    const rows = ["investor,country,claims,expiry,wallets"];
+    for (let i = 0; i < 300; i++) {
+      rows.push(
+        `e2e-${i},HK,KYC AML,2036-01-01,${ethers.getAddress(ethers.dataSlice(ethers.id(`e2e wallet ${i}`), 0, 20))}`,
+      );
+    }
+    writeFileSync(file, rows.join("\n") + "\n");
+    const before = Number(await identity.investorCount());
+    const first = await runImport(mnemonic, file, 100);
+    check("the CSV import is killed after its first batch", first.killed, first.killed ? "" : first.output.slice(-300));
+    const afterKill = Number(await identity.investorCount());
+    check("the killed import registered part of the file", afterKill > before && afterKill < before + 300);
+    const second = await runImport(mnemonic, file);
+    const resumed =
+      second.status === 0 &&
+      new RegExp(`${before + 300 - afterKill} registered, ${afterKill - before} already registered`).test(
+        second.output,
+      );
+    check(
+      "the import run again finishes, skipping those already registered",
+      resumed,
+      resumed ? "" : second.output.slice(-300),
+    );
+    const events = await identity.queryFilter(identity.filters.InvestorRegistered());
+    const ids = events.map((e) => (e as ethers.EventLog).args.investor as string);
+    check(
+      "every investor of the file is registered once",
+      Number(await identity.investorCount()) === before + 300 && new Set(ids).size === ids.length,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (!anvilBinary()) {
     if (process.platform === "linux" && process.arch === "x64") throw new Error("anvil binary missing: run npm ci");
@@ -243,6 +316,10 @@ async function main(): Promise<void> {
     check("alice may hold the USD settlement coin", await coin.isEligible(alice.address));
     check("bob may not hold it", !(await coin.isEligible(bob.address)));
     check("the coin has 6 decimals", (await coin.decimals()) === 6n);
+
+    // The operator CLI's investor import over JSON-RPC: a CSV of 300 investors, the import killed after its first
+    // batch and run again: everyone registered once.
+    await checkInvestorImport(mnemonic, identity);
 
     // A second deploy changes nothing.
     const block = await provider.getBlockNumber();

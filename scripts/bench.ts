@@ -38,6 +38,7 @@ import {
 } from "../sdk/signatures";
 import { consentsOf, type Instruction, settlementDomainOf, signInstruction } from "../sdk/settlement";
 import { benchNet, type NetBenchResult } from "./lib/netBench";
+import { benchImportInvestors } from "./lib/cliBench";
 
 interface Row {
   id: string;
@@ -376,6 +377,9 @@ async function main(): Promise<void> {
   const trex = await benchTrex(deployer, await ethers.getContractFactory("PlainERC20"));
   const firstThroughput = rows.findIndex((row) => row.kind === "throughput");
   rows.splice(firstThroughput < 0 ? rows.length : firstThroughput, 0, ...trexRows(trex));
+
+  /* OPERATOR CLI (issue 21): a CSV of 10,000 investors imported as `investors:import` does */
+  rows.push(await benchImportInvestors(kyc));
 
   /* BATCH NET SETTLEMENT (issue 19): last, as its world (1,000 participants, 100 Equities) is the largest setup */
   const net = await benchNet();

@@ -42,7 +42,10 @@ async function allAssetsOf(factory: AssetFactory, productType: number, pageSize 
   return out;
 }
 
-task("asset:list", "Lists the assets the factory issued, by issuer and/or product type")
+task(
+  "asset:list",
+  "Lists the assets the factory issued, by issuer and/or product type — e.g. npx hardhat asset:list --product Bond",
+)
   .addOptionalParam("issuer", "only this issuer's assets (named account or address)")
   .addOptionalParam("product", "only this product type (Equity, Bond, Fund…)")
   .setAction(async (args: { issuer?: string; product?: string }, hre) => {
@@ -90,7 +93,10 @@ task("asset:list", "Lists the assets the factory issued, by issuer and/or produc
     return rows;
   });
 
-task("register:export", "Exports an asset's ownership register (investor, wallets, balance, share) as CSV")
+task(
+  "register:export",
+  "Exports an asset's ownership register (investor, wallets, balance, share) as CSV — e.g. npx hardhat register:export --asset 0x… --snapshot 3 --out register.csv",
+)
   .addParam("asset", "the asset's address")
   .addOptionalParam("snapshot", "a record-date snapshot id", undefined, types.string)
   .addOptionalParam("block", "a block number (default: the latest)", undefined, types.int)
@@ -124,7 +130,10 @@ task("register:export", "Exports an asset's ownership register (investor, wallet
     },
   );
 
-task("product:upgrade", "Validates a product's new implementation against the current one, deploys it and schedules it")
+task(
+  "product:upgrade",
+  "Validates a product's new implementation against the current one, deploys it and schedules it — e.g. npx hardhat product:upgrade --product Equity --implementation EquityV2",
+)
   .addParam("product", "the product type (Equity, Bond, Fund…)")
   .addParam(
     "implementation",
@@ -186,7 +195,10 @@ task("product:upgrade", "Validates a product's new implementation against the cu
     return { implementation, operationId, executed: false, due };
   });
 
-task("product:rollout", "Upgrades a product type's assets to its current implementation")
+task(
+  "product:rollout",
+  "Upgrades a product type's assets to its current implementation — e.g. npx hardhat product:rollout --product Equity --batch 50",
+)
   .addParam("product", "the product type (Equity, Bond, Fund…)")
   .addOptionalParam("assets", "comma-separated assets (default: every asset of the type in the registry)")
   .addOptionalParam("batch", "assets per transaction", 50, types.int)
@@ -198,10 +210,14 @@ task("product:rollout", "Upgrades a product type's assets to its current impleme
     const assets = args.assets
       ? args.assets.split(",").map((asset) => hre.ethers.getAddress(asset.trim()))
       : await allAssetsOf(factory, productType);
+    const { progress } = await import("../scripts/lib/progress");
+    const bar = progress(`${args.product} rollout`, assets.length);
     for (let i = 0; i < assets.length; i += args.batch) {
-      await (await factory.rollOut(productType, assets.slice(i, i + args.batch))).wait();
+      const batch = assets.slice(i, i + args.batch);
+      await (await factory.rollOut(productType, batch)).wait();
+      bar.tick(batch.length);
     }
-    console.log(
+    bar.done(
       `${assets.length} ${args.product} asset(s) upgraded to ${await factory.productImplementation(productType)}`,
     );
     return assets;

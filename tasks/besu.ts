@@ -26,7 +26,10 @@ function list(value: string): string[] {
     .filter((item) => item !== "");
 }
 
-task("besu:kit", "Writes the reference network's files from config/besu.ts (blockchain config, node configs)")
+task(
+  "besu:kit",
+  "Writes the reference network's files from config/besu.ts (blockchain config, node configs) — e.g. npx hardhat besu:kit --bootnodes enode://…@10.0.0.1:30303",
+)
   .addOptionalParam("out", "Directory to write into", "networks/besu-qbft")
   .addOptionalParam("bootnodes", "Comma-separated enode URLs for every node's config (default none)", "")
   .addOptionalParam("chainId", "Chain id (default config/besu.ts)", undefined, types.int)
@@ -39,7 +42,10 @@ task("besu:kit", "Writes the reference network's files from config/besu.ts (bloc
       write(join(args.out, `node-${i + 1}`, "config.toml"), nodeConfigOf(i, bootnodes));
   });
 
-task("besu:genesis", "Writes a QBFT genesis for the given validators' node addresses (config/besu.ts)")
+task(
+  "besu:genesis",
+  "Writes a QBFT genesis for the given validators' node addresses (config/besu.ts) — e.g. npx hardhat besu:genesis --validators 0x…,0x…,0x…,0x… --out genesis.json",
+)
   .addParam("validators", "Comma-separated validator node addresses (e.g. from `besu public-key export-address`)")
   .addOptionalParam("out", "File to write", "genesis.json")
   .addOptionalParam("chainId", "Chain id (default config/besu.ts)", undefined, types.int)
@@ -50,7 +56,10 @@ task("besu:genesis", "Writes a QBFT genesis for the given validators' node addre
     return genesis;
   });
 
-task("besu:allowlists", "Exports the member registry as the nodes' local-permissioning allow-lists")
+task(
+  "besu:allowlists",
+  "Exports the member registry as the nodes' local-permissioning allow-lists — e.g. npx hardhat besu:allowlists --network besu --nodes member-nodes.json --extra 0x…",
+)
   .addParam("nodes", 'JSON file: { "<member account>": ["enode://…@host:port", …], … }')
   .addOptionalParam("extra", "Comma-separated extra accounts allowed to send (deployer, operators)", "")
   .addFlag("investors", "Also allow every wallet of every registered investor")

@@ -13,6 +13,7 @@ import type { Compliance, IdentityRegistry, MemberRegistry } from "../typechain-
 import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
 import "./assets";
 import "./besu";
+import "./operators";
 import "./sdk";
 
 /** The kinds a member can have, for help texts and errors. */
@@ -25,18 +26,22 @@ async function contract<T>(hre: HardhatRuntimeEnvironment, name: string, signerN
   return (await hre.ethers.getContractAt(name, deployment.address, signer)) as unknown as T;
 }
 
-task("roles:diff", "Lists what applying config/roles.ts would change on this network (nothing when in sync)").setAction(
-  async (_args, hre) => {
-    const { applyRoles } = await import("../scripts/lib/roles");
-    const { deployer } = await hre.getNamedAccounts();
-    const changes = await applyRoles(hre, { from: deployer, dryRun: true });
-    if (changes.length === 0) console.log("The authority matches config/roles.ts.");
-    for (const change of changes) console.log(`${change.action} ${change.detail}`);
-    return changes;
-  },
-);
+task(
+  "roles:diff",
+  "Lists what applying config/roles.ts would change on this network (nothing when in sync) — e.g. npx hardhat roles:diff --network besu",
+).setAction(async (_args, hre) => {
+  const { applyRoles } = await import("../scripts/lib/roles");
+  const { deployer } = await hre.getNamedAccounts();
+  const changes = await applyRoles(hre, { from: deployer, dryRun: true });
+  if (changes.length === 0) console.log("The authority matches config/roles.ts.");
+  for (const change of changes) console.log(`${change.action} ${change.detail}`);
+  return changes;
+});
 
-task("members:list", "Lists the alliance's members with their kind, status and roles").setAction(async (_args, hre) => {
+task(
+  "members:list",
+  "Lists the alliance's members with their kind, status and roles — e.g. npx hardhat members:list --network besu",
+).setAction(async (_args, hre) => {
   const { Role } = await import("../config/roles");
   const members = await contract<MemberRegistry>(hre, "MemberRegistry");
   const names = Object.entries(Role);
@@ -57,7 +62,10 @@ task("members:list", "Lists the alliance's members with their kind, status and r
   return rows;
 });
 
-task("member:admit", "Admits a member and grants it the roles of its kind (config/roles.ts)")
+task(
+  "member:admit",
+  'Admits a member and grants it the roles of its kind (config/roles.ts) — e.g. npx hardhat member:admit --account 0x… --kind KycProvider --name "KYC Co" --lei 5493001KJTIIGC8Y1R12',
+)
   .addParam("account", "the member's account")
   .addParam("kind", `one of ${KINDS}`)
   .addParam("name", "display name")
@@ -74,7 +82,10 @@ task("member:admit", "Admits a member and grants it the roles of its kind (confi
     console.log(`${args.name} (${args.account}) admitted as ${args.kind}: ${roles.join(", ")}`);
   });
 
-task("investor:register", "Registers an investor with its wallets (as a KYC provider)")
+task(
+  "investor:register",
+  "Registers an investor with its wallets (as a KYC provider) — e.g. npx hardhat investor:register --investor client-42 --country 344 --claims KYC,AML --days 365 --wallets 0x…",
+)
   .addParam("investor", "the KYC provider's reference for the investor (hashed into the on-chain id)")
   .addParam("country", "ISO 3166-1 numeric country code", undefined, types.int)
   .addParam("claims", "comma-separated claim names from sdk/claims.ts, e.g. KYC,AML,PROFESSIONAL")
@@ -103,7 +114,10 @@ task("investor:register", "Registers an investor with its wallets (as a KYC prov
     },
   );
 
-task("transfer:explain", "Says whether the compliance pipeline allows a transfer, and why not")
+task(
+  "transfer:explain",
+  "Says whether the compliance pipeline allows a transfer, and why not — e.g. npx hardhat transfer:explain --asset 0x… --from 0x… --to 0x… --amount 100",
+)
   .addParam("asset", "the asset's address")
   .addParam("from", "the sender (the zero address for a mint)")
   .addParam("to", "the recipient")

@@ -20,7 +20,10 @@ task(TASK_COMPILE).setAction(async (args: { quiet?: boolean }, hre, runSuper) =>
   return result;
 });
 
-task("addresses:export", "Writes the address book (deployments of every network present, keyed by chain id) as JSON")
+task(
+  "addresses:export",
+  "Writes the address book (deployments of every network present, keyed by chain id) as JSON — e.g. npx hardhat addresses:export --out addresses.json",
+)
   .addOptionalParam("out", "the file to write (default: print it)", "")
   .setAction(async (args: { out: string }, hre) => {
     const { addressBookOf } = await import("../scripts/lib/sdk");

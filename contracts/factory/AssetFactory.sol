@@ -10,12 +10,13 @@ import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.s
 import {Roles} from "../access/Roles.sol";
 import {IAllianceAuthority} from "../interfaces/access/IAllianceAuthority.sol";
 import {IAssetFactory} from "../interfaces/factory/IAssetFactory.sol";
+import {ILoyaltyCredit} from "../interfaces/tokens/ILoyaltyCredit.sol";
 import {ISecurityToken} from "../interfaces/tokens/ISecurityToken.sol";
 import {ProductType} from "../types/ProductType.sol";
 
 /// @title AssetFactory
-/// @notice Issues securities of every product type in one transaction and keeps the asset registry; rolls
-/// product upgrades out to issued assets. See `IAssetFactory`.
+/// @notice Issues securities of every product type in one transaction, launches merchants' loyalty programs, and
+/// keeps the asset registry; rolls product upgrades out to issued assets. See `IAssetFactory`.
 /// @dev Proxies: each asset is an ERC-1967 (UUPS) proxy of its product's implementation, not a beacon proxy. A
 /// beacon would upgrade every asset of a type in one step, but every call to every asset — each transfer — would
 /// pay a cold call to the beacon (≈ 4–5 k gas, DESIGN.md §1) on a budget of 1.6 × a plain ERC-20 transfer. With
@@ -83,12 +84,12 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
     function issue(IssueRequest calldata request) external restricted returns (address asset) {
         AssetFactoryStorage storage $ = _getAssetFactoryStorage();
         ProductType productType = request.productType;
-        require(productType != ProductType.None, AssetFactoryInvalidProductType(productType));
-        uint256 product = $.products[productType];
-        address implementation = address(uint160(product));
-        require(implementation != address(0), AssetFactoryNoImplementation(productType));
-        uint256 index = product >> _COUNT_SHIFT;
-        require(index < type(uint32).max, AssetFactoryRegistryFull(productType));
+        // A loyalty program is not a security: it is launched by `issueLoyaltyProgram`.
+        require(
+            productType != ProductType.None && productType != ProductType.LoyaltyCredit,
+            AssetFactoryInvalidProductType(productType)
+        );
+        (address implementation, uint256 index) = _nextOf($, productType);
         address issuer = _msgSender();
         IAllianceAuthority authority_ = IAllianceAuthority(authority());
 
@@ -112,18 +113,26 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
             authority_.setAssetRole(asset, Roles.ASSET_ADMINISTRATOR, request.administrators[i], true);
         }
         _configureCompliance(asset, request.compliance);
+        _record($, productType, index, implementation, asset, issuer);
+    }
 
-        $.products[productType] = uint160(implementation) | ((index + 1) << _COUNT_SHIFT);
-        uint256 issuerWord = $.issuers[issuer];
-        $.entries[productType][index] =
-            uint160(asset) |
-            (block.timestamp << _ISSUED_AT_SHIFT) |
-            ((issuerWord >> _HEAD_SHIFT) << _PREVIOUS_SHIFT);
-        // The count is a 32-bit field: the checked uint32 increment reverts (an issuer's 2^32-th asset, out of
-        // reach in practice) before it could spill into the head ref.
-        uint32 issuerCount = uint32(issuerWord) + 1;
-        $.issuers[issuer] = issuerCount | (_ref(productType, index) << _HEAD_SHIFT);
-        emit AssetIssued(asset, productType, issuer, implementation, index);
+    /// @inheritdoc IAssetFactory
+    function issueLoyaltyProgram(ILoyaltyCredit.ProgramTerms calldata terms) external restricted returns (address) {
+        AssetFactoryStorage storage $ = _getAssetFactoryStorage();
+        ProductType productType = ProductType.LoyaltyCredit;
+        (address implementation, uint256 index) = _nextOf($, productType);
+        ILoyaltyCredit.ProgramTerms memory programTerms = terms;
+        programTerms.merchant = _msgSender();
+        IAllianceAuthority authority_ = IAllianceAuthority(authority());
+        address program = address(
+            new ERC1967Proxy(
+                implementation,
+                abi.encodeCall(ILoyaltyCredit.initialize, (address(authority_), programTerms))
+            )
+        );
+        authority_.registerAsset(program, productType, programTerms.merchant);
+        _record($, productType, index, implementation, program, programTerms.merchant);
+        return program;
     }
 
     /* PRODUCT UPGRADES */
@@ -218,10 +227,45 @@ contract AssetFactory is IAssetFactory, AccessManagedUpgradeable, UUPSUpgradeabl
         info.productType = authority_.productOf(asset);
         if (info.productType == ProductType.None) return info;
         info.issuer = authority_.issuerOf(asset);
-        info.instrument = ISecurityToken(asset).instrument();
+        // Products that are not securities (a loyalty program) have no instrument: left empty.
+        if (info.productType != ProductType.LoyaltyCredit) info.instrument = ISecurityToken(asset).instrument();
     }
 
     /* INTERNAL */
+
+    /// @dev The implementation a new `productType` asset is a proxy of, and the asset's index.
+    function _nextOf(
+        AssetFactoryStorage storage $,
+        ProductType productType
+    ) private view returns (address implementation, uint256 index) {
+        uint256 product = $.products[productType];
+        implementation = address(uint160(product));
+        require(implementation != address(0), AssetFactoryNoImplementation(productType));
+        index = product >> _COUNT_SHIFT;
+        require(index < type(uint32).max, AssetFactoryRegistryFull(productType));
+    }
+
+    /// @dev Records `asset`, the `index`-th `productType` asset, issued by `issuer` from `implementation`.
+    function _record(
+        AssetFactoryStorage storage $,
+        ProductType productType,
+        uint256 index,
+        address implementation,
+        address asset,
+        address issuer
+    ) private {
+        $.products[productType] = uint160(implementation) | ((index + 1) << _COUNT_SHIFT);
+        uint256 issuerWord = $.issuers[issuer];
+        $.entries[productType][index] =
+            uint160(asset) |
+            (block.timestamp << _ISSUED_AT_SHIFT) |
+            ((issuerWord >> _HEAD_SHIFT) << _PREVIOUS_SHIFT);
+        // The count is a 32-bit field: the checked uint32 increment reverts (an issuer's 2^32-th asset, out of
+        // reach in practice) before it could spill into the head ref.
+        uint32 issuerCount = uint32(issuerWord) + 1;
+        $.issuers[issuer] = issuerCount | (_ref(productType, index) << _HEAD_SHIFT);
+        emit AssetIssued(asset, productType, issuer, implementation, index);
+    }
 
     function _configureCompliance(address asset, ComplianceSetup calldata setup) private {
         ISecurityToken(asset).compliance().configureNewAsset(

@@ -9,9 +9,12 @@ export function productImplementationName(product: string): string {
 /**
  * The constructor arguments of `product`'s implementation on this network: the compliance pipeline, the
  * identity registry, the settlement engine (deploy/35_settlement.ts, the notary of the token's holds) and, for
- * products with a lifecycle contract (config/products.ts), its deployment.
+ * products with a lifecycle contract (config/products.ts), its deployment; or the deployments the product names
+ * (`constructorArgs`).
  */
 export async function productConstructorArgs(hre: HardhatRuntimeEnvironment, product: string): Promise<string[]> {
+  const own = products[product]?.constructorArgs;
+  if (own) return Promise.all(own.map(async (name) => (await hre.deployments.get(name)).address));
   const compliance = await hre.deployments.get("Compliance");
   const identity = await hre.deployments.get("IdentityRegistry");
   const settlement = await hre.deployments.get("Settlement");

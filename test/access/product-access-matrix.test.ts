@@ -11,6 +11,7 @@ import { shouldBehaveLikeRestricted } from "../behaviors/restricted";
 import { coreFixture } from "../fixtures/core";
 import { issueAsset, productTerms } from "../fixtures/assets";
 import { extraSigner } from "../fixtures/security";
+import { launchProgram } from "../fixtures/loyalty";
 
 /**
  * The access matrix of every product table (config/roles.ts `productPermissions`), on assets issued through the
@@ -24,6 +25,7 @@ describe("product access matrix", function () {
 
     describe(product, function () {
       async function productFixture() {
+        if (product === "LoyaltyCredit") return loyaltyProgramFixture();
         const { accounts, contracts } = await coreFixture();
         const terms = productTerms[product];
         if (!terms) throw new Error(`test/fixtures/assets.ts productTerms has no entry for ${product}`);
@@ -116,6 +118,36 @@ describe("product access matrix", function () {
     });
   }
 });
+
+/**
+ * Two loyalty programs, launched by two Merchant members through the factory's `issueLoyaltyProgram` (a program
+ * has no agents or administrators: its table holds ASSET_ISSUER and ASSET_FACTORY functions only).
+ */
+async function loyaltyProgramFixture() {
+  const { accounts, contracts } = await coreFixture();
+  const [merchant, otherIssuer, agent, administrator, otherAgent, otherAdministrator] = await Promise.all(
+    ["matrix merchant", "other merchant", "agent", "administrator", "other agent", "other administrator"].map(
+      extraSigner,
+    ),
+  );
+  const registry = contracts.members.connect(accounts.governor);
+  await seatMember(registry, merchant.address, "Merchant", "Matrix Merchant");
+  await seatMember(registry, otherIssuer.address, "Merchant", "Other Merchant");
+  const program = await launchProgram(contracts.factory, merchant);
+  const other = await launchProgram(contracts.factory, otherIssuer);
+  return {
+    accounts,
+    contracts,
+    asset: await program.getAddress(),
+    other: await other.getAddress(),
+    iface: await productInterface(hre, "LoyaltyCredit"),
+    agent,
+    administrator,
+    otherIssuer,
+    otherAgent,
+    otherAdministrator,
+  };
+}
 
 /** Whether `name` is compiled in this build (a product not merged yet has no artifact). */
 function hasArtifact(name: string): boolean {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.27;
 
 import {ICompliance} from "../compliance/ICompliance.sol";
 import {IERC1643} from "../tokens/IERC1643.sol";
+import {ILoyaltyCredit} from "../tokens/ILoyaltyCredit.sol";
 import {ISecurityToken} from "../tokens/ISecurityToken.sol";
 import {ProductType} from "../../types/ProductType.sol";
 
@@ -68,7 +69,7 @@ interface IAssetFactory {
     /// @notice What the registry and the authority know about an asset.
     /// @param productType Its product type (`None`: not an asset of the alliance).
     /// @param issuer Its issuer now (the authority's ASSET_ISSUER of the asset).
-    /// @param instrument What the security is, as the token records it.
+    /// @param instrument What the security is, as the token records it (empty for a loyalty program).
     struct AssetInfo {
         ProductType productType;
         address issuer;
@@ -124,6 +125,15 @@ interface IAssetFactory {
     /// @return asset The new asset's address.
     /// @custom:access ISSUER
     function issue(IssueRequest calldata request) external returns (address asset);
+
+    /// @notice Launches a loyalty program (product type LoyaltyCredit) for the calling merchant member: deploys a
+    /// proxy of the product's implementation initialized with `terms` (`merchant` = caller), registers it with the
+    /// authority with the caller as its issuer (so the LoyaltyCredit product table's ASSET_ISSUER functions are the
+    /// merchant's, and end with its suspension), and records it in the registry. `issue` refuses LoyaltyCredit.
+    /// @dev Reverts with `LoyaltyCreditInvalidTerms` (from the program's initializer) for out-of-range terms.
+    /// @return program The program's address (its ERC-20).
+    /// @custom:access MERCHANT
+    function issueLoyaltyProgram(ILoyaltyCredit.ProgramTerms calldata terms) external returns (address program);
 
     /* PRODUCT UPGRADES */
 

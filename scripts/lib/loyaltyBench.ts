@@ -1,0 +1,136 @@
+/**
+ * Loyalty-credit bench rows (`loyalty.issue`, `loyalty.redeem`, `loyalty.transfer`), each beside an OpenZeppelin
+ * ERC-20 transfer to an existing holder measured in the same run (`PlainERC20`, the yardstick of
+ * `erc20.transfer.existing`). Expects the core deployed (deploy tag `core`, roles applied). scripts/bench.ts adds
+ * the rows to its table.
+ */
+import { deployments, ethers } from "hardhat";
+import type { ContractTransactionResponse, Signer } from "ethers";
+import type { AssetFactory, LoyaltyCredit, MemberRegistry } from "../../typechain-types";
+import { seatMember } from "./members";
+
+/** One bench row (the shape of scripts/bench.ts `Row`). */
+export interface LoyaltyBenchRow {
+  id: string;
+  kind: "gas";
+  value: number;
+  unit: string;
+  note: string;
+}
+
+export interface LoyaltyBenchResult {
+  rows: LoyaltyBenchRow[];
+  /** The OpenZeppelin ERC-20 transfer to an existing holder, measured in this run. */
+  erc20Existing: number;
+  /** `loyalty.redeem` and `loyalty.transfer` ÷ `erc20Existing` (target ≤ 1.5). */
+  ratios: { redeem: number; transfer: number };
+}
+
+const DAY = 86_400;
+
+async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
+  return Number((await (await tx).wait())!.gasUsed);
+}
+
+/** Moves the chain to noon of the next day (a new expiry period of a daily program). */
+async function nextDay(): Promise<void> {
+  const now = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await ethers.provider.send("evm_setNextBlockTimestamp", [(Math.floor(now / DAY) + 1) * DAY + DAY / 2]);
+  await ethers.provider.send("evm_mine", []);
+}
+
+/**
+ * Seats a Merchant member (the governor admits it), launches a daily program with 30-day validity through the
+ * factory, and measures:
+ * - `loyalty.issue`: credits to a customer who already holds credits, in a new bucket (a day's purchase);
+ * - `loyalty.redeem`: a customer holding four buckets (four days) redeems across all four at the merchant;
+ * - `loyalty.transfer`: a customer holding four buckets transfers across all four to a customer who holds one.
+ */
+export async function benchLoyalty(parties: { deployer: Signer; governor: Signer }): Promise<LoyaltyBenchResult> {
+  const { deployer, governor } = parties;
+  const factory = (await ethers.getContractAt(
+    "AssetFactory",
+    (await deployments.get("AssetFactory")).address,
+  )) as unknown as AssetFactory;
+  const members = (await ethers.getContractAt(
+    "MemberRegistry",
+    (await deployments.get("MemberRegistry")).address,
+  )) as unknown as MemberRegistry;
+  const wallet = async (label: string) => {
+    const w = new ethers.Wallet(ethers.id(`bench:loyalty:${label}`), ethers.provider);
+    await (await deployer.sendTransaction({ to: w.address, value: ethers.parseEther("10") })).wait();
+    return w;
+  };
+  const [merchant, spender, sender, receiver, regular] = await Promise.all(
+    ["merchant", "spender", "sender", "receiver", "regular"].map(wallet),
+  );
+  await seatMember(members.connect(governor), merchant.address, "Merchant", "Bench Merchant");
+  const terms = {
+    name: "Bench Points",
+    symbol: "BPT",
+    decimals: 0,
+    merchant: ethers.ZeroAddress,
+    periodLength: DAY,
+    validity: 30 * DAY,
+    transferable: true,
+  };
+  const address = await factory.connect(merchant).issueLoyaltyProgram.staticCall(terms);
+  await (await factory.connect(merchant).issueLoyaltyProgram(terms)).wait();
+  const program = (await ethers.getContractAt("LoyaltyCredit", address)) as unknown as LoyaltyCredit;
+  await (await program.connect(merchant).setParticipant(merchant.address, true)).wait();
+
+  // Four daily buckets for the spender and the sender; one for the receiver and the regular customer.
+  for (let day = 0; day < 4; day++) {
+    await nextDay();
+    await (await program.connect(merchant).issue(spender.address, 100n)).wait();
+    await (await program.connect(merchant).issue(sender.address, 100n)).wait();
+    if (day === 0) {
+      await (await program.connect(merchant).issue(receiver.address, 100n)).wait();
+      await (await program.connect(merchant).issue(regular.address, 100n)).wait();
+    }
+  }
+  await nextDay();
+  const issue = await gasOf(program.connect(merchant).issue(regular.address, 100n));
+  const redeem = await gasOf(program.connect(spender).redeem(merchant.address, 350n));
+  const transfer = await gasOf(program.connect(sender).transfer(receiver.address, 350n));
+  if (
+    (await program.bucketsOf(spender.address)).length !== 1 ||
+    (await program.bucketsOf(sender.address)).length !== 1
+  ) {
+    throw new Error("loyalty bench: the spend did not cross four buckets");
+  }
+
+  const erc20 = await ethers.deployContract("PlainERC20", [10n ** 30n], deployer);
+  const holder = ethers.Wallet.createRandom().address;
+  await (await erc20.transfer(holder, 1n)).wait();
+  const erc20Existing = await gasOf(erc20.transfer(holder, 1n));
+  const ratio = (value: number) => value / erc20Existing;
+  const times = (value: number) => `${ratio(value).toFixed(3)}× erc20.transfer.existing (${erc20Existing})`;
+  return {
+    erc20Existing,
+    ratios: { redeem: ratio(redeem), transfer: ratio(transfer) },
+    rows: [
+      {
+        id: "loyalty.issue",
+        kind: "gas",
+        value: issue,
+        unit: "gas",
+        note: `merchant issues credits in a new daily bucket to a customer holding one; ${times(issue)}`,
+      },
+      {
+        id: "loyalty.redeem",
+        kind: "gas",
+        value: redeem,
+        unit: "gas",
+        note: `customer redeems across 4 buckets at a participating merchant (burned); ${times(redeem)}; target ≤ 1.5×`,
+      },
+      {
+        id: "loyalty.transfer",
+        kind: "gas",
+        value: transfer,
+        unit: "gas",
+        note: `across 4 buckets to a customer holding one; ${times(transfer)}; target ≤ 1.5×`,
+      },
+    ],
+  };
+}
