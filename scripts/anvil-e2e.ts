@@ -19,6 +19,8 @@ import { ANVIL_CHAIN_ID, ANVIL_PORT } from "../config/networks";
 import { Claim, claimsOf } from "../sdk/claims";
 import { anvilBinary, isAlive, startAnvil, type AnvilNode } from "./lib/anvil";
 import { seatMember } from "./lib/members";
+import { prepareDappWorld, runDappExample } from "./lib/dapp";
+import { buildSdk, packSdk } from "./sdk-pack";
 import type { MemberRegistry } from "../typechain-types";
 
 const root = join(__dirname, "..");
@@ -306,6 +308,59 @@ async function main(): Promise<void> {
     check("the deployer's nonce is unchanged", (await provider.getTransactionCount(deployer.address)) === nonce);
     check("a second deploy deploys no contract", JSON.stringify(deployed()) === JSON.stringify(first));
     check("a second deploy reuses every deployment", !/deploying "/.test(output));
+
+    // The packed SDK's example dApp (examples/dapp): installed from the tarball, it reads a register, explains a
+    // refused transfer and relays a gasless coin payment.
+    {
+      const world = await prepareDappWorld(provider, wallet, contractAt);
+      const started = Date.now();
+      const built = buildSdk();
+      const packed = packSdk();
+      const dapp = runDappExample(packed.tarball, `http://127.0.0.1:${ANVIL_PORT}`, world);
+      const { register, refusal, payment } = dapp.result;
+      console.log(dapp.output.replace(/^/gm, "    | ").trimEnd());
+      const timings = { ...built, ...dapp.times };
+      console.log(
+        `  sdk tarball ${(packed.bytes / 1024).toFixed(1)} kB; ${Object.entries(timings)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(", ")}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`,
+      );
+      check("the example installs the SDK from its tarball, inside its own copy", dapp.installedInside);
+      check(
+        "the example runs on the anvil chain, found in the bundled address book",
+        dapp.result.chainId === ANVIL_CHAIN_ID,
+      );
+      const balances = register.rows.map((row) => row.balance);
+      const shares = [world.shares.holder, world.shares.payee].map(String);
+      const readsRegister =
+        register.reconciled &&
+        register.supply === String(world.shares.holder + world.shares.payee) &&
+        JSON.stringify(balances) === JSON.stringify(shares);
+      check(
+        "the example reads the equity's register: two investors, reconciled",
+        readsRegister,
+        readsRegister ? "" : JSON.stringify(register),
+      );
+      const explains =
+        refusal.code === 2 && /^RecipientNotVerified \(2\)/.test(refusal.explanation) && /code 2/.test(refusal.revert);
+      check(
+        "the example explains the refused transfer to an unregistered wallet (RecipientNotVerified, 2)",
+        explains,
+        explains ? "" : JSON.stringify(refusal),
+      );
+      const pays =
+        payment.holderPaid === payment.amount &&
+        payment.payeeReceived === payment.amount &&
+        !payment.relayerIsHolder &&
+        payment.nonceUsed &&
+        payment.relayer === world.relayer.address;
+      check(
+        "the example's gasless payment moves the coin from the holder to the payee, submitted by another account",
+        pays,
+        pays ? "" : JSON.stringify(payment),
+      );
+      check("the relayer held no ether", (await provider.getBalance(world.relayer.address)) === 0n);
+    }
   } finally {
     if (node) {
       const pid = node.process.pid!;

@@ -14,6 +14,7 @@ import { isMemberKindName, MemberKind, MemberStatus } from "../sdk/members";
 import "./assets";
 import "./besu";
 import "./operators";
+import "./sdk";
 
 /** The kinds a member can have, for help texts and errors. */
 const KINDS = Object.keys(MemberKind).filter(isMemberKindName).join(", ");
