@@ -24,6 +24,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 // A command on the `besu` network needs its environment (config/networks.ts): say what is missing before anything
 // is sent, naming each variable.
+// On a separate chain, deployments resume without deploying twice what a killed run sent (scripts/lib/resumable.ts).
+extendEnvironment((hre) => {
+  if (hre.network.name === "hardhat") return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { makeDeploysResumable } = require("./scripts/lib/resumable") as typeof import("./scripts/lib/resumable");
+  makeDeploysResumable(hre);
+});
+
 extendEnvironment((hre) => {
   if (hre.network.name !== "besu") return;
   const problems = besuEnvProblems(process.env);
