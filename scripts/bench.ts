@@ -40,6 +40,7 @@ import { consentsOf, type Instruction, settlementDomainOf, signInstruction } fro
 import { benchNet, type NetBenchResult } from "./lib/netBench";
 import { benchImportInvestors } from "./lib/cliBench";
 import { benchLoyalty } from "./lib/loyaltyBench";
+import { benchReceipt } from "./lib/receiptBench";
 
 interface Row {
   id: string;
@@ -378,6 +379,9 @@ async function main(): Promise<void> {
   const trex = await benchTrex(deployer, await ethers.getContractFactory("PlainERC20"));
   const firstThroughput = rows.findIndex((row) => row.kind === "throughput");
   rows.splice(firstThroughput < 0 ? rows.length : firstThroughput, 0, ...trexRows(trex));
+
+  /* COMMODITY RECEIPTS (issue 20): a compliant lot transfer beside OpenZeppelin's ERC-1155, a pledge, a split */
+  rows.push(...(await benchReceipt({ deployer, kyc, issuer, custodian, kycClaims: claimsOf([Claim.KYC, Claim.AML]) })));
 
   /* LOYALTY CREDITS (issue 20): issue, redeem and transfer across four expiry buckets, beside an ERC-20 transfer */
   const loyalty = await benchLoyalty({ deployer, governor });

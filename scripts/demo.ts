@@ -30,6 +30,7 @@
  * Merkle proof (a tampered one fails), and a batch naming a frozen participant is refused, explained and split.
  */
 import { demoLoyalty } from "./lib/loyaltyDemo";
+import { demoReceipts } from "./lib/receiptDemo";
 import { deployments, ethers, getNamedAccounts } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionReceipt } from "ethers";
@@ -351,6 +352,9 @@ async function main(): Promise<void> {
   const { equity, fund } = await securities(cast);
   await settlement(cast, equity);
   await nettedCycle(cast, equity, fund);
+
+  chapter("A warehouse receipt: deposited, pledged to a bank, released, sold, delivered");
+  await demoReceipts({ deployer: await signer("deployer"), kyc, issuer, custodian }, (line) => console.log(line));
 
   chapter("A merchant's loyalty program: credits earned, spent oldest first, partly expired; the breakage report");
   await demoLoyalty({ deployer: await signer("deployer"), governor }, (line) => console.log(line));

@@ -9,10 +9,9 @@
  */
 import { deployments, ethers } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import type { AssetFactory, CommodityReceipt, ICommodityReceiptLots, IdentityRegistry } from "../../typechain-types";
-import { ProductType, instrumentCode } from "../../sdk/assets";
-import { assetRules } from "../../sdk/rules";
-import { encodeReceiptTerms, lotSpecTuple } from "../../sdk/products/commodity";
+import type { AssetFactory, IdentityRegistry } from "../../typechain-types";
+import { lotSpecTuple } from "../../sdk/products/commodity";
+import { issueReceiptMarket } from "./receipts";
 
 /** A bench row, as scripts/bench.ts writes them. */
 export interface ReceiptBenchRow {
@@ -80,32 +79,16 @@ export async function benchReceipt(parties: ReceiptBenchParties): Promise<Receip
   let serial = 0;
   const issueMarket = async (trackQuantities: boolean) => {
     serial++;
-    const request = {
-      productType: ProductType.CommodityReceipt,
-      instrument: {
-        name: `Bench copper cathode ${serial}`,
-        symbol: `BCU${serial}`,
-        decimals: 0,
-        securityCode: instrumentCode(`CU-BENCH-${serial}`),
-        isin: ethers.zeroPadBytes("0x", 12),
-        jurisdiction: CHINA,
-        issuer: ethers.ZeroAddress,
-      },
-      documents: [],
-      terms: encodeReceiptTerms({ commodityCode: "CU-CATH-A", uri: "https://receipts.example/{id}", trackQuantities }),
-      agents: [],
-      administrators: [],
-      compliance: {
-        rules: assetRules({ maxInvestors: RECEIPT_CAP, countryAllowList: true }),
-        allowedCountries: [CHINA],
-        blockedCountries: [],
-        maxBalance: 0n,
-      },
-    };
-    const asset = await factory.connect(issuer).issue.staticCall(request);
-    await (await factory.connect(issuer).issue(request)).wait();
-    const receipt = (await ethers.getContractAt("CommodityReceipt", asset)) as unknown as CommodityReceipt;
-    const lots = (await ethers.getContractAt("ICommodityReceiptLots", asset)) as unknown as ICommodityReceiptLots;
+    const { receipt, lots } = await issueReceiptMarket(factory, issuer, {
+      name: `Bench copper cathode ${serial}`,
+      symbol: `BCU${serial}`,
+      code: `CU-BENCH-${serial}`,
+      commodityCode: "CU-CATH-A",
+      jurisdiction: CHINA,
+      trackQuantities,
+      rules: { maxInvestors: RECEIPT_CAP, countryAllowList: true },
+      allowedCountries: [CHINA],
+    });
     const spec = lotSpecTuple({
       commodityCode: "CU-CATH-A",
       gradeHash: ethers.id("LME grade A"),
