@@ -18,7 +18,7 @@ export interface CliRow {
   note: string;
 }
 
-export async function benchImportInvestors(kyc: Signer, count = 10_000, batch = 200): Promise<CliRow> {
+export async function benchImportInvestors(kyc: Signer, count = 10_000, batch = 100): Promise<CliRow> {
   const rows = [INVESTOR_COLUMNS.join(",")];
   for (let i = 0; i < count; i++) {
     const wallet = ethers.getAddress(ethers.dataSlice(ethers.id(`cli bench wallet ${i}`), 0, 20));
