@@ -4,10 +4,10 @@
  * `erc20.transfer.existing`). Expects the core deployed (deploy tag `core`, roles applied). scripts/bench.ts adds
  * the rows to its table.
  */
-import { deployments, ethers } from "hardhat";
+import { ethers } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import type { AssetFactory, LoyaltyCredit, MemberRegistry } from "../../typechain-types";
 import { seatMember } from "./members";
+import { fundedWallet, launchProgram, loyaltyCore } from "./loyalty";
 
 /** One bench row (the shape of scripts/bench.ts `Row`). */
 export interface LoyaltyBenchRow {
@@ -93,19 +93,8 @@ async function nextDay(): Promise<void> {
  */
 export async function benchLoyalty(parties: { deployer: Signer; governor: Signer }): Promise<LoyaltyBenchResult> {
   const { deployer, governor } = parties;
-  const factory = (await ethers.getContractAt(
-    "AssetFactory",
-    (await deployments.get("AssetFactory")).address,
-  )) as unknown as AssetFactory;
-  const members = (await ethers.getContractAt(
-    "MemberRegistry",
-    (await deployments.get("MemberRegistry")).address,
-  )) as unknown as MemberRegistry;
-  const wallet = async (label: string) => {
-    const w = new ethers.Wallet(ethers.id(`bench:loyalty:${label}`), ethers.provider);
-    await (await deployer.sendTransaction({ to: w.address, value: ethers.parseEther("10") })).wait();
-    return w;
-  };
+  const { factory, members } = await loyaltyCore();
+  const wallet = (label: string) => fundedWallet(deployer, `bench:loyalty:${label}`, "10");
   const [merchant, spender, sender, receiver, regular] = await Promise.all(
     ["merchant", "spender", "sender", "receiver", "regular"].map(wallet),
   );
@@ -119,9 +108,7 @@ export async function benchLoyalty(parties: { deployer: Signer; governor: Signer
     validity: 30 * DAY,
     transferable: true,
   };
-  const address = await factory.connect(merchant).issueLoyaltyProgram.staticCall(terms);
-  await (await factory.connect(merchant).issueLoyaltyProgram(terms)).wait();
-  const program = (await ethers.getContractAt("LoyaltyCredit", address)) as unknown as LoyaltyCredit;
+  const program = await launchProgram(factory, merchant, terms);
   await (await program.connect(merchant).setParticipant(merchant.address, true)).wait();
 
   // Four daily buckets for the spender and the sender; one for the receiver and the regular customer.

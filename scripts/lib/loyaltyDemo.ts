@@ -4,10 +4,10 @@
  * bakery (the oldest credits first), and part of the first day's credits expire; the breakage report adds up.
  * Expects the core deployed (deploy tag `core`, roles applied). scripts/demo.ts calls it with its logger.
  */
-import { deployments, ethers } from "hardhat";
+import { ethers } from "hardhat";
 import type { Signer } from "ethers";
-import type { AssetFactory, LoyaltyCredit, MemberRegistry } from "../../typechain-types";
 import { seatMember } from "./members";
+import { fundedWallet, launchProgram, loyaltyCore } from "./loyalty";
 import { reconcileBreakage } from "../../sdk/products/loyalty";
 
 const DAY = 86_400;
@@ -32,19 +32,8 @@ export async function demoLoyalty(
   log: (line: string) => void = console.log,
 ): Promise<LoyaltyDemoResult> {
   const { deployer, governor } = parties;
-  const factory = (await ethers.getContractAt(
-    "AssetFactory",
-    (await deployments.get("AssetFactory")).address,
-  )) as unknown as AssetFactory;
-  const members = (await ethers.getContractAt(
-    "MemberRegistry",
-    (await deployments.get("MemberRegistry")).address,
-  )) as unknown as MemberRegistry;
-  const wallet = async (label: string) => {
-    const w = new ethers.Wallet(ethers.id(`demo:loyalty:${label}`), ethers.provider);
-    await (await deployer.sendTransaction({ to: w.address, value: ethers.parseEther("1") })).wait();
-    return w;
-  };
+  const { factory, members } = await loyaltyCore();
+  const wallet = (label: string) => fundedWallet(deployer, `demo:loyalty:${label}`);
   const [coffee, bakery, customer] = await Promise.all(["coffee", "bakery", "customer"].map(wallet));
   await seatMember(members.connect(governor), coffee.address, "Merchant", "Harbour Coffee");
   await seatMember(members.connect(governor), bakery.address, "Merchant", "Pier Bakery");
@@ -59,9 +48,8 @@ export async function demoLoyalty(
     validity: 30 * DAY,
     transferable: false,
   };
-  const address = await factory.connect(coffee).issueLoyaltyProgram.staticCall(terms);
-  await (await factory.connect(coffee).issueLoyaltyProgram(terms)).wait();
-  const program = (await ethers.getContractAt("LoyaltyCredit", address)) as unknown as LoyaltyCredit;
+  const program = await launchProgram(factory, coffee, terms);
+  const address = await program.getAddress();
   log(`  Harbour Coffee launches BEAN at ${address}: daily buckets, 30-day validity, no transfers`);
   await (await program.connect(coffee).setParticipant(coffee.address, true)).wait();
   await (await program.connect(coffee).setParticipant(bakery.address, true)).wait();

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from "node:path";
 import { ethers } from "ethers";
 import { Role } from "../../config/roles";
+import type { AddressRecord, NetworkAddresses as NetworkBook } from "../../sdk/addresses";
 
 /** The deployable, user-facing contracts and the interfaces a dApp talks to: their TypeChain bindings ship. */
 export const SDK_CONTRACTS = [
@@ -280,23 +281,8 @@ export function cleanGenerated(root: string): void {
 
 /* ADDRESS BOOK */
 
-/** One deployment of the address book. */
-export interface AddressRecord {
-  address: string;
-  /** The contract (artifact / TypeChain) whose ABI it speaks: the implementation's for a proxy. */
-  abi: string;
-  transactionHash?: string;
-  blockNumber?: number;
-  /** A proxy's implementation. */
-  implementation?: string;
-}
-
-/** The deployments of one network. */
-export interface NetworkBook {
-  network: string;
-  chainId: number;
-  contracts: Record<string, AddressRecord>;
-}
+/** The address book's shapes are the package's own (sdk/addresses.ts): what this writes, a dApp reads. */
+export type { AddressRecord, NetworkAddresses as NetworkBook } from "../../sdk/addresses";
 
 interface DeploymentFile {
   address: string;
