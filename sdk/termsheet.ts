@@ -40,18 +40,21 @@ import { encodeEquityTerms } from "./products/equity";
 import { encodeFundTerms, fundTermsProblems, type FundTerms } from "./products/fund";
 import { assetRules, type AssetRules } from "./rules";
 
+/** `ISecurityToken.Instrument`, as ethers encodes it. */
+export interface Instrument {
+  name: string;
+  symbol: string;
+  decimals: number;
+  securityCode: string;
+  isin: string;
+  jurisdiction: number;
+  issuer: string;
+}
+
 /** The factory's `IAssetFactory.IssueRequest`, as ethers takes it. */
 export interface IssueRequest {
   productType: ProductType;
-  instrument: {
-    name: string;
-    symbol: string;
-    decimals: number;
-    securityCode: string;
-    isin: string;
-    jurisdiction: number;
-    issuer: string;
-  };
+  instrument: Instrument;
   documents: { name: string; uri: string; documentHash: string }[];
   terms: string;
   agents: string[];

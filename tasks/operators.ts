@@ -16,7 +16,15 @@ import { readFileSync } from "node:fs";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { BaseContract } from "ethers";
-import type { AssetFactory, IdentityRegistry, MemberRegistry, SettlementCoin } from "../typechain-types";
+import type {
+  AssetFactory,
+  IBond,
+  IEquity,
+  IFund,
+  IdentityRegistry,
+  MemberRegistry,
+  SettlementCoin,
+} from "../typechain-types";
 
 /** A deployment as `name`'s interface, signed by a named account or an address (or unsigned). */
 async function deployed<T>(hre: HardhatRuntimeEnvironment, deployment: string, name: string, from?: string) {
@@ -28,6 +36,16 @@ const memberRegistry = (hre: HardhatRuntimeEnvironment, from: string) =>
   deployed<MemberRegistry>(hre, "MemberRegistry", "MemberRegistry", from);
 const coinAt = (hre: HardhatRuntimeEnvironment, deployment: string, from: string) =>
   deployed<SettlementCoin>(hre, deployment, "SettlementCoin", from);
+
+/** Issued asset `asset` as interface `name`, signed by `from`. */
+async function assetAt<T>(hre: HardhatRuntimeEnvironment, name: string, asset: string, from: string): Promise<T> {
+  return (await hre.ethers.getContractAt(name, asset, await signer(hre, from))) as unknown as T;
+}
+
+/** The latest block's timestamp (the chain's now). */
+async function latestTime(hre: HardhatRuntimeEnvironment): Promise<number> {
+  return (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+}
 
 async function signer(hre: HardhatRuntimeEnvironment, from: string) {
   const named = await hre.getNamedAccounts();
@@ -131,7 +149,7 @@ task(
   .setAction(async (args: { reserves: string; report: string; asOf?: number; coin: string; from: string }, hre) => {
     const coin = await coinAt(hre, args.coin, args.from);
     const amount = units(hre, args.reserves, await coin.decimals());
-    const asOf = args.asOf ?? (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+    const asOf = args.asOf ?? (await latestTime(hre));
     await sent(coin, "coin:attest", "attest as a RESERVE_ATTESTOR, never in the future nor older than the last", () =>
       coin.attestReserves(amount, asOf, hre.ethers.id(args.report)),
     );
@@ -185,15 +203,11 @@ task(
   .addParam("days", "days holders have to claim, e.g. --days 30", undefined, types.int)
   .addOptionalParam("from", "the issuer's named account or address", "issuer")
   .setAction(async (args: { asset: string; amount: string; days: number; from: string }, hre) => {
-    const equity = (await hre.ethers.getContractAt(
-      "IEquity",
-      args.asset,
-      await signer(hre, args.from),
-    )) as unknown as import("../typechain-types").IEquity;
+    const equity = await assetAt<IEquity>(hre, "IEquity", args.asset, args.from);
     const coinAddress = await equity.settlementCoin();
     const coin = await hre.ethers.getContractAt("IERC20Metadata", coinAddress);
     const amount = units(hre, args.amount, await coin.decimals());
-    const deadline = (await hre.ethers.provider.getBlock("latest"))!.timestamp + args.days * 86_400;
+    const deadline = (await latestTime(hre)) + args.days * 86_400;
     await sent(equity, "dividend:declare", "declare as the asset's issuer, having approved the coin to the asset", () =>
       equity.declareDividend(0, amount, deadline),
     );
@@ -208,11 +222,7 @@ task(
   .addParam("period", "the coupon period (1-based), e.g. --period 1", undefined, types.int)
   .addOptionalParam("from", "the paying agent's named account or address", "issuer")
   .setAction(async (args: { asset: string; period: number; from: string }, hre) => {
-    const bond = (await hre.ethers.getContractAt(
-      "IBond",
-      args.asset,
-      await signer(hre, args.from),
-    )) as unknown as import("../typechain-types").IBond;
+    const bond = await assetAt<IBond>(hre, "IBond", args.asset, args.from);
     await sent(
       bond,
       "coupon:fund",
@@ -231,14 +241,10 @@ task(
   .addOptionalParam("at", "valuation time, unix seconds (default: the latest block's)", undefined, types.int)
   .addOptionalParam("from", "the administrator's named account or address", "issuer")
   .setAction(async (args: { asset: string; nav: string; at?: number; from: string }, hre) => {
-    const fund = (await hre.ethers.getContractAt(
-      "IFund",
-      args.asset,
-      await signer(hre, args.from),
-    )) as unknown as import("../typechain-types").IFund;
+    const fund = await assetAt<IFund>(hre, "IFund", args.asset, args.from);
     const coin = await hre.ethers.getContractAt("IERC20Metadata", await fund.settlementCoin());
     const nav = units(hre, args.nav, await coin.decimals());
-    const at = args.at ?? (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+    const at = args.at ?? (await latestTime(hre));
     await sent(fund, "nav:post", "post as the fund's administrator, valuation times increasing, never ahead", () =>
       fund.postNav(nav, at),
     );

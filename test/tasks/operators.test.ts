@@ -229,6 +229,17 @@ describe("operator tasks (tasks/operators.ts)", function () {
       expect(await ethers.provider.getBlockNumber()).to.equal(block);
     });
 
+    it("dividend:declare and nav:post refuse a stranger with the decoded error and bad input before sending", async function () {
+      const { accounts } = await loadFixture(coreFixture);
+      const asset: string = await hre.run("asset:issue", { sheet: file("d.json", sheetOf(accounts.carol.address)) });
+      const refused = await rejection(hre.run("dividend:declare", { asset, amount: "10", days: 30, from: "stranger" }));
+      expect(refused.message).to.match(/^dividend:declare refused: \w+\(.*declare as the asset's issuer/);
+      const block = await ethers.provider.getBlockNumber();
+      const bad = await rejection(hre.run("nav:post", { asset, nav: "1.1234567" }));
+      expect(bad.message).to.equal(`"1.1234567" is not an amount with at most 6 decimals`);
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+    });
+
     it("decodes the factory's refusal of a caller that is not an issuer", async function () {
       const { accounts } = await loadFixture(coreFixture);
       const error = await rejection(
