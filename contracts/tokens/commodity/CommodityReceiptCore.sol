@@ -102,8 +102,6 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
 
     uint256 internal constant _WALLETS_SHIFT = 32;
     uint256 internal constant _TRACKED_FLAG = 1 << 64;
-    uint256 internal constant _ONE_HOLDER = 1;
-    uint256 internal constant _ONE_WALLET = 1 << _WALLETS_SHIFT;
 
     ICompliance internal immutable _compliance;
     IIdentityRegistry internal immutable _identityRegistry;
@@ -212,10 +210,10 @@ abstract contract CommodityReceiptCore is ICommodityReceiptTypes, AccessManagedU
                 index != 0 &&
                     ((from != address(0) && uint32($.accounts[from] >> _INDEX_SHIFT) == index) ||
                         _otherWalletHolds($, index, to, eligibility));
-            unchecked {
-                // Counts are bounded by the wallets that ever held (far below 2^32): no carry between fields.
-                counts += held ? _ONE_WALLET : _ONE_WALLET + _ONE_HOLDER;
-            }
+            // Checked in their 32-bit fields, as `_leaveLot` takes them: a wrap would be a denial of service.
+            uint256 holders = uint32(counts) + (held ? 0 : 1);
+            uint256 wallets = uint32(counts >> _WALLETS_SHIFT) + 1;
+            counts = (counts & ~uint256(type(uint64).max)) | holders | (wallets << _WALLETS_SHIFT);
         }
         $.accounts[to] = _addLots(word, 1);
         return counts;
