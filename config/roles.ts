@@ -505,8 +505,8 @@ export const commodityReceiptPermissions: Record<string, RoleName> = {
 /**
  * Receipt functions anyone may call: the ERC-1155 surface and the holder's own acts (each acts on the caller's own
  * units, or an operator's it approved); the lender's release and enforcement (the receipt checks the caller is the
- * pledge's lender, and a suspended lender cannot enforce); the settlement engine's holds (checked against
- * `settlementEngine()`; anyone releases an expired hold).
+ * pledge's lender, and a suspended lender cannot enforce); the settlement engine's holds and leg transfers (checked
+ * against `settlementEngine()`; anyone releases an expired hold).
  */
 export const commodityReceiptPublicFunctions: string[] = [
   "safeTransferFrom(address,address,uint256,uint256,bytes)",
@@ -518,8 +518,9 @@ export const commodityReceiptPublicFunctions: string[] = [
   "releasePledge(uint256)",
   "enforcePledge(uint256)",
   "requestDelivery(uint256,uint256)",
-  "placeHold(uint256,bytes32,address,uint256,uint48)",
+  "placeHold(bytes32,address,uint256,uint48)",
   "executeHold(bytes32,address,uint256)",
+  "settlementTransfer(address,address,uint256)",
   "releaseHold(bytes32)",
 ];
 

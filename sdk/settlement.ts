@@ -434,6 +434,16 @@ function lookup<T>(table: Readonly<Record<string, T>> | undefined, token: string
 }
 
 /**
+ * A leg's amount in words: with the token's decimals; a commodity receipt's lot amount (`id << 128 | quantity`, no
+ * decimals) as "N units of lot L"; else the raw number.
+ */
+function shownAmount(amount: bigint, decimals: number | bigint | undefined): string {
+  if (decimals !== undefined) return formatAmount(amount, decimals);
+  const lot = amount >> 128n;
+  return lot === 0n ? String(amount) : `${formatAmount(amount & ((1n << 128n) - 1n), 0)} units of lot ${lot}`;
+}
+
+/**
  * `amount` smallest units as a decimal number of `decimals` places, grouped by thousands and without trailing
  * zeros: 500000n with 2 decimals is "5,000", 1250500000n with 6 is "1,250.5".
  */
@@ -565,7 +575,7 @@ export async function explainSettlement(
     if (marked && !check.held)
       reasons.push("it is marked held but no hold for it is active and executable (none, expired, short or spent)");
     const units = decimals.get(token.toLowerCase());
-    const shown = units === undefined ? String(amount) : formatAmount(BigInt(amount), units);
+    const shown = shownAmount(BigInt(amount), units);
     const what = `leg ${leg}: ${shown} of ${nameOf(token, names)} from ${from} to ${to}`;
     const funding = check.held ? "executing its hold" : "from the sender's available balance";
     const sentence =

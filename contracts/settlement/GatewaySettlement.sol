@@ -6,9 +6,11 @@ import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessMana
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
 import {IGatewaySettlement} from "../interfaces/settlement/IGatewaySettlement.sol";
 import {ISettlement} from "../interfaces/settlement/ISettlement.sol";
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
+import {ProductType} from "../types/ProductType.sol";
 
 /// @title GatewaySettlement
 /// @notice Payment-gateway settlement (`IGatewaySettlement`): the seller's asset held in place until a
@@ -189,8 +191,13 @@ contract GatewaySettlement is IGatewaySettlement, AccessManaged, EIP712, Reentra
             terms.seller != address(0) && terms.buyer != address(0) && terms.seller != terms.buyer,
             GatewaySettlementInvalidParties(terms.seller, terms.buyer)
         );
+        // A receipt market's quantity is a lot amount (`id << 128 | quantity`; `ICommodityReceipt`): the trade
+        // counts its quantity, the hold its lot too. Any other asset's is a plain quantity below 2^128.
         require(
-            terms.quantity != 0 && terms.quantity <= type(uint128).max,
+            uint128(terms.quantity) != 0 &&
+                (terms.quantity >> 128 == 0 ||
+                    (terms.quantity >> 192 == 0 &&
+                        IAssetDirectory(authority()).productOf(terms.token) == ProductType.CommodityReceipt)),
             GatewaySettlementInvalidQuantity(terms.quantity)
         );
         require(terms.paymentRef != bytes32(0), GatewaySettlementInvalidReference(terms.paymentRef));
@@ -222,7 +229,7 @@ contract GatewaySettlement is IGatewaySettlement, AccessManaged, EIP712, Reentra
         trade.seller = terms.seller;
         trade.buyer = terms.buyer;
         trade.gateway = terms.gateway;
-        // Both fit: `_validate` bounded them by 2^128 − 1.
+        // Both fit: `_validate` bounded them by 2^128 − 1 (a receipt's lot id, above, is the hold's to keep).
         trade.quantity = uint128(terms.quantity);
         trade.paymentRef = terms.paymentRef;
         if (hasFee) {

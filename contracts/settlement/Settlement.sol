@@ -3,7 +3,7 @@ pragma solidity ^0.8.27;
 
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC1155Errors, IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -12,6 +12,8 @@ import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 import {IAssetDirectory} from "../interfaces/access/IAssetDirectory.sol";
 import {IERC3009Receive, ISettlement} from "../interfaces/settlement/ISettlement.sol";
 import {NetSettlement} from "./NetSettlement.sol";
+import {ICommodityReceipt} from "../interfaces/tokens/ICommodityReceipt.sol";
+import {ICommodityReceiptTypes} from "../interfaces/tokens/ICommodityReceiptTypes.sol";
 import {IHoldable} from "../interfaces/tokens/IHoldable.sol";
 import {ISecurityToken} from "../interfaces/tokens/ISecurityToken.sol";
 import {ISecurityTokenOperations} from "../interfaces/tokens/ISecurityTokenOperations.sol";
@@ -75,15 +77,19 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev The token refused for a reason that is not a known transfer restriction.
     uint8 private constant _UNCLASSIFIED = 255;
 
-    /// @dev Registered asset kinds: a coin registered by `setCoin`, an asset found in the directory.
+    /// @dev Registered asset kinds: a coin registered by `setCoin`, an asset found in the directory, a commodity
+    /// receipt market found in the directory (an ERC-1155 whose legs carry lot amounts `id << 128 | quantity`, see
+    /// `ICommodityReceipt`: moved and held with the same calls, explained per lot).
     uint8 private constant _COIN = 1;
     uint8 private constant _ASSET = 2;
+    uint8 private constant _RECEIPT = 3;
 
-    /// @dev A token's kind (`_COIN`, `_ASSET` or 0) lives at `_KINDS | token`, read and written only by `_kindAt`
-    /// and `_setKind` and `settle`'s fast path: no mapping hash per leg. `_KINDS` is the top 96 bits of
-    /// `keccak256("AssetLedger.Settlement.kinds")`, so these slots fill [`_KINDS`, `_KINDS` + 2^160), a range no
-    /// other slot of the engine falls in but by a keccak collision: its declared slots are small numbers, its
-    /// mappings' and the net module's ERC-7201 slots keccak outputs (a chance of 2^-96 each to land in the range).
+    /// @dev A token's kind (`_COIN`, `_ASSET`, `_RECEIPT` or 0) lives at `_KINDS | token`, read and written only by
+    /// `_kindAt` and `_setKind` and `settle`'s fast path (which needs it non-zero): no mapping hash per leg.
+    /// `_KINDS` is the top 96 bits of `keccak256("AssetLedger.Settlement.kinds")`, so these slots fill [`_KINDS`,
+    /// `_KINDS` + 2^160), a range no other slot of the engine falls in but by a keccak collision: its declared slots
+    /// are small numbers, its mappings' and the net module's ERC-7201 slots keccak outputs (a chance of 2^-96 each to
+    /// land in the range).
     uint256 private constant _KINDS = 0xf53e0a7a1d6b475309396ead << 160;
     /// @dev An initiator's nonce word `wordPosition` (nonces `256 * wordPosition` to `256 * wordPosition + 255`,
     /// one bit each) lives at `keccak256(abi.encode(_NONCES, initiator, wordPosition))`, read and written only by
@@ -892,7 +898,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         if (_kindAt(token) != 0) return;
         ProductType productType = IAssetDirectory(authority()).productOf(token);
         require(productType != ProductType.None, SettlementUnregisteredAsset(i, token));
-        _setKind(token, _ASSET);
+        _setKind(token, _assetKind(productType));
         emit SettlementAssetCached(token, productType);
     }
 
@@ -901,10 +907,17 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         require(_kindOf(token) != 0, SettlementUnknownAsset(token));
     }
 
-    /// @dev `_COIN`, `_ASSET` (cached or in the directory) or 0.
+    /// @dev `_COIN`, `_ASSET` or `_RECEIPT` (cached or in the directory), or 0.
     function _kindOf(address token) private view returns (uint8 kind) {
         kind = _kindAt(token);
-        if (kind == 0 && IAssetDirectory(authority()).productOf(token) != ProductType.None) kind = _ASSET;
+        if (kind != 0) return kind;
+        ProductType productType = IAssetDirectory(authority()).productOf(token);
+        if (productType != ProductType.None) kind = _assetKind(productType);
+    }
+
+    /// @dev The kind of a directory asset of `productType`: `_RECEIPT` for a commodity receipt market, else `_ASSET`.
+    function _assetKind(ProductType productType) private pure returns (uint8) {
+        return productType == ProductType.CommodityReceipt ? _RECEIPT : _ASSET;
     }
 
     function _isNonceUsed(address initiator, uint256 nonce) private view returns (bool) {
@@ -922,7 +935,7 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
 
     /* INTERNAL: STORAGE (the slots `_KINDS` and `_NONCES` describe) */
 
-    /// @dev `token`'s registered kind: `_COIN`, `_ASSET` (cached) or 0.
+    /// @dev `token`'s registered kind: `_COIN`, `_ASSET` or `_RECEIPT` (cached), or 0.
     function _kindAt(address token) private view returns (uint8 kind) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -1068,32 +1081,38 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         uint8 kind = _kindOf(leg.token);
         check.registered = kind != 0;
         if (!check.registered) return check;
-        IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(_legKey(id, i));
+        bytes32 holdId = _legKey(id, i);
+        IHoldable.Hold memory hold = IHoldable(leg.token).holdOf(holdId);
         // As `executeHold` checks it: active, not expired, enough left (and the leg's sender's, as `prefund` placed
-        // it). An expired hold can only be released.
+        // it); a receipt's, of the leg's lot. An expired hold can only be released.
+        bool isReceipt = kind == _RECEIPT;
         check.held =
             hold.status == IHoldable.HoldStatus.Active &&
             block.timestamp < hold.expiry &&
             hold.holder == leg.from &&
-            hold.amount >= leg.amount;
+            hold.amount >= (isReceipt ? uint128(leg.amount) : leg.amount) &&
+            (!isReceipt || ICommodityReceipt(leg.token).holdLotOf(holdId) == leg.amount >> 128);
         check.restriction = isHeld && !check.held ? _HOLD_UNAVAILABLE : _explainLeg(kind, legs, i, heldLegs);
     }
 
     /// @dev What the legs before leg `i` take from the available balance of its sender in its token and give to it
-    /// (`settle` moves them first). A held earlier leg takes held units, not available ones.
+    /// (`settle` moves them first); `perLot`: in its lot, in quantities (receipt legs). A held earlier leg takes
+    /// held units, not available ones.
     function _earlierFlows(
         Leg[] calldata legs,
         uint256 i,
-        uint256 heldLegs
+        uint256 heldLegs,
+        bool perLot
     ) private pure returns (uint256 debited, uint256 credited) {
         Leg calldata leg = legs[i];
         for (uint256 j; j < i; ++j) {
             Leg calldata earlier = legs[j];
-            if (earlier.token != leg.token) continue;
+            if (earlier.token != leg.token || (perLot && earlier.amount >> 128 != leg.amount >> 128)) continue;
+            uint256 amount = perLot ? uint128(earlier.amount) : earlier.amount;
             if (earlier.from == leg.from) {
-                if ((heldLegs >> j) & 1 == 0) debited += earlier.amount;
+                if ((heldLegs >> j) & 1 == 0) debited += amount;
             } else if (earlier.to == leg.from) {
-                credited += earlier.amount;
+                credited += amount;
             }
         }
     }
@@ -1102,11 +1121,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// ERC-1404 answer (for a held leg, its own pause, stop and freeze checks, then its pipeline's, since the held
     /// units are the ones to move); a coin's composed from its views in the order its transfer checks them. An
     /// unheld leg's available balance counts what the earlier legs of the instruction take from and give to its
-    /// sender in the same token (a held leg moves held units, which no earlier leg touches).
+    /// sender in the same token (a held leg moves held units, which no earlier leg touches). A receipt leg's: its
+    /// sender's available units of the lot (after the earlier legs in that lot), then the market's pipeline.
     function _explainLeg(uint8 kind, Leg[] calldata legs, uint256 i, uint256 heldLegs) private view returns (uint8) {
         Leg calldata leg = legs[i];
         bool isHeld = (heldLegs >> i) & 1 != 0;
-        (uint256 debited, uint256 credited) = isHeld ? (0, 0) : _earlierFlows(legs, i, heldLegs);
+        (uint256 debited, uint256 credited) = isHeld ? (0, 0) : _earlierFlows(legs, i, heldLegs, kind == _RECEIPT);
+        if (kind == _RECEIPT) return _explainReceiptLeg(leg, isHeld, debited, credited);
         if (kind == _COIN) {
             ISettlementCoin coin = ISettlementCoin(leg.token);
             if (coin.isPaused()) return uint8(Restriction.TokenPaused);
@@ -1140,6 +1161,24 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         return security.compliance().detectTransferRestriction(leg.token, leg.from, leg.to, leg.amount);
     }
 
+    /// @dev A receipt leg's restriction code (`_explainLeg`): none for a lot amount without quantity, too few
+    /// available units of its lot, else the pipeline's answer for its quantity.
+    function _explainReceiptLeg(
+        Leg calldata leg,
+        bool isHeld,
+        uint256 debited,
+        uint256 credited
+    ) private view returns (uint8) {
+        ICommodityReceipt receipt = ICommodityReceipt(leg.token);
+        uint256 quantity = uint128(leg.amount);
+        // A lot amount without quantity: the receipt refuses it (`CommodityReceiptInvalidQuantity`).
+        if (quantity == 0) return _UNCLASSIFIED;
+        if (!isHeld && receipt.availableOf(leg.from, leg.amount >> 128) + credited < quantity + debited) {
+            return uint8(Restriction.InsufficientUnfrozenBalance);
+        }
+        return receipt.compliance().detectTransferRestriction(leg.token, leg.from, leg.to, quantity);
+    }
+
     /// @dev Maps a token's revert data to a restriction code: the securities' and the coin's known errors (their
     /// `_revertOwn` and `_move`), the hold errors (`_HOLD_UNAVAILABLE`), anything else `_UNCLASSIFIED`.
     function _restrictionOf(bytes memory reason, address from, address to) private pure returns (uint8) {
@@ -1155,12 +1194,15 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         if (
             selector == IERC20Errors.ERC20InsufficientBalance.selector ||
             selector == ISecurityTokenOperations.SecurityTokenInsufficientUnfrozenBalance.selector ||
-            selector == IHoldable.HoldableInsufficientAvailableBalance.selector
+            selector == IHoldable.HoldableInsufficientAvailableBalance.selector ||
+            selector == IERC1155Errors.ERC1155InsufficientBalance.selector ||
+            selector == ICommodityReceiptTypes.CommodityReceiptInsufficientAvailable.selector
         ) return uint8(Restriction.InsufficientUnfrozenBalance);
         if (
             selector == IHoldable.HoldableHoldNotActive.selector ||
             selector == IHoldable.HoldableHoldExpired.selector ||
-            selector == IHoldable.HoldableExceedsHold.selector
+            selector == IHoldable.HoldableExceedsHold.selector ||
+            selector == ICommodityReceiptTypes.CommodityReceiptWrongLot.selector
         ) return _HOLD_UNAVAILABLE;
         if (reason.length < 36) return _UNCLASSIFIED;
         bytes memory args = Bytes.slice(reason, 4);
@@ -1175,9 +1217,13 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
         if (
             selector == ISettlementCoin.SettlementCoinIneligibleHolder.selector ||
             selector == ISecurityTokenOperations.SecurityTokenRecipientNotVerified.selector ||
-            selector == IERC20Errors.ERC20InvalidReceiver.selector
+            selector == IERC20Errors.ERC20InvalidReceiver.selector ||
+            selector == IERC1155Errors.ERC1155InvalidReceiver.selector
         ) return uint8(Restriction.RecipientNotVerified);
-        if (selector == ISecurityTokenOperations.SecurityTokenTransferRestricted.selector && args.length >= 128) {
+        if (
+            (selector == ISecurityTokenOperations.SecurityTokenTransferRestricted.selector ||
+                selector == ICommodityReceiptTypes.CommodityReceiptTransferRestricted.selector) && args.length >= 128
+        ) {
             (, , , uint256 code) = abi.decode(args, (address, address, uint256, uint256));
             return code < _HOLD_UNAVAILABLE ? uint8(code) : _UNCLASSIFIED;
         }

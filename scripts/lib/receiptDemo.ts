@@ -2,17 +2,27 @@
  * The demo's commodity chapter (issue 20): a warehouse receipt from deposit to delivery — a custodian issues a lot
  * of copper cathode to a trading house, which pledges most of it to its bank; the pledged quantity cannot move and
  * the bank proves nobody else holds a pledge on it; the bank releases it when the loan is repaid; the trading house
- * sells part of the lot to a buyer (an ERC-1155 transfer through the compliance pipeline, the cash paid off chain:
- * the settlement engine does not take receipt legs yet); the buyer asks for delivery and the warehouse confirms the
- * goods left, burning the units. Quantity is conserved at every step. Expects the core deployed and `issuer`
- * (ISSUER), `custodian` (CUSTODIAN) and `kyc` (KYC_PROVIDER) seated.
+ * sells part of the lot to a buyer by delivery versus payment: one instruction, a receipt leg naming the lot
+ * (`lotAmount`) against the buyer's aUSD, explained by the engine, signed by both (EIP-712) and settled atomically;
+ * the buyer asks for delivery and the warehouse confirms the goods left, burning the units. Quantity is conserved
+ * at every step. Expects the core deployed and `issuer` (ISSUER, the aUSD issuing bank), `custodian` (CUSTODIAN,
+ * the aUSD reserve attestor) and `kyc` (KYC_PROVIDER) seated.
  */
 import { deployments, ethers } from "hardhat";
 import type { Signer } from "ethers";
-import type { AssetFactory, IdentityRegistry } from "../../typechain-types";
+import type { AssetFactory, IdentityRegistry, Settlement, SettlementCoin } from "../../typechain-types";
 import { Claim, claimsOf } from "../../sdk/claims";
-import { lotSpecTuple } from "../../sdk/products/commodity";
-import { decodeRevert, revertDataOf } from "../../sdk/settlement";
+import { lotAmount, lotSpecTuple } from "../../sdk/products/commodity";
+import {
+  consentsOf,
+  formatAmount,
+  decodeRevert,
+  explainSettlement,
+  type Instruction,
+  revertDataOf,
+  settlementDomainOf,
+  signInstruction,
+} from "../../sdk/settlement";
 import { issueReceiptMarket } from "./receipts";
 
 const CHINA = 156;
@@ -27,10 +37,12 @@ export interface ReceiptDemoParties {
 
 export async function demoReceipts(parties: ReceiptDemoParties, log: (line: string) => void = console.log) {
   const { deployer, kyc, issuer, custodian } = parties;
-  const at = async <T>(name: string) =>
-    (await ethers.getContractAt(name, (await deployments.get(name)).address)) as unknown as T;
+  const at = async <T>(name: string, deployment = name) =>
+    (await ethers.getContractAt(name, (await deployments.get(deployment)).address)) as unknown as T;
   const factory = await at<AssetFactory>("AssetFactory");
   const identity = await at<IdentityRegistry>("IdentityRegistry");
+  const engine = await at<Settlement>("Settlement");
+  const coin = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD");
   const wallet = async (label: string) => {
     const w = new ethers.Wallet(ethers.id(`demo:receipts:${label}`), ethers.provider);
     await (await deployer.sendTransaction({ to: w.address, value: ethers.parseEther("1") })).wait();
@@ -98,10 +110,43 @@ export async function demoReceipts(parties: ReceiptDemoParties, log: (line: stri
   await (await receipt.connect(bank).releasePledge(pledgeId)).wait();
   log(`  the loan is repaid: the bank releases pledge #${pledgeId}`);
 
-  await (await receipt.connect(trader).safeTransferFrom(trader.address, buyer.address, id, 10_000n, "0x")).wait();
+  // The cable maker pays in aUSD: the custodian attests the reserves behind the new cash, the issuing bank mints it.
+  const [decimals, symbol] = await Promise.all([coin.decimals(), coin.symbol()]);
+  const price = 98_000n * 10n ** decimals;
+  const latest = async () => (await ethers.provider.getBlock("latest"))!.timestamp;
+  await (await coin.syncHolders([trader.address, buyer.address])).wait();
+  const reserves = (await coin.totalSupply()) + price;
+  await (
+    await coin.connect(custodian).attestReserves(reserves, await latest(), ethers.id("receipt demo reserves"))
+  ).wait();
+  await (await coin.connect(issuer).mint(buyer.address, price)).wait();
+  const sale: Instruction = {
+    tradeRef: ethers.id("CU-A trade 2026-12-07 #0007"),
+    deadline: BigInt((await latest()) + 86_400),
+    nonce: 1n,
+    legs: [
+      { token: asset, from: trader.address, to: buyer.address, amount: lotAmount(id, 10_000n) },
+      { token: await coin.getAddress(), from: buyer.address, to: trader.address, amount: price },
+    ],
+  };
+  const domain = await settlementDomainOf(engine);
+  const consents = consentsOf(sale, {
+    [trader.address]: await signInstruction(trader, domain, sale),
+    [buyer.address]: await signInstruction(buyer, domain, sale),
+  });
+  const names = { [asset]: "CU-A", [await coin.getAddress()]: symbol };
+  const explained = await explainSettlement(engine, sale, consents, 0n, names);
   log(
-    `  the trading house sells 10,000 kg to the cable maker, checked by the compliance pipeline like a security ` +
-      `(cash paid off chain: the settlement engine's receipt legs are the next step)`,
+    `  the trading house sells 10,000 kg of lot #${id} to the cable maker for ${formatAmount(price, decimals)} ` +
+      `${symbol} by DvP: one instruction, the receipt leg naming the lot (id << 128 | quantity), both sign it`,
+  );
+  for (const leg of explained.legs) log(`    ${leg.sentence}`);
+  if (!explained.ok) throw new Error(`the receipt DvP would not settle: ${explained.summary}`);
+  const settled = await (await engine.connect(buyer).settle(sale, consents, 0n)).wait();
+  log(
+    `  settled atomically (${settled!.gasUsed} gas): the lot's units and the cash moved in one transaction, the ` +
+      `receipt leg checked by the market's compliance pipeline like a security; the trading house now holds ` +
+      `${formatAmount(await coin.balanceOf(trader.address), decimals)} ${symbol}`,
   );
 
   const requestId = await lots.connect(buyer).requestDelivery.staticCall(id, 10_000n);

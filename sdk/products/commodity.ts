@@ -93,3 +93,26 @@ export function storageFeeOf(quantity: bigint, feePerUnitPerDay: bigint, deposit
   const days = (now - depositedAt + day - 1n) / day;
   return quantity * feePerUnitPerDay * (days === 0n ? 1n : days);
 }
+
+/** The largest lot id a lot amount carries (the receipt numbers lots in 64 bits). */
+const MAX_LOT_ID = (1n << 64n) - 1n;
+/** The largest quantity of a lot (`CommodityReceiptCore`: quantities are below 2^80). */
+const MAX_LOT_QUANTITY = (1n << 80n) - 1n;
+
+/**
+ * The amount a settlement leg, a prefunding hold or a gateway trade carries for `quantity` units of lot `lotId` of a
+ * commodity receipt market: `lotId << 128 | quantity` (`ICommodityReceipt`, "Settlement"), so that the signed
+ * instruction names the lot as well as the quantity.
+ */
+export function lotAmount(lotId: bigint, quantity: bigint): bigint {
+  if (lotId <= 0n || lotId > MAX_LOT_ID) throw new RangeError(`lot id ${lotId} is not between 1 and 2^64 - 1`);
+  if (quantity <= 0n || quantity > MAX_LOT_QUANTITY) {
+    throw new RangeError(`quantity ${quantity} is not between 1 and 2^80 - 1`);
+  }
+  return (lotId << 128n) | quantity;
+}
+
+/** The lot id and quantity of a lot amount (`lotAmount`'s inverse). */
+export function splitLotAmount(amount: bigint): { lotId: bigint; quantity: bigint } {
+  return { lotId: amount >> 128n, quantity: amount & ((1n << 128n) - 1n) };
+}

@@ -73,7 +73,8 @@ interface IGatewaySettlement {
     /// @param seller Whose units are held and delivered.
     /// @param buyer Who receives the units, fixed for good.
     /// @param gateway The payment-gateway member that confirms or fails the payment.
-    /// @param quantity The units sold (≤ 2^128 − 1).
+    /// @param quantity The units sold (≤ 2^128 − 1); for a commodity receipt market, a lot amount `id << 128 |
+    /// quantity` (`ICommodityReceipt`): the lot is held, the trade and its tranches count the quantity.
     /// @param paymentRef The hash of the off-chain payment's ISO 20022 end-to-end id (not zero).
     /// @param deadline Confirmations are accepted before this time; from it on, anyone may expire the trade.
     /// @param nonce An unordered nonce of the seller.
@@ -168,7 +169,8 @@ interface IGatewaySettlement {
     error GatewaySettlementInvalidToken(address token);
     /// @notice A zero seller or buyer, or a seller trading with itself.
     error GatewaySettlementInvalidParties(address seller, address buyer);
-    /// @notice A zero quantity, or one above 2^128 − 1.
+    /// @notice A zero quantity, or one above 2^128 − 1 (for a receipt market: a lot amount with a zero quantity or
+    /// a lot id above 2^64 − 1).
     error GatewaySettlementInvalidQuantity(uint256 quantity);
     /// @notice A zero payment or tranche reference.
     error GatewaySettlementInvalidReference(bytes32 ref);

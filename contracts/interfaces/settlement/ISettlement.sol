@@ -31,6 +31,11 @@ import {ProductType} from "../../types/ProductType.sol";
 /// (`settleWithAuthorizations`). A sender's consent for one leg covers its other legs of the same instruction.
 /// Recipients do not consent: each token's own compliance decides whether they may receive.
 ///
+/// Commodity receipts. A leg of a receipt market (an ERC-1155 of lots, `ICommodityReceipt`) carries a *lot amount*
+/// `id << 128 | quantity`: the signed instruction names the lot and the quantity, the receipt moves and holds the
+/// quantity of that lot by the same calls as any asset (`settlementTransfer`, `placeHold`, `executeHold`), and
+/// `explainSettlement` judges the sender's available units of that lot. The hold desk takes lot amounts the same way.
+///
 /// Cancel rule (griefing): a party (a `from` or `to` of some leg) may cancel a live-nonce instruction, which burns
 /// the initiator's nonce. The initiator may always cancel; any other party only if the initiator consented to that
 /// very instruction (affirmed or prefunded it, or a valid initiator signature is passed) — otherwise anyone could
@@ -41,7 +46,7 @@ import {ProductType} from "../../types/ProductType.sol";
 /// `RESTRICTION_UNCLASSIFIED` (255) for a refusal that is not a known transfer restriction (the raw revert data
 /// tells).
 interface ISettlement {
-    /// @notice One movement: `amount` of `token` from `from` to `to`.
+    /// @notice One movement: `amount` of `token` from `from` to `to` (a receipt's: a lot amount, see above).
     struct Leg {
         address token;
         address from;

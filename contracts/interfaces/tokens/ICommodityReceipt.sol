@@ -38,7 +38,12 @@ import {ProductType} from "../../types/ProductType.sol";
 /// then); the lot's custodian confirms the goods left (`confirmDelivery`: units burned, fee to the custodian) or
 /// rejects with a reason (`rejectDelivery`: units unlocked, fee refunded).
 ///
-/// Settlement holds: as `IHoldable` with a lot id; the settlement engine is the notary (`settlementEngine`).
+/// Settlement. The settlement engine (`settlementEngine`) is the notary: it moves units in a DvP leg
+/// (`settlementTransfer`) and holds them for a prefunded leg or a gateway trade (`placeHold`, `executeHold`,
+/// `releaseHold`), with `IHoldable`'s selectors and semantics, so that receipts settle through the same engine,
+/// hold desk and gateway as the ERC-20 assets. Where those carry one amount per leg, a receipt's names the lot too:
+/// a *lot amount* is `id << 128 | quantity` (`sdk/products/receipt.ts` `lotAmount`), so a signed instruction or
+/// gateway trade commits to the lot as well as to the quantity.
 /// @dev Invariants:
 /// - R1: for every lot, `totalSupply(id)` = Σ holders' `balanceOf(holder, id)` ≤ `lot(id).quantity`.
 /// - R2: for every (lot, holder), pledged + delivery-locked + settlement-held units = `heldOf(holder, id)` ≤
@@ -78,15 +83,23 @@ interface ICommodityReceipt is ICommodityReceiptTypes, IERC1155MetadataURI, ICom
     /// @custom:access the pledge's lender, not suspended (public in the table; checked here)
     function enforcePledge(uint256 pledgeId) external;
 
-    /* SETTLEMENT HOLDS (IHoldable with a lot id; the settlement engine is the notary) */
+    /* SETTLEMENT (IHoldable's selectors with lot amounts `id << 128 | quantity`; the engine is the notary) */
 
-    /// @notice Holds `amount` of `holder`'s available units of lot `id` until `expiry` for a settlement.
+    /// @notice Holds `quantity` of `holder`'s available units of lot `id` until `expiry` for a settlement, where
+    /// `lotAmount` is `id << 128 | quantity`.
     /// @custom:access the settlement engine (checked here)
-    function placeHold(uint256 id, bytes32 holdId, address holder, uint256 amount, uint48 expiry) external;
+    function placeHold(bytes32 holdId, address holder, uint256 lotAmount, uint48 expiry) external;
 
-    /// @notice Moves `amount` of hold `holdId`'s units to `to` by the checked transfer path.
+    /// @notice Moves `amount` of hold `holdId`'s units to `to` by the checked transfer path. `amount` is a
+    /// quantity, or a lot amount of the hold's lot (`id << 128 | quantity`, as a settlement leg carries it); a lot
+    /// amount of another lot is refused (`CommodityReceiptWrongLot`).
     /// @custom:access the settlement engine (checked here)
     function executeHold(bytes32 holdId, address to, uint256 amount) external;
+
+    /// @notice Moves `quantity` of `from`'s available units of lot `id` to `to` by the checked transfer path (a
+    /// settlement leg), where `lotAmount` is `id << 128 | quantity`; the recipient's ERC-1155 acceptance is asked.
+    /// @custom:access the settlement engine (checked here)
+    function settlementTransfer(address from, address to, uint256 lotAmount) external;
 
     /// @notice Releases what remains of hold `holdId`: the engine any time, anyone once expired.
     /// @custom:access the settlement engine, or anyone once expired
@@ -141,8 +154,11 @@ interface ICommodityReceipt is ICommodityReceiptTypes, IERC1155MetadataURI, ICom
     /// @notice Whether `lender` holds an Active pledge on lot `id` and nobody else does.
     function hasExclusivePledge(address lender, uint256 id) external view returns (bool);
 
-    /// @notice Settlement hold `holdId` and its lot.
-    function holdOf(bytes32 holdId) external view returns (uint256 lotId, IHoldable.Hold memory);
+    /// @notice Settlement hold `holdId` (`IHoldable.holdOf`'s shape; its quantities are units of its lot).
+    function holdOf(bytes32 holdId) external view returns (IHoldable.Hold memory);
+
+    /// @notice The lot settlement hold `holdId` holds units of (0: no such hold).
+    function holdLotOf(bytes32 holdId) external view returns (uint256);
 
     /// @notice `ProductType.CommodityReceipt` (the factory checks an implementation's type with it).
     function productType() external pure returns (ProductType);

@@ -172,6 +172,8 @@ interface ICommodityReceiptTypes {
     error CommodityReceiptTransferRestricted(address from, address to, uint256 quantity, Restriction code);
     /// @notice `holder` has only `available` unencumbered units of lot `id`, `needed` are.
     error CommodityReceiptInsufficientAvailable(address holder, uint256 id, uint256 available, uint256 needed);
+    /// @notice Hold `holdId` holds units of lot `heldLot`; the lot amount to execute named lot `lotId`.
+    error CommodityReceiptWrongLot(bytes32 holdId, uint256 lotId, uint256 heldLot);
     /// @notice Lot `id` was never issued.
     error CommodityReceiptUnknownLot(uint256 id);
     /// @notice `caller` is not the custodian (warehouse) of lot `id`, `custodian` is.

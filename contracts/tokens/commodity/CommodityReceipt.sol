@@ -191,18 +191,19 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
         ERC1155Utils.checkOnERC1155Received(msg.sender, p.owner, p.lender, p.lotId, p.quantity, "");
     }
 
-    /* SETTLEMENT HOLDS */
+    /* SETTLEMENT */
 
     /// @inheritdoc ICommodityReceipt
-    function placeHold(uint256 id, bytes32 holdId, address holder, uint256 amount, uint48 expiry) external {
+    function placeHold(bytes32 holdId, address holder, uint256 lotAmount, uint48 expiry) external {
         _requireEngine();
+        (uint256 id, uint256 quantity) = (lotAmount >> 128, uint128(lotAmount));
         CommodityReceiptStorage storage $ = _getStorage();
-        IHoldable.Hold storage h = $.holds.requireNew(holdId, holder, amount, expiry);
+        IHoldable.Hold storage h = $.holds.requireNew(holdId, holder, quantity, expiry);
         _lot($, id);
-        _requireQuantity(amount);
-        _hold($, holder, id, amount);
+        _requireQuantity(quantity);
+        _hold($, holder, id, quantity);
         $.holdLots[holdId] = id;
-        h.place(holdId, holder, amount, expiry);
+        h.place(holdId, holder, quantity, expiry);
         emit LotHoldPlaced(holdId, id);
     }
 
@@ -210,13 +211,28 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
     function executeHold(bytes32 holdId, address to, uint256 amount) external {
         _requireEngine();
         CommodityReceiptStorage storage $ = _getStorage();
-        (address holder, uint256 remaining) = $.holds.execute(holdId, to, amount);
         uint256 id = $.holdLots[holdId];
-        _unhold($, holder, id, amount);
-        _update(holder, to, id, amount, Check.Transfer);
-        emit IERC1155.TransferSingle(msg.sender, holder, to, id, amount);
-        emit IHoldable.HoldExecuted(holdId, holder, to, amount, remaining);
-        ERC1155Utils.checkOnERC1155Received(msg.sender, holder, to, id, amount, "");
+        uint256 lotId = amount >> 128;
+        require(lotId == 0 || lotId == id, CommodityReceiptWrongLot(holdId, lotId, id));
+        uint256 quantity = uint128(amount);
+        (address holder, uint256 remaining) = $.holds.execute(holdId, to, quantity);
+        _unhold($, holder, id, quantity);
+        _update(holder, to, id, quantity, Check.Transfer);
+        emit IERC1155.TransferSingle(msg.sender, holder, to, id, quantity);
+        emit IHoldable.HoldExecuted(holdId, holder, to, quantity, remaining);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, holder, to, id, quantity, "");
+    }
+
+    /// @inheritdoc ICommodityReceipt
+    function settlementTransfer(address from, address to, uint256 lotAmount) external {
+        _requireEngine();
+        require(to != address(0), IERC1155Errors.ERC1155InvalidReceiver(address(0)));
+        require(from != address(0), IERC1155Errors.ERC1155InvalidSender(address(0)));
+        (uint256 id, uint256 quantity) = (lotAmount >> 128, uint128(lotAmount));
+        _requireQuantity(quantity);
+        _update(from, to, id, quantity, Check.Transfer);
+        emit IERC1155.TransferSingle(msg.sender, from, to, id, quantity);
+        ERC1155Utils.checkOnERC1155Received(msg.sender, from, to, id, quantity, "");
     }
 
     /// @inheritdoc ICommodityReceipt
@@ -311,9 +327,13 @@ contract CommodityReceipt is CommodityReceiptCore, ICommodityReceipt, UUPSUpgrad
     }
 
     /// @inheritdoc ICommodityReceipt
-    function holdOf(bytes32 holdId) external view returns (uint256 lotId, IHoldable.Hold memory) {
-        CommodityReceiptStorage storage $ = _getStorage();
-        return ($.holdLots[holdId], $.holds[holdId]);
+    function holdOf(bytes32 holdId) external view returns (IHoldable.Hold memory) {
+        return _getStorage().holds[holdId];
+    }
+
+    /// @inheritdoc ICommodityReceipt
+    function holdLotOf(bytes32 holdId) external view returns (uint256) {
+        return _getStorage().holdLots[holdId];
     }
 
     /// @inheritdoc ICommodityReceipt

@@ -3,7 +3,7 @@ import { ethers } from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ProductType } from "../../../sdk/assets";
 import { Restriction } from "../../../sdk/restrictions";
-import { storageFeeOf } from "../../../sdk/products/commodity";
+import { lotAmount, storageFeeOf } from "../../../sdk/products/commodity";
 import { investorId } from "../../identity/helpers";
 import { DAY, COMMODITY, issueLot, receiptFixture, specOf } from "./receipt";
 
@@ -679,7 +679,7 @@ describe("CommodityReceipt", function () {
       const { receipt, accounts, engine, id } = await loadFixture(engineFixture);
       const holdId = ethers.id("trade 1");
       const expiry = BigInt(await time.latest()) + DAY;
-      await expect(receipt.connect(engine).placeHold(id, holdId, accounts.alice.address, 300n, expiry))
+      await expect(receipt.connect(engine).placeHold(holdId, accounts.alice.address, lotAmount(id, 300n), expiry))
         .to.emit(receipt, "LotHoldPlaced")
         .withArgs(holdId, id);
       expect(await receipt.heldOf(accounts.alice.address, id)).to.equal(300n);
@@ -688,19 +688,18 @@ describe("CommodityReceipt", function () {
         .withArgs(holdId, accounts.alice.address, accounts.bob.address, 300n, 0n);
       expect(await receipt.balanceOf(accounts.bob.address, id)).to.equal(300n);
       expect(await receipt.heldOf(accounts.alice.address, id)).to.equal(0n);
-      const [lotId, hold] = await receipt.holdOf(holdId);
-      expect(lotId).to.equal(id);
-      expect(hold.executed).to.equal(300n);
+      expect(await receipt.holdLotOf(holdId)).to.equal(id);
+      expect((await receipt.holdOf(holdId)).executed).to.equal(300n);
     });
 
     it("refuses anyone but the engine (HoldableUnauthorizedEngine); anyone releases once expired", async function () {
       const { receipt, accounts, engine, id } = await loadFixture(engineFixture);
       const holdId = ethers.id("trade 2");
       const expiry = BigInt(await time.latest()) + DAY;
-      await expect(receipt.connect(accounts.alice).placeHold(id, holdId, accounts.alice.address, 1n, expiry))
+      await expect(receipt.connect(accounts.alice).placeHold(holdId, accounts.alice.address, lotAmount(id, 1n), expiry))
         .to.be.revertedWithCustomError(receipt, "HoldableUnauthorizedEngine")
         .withArgs(accounts.alice.address);
-      await receipt.connect(engine).placeHold(id, holdId, accounts.alice.address, 1n, expiry);
+      await receipt.connect(engine).placeHold(holdId, accounts.alice.address, lotAmount(id, 1n), expiry);
       await expect(receipt.connect(accounts.alice).executeHold(holdId, accounts.bob.address, 1n))
         .to.be.revertedWithCustomError(receipt, "HoldableUnauthorizedEngine")
         .withArgs(accounts.alice.address);
@@ -718,11 +717,69 @@ describe("CommodityReceipt", function () {
       const holdId = ethers.id("trade 3");
       await receipt
         .connect(engine)
-        .placeHold(id, holdId, accounts.alice.address, 5n, BigInt(await time.latest()) + DAY);
+        .placeHold(holdId, accounts.alice.address, lotAmount(id, 5n), BigInt(await time.latest()) + DAY);
       await expect(receipt.connect(accounts.regulator).cancelHold(holdId, ethers.id("seizure")))
         .to.emit(receipt, "HoldCancelled")
         .withArgs(holdId, accounts.alice.address, 5n, accounts.regulator.address, ethers.id("seizure"));
       expect(await receipt.availableOf(accounts.alice.address, id)).to.equal(1_000n);
+    });
+
+    it("executes a lot amount of the hold's lot; refuses one naming another lot (CommodityReceiptWrongLot)", async function () {
+      const { receipt, lots, accounts, engine, id } = await loadFixture(engineFixture);
+      const other = await issueLot(lots, accounts.custodian, accounts.alice.address, 50n);
+      const holdId = ethers.id("trade 4");
+      await receipt
+        .connect(engine)
+        .placeHold(holdId, accounts.alice.address, lotAmount(id, 100n), BigInt(await time.latest()) + DAY);
+      await expect(receipt.connect(engine).executeHold(holdId, accounts.bob.address, lotAmount(other, 10n)))
+        .to.be.revertedWithCustomError(receipt, "CommodityReceiptWrongLot")
+        .withArgs(holdId, other, id);
+      expect(await receipt.heldOf(accounts.alice.address, id)).to.equal(100n);
+      await receipt.connect(engine).executeHold(holdId, accounts.bob.address, lotAmount(id, 60n));
+      expect(await receipt.balanceOf(accounts.bob.address, id)).to.equal(60n);
+      expect((await receipt.holdOf(holdId)).amount).to.equal(40n);
+    });
+
+    it("refuses a hold on an unknown lot or of no quantity, changing nothing", async function () {
+      const { receipt, accounts, engine, id } = await loadFixture(engineFixture);
+      const expiry = BigInt(await time.latest()) + DAY;
+      await expect(
+        receipt.connect(engine).placeHold(ethers.id("u"), accounts.alice.address, lotAmount(99n, 1n), expiry),
+      )
+        .to.be.revertedWithCustomError(receipt, "CommodityReceiptUnknownLot")
+        .withArgs(99n);
+      await expect(receipt.connect(engine).placeHold(ethers.id("z"), accounts.alice.address, id << 128n, expiry))
+        .to.be.revertedWithCustomError(receipt, "HoldableInvalidHold")
+        .withArgs(accounts.alice.address, 0n);
+      expect(await receipt.heldOf(accounts.alice.address, id)).to.equal(0n);
+      expect(await receipt.holdLotOf(ethers.id("u"))).to.equal(0n);
+    });
+
+    it("moves a lot amount for the engine alone (settlementTransfer), by the checked path", async function () {
+      const { receipt, contracts, asset, accounts, engine, id } = await loadFixture(engineFixture);
+      const { alice, bob, carol } = accounts;
+      await expect(receipt.connect(alice).settlementTransfer(alice.address, bob.address, lotAmount(id, 1n)))
+        .to.be.revertedWithCustomError(receipt, "HoldableUnauthorizedEngine")
+        .withArgs(alice.address);
+      await expect(receipt.connect(engine).settlementTransfer(alice.address, ethers.ZeroAddress, lotAmount(id, 1n)))
+        .to.be.revertedWithCustomError(receipt, "ERC1155InvalidReceiver")
+        .withArgs(ethers.ZeroAddress);
+      await expect(receipt.connect(engine).settlementTransfer(ethers.ZeroAddress, bob.address, lotAmount(id, 1n)))
+        .to.be.revertedWithCustomError(receipt, "ERC1155InvalidSender")
+        .withArgs(ethers.ZeroAddress);
+      await expect(receipt.connect(engine).settlementTransfer(alice.address, bob.address, id << 128n))
+        .to.be.revertedWithCustomError(receipt, "CommodityReceiptInvalidQuantity")
+        .withArgs(0n);
+      await contracts.compliance.connect(accounts.regulator).setCountriesBlocked(asset, [250], true);
+      await expect(receipt.connect(engine).settlementTransfer(alice.address, carol.address, lotAmount(id, 1n)))
+        .to.be.revertedWithCustomError(receipt, "CommodityReceiptTransferRestricted")
+        .withArgs(alice.address, carol.address, 1n, Restriction.CountryBlocked);
+      expect(await receipt.balanceOf(alice.address, id)).to.equal(1_000n);
+      await expect(receipt.connect(engine).settlementTransfer(alice.address, bob.address, lotAmount(id, 250n)))
+        .to.emit(receipt, "TransferSingle")
+        .withArgs(engine.address, alice.address, bob.address, id, 250n);
+      expect(await receipt.balanceOf(bob.address, id)).to.equal(250n);
+      expect(await receipt.quantityOf(alice.address)).to.equal(750n);
     });
 
     it("never holds pledged units", async function () {
@@ -731,7 +788,7 @@ describe("CommodityReceipt", function () {
       await expect(
         receipt
           .connect(engine)
-          .placeHold(id, ethers.id("t"), accounts.alice.address, 1n, BigInt(await time.latest()) + DAY),
+          .placeHold(ethers.id("t"), accounts.alice.address, lotAmount(id, 1n), BigInt(await time.latest()) + DAY),
       )
         .to.be.revertedWithCustomError(receipt, "CommodityReceiptInsufficientAvailable")
         .withArgs(accounts.alice.address, id, 0n, 1n);
