@@ -6,20 +6,24 @@ import fc from "fast-check";
 import { Claim, claimsOf } from "../../../sdk/claims";
 import { CHINA, FRANCE } from "../../fixtures/assets";
 import { investorId } from "../../identity/helpers";
-import { encodeReceiptTerms } from "../../../sdk/products/commodity";
+import { encodeReceiptTerms, lotAmount } from "../../../sdk/products/commodity";
+import { instructionId, legKey, type Instruction } from "../../settlement/helpers";
 import { COMMODITY, DAY, receiptFixture, specOf } from "./receipt";
 
 /**
  * Random sequences of lot operations — issue, transfer, split, merge, correction, pledge, release, enforcement,
- * delivery request, confirmation and rejection — with registry and membership changes between them (an investor
+ * delivery request, confirmation and rejection, and the settlement engine's receipt legs (a settled leg, a
+ * prefunded leg held then settled or expired and released) — with registry and membership changes between them (an investor
  * moved to a blocked country and back, an investor removed, the custodian suspended and reinstated). Operations the
  * contract refuses are allowed to revert; after every step the invariants hold:
  * - R1: each lot's supply is the sum of its holders' balances;
- * - R2: held ≤ balance for every (lot, holder), and `pledgedOf` is the sum of the Active pledges, within held;
+ * - R2: held ≤ balance for every (lot, holder), and `pledgedOf` is the sum of the Active pledges; pledged units
+ *   and the Active settlement holds on the lot (each of its own lot) together fit within held;
  * - R3: each wallet's `quantityOf` is the sum of its lot balances, and `holderCount` counts the holding wallets
  *   (one wallet per investor here);
  * - R4: quantity deposited = outstanding + delivered (corrections, splits and merges conserve it);
- * - nothing moves while pledged: a transfer, split or delivery request that succeeded had that many available units.
+ * - nothing moves while pledged or held: a transfer, split, delivery request, settled or prefunded leg that
+ *   succeeded had that many available units.
  */
 type Op =
   | { kind: "issue"; to: number; quantity: bigint }
@@ -34,7 +38,11 @@ type Op =
   | { kind: "settle"; request: number; confirm: boolean }
   | { kind: "relocate"; who: number }
   | { kind: "remove"; who: number }
-  | { kind: "suspend" };
+  | { kind: "suspend" }
+  | { kind: "dvp"; from: number; to: number; lot: number; quantity: bigint }
+  | { kind: "prefund"; from: number; to: number; lot: number; quantity: bigint }
+  | { kind: "settleHeld"; index: number }
+  | { kind: "expireHeld"; index: number };
 
 const HOLDERS = 4; // alice, bob, carol, bank
 const who = fc.nat({ max: HOLDERS - 1 });
@@ -65,6 +73,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("relocate" as const), who }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("remove" as const), who: fc.nat({ max: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("suspend" as const) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("dvp" as const), from: who, to: who, lot, quantity: pct }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("prefund" as const), from: who, to: who, lot, quantity: pct }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("settleHeld" as const), index: fc.nat({ max: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("expireHeld" as const), index: fc.nat({ max: 3 }) }) },
 );
 
 async function trackedFixture() {
@@ -114,6 +129,24 @@ describe("CommodityReceipt (property)", function () {
           let delivered = 0n;
           let suspended = false;
           let current = "";
+          const engine = contracts.settlement;
+          const prefunded: { ins: Instruction; lot: bigint; holder: string }[] = [];
+          let nonce = 0n;
+          /** A one-leg instruction: `quantity` of lot `id` from `from` to holder `to`, due in an hour. */
+          const legIns = async (id: bigint, from: HardhatEthersSigner, to: number, quantity: bigint) =>
+            ({
+              tradeRef: ethers.id(`lot trade ${++nonce}`),
+              deadline: BigInt(await time.latest()) + 3_600n,
+              nonce,
+              legs: [
+                {
+                  token: await receipt.getAddress(),
+                  from: from.address,
+                  to: holders[to].address,
+                  amount: lotAmount(id, quantity),
+                },
+              ],
+            }) as Instruction;
           const tryTx = async (send: () => Promise<unknown>) => {
             try {
               await send();
@@ -240,6 +273,34 @@ describe("CommodityReceipt (property)", function () {
               case "remove":
                 await tryTx(() => contracts.identity.connect(kycProvider).removeInvestor(investorId(names[op.who])));
                 break;
+              case "dvp":
+              case "prefund": {
+                const id = await lotId(op.lot);
+                const [from, quantity] = await holderOf(id, op.from, op.quantity);
+                const available = await receipt.availableOf(from.address, id);
+                const ins = await legIns(id, from, op.to, quantity);
+                const ok = await tryTx(() =>
+                  op.kind === "dvp"
+                    ? engine.connect(from).settle(ins, ["0x"], 0n)
+                    : engine.connect(from).prefund(ins, 0n),
+                );
+                if (ok) expect(available, "a leg moves or holds available units only").to.be.gte(quantity);
+                if (ok && op.kind === "prefund") prefunded.push({ ins, lot: id, holder: from.address });
+                break;
+              }
+              case "settleHeld":
+              case "expireHeld": {
+                // The index picks among the instructions prefunded so far (none yet: nothing to do).
+                const entry = prefunded[op.index % Math.max(prefunded.length, 1)];
+                if (!entry) break;
+                if (op.kind === "settleHeld") {
+                  await tryTx(() => engine.connect(accounts.stranger).settle(entry.ins, ["0x"], 1n));
+                } else {
+                  if (BigInt(await time.latest()) < entry.ins.deadline) await time.increaseTo(entry.ins.deadline);
+                  await tryTx(() => engine.connect(accounts.stranger).releasePrefund(entry.ins, 0n));
+                }
+                break;
+              }
               case "suspend":
                 await (suspended
                   ? contracts.members.connect(governor).reinstateMember(custodian.address)
@@ -252,6 +313,16 @@ describe("CommodityReceipt (property)", function () {
 
           async function checkInvariants() {
             const count = await receipt.lotCount();
+            // The Active settlement holds, by lot and holder (each holds units of its own lot only).
+            const settlementHeld = new Map<string, bigint>();
+            for (const { ins, lot: id, holder } of prefunded) {
+              const holdId = legKey(instructionId(ins), 0);
+              expect(await receipt.holdLotOf(holdId), "a hold holds units of its leg's lot").to.equal(id);
+              const hold = await receipt.holdOf(holdId);
+              if (hold.status !== 1n) continue;
+              const key = `${id}:${holder}`;
+              settlementHeld.set(key, (settlementHeld.get(key) ?? 0n) + hold.amount);
+            }
             let outstanding = 0n;
             const quantities = holders.map(() => 0n);
             const lotsHeld = holders.map(() => 0n);
@@ -261,7 +332,9 @@ describe("CommodityReceipt (property)", function () {
                 const balance = await receipt.balanceOf(holders[h].address, id);
                 const held = await receipt.heldOf(holders[h].address, id);
                 expect(held, "R2 held ≤ balance").to.be.lte(balance);
-                expect(await receipt.pledgedOf(id, holders[h].address), "R2 pledged ≤ held").to.be.lte(held);
+                const pledged = await receipt.pledgedOf(id, holders[h].address);
+                const inSettlement = settlementHeld.get(`${id}:${holders[h].address}`) ?? 0n;
+                expect(pledged + inSettlement, "R2 pledged + settlement-held ≤ held").to.be.lte(held);
                 sum += balance;
                 quantities[h] += balance;
                 if (balance > 0n) lotsHeld[h]++;
@@ -294,6 +367,8 @@ describe("CommodityReceipt (property)", function () {
       for (const kind of ["issue", "transfer", "pledge", "request"]) {
         expect(succeeded.get(kind) ?? 0, `successful ${kind}`).to.be.greaterThan(0);
       }
+      const legs = (succeeded.get("dvp") ?? 0) + (succeeded.get("prefund") ?? 0);
+      expect(legs, "successful settlement legs (settled or prefunded)").to.be.greaterThan(0);
     });
   }
 });
