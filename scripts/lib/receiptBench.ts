@@ -3,14 +3,17 @@
  * `safeTransferFrom` between two holders of an id, contracts/mocks/PlainERC1155.sol) beside `receipt.transfer` (the
  * same between two holders of a lot of a receipt market issued through the factory, its rules eligibility, the
  * country allow-list and an investor cap, memos stored; the note adds the same in a market tracking quantities per
- * wallet), then `receipt.pledge` (an owner's first pledge on a lot)
- * and `receipt.split` (one new lot split off). Runs on the deployed core (deploy tag `core`) with the custodian and
- * issuer members seated and `kyc` a KYC provider.
+ * wallet), then `receipt.pledge` (an owner's first pledge on a lot), `receipt.split` (one new lot split off) and
+ * `receipt.dvp` (a lot's units against aUSD in one two-leg instruction through the settlement engine, both parties
+ * signing, a third party submitting; its overhead over the two transfers alone in the note). Runs on the deployed
+ * core (deploy tag `core`) with the custodian and issuer members seated, `kyc` a KYC provider and `issuer` a minter
+ * of the coin under attested reserves.
  */
 import { deployments, ethers } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import type { AssetFactory, IdentityRegistry } from "../../typechain-types";
-import { lotSpecTuple } from "../../sdk/products/commodity";
+import type { AssetFactory, IdentityRegistry, Settlement, SettlementCoin } from "../../typechain-types";
+import { lotAmount, lotSpecTuple } from "../../sdk/products/commodity";
+import { consentsOf, type Instruction, settlementDomainOf, signInstruction } from "../../sdk/settlement";
 import { issueReceiptMarket } from "./receipts";
 
 /** A bench row, as scripts/bench.ts writes them. */
@@ -26,7 +29,7 @@ export interface ReceiptBenchParties {
   deployer: Signer;
   /** A KYC-provider member. */
   kyc: Signer;
-  /** An issuer member (ISSUER): issues the receipt market through the factory. */
+  /** An issuer member (ISSUER): issues the receipt market through the factory, and mints the coin (a minter). */
   issuer: Signer;
   /** A custodian member (CUSTODIAN): the warehouse. */
   custodian: Signer;
@@ -43,8 +46,8 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> 
   return Number((await (await tx).wait())!.gasUsed);
 }
 
-async function at<T>(name: string): Promise<T> {
-  return (await ethers.getContractAt(name, (await deployments.get(name)).address)) as T;
+async function at<T>(name: string, deployment = name): Promise<T> {
+  return (await ethers.getContractAt(name, (await deployments.get(deployment)).address)) as T;
 }
 
 /** Measures the rows; the receipt transfer's ratio to the plain ERC-1155 transfer is in its note. */
@@ -109,6 +112,7 @@ export async function benchReceipt(parties: ReceiptBenchParties): Promise<Receip
   const id = 1n;
   const pledge = await gasOf(receipt.connect(seller).pledge(id, lender.address, 1_000n));
   const split = await gasOf(lots.connect(seller).split(id, [500n]));
+  const dvp = await benchReceiptDvp(parties, await receipt.getAddress(), seller, buyer, id, receiptTransfer);
 
   const ratio = receiptTransfer / plainTransfer;
   return [
@@ -144,5 +148,69 @@ export async function benchReceipt(parties: ReceiptBenchParties): Promise<Receip
       unit: "gas",
       note: "split one new lot of the same spec off a lot (lifecycle module, by delegatecall)",
     },
+    dvp,
   ];
+}
+
+/**
+ * `receipt.dvp`: the seller delivers units of lot `id` against the buyer's aUSD in one instruction (a lot amount leg
+ * and a coin leg), both signing, the deployer submitting; both already hold both tokens and the market is cached by
+ * the engine (one warm-up settlement). The note sets it against the two transfers alone.
+ */
+async function benchReceiptDvp(
+  parties: ReceiptBenchParties,
+  market: string,
+  seller: Signer,
+  buyer: Signer,
+  id: bigint,
+  receiptTransfer: number,
+): Promise<ReceiptBenchRow> {
+  const { deployer, issuer } = parties;
+  const engine = await at<Settlement>("Settlement");
+  const coin = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD");
+  const [sellerAddress, buyerAddress] = await Promise.all([seller.getAddress(), buyer.getAddress()]);
+  await (await coin.syncHolders([sellerAddress, buyerAddress])).wait();
+  // A fresh attestation of at least the latest reserves (minting needs a recent one), then the buyer's cash.
+  const count = await coin.attestationCount();
+  const attested = count === 0n ? 0n : (await coin.attestationAt(count - 1n)).reserves;
+  const supply = (await coin.totalSupply()) + 1_000_000n;
+  const reserves = attested > supply ? attested : supply;
+  const asOf = (await ethers.provider.getBlock("latest"))!.timestamp;
+  await (
+    await coin.connect(parties.custodian).attestReserves(reserves, asOf, ethers.id("bench:receipt:reserves"))
+  ).wait();
+  await (await coin.connect(issuer).mint(buyerAddress, 1_000_000n)).wait();
+  await (await coin.connect(buyer).transfer(sellerAddress, 1n)).wait();
+  const coinTransfer = await gasOf(coin.connect(buyer).transfer(sellerAddress, 1n));
+  const domain = await settlementDomainOf(engine);
+  let nonce = 0n;
+  const settle = async () => {
+    const instruction: Instruction = {
+      tradeRef: ethers.id(`bench:receipt:dvp:${++nonce}`),
+      deadline: BigInt((await ethers.provider.getBlock("latest"))!.timestamp + 3_600),
+      nonce,
+      legs: [
+        { token: market, from: sellerAddress, to: buyerAddress, amount: lotAmount(id, 1n) },
+        { token: await coin.getAddress(), from: buyerAddress, to: sellerAddress, amount: 12n },
+      ],
+    };
+    const consents = consentsOf(instruction, {
+      [sellerAddress]: await signInstruction(seller, domain, instruction),
+      [buyerAddress]: await signInstruction(buyer, domain, instruction),
+    });
+    return gasOf(engine.connect(deployer).settle(instruction, consents, 0n));
+  };
+  await settle();
+  const value = await settle();
+  const overhead = value - (receiptTransfer + coinTransfer - 21_000);
+  return {
+    id: "receipt.dvp",
+    kind: "gas",
+    value,
+    unit: "gas",
+    note:
+      `a lot's units against aUSD in one signed two-leg instruction submitted by a third party (lot amount ` +
+      `id << 128 | quantity): the engine adds ${overhead} over receipt.transfer + an aUSD transfer between the ` +
+      `same holders (${coinTransfer}) − 21,000; cf. dvp.overhead for an equity leg`,
+  };
 }
