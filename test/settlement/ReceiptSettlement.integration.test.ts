@@ -16,7 +16,16 @@ import { issueAsset } from "../fixtures/assets";
 import { TradeStatus } from "../fixtures/gateway";
 import { COMMODITY, specOf } from "../tokens/commodity/receipt";
 import { HOLD_UNAVAILABLE, instructionId, legKey, signInstruction, type Instruction } from "./helpers";
-import { consents, FRANCE, instruction, integrationFixture, legOf, START } from "./integration";
+import {
+  consents,
+  explainCodes,
+  expectLegRefused,
+  FRANCE,
+  instruction,
+  integrationFixture,
+  legOf,
+  START,
+} from "./integration";
 
 const ALICE_LOT = 1_000n;
 const BOB_LOT = 250n;
@@ -73,29 +82,9 @@ async function delivery(world: ReceiptWorld, quantity: bigint, nonce: bigint, lo
   );
 }
 
-/** The engine's and the SDK's restriction codes for every leg of `ins` (they must agree). */
-async function codesOf(world: ReceiptWorld, ins: Instruction, sigs: string[], held = 0n): Promise<number[]> {
-  const { engine } = world.contracts;
-  const [, , checks] = await engine.explainSettlement(ins, sigs, held);
-  const view = checks.map((c) => Number(c.restriction));
-  const sdk = await sdkExplain(engine, ins, sigs, held);
-  expect(sdk.legs.map((l) => Number(l.check.restriction))).to.deep.equal(view);
-  return view;
-}
-
 /** Settling `ins` fails at leg `failing` with `code` (as explained beforehand) and moves nothing. */
-async function expectLegRefused(world: ReceiptWorld, ins: Instruction, failing: number, code: number, held = 0n) {
-  const { alice, bob, carol, stranger } = world.accounts;
-  const { engine } = world.contracts;
-  const sigs = await consents(world, ins, [alice, bob, carol]);
-  expect((await codesOf(world, ins, sigs, held))[failing]).to.equal(code);
-  const before = await snapshot(world);
-  const leg = ins.legs[failing];
-  await expect(engine.connect(stranger).settle(ins, sigs, held))
-    .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
-    .withArgs(failing, leg.token, leg.from, leg.to, leg.amount, code, (reason: string) => reason !== "0x");
-  expect(await snapshot(world)).to.deep.equal(before);
-  expect(await engine.isNonceUsed(ins.legs[0].from, ins.nonce)).to.equal(false);
+async function expectRefused(world: ReceiptWorld, ins: Instruction, failing: number, code: number, held = 0n) {
+  await expectLegRefused(world, ins, failing, code, held, () => snapshot(world));
 }
 
 describe("Commodity receipts in settlement (integration)", function () {
@@ -135,14 +124,9 @@ describe("Commodity receipts in settlement (integration)", function () {
     });
 
     it("refuses more units than the sender's available units of the named lot, explained as insufficient balance", async function () {
-      await expectLegRefused(
-        world,
-        await delivery(world, ALICE_LOT + 1n, 2n),
-        0,
-        Restriction.InsufficientUnfrozenBalance,
-      );
+      await expectRefused(world, await delivery(world, ALICE_LOT + 1n, 2n), 0, Restriction.InsufficientUnfrozenBalance);
       // alice holds no units of bob's lot, whatever she holds of hers.
-      await expectLegRefused(
+      await expectRefused(
         world,
         await delivery(world, 1n, 3n, world.bobLot),
         0,
@@ -153,11 +137,11 @@ describe("Commodity receipts in settlement (integration)", function () {
     it("never moves pledged units: a pledge makes them unavailable to a DvP until released", async function () {
       const { alice, carol } = world.accounts;
       await world.receipt.connect(alice).pledge(world.aliceLot, carol.address, 700n);
-      await expectLegRefused(world, await delivery(world, 400n, 4n), 0, Restriction.InsufficientUnfrozenBalance);
+      await expectRefused(world, await delivery(world, 400n, 4n), 0, Restriction.InsufficientUnfrozenBalance);
       await world.receipt.connect(carol).releasePledge(1n);
       const ins = await delivery(world, 400n, 4n);
       const sigs = await consents(world, ins, [alice, world.accounts.bob]);
-      expect(await codesOf(world, ins, sigs)).to.deep.equal([0, 0]);
+      expect(await explainCodes(world, ins, sigs)).to.deep.equal([0, 0]);
     });
 
     it("asks the market's pipeline: a recipient whose country the market blocks is refused and explained", async function () {
@@ -172,7 +156,7 @@ describe("Commodity receipts in settlement (integration)", function () {
         ],
         5n,
       );
-      await expectLegRefused(world, ins, 0, Restriction.CountryBlocked);
+      await expectRefused(world, ins, 0, Restriction.CountryBlocked);
     });
 
     it("counts earlier legs in the same lot (and only that lot) toward a sender's available units", async function () {
@@ -188,7 +172,7 @@ describe("Commodity receipts in settlement (integration)", function () {
         6n,
       );
       const sigs = await consents(world, chain, [alice, bob, carol]);
-      expect(await codesOf(world, chain, sigs)).to.deep.equal([0, 0, 0]);
+      expect(await explainCodes(world, chain, sigs)).to.deep.equal([0, 0, 0]);
       // Units received in lot 1 do not let bob deliver more of lot 2 than he holds.
       const otherLot = await instruction(
         [
@@ -198,7 +182,10 @@ describe("Commodity receipts in settlement (integration)", function () {
         7n,
       );
       const otherSigs = await consents(world, otherLot, [alice, bob, carol]);
-      expect(await codesOf(world, otherLot, otherSigs)).to.deep.equal([0, Restriction.InsufficientUnfrozenBalance]);
+      expect(await explainCodes(world, otherLot, otherSigs)).to.deep.equal([
+        0,
+        Restriction.InsufficientUnfrozenBalance,
+      ]);
       await engine.connect(stranger).settle(chain, sigs, 0n);
       expect(await world.receipt.balanceOf(carol.address, world.aliceLot)).to.equal(300n);
       expect(await world.receipt.balanceOf(bob.address, world.aliceLot)).to.equal(0n);
@@ -215,7 +202,7 @@ describe("Commodity receipts in settlement (integration)", function () {
         8n,
       );
       const sigs = await consents(world, ins, [alice, bob]);
-      expect(await codesOf(world, ins, sigs)).to.deep.equal([255, 0]);
+      expect(await explainCodes(world, ins, sigs)).to.deep.equal([255, 0]);
       const before = await snapshot(world);
       await expect(engine.connect(stranger).settle(ins, sigs, 0n))
         .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
@@ -260,7 +247,7 @@ describe("Commodity receipts in settlement (integration)", function () {
       await engine.connect(alice).prefund(ins, 0n);
       await world.receipt.connect(regulator).cancelHold(legKey(id, 0), ethers.id("court order"));
       const sigs = ["0x", await signInstruction(engine, bob, ins)];
-      expect((await codesOf(world, ins, sigs, 1n))[0]).to.equal(HOLD_UNAVAILABLE);
+      expect((await explainCodes(world, ins, sigs, 1n))[0]).to.equal(HOLD_UNAVAILABLE);
       await expect(engine.connect(world.accounts.stranger).settle(ins, sigs, 1n))
         .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
         .withArgs(

@@ -11,6 +11,8 @@ import { HOLD_UNAVAILABLE, instructionId, legKey, signInstruction, type Instruct
 import {
   CHINA,
   consents,
+  explainCodes,
+  expectLegRefused,
   FRANCE,
   instruction,
   integrationFixture,
@@ -20,36 +22,16 @@ import {
   type IntegrationWorld,
 } from "./integration";
 
-/** Every leg's restriction code as the engine's view and the SDK give it. */
-async function explainCodes(world: IntegrationWorld, ins: Instruction, sigs: string[], held = 0n) {
-  const { engine } = world.contracts;
-  const [, , checks] = await engine.explainSettlement(ins, sigs, held);
-  const view = checks.map((c) => Number(c.restriction));
-  const sdk = await sdkExplain(engine, ins, sigs, held);
-  expect(sdk.legs.map((l) => Number(l.check.restriction))).to.deep.equal(view);
-  return view;
-}
-
 /**
- * Settles `ins` (signed by every sender, submitted by the stranger) expecting leg `failing` to fail with `code`;
+ * Settles `ins` (signed by every sender, submitted by the stranger) expecting leg `failing` to fail with `codes[failing]`;
  * checks that explainSettlement (view and SDK) gives `codes` for the legs, and that nothing moved.
  */
 async function expectRefused(world: IntegrationWorld, ins: Instruction, failing: number, codes: number[], held = 0n) {
-  const { accounts, contracts } = world;
-  const { alice, bob, carol, stranger } = accounts;
-  const { engine } = contracts;
-  const sigs = await consents(world, ins, [alice, bob, carol]);
-  expect(await explainCodes(world, ins, sigs, held)).to.deep.equal(codes);
-  const [ok] = await engine.explainSettlement(ins, sigs, held);
-  expect(ok).to.equal(false);
+  const { alice, bob, carol, stranger } = world.accounts;
+  const { engine } = world.contracts;
+  expect(await explainCodes(world, ins, await consents(world, ins, [alice, bob, carol]), held)).to.deep.equal(codes);
   const holders = [alice.address, bob.address, carol.address, stranger.address, await engine.getAddress()];
-  const before = await positions(world, holders);
-  const leg = ins.legs[failing];
-  await expect(engine.connect(stranger).settle(ins, sigs, held))
-    .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
-    .withArgs(failing, leg.token, leg.from, leg.to, leg.amount, codes[failing], (reason: string) => reason !== "0x");
-  expect(await positions(world, holders)).to.deep.equal(before);
-  expect(await engine.isNonceUsed(ins.legs[0].from, ins.nonce)).to.equal(false);
+  await expectLegRefused(world, ins, failing, codes[failing], held, () => positions(world, holders));
 }
 
 describe("Settlement on the real deployment (integration)", function () {

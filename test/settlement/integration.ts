@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import { deployments, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -14,6 +15,7 @@ import { issueAsset, productTerms } from "../fixtures/assets";
 import { extraSigner } from "../fixtures/security";
 import { investorId } from "../identity/helpers";
 import { issuingCoinsFixture, mintTo } from "../tokens/coin/funding";
+import { explainSettlement as sdkExplain } from "../../sdk/settlement";
 import { signInstruction, type Instruction, type Leg } from "./helpers";
 
 export const CHINA = 156;
@@ -150,4 +152,42 @@ export async function positions(world: IntegrationWorld, holders: string[]): Pro
     for (const holder of holders) out.push(await erc20.balanceOf(holder), await token.heldBalanceOf(holder));
   }
   return out;
+}
+
+/** Every leg's restriction code as the engine's view and the SDK give it (they must agree). */
+export async function explainCodes(world: IntegrationWorld, ins: Instruction, sigs: string[], held = 0n) {
+  const { engine } = world.contracts;
+  const [, , checks] = await engine.explainSettlement(ins, sigs, held);
+  const view = checks.map((c) => Number(c.restriction));
+  const sdk = await sdkExplain(engine, ins, sigs, held);
+  expect(sdk.legs.map((l) => Number(l.check.restriction))).to.deep.equal(view);
+  return view;
+}
+
+/**
+ * Settles `ins` (signed by alice, bob and carol where they send, submitted by the stranger) expecting leg `failing`
+ * to fail with `code`, as `explainSettlement` says beforehand; `state` reads the same before and after (nothing
+ * moved) and the initiator's nonce stays unused.
+ */
+export async function expectLegRefused(
+  world: IntegrationWorld,
+  ins: Instruction,
+  failing: number,
+  code: number,
+  held: bigint,
+  state: () => Promise<unknown>,
+) {
+  const { alice, bob, carol, stranger } = world.accounts;
+  const { engine } = world.contracts;
+  const sigs = await consents(world, ins, [alice, bob, carol]);
+  const [ok] = await engine.explainSettlement(ins, sigs, held);
+  expect(ok).to.equal(false);
+  expect((await explainCodes(world, ins, sigs, held))[failing]).to.equal(code);
+  const before = await state();
+  const leg = ins.legs[failing];
+  await expect(engine.connect(stranger).settle(ins, sigs, held))
+    .to.be.revertedWithCustomError(engine, "SettlementLegFailed")
+    .withArgs(failing, leg.token, leg.from, leg.to, leg.amount, code, (reason: string) => reason !== "0x");
+  expect(await state()).to.deep.equal(before);
+  expect(await engine.isNonceUsed(ins.legs[0].from, ins.nonce)).to.equal(false);
 }
