@@ -1,9 +1,7 @@
 import { expect } from "chai";
-import { deployments, ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Role } from "../../config/roles";
-import { seatMember } from "../../scripts/lib/members";
-import { Claim, claimsOf } from "../../sdk/claims";
 import {
   adHocFiling,
   annualReport,
@@ -17,11 +15,9 @@ import {
   type ObligationTerms,
 } from "../../sdk/disclosure";
 import { Restriction } from "../../sdk/restrictions";
-import type { DisclosureSupervisor, Equity } from "../../typechain-types";
+import type { DisclosureSupervisor } from "../../typechain-types";
 import { shouldBehaveLikeRestricted } from "../behaviors/restricted";
-import { coreFixture } from "../fixtures/core";
-import { issueAsset, productTerms } from "../fixtures/assets";
-import { extraSigner } from "../fixtures/security";
+import { disclosureFixture, type DisclosureWorld as World } from "../fixtures/disclosure";
 
 const DAY = 86_400;
 const MAX_UINT48 = 2n ** 48n - 1n;
@@ -31,42 +27,6 @@ const ANNUAL = DISCLOSURE_DOCUMENTS.annualReport;
 
 /** A `withArgs` predicate: a time of the transaction's block, later than `now`. */
 const after = (now: number) => (time: bigint) => time > BigInt(now) && time < BigInt(now + HOUR);
-
-/**
- * The core with two Equity assets issued through the factory: `asset` (the exchange is its venue; alice holds
- * 1,000 shares, bob is a verified investor) and `other` (a second exchange member is its venue).
- */
-export async function disclosureFixture() {
-  const { accounts, contracts } = await coreFixture();
-  const agent = await extraSigner("disclosure agent");
-  const otherExchange = await extraSigner("disclosure other exchange");
-  await seatMember(contracts.members.connect(accounts.governor), otherExchange.address, "Exchange", "Other Exchange", {
-    leiHash: ethers.id("LEI:other exchange"),
-  });
-  const terms = await productTerms.Equity(contracts);
-  const { asset } = await issueAsset(contracts.factory, accounts.issuer, { terms, agents: [agent.address] });
-  const { asset: other } = await issueAsset(contracts.factory, accounts.issuer, { terms });
-  const compliance = contracts.compliance.connect(accounts.regulator);
-  await compliance.setVenue(asset, accounts.exchange.address, true);
-  await compliance.setVenue(other, otherExchange.address, true);
-  const expiry = (await time.latest()) + 10 * 365 * DAY;
-  const kyc = contracts.identity.connect(accounts.kycProvider);
-  await kyc.registerInvestor(ethers.id("disclosure:alice"), 156, claimsOf([Claim.KYC, Claim.AML]), expiry, [
-    accounts.alice.address,
-  ]);
-  await kyc.registerInvestor(ethers.id("disclosure:bob"), 156, claimsOf([Claim.KYC, Claim.AML]), expiry, [
-    accounts.bob.address,
-  ]);
-  const equity = (await ethers.getContractAt("Equity", asset)) as unknown as Equity;
-  await equity.connect(agent).mint(accounts.alice.address, 1_000n);
-  const supervisor = (await ethers.getContractAt(
-    "DisclosureSupervisor",
-    (await deployments.get("DisclosureSupervisor")).address,
-  )) as unknown as DisclosureSupervisor;
-  return { accounts, contracts, agent, otherExchange, asset, other, equity, supervisor };
-}
-
-type World = Awaited<ReturnType<typeof disclosureFixture>>;
 
 /** Terms due `days` from now (the next block's time is later than `now`). */
 async function dueIn(days: number): Promise<number> {
