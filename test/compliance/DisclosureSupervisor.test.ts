@@ -14,10 +14,14 @@ import {
   obligationState,
   type ObligationTerms,
 } from "../../sdk/disclosure";
+import { ProductType } from "../../sdk/assets";
 import { Restriction } from "../../sdk/restrictions";
+import { seatMember } from "../../scripts/lib/members";
 import type { DisclosureSupervisor } from "../../typechain-types";
 import { shouldBehaveLikeRestricted } from "../behaviors/restricted";
 import { disclosureFixture, type DisclosureWorld as World } from "../fixtures/disclosure";
+import { launchProgram } from "../fixtures/loyalty";
+import { extraSigner } from "../fixtures/security";
 
 const DAY = 86_400;
 const MAX_UINT48 = 2n ** 48n - 1n;
@@ -258,6 +262,18 @@ describe("DisclosureSupervisor", function () {
             .withArgs(asset);
           expect(await calendar(w, asset)).to.deep.equal([]);
         }
+      });
+
+      it("reverts with DisclosureSupervisorUnsupportedAsset for an asset that keeps no documents", async function () {
+        const merchant = await extraSigner("disclosure merchant");
+        await seatMember(w.contracts.members.connect(w.accounts.governor), merchant.address, "Merchant", "Shop", {
+          leiHash: ethers.id("LEI:shop"),
+        });
+        const program = await (await launchProgram(w.contracts.factory, merchant)).getAddress();
+        await expect(exchange.addObligation(program, adHocFiling("x", await dueIn(1), 0)))
+          .to.be.revertedWithCustomError(w.supervisor, "DisclosureSupervisorUnsupportedAsset")
+          .withArgs(program, ProductType.LoyaltyCredit);
+        expect(await calendar(w, program)).to.deep.equal([]);
       });
 
       it("reverts with DisclosureSupervisorTooManyObligations past MAX_OBLIGATIONS", async function () {
