@@ -76,6 +76,12 @@ export const grants: { role: RoleName; to: { account: string } | { contract: str
   { role: "ASSET_FACTORY", to: { contract: "AssetFactory" }, executionDelay: 0 },
   // The payment-gateway settlement holds and moves units through the settlement engine's hold desk.
   { role: "SETTLEMENT_CLIENT", to: { contract: "GatewaySettlement" }, executionDelay: 0 },
+  // The disclosure supervisor halts an asset whose halting disclosure obligation is overdue and lifts its own halt
+  // when the filing arrives (Compliance `imposeHalt`, `liftHalt`): its code makes no other REGULATOR call
+  // (contracts/interfaces/compliance/IDisclosureSupervisor.sol). REGULATOR is member-held; this grant is the one
+  // made outside the member registry (applyRoles makes it as ADMIN, restoring MEMBERSHIP as the role's admin in the
+  // same transaction), and revoking it is governance's act, not a suspension.
+  { role: "REGULATOR", to: { contract: "DisclosureSupervisor" }, executionDelay: 0 },
 ];
 
 /**
@@ -297,6 +303,15 @@ export const permissions: Record<string, Record<string, RoleName>> = {
     "liftHalt(address)": "REGULATOR",
     "approveSuccessor(address)": "GOVERNOR",
   },
+  // Disclosure calendars (contracts/compliance/DisclosureSupervisor.sol): an exchange member that is a venue of the
+  // asset (the contract also checks the venue and that the caller is not a suspended member) sets its calendar.
+  // Filings and overdue flags are anyone's (`publicFunctions`).
+  DisclosureSupervisor: {
+    "addObligation(address,(uint8,bytes32,uint48,uint32,uint32,bool))": "MARKET_SUPERVISOR",
+    "amendObligation(address,uint32,uint48,uint32,bool)": "MARKET_SUPERVISOR",
+    "removeObligation(address,uint32)": "MARKET_SUPERVISOR",
+    "upgradeToAndCall(address,bytes)": "UPGRADER",
+  },
   // Payment-gateway settlement (contracts/settlement/GatewaySettlement.sol): the trade's own gateway confirms or
   // fails it (the contract also checks the caller is that gateway); a suspended gateway member holds no
   // PAYMENT_GATEWAY, so it can do neither. Opening, receipts and expiry are public (`publicFunctions`).
@@ -389,6 +404,8 @@ export const publicFunctions: Record<string, string[]> = {
   AssetFactory: ["rollOut(uint8,address[])"],
   // Called by the successor the governor approved, from its constructor (the pipeline checks the caller).
   Compliance: ["claimSuccession()"],
+  // A filing is checked against the asset's own document; an overdue flag against the obligation's dates.
+  DisclosureSupervisor: ["recordFiling(address,uint32)", "flagOverdue(address,uint32)"],
   // The seller's own act (or with its signature), a receipt the trade's gateway signed, an expired trade's release,
   // the caller's own nonces.
   GatewaySettlement: [

@@ -9,6 +9,7 @@ export * from "./assets";
 export * from "./claims";
 export * from "./contracts";
 export * from "./countries";
+export * from "./disclosure";
 export * from "./errors";
 export * from "./members";
 export * from "./netting";

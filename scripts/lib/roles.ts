@@ -88,8 +88,24 @@ export async function applyRoles(
     const delay = effect === 0n ? currentDelay : pendingDelay;
     if (since !== 0n && delay === BigInt(grant.executionDelay)) continue;
     const target = "account" in grant.to ? grant.to.account : grant.to.contract;
-    await send("grantRole", `${grant.role} → ${target} (delay ${grant.executionDelay}s)`, () =>
-      authority.grantRole(Role[grant.role], account, grant.executionDelay),
+    const roleId = Role[grant.role];
+    const admin = await authority.getRoleAdmin(roleId);
+    if (admin === Role.ADMIN) {
+      await send("grantRole", `${grant.role} → ${target} (delay ${grant.executionDelay}s)`, () =>
+        authority.grantRole(roleId, account, grant.executionDelay),
+      );
+      continue;
+    }
+    // A member-held role granted to a contract (REGULATOR to the disclosure supervisor): its admin is MEMBERSHIP,
+    // which only the member registry holds, so ADMIN makes itself the role's admin, grants and gives the role back
+    // to its admin, in one transaction (the authority's multicall): no moment exists where ADMIN administers it.
+    const calls = [
+      authority.interface.encodeFunctionData("setRoleAdmin", [roleId, Role.ADMIN]),
+      authority.interface.encodeFunctionData("grantRole", [roleId, account, grant.executionDelay]),
+      authority.interface.encodeFunctionData("setRoleAdmin", [roleId, admin]),
+    ];
+    await send("grantRole", `${grant.role} → ${target} (delay ${grant.executionDelay}s, as ADMIN)`, () =>
+      authority.multicall(calls),
     );
   }
   return changes;

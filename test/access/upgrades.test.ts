@@ -1,4 +1,4 @@
-import { ethers } from "hardhat";
+import { deployments, ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Claim, claimsOf } from "../../sdk/claims";
 import { shouldBehaveLikeUpgradeable } from "../behaviors/upgradeable";
@@ -40,6 +40,21 @@ describe("upgradeable core contracts", function () {
         await contracts.identity.eligibilityStore(),
         await contracts.identity.baselineClaims(),
       ],
+    };
+  });
+
+  shouldBehaveLikeUpgradeable("DisclosureSupervisor", async () => {
+    const { accounts, contracts } = await loadFixture(coreFixture);
+    const supervisor = await ethers.getContractAt(
+      "DisclosureSupervisor",
+      (await deployments.get("DisclosureSupervisor")).address,
+    );
+    return {
+      authority: contracts.authority,
+      proxy: supervisor,
+      upgrader: accounts.governor,
+      strangers: [accounts.stranger, accounts.exchange, accounts.regulator, accounts.deployer],
+      snapshot: async () => [await supervisor.authority(), await supervisor.MAX_OBLIGATIONS()],
     };
   });
 
