@@ -8,9 +8,12 @@ pragma solidity ^0.8.27;
 /// suspending a member revokes every one of those roles in the same transaction, reinstating restores them with
 /// the execution delays they were granted with.
 /// @dev Invariants:
-/// - I1: an account holds a member-held role in the authority iff it is an active member whose role bitmap has it.
+/// - I1: an account holds a member-held role in the authority iff it is an active member whose role bitmap has it
+///   — or it is a system contract that config/roles.ts `grants` names for it (the disclosure supervisor's REGULATOR,
+///   for Compliance's halts alone), granted and revoked by governance (ADMIN), never by a member's standing.
 /// - I2: `memberCount()` equals the number of accounts whose status is not `None`.
-/// - I3: only `Roles.MEMBERSHIP` (held by this contract alone) administers member-held roles.
+/// - I3: only `Roles.MEMBERSHIP` (held by this contract alone) administers member-held roles, but inside the one
+///   authority `multicall` in which a deploy makes such a system-contract grant (scripts/lib/roles.ts).
 /// - I4: the authority flags an account as a suspended member (`IAllianceAuthority.isMemberSuspended`) iff its
 ///   status is `Suspended` or `Removed`, so its asset-scoped powers — and those of every agent and administrator
 ///   on the assets it issues — end with its standing and return with reinstatement or re-admission.
