@@ -28,7 +28,13 @@
  * of 30,000 trades (the SDK's member-level workload, fixed seed) in batches the SDK sizes under the 16,777,216-gas
  * ceiling, each pre-checked; every final balance equals the SDK's gross model, the regulator verifies one trade's
  * Merkle proof (a tampered one fails), and a batch naming a frozen participant is refused, explained and split.
+ *
+ * Then a warehouse receipt (scripts/lib/receiptDemo.ts: deposited, pledged, released, sold by DvP against aUSD with
+ * a lot amount, delivered), a merchant's loyalty program (scripts/lib/loyaltyDemo.ts) and disclosure supervision
+ * (scripts/lib/disclosureDemo.ts: the exchange's calendar on chain, an overdue annual report halting trading until
+ * its filing lifts the halt).
  */
+import { demoDisclosure } from "./lib/disclosureDemo";
 import { demoLoyalty } from "./lib/loyaltyDemo";
 import { demoReceipts } from "./lib/receiptDemo";
 import { deployments, ethers, getNamedAccounts } from "hardhat";
@@ -358,6 +364,11 @@ async function main(): Promise<void> {
 
   chapter("A merchant's loyalty program: credits earned, spent oldest first, partly expired; the breakage report");
   await demoLoyalty({ deployer: await signer("deployer"), governor }, (line) => console.log(line));
+
+  chapter("Disclosure supervision: the exchange's calendar, an overdue report halts trading, the filing lifts it");
+  await demoDisclosure(equity, { issuer, exchange, regulator, holder: alice, recipient: bob }, (line) =>
+    console.log(line),
+  );
   console.log("\nDemo complete.");
 }
 
