@@ -8,8 +8,8 @@
  *    regulator and a custodian;
  * 3. registers alice (Hong Kong, professional) and bob (United States); carol is left unregistered, so a transfer
  *    to her is refused (RecipientNotVerified);
- * 4. the coin: the custodian attests reserves three times, the issuer mints to alice and bob, alice pays bob, bob
- *    asks to redeem (pending);
+ * 4. the coin: on three days the custodian attests reserves and the issuer mints against them (to alice, then
+ *    bob); alice pays bob, bob asks to redeem (pending);
  * 5. the issuer issues two equities through the factory, with rules (a cap of 100 investors, a block-list) and a
  *    prospectus whose hash is the keccak-256 of the text in `SEED_PROSPECTUS`; the exchange (their agent) allots
  *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
@@ -112,14 +112,19 @@ async function main(): Promise<void> {
   await provider.send("evm_mine", []);
   await wait(authority.execute(coinAddress, configureMinter));
   const attestor = coin.connect(await ethers.getSigner(custodian));
-  for (const [i, reserves] of [400_000n, 650_000n, 1_000_000n].entries()) {
+  await wait(coin.syncHolders([alice, bob]));
+  // Three days: each the custodian's report, then what the issuer mints against it (supply stays below reserves).
+  const days: [bigint, string, bigint][] = [
+    [8_000n, alice, 6_000n],
+    [11_000n, alice, 4_000n],
+    [15_000n, bob, 2_500n],
+  ];
+  for (const [i, [reserves, to, minted]] of days.entries()) {
     await wait(attestor.attestReserves(reserves * unit, await now(), ethers.id(`reserve report ${i + 1}`)));
+    await wait(coin.mint(to, minted * unit));
     await provider.send("evm_increaseTime", [86_400]);
     await provider.send("evm_mine", []);
   }
-  await wait(coin.syncHolders([alice, bob]));
-  await wait(coin.mint(alice, 10_000n * unit));
-  await wait(coin.mint(bob, 2_500n * unit));
   await wait(coin.connect(await ethers.getSigner(alice)).transfer(bob, 125n * unit));
   await wait(coin.connect(await ethers.getSigner(bob)).requestRedemption(300n * unit, ethers.id("bob payout")));
 
