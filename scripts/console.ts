@@ -44,6 +44,8 @@ const NAMED = [
 ];
 
 const children: ChildProcess[] = [];
+/** Process groups of the commands `run` is running (hardhat, npm, the browser suite), killed if the budget ends. */
+const groups = new Set<number>();
 const timings: Record<string, number> = {};
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -64,6 +66,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    groups.add(child.pid!);
     let output = "";
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -79,6 +82,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
     }, timeoutMs);
     child.on("error", reject);
     child.on("close", (status) => {
+      groups.delete(child.pid!);
       clearTimeout(timer);
       if (status === 0) resolve(output);
       else reject(new Error(`${command} ${args.join(" ")} failed (${status}):\n${output.slice(-3000)}`));
@@ -185,6 +189,13 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 }
 
 async function stopAll(): Promise<boolean> {
+  for (const group of groups) {
+    try {
+      process.kill(-group, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   const pids = children.map((child) => child.pid!).filter((pid) => pid !== undefined);
   for (const child of children.reverse()) await stopProcess(child);
   const alive = pids.filter(isAlive);

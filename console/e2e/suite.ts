@@ -148,6 +148,57 @@ async function main(): Promise<void> {
       await context.close();
     });
 
+    await test("an injected EIP-1193 wallet signs in (the regulator's, forwarded to anvil)", async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      // A minimal injected wallet: every request goes to the node, which holds the dev accounts unlocked.
+      await context.addInitScript(
+        ([node, account]) => {
+          let id = 0;
+          (window as unknown as { ethereum: unknown }).ethereum = {
+            request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+              if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+              const response = await fetch(node, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }),
+              });
+              const body = await response.json();
+              if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+              return body.result;
+            },
+          };
+        },
+        [rpc, seed.accounts.regulator] as const,
+      );
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.getByRole("button", { name: "Connect browser wallet" }).click();
+      const who = await page.getByTestId("who").innerText();
+      expect(who.includes("Securities Commission — Regulator, Active") && who.includes("browser wallet"), who);
+      expect((await navLinks(page)).includes("Supervision"), "the regulator's navigation offers Supervision");
+      await context.close();
+    });
+
+    await test("the console is usable from the keyboard: sign in and navigate without a mouse", async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.getByLabel("Account").focus();
+      await page.getByLabel("Account").selectOption(seed.accounts.kycProvider);
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("who").waitFor();
+      // Tab through the header to the navigation and open Investors with Enter.
+      for (let i = 0; i < 10; i++) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+        if (focused === "Investors") break;
+      }
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { name: "Register an investor" }).waitFor();
+      await context.close();
+    });
+
     await test("the issuer signs in: header names the member, navigation shows only its actions", async () => {
       const page = await signIn("issuer");
       const who = await page.getByTestId("who").innerText();
@@ -233,6 +284,15 @@ async function main(): Promise<void> {
         .getByRole("alert")
         .filter({ hasText: /identity ?registry/i })
         .waitFor({ timeout: 60_000 });
+      // Another wallet for the same investor.
+      await page.getByLabel("Investor reference or id").fill("console-e2e-dave");
+      await page.getByLabel("Wallet to add").fill(seed.accounts.gateway);
+      await page.getByRole("button", { name: "Add wallet" }).click();
+      await page.getByText(/Wallet 0x\w+…\w+ added to investor/).waitFor({ timeout: 60_000 });
+      expect(
+        (await registry.investorOf(seed.accounts.gateway)) === id("console-e2e-dave"),
+        "the added wallet belongs to the investor on chain",
+      );
       // Eligibility, explained.
       await page.getByLabel("Wallet to explain").fill(seed.accounts.carol);
       await page.getByRole("button", { name: "Explain eligibility" }).click();
