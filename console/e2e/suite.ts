@@ -390,5 +390,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error);
+  console.log(
+    `console browser suite: could not run (${error instanceof Error ? error.message.split("\n")[0] : error})`,
+  );
   process.exitCode = 1;
 });
