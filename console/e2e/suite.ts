@@ -358,7 +358,36 @@ async function main(): Promise<void> {
       expect(shown.startsWith(String(supply)), `supply shown ${shown}, chain ${supply}`);
       await page.locator("svg.chart").waitFor();
       await page.getByTestId("redemptions").getByText("Pending").waitFor();
+      // The custodian attests new reserves; the page reads them back from the chain.
+      await page.getByLabel("Reserves held").fill("20000");
+      await page.getByLabel("Report reference").fill("console e2e report");
+      await page.getByRole("button", { name: "Attest", exact: true }).click();
+      await page.getByText(/^Attested 20[,.\s\u00a0\u202f]?000 of reserves/).waitFor({ timeout: 60_000 });
+      await page
+        .getByTestId("reserves")
+        .filter({ hasText: /^20[,.\s\u00a0\u202f]?000 / })
+        .waitFor();
+      const latest = await new Contract(
+        seed.coin,
+        [
+          "function latestAttestation() view returns (tuple(uint256 reserves, uint48 asOf, bytes32 reportHash, address attestor))",
+        ],
+        provider,
+      ).latestAttestation();
+      expect(latest.reserves === 20_000n * 10n ** 6n, `reserves on chain ${latest.reserves}`);
+      expect(getAddress(latest.attestor) === seed.accounts.custodian, "the custodian attested");
       await shot(page, "07-coin");
+      await page.context().close();
+    });
+
+    await test("the coin's issuing bank (a minter) confirms the pending redemption", async () => {
+      const page = await signIn("issuer");
+      await page.getByRole("link", { name: "Coin" }).click();
+      await page.getByRole("button", { name: "Confirm 1" }).click();
+      await page.getByText("Redemption 1 confirmed.").waitFor({ timeout: 60_000 });
+      await page.getByTestId("redemptions").getByText("Confirmed").waitFor();
+      const coin = new Contract(seed.coin, ["function escrowed() view returns (uint256)"], provider);
+      expect((await coin.escrowed()) === 0n, "nothing is left in redemption escrow on chain");
       await page.context().close();
     });
 

@@ -2,10 +2,11 @@
  * The settlement coin: supply, the latest attested reserves and their age, the history of reserves against supply
  * (inline SVG), and the redemptions still pending.
  */
-import { ZeroAddress } from "ethers";
-import type { Session } from "../chain";
+import { useState } from "react";
+import { ZeroAddress, encodeBytes32String, keccak256, parseUnits, toUtf8Bytes } from "ethers";
+import { abilities, type Session } from "../chain";
 import { formatAge, formatAmount, formatPercent, formatTime, short } from "../format";
-import { Loading, useLoad } from "../ui";
+import { Field, Loading, Notice, Progress, send, useAction, useLoad } from "../ui";
 
 const STATUS = ["None", "Pending", "Confirmed", "Rejected"];
 
@@ -109,8 +110,76 @@ function Chart(props: { reserves: Point[]; supply: Point[]; decimals: number; no
   );
 }
 
+/** The reserve attestor's form: the reserves held now and the hash of the report that proves them. */
+function Attest({ session, decimals, onDone }: { session: Session; decimals: number; onDone: () => void }) {
+  const [reserves, setReserves] = useState("");
+  const [report, setReport] = useState("");
+  const { busy, outcome, setOutcome, run } = useAction();
+  return (
+    <section className="card">
+      <h2>Attest reserves</h2>
+      <form
+        className="inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!/^\d+(\.\d+)?$/.test(reserves.trim())) {
+            setOutcome({ kind: "error", text: `Not sent: "${reserves}" is not an amount.` });
+            return;
+          }
+          void run(async (progress) => {
+            const amount = parseUnits(reserves.trim(), decimals);
+            const block = await session.provider.getBlock("latest");
+            const reportHash = keccak256(toUtf8Bytes(report.trim() || "report"));
+            await send(progress, "Attesting", () =>
+              session.signed.coin.attestReserves(amount, block!.timestamp, reportHash),
+            );
+            onDone();
+            return `Attested ${formatAmount(amount, decimals)} of reserves.`;
+          });
+        }}
+      >
+        <Field label="Reserves held" value={reserves} onChange={setReserves} placeholder="e.g. 20000.00" required />
+        <Field label="Report reference" value={report} onChange={setReport} hint="its keccak-256 is recorded" />
+        <button type="submit" disabled={!!busy}>
+          Attest
+        </button>
+      </form>
+      <Progress busy={busy} />
+      <Notice outcome={outcome} />
+    </section>
+  );
+}
+
+/** The minter's decision on a pending redemption. */
+function Decide({ session, id, onDone }: { session: Session; id: bigint; onDone: () => void }) {
+  const { busy, outcome, run } = useAction();
+  const act = (confirm: boolean) =>
+    run(async (progress) => {
+      await send(progress, confirm ? "Confirming" : "Rejecting", () =>
+        confirm
+          ? session.signed.coin.confirmRedemption(id)
+          : session.signed.coin.rejectRedemption(id, encodeBytes32String("rejected in console")),
+      );
+      onDone();
+      return `Redemption ${id} ${confirm ? "confirmed" : "rejected"}.`;
+    });
+  return (
+    <>
+      <button type="button" disabled={!!busy} onClick={() => void act(true)}>
+        Confirm {String(id)}
+      </button>{" "}
+      <button type="button" className="secondary" disabled={!!busy} onClick={() => void act(false)}>
+        Reject {String(id)}
+      </button>
+      <Progress busy={busy} />
+      <Notice outcome={outcome} />
+    </>
+  );
+}
+
 export function CoinPage({ session }: { session: Session }) {
-  const { data, error } = useLoad(() => loadCoin(session), [session]);
+  const { data, error, reload } = useLoad(() => loadCoin(session), [session]);
+  const can = abilities(session.identity);
   if (!data) return <Loading error={error} />;
   const age = data.latest ? data.now - Number(data.latest.asOf) : 0;
   const stale = data.maxAge > 0 && age > data.maxAge;
@@ -156,6 +225,7 @@ export function CoinPage({ session }: { session: Session }) {
           <Chart reserves={data.reserves} supply={data.supplyPoints} decimals={data.decimals} now={data.now} />
         </section>
       </div>
+      {can.attest && <Attest session={session} decimals={data.decimals} onDone={reload} />}
       <section className="card">
         <h2>Redemptions</h2>
         <p className="muted">{data.pending.length} pending.</p>
@@ -167,6 +237,7 @@ export function CoinPage({ session }: { session: Session }) {
               <th scope="col">Amount</th>
               <th scope="col">Requested</th>
               <th scope="col">Status</th>
+              {can.mint && <th scope="col">Decision</th>}
             </tr>
           </thead>
           <tbody>
@@ -179,6 +250,9 @@ export function CoinPage({ session }: { session: Session }) {
                 </td>
                 <td>{formatTime(r.requestedAt)}</td>
                 <td>{STATUS[Number(r.status)]}</td>
+                {can.mint && (
+                  <td>{Number(r.status) === 1 && <Decide session={session} id={r.id} onDone={reload} />}</td>
+                )}
               </tr>
             ))}
           </tbody>
