@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { abilities, loadConfig, signInDev, signInInjected, type Config, type Session } from "./chain";
 import { short } from "./format";
+import { countryName } from "./rules";
 import { Notice, Progress, Select, useAction, useRoute } from "./ui";
 import { AssetsPage } from "./pages/Assets";
 import { AssetPage } from "./pages/Asset";
@@ -78,7 +79,9 @@ function whoIs(session: Session): string {
   const { member, investor, address } = session.identity;
   if (member) return `${member.name} — ${member.kind}, ${member.status}`;
   if (investor) {
-    return `Investor ${investor.id.slice(0, 10)}… (${investor.verified ? "verified" : "not verified"})`;
+    return `Investor ${investor.id.slice(0, 10)}… from ${countryName(investor.country)} (${
+      investor.verified ? "verified" : "not verified"
+    })`;
   }
   return `Unknown wallet ${short(address)} (neither a member nor a registered investor)`;
 }
