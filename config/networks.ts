@@ -9,6 +9,13 @@ export const ANVIL_CHAIN_ID = 7_357;
 export const ANVIL_PORT = Number(process.env.ANVIL_PORT ?? 8_645);
 
 /**
+ * The chain of the back-office console (`npm run console` on 8545, `npm run test:console` on 8655): anvil with its
+ * own chain id, so its deployments (deployments/console) never mix with test:anvil's in the address book.
+ */
+export const CONSOLE_CHAIN_ID = 7_358;
+export const CONSOLE_PORT = Number(process.env.CONSOLE_PORT ?? 8_545);
+
+/**
  * Accounts for a separate node come from a mnemonic in the environment, never from the repository. The anvil
  * end-to-end script makes a fresh one for each run, so its accounts hold no ether: the chain runs free gas.
  */
@@ -23,6 +30,12 @@ export const networks: NetworksUserConfig = {
   anvil: {
     url: `http://127.0.0.1:${ANVIL_PORT}`,
     chainId: ANVIL_CHAIN_ID,
+    gasPrice: 0,
+    accounts: mnemonic ? { mnemonic, count: 12 } : [],
+  },
+  console: {
+    url: `http://127.0.0.1:${CONSOLE_PORT}`,
+    chainId: CONSOLE_CHAIN_ID,
     gasPrice: 0,
     accounts: mnemonic ? { mnemonic, count: 12 } : [],
   },

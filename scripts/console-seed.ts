@@ -1,0 +1,218 @@
+/**
+ * The story the back-office console opens on (`npm run console`, `npm run test:console`), told on the `console`
+ * anvil chain over JSON-RPC: `npx hardhat run --network console scripts/console-seed.ts` with the chain's mnemonic
+ * in `ASSETLEDGER_MNEMONIC` (scripts/console.ts passes it; it is never written to the repository).
+ *
+ * 1. deploys the core (the `deploy` task, resumable as on any separate chain);
+ * 2. seats the alliance's members: an exchange, an issuer (also the USD coin's issuing bank), a KYC provider, a
+ *    regulator and a custodian;
+ * 3. registers alice (Hong Kong, professional) and bob (United States); carol is left unregistered, so a transfer
+ *    to her is refused (RecipientNotVerified);
+ * 4. the coin: on three days the custodian attests reserves and the issuer mints against them (to alice, then
+ *    bob); alice pays bob, bob asks to redeem (pending);
+ * 5. the issuer issues two equities through the factory, with rules (a cap of 100 investors, a block-list) and a
+ *    prospectus whose hash is the keccak-256 of the text in `SEED_PROSPECTUS`; the exchange (their agent) allots
+ *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
+ *    its agent freezes bob there;
+ * 6. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import hre, { deployments, ethers, getNamedAccounts } from "hardhat";
+import { coinIssuerRoles } from "../config/roles";
+import { instrumentCode, ProductType } from "../sdk/assets";
+import { Claim, claimsOf } from "../sdk/claims";
+import { assetRules } from "../sdk/rules";
+import { encodeEquityTerms } from "../sdk/products/equity";
+import type {
+  AllianceAuthority,
+  AssetFactory,
+  IdentityRegistry,
+  MemberRegistry,
+  SettlementCoin,
+} from "../typechain-types";
+import { grantMemberRoles, seatMember } from "./lib/members";
+
+/** What the console and its tests read back: the story's accounts and assets. */
+export interface ConsoleSeed {
+  chainId: number;
+  accounts: Record<string, string>;
+  members: Record<string, { address: string; kind: string; name: string }>;
+  investors: Record<string, { id: string; wallet: string; country: number }>;
+  coin: string;
+  assets: { address: string; name: string; symbol: string }[];
+  prospectus: { name: string; uri: string; hash: string };
+  snapshot: number;
+}
+
+async function at<T>(contract: string, deployment: string, signer: string): Promise<T> {
+  const address = (await deployments.get(deployment)).address;
+  return (await ethers.getContractAt(contract, address, await ethers.getSigner(signer))) as unknown as T;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await hre.run("deploy", { noCompile: true });
+  console.log(`deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const named = await getNamedAccounts();
+  const { governor, kycProvider, exchange, issuer, regulator, alice, bob, custodian } = named;
+  const provider = ethers.provider;
+  const now = async () => (await provider.getBlock("latest"))!.timestamp;
+  const wait = async (tx: Promise<{ wait(): Promise<unknown> }>) => (await tx).wait();
+
+  // 2. Members.
+  const registry = await at<MemberRegistry>("MemberRegistry", "MemberRegistry", governor);
+  const members = {
+    exchange: { address: exchange, kind: "Exchange", name: "Harbour Exchange" },
+    issuer: { address: issuer, kind: "Issuer", name: "Lotus Holdings" },
+    kycProvider: { address: kycProvider, kind: "KycProvider", name: "Jade Identity Services" },
+    regulator: { address: regulator, kind: "Regulator", name: "Securities Commission" },
+    custodian: { address: custodian, kind: "Custodian", name: "Pearl Custody" },
+  } as const;
+  for (const member of Object.values(members)) {
+    await seatMember(registry, member.address, member.kind, member.name);
+  }
+  await grantMemberRoles(registry, issuer, coinIssuerRoles);
+
+  // 3. Investors.
+  const identity = await at<IdentityRegistry>("IdentityRegistry", "IdentityRegistry", kycProvider);
+  const year = 365 * 86_400;
+  const investors = {
+    alice: { id: ethers.id("console:alice"), wallet: alice, country: 344 },
+    bob: { id: ethers.id("console:bob"), wallet: bob, country: 840 },
+  };
+  await wait(
+    identity.registerInvestor(
+      investors.alice.id,
+      investors.alice.country,
+      claimsOf([Claim.KYC, Claim.AML, Claim.PROFESSIONAL]),
+      (await now()) + year,
+      [alice],
+    ),
+  );
+  await wait(
+    identity.registerInvestor(
+      investors.bob.id,
+      investors.bob.country,
+      claimsOf([Claim.KYC, Claim.AML]),
+      (await now()) + year,
+      [bob],
+    ),
+  );
+
+  // 4. The coin: the issuer's minter allowance waits out its execution delay through the authority.
+  const coin = await at<SettlementCoin>("SettlementCoin", "SettlementCoinUSD", issuer);
+  const coinAddress = await coin.getAddress();
+  const authority = await at<AllianceAuthority>("AllianceAuthority", "AllianceAuthority", issuer);
+  const decimals = await coin.decimals();
+  const unit = 10n ** decimals;
+  const configureMinter = coin.interface.encodeFunctionData("configureMinter", [issuer, 10n ** 9n * unit]);
+  const [, delay] = await authority.canCall(issuer, coinAddress, configureMinter.slice(0, 10));
+  await wait(authority.schedule(coinAddress, configureMinter, 0));
+  await provider.send("evm_increaseTime", [Number(delay) + 1]);
+  await provider.send("evm_mine", []);
+  await wait(authority.execute(coinAddress, configureMinter));
+  const attestor = coin.connect(await ethers.getSigner(custodian));
+  await wait(coin.syncHolders([alice, bob]));
+  // Three days: each the custodian's report, then what the issuer mints against it (supply stays below reserves).
+  const days: [bigint, string, bigint][] = [
+    [8_000n, alice, 6_000n],
+    [11_000n, alice, 4_000n],
+    [15_000n, bob, 2_500n],
+  ];
+  for (const [i, [reserves, to, minted]] of days.entries()) {
+    await wait(attestor.attestReserves(reserves * unit, await now(), ethers.id(`reserve report ${i + 1}`)));
+    await wait(coin.mint(to, minted * unit));
+    await provider.send("evm_increaseTime", [86_400]);
+    await provider.send("evm_mine", []);
+  }
+  await wait(coin.connect(await ethers.getSigner(alice)).transfer(bob, 125n * unit));
+  await wait(coin.connect(await ethers.getSigner(bob)).requestRedemption(300n * unit, ethers.id("bob payout")));
+
+  // 5. Two equities through the factory.
+  const factory = await at<AssetFactory>("AssetFactory", "AssetFactory", issuer);
+  const prospectusText = readFileSync(process.env.SEED_PROSPECTUS ?? "console/e2e/prospectus.txt");
+  const prospectus = {
+    name: "prospectus",
+    uri: "https://lotus.example/prospectus.pdf",
+    hash: ethers.keccak256(prospectusText),
+  };
+  const equities = [
+    { name: "Lotus Holdings Ordinary", symbol: "LOTUS", code: "LOT0001" },
+    { name: "Lotus Holdings Preference", symbol: "LOTP", code: "LOT0002" },
+  ];
+  const assets: ConsoleSeed["assets"] = [];
+  for (const equity of equities) {
+    const request = {
+      productType: ProductType.Equity,
+      instrument: {
+        name: equity.name,
+        symbol: equity.symbol,
+        decimals: 0,
+        securityCode: instrumentCode(equity.code),
+        isin: ethers.zeroPadBytes("0x", 12),
+        jurisdiction: 344,
+        issuer: ethers.ZeroAddress,
+      },
+      documents: [
+        { name: ethers.encodeBytes32String(prospectus.name), uri: prospectus.uri, documentHash: prospectus.hash },
+      ],
+      terms: encodeEquityTerms({ settlementCoin: coinAddress, shareClass: "ORDINARY", minClaimPeriod: 7 * 86_400 }),
+      agents: [exchange],
+      administrators: [],
+      compliance: {
+        rules: assetRules({ requiredClaims: claimsOf([Claim.AML]), maxInvestors: 100, countryBlockList: true }),
+        allowedCountries: [],
+        blockedCountries: [408],
+        maxBalance: 0n,
+      },
+    };
+    const address = await factory.issue.staticCall(request);
+    await wait(factory.issue(request));
+    assets.push({ address, name: equity.name, symbol: equity.symbol });
+  }
+  const agentOf = async (asset: string) => ethers.getContractAt("Equity", asset, await ethers.getSigner(exchange));
+  const ordinary = await agentOf(assets[0].address);
+  await wait(ordinary.mint(alice, 1_000n));
+  await wait(ordinary.mint(bob, 500n));
+  await wait(ordinary.connect(await ethers.getSigner(alice)).transfer(bob, 50n));
+  await wait(ordinary.snapshot());
+  const snapshot = Number(await ordinary.currentSnapshotId());
+  await wait(ordinary.connect(await ethers.getSigner(alice)).transfer(bob, 25n));
+  const preference = await agentOf(assets[1].address);
+  await wait(preference.mint(alice, 200n));
+  await wait(preference.mint(bob, 100n));
+  await wait(preference.setAddressFrozen(bob, true));
+  const compliance = await at<{ imposeHalt(a: string, u: bigint, r: string): Promise<{ wait(): Promise<unknown> }> }>(
+    "Compliance",
+    "Compliance",
+    regulator,
+  );
+  await wait(compliance.imposeHalt(assets[1].address, (1n << 48n) - 1n, ethers.encodeBytes32String("inquiry")));
+
+  // 6. What the console reads.
+  const out = process.env.CONSOLE_SEED_OUT;
+  if (out) {
+    const seed: ConsoleSeed = {
+      chainId: Number((await provider.getNetwork()).chainId),
+      accounts: named,
+      members,
+      investors,
+      coin: coinAddress,
+      assets,
+      prospectus,
+      snapshot,
+    };
+    writeFileSync(out, `${JSON.stringify(seed, null, 2)}\n`);
+  }
+  const book = process.env.CONSOLE_ADDRESSES_OUT;
+  if (book) await hre.run("addresses:export", { out: book });
+  console.log(
+    `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, carol unregistered ` +
+      `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
