@@ -9,6 +9,7 @@
  *                          playwright-core and Debian's chromium; screenshots in console/test-results/. Bounded in
  *                          time; stops anvil and Vite and checks their processes are gone; exits non-zero on any
  *                          failure.
+ *   CONSOLE_PORT / CONSOLE_WEB_PORT move the chain's and the web server's ports (two runs side by side).
  *
  * The dev accounts are derived at run time from anvil's public test mnemonic (read from anvil's banner) and written
  * to console/public/dev/accounts.json, which git ignores: the repository holds no key.
@@ -25,7 +26,7 @@ const consoleDir = join(root, "console");
 const devDir = join(consoleDir, "public", "dev");
 const test = process.argv.includes("--test");
 const rpcPort = Number(process.env.CONSOLE_PORT ?? (test ? 8_655 : 8_545));
-const webPort = test ? 4_185 : 5_173;
+const webPort = Number(process.env.CONSOLE_WEB_PORT ?? (test ? 4_185 : 5_173));
 /** The whole test run's bound (the deploy alone takes a few minutes on a slow machine). */
 const TEST_BUDGET_MS = 20 * 60_000;
 const NAMED = [
