@@ -13,7 +13,7 @@
  * 5. the issuer issues two equities through the factory, with rules (a cap of 100 investors, a block-list) and a
  *    prospectus whose hash is the keccak-256 of the text in `SEED_PROSPECTUS`; the exchange (their agent) allots
  *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
- *    its agent freezes bob there;
+ *    its agent freezes bob there; the issuer mints itself coin for a dividend;
  * 6. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -188,6 +188,10 @@ async function main(): Promise<void> {
     regulator,
   );
   await wait(compliance.imposeHalt(assets[1].address, (1n << 48n) - 1n, ethers.encodeBytes32String("inquiry")));
+  // The issuer's cash for a dividend on the ordinary shares (the console's lifecycle panel declares it): the coin
+  // learns the issuer and the equity as holders, and the issuer mints itself 2,000 (supply stays below reserves).
+  await wait(coin.syncHolders([issuer, assets[0].address]));
+  await wait(coin.mint(issuer, 2_000n * unit));
 
   // 6. What the console reads.
   const out = process.env.CONSOLE_SEED_OUT;

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress, id } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { dividendDeclaredAndClaimed, dvpBetweenAliceAndBob, refusedInstructionExplained } from "./settlement";
 
 const url = process.env.CONSOLE_URL ?? "http://127.0.0.1:4185/";
 const rpc = process.env.CONSOLE_RPC ?? "http://127.0.0.1:8655";
@@ -390,6 +391,13 @@ async function main(): Promise<void> {
       expect((await coin.escrowed()) === 0n, "nothing is left in redemption escrow on chain");
       await page.context().close();
     });
+
+    const ctx = { url, provider, seed, signIn, shot, expect };
+    await test("alice and bob agree a DvP (shares vs aUSD) by exchanged signatures and settle it", () =>
+      dvpBetweenAliceAndBob(ctx));
+    await test("a refused instruction is explained before settling and its revert is decoded", () =>
+      refusedInstructionExplained(ctx));
+    await test("the issuer declares a dividend and a holder claims it", () => dividendDeclaredAndClaimed(ctx));
 
     await test("the issuer issues an asset with the form", async () => {
       const page = await signIn("issuer");

@@ -11,6 +11,7 @@ import { InvestorsPage } from "./pages/Investors";
 import { TransfersPage } from "./pages/Transfers";
 import { RegulatorPage } from "./pages/Regulator";
 import { CoinPage } from "./pages/Coin";
+import { SettlementPage } from "./pages/Settlement";
 
 export function App() {
   const [config, setConfig] = useState<Config | undefined>();
@@ -96,6 +97,7 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
     { path: "transfers", label: "Transfers", shown: true },
     { path: "regulator", label: "Supervision", shown: can.supervise },
     { path: "coin", label: "Coin", shown: true },
+    { path: "settlement", label: "Settlement", shown: !!session.identity.member || !!session.identity.investor },
   ];
   const page = route[0] ?? "assets";
   const allowed = nav.find((item) => item.path === page)?.shown ?? false;
@@ -145,6 +147,8 @@ function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void
           <InvestorsPage session={session} />
         ) : page === "transfers" ? (
           <TransfersPage session={session} />
+        ) : page === "settlement" ? (
+          <SettlementPage session={session} />
         ) : page === "regulator" ? (
           <RegulatorPage session={session} />
         ) : (

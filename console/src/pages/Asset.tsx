@@ -13,6 +13,7 @@ import {
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatPercent, formatTime, short } from "../format";
 import { countryName, describeRules } from "../rules";
+import { Lifecycle } from "./Lifecycle";
 import { Loading, Notice, Progress, Select, download, useAction, useLoad, type Outcome } from "../ui";
 
 /** The set a list-changed event log leaves: `[country, on]` pairs applied in order. */
@@ -137,6 +138,7 @@ export function AssetPage({ session, asset }: { session: Session; asset: string 
         </section>
       </div>
       <Documents documents={data.documents} />
+      <Lifecycle session={session} asset={asset} productType={Number(data.info.productType)} />
       <RegisterView session={session} asset={asset} snapshots={data.snapshots} symbol={instrument.symbol} />
     </section>
   );

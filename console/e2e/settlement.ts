@@ -1,0 +1,169 @@
+/**
+ * Browser tests of the settlement page and the asset lifecycle panel, run by suite.ts with its `test()` helper:
+ * a DvP of shares against aUSD agreed by alice and bob through an exported instruction, a refused instruction
+ * explained, and a dividend declared by the issuer and claimed by a holder — each checked on chain with ethers.
+ */
+import { Contract, type JsonRpcProvider } from "ethers";
+import type { Page } from "playwright-core";
+
+/** What the tests borrow from suite.ts. */
+export interface SuiteContext {
+  url: string;
+  provider: JsonRpcProvider;
+  seed: { accounts: Record<string, string>; coin: string; assets: { address: string; name: string; symbol: string }[] };
+  signIn(account: string): Promise<Page>;
+  shot(page: Page, name: string): Promise<void>;
+  expect(condition: boolean, message: string): void;
+}
+
+const BALANCE_ABI = ["function balanceOf(address) view returns (uint256)"];
+const DISTRIBUTIONS_ABI = [
+  "function distributionCount() view returns (uint256)",
+  "function entitlementOf(uint256,address) view returns (uint256)",
+  "function isPaid(uint256,address) view returns (bool)",
+];
+const COIN_UNIT = 10n ** 6n;
+
+async function openSettlement(page: Page): Promise<void> {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settlement" }).click();
+  await page.getByRole("heading", { name: "Compose" }).waitFor();
+}
+
+async function fillLeg(page: Page, leg: number, token: string, from: string, to: string, amount: string) {
+  await page.getByLabel(`Leg ${leg} asset`).selectOption(token);
+  await page.getByLabel(`Leg ${leg} from`).fill(from);
+  await page.getByLabel(`Leg ${leg} to`).fill(to);
+  await page.getByLabel(`Leg ${leg} amount`).fill(amount);
+}
+
+/** alice composes, explains and signs; bob imports her export, signs and settles; balances move on chain. */
+export async function dvpBetweenAliceAndBob(ctx: SuiteContext): Promise<void> {
+  const { seed, expect } = ctx;
+  const { alice, bob } = seed.accounts;
+  const shares = new Contract(seed.assets[0].address, BALANCE_ABI, ctx.provider);
+  const cash = new Contract(seed.coin, BALANCE_ABI, ctx.provider);
+  const before = {
+    aliceShares: (await shares.balanceOf(alice)) as bigint,
+    bobShares: (await shares.balanceOf(bob)) as bigint,
+    aliceCash: (await cash.balanceOf(alice)) as bigint,
+    bobCash: (await cash.balanceOf(bob)) as bigint,
+  };
+  const page = await ctx.signIn("alice");
+  await openSettlement(page);
+  await page.getByLabel("Trade reference").fill("console-e2e DvP 1");
+  await fillLeg(page, 1, seed.assets[0].address, alice, bob, "10");
+  await fillLeg(page, 2, seed.coin, bob, alice, "250");
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.getByText(/^Composed instruction 0x[0-9a-f]{64}\.$/).waitFor();
+  const id = await page.getByTestId("instruction-id").innerText();
+  await page.getByRole("button", { name: "Explain" }).click();
+  const explanation = page.getByTestId("settlement-explanation");
+  await explanation.waitFor();
+  const text = await explanation.innerText();
+  expect(text.includes(`leg 0: 10 of ${seed.assets[0].symbol} from ${alice} to ${bob}`), `explanation: ${text}`);
+  expect(text.includes(`leg 1: 250 of aUSD from ${bob} to ${alice}`), `explanation: ${text}`);
+  expect(text.includes("has not consented"), `unsigned legs are explained as awaiting consent: ${text}`);
+  const once = await page.getByTestId("once-signed").innerText();
+  expect(once.includes("all legs would move"), `once signed: ${once}`);
+  await page.getByRole("button", { name: "Sign", exact: true }).click();
+  await page.getByText(`Signed as ${alice.slice(0, 6)}`).waitFor();
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export JSON" }).click();
+  await downloading;
+  const exported = await page.getByLabel(/Exported instruction/).inputValue();
+  expect(exported.includes(alice), "the export carries alice's signature");
+  await ctx.shot(page, "09-settlement-alice");
+  await page.context().close();
+
+  const bobPage = await ctx.signIn("bob");
+  await openSettlement(bobPage);
+  await bobPage.getByLabel("Instruction JSON").fill(exported);
+  await bobPage.getByRole("button", { name: "Import", exact: true }).click();
+  await bobPage.getByText(`Imported instruction ${id} with 1 signature(s).`).waitFor();
+  await bobPage.getByRole("button", { name: "Sign", exact: true }).click();
+  await bobPage.getByText(`Signed as ${bob.slice(0, 6)}`).waitFor();
+  await bobPage.getByRole("button", { name: "Explain" }).click();
+  await bobPage.getByTestId("settlement-explanation").getByText("the instruction would settle now").waitFor();
+  await bobPage.getByRole("button", { name: "Settle" }).click();
+  await bobPage.getByText(`Settled instruction ${id}.`).waitFor({ timeout: 60_000 });
+  await ctx.shot(bobPage, "10-settlement-settled");
+  expect((await shares.balanceOf(alice)) === before.aliceShares - 10n, "alice delivered 10 shares on chain");
+  expect((await shares.balanceOf(bob)) === before.bobShares + 10n, "bob received 10 shares on chain");
+  expect((await cash.balanceOf(alice)) === before.aliceCash + 250n * COIN_UNIT, "alice was paid 250 aUSD on chain");
+  expect((await cash.balanceOf(bob)) === before.bobCash - 250n * COIN_UNIT, "bob paid 250 aUSD on chain");
+  // Settled once: the engine now refuses it, and the page says why.
+  await bobPage.getByRole("button", { name: "Explain" }).click();
+  await bobPage
+    .getByTestId("settlement-explanation")
+    .getByText(/it settled already/)
+    .waitFor();
+  await bobPage.context().close();
+}
+
+/** An instruction above the sender's balance is explained as refused, and settling it shows the decoded error. */
+export async function refusedInstructionExplained(ctx: SuiteContext): Promise<void> {
+  const { seed, expect } = ctx;
+  const { alice, bob } = seed.accounts;
+  const shares = new Contract(seed.assets[0].address, BALANCE_ABI, ctx.provider);
+  const held: bigint = await shares.balanceOf(alice);
+  const page = await ctx.signIn("alice");
+  await openSettlement(page);
+  await page.getByLabel("Trade reference").fill("console-e2e too much");
+  await page.getByRole("button", { name: "Remove leg 2" }).click();
+  await fillLeg(page, 1, seed.assets[0].address, alice, bob, String(held + 1n));
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.getByText(/^Composed instruction/).waitFor();
+  await page.getByRole("button", { name: "Sign", exact: true }).click();
+  await page.getByText(`Signed as ${alice.slice(0, 6)}`).waitFor();
+  await page.getByRole("button", { name: "Explain" }).click();
+  const explanation = page.getByTestId("settlement-explanation");
+  await explanation.getByText(/the instruction would not settle/).waitFor();
+  const text = await explanation.innerText();
+  expect(/leg 0: .* would not move: /.test(text), `explanation: ${text}`);
+  expect(!text.includes("has not consented"), `alice's signature counts: ${text}`);
+  expect((await page.getByTestId("once-signed").innerText()).includes("leg 0 would not move"), "once-signed line");
+  await page.getByRole("button", { name: "Settle" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor({ timeout: 60_000 });
+  const said = await alert.innerText();
+  expect(/settlement|leg|balance/i.test(said), `settle refused in words: ${said}`);
+  expect((await shares.balanceOf(alice)) === held, "nothing moved on chain");
+  await ctx.shot(page, "11-settlement-refused");
+  await page.context().close();
+}
+
+/** The issuer declares a dividend on the ordinary shares; alice claims hers; both checked on chain. */
+export async function dividendDeclaredAndClaimed(ctx: SuiteContext): Promise<void> {
+  const { seed, expect, url } = ctx;
+  const asset = seed.assets[0].address;
+  const distributions = new Contract(asset, DISTRIBUTIONS_ABI, ctx.provider);
+  const cash = new Contract(seed.coin, BALANCE_ABI, ctx.provider);
+  const count = Number(await distributions.distributionCount());
+  const page = await ctx.signIn("issuer");
+  await page.goto(`${url}#/assets/${asset}`);
+  await page.getByLabel(/Dividend amount/).fill("1000");
+  await page.getByRole("button", { name: "Declare dividend" }).click();
+  await page.getByText(/^Declared a dividend of 1[,.\s\u00a0\u202f]?000 aUSD/).waitFor({ timeout: 60_000 });
+  const id = count + 1;
+  expect(Number(await distributions.distributionCount()) === id, "one distribution more on chain");
+  await page.getByTestId(`distribution-${id}`).waitFor();
+  await ctx.shot(page, "12-dividend-declared");
+  await page.context().close();
+
+  const holder = await ctx.signIn("alice");
+  await holder.goto(`${url}#/assets/${asset}`);
+  await holder.getByTestId("lifecycle").waitFor();
+  expect(
+    (await holder.getByRole("button", { name: "Declare dividend" }).count()) === 0,
+    "a holder is not offered the issuer's dividend form",
+  );
+  const entitled: bigint = await distributions.entitlementOf(id, seed.accounts.alice);
+  expect(entitled > 0n, "alice is entitled on chain");
+  const before: bigint = await cash.balanceOf(seed.accounts.alice);
+  await holder.getByRole("button", { name: `Claim ${id}` }).click();
+  await holder.getByText(`Claimed distribution ${id}.`).waitFor({ timeout: 60_000 });
+  expect(await distributions.isPaid(id, seed.accounts.alice), "alice's claim is paid on chain");
+  expect((await cash.balanceOf(seed.accounts.alice)) === before + entitled, "alice received her entitlement");
+  await holder.getByTestId(`distribution-${id}`).getByText("paid", { exact: true }).first().waitFor();
+  await holder.context().close();
+}
