@@ -13,7 +13,8 @@
  * 5. the issuer issues two equities through the factory, with rules (a cap of 100 investors, a block-list) and a
  *    prospectus whose hash is the keccak-256 of the text in `SEED_PROSPECTUS`; the exchange (their agent) allots
  *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
- *    its agent freezes bob there; the issuer mints itself coin for a dividend;
+ *    its agent freezes bob there; the issuer mints itself coin for a dividend; a bond (its first coupon due) and a
+ *    fund, which the issuer administers;
  * 6. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +24,8 @@ import { instrumentCode, ProductType } from "../sdk/assets";
 import { Claim, claimsOf } from "../sdk/claims";
 import { assetRules } from "../sdk/rules";
 import { encodeEquityTerms } from "../sdk/products/equity";
+import { DayCount, addMonths, couponRate, encodeBondTerms } from "../sdk/products/bond";
+import { encodeFundTerms } from "../sdk/products/fund";
 import type {
   AllianceAuthority,
   AssetFactory,
@@ -42,6 +45,8 @@ export interface ConsoleSeed {
   assets: { address: string; name: string; symbol: string }[];
   prospectus: { name: string; uri: string; hash: string };
   snapshot: number;
+  /** A bond (coupon 1 payable) and a fund, the issuer their administrator (the console's lifecycle panel). */
+  products: { bond: string; fund: string };
 }
 
 async function at<T>(contract: string, deployment: string, signer: string): Promise<T> {
@@ -193,6 +198,81 @@ async function main(): Promise<void> {
   await wait(coin.syncHolders([issuer, assets[0].address]));
   await wait(coin.mint(issuer, 2_000n * unit));
 
+  // A bond whose first monthly coupon fell due yesterday and a daily-dealing fund; the issuer administers both
+  // (pays the coupon, posts the NAV), the exchange is their agent; alice and bob hold bonds.
+  const midnight = BigInt(Math.floor((await now()) / 86_400) * 86_400);
+  const firstCoupon = midnight - 86_400n;
+  const products = { bond: "", fund: "" };
+  for (const [key, productType, name, symbol, code, terms] of [
+    [
+      "bond",
+      ProductType.Bond,
+      "Lotus Holdings 5% 2028",
+      "LOT28",
+      "LOT0010",
+      encodeBondTerms({
+        settlementCoin: coinAddress,
+        faceValue: 1_000n * unit,
+        couponRate: couponRate(500),
+        frequency: 12,
+        dayCount: DayCount.Thirty360BondBasis,
+        endOfMonth: false,
+        issueDate: addMonths(firstCoupon, -1, false),
+        firstCouponDate: firstCoupon,
+        maturityDate: addMonths(firstCoupon, 24, false),
+        recordDays: 1,
+        callableFrom: 0n,
+        callNotice: 0,
+        claimPeriod: 30 * 86_400,
+      }),
+    ],
+    [
+      "fund",
+      ProductType.Fund,
+      "Lotus Income Fund",
+      "LOTIF",
+      "LOT0020",
+      encodeFundTerms({
+        settlementCoin: coinAddress,
+        dealingPeriod: 86_400,
+        cutOffOffset: 0,
+        entryFeeBps: 0,
+        exitFeeBps: 0,
+        feeAccount: ethers.ZeroAddress,
+        minSubscription: 0n,
+      }),
+    ],
+  ] as const) {
+    const request = {
+      productType,
+      instrument: {
+        name,
+        symbol,
+        decimals: 0,
+        securityCode: instrumentCode(code),
+        isin: ethers.zeroPadBytes("0x", 12),
+        jurisdiction: 344,
+        issuer: ethers.ZeroAddress,
+      },
+      documents: [],
+      terms,
+      agents: [exchange],
+      administrators: [issuer],
+      compliance: {
+        rules: assetRules({ requiredClaims: claimsOf([Claim.AML]) }),
+        allowedCountries: [],
+        blockedCountries: [],
+        maxBalance: 0n,
+      },
+    };
+    products[key] = await factory.issue.staticCall(request);
+    await wait(factory.issue(request));
+  }
+  const bond = await agentOf(products.bond);
+  await wait(bond.mint(alice, 5n));
+  await wait(bond.mint(bob, 3n));
+  await wait(coin.syncHolders([products.bond, products.fund]));
+
   // 6. What the console reads.
   const out = process.env.CONSOLE_SEED_OUT;
   if (out) {
@@ -205,14 +285,15 @@ async function main(): Promise<void> {
       assets,
       prospectus,
       snapshot,
+      products,
     };
     writeFileSync(out, `${JSON.stringify(seed, null, 2)}\n`);
   }
   const book = process.env.CONSOLE_ADDRESSES_OUT;
   if (book) await hre.run("addresses:export", { out: book });
   console.log(
-    `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, carol unregistered ` +
-      `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, a bond, a fund, carol ` +
+      `unregistered (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 

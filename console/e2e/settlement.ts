@@ -1,7 +1,8 @@
 /**
  * Browser tests of the settlement page and the asset lifecycle panel, run by suite.ts with its `test()` helper:
  * a DvP of shares against aUSD agreed by alice and bob through an exported instruction, a refused instruction
- * explained, and a dividend declared by the issuer and claimed by a holder — each checked on chain with ethers.
+ * explained, a dividend declared by the issuer and claimed by a holder, a fund's NAV posted and a bond's coupon
+ * funded by their administrator — each checked on chain with ethers.
  */
 import { Contract, type JsonRpcProvider } from "ethers";
 import type { Page } from "playwright-core";
@@ -10,7 +11,12 @@ import type { Page } from "playwright-core";
 export interface SuiteContext {
   url: string;
   provider: JsonRpcProvider;
-  seed: { accounts: Record<string, string>; coin: string; assets: { address: string; name: string; symbol: string }[] };
+  seed: {
+    accounts: Record<string, string>;
+    coin: string;
+    assets: { address: string; name: string; symbol: string }[];
+    products?: { bond: string; fund: string };
+  };
   signIn(account: string): Promise<Page>;
   shot(page: Page, name: string): Promise<void>;
   expect(condition: boolean, message: string): void;
@@ -165,5 +171,43 @@ export async function dividendDeclaredAndClaimed(ctx: SuiteContext): Promise<voi
   expect(await distributions.isPaid(id, seed.accounts.alice), "alice's claim is paid on chain");
   expect((await cash.balanceOf(seed.accounts.alice)) === before + entitled, "alice received her entitlement");
   await holder.getByTestId(`distribution-${id}`).getByText("paid", { exact: true }).first().waitFor();
+  await holder.context().close();
+}
+
+/** The issuer (the fund's and the bond's administrator) posts a NAV and funds coupon 1; a holder sees neither form. */
+export async function navPostedAndCouponFunded(ctx: SuiteContext): Promise<void> {
+  const { seed, expect, url } = ctx;
+  const { bond, fund } = seed.products!;
+  const page = await ctx.signIn("issuer");
+  await page.goto(`${url}#/assets/${fund}`);
+  await page.getByLabel(/NAV per unit/).fill("1.0425");
+  await page.getByRole("button", { name: "Post NAV" }).click();
+  await page.getByText("Posted a NAV of 1.0425 aUSD per unit.").waitFor({ timeout: 60_000 });
+  const nav = await new Contract(
+    fund,
+    ["function latestNav() view returns (tuple(uint128 navPerUnit, uint48 valuationTime, uint48 postedAt))"],
+    ctx.provider,
+  ).latestNav();
+  expect(nav.navPerUnit === 1_042_500n, `NAV on chain ${nav.navPerUnit}`);
+  await page.goto(`${url}#/assets/${bond}`);
+  await page.getByLabel("Coupon period").fill("1");
+  await page.getByRole("button", { name: "Fund coupon" }).click();
+  await page.getByText("Funded coupon 1.").waitFor({ timeout: 60_000 });
+  const distributions = new Contract(bond, DISTRIBUTIONS_ABI, ctx.provider);
+  expect(Number(await distributions.distributionCount()) === 1, "the coupon's distribution is open on chain");
+  expect((await distributions.entitlementOf(1, seed.accounts.alice)) > 0n, "alice is entitled to the coupon");
+  await page
+    .getByTestId("distribution-1")
+    .getByText(/coupon of/)
+    .waitFor();
+  await ctx.shot(page, "13-coupon-funded");
+  await page.context().close();
+  const holder = await ctx.signIn("alice");
+  await holder.goto(`${url}#/assets/${bond}`);
+  await holder.getByRole("button", { name: "Claim 1" }).waitFor();
+  expect((await holder.getByRole("button", { name: "Fund coupon" }).count()) === 0, "no coupon form for a holder");
+  await holder.goto(`${url}#/assets/${fund}`);
+  await holder.getByTestId("lifecycle").waitFor();
+  expect((await holder.getByRole("button", { name: "Post NAV" }).count()) === 0, "no NAV form for a holder");
   await holder.context().close();
 }

@@ -11,7 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress, id } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { dividendDeclaredAndClaimed, dvpBetweenAliceAndBob, refusedInstructionExplained } from "./settlement";
+import {
+  dividendDeclaredAndClaimed,
+  dvpBetweenAliceAndBob,
+  navPostedAndCouponFunded,
+  refusedInstructionExplained,
+} from "./settlement";
 
 const url = process.env.CONSOLE_URL ?? "http://127.0.0.1:4185/";
 const rpc = process.env.CONSOLE_RPC ?? "http://127.0.0.1:8655";
@@ -398,6 +403,7 @@ async function main(): Promise<void> {
     await test("a refused instruction is explained before settling and its revert is decoded", () =>
       refusedInstructionExplained(ctx));
     await test("the issuer declares a dividend and a holder claims it", () => dividendDeclaredAndClaimed(ctx));
+    await test("the administrator posts a fund's NAV and funds a bond's coupon", () => navPostedAndCouponFunded(ctx));
 
     await test("the issuer issues an asset with the form", async () => {
       const page = await signIn("issuer");

@@ -40,10 +40,12 @@ async function loadLifecycle(session: Session, asset: string, productType: numbe
   const distributions = IDistributions__factory.connect(asset, session.provider);
   const coinAddress = await distributions.settlementCoin();
   const coin = SettlementCoin__factory.connect(coinAddress, session.provider);
+  // A fund pays no distributions (it deals subscriptions and redemptions at its NAV).
+  const paysDistributions = productType !== ProductType.Fund;
   const [coinDecimals, coinSymbol, count] = await Promise.all([
     coin.decimals(),
     coin.symbol(),
-    distributions.distributionCount(),
+    paysDistributions ? distributions.distributionCount() : 0n,
   ]);
   const may = async (iface: { getFunction(name: string): { selector: string } | null }, name: string) =>
     (await session.contracts.authority.canCall(me, asset, iface.getFunction(name)!.selector))[0];
@@ -77,6 +79,7 @@ async function loadLifecycle(session: Session, asset: string, productType: numbe
     coinDecimals: Number(coinDecimals),
     coinSymbol,
     rows,
+    paysDistributions,
     can: {
       declare: productType === ProductType.Equity && (await may(equity, "declareDividend")),
       nav: productType === ProductType.Fund && (await may(fund, "postNav")),
@@ -201,8 +204,8 @@ export function Lifecycle({ session, asset, productType }: { session: Session; a
       )}
       <Progress busy={busy} />
       <Notice outcome={outcome} />
-      <h3>Distributions</h3>
-      {data.rows.length === 0 && <p className="muted">No distribution yet.</p>}
+      {data.paysDistributions && <h3>Distributions</h3>}
+      {data.paysDistributions && data.rows.length === 0 && <p className="muted">No distribution yet.</p>}
       {data.rows.map((row) => (
         <div key={row.id} data-testid={`distribution-${row.id}`}>
           <p>
