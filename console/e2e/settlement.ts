@@ -5,11 +5,13 @@
  * funded by their administrator — each checked on chain with ethers.
  */
 import { Contract, type JsonRpcProvider } from "ethers";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 
 /** What the tests borrow from suite.ts. */
 export interface SuiteContext {
   url: string;
+  browser: Browser;
+  rpc: string;
   provider: JsonRpcProvider;
   seed: {
     accounts: Record<string, string>;
@@ -210,4 +212,63 @@ export async function navPostedAndCouponFunded(ctx: SuiteContext): Promise<void>
   await holder.getByTestId("lifecycle").waitFor();
   expect((await holder.getByRole("button", { name: "Post NAV" }).count()) === 0, "no NAV form for a holder");
   await holder.context().close();
+}
+
+/**
+ * An injected EIP-1193 wallet (bob's, forwarded to anvil, which holds the dev accounts unlocked) signs an
+ * instruction with eth_signTypedData_v4 and sends its settlement: bob pays alice 1 aUSD.
+ */
+export async function injectedWalletSignsAndSettles(ctx: SuiteContext): Promise<void> {
+  const { seed, expect } = ctx;
+  const { alice, bob } = seed.accounts;
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const methods: string[] = [];
+  await context.exposeFunction("recordMethod", (method: string) => void methods.push(method));
+  await context.addInitScript(
+    ([node, account]) => {
+      let id = 0;
+      const record = (window as unknown as { recordMethod(m: string): void }).recordMethod;
+      (window as unknown as { ethereum: unknown }).ethereum = {
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          record(method);
+          if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
+          // A wallet fills the fees: on the dev chain (gas price 0) anvil's own default priority fee exceeds its
+          // max fee, so the mock names a zero gas price as a wallet would read it from the chain.
+          if (method === "eth_sendTransaction") params = [{ gasPrice: "0x0", ...(params?.[0] as object) }];
+          const response = await fetch(node, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }),
+          });
+          const body = await response.json();
+          if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+          return body.result;
+        },
+      };
+    },
+    [ctx.rpc, bob] as const,
+  );
+  const cash = new Contract(seed.coin, BALANCE_ABI, ctx.provider);
+  const before: bigint = await cash.balanceOf(alice);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(ctx.url);
+  await page.getByRole("button", { name: "Connect browser wallet" }).click();
+  await page.getByTestId("who").waitFor();
+  await openSettlement(page);
+  await page.getByLabel("Trade reference").fill("console-e2e injected");
+  await page.getByRole("button", { name: "Remove leg 2" }).click();
+  await fillLeg(page, 1, seed.coin, bob, alice, "1");
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.getByText(/^Composed instruction/).waitFor();
+  await page.getByRole("button", { name: "Sign", exact: true }).click();
+  await page.getByText(`Signed as ${bob.slice(0, 6)}`).waitFor();
+  expect(methods.includes("eth_signTypedData_v4"), `wallet methods: ${[...new Set(methods)].join(", ")}`);
+  await page.getByRole("button", { name: "Settle" }).click();
+  const settled = page.getByText(/^Settled instruction 0x/);
+  await settled.or(page.getByRole("alert")).waitFor({ timeout: 60_000 });
+  await ctx.shot(page, "14-settlement-injected");
+  expect(await settled.isVisible(), `settle: ${await page.getByRole("alert").allInnerTexts()}`);
+  expect((await cash.balanceOf(alice)) === before + COIN_UNIT, "alice received 1 aUSD on chain");
+  await context.close();
 }

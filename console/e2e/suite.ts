@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import {
   dividendDeclaredAndClaimed,
   dvpBetweenAliceAndBob,
+  injectedWalletSignsAndSettles,
   navPostedAndCouponFunded,
   refusedInstructionExplained,
 } from "./settlement";
@@ -397,12 +398,14 @@ async function main(): Promise<void> {
       await page.context().close();
     });
 
-    const ctx = { url, provider, seed, signIn, shot, expect };
+    const ctx = { url, rpc, browser, provider, seed, signIn, shot, expect };
     await test("alice and bob agree a DvP (shares vs aUSD) by exchanged signatures and settle it", () =>
       dvpBetweenAliceAndBob(ctx));
     await test("a refused instruction is explained before settling and its revert is decoded", () =>
       refusedInstructionExplained(ctx));
     await test("the issuer declares a dividend and a holder claims it", () => dividendDeclaredAndClaimed(ctx));
+    await test("an injected wallet signs an instruction (eth_signTypedData_v4) and settles it", () =>
+      injectedWalletSignsAndSettles(ctx));
     await test("the administrator posts a fund's NAV and funds a bond's coupon", () => navPostedAndCouponFunded(ctx));
 
     await test("the issuer issues an asset with the form", async () => {
