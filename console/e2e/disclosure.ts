@@ -104,7 +104,7 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
         const page = await ctx.signIn("exchange");
         await page.goto(`${ctx.url}#/assets/${asset}`);
         const calendar = page.getByTestId("disclosure");
-        await calendar.getByText("OVERDUE").waitFor();
+        await calendar.getByText("OVERDUE", { exact: true }).waitFor();
         const now = (await provider.getBlock("latest"))!.timestamp;
         await page.getByLabel("Kind").selectOption("adhoc");
         await page.getByLabel("Obligation document").fill("material-event");

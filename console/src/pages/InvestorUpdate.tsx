@@ -87,7 +87,6 @@ export function UpdateInvestor({ session }: { session: Session }) {
             <label key={name}>
               <input
                 type="checkbox"
-                aria-label={`Update claim ${name}`}
                 checked={claims.has(name)}
                 onChange={(event) => {
                   const next = new Set(claims);
@@ -96,6 +95,7 @@ export function UpdateInvestor({ session }: { session: Session }) {
                   setClaims(next);
                 }}
               />{" "}
+              <span className="visually-hidden">Update claim </span>
               {name}
             </label>
           ))}
