@@ -28,6 +28,7 @@ export interface DisclosureContext {
   seed: {
     accounts: Record<string, string>;
     assets: { address: string; name: string; symbol: string }[];
+    coin: string;
     disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
   };
 }
@@ -63,6 +64,32 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
   const supervisor = async () => new Contract(seed.disclosure.supervisor, SUPERVISOR_ABI, provider);
   const compliance = async () => new Contract(seed.disclosure.compliance, COMPLIANCE_ABI, provider);
   return [
+    [
+      "the coin page lists its minters with their allowances and every attestation, as on chain",
+      async () => {
+        const coin = new Contract(
+          seed.coin,
+          [
+            "function minterAllowance(address) view returns (uint256)",
+            "function attestationCount() view returns (uint256)",
+          ],
+          provider,
+        );
+        const page = await ctx.signIn("regulator");
+        await page.getByRole("link", { name: "Coin" }).click();
+        const minters = page.getByTestId("minters");
+        await minters.getByText("Lotus Holdings").waitFor();
+        const allowance: bigint = await coin.minterAllowance(seed.accounts.issuer);
+        const shown = (
+          await minters.locator("tr", { hasText: "Lotus Holdings" }).locator("td").nth(2).innerText()
+        ).replace(/[^\d]/g, "");
+        expect(shown === String(allowance / 10n ** 6n), `allowance shown ${shown}, chain ${allowance}`);
+        const rows = await page.getByTestId("attestations").locator("tbody tr").count();
+        expect(BigInt(rows) === (await coin.attestationCount()), `${rows} attestation rows`);
+        await ctx.shot(page, "09-coin-minters");
+        await page.context().close();
+      },
+    ],
     [
       "the regulator's view marks the asset with an overdue disclosure, in the table, the filter and the CSV",
       async () => {
