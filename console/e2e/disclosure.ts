@@ -126,15 +126,24 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
       },
     ],
     [
-      "the exchange (a venue) adds an ad-hoc obligation with the form, checked on chain",
+      "the exchange (a venue) adds an obligation (a past due date refused) and amends one, checked on chain",
       async () => {
         const page = await ctx.signIn("exchange");
         await page.goto(`${ctx.url}#/assets/${asset}`);
         const calendar = page.getByTestId("disclosure");
         await calendar.getByText("OVERDUE", { exact: true }).waitFor();
         const now = (await provider.getBlock("latest"))!.timestamp;
+        const before = (await (await supervisor()).obligationsOf(asset)).length;
         await page.getByLabel("Kind").selectOption("adhoc");
         await page.getByLabel("Obligation document").fill("material-event");
+        // A due date in the past: refused with the platform's sentence, nothing changes.
+        await page.getByLabel("Due (UTC)").fill(local(now - 86_400));
+        await page.getByRole("button", { name: "Add obligation" }).click();
+        await page
+          .getByRole("alert")
+          .filter({ hasText: /due date/i })
+          .waitFor({ timeout: 60_000 });
+        expect((await (await supervisor()).obligationsOf(asset)).length === before, "the refused add changed nothing");
         await page.getByLabel("Due (UTC)").fill(local(now + 30 * 86_400));
         await page.getByLabel("Grace (days)").fill("3");
         await page.getByRole("button", { name: "Add obligation" }).click();
@@ -149,6 +158,24 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
         );
         expect(Number(added.kind) === 0 && Number(added.gracePeriod) === 3 * 86_400 && added.halts, "its terms");
         await calendar.getByText("material-event (one-off)").waitFor();
+        // Amend the upcoming interim report: a new due date, a week's grace, no halt.
+        const upcoming = seed.disclosure.upcoming;
+        const due = local(now + 60 * 86_400);
+        await page.getByLabel("Obligation to change").selectOption(String(upcoming));
+        await page.getByLabel("Due (UTC)").fill(due);
+        await page.getByLabel("Grace (days)").fill("7");
+        await page.getByLabel("Trading halts while it is overdue").uncheck();
+        await page.getByRole("button", { name: "Amend obligation" }).click();
+        await page.getByText(`Obligation ${upcoming} amended.`).waitFor({ timeout: 60_000 });
+        const amended = (await (await supervisor()).obligationsOf(asset)).find(
+          (o: { id: bigint }) => Number(o.id) === upcoming,
+        );
+        expect(
+          Number(amended.dueAt) === Date.parse(`${due}:00Z`) / 1000 &&
+            Number(amended.gracePeriod) === 7 * 86_400 &&
+            !amended.halts,
+          `amended on chain: due ${amended.dueAt}, grace ${amended.gracePeriod}, halts ${amended.halts}`,
+        );
         await ctx.shot(page, "11-disclosure-exchange");
         await page.context().close();
       },
