@@ -117,6 +117,7 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
         const events = page.getByTestId("events");
         await events.getByText("ForcedTransfer").first().waitFor();
         const names = await events.locator("tbody tr td:nth-child(3)").allInnerTexts();
+        expect(names.filter((n) => n === "ForcedTransfer").length === 1, `one forced transfer: ${names}`);
         expect(
           names.length > 0 && names.every((n) => ["ForcedTransfer", "Seized", "RecoverySuccess"].includes(n)),
           `events: ${names}`,

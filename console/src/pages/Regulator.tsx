@@ -238,7 +238,7 @@ export function RegulatorPage({ session }: { session: Session }) {
         </thead>
         <tbody>
           {events.map((event) => (
-            <tr key={`${event.block}-${event.index}`}>
+            <tr key={`${event.block}-${event.index}-${event.name}`}>
               <td className="number">{formatCount(event.block)}</td>
               <td>{event.asset}</td>
               <td>{event.name}</td>
