@@ -216,6 +216,27 @@ export function disclosureTests(ctx: DisclosureContext): [string, () => Promise<
       },
     ],
     [
+      "34 days later anyone flags the overdue ad-hoc filing from the console, which halts trading again",
+      async () => {
+        await provider.send("evm_increaseTime", [34 * 86_400]);
+        await provider.send("evm_mine", []);
+        const obligations = await (await supervisor()).obligationsOf(asset);
+        const adHoc = obligations.find(
+          (o: { documentName: string }) => o.documentName === encodeBytes32String("material-event"),
+        );
+        expect(!!adHoc, "the ad-hoc obligation the exchange added is on chain");
+        const page = await ctx.signIn("bob");
+        await page.goto(`${ctx.url}#/assets/${asset}`);
+        await page.getByRole("button", { name: `Flag overdue ${adHoc.id}` }).click();
+        await page.getByText(`Obligation ${adHoc.id} flagged overdue.`).waitFor({ timeout: 60_000 });
+        const [until, by] = await (await compliance()).haltOf(asset);
+        expect(until > 0n && getAddress(by) === getAddress(seed.disclosure.supervisor), "halted by the supervisor");
+        await page.getByTestId("status").getByText("halted").waitFor();
+        await ctx.shot(page, "12b-disclosure-flagged");
+        await page.context().close();
+      },
+    ],
+    [
       "the KYC provider updates an investor and recovers a wallet, checked on chain; a second recovery is refused",
       async () => {
         const token = new Contract(seed.assets[0].address, TOKEN_ABI, provider);
