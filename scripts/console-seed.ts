@@ -14,7 +14,10 @@
  *    prospectus whose hash is the keccak-256 of the text in `SEED_PROSPECTUS`; the exchange (their agent) allots
  *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
  *    its agent freezes bob there;
- * 6. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
+ * 6. a third equity with a disclosure calendar: the regulator records the exchange as its venue, the exchange sets
+ *    a halting annual report (overdue two hours later, flagged: the supervisor halts trading) and an upcoming
+ *    interim report; the exchange seizes a few of bob's shares back to alice (a forced transfer) first;
+ * 7. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts } from "hardhat";
@@ -23,9 +26,12 @@ import { instrumentCode, ProductType } from "../sdk/assets";
 import { Claim, claimsOf } from "../sdk/claims";
 import { assetRules } from "../sdk/rules";
 import { encodeEquityTerms } from "../sdk/products/equity";
+import { annualReport, interimReport } from "../sdk/disclosure";
 import type {
   AllianceAuthority,
   AssetFactory,
+  Compliance,
+  DisclosureSupervisor,
   IdentityRegistry,
   MemberRegistry,
   SettlementCoin,
@@ -42,6 +48,8 @@ export interface ConsoleSeed {
   assets: { address: string; name: string; symbol: string }[];
   prospectus: { name: string; uri: string; hash: string };
   snapshot: number;
+  /** The equity with a disclosure calendar: obligation `overdue` is overdue and halts it, `upcoming` is not due. */
+  disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
 }
 
 async function at<T>(contract: string, deployment: string, signer: string): Promise<T> {
@@ -139,6 +147,7 @@ async function main(): Promise<void> {
   const equities = [
     { name: "Lotus Holdings Ordinary", symbol: "LOTUS", code: "LOT0001" },
     { name: "Lotus Holdings Preference", symbol: "LOTP", code: "LOT0002" },
+    { name: "Lotus Holdings Growth", symbol: "LOTG", code: "LOT0005" },
   ];
   const assets: ConsoleSeed["assets"] = [];
   for (const equity of equities) {
@@ -189,7 +198,33 @@ async function main(): Promise<void> {
   );
   await wait(compliance.imposeHalt(assets[1].address, (1n << 48n) - 1n, ethers.encodeBytes32String("inquiry")));
 
-  // 6. What the console reads.
+  // 6. A disclosure calendar on a third equity (the second is halted by the regulator already).
+  const growthToken = await agentOf(assets[2].address);
+  await wait(growthToken.mint(alice, 300n));
+  await wait(growthToken.mint(bob, 100n));
+  await wait(growthToken.forcedTransfer(bob, alice, 10n));
+  const asCompliance = await at<Compliance>("Compliance", "Compliance", regulator);
+  await wait(asCompliance.setVenue(assets[2].address, exchange, true));
+  const supervisor = await at<DisclosureSupervisor>("DisclosureSupervisor", "DisclosureSupervisor", exchange);
+  const start = await now();
+  const overdueTerms = annualReport(start + 3_600, 0, true);
+  const overdue = Number(await supervisor.addObligation.staticCall(assets[2].address, overdueTerms));
+  await wait(supervisor.addObligation(assets[2].address, overdueTerms));
+  const upcomingTerms = interimReport(start + 90 * 86_400, 14 * 86_400, true);
+  const upcoming = Number(await supervisor.addObligation.staticCall(assets[2].address, upcomingTerms));
+  await wait(supervisor.addObligation(assets[2].address, upcomingTerms));
+  await provider.send("evm_increaseTime", [2 * 3_600]);
+  await provider.send("evm_mine", []);
+  await wait(supervisor.connect(await ethers.getSigner(alice)).flagOverdue(assets[2].address, overdue));
+  const disclosure = {
+    asset: assets[2].address,
+    overdue,
+    upcoming,
+    supervisor: await supervisor.getAddress(),
+    compliance: await asCompliance.getAddress(),
+  };
+
+  // 7. What the console reads.
   const out = process.env.CONSOLE_SEED_OUT;
   if (out) {
     const seed: ConsoleSeed = {
@@ -201,14 +236,15 @@ async function main(): Promise<void> {
       assets,
       prospectus,
       snapshot,
+      disclosure,
     };
     writeFileSync(out, `${JSON.stringify(seed, null, 2)}\n`);
   }
   const book = process.env.CONSOLE_ADDRESSES_OUT;
   if (book) await hre.run("addresses:export", { out: book });
   console.log(
-    `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, carol unregistered ` +
-      `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, carol unregistered, ` +
+      `a disclosure halt on ${equities[2].symbol} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 

@@ -4,6 +4,8 @@ import { decodeBytes32String, keccak256, sha256, type EventLog } from "ethers";
 import {
   Equity__factory,
   ProductType,
+  countryName,
+  describeRules,
   instrumentCodeText,
   readRegister,
   registerToCsv,
@@ -12,7 +14,7 @@ import {
 } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatPercent, formatTime, short } from "../format";
-import { countryName, describeRules } from "../rules";
+import { DisclosureCalendar } from "./Disclosure";
 import { Loading, Notice, Progress, Select, download, useAction, useLoad, type Outcome } from "../ui";
 
 /** The set a list-changed event log leaves: `[country, on]` pairs applied in order. */
@@ -74,19 +76,24 @@ async function loadAsset(session: Session, asset: string) {
     paused,
     snapshots: Number(snapshots),
     documents,
-    rules: describeRules(assetRules, {
-      allowed,
-      blocked,
-      maxBalance,
-      decimals: Number(decimals),
-      externalRules: external.length,
-    }),
+    rules: describeRules(
+      assetRules,
+      { allowed, blocked },
+      {
+        maxBalance,
+        decimals: Number(decimals),
+        externalRules: external.length,
+        formatTime,
+        formatAmount,
+        formatCount,
+      },
+    ),
     halt: { until: Number(halt[0]), by: halt[1] },
   };
 }
 
 export function AssetPage({ session, asset }: { session: Session; asset: string }) {
-  const { data, error } = useLoad(() => loadAsset(session, asset), [session, asset]);
+  const { data, error, reload } = useLoad(() => loadAsset(session, asset), [session, asset]);
   if (!data) return <Loading error={error} />;
   const { instrument } = data.info;
   return (
@@ -120,7 +127,7 @@ export function AssetPage({ session, asset }: { session: Session; asset: string 
             <dt>Holding wallets</dt>
             <dd>{formatCount(data.wallets)}</dd>
             <dt>Status</dt>
-            <dd>
+            <dd data-testid="status">
               {data.paused ? "paused" : data.halt.until > 0 ? `halted until ${formatTime(data.halt.until)}` : "trading"}
             </dd>
             <dt>Address</dt>
@@ -137,6 +144,7 @@ export function AssetPage({ session, asset }: { session: Session; asset: string 
         </section>
       </div>
       <Documents documents={data.documents} />
+      <DisclosureCalendar session={session} asset={asset} onChange={reload} />
       <RegisterView session={session} asset={asset} snapshots={data.snapshots} symbol={instrument.symbol} />
     </section>
   );
