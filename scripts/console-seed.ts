@@ -15,7 +15,10 @@
  *    shares, alice sells some to bob, a record-date snapshot is taken; the regulator halts the second equity and
  *    its agent freezes bob there; the issuer mints itself coin for a dividend; a bond (its first coupon due) and a
  *    fund, which the issuer administers;
- * 6. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
+ * 6. a third equity with a disclosure calendar: the regulator records the exchange as its venue, the exchange sets
+ *    a halting annual report (overdue two hours later, flagged: the supervisor halts trading) and an upcoming
+ *    interim report; the exchange seizes a few of bob's shares back to alice (a forced transfer) first;
+ * 7. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import hre, { deployments, ethers, getNamedAccounts } from "hardhat";
@@ -26,9 +29,12 @@ import { assetRules } from "../sdk/rules";
 import { encodeEquityTerms } from "../sdk/products/equity";
 import { DayCount, addMonths, couponRate, encodeBondTerms } from "../sdk/products/bond";
 import { encodeFundTerms } from "../sdk/products/fund";
+import { annualReport, interimReport } from "../sdk/disclosure";
 import type {
   AllianceAuthority,
   AssetFactory,
+  Compliance,
+  DisclosureSupervisor,
   IdentityRegistry,
   MemberRegistry,
   SettlementCoin,
@@ -47,6 +53,8 @@ export interface ConsoleSeed {
   snapshot: number;
   /** A bond (coupon 1 payable) and a fund, the issuer their administrator (the console's lifecycle panel). */
   products: { bond: string; fund: string };
+  /** The equity with a disclosure calendar: obligation `overdue` is overdue and halts it, `upcoming` is not due. */
+  disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
 }
 
 async function at<T>(contract: string, deployment: string, signer: string): Promise<T> {
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
   const equities = [
     { name: "Lotus Holdings Ordinary", symbol: "LOTUS", code: "LOT0001" },
     { name: "Lotus Holdings Preference", symbol: "LOTP", code: "LOT0002" },
+    { name: "Lotus Holdings Growth", symbol: "LOTG", code: "LOT0005" },
   ];
   const assets: ConsoleSeed["assets"] = [];
   for (const equity of equities) {
@@ -273,7 +282,33 @@ async function main(): Promise<void> {
   await wait(bond.mint(bob, 3n));
   await wait(coin.syncHolders([products.bond, products.fund]));
 
-  // 6. What the console reads.
+  // 6. A disclosure calendar on a third equity (the second is halted by the regulator already).
+  const growthToken = await agentOf(assets[2].address);
+  await wait(growthToken.mint(alice, 300n));
+  await wait(growthToken.mint(bob, 100n));
+  await wait(growthToken.forcedTransfer(bob, alice, 10n));
+  const asCompliance = await at<Compliance>("Compliance", "Compliance", regulator);
+  await wait(asCompliance.setVenue(assets[2].address, exchange, true));
+  const supervisor = await at<DisclosureSupervisor>("DisclosureSupervisor", "DisclosureSupervisor", exchange);
+  const start = await now();
+  const overdueTerms = annualReport(start + 3_600, 0, true);
+  const overdue = Number(await supervisor.addObligation.staticCall(assets[2].address, overdueTerms));
+  await wait(supervisor.addObligation(assets[2].address, overdueTerms));
+  const upcomingTerms = interimReport(start + 90 * 86_400, 14 * 86_400, true);
+  const upcoming = Number(await supervisor.addObligation.staticCall(assets[2].address, upcomingTerms));
+  await wait(supervisor.addObligation(assets[2].address, upcomingTerms));
+  await provider.send("evm_increaseTime", [2 * 3_600]);
+  await provider.send("evm_mine", []);
+  await wait(supervisor.connect(await ethers.getSigner(alice)).flagOverdue(assets[2].address, overdue));
+  const disclosure = {
+    asset: assets[2].address,
+    overdue,
+    upcoming,
+    supervisor: await supervisor.getAddress(),
+    compliance: await asCompliance.getAddress(),
+  };
+
+  // 7. What the console reads.
   const out = process.env.CONSOLE_SEED_OUT;
   if (out) {
     const seed: ConsoleSeed = {
@@ -286,6 +321,7 @@ async function main(): Promise<void> {
       prospectus,
       snapshot,
       products,
+      disclosure,
     };
     writeFileSync(out, `${JSON.stringify(seed, null, 2)}\n`);
   }
@@ -293,7 +329,7 @@ async function main(): Promise<void> {
   if (book) await hre.run("addresses:export", { out: book });
   console.log(
     `seeded: ${Object.keys(members).length} members, 2 investors, ${assets.length} equities, a bond, a fund, carol ` +
-      `unregistered (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `unregistered, a disclosure halt on ${equities[2].symbol} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress, id } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { disclosureTests } from "./disclosure";
 import {
   dividendDeclaredAndClaimed,
   dvpBetweenAliceAndBob,
@@ -31,6 +32,7 @@ const seed = JSON.parse(
   assets: { address: string; name: string; symbol: string }[];
   prospectus: { name: string; hash: string };
   snapshot: number;
+  disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
 };
 const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
 const TOKEN_ABI = [
@@ -422,6 +424,8 @@ async function main(): Promise<void> {
       await shot(page, "08-issued");
       await page.context().close();
     });
+
+    for (const [name, body] of disclosureTests({ signIn, shot, provider, url, seed })) await test(name, body);
   } finally {
     await browser.close();
     provider.destroy();

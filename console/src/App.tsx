@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { abilities, loadConfig, signInDev, signInInjected, type Config, type Session } from "./chain";
 import { short } from "./format";
-import { countryName } from "./rules";
+import { countryName } from "@assetledger/sdk";
 import { Notice, Progress, Select, useAction, useRoute } from "./ui";
 import { AssetsPage } from "./pages/Assets";
 import { AssetPage } from "./pages/Asset";

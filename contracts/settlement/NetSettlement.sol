@@ -130,7 +130,9 @@ contract NetSettlement is AccessManaged, ReentrancyGuardTransient, INetSettlemen
         uint96 tickSize
     ) external restricted nonReentrant returns (uint32 index) {
         require(lotSize != 0 && tickSize != 0, NetInvalidSizes(lotSize, tickSize));
-        require(IAssetDirectory(authority()).productOf(token) != ProductType.None, NetNotAnAsset(token));
+        // A security (ERC-20, `INetSettleable`): not a receipt market's lots nor a loyalty program's credits.
+        ProductType productType = IAssetDirectory(authority()).productOf(token);
+        require(productType != ProductType.None && productType < ProductType.CommodityReceipt, NetNotAnAsset(token));
         require(ISettlement(address(this)).isCoin(coin), NetNotACoin(coin));
         Clearer storage c = _clearer(msg.sender);
         index = c.counters.instrumentCount;

@@ -893,12 +893,14 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     }
 
     /// @dev Reverts unless `token` is registered, caching a directory asset on first use (assets are never
-    /// de-registered, so the cache never goes stale).
+    /// de-registered and their product type never changes, so the cache never goes stale); a loyalty program is not
+    /// settled here.
     function _requireRegistered(uint256 i, address token) private {
         if (_kindAt(token) != 0) return;
         ProductType productType = IAssetDirectory(authority()).productOf(token);
-        require(productType != ProductType.None, SettlementUnregisteredAsset(i, token));
-        _setKind(token, _assetKind(productType));
+        uint8 kind = _assetKind(productType);
+        require(kind != 0, SettlementUnregisteredAsset(i, token));
+        _setKind(token, kind);
         emit SettlementAssetCached(token, productType);
     }
 
@@ -910,14 +912,15 @@ contract Settlement is AccessManaged, EIP712, ReentrancyGuardTransient, ISettlem
     /// @dev `_COIN`, `_ASSET` or `_RECEIPT` (cached or in the directory), or 0.
     function _kindOf(address token) private view returns (uint8 kind) {
         kind = _kindAt(token);
-        if (kind != 0) return kind;
-        ProductType productType = IAssetDirectory(authority()).productOf(token);
-        if (productType != ProductType.None) kind = _assetKind(productType);
+        if (kind == 0) kind = _assetKind(IAssetDirectory(authority()).productOf(token));
     }
 
-    /// @dev The kind of a directory asset of `productType`: `_RECEIPT` for a commodity receipt market, else `_ASSET`.
+    /// @dev The engine's kind for a directory asset of `productType`: `_RECEIPT` for a commodity receipt market,
+    /// `_ASSET` for a security; 0 — not settled here — for none and for a loyalty program (closed-loop credits of no
+    /// cash value that do not trade; `ILoyaltyCredit`).
     function _assetKind(ProductType productType) private pure returns (uint8) {
-        return productType == ProductType.CommodityReceipt ? _RECEIPT : _ASSET;
+        if (productType == ProductType.CommodityReceipt) return _RECEIPT;
+        return productType == ProductType.None || productType == ProductType.LoyaltyCredit ? 0 : _ASSET;
     }
 
     function _isNonceUsed(address initiator, uint256 nonce) private view returns (bool) {

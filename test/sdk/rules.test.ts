@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { artifacts, ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Claim, claimsOf } from "../../sdk/claims";
-import { assetRules, NO_RULES } from "../../sdk/rules";
+import { assetRules, countryName, describeRules, NO_RULES } from "../../sdk/rules";
 import { coreFixture } from "../fixtures/core";
 
 /** `rulesOf(asset)` as a plain object with the SDK's field types. */
@@ -51,5 +51,68 @@ describe("sdk/rules", function () {
     expect(await stored(contracts.compliance, asset)).to.deep.equal(rules);
     expect(assetRules()).to.deep.equal(NO_RULES);
     expect(assetRules()).to.not.equal(NO_RULES);
+  });
+});
+
+describe("sdk/rules describeRules", function () {
+  const none = { allowed: [], blocked: [] };
+  const BASELINE = "Every holder must be a verified investor (registered, unexpired, with the baseline claims).";
+
+  it("says only the baseline when no rule is on", function () {
+    expect(describeRules(NO_RULES, none)).to.deep.equal([BASELINE]);
+  });
+
+  it("says each rule that is on, in words, with its countries and figures", function () {
+    const rules = assetRules({
+      requiredClaims: claimsOf([Claim.AML, Claim.PROFESSIONAL]),
+      lockupUntil: Date.UTC(2027, 0, 1) / 1000,
+      maxInvestors: 100,
+      windowOpen: 9 * 3600 + 30 * 60,
+      windowClose: 16 * 3600,
+      tradingDays: 0b0011111,
+      countryAllowList: true,
+      countryBlockList: true,
+      maxBalance: true,
+    });
+    const lines = describeRules(
+      rules,
+      { allowed: [344, 702], blocked: [408] },
+      { maxBalance: 12_345n * 10n ** 2n, decimals: 2, externalRules: 2 },
+    );
+    expect(lines).to.deep.equal([
+      BASELINE,
+      "Recipients must also hold the claims AML, PROFESSIONAL.",
+      "No transfer between holders before 2027-01-01 00:00 UTC.",
+      "At most 100 investors may hold it.",
+      "Trading from 09:30 UTC to 16:00 UTC on Monday, Tuesday, Wednesday, Thursday, Friday.",
+      "Recipients must come from an allowed country: HK (344), SG (702).",
+      "No party may come from a blocked country: KP (408).",
+      "No investor may hold more than 12345.0 units.",
+      "2 custom rule(s) are also asked.",
+    ]);
+  });
+
+  it("says an empty country list is empty and uses the caller's formatters", function () {
+    const lines = describeRules(
+      assetRules({ countryAllowList: true, maxInvestors: 1000, lockupUntil: 1, maxBalance: true }),
+      none,
+      {
+        maxBalance: 5n,
+        decimals: 0,
+        formatTime: (seconds) => `t${seconds}`,
+        formatAmount: (amount) => `a${amount}`,
+        formatCount: (n) => `n${n}`,
+      },
+    );
+    expect(lines).to.include("Recipients must come from an allowed country: none listed yet.");
+    expect(lines).to.include("No transfer between holders before t1.");
+    expect(lines).to.include("At most n1000 investors may hold it.");
+    expect(lines).to.include("No investor may hold more than a5 units.");
+  });
+
+  it("names countries by their ISO 3166-1 codes, unknown numbers as they are", function () {
+    expect(countryName(344)).to.equal("HK (344)");
+    expect(countryName(840)).to.equal("US (840)");
+    expect(countryName(999)).to.equal("999");
   });
 });

@@ -344,6 +344,14 @@ describe("Commodity receipts in settlement (integration)", function () {
       expect(await equity.heldBalanceOf(alice.address)).to.equal(0n);
     });
 
+    it("a receipt market is not a net-settlement instrument (its lots are not netted)", async function () {
+      const { engine, usd } = world.contracts;
+      const net = await ethers.getContractAt("INetSettlement", await engine.getAddress());
+      await expect(net.connect(world.accounts.exchange).addInstrument(world.asset, await usd.getAddress(), 1, 1))
+        .to.be.revertedWithCustomError(net, "NetNotAnAsset")
+        .withArgs(world.asset);
+    });
+
     it("a lot the seller does not hold is refused by the receipt at opening", async function () {
       const { alice } = world.accounts;
       const { gatewaySettlement } = world.contracts;

@@ -4,6 +4,8 @@ import { decodeBytes32String, keccak256, sha256, type EventLog } from "ethers";
 import {
   Equity__factory,
   ProductType,
+  countryName,
+  describeRules,
   instrumentCodeText,
   readRegister,
   registerToCsv,
@@ -12,7 +14,7 @@ import {
 } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatPercent, formatTime, short } from "../format";
-import { countryName, describeRules } from "../rules";
+import { DisclosureCalendar } from "./Disclosure";
 import { Lifecycle } from "./Lifecycle";
 import { Loading, Notice, Progress, Select, download, useAction, useLoad, type Outcome } from "../ui";
 
@@ -75,19 +77,24 @@ async function loadAsset(session: Session, asset: string) {
     paused,
     snapshots: Number(snapshots),
     documents,
-    rules: describeRules(assetRules, {
-      allowed,
-      blocked,
-      maxBalance,
-      decimals: Number(decimals),
-      externalRules: external.length,
-    }),
+    rules: describeRules(
+      assetRules,
+      { allowed, blocked },
+      {
+        maxBalance,
+        decimals: Number(decimals),
+        externalRules: external.length,
+        formatTime,
+        formatAmount,
+        formatCount,
+      },
+    ),
     halt: { until: Number(halt[0]), by: halt[1] },
   };
 }
 
 export function AssetPage({ session, asset }: { session: Session; asset: string }) {
-  const { data, error } = useLoad(() => loadAsset(session, asset), [session, asset]);
+  const { data, error, reload } = useLoad(() => loadAsset(session, asset), [session, asset]);
   if (!data) return <Loading error={error} />;
   const { instrument } = data.info;
   return (
@@ -121,7 +128,7 @@ export function AssetPage({ session, asset }: { session: Session; asset: string 
             <dt>Holding wallets</dt>
             <dd>{formatCount(data.wallets)}</dd>
             <dt>Status</dt>
-            <dd>
+            <dd data-testid="status">
               {data.paused ? "paused" : data.halt.until > 0 ? `halted until ${formatTime(data.halt.until)}` : "trading"}
             </dd>
             <dt>Address</dt>
@@ -138,6 +145,7 @@ export function AssetPage({ session, asset }: { session: Session; asset: string 
         </section>
       </div>
       <Documents documents={data.documents} />
+      <DisclosureCalendar session={session} asset={asset} onChange={reload} />
       <Lifecycle session={session} asset={asset} productType={Number(data.info.productType)} />
       <RegisterView session={session} asset={asset} snapshots={data.snapshots} symbol={instrument.symbol} />
     </section>

@@ -7,6 +7,7 @@ import { ZeroAddress, encodeBytes32String, keccak256, parseUnits, toUtf8Bytes } 
 import { abilities, type Session } from "../chain";
 import { formatAge, formatAmount, formatPercent, formatTime, short } from "../format";
 import { Field, Loading, Notice, Progress, send, useAction, useLoad } from "../ui";
+import { CoinMinters } from "./CoinMinters";
 
 const STATUS = ["None", "Pending", "Confirmed", "Rejected"];
 
@@ -225,6 +226,7 @@ export function CoinPage({ session }: { session: Session }) {
           <Chart reserves={data.reserves} supply={data.supplyPoints} decimals={data.decimals} now={data.now} />
         </section>
       </div>
+      <CoinMinters session={session} version={data} />
       {can.attest && <Attest session={session} decimals={data.decimals} onDone={reload} />}
       <section className="card">
         <h2>Redemptions</h2>

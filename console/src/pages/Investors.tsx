@@ -1,12 +1,12 @@
 /** The KYC provider's page: register an investor, add a wallet, and a wallet's eligibility explained. */
 import { useState } from "react";
 import { isAddress, isHexString } from "ethers";
-import { Claim, claimNames, claimsOf, countryCode } from "@assetledger/sdk";
+import { Claim, claimNames, claimsOf, countryCode, countryName } from "@assetledger/sdk";
 import { investorId } from "@assetledger/sdk/investors";
 import type { Session } from "../chain";
 import { formatAmount, formatTime, short } from "../format";
-import { countryName } from "../rules";
 import { Field, Notice, Progress, send, useAction } from "../ui";
+import { RecoverWallet, UpdateInvestor } from "./InvestorUpdate";
 
 const CLAIMS = Object.keys(Claim).filter((key) => Number.isNaN(Number(key))) as (keyof typeof Claim)[];
 
@@ -16,6 +16,8 @@ export function InvestorsPage({ session }: { session: Session }) {
       <h1>Investors</h1>
       <RegisterInvestor session={session} />
       <AddWallet session={session} />
+      <UpdateInvestor session={session} />
+      <RecoverWallet session={session} />
       <Eligibility session={session} />
     </section>
   );

@@ -8,7 +8,8 @@ import { Equity__factory, ProductType } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatTime, short } from "../format";
 import { listAssets } from "./Assets";
-import { Field, Loading, download, useLoad } from "../ui";
+import { Field, Loading, Select, download, useLoad } from "../ui";
+import { coinSeizures, forcedTransfers, isSeizure, overdueOf } from "./Seizures";
 
 interface Overview {
   address: string;
@@ -22,6 +23,8 @@ interface Overview {
   haltedUntil: number;
   haltedBy: string;
   frozen: string[];
+  /** The overdue disclosure obligations, by document name. */
+  overdue: string[];
 }
 
 interface Event {
@@ -62,13 +65,14 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
   const events: Event[] = [];
   for (const asset of assets) {
     const token = Equity__factory.connect(asset.address, session.provider);
-    const [supply, decimals, holders, paused, halt, logs] = await Promise.all([
+    const [supply, decimals, holders, paused, halt, logs, overdue] = await Promise.all([
       token.totalSupply(),
       token.decimals(),
       token.holdingWalletCount(),
       token.paused(),
       compliance.haltOf(asset.address),
       (token as unknown as BaseContract).queryFilter("*"),
+      overdueOf(session, asset.address),
     ]);
     const tokenLogs = logs.filter(isEventLog);
     const candidates = new Set(
@@ -88,10 +92,12 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
       haltedUntil: Number(halt[0]),
       haltedBy: halt[1],
       frozen,
+      overdue,
     });
     const mine = pipelineLogs.filter(
       (log) => log.args.length > 0 && String(log.args[0]).toLowerCase() === asset.address.toLowerCase(),
     );
+    events.push(...(await forcedTransfers(session, asset.symbol, tokenLogs)));
     for (const log of [...tokenLogs, ...mine]) {
       events.push({
         block: log.blockNumber,
@@ -102,12 +108,13 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
       });
     }
   }
+  events.push(...(await coinSeizures(session)));
   events.sort((a, b) => b.block - a.block || b.index - a.index);
   return { overview, events: events.slice(0, 100) };
 }
 
 function overviewCsv(rows: Overview[]): string {
-  const lines = ["asset,name,symbol,product,issuer,supply,holdingWallets,paused,haltedUntil,frozen"];
+  const lines = ["asset,name,symbol,product,issuer,supply,holdingWallets,paused,haltedUntil,frozen,overdueDisclosures"];
   for (const row of rows) {
     lines.push(
       [
@@ -121,6 +128,7 @@ function overviewCsv(rows: Overview[]): string {
         String(row.paused),
         row.haltedUntil === 0 ? "" : String(row.haltedUntil),
         row.frozen.join(";"),
+        row.overdue.join(";"),
       ].join(","),
     );
   }
@@ -130,13 +138,26 @@ function overviewCsv(rows: Overview[]): string {
 export function RegulatorPage({ session }: { session: Session }) {
   const { data, error } = useLoad(() => loadSupervision(session), [session]);
   const [filter, setFilter] = useState("");
+  const [kind, setKind] = useState("all");
   if (!data) return <Loading error={error}>Reading every asset and its events…</Loading>;
   const needle = filter.trim().toLowerCase();
   const matches = (text: string) => needle === "" || text.toLowerCase().includes(needle);
   const overview = data.overview.filter((row) =>
-    matches([row.address, row.name, row.symbol, row.product, row.issuer, ...row.frozen].join(" ")),
+    matches(
+      [
+        row.address,
+        row.name,
+        row.symbol,
+        row.product,
+        row.issuer,
+        ...row.frozen,
+        ...row.overdue.map((name) => `overdue ${name}`),
+      ].join(" "),
+    ),
   );
-  const events = data.events.filter((event) => matches(`${event.asset} ${event.name} ${event.detail}`));
+  const events = data.events.filter(
+    (event) => matches(`${event.asset} ${event.name} ${event.detail}`) && (kind === "all" || isSeizure(event.name)),
+  );
   return (
     <section>
       <h1>Supervision</h1>
@@ -161,6 +182,7 @@ export function RegulatorPage({ session }: { session: Session }) {
             <th scope="col">Holding wallets</th>
             <th scope="col">Trading</th>
             <th scope="col">Frozen wallets</th>
+            <th scope="col">Disclosure</th>
           </tr>
         </thead>
         <tbody>
@@ -181,11 +203,30 @@ export function RegulatorPage({ session }: { session: Session }) {
                     : "open"}
               </td>
               <td className="mono">{row.frozen.join(", ") || "—"}</td>
+              <td>
+                {row.overdue.length > 0 ? (
+                  <strong className="badge overdue">overdue: {row.overdue.join(", ")}</strong>
+                ) : (
+                  "up to date"
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <h2>Recent events</h2>
+      <div className="filters">
+        <Select
+          label="Events shown"
+          name="event-kind"
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: "all", label: "All events" },
+            { value: "seizures", label: "Seizures, forced transfers and recoveries" },
+          ]}
+        />
+      </div>
       <table data-testid="events">
         <thead>
           <tr>
@@ -197,7 +238,7 @@ export function RegulatorPage({ session }: { session: Session }) {
         </thead>
         <tbody>
           {events.map((event) => (
-            <tr key={`${event.block}-${event.index}`}>
+            <tr key={`${event.block}-${event.index}-${event.name}`}>
               <td className="number">{formatCount(event.block)}</td>
               <td>{event.asset}</td>
               <td>{event.name}</td>

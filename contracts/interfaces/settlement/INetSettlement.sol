@@ -236,7 +236,8 @@ interface INetSettlement {
     error NetUnknownInstrument(uint32 index, uint32 count);
     /// @notice Participant or instrument `index` already has the active flag `active`.
     error NetActiveUnchanged(uint32 index, bool active);
-    /// @notice `token` is not an asset of the authority's directory.
+    /// @notice `token` is not a security of the authority's directory (a receipt market or a loyalty program is not
+    /// netted).
     error NetNotAnAsset(address token);
     /// @notice `coin` is not a settlement coin registered with the engine.
     error NetNotACoin(address coin);

@@ -141,9 +141,11 @@ interface ISettlement {
     error SettlementLengthMismatch(uint256 legs, uint256 consents);
     /// @notice Leg `leg` moves nothing, or from or to the zero address, or from an address to itself.
     error SettlementInvalidLeg(uint256 leg, address from, address to, uint256 amount);
-    /// @notice Leg `leg`'s `token` is neither a registered asset nor a registered settlement coin.
+    /// @notice Leg `leg`'s `token` is neither a registered asset nor a registered settlement coin (a loyalty
+    /// program's credits are not settled here).
     error SettlementUnregisteredAsset(uint256 leg, address token);
-    /// @notice `token` is neither a registered asset nor a registered settlement coin (hold desk).
+    /// @notice `token` is neither a registered asset nor a registered settlement coin (hold desk; a loyalty program
+    /// is not one).
     error SettlementUnknownAsset(address token);
     /// @notice Instruction `id` expired at `deadline` (it is `currentTime`).
     error SettlementExpired(bytes32 id, uint48 deadline, uint256 currentTime);

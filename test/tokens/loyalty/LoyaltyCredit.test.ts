@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { deployments, ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { LoyaltyCredit } from "../../../typechain-types";
@@ -8,6 +8,7 @@ import { installImplementation, issueRequest } from "../../fixtures/assets";
 import { DAY, HOUR, launchProgram, loyaltyFixture, programTerms } from "../../fixtures/loyalty";
 
 const MAX_BUCKET = 2n ** 40n - 1n;
+const HOUR_N = BigInt(HOUR);
 /** ERC-1967's implementation slot. */
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
@@ -473,5 +474,57 @@ describe("LoyaltyCredit", function () {
         }
       });
     }
+  });
+
+  describe("settlement", function () {
+    it("is not settled by the engine, the hold desk or net settlement: closed-loop credits do not trade", async function () {
+      const { accounts, contracts, program } = await loadFixture(loyaltyFixture);
+      const { merchant, alice, bob, exchange } = accounts;
+      await program.connect(merchant).issue(alice.address, 100n);
+      const engine = contracts.settlement;
+      const token = await program.getAddress();
+      const instruction = {
+        tradeRef: ethers.id("loyalty trade"),
+        deadline: BigInt(await time.latest()) + HOUR_N,
+        nonce: 1n,
+        legs: [{ token, from: alice.address, to: bob.address, amount: 10n }],
+      };
+      const [ok, , checks] = await engine.explainSettlement(instruction, [], 0n);
+      expect(ok).to.equal(false);
+      expect(checks[0].registered).to.equal(false);
+      await expect(engine.connect(alice).settle(instruction, ["0x"], 0n))
+        .to.be.revertedWithCustomError(engine, "SettlementUnregisteredAsset")
+        .withArgs(0n, token);
+      await expect(engine.connect(alice).prefund(instruction, 0n))
+        .to.be.revertedWithCustomError(engine, "SettlementUnregisteredAsset")
+        .withArgs(0n, token);
+      const gateway = await ethers.getContractAt(
+        "GatewaySettlement",
+        (await deployments.get("GatewaySettlement")).address,
+      );
+      const terms = {
+        token,
+        seller: alice.address,
+        buyer: bob.address,
+        gateway: accounts.gateway.address,
+        quantity: 10n,
+        paymentRef: ethers.id("E2E-loyalty"),
+        deadline: BigInt(await time.latest()) + HOUR_N,
+        nonce: 1n,
+        feeCoin: ethers.ZeroAddress,
+        feePayer: ethers.ZeroAddress,
+        feeAccount: ethers.ZeroAddress,
+        feeAmount: 0n,
+      };
+      await expect(gateway.connect(alice).openTrade(terms, "0x", "0x"))
+        .to.be.revertedWithCustomError(engine, "SettlementUnknownAsset")
+        .withArgs(token);
+      const net = await ethers.getContractAt("INetSettlement", await engine.getAddress());
+      await expect(net.connect(exchange).addInstrument(token, await contracts.coin.getAddress(), 1, 1))
+        .to.be.revertedWithCustomError(net, "NetNotAnAsset")
+        .withArgs(token);
+      expect(await program.balanceOf(alice.address)).to.equal(100n);
+      expect(await program.balanceOf(bob.address)).to.equal(0n);
+    });
   });
 });
