@@ -6,6 +6,7 @@
  */
 import { Contract, type JsonRpcProvider } from "ethers";
 import type { Browser, Page } from "playwright-core";
+import { injectWallet } from "./wallet";
 
 /** What the tests borrow from suite.ts. */
 export interface SuiteContext {
@@ -223,31 +224,7 @@ export async function injectedWalletSignsAndSettles(ctx: SuiteContext): Promise<
   const { alice, bob } = seed.accounts;
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const methods: string[] = [];
-  await context.exposeFunction("recordMethod", (method: string) => void methods.push(method));
-  await context.addInitScript(
-    ([node, account]) => {
-      let id = 0;
-      const record = (window as unknown as { recordMethod(m: string): void }).recordMethod;
-      (window as unknown as { ethereum: unknown }).ethereum = {
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          record(method);
-          if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
-          // A wallet fills the fees: on the dev chain (gas price 0) anvil's own default priority fee exceeds its
-          // max fee, so the mock names a zero gas price as a wallet would read it from the chain.
-          if (method === "eth_sendTransaction") params = [{ gasPrice: "0x0", ...(params?.[0] as object) }];
-          const response = await fetch(node, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }),
-          });
-          const body = await response.json();
-          if (body.error) throw Object.assign(new Error(body.error.message), body.error);
-          return body.result;
-        },
-      };
-    },
-    [ctx.rpc, bob] as const,
-  );
+  await injectWallet(context, ctx.rpc, bob, (method) => void methods.push(method));
   const cash = new Contract(seed.coin, BALANCE_ABI, ctx.provider);
   const before: bigint = await cash.balanceOf(alice);
   const page = await context.newPage();

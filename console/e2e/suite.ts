@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress, id } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { disclosureTests } from "./disclosure";
+import { injectWallet } from "./wallet";
 import {
   dividendDeclaredAndClaimed,
   dvpBetweenAliceAndBob,
@@ -159,26 +160,7 @@ async function main(): Promise<void> {
 
     await test("an injected EIP-1193 wallet signs in (the regulator's, forwarded to anvil)", async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      // A minimal injected wallet: every request goes to the node, which holds the dev accounts unlocked.
-      await context.addInitScript(
-        ([node, account]) => {
-          let id = 0;
-          (window as unknown as { ethereum: unknown }).ethereum = {
-            request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-              if (method === "eth_requestAccounts" || method === "eth_accounts") return [account];
-              const response = await fetch(node, {
-                method: "POST",
-                headers: { "content-type": "application/json" },
-                body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params: params ?? [] }),
-              });
-              const body = await response.json();
-              if (body.error) throw Object.assign(new Error(body.error.message), body.error);
-              return body.result;
-            },
-          };
-        },
-        [rpc, seed.accounts.regulator] as const,
-      );
+      await injectWallet(context, rpc, seed.accounts.regulator);
       const page = await context.newPage();
       await page.goto(url);
       await page.getByRole("button", { name: "Connect browser wallet" }).click();

@@ -1,5 +1,6 @@
 /** Small building blocks: labelled fields, an action button with progress, notices, hash routing. */
 import { useCallback, useEffect, useId, useState, type ReactNode } from "react";
+import { Claim, claimsOf } from "@assetledger/sdk";
 import { errorSentence } from "./format";
 
 export function Field(props: {
@@ -161,4 +162,46 @@ export function download(fileName: string, text: string, type = "text/csv"): voi
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+/** The identity registry's claims by name (`Claim`'s keys). */
+const CLAIM_NAMES = Object.keys(Claim).filter((key) => Number.isNaN(Number(key))) as (keyof typeof Claim)[];
+
+/** The claim bits (`claimsOf`) of a set of claim names chosen in a `ClaimsField`. */
+export function claimBits(names: Set<string>): bigint {
+  return claimsOf([...names].map((name) => Claim[name as keyof typeof Claim]));
+}
+
+/**
+ * One checkbox per claim, in a fieldset with `legend`; `hint` is read before each claim's name by screen readers
+ * only (where another form on the page has the same claims).
+ */
+export function ClaimsField(props: {
+  legend: string;
+  claims: Set<string>;
+  onChange: (claims: Set<string>) => void;
+  hint?: string;
+}) {
+  const { legend, claims, onChange, hint } = props;
+  return (
+    <fieldset className="wide">
+      <legend>{legend}</legend>
+      {CLAIM_NAMES.map((name) => (
+        <label key={name}>
+          <input
+            type="checkbox"
+            checked={claims.has(name)}
+            onChange={(event) => {
+              const next = new Set(claims);
+              if (event.target.checked) next.add(name);
+              else next.delete(name);
+              onChange(next);
+            }}
+          />{" "}
+          {hint && <span className="visually-hidden">{hint} </span>}
+          {name}
+        </label>
+      ))}
+    </fieldset>
+  );
 }

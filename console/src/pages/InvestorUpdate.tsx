@@ -5,13 +5,11 @@
  */
 import { useState } from "react";
 import { isAddress, isHexString } from "ethers";
-import { Claim, claimNames, claimsOf, countryCode, countryName } from "@assetledger/sdk";
+import { claimNames, countryCode, countryName } from "@assetledger/sdk";
 import { investorId } from "@assetledger/sdk/investors";
 import type { Session } from "../chain";
 import { formatTime, short } from "../format";
-import { Field, Notice, Progress, send, useAction } from "../ui";
-
-const CLAIMS = Object.keys(Claim).filter((key) => Number.isNaN(Number(key))) as (keyof typeof Claim)[];
+import { ClaimsField, claimBits, Field, Notice, Progress, send, useAction } from "../ui";
 
 /** An investor reference ("client-0001") or a bytes32 id, as the registry's id. */
 function idOf(text: string): string {
@@ -52,7 +50,7 @@ export function UpdateInvestor({ session }: { session: Session }) {
       return;
     }
     const id = idOf(investor);
-    const bits = claimsOf([...claims].map((name) => Claim[name as keyof typeof Claim]));
+    const bits = claimBits(claims);
     void run(async (progress) => {
       await send(progress, "Updating the investor", () =>
         session.signed.identity.updateInvestor(id, code!, bits, ends),
@@ -81,25 +79,7 @@ export function UpdateInvestor({ session }: { session: Session }) {
         </div>
         <Field label="Residence (ISO code)" value={country} onChange={setCountry} placeholder="HK or 344" />
         <Field label="Valid until" type="date" value={expiry} onChange={setExpiry} />
-        <fieldset className="wide">
-          <legend>Claims after the update</legend>
-          {CLAIMS.map((name) => (
-            <label key={name}>
-              <input
-                type="checkbox"
-                checked={claims.has(name)}
-                onChange={(event) => {
-                  const next = new Set(claims);
-                  if (event.target.checked) next.add(name);
-                  else next.delete(name);
-                  setClaims(next);
-                }}
-              />{" "}
-              <span className="visually-hidden">Update claim </span>
-              {name}
-            </label>
-          ))}
-        </fieldset>
+        <ClaimsField legend="Claims after the update" claims={claims} onChange={setClaims} hint="Update claim" />
         <div>
           <button type="submit" disabled={!!busy}>
             Update investor

@@ -1,14 +1,12 @@
 /** The KYC provider's page: register an investor, add a wallet, and a wallet's eligibility explained. */
 import { useState } from "react";
 import { isAddress, isHexString } from "ethers";
-import { Claim, claimNames, claimsOf, countryCode, countryName } from "@assetledger/sdk";
+import { claimNames, countryCode, countryName } from "@assetledger/sdk";
 import { investorId } from "@assetledger/sdk/investors";
 import type { Session } from "../chain";
 import { formatAmount, formatTime, short } from "../format";
-import { Field, Notice, Progress, send, useAction } from "../ui";
+import { ClaimsField, claimBits, Field, Notice, Progress, send, useAction } from "../ui";
 import { RecoverWallet, UpdateInvestor } from "./InvestorUpdate";
-
-const CLAIMS = Object.keys(Claim).filter((key) => Number.isNaN(Number(key))) as (keyof typeof Claim)[];
 
 export function InvestorsPage({ session }: { session: Session }) {
   return (
@@ -48,7 +46,7 @@ function RegisterInvestor({ session }: { session: Session }) {
       return;
     }
     const id = investorId(reference.trim());
-    const bits = claimsOf([...claims].map((name) => Claim[name as keyof typeof Claim]));
+    const bits = claimBits(claims);
     const wallets = wallet.trim() === "" ? [] : [wallet.trim()];
     void run(async (progress) => {
       await send(progress, "Registering the investor", () =>
@@ -83,24 +81,7 @@ function RegisterInvestor({ session }: { session: Session }) {
         <Field label="Country" value={country} onChange={setCountry} placeholder="HK or 344" required />
         <Field label="Attestation expires" type="date" value={expiry} onChange={setExpiry} required />
         <Field label="First wallet" value={wallet} onChange={setWallet} placeholder="0x… (optional)" />
-        <fieldset className="wide">
-          <legend>Claims</legend>
-          {CLAIMS.map((name) => (
-            <label key={name}>
-              <input
-                type="checkbox"
-                checked={claims.has(name)}
-                onChange={(event) => {
-                  const next = new Set(claims);
-                  if (event.target.checked) next.add(name);
-                  else next.delete(name);
-                  setClaims(next);
-                }}
-              />{" "}
-              {name}
-            </label>
-          ))}
-        </fieldset>
+        <ClaimsField legend="Claims" claims={claims} onChange={setClaims} />
         <div>
           <button type="submit" disabled={!!busy}>
             Register investor

@@ -5,20 +5,10 @@
  */
 import { useState } from "react";
 import { ZeroAddress, ZeroHash, encodeBytes32String, isAddress, keccak256, zeroPadBytes } from "ethers";
-import {
-  Claim,
-  ProductType,
-  assetRules,
-  claimsOf,
-  countryCode,
-  encodeEquityTerms,
-  instrumentCode,
-} from "@assetledger/sdk";
+import { ProductType, assetRules, countryCode, encodeEquityTerms, instrumentCode } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { short } from "../format";
-import { Field, Notice, Progress, send, useAction } from "../ui";
-
-const CLAIMS = Object.keys(Claim).filter((key) => Number.isNaN(Number(key))) as (keyof typeof Claim)[];
+import { ClaimsField, claimBits, Field, Notice, Progress, send, useAction } from "../ui";
 
 export function IssuePage({ session }: { session: Session }) {
   const [name, setName] = useState("");
@@ -88,7 +78,7 @@ export function IssuePage({ session }: { session: Session }) {
       administrators: [],
       compliance: {
         rules: assetRules({
-          requiredClaims: claimsOf([...claims].map((c) => Claim[c as keyof typeof Claim])),
+          requiredClaims: claimBits(claims),
           maxInvestors: maxInvestors.trim() === "" ? 0 : Number(maxInvestors.trim()),
           countryBlockList: blockedCodes.length > 0,
         }),
@@ -139,24 +129,7 @@ export function IssuePage({ session }: { session: Session }) {
         <Field label="Maximum investors" value={maxInvestors} onChange={setMaxInvestors} hint="empty: no cap" />
         <Field label="Blocked countries" value={blocked} onChange={setBlocked} hint="e.g. KP, IR (empty: none)" />
         <Field label="Agent" value={agent} onChange={setAgent} placeholder="0x… (mints, freezes)" />
-        <fieldset className="wide">
-          <legend>Claims recipients must hold</legend>
-          {CLAIMS.map((claim) => (
-            <label key={claim}>
-              <input
-                type="checkbox"
-                checked={claims.has(claim)}
-                onChange={(event) => {
-                  const next = new Set(claims);
-                  if (event.target.checked) next.add(claim);
-                  else next.delete(claim);
-                  setClaims(next);
-                }}
-              />{" "}
-              {claim}
-            </label>
-          ))}
-        </fieldset>
+        <ClaimsField legend="Claims recipients must hold" claims={claims} onChange={setClaims} />
         <Field label="Document name" value={docName} onChange={setDocName} />
         <Field label="Document URI" value={docUri} onChange={setDocUri} placeholder="https://… (empty: no document)" />
         <div className="field">
