@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Contract, JsonRpcProvider, getAddress, id } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { disclosureTests } from "./disclosure";
+import { parseCsv } from "../../sdk/csv";
 import { injectWallet } from "./wallet";
 import {
   dividendDeclaredAndClaimed,
@@ -42,6 +43,8 @@ const TOKEN_ABI = [
   "function totalSupply() view returns (uint256)",
   "function totalSupplyAt(uint256) view returns (uint256)",
   "function identityRegistry() view returns (address)",
+  "function holderCount() view returns (uint256)",
+  "function holdingWalletCount() view returns (uint256)",
 ];
 const REGISTRY_ABI = [
   "function investorOf(address) view returns (bytes32)",
@@ -334,7 +337,14 @@ async function main(): Promise<void> {
       const downloading = page.waitForEvent("download");
       await page.getByRole("button", { name: "Download CSV" }).click();
       const csv = readFileSync((await (await downloading).path())!, "utf8");
-      expect(csv.split("\n")[1]?.includes(preference.address), `CSV: ${csv}`);
+      const [header, first] = parseCsv(csv).map((record) => record.fields);
+      expect(first?.[0] === preference.address, `CSV: ${csv}`);
+      // Investor and wallet counts as the chain keeps them.
+      const counted = new Contract(preference.address, TOKEN_ABI, provider);
+      const investors = String(await counted.holderCount());
+      const wallets = String(await counted.holdingWalletCount());
+      expect(first[header.indexOf("investors")] === investors, `investors ${investors} in CSV: ${csv}`);
+      expect(first[header.indexOf("holdingWallets")] === wallets, `holding wallets ${wallets} in CSV: ${csv}`);
       await shot(page, "06-regulator");
       await page.context().close();
     });

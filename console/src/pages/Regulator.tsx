@@ -18,6 +18,9 @@ interface Overview {
   product: string;
   issuer: string;
   supply: string;
+  /** Distinct investors holding (`holderCount`, what an investor cap counts). */
+  investors: bigint;
+  /** Wallets holding (`holdingWalletCount`). */
   holders: bigint;
   paused: boolean;
   haltedUntil: number;
@@ -65,9 +68,10 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
   const events: Event[] = [];
   for (const asset of assets) {
     const token = Equity__factory.connect(asset.address, session.provider);
-    const [supply, decimals, holders, paused, halt, logs, overdue] = await Promise.all([
+    const [supply, decimals, investors, holders, paused, halt, logs, overdue] = await Promise.all([
       token.totalSupply(),
       token.decimals(),
+      token.holderCount(),
       token.holdingWalletCount(),
       token.paused(),
       compliance.haltOf(asset.address),
@@ -87,6 +91,7 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
       product: ProductType[asset.productType],
       issuer: asset.issuerName,
       supply: formatAmount(supply, decimals),
+      investors,
       holders,
       paused,
       haltedUntil: Number(halt[0]),
@@ -114,7 +119,9 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
 }
 
 function overviewCsv(rows: Overview[]): string {
-  const lines = ["asset,name,symbol,product,issuer,supply,holdingWallets,paused,haltedUntil,frozen,overdueDisclosures"];
+  const lines = [
+    "asset,name,symbol,product,issuer,supply,investors,holdingWallets,paused,haltedUntil,frozen,overdueDisclosures",
+  ];
   for (const row of rows) {
     lines.push(
       [
@@ -124,6 +131,7 @@ function overviewCsv(rows: Overview[]): string {
         row.product,
         `"${row.issuer.replace(/"/g, '""')}"`,
         `"${row.supply}"`,
+        String(row.investors),
         String(row.holders),
         String(row.paused),
         row.haltedUntil === 0 ? "" : String(row.haltedUntil),
@@ -179,6 +187,7 @@ export function RegulatorPage({ session }: { session: Session }) {
             <th scope="col">Product</th>
             <th scope="col">Issuer</th>
             <th scope="col">Supply</th>
+            <th scope="col">Investors</th>
             <th scope="col">Holding wallets</th>
             <th scope="col">Trading</th>
             <th scope="col">Frozen wallets</th>
@@ -194,6 +203,7 @@ export function RegulatorPage({ session }: { session: Session }) {
               <td>{row.product}</td>
               <td>{row.issuer}</td>
               <td className="number">{row.supply}</td>
+              <td className="number">{formatCount(row.investors)}</td>
               <td className="number">{formatCount(row.holders)}</td>
               <td>
                 {row.paused
