@@ -18,6 +18,8 @@
  * 6. a third equity with a disclosure calendar: the regulator records the exchange as its venue, the exchange sets
  *    a halting annual report (overdue two hours later, flagged: the supervisor halts trading) and an upcoming
  *    interim report; the exchange seizes a few of bob's shares back to alice (a forced transfer) first;
+ * 6b. a copper-cathode receipt market the issuer opens through the factory, and a lot of 1,000 kg the custodian
+ *    deposits for alice (its lots trade on the settlement page: a leg names the lot and the quantity);
  * 7. writes the address book (`addresses:export`) and the story (`CONSOLE_SEED_OUT`, JSON) for the console.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -30,6 +32,7 @@ import { encodeEquityTerms } from "../sdk/products/equity";
 import { DayCount, addMonths, couponRate, encodeBondTerms } from "../sdk/products/bond";
 import { encodeFundTerms } from "../sdk/products/fund";
 import { annualReport, interimReport } from "../sdk/disclosure";
+import { lotSpecTuple } from "../sdk/products/commodity";
 import type {
   AllianceAuthority,
   AssetFactory,
@@ -40,6 +43,7 @@ import type {
   SettlementCoin,
 } from "../typechain-types";
 import { grantMemberRoles, seatMember } from "./lib/members";
+import { issueReceiptMarket } from "./lib/receipts";
 
 /** What the console and its tests read back: the story's accounts and assets. */
 export interface ConsoleSeed {
@@ -53,6 +57,8 @@ export interface ConsoleSeed {
   snapshot: number;
   /** A bond (coupon 1 payable) and a fund, the issuer their administrator (the console's lifecycle panel). */
   products: { bond: string; fund: string };
+  /** A commodity receipt market and the lot alice holds (1,000 kg). */
+  receipts: { market: string; lot: string; quantity: string };
   /** The equity with a disclosure calendar: obligation `overdue` is overdue and halts it, `upcoming` is not due. */
   disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
 }
@@ -308,6 +314,28 @@ async function main(): Promise<void> {
     compliance: await asCompliance.getAddress(),
   };
 
+  // 6b. A receipt market and alice's lot.
+  const { asset: market, lots } = await issueReceiptMarket(factory, await ethers.getSigner(issuer), {
+    name: "Copper cathode grade A receipts",
+    symbol: "CU-A",
+    code: "CU-CATH-A",
+    commodityCode: "CU-CATH-A",
+    jurisdiction: 344,
+  });
+  const spec = lotSpecTuple({
+    commodityCode: "CU-CATH-A",
+    gradeHash: ethers.id("LME grade A"),
+    unit: "kg",
+    warehouse: custodian,
+    locationCode: "HKHKG-W03",
+    certificateHash: ethers.id("console inspection certificate"),
+    storageExpiry: BigInt((await now()) + 365 * 86_400),
+  });
+  const depositor = lots.connect(await ethers.getSigner(custodian));
+  const lot = await depositor.issueLot.staticCall(spec, 1_000n, alice);
+  await wait(depositor.issueLot(spec, 1_000n, alice));
+  const receipts = { market, lot: String(lot), quantity: "1000" };
+
   // 7. What the console reads.
   const out = process.env.CONSOLE_SEED_OUT;
   if (out) {
@@ -321,6 +349,7 @@ async function main(): Promise<void> {
       prospectus,
       snapshot,
       products,
+      receipts,
       disclosure,
     };
     writeFileSync(out, `${JSON.stringify(seed, null, 2)}\n`);

@@ -19,6 +19,7 @@ export interface SuiteContext {
     coin: string;
     assets: { address: string; name: string; symbol: string }[];
     products?: { bond: string; fund: string };
+    receipts?: { market: string; lot: string; quantity: string };
   };
   signIn(account: string): Promise<Page>;
   shot(page: Page, name: string): Promise<void>;
@@ -26,6 +27,7 @@ export interface SuiteContext {
 }
 
 const BALANCE_ABI = ["function balanceOf(address) view returns (uint256)"];
+const RECEIPT_ABI = ["function balanceOf(address,uint256) view returns (uint256)"];
 const DISTRIBUTIONS_ABI = [
   "function distributionCount() view returns (uint256)",
   "function entitlementOf(uint256,address) view returns (uint256)",
@@ -106,6 +108,66 @@ export async function dvpBetweenAliceAndBob(ctx: SuiteContext): Promise<void> {
     .getByTestId("settlement-explanation")
     .getByText(/it settled already/)
     .waitFor();
+  await bobPage.context().close();
+}
+
+/**
+ * A receipt market's lot against aUSD: alice composes a leg of 100 kg of her lot (the page asks the lot id and the
+ * quantity and signs a lot amount), bob imports, signs and settles; the lot's units and the cash move on chain.
+ */
+export async function receiptLotDvp(ctx: SuiteContext): Promise<void> {
+  const { seed, expect } = ctx;
+  const { alice, bob } = seed.accounts;
+  const receipts = seed.receipts;
+  expect(receipts !== undefined, "the seed opened a receipt market");
+  if (!receipts) return;
+  const market = new Contract(receipts.market, RECEIPT_ABI, ctx.provider);
+  const cash = new Contract(seed.coin, BALANCE_ABI, ctx.provider);
+  const lot = BigInt(receipts.lot);
+  const before = {
+    alice: (await market.balanceOf(alice, lot)) as bigint,
+    bob: (await market.balanceOf(bob, lot)) as bigint,
+    cash: (await cash.balanceOf(alice)) as bigint,
+  };
+  const page = await ctx.signIn("alice");
+  // The market's own page: a receipt market is not a security (no ERC-20 supply or register).
+  await page.goto(`${ctx.url}#/assets/${receipts.market}`);
+  const product = await page.getByTestId("product").innerText();
+  expect(product === "CommodityReceipt", `the market's page names its product: ${product}`);
+  await openSettlement(page);
+  await page.getByLabel("Trade reference").fill("console-e2e copper lot");
+  await page.getByLabel("Leg 1 asset").selectOption(receipts.market);
+  await page.getByLabel("Leg 1 from").fill(alice);
+  await page.getByLabel("Leg 1 to").fill(bob);
+  await page.getByLabel("Leg 1 lot id").fill(receipts.lot);
+  await page.getByLabel("Leg 1 quantity").fill("100");
+  await fillLeg(page, 2, seed.coin, bob, alice, "1200");
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.getByText(/^Composed instruction 0x[0-9a-f]{64}\.$/).waitFor();
+  await page.getByRole("button", { name: "Explain" }).click();
+  const text = await page.getByTestId("settlement-explanation").innerText();
+  expect(text.includes(`leg 0: 100 units of lot ${receipts.lot}`), `explanation: ${text}`);
+  await page.getByRole("button", { name: "Sign", exact: true }).click();
+  await page.getByText(`Signed as ${alice.slice(0, 6)}`).waitFor();
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export JSON" }).click();
+  await downloading;
+  const exported = await page.getByLabel(/Exported instruction/).inputValue();
+  await page.context().close();
+
+  const bobPage = await ctx.signIn("bob");
+  await openSettlement(bobPage);
+  await bobPage.getByLabel("Instruction JSON").fill(exported);
+  await bobPage.getByRole("button", { name: "Import", exact: true }).click();
+  await bobPage.getByText(/with 1 signature\(s\)\./).waitFor();
+  await bobPage.getByRole("button", { name: "Sign", exact: true }).click();
+  await bobPage.getByText(`Signed as ${bob.slice(0, 6)}`).waitFor();
+  await bobPage.getByRole("button", { name: "Settle" }).click();
+  await bobPage.getByText(/^Settled instruction 0x/).waitFor({ timeout: 60_000 });
+  await ctx.shot(bobPage, "14-settlement-receipt-lot");
+  expect((await market.balanceOf(alice, lot)) === before.alice - 100n, "alice delivered 100 kg of her lot on chain");
+  expect((await market.balanceOf(bob, lot)) === before.bob + 100n, "bob received 100 kg of the lot on chain");
+  expect((await cash.balanceOf(alice)) === before.cash + 1_200n * COIN_UNIT, "alice was paid 1,200 aUSD on chain");
   await bobPage.context().close();
 }
 

@@ -19,6 +19,7 @@ import {
   dvpBetweenAliceAndBob,
   injectedWalletSignsAndSettles,
   navPostedAndCouponFunded,
+  receiptLotDvp,
   refusedInstructionExplained,
 } from "./settlement";
 
@@ -35,6 +36,7 @@ const seed = JSON.parse(
   prospectus: { name: string; hash: string };
   snapshot: number;
   disclosure: { asset: string; overdue: number; upcoming: number; supervisor: string; compliance: string };
+  receipts?: { market: string; lot: string; quantity: string };
 };
 const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
 const TOKEN_ABI = [
@@ -395,6 +397,8 @@ async function main(): Promise<void> {
     const ctx = { url, rpc, browser, provider, seed, signIn, shot, expect };
     await test("alice and bob agree a DvP (shares vs aUSD) by exchanged signatures and settle it", () =>
       dvpBetweenAliceAndBob(ctx));
+    await test("alice sells 100 kg of her copper lot to bob against aUSD (a receipt leg names the lot)", () =>
+      receiptLotDvp(ctx));
     await test("a refused instruction is explained before settling and its revert is decoded", () =>
       refusedInstructionExplained(ctx));
     await test("the issuer declares a dividend and a holder claims it", () => dividendDeclaredAndClaimed(ctx));

@@ -15,6 +15,7 @@ import {
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatPercent, formatTime, short } from "../format";
 import { DisclosureCalendar } from "./Disclosure";
+import { isSecurity } from "./Assets";
 import { Lifecycle } from "./Lifecycle";
 import { Loading, Notice, Progress, Select, download, useAction, useLoad, type Outcome } from "../ui";
 
@@ -29,6 +30,50 @@ function listOf(logs: (EventLog | unknown)[]): number[] {
     else set.delete(country);
   }
   return [...set].sort((a, b) => a - b);
+}
+
+/** A commodity receipt market or a loyalty program: its instrument and issuer from the factory. */
+async function loadOtherProduct(session: Session, asset: string) {
+  const { factory, members } = session.contracts;
+  const info = await factory.assetInfo(asset);
+  return { info, issuerName: (await members.memberOf(info.issuer)).name };
+}
+
+function OtherProductPage({ session, asset }: { session: Session; asset: string }) {
+  const { data, error } = useLoad(() => loadOtherProduct(session, asset), [session, asset]);
+  if (!data) return <Loading error={error} />;
+  const { instrument } = data.info;
+  const type = Number(data.info.productType);
+  return (
+    <section>
+      <p>
+        <a href="#/assets">← Assets</a>
+      </p>
+      <h1>
+        {instrument.name} <span className="muted">({instrument.symbol})</span>
+      </h1>
+      <section className="card">
+        <h2>Instrument</h2>
+        <dl>
+          <dt>Product</dt>
+          <dd data-testid="product">{ProductType[type]}</dd>
+          <dt>Issuer</dt>
+          <dd>
+            {data.issuerName} <span className="muted">{short(data.info.issuer)}</span>
+          </dd>
+          <dt>Jurisdiction</dt>
+          <dd>{countryName(Number(instrument.jurisdiction))}</dd>
+          <dt>Address</dt>
+          <dd className="mono">{asset}</dd>
+        </dl>
+        <p className="muted">
+          {type === ProductType.CommodityReceipt
+            ? "A commodity receipt market: its lots trade on the Settlement page (a leg names the lot and the quantity)."
+            : "A loyalty program: credits stay in the merchants' closed loop and are not settled here."}
+        </p>
+      </section>
+    </section>
+  );
 }
 
 async function loadAsset(session: Session, asset: string) {
@@ -94,6 +139,16 @@ async function loadAsset(session: Session, asset: string) {
 }
 
 export function AssetPage({ session, asset }: { session: Session; asset: string }) {
+  const { data: type, error } = useLoad(
+    async () => Number((await session.contracts.factory.assetInfo(asset)).productType),
+    [session, asset],
+  );
+  if (type === undefined) return <Loading error={error} />;
+  if (!isSecurity(type)) return <OtherProductPage session={session} asset={asset} />;
+  return <SecurityPage session={session} asset={asset} />;
+}
+
+function SecurityPage({ session, asset }: { session: Session; asset: string }) {
   const { data, error, reload } = useLoad(() => loadAsset(session, asset), [session, asset]);
   if (!data) return <Loading error={error} />;
   const { instrument } = data.info;

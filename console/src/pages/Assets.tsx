@@ -15,6 +15,15 @@ export interface AssetRow {
   issuedAt: number;
 }
 
+/**
+ * Whether a product is a security token (ERC-20 with ERC-1643 documents, a register and snapshots: equity, bond,
+ * fund, and the reserved option and future types); a commodity receipt market (ERC-1155 lots) and a loyalty program
+ * are not, and the pages that read a security's views show them their instrument only.
+ */
+export function isSecurity(productType: number): boolean {
+  return productType >= ProductType.Equity && productType <= ProductType.Future;
+}
+
 /** Reads the factory's registry: every product type's assets, with their issuer and instrument. */
 export async function listAssets(session: Session): Promise<AssetRow[]> {
   const { factory, members } = session.contracts;

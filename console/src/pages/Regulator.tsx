@@ -7,7 +7,7 @@ import { decodeBytes32String, type BaseContract, type EventLog, type Log } from 
 import { Equity__factory, ProductType } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { formatAmount, formatCount, formatTime, short } from "../format";
-import { listAssets } from "./Assets";
+import { isSecurity, listAssets } from "./Assets";
 import { Field, Loading, Select, download, useLoad } from "../ui";
 import { coinSeizures, forcedTransfers, isSeizure, overdueOf } from "./Seizures";
 
@@ -18,9 +18,9 @@ interface Overview {
   product: string;
   issuer: string;
   supply: string;
-  /** Distinct investors holding (`holderCount`, what an investor cap counts). */
+  /** Distinct investors holding (`holderCount`, what an investor cap counts); −1 where not a security. */
   investors: bigint;
-  /** Wallets holding (`holdingWalletCount`). */
+  /** Wallets holding (`holdingWalletCount`); −1 where not a security. */
   holders: bigint;
   paused: boolean;
   haltedUntil: number;
@@ -67,6 +67,26 @@ async function loadSupervision(session: Session): Promise<{ overview: Overview[]
   const overview: Overview[] = [];
   const events: Event[] = [];
   for (const asset of assets) {
+    if (!isSecurity(asset.productType)) {
+      // A receipt market or a loyalty program: listed with its halt; its lots or credits are not an ERC-20 supply.
+      const halt = await compliance.haltOf(asset.address);
+      overview.push({
+        address: asset.address,
+        name: asset.name,
+        symbol: asset.symbol,
+        product: ProductType[asset.productType],
+        issuer: asset.issuerName,
+        supply: "—",
+        investors: -1n,
+        holders: -1n,
+        paused: false,
+        haltedUntil: Number(halt[0]),
+        haltedBy: halt[1],
+        frozen: [],
+        overdue: [],
+      });
+      continue;
+    }
     const token = Equity__factory.connect(asset.address, session.provider);
     const [supply, decimals, investors, holders, paused, halt, logs, overdue] = await Promise.all([
       token.totalSupply(),
@@ -131,8 +151,8 @@ function overviewCsv(rows: Overview[]): string {
         row.product,
         `"${row.issuer.replace(/"/g, '""')}"`,
         `"${row.supply}"`,
-        String(row.investors),
-        String(row.holders),
+        row.investors < 0n ? "" : String(row.investors),
+        row.holders < 0n ? "" : String(row.holders),
         String(row.paused),
         row.haltedUntil === 0 ? "" : String(row.haltedUntil),
         row.frozen.join(";"),
@@ -203,8 +223,8 @@ export function RegulatorPage({ session }: { session: Session }) {
               <td>{row.product}</td>
               <td>{row.issuer}</td>
               <td className="number">{row.supply}</td>
-              <td className="number">{formatCount(row.investors)}</td>
-              <td className="number">{formatCount(row.holders)}</td>
+              <td className="number">{row.investors < 0n ? "—" : formatCount(row.investors)}</td>
+              <td className="number">{row.holders < 0n ? "—" : formatCount(row.holders)}</td>
               <td>
                 {row.paused
                   ? "paused"

@@ -62,12 +62,15 @@ async function loadTokens(session: Session): Promise<TokenChoice[]> {
   const assets = await listAssets(session);
   return [
     { address: coin, symbol: coinSymbol, label: `${coinSymbol} (settlement coin)`, receipt: false },
-    ...assets.map((a) => ({
-      address: a.address,
-      symbol: a.symbol,
-      label: `${a.name} (${a.symbol})`,
-      receipt: a.productType === ProductType.CommodityReceipt,
-    })),
+    // A loyalty program is not settled by the engine (closed-loop credits).
+    ...assets
+      .filter((a) => a.productType !== ProductType.LoyaltyCredit)
+      .map((a) => ({
+        address: a.address,
+        symbol: a.symbol,
+        label: `${a.name} (${a.symbol})`,
+        receipt: a.productType === ProductType.CommodityReceipt,
+      })),
   ];
 }
 

@@ -8,7 +8,7 @@ import { isAddress, parseUnits } from "ethers";
 import { Equity__factory, Restriction, describeExplanation, describeRestriction } from "@assetledger/sdk";
 import type { Session } from "../chain";
 import { formatAmount, short } from "../format";
-import { listAssets } from "./Assets";
+import { isSecurity, listAssets } from "./Assets";
 import { Field, Loading, Notice, Progress, Select, send, useAction, useLoad } from "../ui";
 
 interface Verdict {
@@ -18,7 +18,11 @@ interface Verdict {
 }
 
 export function TransfersPage({ session }: { session: Session }) {
-  const { data: assets, error } = useLoad(() => listAssets(session), [session]);
+  // A security's ERC-20 transfer (a receipt market's lots move on the Settlement page).
+  const { data: assets, error } = useLoad(
+    async () => (await listAssets(session)).filter((row) => isSecurity(row.productType)),
+    [session],
+  );
   const [asset, setAsset] = useState("");
   const [from, setFrom] = useState(session.identity.address);
   const [to, setTo] = useState("");
