@@ -361,7 +361,9 @@ describe("CommodityReceipt (property)", function () {
             expect(outstanding + delivered, "R4 conservation").to.equal(deposited);
           }
         }),
-        { numRuns: 12 },
+        // A fixed seed: the same sequences on every run, so that the check below that each kind of step succeeded
+        // somewhere cannot fail by chance (twelve random sequences of up to 14 steps over 17 kinds sometimes miss one).
+        { numRuns: 12, seed: 20261207 },
       );
       // The sequences did exercise the contract, not only its refusals.
       for (const kind of ["issue", "transfer", "pledge", "request"]) {
